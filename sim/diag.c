@@ -1,0 +1,76 @@
+/* Diagnostics list: see diag.h. */
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void evac_diag_init(struct evac_diag *d) { memset(d, 0, sizeof *d); }
+
+static void diag_add(struct evac_diag *d, int is_error, const char *file,
+                     const char *path, const char *fmt, va_list ap) {
+  char body[1024];
+  vsnprintf(body, sizeof body, fmt, ap);
+  size_t len = strlen(body) + 1;
+  if (file && *file)
+    len += strlen(file) + 2;
+  if (path && *path)
+    len += strlen(path) + 2;
+  char *text = malloc(len);
+  if (!text)
+    return; /* out of memory: the message is lost, the count is not */
+  text[0] = '\0';
+  if (file && *file) {
+    strcat(text, file);
+    strcat(text, ": ");
+  }
+  if (path && *path) {
+    strcat(text, path);
+    strcat(text, ": ");
+  }
+  strcat(text, body);
+  if (d->n == d->cap) {
+    int cap = d->cap ? 2 * d->cap : 8;
+    struct evac_diag_msg *msg = realloc(d->msg, (size_t)cap * sizeof *msg);
+    if (!msg) {
+      free(text);
+      d->errors += is_error;
+      return;
+    }
+    d->msg = msg;
+    d->cap = cap;
+  }
+  d->msg[d->n].is_error = is_error;
+  d->msg[d->n].text = text;
+  d->n++;
+  d->errors += is_error;
+}
+
+void evac_diag_error(struct evac_diag *d, const char *file, const char *path,
+                     const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  diag_add(d, 1, file, path, fmt, ap);
+  va_end(ap);
+}
+
+void evac_diag_warn(struct evac_diag *d, const char *file, const char *path,
+                    const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  diag_add(d, 0, file, path, fmt, ap);
+  va_end(ap);
+}
+
+void evac_diag_print(const struct evac_diag *d, FILE *f) {
+  for (int i = 0; i < d->n; i++)
+    fprintf(f, "%s%s\n", d->msg[i].is_error ? "" : "warning: ",
+            d->msg[i].text);
+}
+
+void evac_diag_free(struct evac_diag *d) {
+  for (int i = 0; i < d->n; i++)
+    free(d->msg[i].text);
+  free(d->msg);
+  evac_diag_init(d);
+}

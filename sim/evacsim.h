@@ -1,0 +1,98 @@
+/* evacsim: fire, smoke and patient evacuation in high-rise hospitals.
+ *
+ * The public interface of the engine library. A simulation is an opaque
+ * object: load a scenario into a model, create a simulation from it, run it,
+ * write its result, free it. Every call returns an enum evac_status; only
+ * main() turns a status into an exit code. */
+#ifndef EVACSIM_H
+#define EVACSIM_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* ---------------------------------------------------------------- status */
+
+/* Outcome of a library call. The values are the command-line exit codes. */
+enum evac_status {
+  EVAC_OK = 0,          /* success */
+  EVAC_ERR_INPUT = 2,   /* bad input: file, JSON path, value, what is allowed */
+  EVAC_ERR_RUNTIME = 3, /* the simulation failed (out of memory, ...) */
+  EVAC_ERR_IO = 4,      /* an output file could not be written */
+};
+
+/* A short English name of a status ("ok", "input error", ...). */
+const char *evac_status_str(enum evac_status s);
+
+/* The library's version string ("0.1.0") and git revision. */
+const char *evac_version(void);
+const char *evac_git_revision(void);
+
+/* ----------------------------------------------------------- diagnostics */
+
+struct evac_diag; /* list of errors and warnings, see diag.h */
+
+/* ----------------------------------------------------------------- model */
+
+struct evac_model; /* a plan and its scenario, validated; see model.h */
+
+/* Loads a scenario file and the plan it names into a new model. Every error
+ * found goes to diag; returns EVAC_ERR_INPUT if there was any. */
+enum evac_status evac_model_load(const char *scenario_path,
+                                 struct evac_diag *diag,
+                                 struct evac_model **out);
+
+/* Validates one plan or scenario file (kind told by its top-level key). */
+enum evac_status evac_check_file(const char *path, struct evac_diag *diag);
+
+/* Frees a model (NULL is allowed). */
+void evac_model_free(struct evac_model *m);
+
+/* ------------------------------------------------------------ simulation */
+
+struct evac_sim; /* one simulation of a model, opaque */
+
+/* Options of one run. */
+struct evac_run_opts {
+  uint64_t seed;      /* random seed */
+  int seed_given;     /* 1: seed overrides the scenario's */
+  uint32_t replication; /* replication index (keys the random streams) */
+  int threads;        /* threads for threaded kernels; 0 = OpenMP default */
+  int progress;       /* 1: print progress to stderr */
+};
+
+/* Creates a simulation of model m (which must outlive it). */
+enum evac_status evac_sim_create(const struct evac_model *m,
+                                 const struct evac_run_opts *opts,
+                                 struct evac_sim **out);
+
+/* Runs the simulation to its end (all safe, or the scenario's duration). */
+enum evac_status evac_sim_run(struct evac_sim *sim);
+
+/* Writes the result file atomically (path.partial, fsync, rename). */
+enum evac_status evac_sim_write(const struct evac_sim *sim, const char *path,
+                                struct evac_diag *diag);
+
+/* Prints the summary table of a finished run. */
+void evac_sim_print_summary(const struct evac_sim *sim, FILE *f);
+
+/* Frees a simulation (NULL is allowed). */
+void evac_sim_free(struct evac_sim *sim);
+
+/* ----------------------------------------------------------------- tools */
+
+/* Prints a summary of a result file. */
+enum evac_status evac_info_print(const char *path, FILE *f,
+                                 struct evac_diag *diag);
+
+/* Options of the synthetic hospital tower generator. */
+struct evac_gen_opts {
+  int floors;      /* number of storeys, >= 1 */
+  int occupants;   /* total occupants, >= 0 */
+  uint64_t seed;   /* seed for placement and the scenario's seed */
+};
+
+/* Writes DIR/tower.plan.json and DIR/tower.scenario.json. */
+enum evac_status evac_gen_tower(const struct evac_gen_opts *opts,
+                                const char *dir, struct evac_diag *diag);
+
+#endif

@@ -1,0 +1,220 @@
+/* The model: a building plan and a scenario, parsed and validated, in the
+ * form the engine uses. Loaders (plan.c, scenario.c) fill it; the engine and
+ * the models only read it. Cells of all floors live in one array: the cell
+ * (x, y) of floor f has index floors[f].offset + y * floors[f].nx + x. */
+#ifndef EVAC_MODEL_H
+#define EVAC_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dist.h"
+#include "evacsim.h"
+
+/* ------------------------------------------------------------------ plan */
+
+/* What a cell is. */
+enum evac_cell_kind {
+  EVAC_CELL_VOID = 0,  /* outside, not walkable (space) */
+  EVAC_CELL_WALL,      /* '#' */
+  EVAC_CELL_FLOOR,     /* '.' */
+  EVAC_CELL_EXIT,      /* 'E' or a legend exit: safe place outside */
+  EVAC_CELL_DOOR,      /* 'D' or a legend door: open passage */
+  EVAC_CELL_FIRE_DOOR, /* 'F' or a legend fire door: passable by people */
+  EVAC_CELL_REFUGE,    /* 'R' or a legend refuge: safe place inside */
+  EVAC_CELL_STAIR,     /* a stair landing (legend) */
+  EVAC_CELL_SHAFT,     /* a service shaft (legend): not walkable */
+  EVAC_CELL_LIFT,      /* a lift shaft (legend): not walkable in this version */
+};
+
+/* Kinds of named features. */
+enum evac_feature_kind {
+  EVAC_FEAT_EXIT = 0,
+  EVAC_FEAT_REFUGE,
+  EVAC_FEAT_DOOR,
+  EVAC_FEAT_FIRE_DOOR,
+  EVAC_FEAT_STAIR,
+  EVAC_FEAT_SHAFT,
+  EVAC_FEAT_LIFT,
+};
+
+/* A storey. Floors are in plan order, elevations strictly increasing. */
+struct evac_floor {
+  char *name;         /* "1", "B1", ... */
+  double elevation_m; /* floor level */
+  double height_m;    /* floor to ceiling */
+  int nx, ny;         /* grid columns and rows */
+  size_t offset;      /* index of cell (0, 0) in the model's cell arrays */
+};
+
+/* A named feature: an exit, refuge, door, fire door, stair, shaft or lift.
+ * Unnamed touching 'E' cells form exits "exit-1", "exit-2", ... and unnamed
+ * touching 'R' cells refuges "refuge-1", ... in reading order (floor by
+ * floor, row by row); unnamed 'D' and 'F' cells belong to no feature. */
+struct evac_feature {
+  char *name;                  /* unique among features */
+  enum evac_feature_kind kind; /* what it is */
+  int index;                   /* stairs/shafts/lifts: index in that array */
+};
+
+/* A stair: landings are its cells on each floor it serves; consecutive
+ * served floors (plan order) are joined by a flight. */
+struct evac_stair {
+  int feature;            /* index in features */
+  double width_m;         /* clear width of a flight */
+  double flight_length_m; /* walking length of one flight, floor to floor */
+  int nfloors;            /* floors served */
+  int *floors;            /* their indices, increasing */
+};
+
+/* A vertical shaft (cable, pipe, ventilation); used by the smoke model. */
+struct evac_shaft {
+  int feature;    /* index in features */
+  char *kind;     /* "cable", "pipe", ... */
+  double area_m2; /* cross-section */
+};
+
+/* A lift; used by the hospital behaviour model. */
+struct evac_lift {
+  int feature;     /* index in features */
+  int fire_lift;   /* 1 for a fire (evacuation) lift */
+  int capacity;    /* persons */
+  int beds;        /* bed slots */
+  double speed_m_s;
+};
+
+/* A named region: a room, ward or smoke compartment part. */
+struct evac_region {
+  char *name;        /* unique */
+  int floor;         /* floor index */
+  int rect[4];       /* x0, y0, x1, y1 inclusive, inside the floor's grid */
+  char *kind;        /* "ward", "room", ... (free text, may be NULL) */
+  char *compartment; /* smoke compartment name (may be NULL) */
+};
+
+/* A measure line: crossings are recorded. */
+struct evac_measure {
+  char *name;   /* unique */
+  int floor;    /* floor index */
+  int line[4];  /* x0, y0, x1, y1, inside the floor's grid */
+};
+
+/* -------------------------------------------------------------- scenario */
+
+/* An occupant profile: built-in or from the scenario's "profiles". */
+struct evac_profile {
+  char *name;                       /* "adult", ... or the scenario's key */
+  struct evac_dist speed_m_s;       /* free walking speed on the flat */
+  struct evac_dist premovement_s;   /* from the alarm to starting to move */
+  struct evac_dist stair_down_factor; /* stair speed = factor x speed */
+  struct evac_dist stair_up_factor;
+  struct evac_dist fed_threshold;   /* incapacitation dose */
+  int needs_staff;                  /* 1: cannot move without staff */
+  char *device;                     /* "bed", "wheelchair", ... or NULL */
+};
+
+/* An occupant group: count people of one profile placed at random on the
+ * free floor cells of a rectangle. */
+struct evac_group {
+  int profile;  /* index in profiles */
+  int count;    /* people */
+  int floor;    /* floor index */
+  int rect[4];  /* x0, y0, x1, y1 inclusive */
+  int region;   /* index in regions, or -1 when given as floor + rect */
+  int target;   /* feature index of the only exit/refuge they use, or -1 */
+};
+
+/* What a timeline event does. */
+enum evac_action {
+  EVAC_ACT_CLOSE = 0, /* close a door, exit, refuge or stair */
+  EVAC_ACT_OPEN,      /* re-open it */
+};
+
+/* A scripted drill event. */
+struct evac_timeline_event {
+  double t_s;              /* when */
+  enum evac_action action; /* what */
+  int feature;             /* on which named feature */
+  int nfloors;             /* floors it applies to; 0 = all */
+  int *floors;             /* floor indices */
+};
+
+/* --------------------------------------------------------------- model */
+
+struct evac_model {
+  /* sources, kept for /parameters */
+  char *plan_path;      /* as resolved (or "inline") */
+  char *scenario_path;  /* the scenario file */
+  char *plan_json;      /* plan JSON text */
+  char *scenario_json;  /* scenario JSON text */
+
+  /* plan */
+  char *name;   /* plan name */
+  double cell_m; /* cell edge, m */
+  int nfloors;
+  struct evac_floor *floors;
+  size_t ncells;        /* cells of all floors */
+  uint8_t *cell_kind;   /* enum evac_cell_kind per cell */
+  int32_t *cell_feature; /* feature index per cell, or -1 */
+  int nfeatures;
+  struct evac_feature *features;
+  int nstairs;
+  struct evac_stair *stairs;
+  int nshafts;
+  struct evac_shaft *shafts;
+  int nlifts;
+  struct evac_lift *lifts;
+  int nregions;
+  struct evac_region *regions;
+  int nmeasures;
+  struct evac_measure *measures;
+
+  /* scenario */
+  double duration_s;     /* simulated time limit */
+  uint64_t seed;         /* default seed */
+  double alarm_delay_s;  /* alarm time; pre-movement counts from it */
+  int nprofiles;
+  struct evac_profile *profiles;
+  int ngroups;
+  struct evac_group *groups;
+  int noccupants;        /* sum of group counts */
+  int ntimeline;
+  struct evac_timeline_event *timeline; /* sorted by t_s (stable) */
+  double agents_every_s; /* trajectory and time-series sampling interval */
+  double fields_every_s; /* field sampling interval (fire models) */
+  int has_fire;          /* the scenario has "fire" or "fires" */
+};
+
+/* Index of the cell (x, y) of floor f. */
+static inline size_t evac_model_cell(const struct evac_model *m, int f, int x,
+                                     int y) {
+  return m->floors[f].offset + (size_t)y * (size_t)m->floors[f].nx + (size_t)x;
+}
+
+/* 1 if people can stand on or pass through a cell of this kind. */
+static inline int evac_cell_walkable(uint8_t kind) {
+  return kind == EVAC_CELL_FLOOR || kind == EVAC_CELL_EXIT ||
+         kind == EVAC_CELL_DOOR || kind == EVAC_CELL_FIRE_DOOR ||
+         kind == EVAC_CELL_REFUGE || kind == EVAC_CELL_STAIR;
+}
+
+/* Index of the feature named name, or -1. */
+int evac_model_feature(const struct evac_model *m, const char *name);
+
+/* Index of the floor named name, or -1. */
+int evac_model_floor(const struct evac_model *m, const char *name);
+
+/* Parses a plan from JSON text into m's plan part. file names the source in
+ * messages. Returns EVAC_ERR_INPUT if diag got an error. */
+enum evac_status evac_plan_parse(struct evac_model *m, const char *text,
+                                 const char *file, struct evac_diag *diag);
+
+/* Parses a scenario's JSON text into m's scenario part; loads its plan too
+ * (a path relative to the scenario file's folder, or an inline object). */
+enum evac_status evac_scenario_parse(struct evac_model *m, const char *text,
+                                     const char *file, struct evac_diag *diag);
+
+/* Looks up a built-in profile by name; NULL if there is none. */
+const struct evac_profile *evac_profile_builtin(const char *name);
+
+#endif

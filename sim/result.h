@@ -1,0 +1,123 @@
+/* The result of one run, held in memory until it is written (output.c):
+ * the summary, one row per agent, time series, trajectories, measure-line
+ * crossings and the event log, all as columns. */
+#ifndef EVAC_RESULT_H
+#define EVAC_RESULT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "evacsim.h"
+
+/* Types of logged events (the /events/type enum). */
+enum evac_event_type {
+  EVAC_LOG_START = 0,   /* an agent starts to move (end of pre-movement) */
+  EVAC_LOG_SAFE,        /* an agent reached an exit or refuge (target) */
+  EVAC_LOG_STAIR_ENTER, /* an agent enters a flight (target = stair) */
+  EVAC_LOG_STAIR_EXIT,  /* an agent leaves a flight onto a landing */
+  EVAC_LOG_REROUTE,     /* an agent found its route closed (target) */
+  EVAC_LOG_TRAPPED,     /* an agent has no route to any safe place */
+  EVAC_LOG_CLOSE,       /* the timeline closed a feature (target) */
+  EVAC_LOG_OPEN,        /* the timeline opened a feature (target) */
+  EVAC_LOG_NTYPES
+};
+
+/* Name of an event type ("start", "safe", ...). */
+const char *evac_event_type_name(enum evac_event_type t);
+
+/* Agent states in trajectories. */
+enum evac_agent_state {
+  EVAC_STATE_WAITING = 0, /* pre-movement */
+  EVAC_STATE_MOVING,      /* walking on a floor */
+  EVAC_STATE_STAIR,       /* on a flight */
+  EVAC_STATE_SAFE,        /* reached safety (position is where) */
+  EVAC_STATE_INCAPACITATED,
+  EVAC_STATE_STUCK,       /* cannot move (needs staff, or no route) */
+};
+
+/* Per-agent columns; n = occupants. */
+struct evac_result_agents {
+  int32_t *profile;      /* index in the model's profiles */
+  int32_t *floor;        /* start floor index */
+  int32_t *start_x, *start_y; /* start cell */
+  double *speed_m_s;     /* drawn free speed */
+  double *premovement_s; /* drawn pre-movement time */
+  double *exit_time_s;   /* time to safety, NaN if never */
+  int32_t *safe_place;   /* feature index of the exit/refuge, -1 if none */
+  double *fed_max;       /* largest dose reached */
+  int8_t *incapacitated; /* 1 if incapacitated */
+  double *distance_m;    /* distance walked, flights included */
+};
+
+/* Time series, sampled every agents_every_s. */
+struct evac_result_series {
+  size_t n, cap;
+  double *time_s;
+  int32_t *evacuated;     /* safe so far */
+  int32_t *incapacitated; /* so far */
+  int32_t *remaining;     /* neither */
+  int32_t *on_stairs;     /* on flights now */
+  double *hrr_kw;         /* fire heat release rate (0 without fire) */
+};
+
+/* Trajectories: at each sample, every agent's position and state. */
+struct evac_result_traj {
+  size_t n, cap;     /* samples */
+  double *time_s;    /* [n] */
+  float *pos_m;      /* [n][agents][2]: x, y of the cell centre, m */
+  int16_t *floor;    /* [n][agents]: floor index (last floor when safe) */
+  int8_t *state;     /* [n][agents]: enum evac_agent_state */
+};
+
+/* Crossings of one measure line. */
+struct evac_result_measure {
+  size_t n, cap;
+  double *time_s;    /* when */
+  int8_t *direction; /* +1 or -1 (side of the line crossed towards) */
+  int32_t *agent;    /* who */
+};
+
+/* The event log. */
+struct evac_result_events {
+  size_t n, cap;
+  double *time_s;
+  int8_t *type;    /* enum evac_event_type */
+  int32_t *agent;  /* -1 if none */
+  int32_t *floor;  /* -1 if none */
+  int32_t *x, *y;  /* cell, -1 if none */
+  int32_t *target; /* feature index, -1 if none */
+};
+
+/* Everything a run produces. */
+struct evac_result {
+  int occupants;
+  int evacuated;
+  int incapacitated;
+  int remaining;
+  double evacuation_time_s;      /* last to safety; NaN if some never */
+  double rset_s;                 /* required safe egress time */
+  double aset_s;                 /* available safe egress time; NaN */
+  double first_incapacitation_s; /* NaN if none */
+  double wall_clock_s;           /* run time */
+  double end_time_s;             /* simulated time at the end */
+  uint64_t events_processed;     /* engine events popped */
+  uint64_t seed;                 /* seed used */
+  uint32_t replication;          /* replication index */
+  int threads;                   /* threads used */
+  struct evac_result_agents agents;
+  struct evac_result_series series;
+  struct evac_result_traj traj;
+  int nmeasures;
+  struct evac_result_measure *measures; /* [nmeasures], model order */
+  struct evac_result_events events;
+};
+
+struct evac_model;
+
+/* Writes r (of model m) to path atomically: path.partial, fsync, rename;
+ * /summary's complete = 1 is written last. On failure nothing is left at
+ * path, the partial file is removed and EVAC_ERR_IO is returned. */
+enum evac_status evac_output_write(const struct evac_model *m, const struct evac_result *r,
+                      const char *path, struct evac_diag *diag);
+
+#endif

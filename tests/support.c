@@ -1,0 +1,92 @@
+/* Test helpers: see support.h. */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "diag.h"
+#include "evacsim.h"
+
+const char *evac_test_dir(const char *tag) {
+  static char dir[4096];
+  char cmd[4600];
+  snprintf(dir, sizeof dir, "%s/%s", EVAC_TEST_TMP, tag);
+  snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
+  if (system(cmd) != 0)
+    return NULL;
+  return dir;
+}
+
+char *evac_test_write(const char *dir, const char *name, const char *text) {
+  size_t len = strlen(dir) + strlen(name) + 2;
+  char *path = malloc(len);
+  if (!path)
+    return NULL;
+  snprintf(path, len, "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  if (!f) {
+    free(path);
+    return NULL;
+  }
+  fputs(text, f);
+  fclose(f);
+  return path;
+}
+
+int evac_test_cli(const char *args, char **out) {
+  size_t len = strlen(EVAC_BIN) + strlen(args) + 16;
+  char *cmd = malloc(len);
+  if (!cmd)
+    return -1;
+  snprintf(cmd, len, "%s %s 2>&1", EVAC_BIN, args);
+  FILE *p = popen(cmd, "r");
+  free(cmd);
+  if (!p)
+    return -1;
+  size_t n = 0, cap = 4096;
+  char *buf = malloc(cap);
+  size_t got;
+  while (buf && (got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+    n += got;
+    if (cap - n < 2) {
+      char *b = realloc(buf, cap * 2);
+      if (!b) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = b;
+      cap *= 2;
+    }
+  }
+  if (buf)
+    buf[n] = '\0';
+  int status = pclose(p);
+  if (out)
+    *out = buf;
+  else
+    free(buf);
+  if (status == -1 || !WIFEXITED(status))
+    return -1;
+  return WEXITSTATUS(status);
+}
+
+int evac_test_load(const char *tag, const char *plan_name,
+                   const char *plan_text, const char *scenario_text,
+                   struct evac_diag *diag, struct evac_model **m) {
+  const char *dir = evac_test_dir(tag);
+  if (!dir)
+    return -1;
+  char *d = strdup(dir);
+  if (plan_text)
+    free(evac_test_write(d, plan_name, plan_text));
+  char *sp = evac_test_write(d, "test.scenario.json", scenario_text);
+  free(d);
+  evac_diag_init(diag);
+  int rc = evac_model_load(sp, diag, m);
+  free(sp);
+  return rc;
+}

@@ -1,0 +1,29 @@
+/* Helpers shared by the tests: temporary files, running the evacsim binary,
+ * loading a model from JSON text. */
+#ifndef EVAC_TEST_SUPPORT_H
+#define EVAC_TEST_SUPPORT_H
+
+#include <stddef.h>
+
+struct evac_model;
+struct evac_diag;
+
+/* A fresh, empty temporary directory under the build tree, named after tag.
+ * Returns a static buffer overwritten by the next call. */
+const char *evac_test_dir(const char *tag);
+
+/* Writes text to dir/name; returns the path (malloc'd). */
+char *evac_test_write(const char *dir, const char *name, const char *text);
+
+/* Runs `evacsim args` with the shell, stdout and stderr captured into *out
+ * (malloc'd, may be NULL). Returns the exit code, or -1. */
+int evac_test_cli(const char *args, char **out);
+
+/* Loads the scenario text (with its plan text written beside it as
+ * plan_name when plan_text is not NULL) into *m. Returns the status; the
+ * messages are in diag. */
+int evac_test_load(const char *tag, const char *plan_name,
+                   const char *plan_text, const char *scenario_text,
+                   struct evac_diag *diag, struct evac_model **m);
+
+#endif
