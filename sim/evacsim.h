@@ -75,6 +75,11 @@ enum evac_status evac_sim_write(const struct evac_sim *sim, const char *path,
 /* Prints the summary table of a finished run. */
 void evac_sim_print_summary(const struct evac_sim *sim, FILE *f);
 
+struct evac_result; /* what a run produced, see result.h */
+
+/* The result of a finished run (owned by sim). */
+const struct evac_result *evac_sim_result(const struct evac_sim *sim);
+
 /* Frees a simulation (NULL is allowed). */
 void evac_sim_free(struct evac_sim *sim);
 

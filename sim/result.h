@@ -112,6 +112,31 @@ struct evac_result {
   struct evac_result_events events;
 };
 
+/* Appends one row to a column set (arrays grow as needed). Each returns 0,
+ * or -1 out of memory (the set is then unchanged). */
+int evac_result_series_push(struct evac_result_series *s, double time_s,
+                            int32_t evacuated, int32_t incapacitated,
+                            int32_t remaining, int32_t on_stairs,
+                            double hrr_kw);
+int evac_result_events_push(struct evac_result_events *e, double time_s,
+                            enum evac_event_type type, int32_t agent,
+                            int32_t floor, int32_t x, int32_t y,
+                            int32_t target);
+int evac_result_measure_push(struct evac_result_measure *m, double time_s,
+                             int8_t direction, int32_t agent);
+
+/* Appends one trajectory sample of nagents agents (arrays copied). */
+int evac_result_traj_push(struct evac_result_traj *t, double time_s,
+                          int nagents, const float *pos_m,
+                          const int16_t *floor, const int8_t *state);
+
+/* Allocates the per-agent columns for n agents (exit_time_s NaN, safe_place
+ * -1, the rest 0) and nmeasures empty measure sets. Returns 0 or -1. */
+int evac_result_init(struct evac_result *r, int n, int nmeasures);
+
+/* Frees every column; r is zeroed. */
+void evac_result_free(struct evac_result *r);
+
 struct evac_model;
 
 /* Writes r (of model m) to path atomically: path.partial, fsync, rename;
