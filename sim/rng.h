@@ -40,8 +40,8 @@ double evac_rng_uniform(struct evac_rng *r);
 /* Uniform double in (0, 1): never 0, for logarithms. */
 double evac_rng_uniform_pos(struct evac_rng *r);
 
-/* Standard normal (Box-Muller, both values used in turn is NOT kept: one
- * value per two uniforms, so the stream stays simple to reason about). */
+/* Standard normal by Box-Muller: one value per two uniforms (the second
+ * value is not kept, so a stream carries no hidden state). */
 double evac_rng_normal(struct evac_rng *r);
 
 /* Integer uniform in [0, n), n >= 1, without modulo bias. */
