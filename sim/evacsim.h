@@ -60,9 +60,11 @@ struct evac_run_opts {
   int progress;       /* 1: print progress to stderr */
 };
 
-/* Creates a simulation of model m (which must outlive it). */
+/* Creates a simulation of model m (which must outlive it): places the
+ * occupants and draws their attributes. Problems go to diag. */
 enum evac_status evac_sim_create(const struct evac_model *m,
                                  const struct evac_run_opts *opts,
+                                 struct evac_diag *diag,
                                  struct evac_sim **out);
 
 /* Runs the simulation to its end (all safe, or the scenario's duration). */

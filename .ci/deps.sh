@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the Debian packages evacsim needs, if any is missing.
+set -euo pipefail
+pkgs=(cmake make gcc pkg-config libhdf5-dev libcjson-dev libcriterion-dev hdf5-tools)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "evacsim: installing ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

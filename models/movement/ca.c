@@ -1,0 +1,332 @@
+/* Event-driven floor-field cellular automaton (DESIGN § 4).
+ *
+ * An agent on a cell looks at its options: the 8 neighbour cells (no corner
+ * cutting) and, on a stair landing, the flights to the next served floors.
+ * An option's cost is the step (cell, sqrt(2) cell, or the flight length)
+ * plus the floor field at its end; only options that bring the agent closer
+ * count. It takes the cheapest free one, within one cell of the best, ties
+ * broken at random; a move lasts d / v. A cell holds one person, and one
+ * person may enter a cell at most every 1 / (Fs cell) seconds, so that a
+ * width w passes at most Fs w people a second (Fs = 1.3 p/(m s)). If
+ * nothing is free the agent waits on the cells it wanted and is woken when
+ * one frees (or at the time the headway ends), never polled.
+ *
+ * A flight is a first-in first-out pipe: entries at most every
+ * 1 / (Fst width) s, a person takes length / (factor v) to walk it and
+ * cannot overtake, and at the end needs a free landing cell.
+ *
+ * Agents know the building as planned (field version 0). When the option
+ * their field says is best is closed, they have found a closed route: they
+ * learn the building as it is now (the newest version) and choose again. */
+#include <math.h>
+
+#include "sim.h"
+
+/* One option of an agent. */
+struct option {
+  int32_t cell;   /* cell to step into, or -1 for a flight */
+  int flight;     /* flight to enter, or -1 */
+  double step;    /* length of the step, m */
+  double total;   /* step + field at its end */
+  int closed;     /* closed by the timeline */
+};
+
+static int feature_of(const struct evac_sim *s, int32_t c) {
+  return s->m->cell_feature[c];
+}
+
+/* Collects the improving options of agent a on cell c; returns how many. */
+static int options(const struct evac_sim *s, int a, int32_t c,
+                   struct option *opt) {
+  const struct evac_model *m = s->m;
+  const double *S = evac_sim_field(s, a);
+  const double cell = m->cell_m, diag = cell * sqrt(2.0);
+  int f, x, y, n = 0;
+  evac_sim_cell_xy(s, c, &f, &x, &y);
+  const struct evac_floor *fl = &m->floors[f];
+  for (int dy = -1; dy <= 1; dy++)
+    for (int dx = -1; dx <= 1; dx++) {
+      int nx = x + dx, ny = y + dy;
+      if ((!dx && !dy) || nx < 0 || ny < 0 || nx >= fl->nx || ny >= fl->ny)
+        continue;
+      int32_t v = (int32_t)evac_model_cell(m, f, nx, ny);
+      if (!evac_cell_walkable(m->cell_kind[v]) || !(S[v] < S[c] - 1e-9))
+        continue;
+      if (dx && dy) {
+        int32_t a1 = (int32_t)evac_model_cell(m, f, nx, y);
+        int32_t a2 = (int32_t)evac_model_cell(m, f, x, ny);
+        if (!evac_cell_walkable(m->cell_kind[a1]) ||
+            !evac_cell_walkable(m->cell_kind[a2]) || s->closed[a1] ||
+            s->closed[a2])
+          continue;
+      }
+      double step = dx && dy ? diag : cell;
+      opt[n++] = (struct option){v, -1, step, step + S[v], s->closed[v]};
+    }
+  if (m->cell_kind[c] == EVAC_CELL_STAIR) {
+    int st = m->features[feature_of(s, c)].index;
+    int node = s->stair_node[st] + s->stair_k[st * m->nfloors + f];
+    for (int dir = 0; dir < 2; dir++) {
+      int fi = s->flight_of[2 * node + dir];
+      if (fi < 0)
+        continue;
+      const struct evac_flight *fli = &s->flights[fi];
+      size_t to = m->ncells + (size_t)s->stair_node[st] + fli->to_k;
+      if (!(S[to] < S[c] - 1e-9))
+        continue;
+      opt[n++] = (struct option){-1, fi, fli->length_m,
+                                 fli->length_m + S[to], s->closed[to]};
+    }
+  }
+  return n;
+}
+
+/* Moves agent a from its cell into cell v. */
+static int step_into(struct evac_sim *s, int a, int32_t v, double step) {
+  struct evac_agent *ag = &s->agents[a];
+  s->occ[v] = a;
+  s->next_entry[v] = s->now + s->cell_headway;
+  ag->prev_cell = ag->cell;
+  ag->cell = v;
+  ag->phase = EVAC_PHASE_MOVING;
+  s->res.agents.distance_m[a] += step;
+  int64_t dur = (int64_t)llround(step / ag->speed * EVAC_TICKS_PER_S);
+  return evac_sim_schedule_agent(s, a, s->now + (dur > 0 ? dur : 1));
+}
+
+/* Agent a leaves its landing onto flight fi. */
+static int enter_flight(struct evac_sim *s, int a, int fi) {
+  const struct evac_model *m = s->m;
+  struct evac_agent *ag = &s->agents[a];
+  struct evac_flight *fl = &s->flights[fi];
+  const struct evac_stair *st = &m->stairs[fl->stair];
+  int32_t c = ag->cell;
+  int f, x, y;
+  evac_sim_cell_xy(s, c, &f, &x, &y);
+  s->occ[c] = -1;
+  ag->cell = -1;
+  ag->last_cell = c;
+  ag->flight = fi;
+  ag->phase = EVAC_PHASE_FLIGHT;
+  ag->state = EVAC_STATE_STAIR;
+  fl->queue[(fl->head + fl->count++) % fl->capacity] = a;
+  fl->next_entry = s->now + fl->headway;
+  int down = m->floors[st->floors[fl->to_k]].elevation_m <
+             m->floors[st->floors[fl->from_k]].elevation_m;
+  double v = ag->speed * (down ? ag->down : ag->up);
+  int64_t t = s->now + (int64_t)llround(fl->length_m / v * EVAC_TICKS_PER_S);
+  if (fl->count > 1 && t < fl->tail_arrive + fl->headway)
+    t = fl->tail_arrive + fl->headway;
+  fl->tail_arrive = t;
+  ag->t_arrive = t;
+  s->non_stairs++;
+  s->res.agents.distance_m[a] += fl->length_m;
+  if (evac_sim_log(s, EVAC_LOG_STAIR_ENTER, a, f, x, y, st->feature) ||
+      evac_sim_wake(s, c))
+    return -1;
+  return evac_sim_schedule_agent(s, a, t);
+}
+
+static int decide(struct evac_sim *s, int a);
+
+/* The agent has no route to any safe place it knows of. */
+static int trapped(struct evac_sim *s, int a) {
+  struct evac_agent *ag = &s->agents[a];
+  int f, x, y;
+  evac_sim_cell_xy(s, ag->cell, &f, &x, &y);
+  ag->phase = EVAC_PHASE_DONE;
+  ag->state = EVAC_STATE_STUCK;
+  s->trapped[s->ntrapped++] = a;
+  return evac_sim_log(s, EVAC_LOG_TRAPPED, a, f, x, y, -1);
+}
+
+/* The agent found its best option closed: it learns the building as it is. */
+static int discover(struct evac_sim *s, int a, const struct option *o) {
+  struct evac_agent *ag = &s->agents[a];
+  int f, x, y;
+  evac_sim_cell_xy(s, ag->cell, &f, &x, &y);
+  int target = o->cell >= 0 ? feature_of(s, o->cell)
+                            : s->m->stairs[s->flights[o->flight].stair].feature;
+  ag->know = s->fields.nversions - 1;
+  if (evac_sim_log(s, EVAC_LOG_REROUTE, a, f, x, y, target))
+    return -1;
+  return decide(s, a);
+}
+
+static int decide(struct evac_sim *s, int a) {
+  struct evac_agent *ag = &s->agents[a];
+  struct option opt[10];
+  int latest = s->fields.nversions - 1;
+  ag->phase = EVAC_PHASE_DECIDE;
+  ag->state = EVAC_STATE_MOVING;
+  int n = options(s, a, ag->cell, opt);
+  const struct option *best = NULL;
+  for (int i = 0; i < n; i++)
+    if (!best || opt[i].total < best->total)
+      best = &opt[i];
+  if (best && best->closed && ag->know < latest)
+    return discover(s, a, best);
+  if (!best && ag->know < latest) {
+    ag->know = latest; /* no way on that it knows of: look again */
+    return decide(s, a);
+  }
+  if (!best || best->closed)
+    return trapped(s, a);
+  double limit = best->total + s->m->cell_m + 1e-9;
+  const struct option *pick = NULL;
+  int ties = 0;
+  int64_t retry = INT64_MAX;
+  for (int i = 0; i < n; i++) {
+    const struct option *o = &opt[i];
+    if (o->closed || o->total > limit)
+      continue;
+    if (o->cell >= 0) {
+      if (s->occ[o->cell] >= 0) {
+        if (evac_sim_wait(s, a, o->cell))
+          return -1;
+        continue;
+      }
+      if (s->now < s->next_entry[o->cell]) {
+        retry = retry < s->next_entry[o->cell] ? retry : s->next_entry[o->cell];
+        continue;
+      }
+    } else {
+      const struct evac_flight *fl = &s->flights[o->flight];
+      if (fl->count >= fl->capacity) {
+        if (evac_sim_wait(s, a, (int32_t)s->m->ncells + o->flight))
+          return -1;
+        continue;
+      }
+      if (s->now < fl->next_entry) {
+        retry = retry < fl->next_entry ? retry : fl->next_entry;
+        continue;
+      }
+    }
+    if (!pick || o->total < pick->total - 1e-9) {
+      pick = o;
+      ties = 1;
+    } else if (o->total <= pick->total + 1e-9 &&
+               evac_rng_below(&ag->rng, (uint32_t)++ties) == 0) {
+      pick = o;
+    }
+  }
+  if (pick) {
+    ag->gen++; /* drop the waits registered above */
+    return pick->cell >= 0 ? step_into(s, a, pick->cell, pick->step)
+                           : enter_flight(s, a, pick->flight);
+  }
+  if (retry != INT64_MAX)
+    return evac_sim_schedule_agent(s, a, retry);
+  return 0; /* woken by a cell or flight it waits on */
+}
+
+/* Agent a arrived on its cell. */
+static int arrive(struct evac_sim *s, int a) {
+  const struct evac_model *m = s->m;
+  struct evac_agent *ag = &s->agents[a];
+  int32_t from = ag->prev_cell, c = ag->cell;
+  s->occ[from] = -1;
+  ag->prev_cell = -1;
+  ag->last_cell = c;
+  if (evac_sim_wake(s, from))
+    return -1;
+  int me = s->measure_of[c];
+  if (me >= 0 && s->measure_of[from] != me) {
+    int f, x0, y0, x1, y1;
+    evac_sim_cell_xy(s, from, &f, &x0, &y0);
+    evac_sim_cell_xy(s, c, &f, &x1, &y1);
+    const int *l = m->measures[me].line;
+    long cross = (long)(l[2] - l[0]) * (y1 - y0) - (long)(l[3] - l[1]) * (x1 - x0);
+    if (evac_result_measure_push(&s->res.measures[me],
+                                 (double)s->now / EVAC_TICKS_PER_S,
+                                 cross >= 0 ? 1 : -1, a))
+      return -1;
+  }
+  uint8_t kind = m->cell_kind[c];
+  if (kind != EVAC_CELL_EXIT && kind != EVAC_CELL_REFUGE)
+    return decide(s, a);
+  int f, x, y;
+  evac_sim_cell_xy(s, c, &f, &x, &y);
+  s->occ[c] = -1;
+  ag->cell = -1;
+  ag->phase = EVAC_PHASE_DONE;
+  ag->state = EVAC_STATE_SAFE;
+  s->nsafe++;
+  s->res.agents.exit_time_s[a] = (double)s->now / EVAC_TICKS_PER_S;
+  s->res.agents.safe_place[a] = feature_of(s, c);
+  if (evac_sim_log(s, EVAC_LOG_SAFE, a, f, x, y, feature_of(s, c)))
+    return -1;
+  return evac_sim_wake(s, c);
+}
+
+/* The agent at the front of flight fi, due, steps onto a landing. */
+static int land(struct evac_sim *s, int a) {
+  const struct evac_model *m = s->m;
+  struct evac_agent *ag = &s->agents[a];
+  int fi = ag->flight;
+  struct evac_flight *fl = &s->flights[fi];
+  if (fl->queue[fl->head] != a)
+    return 0; /* someone ahead is still on the flight: woken after them */
+  const double *S = evac_sim_field(s, a);
+  int node = s->stair_node[fl->stair] + fl->to_k;
+  int32_t pick = -1;
+  int64_t retry = INT64_MAX;
+  for (int i = s->landing_off[node]; i < s->landing_off[node + 1]; i++) {
+    int32_t l = s->landings[i];
+    if (s->occ[l] >= 0) {
+      if (evac_sim_wait(s, a, l))
+        return -1;
+    } else if (s->now < s->next_entry[l]) {
+      retry = retry < s->next_entry[l] ? retry : s->next_entry[l];
+    } else if (pick < 0 || S[l] < S[pick]) {
+      pick = l;
+    }
+  }
+  if (pick < 0)
+    return retry != INT64_MAX ? evac_sim_schedule_agent(s, a, retry) : 0;
+  ag->gen++;
+  s->occ[pick] = a;
+  s->next_entry[pick] = s->now + s->cell_headway;
+  ag->cell = ag->last_cell = pick;
+  ag->flight = -1;
+  fl->head = (fl->head + 1) % fl->capacity;
+  fl->count--;
+  s->non_stairs--;
+  int f, x, y;
+  evac_sim_cell_xy(s, pick, &f, &x, &y);
+  if (evac_sim_log(s, EVAC_LOG_STAIR_EXIT, a, f, x, y,
+                   m->stairs[fl->stair].feature) ||
+      evac_sim_wake(s, (int32_t)m->ncells + fi))
+    return -1;
+  if (fl->count > 0) {
+    int next = fl->queue[fl->head];
+    if (s->agents[next].t_arrive <= s->now &&
+        evac_sim_schedule_agent(s, next, s->now))
+      return -1;
+  }
+  return decide(s, a);
+}
+
+static int act(struct evac_sim *s, int a) {
+  struct evac_agent *ag = &s->agents[a];
+  switch ((enum evac_agent_phase)ag->phase) {
+  case EVAC_PHASE_PREMOVE: {
+    int f, x, y;
+    evac_sim_cell_xy(s, ag->cell, &f, &x, &y);
+    if (evac_sim_log(s, EVAC_LOG_START, a, f, x, y, -1))
+      return -1;
+    return decide(s, a);
+  }
+  case EVAC_PHASE_DECIDE:
+    return decide(s, a);
+  case EVAC_PHASE_MOVING:
+    return arrive(s, a);
+  case EVAC_PHASE_FLIGHT:
+    return land(s, a);
+  case EVAC_PHASE_DONE:
+    return 0;
+  }
+  return 0;
+}
+
+const struct evac_movement_ops evac_movement_ca = {"ca", act};

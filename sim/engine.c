@@ -1,0 +1,593 @@
+/* The engine: the simulation object, its event loop, the timeline, the
+ * sampling of time series and trajectories, and the run summary. Movement
+ * itself is a model behind struct evac_movement_ops (models/movement). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "diag.h"
+#include "sim.h"
+
+static double wall_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int64_t to_ticks(double s) {
+  return (int64_t)llround(s * EVAC_TICKS_PER_S);
+}
+
+/* ------------------------------------------------------------ services */
+
+void evac_sim_cell_xy(const struct evac_sim *s, int32_t cell, int *floor,
+                      int *x, int *y) {
+  const struct evac_model *m = s->m;
+  int f = s->cell_floor[cell];
+  size_t i = (size_t)cell - m->floors[f].offset;
+  *floor = f;
+  *x = (int)(i % (size_t)m->floors[f].nx);
+  *y = (int)(i / (size_t)m->floors[f].nx);
+}
+
+const double *evac_sim_field(const struct evac_sim *s, int agent) {
+  const struct evac_agent *a = &s->agents[agent];
+  return s->fields.dist[(size_t)a->know * s->fields.ntargets + a->field];
+}
+
+int evac_sim_schedule_agent(struct evac_sim *s, int agent, int64_t t) {
+  struct evac_event e = {.tick = t,
+                         .cls = EVAC_EVC_AGENT,
+                         .id = agent,
+                         .gen = s->agents[agent].gen};
+  if (evac_heap_push(&s->heap, e))
+    return -1;
+  s->pending++;
+  return 0;
+}
+
+int evac_sim_wait(struct evac_sim *s, int agent, int32_t slot) {
+  if (s->wait_free < 0) {
+    int32_t cap = s->wait_cap ? 2 * s->wait_cap : 1024;
+    int32_t *next = realloc(s->wait_next, (size_t)cap * sizeof *next);
+    if (!next)
+      return -1;
+    s->wait_next = next;
+    int32_t *ag = realloc(s->wait_agent, (size_t)cap * sizeof *ag);
+    if (!ag)
+      return -1;
+    s->wait_agent = ag;
+    uint32_t *gen = realloc(s->wait_gen, (size_t)cap * sizeof *gen);
+    if (!gen)
+      return -1;
+    s->wait_gen = gen;
+    for (int32_t i = cap - 1; i >= s->wait_cap; i--) {
+      s->wait_next[i] = s->wait_free;
+      s->wait_free = i;
+    }
+    s->wait_cap = cap;
+  }
+  int32_t w = s->wait_free;
+  s->wait_free = s->wait_next[w];
+  s->wait_agent[w] = agent;
+  s->wait_gen[w] = s->agents[agent].gen;
+  s->wait_next[w] = s->wait_head[slot];
+  s->wait_head[slot] = w;
+  return 0;
+}
+
+int evac_sim_wake(struct evac_sim *s, int32_t slot) {
+  int32_t w = s->wait_head[slot];
+  s->wait_head[slot] = -1;
+  while (w >= 0) {
+    int32_t next = s->wait_next[w];
+    int a = s->wait_agent[w];
+    if (s->wait_gen[w] == s->agents[a].gen &&
+        evac_sim_schedule_agent(s, a, s->now))
+      return -1;
+    s->wait_next[w] = s->wait_free;
+    s->wait_free = w;
+    w = next;
+  }
+  return 0;
+}
+
+int evac_sim_log(struct evac_sim *s, enum evac_event_type type, int agent,
+                 int floor, int x, int y, int target) {
+  return evac_result_events_push(&s->res.events,
+                                 (double)s->now / EVAC_TICKS_PER_S, type,
+                                 agent, floor, x, y, target);
+}
+
+/* ---------------------------------------------------------- creation */
+
+/* Stair nodes, their landings and the flights between them. */
+static int build_stairs(struct evac_sim *s) {
+  const struct evac_model *m = s->m;
+  int nodes = 0;
+  s->stair_node = malloc(((size_t)m->nstairs + 1) * sizeof *s->stair_node);
+  s->stair_k = malloc(((size_t)m->nstairs * m->nfloors + 1) *
+                      sizeof *s->stair_k);
+  if (!s->stair_node || !s->stair_k)
+    return -1;
+  for (int st = 0; st < m->nstairs; st++) {
+    s->stair_node[st] = nodes;
+    for (int f = 0; f < m->nfloors; f++)
+      s->stair_k[st * m->nfloors + f] = -1;
+    for (int k = 0; k < m->stairs[st].nfloors; k++)
+      s->stair_k[st * m->nfloors + m->stairs[st].floors[k]] = k;
+    nodes += m->stairs[st].nfloors;
+  }
+  s->nnodes = m->ncells + (size_t)nodes;
+  s->landing_off = calloc((size_t)nodes + 1, sizeof *s->landing_off);
+  s->flight_of = malloc(2 * ((size_t)nodes + 1) * sizeof *s->flight_of);
+  if (!s->landing_off || !s->flight_of)
+    return -1;
+  /* landings, as CSR: count, prefix-sum, fill */
+  int nland = 0;
+  for (int pass = 0; pass < 2; pass++) {
+    int *fill = pass ? calloc((size_t)nodes + 1, sizeof *fill) : NULL;
+    if (pass && !fill)
+      return -1;
+    for (int f = 0; f < m->nfloors; f++) {
+      size_t end = m->floors[f].offset +
+                   (size_t)m->floors[f].nx * (size_t)m->floors[f].ny;
+      for (size_t c = m->floors[f].offset; c < end; c++) {
+        if (m->cell_kind[c] != EVAC_CELL_STAIR)
+          continue;
+        int st = m->features[m->cell_feature[c]].index;
+        int node = s->stair_node[st] + s->stair_k[st * m->nfloors + f];
+        if (pass)
+          s->landings[s->landing_off[node] + fill[node]++] = (int32_t)c;
+        else
+          s->landing_off[node + 1]++, nland++;
+      }
+    }
+    if (!pass) {
+      for (int i = 0; i < nodes; i++)
+        s->landing_off[i + 1] += s->landing_off[i];
+      s->landings = malloc(((size_t)nland + 1) * sizeof *s->landings);
+      if (!s->landings)
+        return -1;
+    }
+    free(fill);
+  }
+  /* flights: one each way between consecutive served floors */
+  for (int i = 0; i < 2 * nodes; i++)
+    s->flight_of[i] = -1;
+  s->flights = calloc((size_t)nodes * 2 + 1, sizeof *s->flights);
+  if (!s->flights)
+    return -1;
+  for (int st = 0; st < m->nstairs; st++) {
+    const struct evac_stair *sd = &m->stairs[st];
+    for (int k = 0; k + 1 < sd->nfloors; k++)
+      for (int dir = 0; dir < 2; dir++) { /* 0 down (k+1 -> k), 1 up */
+        struct evac_flight *fl = &s->flights[s->nflights];
+        fl->stair = st;
+        fl->from_k = dir ? k : k + 1;
+        fl->to_k = dir ? k + 1 : k;
+        fl->length_m = sd->flight_length_m;
+        fl->headway = to_ticks(1.0 / (EVAC_STAIR_SPECIFIC_FLOW * sd->width_m));
+        double cap = sd->flight_length_m * sd->width_m * EVAC_STAIR_MAX_DENSITY;
+        fl->capacity = cap < 1.0 ? 1 : (int)cap;
+        fl->queue = malloc((size_t)fl->capacity * sizeof *fl->queue);
+        if (!fl->queue)
+          return -1;
+        s->flight_of[2 * (s->stair_node[st] + fl->from_k) + dir] =
+            s->nflights++;
+      }
+  }
+  return 0;
+}
+
+/* Marks the cells of each measure line (Bresenham). */
+static void build_measures(struct evac_sim *s) {
+  const struct evac_model *m = s->m;
+  for (size_t c = 0; c < m->ncells; c++)
+    s->measure_of[c] = -1;
+  for (int i = 0; i < m->nmeasures; i++) {
+    const struct evac_measure *me = &m->measures[i];
+    int x = me->line[0], y = me->line[1], x1 = me->line[2], y1 = me->line[3];
+    int dx = abs(x1 - x), dy = -abs(y1 - y);
+    int sx = x < x1 ? 1 : -1, sy = y < y1 ? 1 : -1, err = dx + dy;
+    for (;;) {
+      s->measure_of[evac_model_cell(m, me->floor, x, y)] = (int16_t)i;
+      if (x == x1 && y == y1)
+        break;
+      int e2 = 2 * err;
+      if (e2 >= dy)
+        err += dy, x += sx;
+      if (e2 <= dx)
+        err += dx, y += sy;
+    }
+  }
+}
+
+/* Target sets of the fields: every safe place, then each group target. */
+static int build_targets(struct evac_sim *s) {
+  const struct evac_model *m = s->m;
+  struct evac_fields *f = &s->fields;
+  f->target = malloc(((size_t)m->ngroups + 1) * sizeof *f->target);
+  if (!f->target)
+    return -1;
+  f->target[f->ntargets++] = -1;
+  for (int g = 0; g < m->ngroups; g++) {
+    int t = m->groups[g].target, seen = 0;
+    for (int i = 0; i < f->ntargets; i++)
+      seen |= f->target[i] == t;
+    if (t >= 0 && !seen)
+      f->target[f->ntargets++] = t;
+  }
+  return 0;
+}
+
+static int field_slot(const struct evac_sim *s, int target) {
+  for (int i = 0; i < s->fields.ntargets; i++)
+    if (s->fields.target[i] == target)
+      return i;
+  return 0;
+}
+
+/* Places the groups' people on free floor cells and draws attributes. */
+static enum evac_status place_agents(struct evac_sim *s,
+                                     struct evac_diag *diag) {
+  const struct evac_model *m = s->m;
+  uint64_t seed = s->res.seed;
+  uint32_t rep = s->opts.replication;
+  int a = 0;
+  int32_t *free_cells = NULL;
+  for (int g = 0; g < m->ngroups; g++) {
+    const struct evac_group *gr = &m->groups[g];
+    int w = gr->rect[2] - gr->rect[0] + 1, h = gr->rect[3] - gr->rect[1] + 1;
+    int32_t *fc = realloc(free_cells, ((size_t)w * h + 1) * sizeof *fc);
+    if (!fc) {
+      free(free_cells);
+      return EVAC_ERR_RUNTIME;
+    }
+    free_cells = fc;
+    int nfree = 0;
+    for (int y = gr->rect[1]; y <= gr->rect[3]; y++)
+      for (int x = gr->rect[0]; x <= gr->rect[2]; x++) {
+        size_t c = evac_model_cell(m, gr->floor, x, y);
+        if (m->cell_kind[c] == EVAC_CELL_FLOOR && s->occ[c] < 0)
+          free_cells[nfree++] = (int32_t)c;
+      }
+    if (nfree < gr->count) {
+      evac_diag_error(diag, m->scenario_path, NULL,
+                      "occupant group %d: %d people but only %d free floor "
+                      "cells left in its area (groups overlap)",
+                      g, gr->count, nfree);
+      free(free_cells);
+      return EVAC_ERR_INPUT;
+    }
+    struct evac_rng place;
+    evac_rng_init(&place, seed, rep, EVAC_RNG_PLACEMENT, (uint32_t)g);
+    const struct evac_profile *p = &m->profiles[gr->profile];
+    for (int i = 0; i < gr->count; i++, a++) {
+      /* partial Fisher-Yates: the first i entries are taken */
+      int j = i + (int)evac_rng_below(&place, (uint32_t)(nfree - i));
+      int32_t c = free_cells[j];
+      free_cells[j] = free_cells[i];
+      free_cells[i] = c;
+      struct evac_agent *ag = &s->agents[a];
+      struct evac_rng attr;
+      evac_rng_init(&attr, seed, rep, EVAC_RNG_ATTRIBUTES, (uint32_t)a);
+      ag->speed = evac_dist_sample(&p->speed_m_s, &attr);
+      double premove = evac_dist_sample(&p->premovement_s, &attr);
+      ag->down = evac_dist_sample(&p->stair_down_factor, &attr);
+      ag->up = evac_dist_sample(&p->stair_up_factor, &attr);
+      evac_rng_init(&ag->rng, seed, rep, EVAC_RNG_MOVEMENT, (uint32_t)a);
+      ag->cell = ag->last_cell = c;
+      ag->prev_cell = -1;
+      ag->flight = -1;
+      ag->field = (int16_t)field_slot(s, gr->target);
+      s->occ[c] = a;
+      int f, x, y;
+      evac_sim_cell_xy(s, c, &f, &x, &y);
+      s->res.agents.profile[a] = gr->profile;
+      s->res.agents.floor[a] = f;
+      s->res.agents.start_x[a] = x;
+      s->res.agents.start_y[a] = y;
+      s->res.agents.speed_m_s[a] = ag->speed;
+      s->res.agents.premovement_s[a] = premove;
+      if (p->needs_staff) {
+        ag->phase = EVAC_PHASE_DONE;
+        ag->state = EVAC_STATE_STUCK;
+        s->nstuck++;
+      } else if (evac_sim_schedule_agent(
+                     s, a, to_ticks(m->alarm_delay_s + premove))) {
+        free(free_cells);
+        return EVAC_ERR_RUNTIME;
+      }
+    }
+  }
+  free(free_cells);
+  return EVAC_OK;
+}
+
+enum evac_status evac_sim_create(const struct evac_model *m,
+                                 const struct evac_run_opts *opts,
+                                 struct evac_diag *diag,
+                                 struct evac_sim **out) {
+  *out = NULL;
+  struct evac_sim *s = calloc(1, sizeof *s);
+  if (!s)
+    return EVAC_ERR_RUNTIME;
+  s->m = m;
+  s->opts = *opts;
+  s->res.seed = opts->seed_given ? opts->seed : m->seed;
+  s->res.replication = opts->replication;
+  s->res.threads = opts->threads > 0 ? opts->threads : 1;
+  s->end = to_ticks(m->duration_s);
+  s->cell_headway = to_ticks(1.0 / (EVAC_MAX_SPECIFIC_FLOW * m->cell_m));
+  s->nagents = m->noccupants;
+  s->wait_free = -1;
+  enum evac_status st = EVAC_ERR_RUNTIME;
+  if (build_stairs(s))
+    goto fail;
+  size_t nslots = m->ncells + (size_t)s->nflights;
+  s->cell_floor = malloc(m->ncells * sizeof *s->cell_floor);
+  s->occ = malloc(m->ncells * sizeof *s->occ);
+  s->next_entry = calloc(m->ncells, sizeof *s->next_entry);
+  s->closed = calloc(s->nnodes, 1);
+  s->measure_of = malloc(m->ncells * sizeof *s->measure_of);
+  s->wait_head = malloc(nslots * sizeof *s->wait_head);
+  s->agents = calloc((size_t)s->nagents + 1, sizeof *s->agents);
+  s->trapped = malloc(((size_t)s->nagents + 1) * sizeof *s->trapped);
+  if (!s->cell_floor || !s->occ || !s->next_entry || !s->closed || !s->measure_of ||
+      !s->wait_head || !s->agents || !s->trapped)
+    goto fail;
+  for (int f = 0; f < m->nfloors; f++)
+    for (size_t c = 0; c < (size_t)m->floors[f].nx * m->floors[f].ny; c++)
+      s->cell_floor[m->floors[f].offset + c] = (int16_t)f;
+  for (size_t c = 0; c < m->ncells; c++)
+    s->occ[c] = -1;
+  for (size_t i = 0; i < nslots; i++)
+    s->wait_head[i] = -1;
+  build_measures(s);
+  if (build_targets(s) || evac_fields_build(s))
+    goto fail;
+  if (evac_result_init(&s->res, s->nagents, m->nmeasures))
+    goto fail;
+  st = place_agents(s, diag);
+  if (st != EVAC_OK)
+    goto fail;
+  for (int i = 0; i < m->ntimeline; i++) {
+    struct evac_event e = {.tick = to_ticks(m->timeline[i].t_s),
+                           .cls = EVAC_EVC_TIMELINE,
+                           .id = i};
+    if (evac_heap_push(&s->heap, e))
+      goto fail;
+    s->pending++;
+  }
+  struct evac_event sample = {.tick = 0, .cls = EVAC_EVC_SAMPLE};
+  if (evac_heap_push(&s->heap, sample))
+    goto fail;
+  *out = s;
+  return EVAC_OK;
+fail:
+  evac_sim_free(s);
+  return st;
+}
+
+/* ------------------------------------------------------------ running */
+
+static int record_sample(struct evac_sim *s) {
+  const struct evac_model *m = s->m;
+  int n = s->nagents;
+  float *pos = malloc(((size_t)n * 2 + 1) * sizeof *pos);
+  int16_t *fl = malloc(((size_t)n + 1) * sizeof *fl);
+  int8_t *st = malloc((size_t)n + 1);
+  int rc = -1;
+  if (pos && fl && st) {
+    for (int a = 0; a < n; a++) {
+      const struct evac_agent *ag = &s->agents[a];
+      int32_t c = ag->cell >= 0 ? ag->cell : ag->last_cell;
+      int f, x, y;
+      evac_sim_cell_xy(s, c, &f, &x, &y);
+      pos[2 * a] = (float)((x + 0.5) * m->cell_m);
+      pos[2 * a + 1] = (float)((y + 0.5) * m->cell_m);
+      fl[a] = (int16_t)f;
+      st[a] = ag->state;
+    }
+    double t = (double)s->now / EVAC_TICKS_PER_S;
+    rc = evac_result_traj_push(&s->res.traj, t, n, pos, fl, st);
+    if (!rc)
+      rc = evac_result_series_push(&s->res.series, t, s->nsafe, s->nincap,
+                                   n - s->nsafe - s->nincap, s->non_stairs,
+                                   0.0);
+  }
+  free(pos);
+  free(fl);
+  free(st);
+  return rc;
+}
+
+/* Applies timeline entry i: closes or opens a feature, re-builds the
+ * fields, and wakes the agents that had no route. */
+static int apply_timeline(struct evac_sim *s, int i) {
+  const struct evac_model *m = s->m;
+  const struct evac_timeline_event *te = &m->timeline[i];
+  uint8_t closed = te->action == EVAC_ACT_CLOSE;
+  for (int f = 0; f < m->nfloors; f++) {
+    int on = te->nfloors == 0;
+    for (int j = 0; j < te->nfloors; j++)
+      on |= te->floors[j] == f;
+    if (!on)
+      continue;
+    size_t end = m->floors[f].offset +
+                 (size_t)m->floors[f].nx * (size_t)m->floors[f].ny;
+    for (size_t c = m->floors[f].offset; c < end; c++)
+      if (m->cell_feature[c] == te->feature)
+        s->closed[c] = closed;
+    const struct evac_feature *fe = &m->features[te->feature];
+    if (fe->kind == EVAC_FEAT_STAIR) {
+      int k = s->stair_k[fe->index * m->nfloors + f];
+      if (k >= 0)
+        s->closed[m->ncells + (size_t)s->stair_node[fe->index] + k] = closed;
+    }
+  }
+  if (evac_fields_build(s) ||
+      evac_sim_log(s, closed ? EVAC_LOG_CLOSE : EVAC_LOG_OPEN, -1, -1, -1, -1,
+                   te->feature))
+    return -1;
+  int n = s->ntrapped;
+  s->ntrapped = 0;
+  for (int j = 0; j < n; j++) {
+    struct evac_agent *ag = &s->agents[s->trapped[j]];
+    ag->know = s->fields.nversions - 1;
+    ag->phase = EVAC_PHASE_DECIDE;
+    ag->state = EVAC_STATE_MOVING;
+    if (evac_sim_schedule_agent(s, s->trapped[j], s->now))
+      return -1;
+  }
+  return 0;
+}
+
+static void progress(struct evac_sim *s, double *last) {
+  double w = wall_now();
+  if (w - *last < 1.0)
+    return;
+  *last = w;
+  fprintf(stderr, "\r  t = %7.1f s   safe %d / %d   events %llu ",
+          (double)s->now / EVAC_TICKS_PER_S, s->nsafe, s->nagents,
+          (unsigned long long)s->res.events_processed);
+}
+
+static void finish(struct evac_sim *s) {
+  struct evac_result *r = &s->res;
+  r->occupants = s->nagents;
+  r->evacuated = s->nsafe;
+  r->incapacitated = s->nincap;
+  r->remaining = s->nagents - s->nsafe - s->nincap;
+  double last = 0.0;
+  for (int a = 0; a < s->nagents; a++)
+    if (!isnan(r->agents.exit_time_s[a]) && r->agents.exit_time_s[a] > last)
+      last = r->agents.exit_time_s[a];
+  r->evacuation_time_s = r->remaining || s->nincap ? NAN : last;
+  r->rset_s = r->evacuation_time_s;
+  r->aset_s = NAN;
+  r->first_incapacitation_s = NAN;
+  r->end_time_s = (double)s->now / EVAC_TICKS_PER_S;
+  r->wall_clock_s = wall_now() - s->wall_start;
+}
+
+enum evac_status evac_sim_run(struct evac_sim *s) {
+  const struct evac_movement_ops *move = &evac_movement_ca;
+  const int64_t every = to_ticks(s->m->agents_every_s);
+  double last_progress = s->wall_start = wall_now();
+  int64_t last_sample = -1;
+  struct evac_event e;
+  while (evac_heap_pop(&s->heap, &e) == 0) {
+    if (e.tick > s->end) {
+      s->now = s->end;
+      break;
+    }
+    s->now = e.tick;
+    s->res.events_processed++;
+    int rc = 0;
+    if (e.cls == EVAC_EVC_SAMPLE) {
+      rc = record_sample(s);
+      last_sample = s->now;
+      struct evac_event next = {.tick = s->now + every,
+                                .cls = EVAC_EVC_SAMPLE};
+      if (!rc)
+        rc = evac_heap_push(&s->heap, next);
+    } else {
+      s->pending--;
+      if (e.cls == EVAC_EVC_TIMELINE)
+        rc = apply_timeline(s, e.id);
+      else if (e.gen == s->agents[e.id].gen) {
+        s->agents[e.id].gen++;
+        rc = move->act(s, e.id);
+      }
+    }
+    if (rc)
+      return EVAC_ERR_RUNTIME;
+    if (s->opts.progress && (s->res.events_processed & 0xffff) == 0)
+      progress(s, &last_progress);
+    if (s->nsafe + s->nincap + s->nstuck == s->nagents || s->pending == 0)
+      break;
+  }
+  if (s->opts.progress)
+    fprintf(stderr, "\r%60s\r", "");
+  if (last_sample != s->now && record_sample(s))
+    return EVAC_ERR_RUNTIME;
+  finish(s);
+  return EVAC_OK;
+}
+
+const struct evac_result *evac_sim_result(const struct evac_sim *sim) {
+  return &sim->res;
+}
+
+enum evac_status evac_sim_write(const struct evac_sim *sim, const char *path,
+                                struct evac_diag *diag) {
+  return evac_output_write(sim->m, &sim->res, path, diag);
+}
+
+static void print_time(FILE *f, const char *label, double t) {
+  if (isnan(t))
+    fprintf(f, "  %-22s %10s\n", label, "-");
+  else
+    fprintf(f, "  %-22s %10.1f s\n", label, t);
+}
+
+void evac_sim_print_summary(const struct evac_sim *s, FILE *f) {
+  const struct evac_model *m = s->m;
+  const struct evac_result *r = &s->res;
+  fprintf(f, "evacsim %s: %s, %d floors, seed %llu\n", evac_version(),
+          m->name, m->nfloors, (unsigned long long)r->seed);
+  fprintf(f, "  %-22s %10d\n", "occupants", r->occupants);
+  fprintf(f, "  %-22s %10d\n", "evacuated", r->evacuated);
+  fprintf(f, "  %-22s %10d\n", "incapacitated", r->incapacitated);
+  fprintf(f, "  %-22s %10d\n", "remaining", r->remaining);
+  if (s->nstuck)
+    fprintf(f, "  %-22s %10d\n", "  of them need staff", s->nstuck);
+  print_time(f, "evacuation time", r->evacuation_time_s);
+  print_time(f, "simulated time", r->end_time_s);
+  fprintf(f, "  %-22s %10.3f s  (%.3g events/s)\n", "wall clock",
+          r->wall_clock_s,
+          r->wall_clock_s > 0 ? (double)r->events_processed / r->wall_clock_s
+                              : 0.0);
+  int any = 0;
+  for (int fe = 0; fe < m->nfeatures; fe++) {
+    int used = 0;
+    for (int a = 0; a < r->occupants; a++)
+      used += r->agents.safe_place[a] == fe;
+    if (!used)
+      continue;
+    if (!any++)
+      fprintf(f, "  safe places used:\n");
+    fprintf(f, "    %-20s %10d\n", m->features[fe].name, used);
+  }
+}
+
+void evac_sim_free(struct evac_sim *s) {
+  if (!s)
+    return;
+  evac_heap_free(&s->heap);
+  evac_fields_free(&s->fields);
+  for (int i = 0; i < s->nflights; i++)
+    free(s->flights[i].queue);
+  free(s->flights);
+  free(s->flight_of);
+  free(s->stair_node);
+  free(s->stair_k);
+  free(s->landing_off);
+  free(s->landings);
+  free(s->cell_floor);
+  free(s->occ);
+  free(s->next_entry);
+  free(s->closed);
+  free(s->measure_of);
+  free(s->wait_head);
+  free(s->wait_next);
+  free(s->wait_agent);
+  free(s->wait_gen);
+  free(s->agents);
+  free(s->trapped);
+  evac_result_free(&s->res);
+  free(s);
+}

@@ -1,0 +1,295 @@
+/* evacsim: the command line. It parses arguments and calls the library;
+ * it is the only place that turns a status into an exit code. */
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <omp.h>
+
+#include "diag.h"
+#include "evacsim.h"
+
+static const char usage_main[] =
+    "usage: evacsim COMMAND [ARGS]\n"
+    "\n"
+    "Fire, smoke and patient evacuation in high-rise hospitals.\n"
+    "\n"
+    "commands:\n"
+    "  check FILE.json...        validate plans and scenarios\n"
+    "  run SCENARIO.json -o OUT.h5 [--seed N] [--threads N] [--quiet]\n"
+    "                            simulate once, print a summary\n"
+    "  info OUT.h5               summarise a result file\n"
+    "  gen tower --floors N --occupants M [--seed S] -o DIR\n"
+    "                            write a synthetic hospital tower\n"
+    "\n"
+    "'evacsim COMMAND --help' tells more. Exit codes: 0 ok, 2 bad input,\n"
+    "3 runtime failure, 4 output I/O failure.\n";
+
+static const char usage_check[] =
+    "usage: evacsim check FILE.json...\n"
+    "\n"
+    "Validates building plans (*.plan.json) and scenarios (*.scenario.json;\n"
+    "their plan too). Prints 'FILE: ok' or every error found, each naming\n"
+    "the file and the JSON path. Exit 0 if all are valid, else 2.\n";
+
+static const char usage_run[] =
+    "usage: evacsim run SCENARIO.json -o OUT.h5 [--seed N] [--threads N] "
+    "[--quiet]\n"
+    "\n"
+    "Runs one simulation of the scenario and writes the result file\n"
+    "(written to OUT.h5.partial, then renamed). Prints a summary table.\n"
+    "  -o, --output OUT.h5  result file (required)\n"
+    "  --seed N             random seed (default: the scenario's \"seed\")\n"
+    "  --threads N          threads for threaded kernels (default: all)\n"
+    "  --quiet              print nothing but errors\n";
+
+static const char usage_info[] = "usage: evacsim info OUT.h5\n"
+                                 "\n"
+                                 "Prints a summary of a result file.\n";
+
+static const char usage_gen[] =
+    "usage: evacsim gen tower --floors N --occupants M [--seed S] -o DIR\n"
+    "\n"
+    "Writes DIR/tower.plan.json and DIR/tower.scenario.json: a synthetic\n"
+    "hospital ward tower of N storeys (two protected stairs, ward rooms on a\n"
+    "central corridor, two smoke compartments a floor) with M occupants.\n"
+    "  --floors N     storeys, 1..200\n"
+    "  --occupants M  people, spread over the ward rooms\n"
+    "  --seed S       the scenario's seed (default 1)\n"
+    "  -o DIR         output folder (created if missing)\n";
+
+static int wants_help(int argc, char **argv) {
+  for (int i = 0; i < argc; i++)
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+      return 1;
+  return 0;
+}
+
+/* Parses a whole non-negative integer up to max; returns 0 or -1. */
+static int parse_uint(const char *opt, const char *s, unsigned long long max,
+                      unsigned long long *out) {
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (!*s || *s == '-' || *end || errno || v > max) {
+    fprintf(stderr, "evacsim: %s: '%s' is not a whole number in 0..%llu\n",
+            opt, s, max);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+/* The value of option argv[*i]; advances *i. NULL (reported) if missing. */
+static const char *option_value(int argc, char **argv, int *i) {
+  if (*i + 1 >= argc) {
+    fprintf(stderr, "evacsim: %s needs a value\n", argv[*i]);
+    return NULL;
+  }
+  return argv[++*i];
+}
+
+static int finish_diag(struct evac_diag *d, int status) {
+  evac_diag_print(d, stderr);
+  evac_diag_free(d);
+  return status;
+}
+
+static int cmd_check(int argc, char **argv) {
+  if (wants_help(argc, argv) || argc < 1) {
+    fputs(usage_check, argc < 1 ? stderr : stdout);
+    return argc < 1 ? EVAC_ERR_INPUT : EVAC_OK;
+  }
+  int status = EVAC_OK;
+  for (int i = 0; i < argc; i++) {
+    struct evac_diag d;
+    evac_diag_init(&d);
+    enum evac_status st = evac_check_file(argv[i], &d);
+    evac_diag_print(&d, st == EVAC_OK ? stdout : stderr);
+    if (st == EVAC_OK)
+      printf("%s: ok\n", argv[i]);
+    else
+      status = st;
+    evac_diag_free(&d);
+  }
+  return status;
+}
+
+/* Fails early (before a long run) if the output folder is not writable. */
+static int check_output_dir(const char *path) {
+  char *copy = strdup(path);
+  if (!copy)
+    return EVAC_ERR_RUNTIME;
+  const char *dir = dirname(copy);
+  int ok = access(dir, W_OK) == 0;
+  if (!ok)
+    fprintf(stderr, "%s: cannot write result file: folder '%s': %s\n", path,
+            dir, strerror(errno));
+  free(copy);
+  return ok ? EVAC_OK : EVAC_ERR_IO;
+}
+
+static int cmd_run(int argc, char **argv) {
+  if (wants_help(argc, argv)) {
+    fputs(usage_run, stdout);
+    return EVAC_OK;
+  }
+  const char *scenario = NULL, *out = NULL;
+  struct evac_run_opts opts = {0};
+  int quiet = 0;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i], *v;
+    unsigned long long n;
+    if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+      if (!(out = option_value(argc, argv, &i)))
+        return EVAC_ERR_INPUT;
+    } else if (!strcmp(a, "--seed")) {
+      if (!(v = option_value(argc, argv, &i)) ||
+          parse_uint(a, v, UINT64_MAX, &n))
+        return EVAC_ERR_INPUT;
+      opts.seed = n;
+      opts.seed_given = 1;
+    } else if (!strcmp(a, "--threads")) {
+      if (!(v = option_value(argc, argv, &i)) || parse_uint(a, v, 4096, &n))
+        return EVAC_ERR_INPUT;
+      opts.threads = (int)n;
+    } else if (!strcmp(a, "--quiet")) {
+      quiet = 1;
+    } else if (a[0] == '-' || scenario) {
+      fprintf(stderr, "evacsim run: unexpected argument '%s'\n%s", a,
+              usage_run);
+      return EVAC_ERR_INPUT;
+    } else {
+      scenario = a;
+    }
+  }
+  if (!scenario || !out) {
+    fprintf(stderr, "evacsim run: %s is required\n%s",
+            scenario ? "-o OUT.h5" : "a scenario file", usage_run);
+    return EVAC_ERR_INPUT;
+  }
+  int st = check_output_dir(out);
+  if (st != EVAC_OK)
+    return st;
+  if (opts.threads > 0)
+    omp_set_num_threads(opts.threads);
+  else
+    opts.threads = omp_get_max_threads();
+  opts.progress = !quiet && isatty(STDERR_FILENO);
+
+  struct evac_diag d;
+  evac_diag_init(&d);
+  struct evac_model *m = NULL;
+  struct evac_sim *sim = NULL;
+  st = evac_model_load(scenario, &d, &m);
+  if (st == EVAC_OK)
+    st = evac_sim_create(m, &opts, &d, &sim);
+  if (st == EVAC_OK && !quiet)
+    evac_diag_print(&d, stderr); /* warnings */
+  if (st == EVAC_OK)
+    st = evac_sim_run(sim);
+  if (st == EVAC_OK)
+    st = evac_sim_write(sim, out, &d);
+  if (st == EVAC_OK && !quiet) {
+    evac_sim_print_summary(sim, stdout);
+    printf("  result written to %s\n", out);
+  }
+  if (st == EVAC_ERR_RUNTIME)
+    fprintf(stderr, "evacsim run: %s: simulation failed (out of memory?)\n",
+            scenario);
+  evac_sim_free(sim);
+  evac_model_free(m);
+  if (st == EVAC_OK) {
+    evac_diag_free(&d);
+    return EVAC_OK;
+  }
+  return finish_diag(&d, st);
+}
+
+static int cmd_info(int argc, char **argv) {
+  if (wants_help(argc, argv) || argc != 1) {
+    fputs(usage_info, argc != 1 ? stderr : stdout);
+    return argc != 1 ? EVAC_ERR_INPUT : EVAC_OK;
+  }
+  struct evac_diag d;
+  evac_diag_init(&d);
+  return finish_diag(&d, evac_info_print(argv[0], stdout, &d));
+}
+
+static int cmd_gen(int argc, char **argv) {
+  if (wants_help(argc, argv)) {
+    fputs(usage_gen, stdout);
+    return EVAC_OK;
+  }
+  if (argc < 1 || strcmp(argv[0], "tower") != 0) {
+    fprintf(stderr, "evacsim gen: the generator must be 'tower'\n%s",
+            usage_gen);
+    return EVAC_ERR_INPUT;
+  }
+  struct evac_gen_opts opts = {.floors = -1, .occupants = -1, .seed = 1};
+  const char *dir = NULL;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *v;
+    unsigned long long n;
+    if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+      if (!(dir = option_value(argc, argv, &i)))
+        return EVAC_ERR_INPUT;
+    } else if (!strcmp(a, "--floors") || !strcmp(a, "--occupants") ||
+               !strcmp(a, "--seed")) {
+      if (!(v = option_value(argc, argv, &i)) ||
+          parse_uint(a, v, a[2] == 's' ? UINT64_MAX : 10000000, &n))
+        return EVAC_ERR_INPUT;
+      if (a[2] == 'f')
+        opts.floors = (int)n;
+      else if (a[2] == 'o')
+        opts.occupants = (int)n;
+      else
+        opts.seed = n;
+    } else {
+      fprintf(stderr, "evacsim gen: unexpected argument '%s'\n%s", a,
+              usage_gen);
+      return EVAC_ERR_INPUT;
+    }
+  }
+  if (opts.floors < 0 || opts.occupants < 0 || !dir) {
+    fprintf(stderr, "evacsim gen tower: --floors, --occupants and -o are "
+                    "required\n%s",
+            usage_gen);
+    return EVAC_ERR_INPUT;
+  }
+  struct evac_diag d;
+  evac_diag_init(&d);
+  int st = evac_gen_tower(&opts, dir, &d);
+  if (st == EVAC_OK)
+    printf("wrote %s/tower.plan.json and %s/tower.scenario.json\n", dir, dir);
+  return finish_diag(&d, st);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fputs(usage_main, stderr);
+    return EVAC_ERR_INPUT;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+    fputs(usage_main, stdout);
+    return EVAC_OK;
+  }
+  if (!strcmp(cmd, "--version")) {
+    printf("evacsim %s (%s)\n", evac_version(), evac_git_revision());
+    return EVAC_OK;
+  }
+  if (!strcmp(cmd, "check"))
+    return cmd_check(argc - 2, argv + 2);
+  if (!strcmp(cmd, "run"))
+    return cmd_run(argc - 2, argv + 2);
+  if (!strcmp(cmd, "info"))
+    return cmd_info(argc - 2, argv + 2);
+  if (!strcmp(cmd, "gen"))
+    return cmd_gen(argc - 2, argv + 2);
+  fprintf(stderr, "evacsim: unknown command '%s'\n\n%s", cmd, usage_main);
+  return EVAC_ERR_INPUT;
+}

@@ -1,0 +1,178 @@
+/* The simulation object's insides, shared by the engine (sim/engine.c) and
+ * the models (models/). Not part of the public interface. */
+#ifndef EVAC_SIM_H
+#define EVAC_SIM_H
+
+#include <stdint.h>
+
+#include "evacsim.h"
+#include "heap.h"
+#include "model.h"
+#include "result.h"
+#include "rng.h"
+
+/* Engine ticks per second: a tick is 1 ms. */
+#define EVAC_TICKS_PER_S 1000
+
+/* Movement parameters (docs/models.md gives their sources). */
+#define EVAC_MAX_SPECIFIC_FLOW 1.3   /* p/(m s), doors and corridors: SFPE */
+#define EVAC_STAIR_SPECIFIC_FLOW 1.0 /* p/(m s), stairs: SFPE 7/11 stairs */
+#define EVAC_STAIR_MAX_DENSITY 3.5   /* p/m2 on a flight: SFPE v = 0 at 3.8 */
+
+/* Event classes, in the order they run at equal ticks. */
+enum evac_event_class {
+  EVAC_EVC_SAMPLE = 0,   /* record time series and trajectories */
+  EVAC_EVC_TIMELINE = 1, /* apply a timeline entry (id = its index) */
+  EVAC_EVC_AGENT = 2,    /* an agent acts (id = agent) */
+};
+
+/* What an agent's next event means. */
+enum evac_agent_phase {
+  EVAC_PHASE_PREMOVE = 0, /* waiting for its start time */
+  EVAC_PHASE_DECIDE,      /* on a cell, choosing the next move */
+  EVAC_PHASE_MOVING,      /* moving into agent.cell from agent.prev_cell */
+  EVAC_PHASE_FLIGHT,      /* on a stair flight */
+  EVAC_PHASE_DONE,        /* safe, incapacitated or stuck for good */
+};
+
+/* One occupant. */
+struct evac_agent {
+  int32_t cell;       /* cell held (target cell while moving); -1 on a flight
+                         or when safe */
+  int32_t prev_cell;  /* cell being left while moving, else -1 */
+  int32_t last_cell;  /* last cell stood on (for positions) */
+  uint32_t gen;       /* bumped at each action: older events are stale */
+  int8_t phase;       /* enum evac_agent_phase */
+  int8_t state;       /* enum evac_agent_state, for trajectories */
+  int16_t field;      /* which target field it follows */
+  int32_t know;       /* field version it knows */
+  int32_t flight;     /* flight it is on, or -1 */
+  int64_t t_arrive;   /* tick it reaches the end of its flight */
+  double speed;       /* free speed on the flat, m/s */
+  double down, up;    /* stair speed factors */
+  struct evac_rng rng; /* movement choices */
+};
+
+/* A stair flight in one direction between two consecutive served floors of
+ * a stair: a first-in first-out pipe with an entry headway (flow cap) and a
+ * capacity (density cap). */
+struct evac_flight {
+  int stair;          /* stair index */
+  int from_k, to_k;   /* indices into the stair's floors */
+  double length_m;    /* walking length */
+  int64_t headway;    /* ticks between entries and between arrivals */
+  int capacity;       /* people on the flight at most */
+  int count;          /* people on it now */
+  int head;           /* ring-buffer start */
+  int32_t *queue;     /* [capacity] agents in order of entry */
+  int64_t next_entry; /* earliest tick of the next entry */
+  int64_t tail_arrive; /* arrival tick of the last to enter */
+};
+
+/* Floor fields: for each known version of the building (one more at each
+ * timeline change) and each target set, the travel distance (m) from every
+ * node to the nearest open target; INFINITY if none can be reached. Nodes
+ * are the cells, then one node per (stair, served floor). */
+struct evac_fields {
+  int ntargets;       /* target sets: 0 = every safe place, then one per
+                         group target */
+  int32_t *target;    /* [ntargets] feature index, -1 for set 0 */
+  int nversions;      /* versions built so far */
+  int capversions;
+  double **dist;      /* [nversions * ntargets][nnodes] */
+};
+
+/* The simulation. */
+struct evac_sim {
+  const struct evac_model *m;
+  struct evac_run_opts opts;
+  struct evac_heap heap;
+  int64_t now;            /* current tick */
+  int64_t end;            /* duration in ticks */
+  int64_t pending;        /* agent and timeline events in the heap */
+
+  /* grid state */
+  size_t nnodes;          /* cells + stair nodes */
+  int *stair_node;        /* [nstairs] index of the first node of a stair */
+  int *stair_k;           /* [nstairs * nfloors] served-floor index, -1 */
+  int *landing_off;       /* [nstair nodes + 1] CSR offsets into landings */
+  int32_t *landings;      /* landing cells of each stair node */
+  int16_t *cell_floor;    /* [ncells] floor of each cell */
+  int32_t *occ;           /* [ncells] agent on a cell, -1 if free */
+  int64_t *next_entry;    /* [ncells] earliest tick a cell may be entered */
+  uint8_t *closed;        /* [nnodes] 1 if closed by the timeline */
+  int16_t *measure_of;    /* [ncells] measure line through a cell, -1 */
+  int64_t cell_headway;   /* ticks between entries into one cell */
+
+  /* waiting lists: slots are cells, then flights */
+  int32_t *wait_head;     /* [ncells + nflights] first waiter node, -1 */
+  int32_t *wait_next;     /* waiter node -> next */
+  int32_t *wait_agent;    /* waiter node -> agent */
+  uint32_t *wait_gen;     /* waiter node -> agent generation */
+  int32_t wait_free;      /* free list of waiter nodes */
+  int32_t wait_cap;       /* waiter nodes allocated */
+
+  int nflights;
+  struct evac_flight *flights;
+  int *flight_of;         /* [2 * nstair nodes] flight leaving a stair node
+                             downwards (even) / upwards (odd), or -1 */
+
+  struct evac_fields fields;
+
+  int nagents;
+  struct evac_agent *agents;
+  int nsafe, nincap, nstuck, non_stairs;
+  int32_t *trapped;       /* agents with no route, woken by the timeline */
+  int ntrapped;
+  int64_t next_sample;
+
+  struct evac_result res;
+  double wall_start;
+};
+
+/* --------------------------------------------------- engine services */
+
+/* Schedules an agent's next event at tick t (stale ones are dropped).
+ * Returns 0, or -1 out of memory. */
+int evac_sim_schedule_agent(struct evac_sim *s, int agent, int64_t t);
+
+/* Adds agent as a waiter on slot (a cell, or ncells + flight); it is woken
+ * (scheduled now) when the slot frees. Returns 0 or -1. */
+int evac_sim_wait(struct evac_sim *s, int agent, int32_t slot);
+
+/* Wakes every waiter of slot. Returns 0 or -1. */
+int evac_sim_wake(struct evac_sim *s, int32_t slot);
+
+/* Logs an event of the current tick. Returns 0 or -1. */
+int evac_sim_log(struct evac_sim *s, enum evac_event_type type, int agent,
+                 int floor, int x, int y, int target);
+
+/* Floor of a cell, and its x, y. */
+void evac_sim_cell_xy(const struct evac_sim *s, int32_t cell, int *floor,
+                      int *x, int *y);
+
+/* The field an agent follows (its known version). */
+const double *evac_sim_field(const struct evac_sim *s, int agent);
+
+/* ----------------------------------------------------- floor fields */
+
+/* Builds a new field version from the current closures (s->closed).
+ * Returns 0 or -1 out of memory. */
+int evac_fields_build(struct evac_sim *s);
+
+/* Frees the fields. */
+void evac_fields_free(struct evac_fields *f);
+
+/* ------------------------------------------------------- movement */
+
+/* A movement model: how agents choose and make moves. */
+struct evac_movement_ops {
+  const char *name;
+  /* Acts for an agent whose event came due. Returns 0 or -1 (memory). */
+  int (*act)(struct evac_sim *s, int agent);
+};
+
+/* The event-driven floor-field cellular automaton (DESIGN § 4). */
+extern const struct evac_movement_ops evac_movement_ca;
+
+#endif
