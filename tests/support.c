@@ -11,9 +11,11 @@
 #include "evacsim.h"
 
 const char *evac_test_dir(const char *tag) {
-  static char dir[4096];
-  char cmd[4600];
-  snprintf(dir, sizeof dir, "%s/%s", EVAC_TEST_TMP, tag);
+  static char dir[2048];
+  char cmd[2 * sizeof dir + 32];
+  int n = snprintf(dir, sizeof dir, "%s/%s", EVAC_TEST_TMP, tag);
+  if (n < 0 || (size_t)n >= sizeof dir)
+    return NULL;
   snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", dir, dir);
   if (system(cmd) != 0)
     return NULL;
