@@ -34,19 +34,19 @@
 
 enum {
   GEN_MAX_FLOORS = 200,
-  GEN_ROOMS = 12,   /* room slots per side */
-  GEN_ROOM_W = 9,   /* cells along x */
-  GEN_ROOM_D = 15,  /* cells along y */
-  GEN_CORR_H = 4,   /* corridor rows */
-  GEN_STAIR_L = 4,  /* stair landing length along x */
-  GEN_DOOR_W = 3,   /* room door cells */
-  GEN_WIDE_W = 4,   /* exit, lobby door and lift width */
-  GEN_MID_SLOT = 6, /* first slot east of the mid fire door */
-  GEN_CORR_Y = 1 + GEN_ROOM_D + 1,                   /* first corridor row */
-  GEN_SOUTH_Y = GEN_CORR_Y + GEN_CORR_H + 1,         /* first south row */
-  GEN_NY = GEN_SOUTH_Y + GEN_ROOM_D + 1,             /* 38 rows */
-  GEN_ROOM_X = 1 + GEN_STAIR_L + 1,                  /* slot 0's first x */
-  GEN_NX = 2 * GEN_ROOM_X + GEN_ROOMS * (GEN_ROOM_W + 1) - 1, /* 131 */
+  GEN_ROOMS = 12,                  /* room slots per side */
+  GEN_ROOM_W = 9,                  /* cells along x */
+  GEN_ROOM_D = 15,                 /* cells along y */
+  GEN_CORR_H = 4,                  /* corridor rows */
+  GEN_STAIR_L = 4,                 /* stair landing length along x */
+  GEN_DOOR_W = 3,                  /* room door cells */
+  GEN_WIDE_W = 4,                  /* exit, lobby door and lift width */
+  GEN_MID_SLOT = 6,                /* first slot east of the mid fire door */
+  GEN_CORR_Y = 1 + GEN_ROOM_D + 1, /* first corridor row */
+  GEN_SOUTH_Y = GEN_CORR_Y + GEN_CORR_H + 1, /* first south row */
+  GEN_NY = GEN_SOUTH_Y + GEN_ROOM_D + 1,     /* 38 rows */
+  GEN_ROOM_X = 1 + GEN_STAIR_L + 1,          /* slot 0's first x */
+  GEN_NX = 2 * GEN_ROOM_X + GEN_ROOMS * (GEN_ROOM_W + 1) - 1,   /* 131 */
   GEN_MID_X = GEN_ROOM_X + GEN_MID_SLOT * (GEN_ROOM_W + 1) - 1, /* 65 */
   GEN_PROFILES = 4,
 };
@@ -62,8 +62,8 @@ static const int gen_profile_tenths[GEN_PROFILES] = {5, 2, 2, 1};
 static int gen_slot_x(int k) { return GEN_ROOM_X + k * (GEN_ROOM_W + 1); }
 
 /* Fills the inclusive rectangle [x0, x1] x [y0, y1] of g with c. */
-static void gen_fill(char g[GEN_NY][GEN_NX + 1], int x0, int y0, int x1,
-                     int y1, char c) {
+static void gen_fill(char g[GEN_NY][GEN_NX + 1], int x0, int y0, int x1, int y1,
+                     char c) {
   for (int y = y0; y <= y1; y++)
     for (int x = x0; x <= x1; x++)
       g[y][x] = c;
@@ -122,15 +122,15 @@ static void gen_floor_grid(char g[GEN_NY][GEN_NX + 1], int ground) {
 
 /* ----------------------------------------------------------- JSON build */
 
-/* Adds {"name": ..., ...} helpers' rect or line [x0, y0, x1, y1]. */
+/* A rect or line [x0, y0, x1, y1] as a JSON array. */
 static cJSON *gen_quad(int x0, int y0, int x1, int y1) {
   const int v[4] = {x0, y0, x1, y1};
   return cJSON_CreateIntArray(v, 4);
 }
 
 /* Appends a region to arr. */
-static void gen_region(cJSON *arr, const char *name, const char *floor,
-                       int x0, int y0, int x1, int y1, const char *kind,
+static void gen_region(cJSON *arr, const char *name, const char *floor, int x0,
+                       int y0, int x1, int y1, const char *kind,
                        const char *compartment) {
   cJSON *r = cJSON_CreateObject();
   cJSON_AddStringToObject(r, "name", name);
@@ -283,7 +283,7 @@ static cJSON *gen_scenario(const struct evac_gen_opts *o) {
   cJSON *groups = cJSON_AddArrayToObject(sc, "occupants");
   int nrooms = gen_occupied_wards(o->floors);
   int per_floor = nrooms / (o->floors == 1 ? 1 : o->floors - 1);
-  long placed = 0;                       /* people given a profile so far */
+  long placed = 0;                         /* people given a profile so far */
   long given[GEN_PROFILES] = {0, 0, 0, 0}; /* of each profile */
   for (int r = 0; r < nrooms; r++) {
     int n = o->occupants / nrooms + (r < o->occupants % nrooms);
