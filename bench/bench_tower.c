@@ -69,7 +69,7 @@ static enum evac_status bench_case(int floors) {
   if (st == EVAC_OK)
     st = evac_model_load(scenario, &diag, &model);
   if (st == EVAC_OK)
-    st = evac_sim_create(model, &opts, &sim);
+    st = evac_sim_create(model, &opts, &diag, &sim);
   double t0 = bench_now();
   if (st == EVAC_OK)
     st = evac_sim_run(sim);

@@ -92,3 +92,35 @@ int evac_test_load(const char *tag, const char *plan_name,
   free(sp);
   return rc;
 }
+
+struct evac_sim *evac_test_run(const char *tag, const char *plan_text,
+                               const char *scenario_text,
+                               unsigned long long seed,
+                               struct evac_model **m) {
+  struct evac_diag d;
+  struct evac_sim *sim = NULL;
+  *m = NULL;
+  int rc = evac_test_load(tag, "test.plan.json", plan_text, scenario_text,
+                          &d, m);
+  struct evac_run_opts opts = {.seed = seed, .seed_given = 1, .threads = 1};
+  if (rc == EVAC_OK)
+    rc = evac_sim_create(*m, &opts, &d, &sim);
+  if (rc == EVAC_OK)
+    rc = evac_sim_run(sim);
+  if (rc != EVAC_OK) {
+    evac_diag_print(&d, stderr);
+    evac_sim_free(sim);
+    sim = NULL;
+  }
+  evac_diag_free(&d);
+  return sim;
+}
+
+char *evac_test_repeat(char c, int n) {
+  char *s = malloc((size_t)n + 1);
+  if (s) {
+    memset(s, c, (size_t)n);
+    s[n] = '\0';
+  }
+  return s;
+}

@@ -26,4 +26,17 @@ int evac_test_load(const char *tag, const char *plan_name,
                    const char *plan_text, const char *scenario_text,
                    struct evac_diag *diag, struct evac_model **m);
 
+struct evac_sim;
+
+/* Loads a plan + scenario (as texts, see evac_test_load), creates and runs
+ * the simulation with the given seed. Prints the messages and returns NULL
+ * on any failure. *m receives the model (free it after the simulation). */
+struct evac_sim *evac_test_run(const char *tag, const char *plan_text,
+                               const char *scenario_text,
+                               unsigned long long seed,
+                               struct evac_model **m);
+
+/* Builds a grid row: n copies of c (malloc'd). */
+char *evac_test_repeat(char c, int n);
+
 #endif

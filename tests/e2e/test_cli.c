@@ -1,0 +1,135 @@
+/* End-to-end: the evacsim binary on real files, as a user runs it. */
+#include <criterion/criterion.h>
+#include <hdf5.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "support.h"
+
+#define SAMPLE EVAC_SOURCE_DIR "/scenarios/ward-block.scenario.json"
+
+Test(cli, help_and_unknown_command) {
+  char *out;
+  cr_expect_eq(evac_test_cli("--help", &out), 0);
+  cr_expect_not_null(strstr(out, "run SCENARIO.json"), "%s", out);
+  free(out);
+  cr_expect_eq(evac_test_cli("frobnicate", &out), 2);
+  cr_expect_not_null(strstr(out, "unknown command 'frobnicate'"), "%s", out);
+  free(out);
+  for (const char *const *c = (const char *const[]){"check", "run", "info",
+                                                    "gen", NULL};
+       *c; c++) {
+    char args[64];
+    snprintf(args, sizeof args, "%s --help", *c);
+    cr_expect_eq(evac_test_cli(args, &out), 0, "%s --help", *c);
+    cr_expect_not_null(strstr(out, "usage: evacsim"), "%s", out);
+    free(out);
+  }
+}
+
+Test(cli, check_sample_ok) {
+  char *out;
+  int rc = evac_test_cli("check " SAMPLE, &out);
+  cr_expect_eq(rc, 0, "%s", out);
+  cr_expect_not_null(strstr(out, ": ok"), "%s", out);
+  free(out);
+}
+
+Test(cli, check_reports_every_error_with_exit_2) {
+  const char *dir = evac_test_dir("cli-check");
+  char *d = strdup(dir);
+  char *plan = evac_test_write(
+      d, "bad.plan.json",
+      "{\"evacsim_plan\": 1, \"cell_m\": -1, \"floors\": [\n"
+      " {\"name\": \"1\", \"elevation_m\": 0, \"rows\": [\"#####\", \"#..#\", "
+      "\"#.?.#\"]}]}\n");
+  char args[4200], *out;
+  snprintf(args, sizeof args, "check %s", plan);
+  cr_expect_eq(evac_test_cli(args, &out), 2);
+  cr_expect_not_null(strstr(out, "cell_m"), "%s", out);
+  cr_expect_not_null(strstr(out, "floors[0].rows[1]"), "%s", out);
+  cr_expect_not_null(strstr(out, "'?'"), "%s", out);
+  free(out);
+  char *broken = evac_test_write(d, "broken.json", "{\"evacsim_plan\": 1,,}");
+  snprintf(args, sizeof args, "check %s", broken);
+  cr_expect_eq(evac_test_cli(args, &out), 2);
+  cr_expect_not_null(strstr(out, "line 1"), "%s", out);
+  free(out);
+  free(plan);
+  free(broken);
+  free(d);
+}
+
+/* Reads attribute name of /summary as a double. */
+static double summary_attr(hid_t f, const char *name) {
+  double v = NAN;
+  hid_t g = H5Gopen2(f, "/summary", H5P_DEFAULT);
+  hid_t a = H5Aopen(g, name, H5P_DEFAULT);
+  H5Aread(a, H5T_NATIVE_DOUBLE, &v);
+  H5Aclose(a);
+  H5Gclose(g);
+  return v;
+}
+
+Test(cli, run_writes_result_and_info_reads_it) {
+  const char *dir = evac_test_dir("cli-run");
+  char args[4200], *out, h5[4096];
+  snprintf(h5, sizeof h5, "%s/out.h5", dir);
+  snprintf(args, sizeof args, "run " SAMPLE " -o %s", h5);
+  int rc = evac_test_cli(args, &out);
+  cr_assert_eq(rc, 0, "%s", out);
+  cr_expect_not_null(strstr(out, "evacuated"), "%s", out);
+  free(out);
+  hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
+  cr_assert_geq(f, 0);
+  cr_expect_eq(summary_attr(f, "complete"), 1.0);
+  double occ = summary_attr(f, "occupants"), ev = summary_attr(f, "evacuated");
+  cr_expect_eq(occ, 400.0);
+  cr_expect_eq(ev, 400.0, "everyone in the sample can walk out");
+  cr_expect_gt(summary_attr(f, "evacuation_time_s"), 60.0);
+  H5Fclose(f);
+  char partial[4200];
+  snprintf(partial, sizeof partial, "%s.partial", h5);
+  cr_expect_neq(access(partial, F_OK), 0, "no partial file is left");
+  snprintf(args, sizeof args, "info %s", h5);
+  cr_expect_eq(evac_test_cli(args, &out), 0, "%s", out);
+  cr_expect_not_null(strstr(out, "400"), "%s", out);
+  free(out);
+}
+
+Test(cli, bad_output_folder_exit_4_nothing_written) {
+  char *out;
+  int rc = evac_test_cli("run " SAMPLE " -o /nonexistent-dir/x.h5", &out);
+  cr_expect_eq(rc, 4, "%s", out);
+  cr_expect_not_null(strstr(out, "/nonexistent-dir"), "%s", out);
+  free(out);
+  cr_expect_eq(evac_test_cli("run " SAMPLE, &out), 2, "missing -o");
+  free(out);
+  cr_expect_eq(evac_test_cli("run " SAMPLE " -o x.h5 --seed abc", &out), 2);
+  cr_expect_not_null(strstr(out, "--seed"), "%s", out);
+  free(out);
+  cr_expect_eq(evac_test_cli("run /nonexistent.json -o /tmp/x.h5", &out), 2);
+  cr_expect_not_null(strstr(out, "/nonexistent.json"), "%s", out);
+  free(out);
+}
+
+Test(cli, gen_check_run_roundtrip) {
+  const char *dir = evac_test_dir("cli-gen");
+  char *d = strdup(dir), args[4200], *out;
+  snprintf(args, sizeof args, "gen tower --floors 3 --occupants 60 -o %s", d);
+  cr_assert_eq(evac_test_cli(args, &out), 0, "%s", out);
+  free(out);
+  snprintf(args, sizeof args, "check %s/tower.plan.json %s/tower.scenario.json",
+           d, d);
+  cr_expect_eq(evac_test_cli(args, &out), 0, "%s", out);
+  free(out);
+  snprintf(args, sizeof args,
+           "run %s/tower.scenario.json -o %s/t.h5 --quiet", d, d);
+  cr_expect_eq(evac_test_cli(args, &out), 0, "%s", out);
+  cr_expect_eq(strlen(out), 0, "--quiet prints nothing: %s", out);
+  free(out);
+  free(d);
+}

@@ -1,0 +1,106 @@
+/* Building test plans in code: a floor is a grid of characters drawn with
+ * rectangles, turned into plan JSON with cJSON. Used by the verification
+ * tests. */
+#ifndef EVAC_TEST_GRID_H
+#define EVAC_TEST_GRID_H
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A floor being drawn. */
+struct grid {
+  int nx, ny;
+  char *c; /* [ny][nx] */
+};
+
+/* A floor of nx * ny cells, all walls. */
+static inline struct grid grid_new(int nx, int ny) {
+  struct grid g = {nx, ny, malloc((size_t)nx * ny)};
+  memset(g.c, '#', (size_t)nx * ny);
+  return g;
+}
+
+/* Fills the inclusive rectangle with ch. */
+static inline void grid_fill(struct grid *g, int x0, int y0, int x1, int y1,
+                             char ch) {
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++)
+      g->c[y * g->nx + x] = ch;
+}
+
+/* The floor object {name, elevation_m, height_m, rows}. */
+static inline cJSON *grid_floor(const struct grid *g, const char *name,
+                                double elevation) {
+  cJSON *f = cJSON_CreateObject(), *rows = cJSON_CreateArray();
+  cJSON_AddStringToObject(f, "name", name);
+  cJSON_AddNumberToObject(f, "elevation_m", elevation);
+  cJSON_AddNumberToObject(f, "height_m", 3.0);
+  char *row = malloc((size_t)g->nx + 1);
+  for (int y = 0; y < g->ny; y++) {
+    memcpy(row, g->c + (size_t)y * g->nx, (size_t)g->nx);
+    row[g->nx] = '\0';
+    cJSON_AddItemToArray(rows, cJSON_CreateString(row));
+  }
+  free(row);
+  cJSON_AddItemToObject(f, "rows", rows);
+  return f;
+}
+
+/* A plan with the given floors (cJSON array, taken over). */
+static inline cJSON *plan_new(double cell_m, cJSON *floors) {
+  cJSON *p = cJSON_CreateObject();
+  cJSON_AddNumberToObject(p, "evacsim_plan", 1);
+  cJSON_AddStringToObject(p, "name", "verification");
+  cJSON_AddNumberToObject(p, "cell_m", cell_m);
+  cJSON_AddItemToObject(p, "floors", floors);
+  return p;
+}
+
+/* A scenario naming test.plan.json, with a duration. */
+static inline cJSON *scenario_new(double duration_s) {
+  cJSON *s = cJSON_CreateObject();
+  cJSON_AddNumberToObject(s, "evacsim_scenario", 1);
+  cJSON_AddStringToObject(s, "plan", "test.plan.json");
+  cJSON_AddNumberToObject(s, "duration_s", duration_s);
+  return s;
+}
+
+/* Adds an occupant group on floor "1" in rect, of profile, count people. */
+static inline void add_group(cJSON *scenario, int x0, int y0, int x1, int y1,
+                             const char *profile, int count,
+                             const char *exit) {
+  cJSON *occ = cJSON_GetObjectItem(scenario, "occupants");
+  if (!occ)
+    occ = cJSON_AddArrayToObject(scenario, "occupants");
+  cJSON *g = cJSON_CreateObject();
+  cJSON_AddStringToObject(g, "floor", "1");
+  int r[4] = {x0, y0, x1, y1};
+  cJSON_AddItemToObject(g, "rect", cJSON_CreateIntArray(r, 4));
+  cJSON_AddStringToObject(g, "profile", profile);
+  cJSON_AddNumberToObject(g, "count", count);
+  if (exit)
+    cJSON_AddStringToObject(g, "exit", exit);
+  cJSON_AddItemToArray(occ, g);
+}
+
+/* Adds a profile {base adult, speed_m_s as given (a JSON text)}. */
+static inline void add_profile(cJSON *scenario, const char *name,
+                               const char *speed_json) {
+  cJSON *p = cJSON_GetObjectItem(scenario, "profiles");
+  if (!p)
+    p = cJSON_AddObjectToObject(scenario, "profiles");
+  cJSON *pr = cJSON_CreateObject();
+  cJSON_AddStringToObject(pr, "base", "adult");
+  cJSON_AddItemToObject(pr, "speed_m_s", cJSON_Parse(speed_json));
+  cJSON_AddItemToObject(p, name, pr);
+}
+
+/* Prints and frees a JSON object (the text is malloc'd). */
+static inline char *json_take(cJSON *j) {
+  char *t = cJSON_Print(j);
+  cJSON_Delete(j);
+  return t;
+}
+
+#endif
