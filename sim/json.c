@@ -1,0 +1,298 @@
+/* Typed reading of cJSON values: see json.h. */
+#include "json.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *evac_json_read_file(const char *path, struct evac_diag *diag) {
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    evac_diag_error(diag, path, NULL, "cannot read: %s", strerror(errno));
+    return NULL;
+  }
+  size_t n = 0, cap = 4096;
+  char *buf = malloc(cap);
+  while (buf) {
+    size_t got = fread(buf + n, 1, cap - n - 1, f);
+    n += got;
+    if (got == 0)
+      break;
+    if (cap - n < 2) {
+      char *b = realloc(buf, cap * 2);
+      if (!b) {
+        free(buf);
+        buf = NULL;
+        break;
+      }
+      buf = b;
+      cap *= 2;
+    }
+  }
+  int err = ferror(f) ? errno : 0;
+  fclose(f);
+  if (!buf || err) {
+    evac_diag_error(diag, path, NULL, "cannot read: %s",
+                    strerror(buf ? err : ENOMEM));
+    free(buf);
+    return NULL;
+  }
+  buf[n] = '\0';
+  return buf;
+}
+
+cJSON *evac_json_parse(const char *text, const char *file,
+                       struct evac_diag *diag) {
+  const char *end = NULL;
+  cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
+  if (root)
+    return root;
+  if (!end || end < text)
+    end = text;
+  int line = 1, col = 1;
+  for (const char *p = text; p < end && *p; p++) {
+    if (*p == '\n') {
+      line++;
+      col = 1;
+    } else {
+      col++;
+    }
+  }
+  evac_diag_error(diag, file, NULL, "line %d, column %d: invalid JSON", line,
+                  col);
+  return NULL;
+}
+
+void evac_json_path_key(char *buf, const char *base, const char *key) {
+  if (base && *base)
+    snprintf(buf, EVAC_JSON_PATH_MAX, "%s.%s", base, key);
+  else
+    snprintf(buf, EVAC_JSON_PATH_MAX, "%s", key);
+}
+
+void evac_json_path_index(char *buf, const char *base, int i) {
+  snprintf(buf, EVAC_JSON_PATH_MAX, "%s[%d]", base ? base : "", i);
+}
+
+void evac_json_describe(const cJSON *v, char *buf, size_t n) {
+  if (!v)
+    snprintf(buf, n, "nothing");
+  else if (cJSON_IsNumber(v))
+    snprintf(buf, n, "%.17g", v->valuedouble);
+  else if (cJSON_IsString(v))
+    snprintf(buf, n, "\"%.60s\"%s (a string)", v->valuestring,
+             strlen(v->valuestring) > 60 ? "..." : "");
+  else if (cJSON_IsBool(v))
+    snprintf(buf, n, "%s (a boolean)", cJSON_IsTrue(v) ? "true" : "false");
+  else if (cJSON_IsNull(v))
+    snprintf(buf, n, "null");
+  else if (cJSON_IsArray(v))
+    snprintf(buf, n, "an array");
+  else if (cJSON_IsObject(v))
+    snprintf(buf, n, "an object");
+  else
+    snprintf(buf, n, "an invalid value");
+}
+
+void evac_json_expected(const struct evac_json *j, const char *path,
+                        const char *what, const cJSON *got) {
+  char desc[128];
+  evac_json_describe(got, desc, sizeof desc);
+  evac_diag_error(j->diag, j->file, path, "expected %s, got %s", what, desc);
+}
+
+int evac_json_is_object(const struct evac_json *j, const cJSON *v,
+                        const char *path) {
+  if (cJSON_IsObject(v))
+    return 1;
+  evac_json_expected(j, path, "an object", v);
+  return 0;
+}
+
+void evac_json_join(char *buf, size_t n, const char *const *names) {
+  buf[0] = '\0';
+  size_t len = 0;
+  for (int i = 0; names[i]; i++) {
+    int w = snprintf(buf + len, n - len, "%s%s", i ? ", " : "", names[i]);
+    if (w < 0 || (size_t)w >= n - len)
+      return;
+    len += (size_t)w;
+  }
+}
+
+int evac_json_check_keys(const struct evac_json *j, const cJSON *obj,
+                         const char *path, const char *const *allowed) {
+  int bad = 0;
+  char list[512], p[EVAC_JSON_PATH_MAX];
+  evac_json_join(list, sizeof list, allowed);
+  for (const cJSON *c = obj ? obj->child : NULL; c; c = c->next) {
+    int ok = 0;
+    for (int i = 0; allowed[i] && !ok; i++)
+      ok = strcmp(c->string, allowed[i]) == 0;
+    evac_json_path_key(p, path, c->string);
+    if (!ok) {
+      evac_diag_error(j->diag, j->file, p, "unknown key; allowed keys: %s",
+                      list);
+      bad++;
+      continue;
+    }
+    for (const cJSON *d = obj->child; d != c; d = d->next)
+      if (strcmp(d->string, c->string) == 0) {
+        evac_diag_error(j->diag, j->file, p, "key given twice");
+        bad++;
+        break;
+      }
+  }
+  return bad;
+}
+
+int evac_json_require(const struct evac_json *j, const cJSON *obj,
+                      const char *path, const char *key) {
+  if (cJSON_GetObjectItemCaseSensitive(obj, key))
+    return 1;
+  char p[EVAC_JSON_PATH_MAX];
+  evac_json_path_key(p, path, key);
+  evac_diag_error(j->diag, j->file, p, "missing required key");
+  return 0;
+}
+
+struct evac_json_range evac_json_gt(double lo) {
+  return (struct evac_json_range){lo, INFINITY, 1, 0};
+}
+
+struct evac_json_range evac_json_ge(double lo) {
+  return (struct evac_json_range){lo, INFINITY, 0, 0};
+}
+
+struct evac_json_range evac_json_in(double lo, int lo_open, double hi,
+                                    int hi_open) {
+  return (struct evac_json_range){lo, hi, lo_open, hi_open};
+}
+
+/* "a number > 0", "an integer in [1, 10]", ... */
+static void range_text(char *buf, size_t n, const char *noun,
+                       struct evac_json_range r) {
+  int has_lo = isfinite(r.lo), has_hi = isfinite(r.hi);
+  if (has_lo && has_hi)
+    snprintf(buf, n, "%s in %c%g, %g%c", noun, r.lo_open ? '(' : '[', r.lo,
+             r.hi, r.hi_open ? ')' : ']');
+  else if (has_lo)
+    snprintf(buf, n, "%s %s %g", noun, r.lo_open ? ">" : ">=", r.lo);
+  else if (has_hi)
+    snprintf(buf, n, "%s %s %g", noun, r.hi_open ? "<" : "<=", r.hi);
+  else
+    snprintf(buf, n, "%s", noun);
+}
+
+static int in_range(double x, struct evac_json_range r) {
+  if (!isfinite(x))
+    return 0;
+  if (r.lo_open ? !(x > r.lo) : !(x >= r.lo))
+    return 0;
+  if (r.hi_open ? !(x < r.hi) : !(x <= r.hi))
+    return 0;
+  return 1;
+}
+
+int evac_json_check_range(const struct evac_json *j, const cJSON *v,
+                          const char *path, struct evac_json_range r) {
+  if (cJSON_IsNumber(v) && in_range(v->valuedouble, r))
+    return 1;
+  char what[128];
+  range_text(what, sizeof what, "a number", r);
+  evac_json_expected(j, path, what, v);
+  return 0;
+}
+
+int evac_json_number(const struct evac_json *j, const cJSON *obj,
+                     const char *path, const char *key,
+                     struct evac_json_range r, double *out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!v)
+    return 0;
+  char p[EVAC_JSON_PATH_MAX];
+  evac_json_path_key(p, path, key);
+  if (!evac_json_check_range(j, v, p, r))
+    return -1;
+  *out = v->valuedouble;
+  return 1;
+}
+
+int evac_json_integer(const struct evac_json *j, const cJSON *obj,
+                      const char *path, const char *key, double lo, double hi,
+                      long long *out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!v)
+    return 0;
+  char p[EVAC_JSON_PATH_MAX], what[128];
+  evac_json_path_key(p, path, key);
+  struct evac_json_range r = {lo, hi, 0, 0};
+  if (!cJSON_IsNumber(v) || !in_range(v->valuedouble, r) ||
+      v->valuedouble != floor(v->valuedouble)) {
+    range_text(what, sizeof what, "an integer", r);
+    evac_json_expected(j, p, what, v);
+    return -1;
+  }
+  *out = (long long)v->valuedouble;
+  return 1;
+}
+
+int evac_json_bool(const struct evac_json *j, const cJSON *obj,
+                   const char *path, const char *key, int *out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!v)
+    return 0;
+  if (!cJSON_IsBool(v)) {
+    char p[EVAC_JSON_PATH_MAX];
+    evac_json_path_key(p, path, key);
+    evac_json_expected(j, p, "true or false", v);
+    return -1;
+  }
+  *out = cJSON_IsTrue(v) ? 1 : 0;
+  return 1;
+}
+
+int evac_json_string(const struct evac_json *j, const cJSON *obj,
+                     const char *path, const char *key, const char **out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!v)
+    return 0;
+  if (!cJSON_IsString(v) || !v->valuestring[0]) {
+    char p[EVAC_JSON_PATH_MAX];
+    evac_json_path_key(p, path, key);
+    evac_json_expected(j, p, "a non-empty string", v);
+    return -1;
+  }
+  *out = v->valuestring;
+  return 1;
+}
+
+int evac_json_array(const struct evac_json *j, const cJSON *obj,
+                    const char *path, const char *key, const cJSON **out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!v)
+    return 0;
+  if (!cJSON_IsArray(v)) {
+    char p[EVAC_JSON_PATH_MAX];
+    evac_json_path_key(p, path, key);
+    evac_json_expected(j, p, "an array", v);
+    return -1;
+  }
+  *out = v;
+  return 1;
+}
+
+int evac_json_object(const struct evac_json *j, const cJSON *obj,
+                     const char *path, const char *key, const cJSON **out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!v)
+    return 0;
+  char p[EVAC_JSON_PATH_MAX];
+  evac_json_path_key(p, path, key);
+  if (!evac_json_is_object(j, v, p))
+    return -1;
+  *out = v;
+  return 1;
+}

@@ -1,0 +1,115 @@
+/* Loading, checking, looking up and freeing models: see evacsim.h and
+ * model.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader.h"
+
+int evac_model_feature(const struct evac_model *m, const char *name) {
+  for (int i = 0; name && i < m->nfeatures; i++)
+    if (m->features[i].name && strcmp(m->features[i].name, name) == 0)
+      return i;
+  return -1;
+}
+
+int evac_model_floor(const struct evac_model *m, const char *name) {
+  for (int i = 0; name && i < m->nfloors; i++)
+    if (m->floors[i].name && strcmp(m->floors[i].name, name) == 0)
+      return i;
+  return -1;
+}
+
+void evac_model_free(struct evac_model *m) {
+  if (!m)
+    return;
+  free(m->plan_path);
+  free(m->scenario_path);
+  free(m->plan_json);
+  free(m->scenario_json);
+  free(m->name);
+  for (int i = 0; m->floors && i < m->nfloors; i++)
+    free(m->floors[i].name);
+  free(m->floors);
+  free(m->cell_kind);
+  free(m->cell_feature);
+  for (int i = 0; m->features && i < m->nfeatures; i++)
+    free(m->features[i].name);
+  free(m->features);
+  for (int i = 0; m->stairs && i < m->nstairs; i++)
+    free(m->stairs[i].floors);
+  free(m->stairs);
+  for (int i = 0; m->shafts && i < m->nshafts; i++)
+    free(m->shafts[i].kind);
+  free(m->shafts);
+  free(m->lifts);
+  for (int i = 0; m->regions && i < m->nregions; i++) {
+    free(m->regions[i].name);
+    free(m->regions[i].kind);
+    free(m->regions[i].compartment);
+  }
+  free(m->regions);
+  for (int i = 0; m->measures && i < m->nmeasures; i++)
+    free(m->measures[i].name);
+  free(m->measures);
+  for (int i = 0; m->profiles && i < m->nprofiles; i++)
+    evac_profile_clear(&m->profiles[i]);
+  free(m->profiles);
+  free(m->groups);
+  for (int i = 0; m->timeline && i < m->ntimeline; i++)
+    free(m->timeline[i].floors);
+  free(m->timeline);
+  free(m);
+}
+
+enum evac_status evac_model_load(const char *scenario_path,
+                                 struct evac_diag *diag,
+                                 struct evac_model **out) {
+  *out = NULL;
+  int before = diag->errors;
+  char *text = evac_json_read_file(scenario_path, diag);
+  if (!text)
+    return EVAC_ERR_INPUT;
+  struct evac_model *m = calloc(1, sizeof *m);
+  if (!m) {
+    free(text);
+    evac_diag_error(diag, scenario_path, NULL, "out of memory");
+    return EVAC_ERR_INPUT;
+  }
+  evac_scenario_parse(m, text, scenario_path, diag);
+  free(text);
+  if (diag->errors > before) {
+    evac_model_free(m);
+    return EVAC_ERR_INPUT;
+  }
+  *out = m;
+  return EVAC_OK;
+}
+
+enum evac_status evac_check_file(const char *path, struct evac_diag *diag) {
+  int before = diag->errors;
+  char *text = evac_json_read_file(path, diag);
+  if (!text)
+    return EVAC_ERR_INPUT;
+  cJSON *root = evac_json_parse(text, path, diag);
+  struct evac_model *m = calloc(1, sizeof *m);
+  struct evac_json j = {path, diag};
+  if (!root) {
+    /* reported */
+  } else if (!m) {
+    evac_diag_error(diag, path, NULL, "out of memory");
+  } else if (cJSON_GetObjectItemCaseSensitive(root, "evacsim_plan")) {
+    evac_plan_read(m, root, &j, "");
+  } else if (cJSON_GetObjectItemCaseSensitive(root, "evacsim_scenario")) {
+    m->scenario_path = strdup(path);
+    evac_scenario_read(m, root, &j);
+  } else {
+    evac_diag_error(diag, path, NULL,
+                    "not an evacsim file: expected a plan (an object with "
+                    "\"evacsim_plan\": 1) or a scenario (an object with "
+                    "\"evacsim_scenario\": 1)");
+  }
+  cJSON_Delete(root);
+  evac_model_free(m);
+  free(text);
+  return diag->errors > before ? EVAC_ERR_INPUT : EVAC_OK;
+}

@@ -1,0 +1,486 @@
+/* The scenario loader (DESIGN § 2.3, docs/formats.md): the plan it names,
+ * run settings, profiles, occupant and staff groups, fires and hazards
+ * (accepted, not yet simulated), the drill timeline and output settings. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader.h"
+
+static const char *const scenario_keys[] = {
+    "evacsim_scenario", "plan",  "duration_s", "seed",    "alarm",
+    "profiles",         "occupants", "staff",  "fire",    "fires",
+    "hazards",          "timeline", "output",  NULL};
+static const char *const alarm_keys[] = {"delay_s", NULL};
+static const char *const output_keys[] = {"fields_every_s", "agents_every_s",
+                                          NULL};
+static const char *const occupant_keys[] = {"region",  "floor", "rect",
+                                            "profile", "count", "exit", NULL};
+static const char *const staff_keys[] = {"region", "floor", "rect",
+                                         "count",  "exit",  NULL};
+static const char *const hazard_keys[] = {"id",   "type", "target", "floors",
+                                          "note", "cost", "owner",  NULL};
+static const char *const timeline_keys[] = {"t_s", "do", "target", "floors",
+                                            NULL};
+
+/* The hazard catalogue (DESIGN § 5). */
+static const char *const hazard_types[] = {
+    "blocked_exit",          "blocked_stair",
+    "corridor_obstruction",  "ebike_charging",
+    "fire_door_open",        "fire_shutter_failed",
+    "unsealed_shaft",        "sprinkler_inoperative",
+    "hydrant_dry",           "low_water_pressure",
+    "alarm_delayed",         "smoke_control_failed",
+    "combustible_insulation", "fire_lane_blocked",
+    "fire_lift_failed",      "window_grilles",
+    "emergency_lighting_failed", "electrical_overload",
+    "micro_station_unready", NULL};
+
+/* State of one scenario read. */
+struct scen_ctx {
+  struct evac_model *m;
+  const struct evac_json *j;
+  int plan_ok; /* the plan loaded without errors: check names against it */
+};
+
+/* The plan path: name relative to the folder of the scenario file. */
+static char *plan_path(const char *scenario_file, const char *name) {
+  const char *slash = strrchr(scenario_file, '/');
+  if (name[0] == '/' || !slash)
+    return strdup(name);
+  size_t dl = (size_t)(slash - scenario_file) + 1;
+  char *p = malloc(dl + strlen(name) + 1);
+  if (!p)
+    return NULL;
+  memcpy(p, scenario_file, dl);
+  strcpy(p + dl, name);
+  return p;
+}
+
+/* Loads the plan named or given inline at root.plan. */
+static void plan_load(struct scen_ctx *c, const cJSON *root) {
+  const struct evac_json *j = c->j;
+  struct evac_model *m = c->m;
+  int before = j->diag->errors;
+  if (!evac_json_require(j, root, "", "plan")) {
+    c->plan_ok = 0;
+    return;
+  }
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "plan");
+  if (cJSON_IsObject(v)) {
+    m->plan_path = strdup("inline");
+    m->plan_json = cJSON_PrintUnformatted(v);
+    evac_plan_read(m, v, j, "plan");
+  } else if (cJSON_IsString(v) && v->valuestring[0]) {
+    m->plan_path = plan_path(j->file, v->valuestring);
+    if (m->plan_path)
+      m->plan_json = evac_json_read_file(m->plan_path, j->diag);
+    if (m->plan_json) {
+      struct evac_json pj = {m->plan_path, j->diag};
+      cJSON *plan = evac_json_parse(m->plan_json, m->plan_path, j->diag);
+      if (plan)
+        evac_plan_read(m, plan, &pj, "");
+      cJSON_Delete(plan);
+    }
+  } else {
+    evac_json_expected(j, "plan",
+                       "a plan file path (a string) or a plan object", v);
+  }
+  c->plan_ok = j->diag->errors == before && m->plan_json;
+}
+
+/* Number of EVAC_CELL_FLOOR cells of rect on floor f. */
+static int floor_cells(const struct evac_model *m, int f, const int r[4]) {
+  int n = 0;
+  for (int y = r[1]; y <= r[3]; y++)
+    for (int x = r[0]; x <= r[2]; x++)
+      n += m->cell_kind[evac_model_cell(m, f, x, y)] == EVAC_CELL_FLOOR;
+  return n;
+}
+
+/* Lists the names of the profiles, "a, b, c". */
+static void profile_list(const struct evac_model *m, char *buf, size_t n) {
+  size_t len = 0;
+  buf[0] = '\0';
+  for (int i = 0; i < m->nprofiles && len + 40 < n; i++)
+    len += (size_t)snprintf(buf + len, n - len, "%s%s", i ? ", " : "",
+                            m->profiles[i].name);
+}
+
+/* Reads one occupant or staff group (e at path p) into *g; returns 1 if it
+ * is good. */
+static int group_read(struct scen_ctx *c, const cJSON *e, const char *p,
+                      int staff, struct evac_group *g) {
+  const struct evac_json *j = c->j;
+  const struct evac_model *m = c->m;
+  char q[EVAC_JSON_PATH_MAX];
+  *g = (struct evac_group){-1, 0, -1, {0, 0, 0, 0}, -1, -1};
+  if (!evac_json_is_object(j, e, p))
+    return 0;
+  int ok = evac_json_check_keys(j, e, p, staff ? staff_keys : occupant_keys) ==
+           0;
+  const cJSON *reg = cJSON_GetObjectItemCaseSensitive(e, "region");
+  int has_rect = cJSON_GetObjectItemCaseSensitive(e, "floor") ||
+                 cJSON_GetObjectItemCaseSensitive(e, "rect");
+  int place = 0;
+  if (reg && has_rect) {
+    evac_diag_error(j->diag, j->file, p,
+                    "give either \"region\" or \"floor\" + \"rect\", not both");
+    ok = 0;
+  } else if (!reg && !has_rect) {
+    evac_diag_error(j->diag, j->file, p,
+                    "missing the place: give \"region\" or \"floor\" + "
+                    "\"rect\"");
+    ok = 0;
+  } else if (reg) {
+    const char *name = NULL;
+    if (evac_json_string(j, e, p, "region", &name) > 0) {
+      for (int i = 0; i < m->nregions && g->region < 0; i++)
+        if (m->regions[i].name && strcmp(m->regions[i].name, name) == 0)
+          g->region = i;
+      if (g->region >= 0) {
+        g->floor = m->regions[g->region].floor;
+        memcpy(g->rect, m->regions[g->region].rect, sizeof g->rect);
+        place = g->floor >= 0;
+      } else if (c->plan_ok) {
+        evac_json_path_key(q, p, "region");
+        evac_diag_error(j->diag, j->file, q,
+                        "unknown region \"%s\"; the plan has %d region%s",
+                        name, m->nregions, m->nregions == 1 ? "" : "s");
+      }
+    }
+    ok &= g->region >= 0;
+  } else {
+    g->floor = evac_plan_floor_ref(m, j, e, p, c->plan_ok);
+    place = evac_plan_rect(m, j, e, p, "rect", g->floor, 1, g->rect) &&
+            g->floor >= 0;
+    ok &= place;
+  }
+  const char *prof = staff ? "staff" : "adult";
+  if (!staff && evac_json_string(j, e, p, "profile", &prof) < 0)
+    ok = 0;
+  g->profile = evac_model_profile(m, prof);
+  if (g->profile < 0) {
+    char list[512];
+    profile_list(m, list, sizeof list);
+    evac_json_path_key(q, p, "profile");
+    evac_diag_error(j->diag, j->file, q,
+                    "unknown profile \"%s\"; the profiles are %s", prof, list);
+    ok = 0;
+  }
+  long long count = 0;
+  if (!evac_json_require(j, e, p, "count") ||
+      evac_json_integer(j, e, p, "count", 0, 1e9, &count) <= 0)
+    ok = 0;
+  g->count = (int)count;
+  const char *exit = NULL;
+  int r = evac_json_string(j, e, p, "exit", &exit);
+  ok &= r >= 0;
+  if (r > 0) {
+    g->target = evac_model_feature(m, exit);
+    evac_json_path_key(q, p, "exit");
+    if (g->target < 0 && c->plan_ok)
+      evac_diag_error(j->diag, j->file, q,
+                      "unknown exit \"%s\"; give the name of an exit or a "
+                      "refuge of the plan",
+                      exit);
+    else if (g->target >= 0 &&
+             m->features[g->target].kind != EVAC_FEAT_EXIT &&
+             m->features[g->target].kind != EVAC_FEAT_REFUGE) {
+      evac_diag_error(j->diag, j->file, q,
+                      "\"%s\" is not an exit or a refuge; a group's exit "
+                      "must be an exit or refuge feature",
+                      exit);
+      g->target = -1;
+    }
+    ok &= g->target >= 0;
+  }
+  if (place && c->plan_ok && m->cell_kind) {
+    int cap = floor_cells(m, g->floor, g->rect);
+    if (g->count > cap) {
+      evac_json_path_key(q, p, "count");
+      evac_diag_error(j->diag, j->file, q,
+                      "%d people do not fit: the place has %d floor cells "
+                      "('.'), one person a cell",
+                      g->count, cap);
+      ok = 0;
+    }
+  }
+  return ok;
+}
+
+static void groups_read(struct scen_ctx *c, const cJSON *root) {
+  const struct evac_json *j = c->j;
+  struct evac_model *m = c->m;
+  const cJSON *occ = NULL, *staff = NULL;
+  evac_json_array(j, root, "", "occupants", &occ);
+  evac_json_array(j, root, "", "staff", &staff);
+  int n = cJSON_GetArraySize(occ) + cJSON_GetArraySize(staff);
+  m->groups = calloc((size_t)n + 1, sizeof *m->groups);
+  if (!m->groups) {
+    evac_diag_error(j->diag, j->file, NULL, "out of memory");
+    return;
+  }
+  char p[EVAC_JSON_PATH_MAX];
+  for (int s = 0; s < 2; s++) {
+    const cJSON *a = s ? staff : occ;
+    int i = 0;
+    for (const cJSON *e = a ? a->child : NULL; e; e = e->next, i++) {
+      evac_json_path_index(p, s ? "staff" : "occupants", i);
+      struct evac_group g;
+      if (group_read(c, e, p, s, &g)) {
+        m->groups[m->ngroups++] = g;
+        m->noccupants += g.count;
+      }
+    }
+  }
+}
+
+static void fire_read(struct scen_ctx *c, const cJSON *root) {
+  const struct evac_json *j = c->j;
+  const cJSON *fire = NULL, *fires = NULL;
+  char p[EVAC_JSON_PATH_MAX];
+  int a = evac_json_object(j, root, "", "fire", &fire);
+  int b = evac_json_array(j, root, "", "fires", &fires);
+  int i = 0;
+  for (const cJSON *e = fires ? fires->child : NULL; e; e = e->next, i++) {
+    evac_json_path_index(p, "fires", i);
+    evac_json_is_object(j, e, p);
+  }
+  if (a != 0 || b != 0) {
+    c->m->has_fire = 1;
+    evac_diag_warn(j->diag, j->file, a != 0 ? "fire" : "fires",
+                   "fire and smoke are not simulated in this version; the "
+                   "run is a pure evacuation");
+  }
+}
+
+static void hazards_read(struct scen_ctx *c, const cJSON *root) {
+  const struct evac_json *j = c->j;
+  const cJSON *a = NULL;
+  if (evac_json_array(j, root, "", "hazards", &a) <= 0)
+    return;
+  char p[EVAC_JSON_PATH_MAX], q[EVAC_JSON_PATH_MAX], list[1024];
+  evac_json_join(list, sizeof list, hazard_types);
+  int i = 0;
+  for (const cJSON *e = a->child; e; e = e->next, i++) {
+    evac_json_path_index(p, "hazards", i);
+    if (!evac_json_is_object(j, e, p))
+      continue;
+    evac_json_check_keys(j, e, p, hazard_keys);
+    const char *id = NULL, *type = NULL;
+    if (evac_json_require(j, e, p, "id") &&
+        evac_json_string(j, e, p, "id", &id) > 0) {
+      int k = 0;
+      for (const cJSON *d = a->child; d != e; d = d->next, k++) {
+        const cJSON *did = cJSON_GetObjectItemCaseSensitive(d, "id");
+        if (cJSON_IsString(did) && strcmp(did->valuestring, id) == 0) {
+          evac_json_path_key(q, p, "id");
+          evac_diag_error(j->diag, j->file, q,
+                          "\"%s\" is already the id of hazards[%d]", id, k);
+          break;
+        }
+      }
+    }
+    if (evac_json_require(j, e, p, "type") &&
+        evac_json_string(j, e, p, "type", &type) > 0) {
+      int k = 0;
+      while (hazard_types[k] && strcmp(hazard_types[k], type) != 0)
+        k++;
+      if (!hazard_types[k]) {
+        evac_json_path_key(q, p, "type");
+        evac_diag_error(j->diag, j->file, q,
+                        "unknown hazard type \"%s\"; allowed: %s", type, list);
+      }
+    }
+  }
+  evac_diag_warn(j->diag, j->file, "hazards",
+                 "hazards are validated but not yet applied");
+}
+
+/* 1 if feature f has a cell on floor fl. */
+static int feature_on_floor(const struct evac_model *m, int f, int fl) {
+  size_t a = m->floors[fl].offset,
+         b = a + (size_t)m->floors[fl].nx * (size_t)m->floors[fl].ny;
+  for (size_t k = a; k < b; k++)
+    if (m->cell_feature[k] == f)
+      return 1;
+  return 0;
+}
+
+/* Reads timeline[i].floors for feature f into ev. */
+static int event_floors(struct scen_ctx *c, const cJSON *e, const char *p,
+                        int f, struct evac_timeline_event *ev) {
+  const struct evac_json *j = c->j;
+  const struct evac_model *m = c->m;
+  const cJSON *a = NULL;
+  char q[EVAC_JSON_PATH_MAX], r[EVAC_JSON_PATH_MAX];
+  int got = evac_json_array(j, e, p, "floors", &a);
+  if (got <= 0)
+    return got == 0;
+  ev->floors = calloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *ev->floors);
+  if (!ev->floors)
+    return 0;
+  evac_json_path_key(q, p, "floors");
+  int ok = 1, i = 0;
+  for (const cJSON *v = a->child; v; v = v->next, i++) {
+    evac_json_path_index(r, q, i);
+    if (!cJSON_IsString(v)) {
+      evac_json_expected(j, r, "a floor name (a string)", v);
+      ok = 0;
+      continue;
+    }
+    int fl = evac_model_floor(m, v->valuestring);
+    if (fl < 0) {
+      if (c->plan_ok)
+        evac_diag_error(j->diag, j->file, r, "unknown floor \"%s\"",
+                        v->valuestring);
+      ok = 0;
+    } else if (f >= 0 && m->cell_feature && !feature_on_floor(m, f, fl)) {
+      evac_diag_error(j->diag, j->file, r,
+                      "\"%s\" has no cells on floor \"%s\"",
+                      m->features[f].name, v->valuestring);
+      ok = 0;
+    } else {
+      ev->floors[ev->nfloors++] = fl;
+    }
+  }
+  return ok;
+}
+
+static void timeline_read(struct scen_ctx *c, const cJSON *root) {
+  const struct evac_json *j = c->j;
+  struct evac_model *m = c->m;
+  const cJSON *a = NULL;
+  if (evac_json_array(j, root, "", "timeline", &a) <= 0)
+    return;
+  m->timeline = calloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *m->timeline);
+  if (!m->timeline)
+    return;
+  char p[EVAC_JSON_PATH_MAX], q[EVAC_JSON_PATH_MAX];
+  int i = 0;
+  for (const cJSON *e = a->child; e; e = e->next, i++) {
+    evac_json_path_index(p, "timeline", i);
+    if (!evac_json_is_object(j, e, p))
+      continue;
+    int ok = evac_json_check_keys(j, e, p, timeline_keys) == 0;
+    struct evac_timeline_event ev = {0.0, EVAC_ACT_CLOSE, -1, 0, NULL};
+    ok &= evac_json_require(j, e, p, "t_s") &&
+          evac_json_number(j, e, p, "t_s", evac_json_ge(0.0), &ev.t_s) > 0;
+    const char *act = NULL, *target = NULL;
+    if (evac_json_require(j, e, p, "do") &&
+        evac_json_string(j, e, p, "do", &act) > 0) {
+      if (strcmp(act, "open") == 0) {
+        ev.action = EVAC_ACT_OPEN;
+      } else if (strcmp(act, "close") != 0) {
+        evac_json_path_key(q, p, "do");
+        evac_diag_error(j->diag, j->file, q,
+                        "unknown action \"%s\"; allowed: close, open", act);
+        ok = 0;
+      }
+    } else {
+      ok = 0;
+    }
+    if (evac_json_require(j, e, p, "target") &&
+        evac_json_string(j, e, p, "target", &target) > 0) {
+      ev.feature = evac_model_feature(m, target);
+      evac_json_path_key(q, p, "target");
+      enum evac_feature_kind k =
+          ev.feature >= 0 ? m->features[ev.feature].kind : EVAC_FEAT_SHAFT;
+      if (ev.feature < 0 && !c->plan_ok) {
+        ok = 0;
+      } else if (ev.feature < 0 || k == EVAC_FEAT_SHAFT ||
+                 k == EVAC_FEAT_LIFT) {
+        evac_diag_error(j->diag, j->file, q,
+                        "\"%s\" is %s; a timeline target must be the name of "
+                        "an exit, refuge, door, fire_door or stair feature",
+                        target,
+                        ev.feature < 0           ? "not a feature of the plan"
+                        : k == EVAC_FEAT_SHAFT ? "a shaft"
+                                                 : "a lift");
+        ev.feature = -1;
+        ok = 0;
+      }
+    } else {
+      ok = 0;
+    }
+    ok &= event_floors(c, e, p, ev.feature, &ev);
+    if (ok)
+      m->timeline[m->ntimeline++] = ev;
+    else
+      free(ev.floors);
+  }
+  /* stable insertion sort by t_s */
+  for (int k = 1; k < m->ntimeline; k++) {
+    struct evac_timeline_event ev = m->timeline[k];
+    int at = k;
+    while (at > 0 && m->timeline[at - 1].t_s > ev.t_s) {
+      m->timeline[at] = m->timeline[at - 1];
+      at--;
+    }
+    m->timeline[at] = ev;
+  }
+}
+
+void evac_scenario_read(struct evac_model *m, const cJSON *root,
+                        const struct evac_json *j) {
+  struct scen_ctx c = {m, j, 0};
+  m->duration_s = 1800.0;
+  m->seed = 1;
+  m->alarm_delay_s = 0.0;
+  m->fields_every_s = 5.0;
+  m->agents_every_s = 1.0;
+  if (!evac_json_is_object(j, root, ""))
+    return;
+  evac_json_check_keys(j, root, "", scenario_keys);
+  const cJSON *ver = cJSON_GetObjectItemCaseSensitive(root, "evacsim_scenario");
+  if (!ver)
+    evac_diag_error(j->diag, j->file, "evacsim_scenario",
+                    "missing; a scenario must have \"evacsim_scenario\": 1");
+  else if (!cJSON_IsNumber(ver) || ver->valuedouble != 1.0)
+    evac_json_expected(j, "evacsim_scenario", "1 (the scenario format version)",
+                       ver);
+  plan_load(&c, root);
+  evac_json_number(j, root, "", "duration_s", evac_json_gt(0.0),
+                   &m->duration_s);
+  long long seed;
+  if (evac_json_integer(j, root, "", "seed", 0, 9007199254740992.0, &seed) > 0)
+    m->seed = (uint64_t)seed;
+  const cJSON *o = NULL;
+  if (evac_json_object(j, root, "", "alarm", &o) > 0) {
+    evac_json_check_keys(j, o, "alarm", alarm_keys);
+    evac_json_number(j, o, "alarm", "delay_s", evac_json_ge(0.0),
+                     &m->alarm_delay_s);
+  }
+  if (evac_json_object(j, root, "", "output", &o) > 0) {
+    evac_json_check_keys(j, o, "output", output_keys);
+    evac_json_number(j, o, "output", "fields_every_s", evac_json_gt(0.0),
+                     &m->fields_every_s);
+    evac_json_number(j, o, "output", "agents_every_s", evac_json_gt(0.0),
+                     &m->agents_every_s);
+  }
+  const cJSON *profiles = NULL;
+  evac_json_object(j, root, "", "profiles", &profiles);
+  evac_profiles_read(m, profiles, j, "profiles");
+  groups_read(&c, root);
+  fire_read(&c, root);
+  hazards_read(&c, root);
+  timeline_read(&c, root);
+}
+
+enum evac_status evac_scenario_parse(struct evac_model *m, const char *text,
+                                     const char *file, struct evac_diag *diag) {
+  struct evac_json j = {file, diag};
+  int before = diag->errors;
+  free(m->scenario_path);
+  free(m->scenario_json);
+  m->scenario_path = strdup(file);
+  m->scenario_json = strdup(text);
+  cJSON *root = evac_json_parse(text, file, diag);
+  if (root) {
+    evac_scenario_read(m, root, &j);
+    cJSON_Delete(root);
+  }
+  return diag->errors > before ? EVAC_ERR_INPUT : EVAC_OK;
+}
