@@ -1,11 +1,11 @@
 /* The result file writer (DESIGN § 2.4, layout in docs/output.md).
  *
- * The file is written to PATH.partial, closed, fsync'ed and renamed over
- * PATH, then the directory is fsync'ed, so that PATH is either the old file
- * or the complete new one. /summary's `complete` attribute is written last.
- * Every dataset is chunked, shuffled and deflated, and carries a "unit"
- * attribute. HDF5's own error printing is silenced for the duration; the
- * first failure is turned into one diagnostic. */
+ * The file is built in memory, written to PATH.partial, fsync'ed, closed
+ * and renamed over PATH, then the directory is fsync'ed, so that PATH is
+ * either the old file or the complete new one. /summary's `complete` attribute
+ * is written last. Every dataset is chunked, shuffled and deflated, and carries
+ * a "unit" attribute. HDF5's own error printing is silenced for the duration;
+ * the first failure is turned into one diagnostic. */
 #include "result.h"
 
 #include <errno.h>
@@ -27,6 +27,8 @@
 #define CHUNK_AGENTS ((hsize_t)4096)
 /* Deflate level. */
 #define DEFLATE_LEVEL 4
+/* Growth step of the in-memory file image, bytes. */
+#define CORE_INCREMENT ((size_t)4 << 20)
 
 /* State of one write. */
 struct writer {
@@ -554,14 +556,14 @@ static int write_all(struct writer *w, const struct evac_model *m,
                   &complete);
 }
 
-/* Flushes the file or directory at path to disk; 0 or -1 (errno set). A
- * directory that cannot be synced (EINVAL) is accepted. */
-static int sync_path(const char *path, int dir) {
-  int fd = open(path, dir ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+/* Flushes the directory dir to disk; 0 or -1 (errno set). A directory that
+ * cannot be synced (EINVAL: not supported there) is accepted. */
+static int sync_dir(const char *dir) {
+  int fd = open(dir, O_RDONLY | O_DIRECTORY);
   if (fd < 0)
     return -1;
   int rc = fsync(fd);
-  if (rc < 0 && dir && errno == EINVAL)
+  if (rc < 0 && errno == EINVAL)
     rc = 0;
   int e = errno;
   close(fd);
@@ -584,20 +586,16 @@ static char *dir_of(const char *path) {
   return d;
 }
 
-/* Creates the partial file, writes, closes and syncs it; renames it to path
- * and syncs the directory. */
-static int write_file(struct writer *w, const struct evac_model *m,
-                      const struct evac_result *r, const char *path,
-                      const char *partial) {
-  /* plain open first: a clear reason (errno) when the place is not writable */
-  int fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-  if (fd < 0) {
-    snprintf(w->reason, sizeof w->reason, "%s: %s", partial, strerror(errno));
-    return -1;
-  }
-  close(fd);
+/* Builds the whole file in memory (HDF5's core driver, no backing store)
+ * and returns its image (malloc'd) in *image, *size. In memory, so that no
+ * disk error can reach HDF5: HDF5 1.10 leaves a file whose H5Fclose failed
+ * half-closed, and crashes at exit when it tries again. */
+static int build_image(struct writer *w, const struct evac_model *m,
+                       const struct evac_result *r, const char *partial,
+                       void **image, size_t *size) {
   hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-  if (fapl < 0 || H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
+  if (fapl < 0 || H5Pset_fapl_core(fapl, CORE_INCREMENT, 0) < 0 ||
+      H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
     fail(w, "cannot set up the file access");
     if (fapl >= 0)
       H5Pclose(fapl);
@@ -610,14 +608,77 @@ static int write_file(struct writer *w, const struct evac_model *m,
   if (w->file < 0)
     return -1;
   int rc = write_all(w, m, r);
+  /* the image is what is in memory: flush the caches and superblock first */
+  if (!rc && H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0)
+    rc = fail(w, "cannot flush %s", partial);
+  ssize_t n = rc ? -1 : H5Fget_file_image(w->file, NULL, 0);
+  if (!rc && n < 0)
+    rc = fail(w, "cannot get the file image");
+  *image = rc ? NULL : malloc(n > 0 ? (size_t)n : 1);
+  if (!rc && !*image)
+    rc = fail(w, "out of memory for the file image (%zd bytes)", n);
+  if (!rc && H5Fget_file_image(w->file, *image, (size_t)n) != n)
+    rc = fail(w, "cannot get the file image");
   /* strong close: also closes anything a failed step left open */
   if (H5Fclose(w->file) < 0 && !rc)
     rc = fail(w, "cannot close %s", partial);
   w->file = -1;
-  if (rc)
+  if (rc) {
+    free(*image);
+    *image = NULL;
     return -1;
-  if (sync_path(partial, 0) < 0) {
-    snprintf(w->reason, sizeof w->reason, "cannot sync %s: %s", partial,
+  }
+  *size = (size_t)n;
+  return 0;
+}
+
+/* Writes size bytes to fd; 0 or -1 (errno set). */
+static int write_fully(int fd, const char *buf, size_t size) {
+  while (size > 0) {
+    ssize_t k = write(fd, buf, size);
+    if (k < 0 && errno == EINTR)
+      continue;
+    if (k <= 0) {
+      if (k == 0)
+        errno = EIO;
+      return -1;
+    }
+    buf += k;
+    size -= (size_t)k;
+  }
+  return 0;
+}
+
+/* Creates the partial file, fills, syncs and closes it; renames it to path
+ * and syncs the directory. */
+static int write_file(struct writer *w, const struct evac_model *m,
+                      const struct evac_result *r, const char *path,
+                      const char *partial) {
+  /* opened first: a clear reason (errno) when the place is not writable,
+   * before any work is done */
+  int fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+  if (fd < 0) {
+    snprintf(w->reason, sizeof w->reason, "%s: %s", partial, strerror(errno));
+    return -1;
+  }
+  void *image = NULL;
+  size_t size = 0;
+  if (build_image(w, m, r, partial, &image, &size) < 0) {
+    close(fd);
+    return -1;
+  }
+  int rc = write_fully(fd, image, size);
+  free(image);
+  if (rc == 0)
+    rc = fsync(fd);
+  if (rc < 0) {
+    snprintf(w->reason, sizeof w->reason, "cannot write %s: %s", partial,
+             strerror(errno));
+    close(fd);
+    return -1;
+  }
+  if (close(fd) < 0) {
+    snprintf(w->reason, sizeof w->reason, "cannot close %s: %s", partial,
              strerror(errno));
     return -1;
   }
@@ -627,7 +688,7 @@ static int write_file(struct writer *w, const struct evac_model *m,
     return -1;
   }
   char *dir = dir_of(path);
-  if (!dir || sync_path(dir, 1) < 0) {
+  if (!dir || sync_dir(dir) < 0) {
     snprintf(w->reason, sizeof w->reason, "cannot sync the directory %s: %s",
              dir ? dir : path, dir ? strerror(errno) : "out of memory");
     free(dir);

@@ -4,10 +4,13 @@
 #include <criterion/criterion.h>
 #include <hdf5.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -522,5 +525,54 @@ Test(output, info_rejects_foreign_and_incomplete_files) {
   free(missing);
   free(inc);
   free(other);
+  free(dir);
+}
+
+Test(output, write_error_midway_leaves_nothing) {
+  char *dir = strdup(evac_test_dir("output_efbig"));
+  char *path = join(dir, "big.h5");
+  char *partial = join(dir, "big.h5.partial");
+  struct evac_model m = model();
+  struct evac_result r;
+  result(&r);
+  /* enough random-looking samples that the file cannot fit in 64 KiB */
+  float pos[6];
+  int16_t fl[3] = {0, 1, 1};
+  int8_t st[3] = {1, 2, 4};
+  uint32_t x = 12345;
+  for (int s = 0; s < 20000; s++) {
+    for (int a = 0; a < 6; a++) {
+      x = x * 1664525u + 1013904223u;
+      pos[a] = (float)x;
+    }
+    cr_assert_eq(evac_result_traj_push(&r.traj, s, 3, pos, fl, st), 0);
+  }
+  /* in a child limited to 64 KiB files, writes fail with EFBIG */
+  pid_t pid = fork();
+  cr_assert_geq(pid, 0);
+  if (pid == 0) {
+    struct rlimit lim = {65536, 65536};
+    signal(SIGXFSZ, SIG_IGN);
+    if (setrlimit(RLIMIT_FSIZE, &lim) != 0)
+      _exit(10);
+    struct evac_diag d = {0};
+    int st2 = evac_output_write(&m, &r, path, &d);
+    if (st2 != EVAC_ERR_IO || d.errors != 1 ||
+        !strstr(d.msg[0].text, "cannot write result file"))
+      _exit(11);
+    /* closing the library must not trip over a half-closed file */
+    if (H5close() < 0)
+      _exit(12);
+    _exit(0);
+  }
+  int status;
+  cr_assert_eq(waitpid(pid, &status, 0), pid);
+  cr_assert(WIFEXITED(status));
+  cr_assert_eq(WEXITSTATUS(status), 0);
+  cr_assert_not(exists(path));
+  cr_assert_not(exists(partial));
+  evac_result_free(&r);
+  free(path);
+  free(partial);
   free(dir);
 }
