@@ -130,8 +130,10 @@ int evac_result_traj_push(struct evac_result_traj *t, double time_s,
                           int nagents, const float *pos_m,
                           const int16_t *floor, const int8_t *state);
 
-/* Allocates the per-agent columns for n agents (exit_time_s NaN, safe_place
- * -1, the rest 0) and nmeasures empty measure sets. Returns 0 or -1. */
+/* Zeroes r, then allocates the per-agent columns for n agents (exit_time_s
+ * NaN, safe_place -1, the rest 0) and nmeasures empty measure sets; sets
+ * occupants = remaining = n, nmeasures, and evacuation_time_s, aset_s and
+ * first_incapacitation_s to NaN. Returns 0, or -1 (r is then zeroed). */
 int evac_result_init(struct evac_result *r, int n, int nmeasures);
 
 /* Frees every column; r is zeroed. */
