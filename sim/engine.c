@@ -171,9 +171,15 @@ static int build_stairs(struct evac_sim *s) {
         fl->headway = to_ticks(1.0 / (EVAC_STAIR_SPECIFIC_FLOW * sd->width_m));
         double cap = sd->flight_length_m * sd->width_m * EVAC_STAIR_MAX_DENSITY;
         fl->capacity = cap < 1.0 ? 1 : (int)cap;
-        fl->queue = malloc((size_t)fl->capacity * sizeof *fl->queue);
-        if (!fl->queue)
+        fl->nlanes = (int)(sd->width_m / EVAC_STAIR_LANE_M + 1e-9);
+        if (fl->nlanes < 1)
+          fl->nlanes = 1;
+        fl->lane_headway = fl->headway * fl->nlanes;
+        fl->lane_tail = malloc((size_t)fl->nlanes * sizeof *fl->lane_tail);
+        if (!fl->lane_tail)
           return -1;
+        for (int l = 0; l < fl->nlanes; l++)
+          fl->lane_tail[l] = INT64_MIN / 2;
         s->flight_of[2 * (s->stair_node[st] + fl->from_k) + dir] =
             s->nflights++;
       }
@@ -316,9 +322,6 @@ enum evac_status evac_sim_create(const struct evac_model *m,
     return EVAC_ERR_RUNTIME;
   s->m = m;
   s->opts = *opts;
-  s->res.seed = opts->seed_given ? opts->seed : m->seed;
-  s->res.replication = opts->replication;
-  s->res.threads = opts->threads > 0 ? opts->threads : 1;
   s->end = to_ticks(m->duration_s);
   s->cell_headway = to_ticks(1.0 / (EVAC_MAX_SPECIFIC_FLOW * m->cell_m));
   s->nagents = m->noccupants;
@@ -350,6 +353,9 @@ enum evac_status evac_sim_create(const struct evac_model *m,
     goto fail;
   if (evac_result_init(&s->res, s->nagents, m->nmeasures))
     goto fail;
+  s->res.seed = opts->seed_given ? opts->seed : m->seed;
+  s->res.replication = opts->replication;
+  s->res.threads = opts->threads > 0 ? opts->threads : 1;
   st = place_agents(s, diag);
   if (st != EVAC_OK)
     goto fail;
@@ -537,8 +543,8 @@ static void print_time(FILE *f, const char *label, double t) {
 void evac_sim_print_summary(const struct evac_sim *s, FILE *f) {
   const struct evac_model *m = s->m;
   const struct evac_result *r = &s->res;
-  fprintf(f, "evacsim %s: %s, %d floors, seed %llu\n", evac_version(),
-          m->name, m->nfloors, (unsigned long long)r->seed);
+  fprintf(f, "evacsim %s: %s, seed %llu\n", evac_version(), m->name,
+          (unsigned long long)r->seed);
   fprintf(f, "  %-22s %10d\n", "occupants", r->occupants);
   fprintf(f, "  %-22s %10d\n", "evacuated", r->evacuated);
   fprintf(f, "  %-22s %10d\n", "incapacitated", r->incapacitated);
@@ -570,7 +576,7 @@ void evac_sim_free(struct evac_sim *s) {
   evac_heap_free(&s->heap);
   evac_fields_free(&s->fields);
   for (int i = 0; i < s->nflights; i++)
-    free(s->flights[i].queue);
+    free(s->flights[i].lane_tail);
   free(s->flights);
   free(s->flight_of);
   free(s->stair_node);

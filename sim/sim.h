@@ -18,6 +18,7 @@
 #define EVAC_MAX_SPECIFIC_FLOW 1.3   /* p/(m s), doors and corridors: SFPE */
 #define EVAC_STAIR_SPECIFIC_FLOW 1.0 /* p/(m s), stairs: SFPE 7/11 stairs */
 #define EVAC_STAIR_MAX_DENSITY 3.5   /* p/m2 on a flight: SFPE v = 0 at 3.8 */
+#define EVAC_STAIR_LANE_M 0.6        /* width of one walking lane on a stair */
 
 /* Event classes, in the order they run at equal ticks. */
 enum evac_event_class {
@@ -47,26 +48,25 @@ struct evac_agent {
   int16_t field;      /* which target field it follows */
   int32_t know;       /* field version it knows */
   int32_t flight;     /* flight it is on, or -1 */
-  int64_t t_arrive;   /* tick it reaches the end of its flight */
   double speed;       /* free speed on the flat, m/s */
   double down, up;    /* stair speed factors */
   struct evac_rng rng; /* movement choices */
 };
 
 /* A stair flight in one direction between two consecutive served floors of
- * a stair: a first-in first-out pipe with an entry headway (flow cap) and a
- * capacity (density cap). */
+ * a stair: parallel walking lanes in which nobody overtakes, an entry
+ * headway (the stair's flow cap) and a capacity (its density cap). */
 struct evac_flight {
-  int stair;          /* stair index */
-  int from_k, to_k;   /* indices into the stair's floors */
-  double length_m;    /* walking length */
-  int64_t headway;    /* ticks between entries and between arrivals */
-  int capacity;       /* people on the flight at most */
-  int count;          /* people on it now */
-  int head;           /* ring-buffer start */
-  int32_t *queue;     /* [capacity] agents in order of entry */
-  int64_t next_entry; /* earliest tick of the next entry */
-  int64_t tail_arrive; /* arrival tick of the last to enter */
+  int stair;            /* stair index */
+  int from_k, to_k;     /* indices into the stair's floors */
+  double length_m;      /* walking length */
+  int64_t headway;      /* ticks between entries onto the flight */
+  int64_t lane_headway; /* ticks between arrivals in one lane */
+  int capacity;         /* people on the flight at most */
+  int count;            /* people on it now */
+  int nlanes;           /* lanes: width / EVAC_STAIR_LANE_M, at least 1 */
+  int64_t *lane_tail;   /* [nlanes] arrival tick of the last in each lane */
+  int64_t next_entry;   /* earliest tick of the next entry */
 };
 
 /* Floor fields: for each known version of the building (one more at each

@@ -11,9 +11,11 @@
  * nothing is free the agent waits on the cells it wanted and is woken when
  * one frees (or at the time the headway ends), never polled.
  *
- * A flight is a first-in first-out pipe: entries at most every
- * 1 / (Fst width) s, a person takes length / (factor v) to walk it and
- * cannot overtake, and at the end needs a free landing cell.
+ * A flight has lanes of about 0.6 m: entries at most every 1 / (Fst width)
+ * s, a person takes length / (factor v) to walk it, in the lane where it
+ * arrives first, and cannot overtake within the lane (each lane passes at
+ * most Fst width / lanes people a second). At the end it needs a free
+ * landing cell, and waits on the flight until one frees.
  *
  * Agents know the building as planned (field version 0). When the option
  * their field says is best is closed, they have found a closed route: they
@@ -109,16 +111,22 @@ static int enter_flight(struct evac_sim *s, int a, int fi) {
   ag->flight = fi;
   ag->phase = EVAC_PHASE_FLIGHT;
   ag->state = EVAC_STATE_STAIR;
-  fl->queue[(fl->head + fl->count++) % fl->capacity] = a;
+  fl->count++;
   fl->next_entry = s->now + fl->headway;
   int down = m->floors[st->floors[fl->to_k]].elevation_m <
              m->floors[st->floors[fl->from_k]].elevation_m;
   double v = ag->speed * (down ? ag->down : ag->up);
-  int64_t t = s->now + (int64_t)llround(fl->length_m / v * EVAC_TICKS_PER_S);
-  if (fl->count > 1 && t < fl->tail_arrive + fl->headway)
-    t = fl->tail_arrive + fl->headway;
-  fl->tail_arrive = t;
-  ag->t_arrive = t;
+  int64_t free_t =
+      s->now + (int64_t)llround(fl->length_m / v * EVAC_TICKS_PER_S);
+  int lane = 0;
+  int64_t t = INT64_MAX;
+  for (int l = 0; l < fl->nlanes; l++) {
+    int64_t tl = fl->lane_tail[l] + fl->lane_headway;
+    tl = tl > free_t ? tl : free_t;
+    if (tl < t)
+      t = tl, lane = l;
+  }
+  fl->lane_tail[lane] = t;
   s->non_stairs++;
   s->res.agents.distance_m[a] += fl->length_m;
   if (evac_sim_log(s, EVAC_LOG_STAIR_ENTER, a, f, x, y, st->feature) ||
@@ -259,14 +267,12 @@ static int arrive(struct evac_sim *s, int a) {
   return evac_sim_wake(s, c);
 }
 
-/* The agent at the front of flight fi, due, steps onto a landing. */
+/* Agent a reached the end of flight fi and steps onto a landing. */
 static int land(struct evac_sim *s, int a) {
   const struct evac_model *m = s->m;
   struct evac_agent *ag = &s->agents[a];
   int fi = ag->flight;
   struct evac_flight *fl = &s->flights[fi];
-  if (fl->queue[fl->head] != a)
-    return 0; /* someone ahead is still on the flight: woken after them */
   const double *S = evac_sim_field(s, a);
   int node = s->stair_node[fl->stair] + fl->to_k;
   int32_t pick = -1;
@@ -289,7 +295,6 @@ static int land(struct evac_sim *s, int a) {
   s->next_entry[pick] = s->now + s->cell_headway;
   ag->cell = ag->last_cell = pick;
   ag->flight = -1;
-  fl->head = (fl->head + 1) % fl->capacity;
   fl->count--;
   s->non_stairs--;
   int f, x, y;
@@ -298,12 +303,6 @@ static int land(struct evac_sim *s, int a) {
                    m->stairs[fl->stair].feature) ||
       evac_sim_wake(s, (int32_t)m->ncells + fi))
     return -1;
-  if (fl->count > 0) {
-    int next = fl->queue[fl->head];
-    if (s->agents[next].t_arrive <= s->now &&
-        evac_sim_schedule_agent(s, next, s->now))
-      return -1;
-  }
   return decide(s, a);
 }
 

@@ -4,7 +4,13 @@
  * cut a corner: both cells beside it must be passable. A stair landing is
  * joined at no cost to its stair node; consecutive stair nodes of a stair
  * are joined by a flight of flight_length_m. Exit and refuge cells are
- * sources when in the target set and impassable otherwise. */
+ * sources when in the target set and impassable otherwise.
+ *
+ * A stair node stands for arriving on a floor's landing from a flight: its
+ * distance is the best of that landing's cells (whoever comes off a flight
+ * may step onto any free landing cell), and each landing cell one flight
+ * away reaches it at the flight's length. Landing cells of one floor are not
+ * joined through the node, so the field never jumps across a landing. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -98,20 +104,19 @@ static int build_one(const struct evac_sim *s, int target, double *dist) {
     int32_t u = top.node;
     if (top.d > dist[u])
       continue;
-    if ((size_t)u >= m->ncells) { /* stair node */
+    if ((size_t)u >= m->ncells) { /* stair node: arriving on its landing */
       int node = u - (int32_t)m->ncells;
-      for (int i = s->landing_off[node]; i < s->landing_off[node + 1]; i++)
-        if (passable(s, s->landings[i], target) &&
-            relax(&q, dist, s->landings[i], top.d))
-          goto oom;
       for (int dir = 0; dir < 2; dir++) {
         int fl = s->flight_of[2 * node + dir];
         if (fl < 0)
           continue;
+        /* the landings one flight away lead here at the flight's length */
         const struct evac_flight *f = &s->flights[fl];
-        int32_t v = (int32_t)m->ncells + s->stair_node[f->stair] + f->to_k;
-        if (!s->closed[v] && relax(&q, dist, v, top.d + f->length_m))
-          goto oom;
+        int from = s->stair_node[f->stair] + f->to_k;
+        for (int i = s->landing_off[from]; i < s->landing_off[from + 1]; i++)
+          if (passable(s, s->landings[i], target) &&
+              relax(&q, dist, s->landings[i], top.d + f->length_m))
+            goto oom;
       }
       continue;
     }
