@@ -199,3 +199,62 @@ Test(nist, test41_exit_closes) {
   evac_sim_free(sim);
   evac_model_free(m);
 }
+
+/* Re-routing on stairs (issue: "agents discover a closed stair when they
+ * reach it, and go elsewhere"): three storeys, stairs A (west) and B
+ * (east), exits on floor 1 beside each; stair A is closed on floor 2 at
+ * t = 0. People on floor 3 near A head for A, find at its floor-3 landing
+ * that the flight down leads to a closed landing, and use B. */
+Test(stairs, closed_stair_discovered_and_avoided) {
+  cJSON *floors = cJSON_CreateArray();
+  for (int f = 0; f < 3; f++) {
+    struct grid g = grid_new(44, 7);
+    grid_fill(&g, 5, 1, 38, 5, '.');
+    grid_fill(&g, 1, 1, 4, 5, 'A');
+    grid_fill(&g, 39, 1, 42, 5, 'B');
+    if (f == 0) {
+      grid_fill(&g, 0, 2, 0, 4, 'E');
+      grid_fill(&g, 43, 2, 43, 4, 'E');
+    }
+    char name[4];
+    snprintf(name, sizeof name, "%d", f + 1);
+    cJSON_AddItemToArray(floors, grid_floor(&g, name, 3.0 * f));
+    free(g.c);
+  }
+  cJSON *plan = plan_new(0.4, floors);
+  cJSON *legend = cJSON_AddObjectToObject(plan, "legend");
+  cJSON_AddItemToObject(legend, "A", cJSON_Parse("{\"stair\": \"Stair A\"}"));
+  cJSON_AddItemToObject(legend, "B", cJSON_Parse("{\"stair\": \"Stair B\"}"));
+  cJSON *st = cJSON_AddArrayToObject(plan, "stairs");
+  cJSON_AddItemToArray(st, cJSON_Parse("{\"name\": \"Stair A\", \"width_m\": "
+                                       "1.2, \"flight_length_m\": 7.2}"));
+  cJSON_AddItemToArray(st, cJSON_Parse("{\"name\": \"Stair B\", \"width_m\": "
+                                       "1.2, \"flight_length_m\": 7.2}"));
+  cJSON *sc = scenario_new(900);
+  cJSON *occ = cJSON_AddArrayToObject(sc, "occupants");
+  cJSON_AddItemToArray(occ, cJSON_Parse("{\"floor\": \"3\", \"rect\": [5, 1, "
+                                        "10, 5], \"count\": 10}"));
+  cJSON *tl = cJSON_AddArrayToObject(sc, "timeline");
+  cJSON_AddItemToArray(tl, cJSON_Parse("{\"t_s\": 0, \"do\": \"close\", "
+                                       "\"target\": \"Stair A\", \"floors\": "
+                                       "[\"2\"]}"));
+  struct evac_model *m;
+  struct evac_sim *sim = run("closedstair", plan, sc, 1, &m);
+  const struct evac_result *r = evac_sim_result(sim);
+  cr_expect_eq(r->evacuated, 10, "everyone gets out by stair B");
+  int stair_a = evac_model_feature(m, "Stair A");
+  int stair_b = evac_model_feature(m, "Stair B");
+  int reroutes = 0, enter_a = 0, enter_b = 0;
+  for (size_t i = 0; i < r->events.n; i++) {
+    reroutes += r->events.type[i] == EVAC_LOG_REROUTE;
+    if (r->events.type[i] == EVAC_LOG_STAIR_ENTER) {
+      enter_a += r->events.target[i] == stair_a;
+      enter_b += r->events.target[i] == stair_b;
+    }
+  }
+  cr_expect_eq(reroutes, 10, "each finds stair A closed once: %d", reroutes);
+  cr_expect_eq(enter_a, 0, "nobody takes the flight to the closed landing");
+  cr_expect_eq(enter_b, 20, "two flights each by stair B: %d", enter_b);
+  evac_sim_free(sim);
+  evac_model_free(m);
+}
