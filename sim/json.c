@@ -171,17 +171,28 @@ struct evac_json_range evac_json_in(double lo, int lo_open, double hi,
   return (struct evac_json_range){lo, hi, lo_open, hi_open};
 }
 
+/* Writes a bound: whole numbers in full, others as %g. */
+static void bound_text(char *buf, size_t n, double v) {
+  if (v == floor(v) && fabs(v) < 1e17)
+    snprintf(buf, n, "%.0f", v);
+  else
+    snprintf(buf, n, "%g", v);
+}
+
 /* "a number > 0", "an integer in [1, 10]", ... */
 static void range_text(char *buf, size_t n, const char *noun,
                        struct evac_json_range r) {
   int has_lo = isfinite(r.lo), has_hi = isfinite(r.hi);
+  char lo[32], hi[32];
+  bound_text(lo, sizeof lo, r.lo);
+  bound_text(hi, sizeof hi, r.hi);
   if (has_lo && has_hi)
-    snprintf(buf, n, "%s in %c%g, %g%c", noun, r.lo_open ? '(' : '[', r.lo,
-             r.hi, r.hi_open ? ')' : ']');
+    snprintf(buf, n, "%s in %c%s, %s%c", noun, r.lo_open ? '(' : '[', lo, hi,
+             r.hi_open ? ')' : ']');
   else if (has_lo)
-    snprintf(buf, n, "%s %s %g", noun, r.lo_open ? ">" : ">=", r.lo);
+    snprintf(buf, n, "%s %s %s", noun, r.lo_open ? ">" : ">=", lo);
   else if (has_hi)
-    snprintf(buf, n, "%s %s %g", noun, r.hi_open ? "<" : "<=", r.hi);
+    snprintf(buf, n, "%s %s %s", noun, r.hi_open ? "<" : "<=", hi);
   else
     snprintf(buf, n, "%s", noun);
 }

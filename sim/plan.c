@@ -10,17 +10,17 @@
 
 /* Keys of a plan, of a floor, of the arrays' entries. */
 static const char *const plan_keys[] = {
-    "evacsim_plan", "name",    "cell_m",   "floors",  "legend", "stairs",
-    "shafts",       "lifts",   "regions",  "measures", "systems", NULL};
+    "evacsim_plan", "name",  "cell_m",  "floors",   "legend",  "stairs",
+    "shafts",       "lifts", "regions", "measures", "systems", NULL};
 static const char *const floor_keys[] = {"name", "elevation_m", "height_m",
                                          "rows", NULL};
 static const char *const stair_keys[] = {"name", "width_m", "flight_length_m",
                                          NULL};
 static const char *const shaft_keys[] = {"name", "kind", "area_m2", NULL};
-static const char *const lift_keys[] = {"name",  "fire_lift", "capacity",
-                                        "beds",  "speed_m_s", NULL};
-static const char *const region_keys[] = {"name", "floor", "rect", "kind",
-                                          "compartment", NULL};
+static const char *const lift_keys[] = {"name", "fire_lift", "capacity",
+                                        "beds", "speed_m_s", NULL};
+static const char *const region_keys[] = {"name", "floor",       "rect",
+                                          "kind", "compartment", NULL};
 static const char *const measure_keys[] = {"name", "floor", "line", NULL};
 static const char *const shaft_kinds[] = {"cable",   "pipe",  "ventilation",
                                           "garbage", "other", NULL};
@@ -29,7 +29,7 @@ static const char *const shaft_kinds[] = {"cable",   "pipe",  "ventilation",
 static const char *const legend_keys[] = {
     "stair", "shaft", "lift", "exit", "door", "fire_door", "refuge", NULL};
 static const enum evac_feature_kind legend_feat[] = {
-    EVAC_FEAT_STAIR, EVAC_FEAT_SHAFT, EVAC_FEAT_LIFT,     EVAC_FEAT_EXIT,
+    EVAC_FEAT_STAIR, EVAC_FEAT_SHAFT,     EVAC_FEAT_LIFT,  EVAC_FEAT_EXIT,
     EVAC_FEAT_DOOR,  EVAC_FEAT_FIRE_DOOR, EVAC_FEAT_REFUGE};
 static const enum evac_cell_kind legend_cell[] = {
     EVAC_CELL_STAIR, EVAC_CELL_SHAFT,     EVAC_CELL_LIFT,  EVAC_CELL_EXIT,
@@ -45,11 +45,11 @@ static const char builtin_chars[] = "#. EDFR";
 struct plan_ctx {
   struct evac_model *m;
   const struct evac_json *j;
-  const char *base;       /* JSON path of the plan object */
-  int legend_of[256];     /* feature of a legend character, -1 or LEGEND_BAD */
-  unsigned char *fchar;   /* character of each legend feature */
-  int nlegend;            /* legend features (the first of m->features) */
-  const cJSON **rows;     /* rows array of each floor (or NULL) */
+  const char *base;     /* JSON path of the plan object */
+  int legend_of[256];   /* feature of a legend character, -1 or LEGEND_BAD */
+  unsigned char *fchar; /* character of each legend feature */
+  int nlegend;          /* legend features (the first of m->features) */
+  const cJSON **rows;   /* rows array of each floor (or NULL) */
 };
 
 static const char *kind_word(enum evac_feature_kind k) {
@@ -159,8 +159,8 @@ static void legend_read(struct plan_ctx *c, const cJSON *legend) {
 
 /* Reads floors[i] (object e at path p) into m->floors[i]; returns 1 if its
  * rows are usable for the grid. */
-static int floor_read(struct plan_ctx *c, int i, const cJSON *e,
-                      const char *p, double *last_elev, int *last_i) {
+static int floor_read(struct plan_ctx *c, int i, const cJSON *e, const char *p,
+                      double *last_elev, int *last_i) {
   const struct evac_json *j = c->j;
   struct evac_model *m = c->m;
   struct evac_floor *fl = &m->floors[i];
@@ -432,8 +432,9 @@ static int entry_feature(struct plan_ctx *c, const cJSON *e, const char *p,
     return -1;
   }
   if (c->m->features[f].kind != kind) {
-    evac_diag_error(j->diag, j->file, q, "\"%s\" is a %s in \"legend\", not a %s",
-                    name, kind_word(c->m->features[f].kind), kind_word(kind));
+    evac_diag_error(j->diag, j->file, q,
+                    "\"%s\" is a %s in \"legend\", not a %s", name,
+                    kind_word(c->m->features[f].kind), kind_word(kind));
     return -1;
   }
   if (seen[f]) {
@@ -523,11 +524,9 @@ static void stairs_read(struct plan_ctx *c, const cJSON *root,
       evac_json_path_key(base, c->base, "legend");
       evac_json_path_key(p, base, key);
       evac_diag_warn(j->diag, j->file, p,
-                     "stair \"%s\" appears on one floor only (\"%s\"); it "
-                     "joins nothing",
-                     m->features[f].name, m->floors[s->floors[0]].name
-                                              ? m->floors[s->floors[0]].name
-                                              : "?");
+                     "stair \"%s\" appears on one floor only (floors[%d]); "
+                     "it joins nothing",
+                     m->features[f].name, s->floors[0]);
     }
   }
   char path[EVAC_JSON_PATH_MAX], p[EVAC_JSON_PATH_MAX];
@@ -539,8 +538,8 @@ static void stairs_read(struct plan_ctx *c, const cJSON *root,
       continue;
     evac_json_check_keys(j, e, p, stair_keys);
     int f = entry_feature(c, e, p, EVAC_FEAT_STAIR, seen);
-    struct evac_stair tmp = {0}, *s = f >= 0 ? &m->stairs[m->features[f].index]
-                                       : &tmp;
+    struct evac_stair tmp = {0},
+                      *s = f >= 0 ? &m->stairs[m->features[f].index] : &tmp;
     if (evac_json_require(j, e, p, "width_m"))
       evac_json_number(j, e, p, "width_m", evac_json_gt(0.0), &s->width_m);
     evac_json_number(j, e, p, "flight_length_m", evac_json_gt(0.0),
@@ -605,8 +604,7 @@ static void lifts_read(struct plan_ctx *c, const cJSON *root,
   m->nlifts = n;
   for (int f = 0; f < c->nlegend; f++)
     if (m->features[f].kind == EVAC_FEAT_LIFT)
-      m->lifts[m->features[f].index] =
-          (struct evac_lift){f, 0, 13, 0, 1.0};
+      m->lifts[m->features[f].index] = (struct evac_lift){f, 0, 13, 0, 1.0};
   char path[EVAC_JSON_PATH_MAX], p[EVAC_JSON_PATH_MAX];
   const cJSON *a = plan_array(c, root, "lifts", path);
   int i = 0;
@@ -620,14 +618,13 @@ static void lifts_read(struct plan_ctx *c, const cJSON *root,
                      *l = f >= 0 ? &m->lifts[m->features[f].index] : &tmp;
     long long v;
     evac_json_bool(j, e, p, "fire_lift", &l->fire_lift);
-    if (evac_json_integer(j, e, p, "capacity", 1, 1e6, &v) > 0)
+    if (evac_json_integer(j, e, p, "capacity", 1, 1e9, &v) > 0)
       l->capacity = (int)v;
-    if (evac_json_integer(j, e, p, "beds", 0, 1e6, &v) > 0)
+    if (evac_json_integer(j, e, p, "beds", 0, 1e9, &v) > 0)
       l->beds = (int)v;
     evac_json_number(j, e, p, "speed_m_s", evac_json_gt(0.0), &l->speed_m_s);
   }
-  report_missing(c, EVAC_FEAT_LIFT, seen, "lifts",
-                 "every lift needs an entry");
+  report_missing(c, EVAC_FEAT_LIFT, seen, "lifts", "every lift needs an entry");
 }
 
 /* ------------------------------------------------------ regions, measures */
@@ -643,9 +640,9 @@ int evac_plan_floor_ref(const struct evac_model *m, const struct evac_json *j,
     char q[EVAC_JSON_PATH_MAX], list[512] = "";
     size_t len = 0;
     for (int i = 0; i < m->nfloors && len + 64 < sizeof list; i++)
-      len += (size_t)snprintf(list + len, sizeof list - len, "%s\"%s\"",
-                              i ? ", " : "",
-                              m->floors[i].name ? m->floors[i].name : "?");
+      if (m->floors[i].name)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s\"%.40s\"",
+                                len ? ", " : "", m->floors[i].name);
     evac_json_path_key(q, p, "floor");
     evac_diag_error(j->diag, j->file, q,
                     "unknown floor \"%s\"; the floors are %s", name, list);
@@ -715,12 +712,12 @@ static const char *unique_name(struct plan_ctx *c, const cJSON *e,
       evac_json_string(c->j, e, p, "name", &name) <= 0)
     return NULL;
   for (int i = 0; i < nprev; i++) {
-    const char *other = *(char *const *)((const char *)prev + stride * (size_t)i);
+    const char *other =
+        *(char *const *)((const char *)prev + stride * (size_t)i);
     if (other && strcmp(other, name) == 0) {
       char q[EVAC_JSON_PATH_MAX];
       evac_json_path_key(q, p, "name");
-      evac_diag_error(c->j->diag, c->j->file, q, "\"%s\" is given twice",
-                      name);
+      evac_diag_error(c->j->diag, c->j->file, q, "\"%s\" is given twice", name);
       return NULL;
     }
   }
@@ -745,8 +742,8 @@ static void regions_read(struct plan_ctx *c, const cJSON *root) {
     if (!evac_json_is_object(j, e, p))
       continue;
     evac_json_check_keys(j, e, p, region_keys);
-    const char *name = unique_name(c, e, p, m->regions, m->nregions - 1,
-                                   sizeof *r);
+    const char *name =
+        unique_name(c, e, p, m->regions, m->nregions - 1, sizeof *r);
     if (name)
       r->name = strdup(name);
     r->floor = evac_plan_floor_ref(m, j, e, p, 1);
@@ -777,8 +774,8 @@ static void measures_read(struct plan_ctx *c, const cJSON *root) {
     if (!evac_json_is_object(j, e, p))
       continue;
     evac_json_check_keys(j, e, p, measure_keys);
-    const char *name = unique_name(c, e, p, m->measures, m->nmeasures - 1,
-                                   sizeof *ms);
+    const char *name =
+        unique_name(c, e, p, m->measures, m->nmeasures - 1, sizeof *ms);
     if (name)
       ms->name = strdup(name);
     ms->floor = evac_plan_floor_ref(m, j, e, p, 1);
@@ -828,8 +825,7 @@ void evac_plan_read(struct evac_model *m, const cJSON *root,
       char key[2] = {(char)c.fchar[f], 0}, lp[EVAC_JSON_PATH_MAX];
       evac_json_path_key(lp, base, "legend");
       evac_json_path_key(p, lp, key);
-      evac_diag_warn(j->diag, j->file, p,
-                     "%s \"%s\" appears on no floor",
+      evac_diag_warn(j->diag, j->file, p, "%s \"%s\" appears on no floor",
                      kind_word(m->features[f].kind), m->features[f].name);
     }
   }

@@ -6,20 +6,18 @@
 
 #include "loader.h"
 
-#define FIXED(v) {EVAC_DIST_FIXED, (v), 0.0, -INFINITY, INFINITY}
-#define UNIFORM(lo, hi) {EVAC_DIST_UNIFORM, (lo), (hi), (lo), (hi)}
+#define FIXED(v)                                                               \
+  { EVAC_DIST_FIXED, (v), 0.0, -INFINITY, INFINITY }
+#define UNIFORM(lo, hi)                                                        \
+  { EVAC_DIST_UNIFORM, (lo), (hi), (lo), (hi) }
 
 /* Weidmann (1993) v0 = 1.34 m/s, sd 0.26, within the RiMEA adult range;
  * stair factors: Fruin, 30-50 years, 0.715 down / 0.54 up over 1.475 m/s. */
 #define ADULT(nm)                                                              \
-  {(nm),                                                                       \
-   {EVAC_DIST_NORMAL, 1.34, 0.26, 0.58, 1.61},                                 \
-   FIXED(0.0),                                                                 \
-   FIXED(0.485),                                                               \
-   FIXED(0.366),                                                               \
-   FIXED(0.3),                                                                 \
-   0,                                                                          \
-   NULL}
+  {                                                                            \
+    (nm), {EVAC_DIST_NORMAL, 1.34, 0.26, 0.58, 1.61}, FIXED(0.0),              \
+        FIXED(0.485), FIXED(0.366), FIXED(0.3), 0, NULL                        \
+  }
 
 /* The built-in profiles, in the fixed order of the model's profiles. */
 static const struct evac_profile builtin[] = {
@@ -33,8 +31,8 @@ static const struct evac_profile builtin[] = {
     {"wheelchair", UNIFORM(0.46, 0.76), FIXED(0.0), FIXED(0.69), FIXED(0.52),
      FIXED(0.3), 1, "wheelchair"},
     /* Moved in a bed by staff; FED 0.1 for bed-bound (Purser & McAllister). */
-    {"bedridden", FIXED(0.5), FIXED(0.0), FIXED(0.69), FIXED(0.52),
-     FIXED(0.1), 1, "bed"},
+    {"bedridden", FIXED(0.5), FIXED(0.0), FIXED(0.69), FIXED(0.52), FIXED(0.1),
+     1, "bed"},
     {"icu", FIXED(0.5), FIXED(0.0), FIXED(0.69), FIXED(0.52), FIXED(0.1), 1,
      "bed"},
     ADULT("staff"),
@@ -68,26 +66,56 @@ int evac_model_profile(const struct evac_model *m, const char *name) {
 struct dist_family {
   const char *name;
   enum evac_dist_kind kind;
-  const char *pa, *pb;        /* keys of a and b (pb NULL for fixed) */
-  struct evac_json_range ra;  /* allowed a */
-  struct evac_json_range rb;  /* allowed b */
-  int has_bounds;             /* takes optional "min" and "max" */
+  const char *pa, *pb;       /* keys of a and b (pb NULL for fixed) */
+  struct evac_json_range ra; /* allowed a */
+  struct evac_json_range rb; /* allowed b */
+  int has_bounds;            /* takes optional "min" and "max" */
 };
 
 /* The families, in the order listed in messages. */
 static const struct dist_family families[] = {
-    {"fixed", EVAC_DIST_FIXED, "value", NULL, {-INFINITY, INFINITY, 0, 0},
-     {-INFINITY, INFINITY, 0, 0}, 0},
-    {"uniform", EVAC_DIST_UNIFORM, "min", "max", {-INFINITY, INFINITY, 0, 0},
-     {-INFINITY, INFINITY, 0, 0}, 0},
-    {"normal", EVAC_DIST_NORMAL, "mean", "sd", {-INFINITY, INFINITY, 0, 0},
-     {0.0, INFINITY, 0, 0}, 1},
-    {"lognormal", EVAC_DIST_LOGNORMAL, "mu", "sigma",
-     {-INFINITY, INFINITY, 0, 0}, {0.0, INFINITY, 1, 0}, 1},
-    {"gamma", EVAC_DIST_GAMMA, "shape", "scale", {0.0, INFINITY, 1, 0},
-     {0.0, INFINITY, 1, 0}, 1},
-    {"weibull", EVAC_DIST_WEIBULL, "shape", "scale", {0.0, INFINITY, 1, 0},
-     {0.0, INFINITY, 1, 0}, 1},
+    {"fixed",
+     EVAC_DIST_FIXED,
+     "value",
+     NULL,
+     {-INFINITY, INFINITY, 0, 0},
+     {-INFINITY, INFINITY, 0, 0},
+     0},
+    {"uniform",
+     EVAC_DIST_UNIFORM,
+     "min",
+     "max",
+     {-INFINITY, INFINITY, 0, 0},
+     {-INFINITY, INFINITY, 0, 0},
+     0},
+    {"normal",
+     EVAC_DIST_NORMAL,
+     "mean",
+     "sd",
+     {-INFINITY, INFINITY, 0, 0},
+     {0.0, INFINITY, 0, 0},
+     1},
+    {"lognormal",
+     EVAC_DIST_LOGNORMAL,
+     "mu",
+     "sigma",
+     {-INFINITY, INFINITY, 0, 0},
+     {0.0, INFINITY, 1, 0},
+     1},
+    {"gamma",
+     EVAC_DIST_GAMMA,
+     "shape",
+     "scale",
+     {0.0, INFINITY, 1, 0},
+     {0.0, INFINITY, 1, 0},
+     1},
+    {"weibull",
+     EVAC_DIST_WEIBULL,
+     "shape",
+     "scale",
+     {0.0, INFINITY, 1, 0},
+     {0.0, INFINITY, 1, 0},
+     1},
 };
 
 #define NFAMILIES ((int)(sizeof families / sizeof families[0]))
@@ -148,10 +176,10 @@ static int dist_read(const struct evac_json *j, const cJSON *v,
     ok &= evac_json_number(j, v, path, f->pb, f->rb, &d.b) >= 0;
   }
   if (f->has_bounds) {
-    ok &= evac_json_number(j, v, path, "min", evac_json_ge(-INFINITY),
-                           &d.lo) >= 0;
-    ok &= evac_json_number(j, v, path, "max", evac_json_ge(-INFINITY),
-                           &d.hi) >= 0;
+    ok &= evac_json_number(j, v, path, "min", evac_json_ge(-INFINITY), &d.lo) >=
+          0;
+    ok &= evac_json_number(j, v, path, "max", evac_json_ge(-INFINITY), &d.hi) >=
+          0;
   }
   if (!ok)
     return 0;
@@ -189,10 +217,15 @@ static int dist_bound(const struct evac_json *j, const char *path,
 }
 
 /* Profile field keys, with their physical lower bounds. */
-static const char *const profile_keys[] = {
-    "base",           "speed_m_s",     "premovement_s", "stair_down_factor",
-    "stair_up_factor", "fed_threshold", "needs_staff",   "device",
-    NULL};
+static const char *const profile_keys[] = {"base",
+                                           "speed_m_s",
+                                           "premovement_s",
+                                           "stair_down_factor",
+                                           "stair_up_factor",
+                                           "fed_threshold",
+                                           "needs_staff",
+                                           "device",
+                                           NULL};
 
 /* Reads one scenario profile (the value v at path) into *p, a copy of its
  * base. Returns 1 if it is good. */

@@ -9,14 +9,14 @@
 #include "loader.h"
 
 static const char *const scenario_keys[] = {
-    "evacsim_scenario", "plan",  "duration_s", "seed",    "alarm",
-    "profiles",         "occupants", "staff",  "fire",    "fires",
-    "hazards",          "timeline", "output",  NULL};
+    "evacsim_scenario", "plan",      "duration_s", "seed", "alarm",
+    "profiles",         "occupants", "staff",      "fire", "fires",
+    "hazards",          "timeline",  "output",     NULL};
 static const char *const alarm_keys[] = {"delay_s", NULL};
 static const char *const output_keys[] = {"fields_every_s", "agents_every_s",
                                           NULL};
-static const char *const occupant_keys[] = {"region",  "floor", "rect",
-                                            "profile", "count", "exit", NULL};
+static const char *const occupant_keys[] = {
+    "region", "floor", "rect", "profile", "count", "exit", NULL};
 static const char *const staff_keys[] = {"region", "floor", "rect",
                                          "count",  "exit",  NULL};
 static const char *const hazard_keys[] = {"id",   "type", "target", "floors",
@@ -25,17 +25,26 @@ static const char *const timeline_keys[] = {"t_s", "do", "target", "floors",
                                             NULL};
 
 /* The hazard catalogue (DESIGN § 5). */
-static const char *const hazard_types[] = {
-    "blocked_exit",          "blocked_stair",
-    "corridor_obstruction",  "ebike_charging",
-    "fire_door_open",        "fire_shutter_failed",
-    "unsealed_shaft",        "sprinkler_inoperative",
-    "hydrant_dry",           "low_water_pressure",
-    "alarm_delayed",         "smoke_control_failed",
-    "combustible_insulation", "fire_lane_blocked",
-    "fire_lift_failed",      "window_grilles",
-    "emergency_lighting_failed", "electrical_overload",
-    "micro_station_unready", NULL};
+static const char *const hazard_types[] = {"blocked_exit",
+                                           "blocked_stair",
+                                           "corridor_obstruction",
+                                           "ebike_charging",
+                                           "fire_door_open",
+                                           "fire_shutter_failed",
+                                           "unsealed_shaft",
+                                           "sprinkler_inoperative",
+                                           "hydrant_dry",
+                                           "low_water_pressure",
+                                           "alarm_delayed",
+                                           "smoke_control_failed",
+                                           "combustible_insulation",
+                                           "fire_lane_blocked",
+                                           "fire_lift_failed",
+                                           "window_grilles",
+                                           "emergency_lighting_failed",
+                                           "electrical_overload",
+                                           "micro_station_unready",
+                                           NULL};
 
 /* State of one scenario read. */
 struct scen_ctx {
@@ -118,8 +127,8 @@ static int group_read(struct scen_ctx *c, const cJSON *e, const char *p,
   *g = (struct evac_group){-1, 0, -1, {0, 0, 0, 0}, -1, -1};
   if (!evac_json_is_object(j, e, p))
     return 0;
-  int ok = evac_json_check_keys(j, e, p, staff ? staff_keys : occupant_keys) ==
-           0;
+  int ok =
+      evac_json_check_keys(j, e, p, staff ? staff_keys : occupant_keys) == 0;
   const cJSON *reg = cJSON_GetObjectItemCaseSensitive(e, "region");
   int has_rect = cJSON_GetObjectItemCaseSensitive(e, "floor") ||
                  cJSON_GetObjectItemCaseSensitive(e, "rect");
@@ -146,8 +155,8 @@ static int group_read(struct scen_ctx *c, const cJSON *e, const char *p,
       } else if (c->plan_ok) {
         evac_json_path_key(q, p, "region");
         evac_diag_error(j->diag, j->file, q,
-                        "unknown region \"%s\"; the plan has %d region%s",
-                        name, m->nregions, m->nregions == 1 ? "" : "s");
+                        "unknown region \"%s\"; the plan has %d region%s", name,
+                        m->nregions, m->nregions == 1 ? "" : "s");
       }
     }
     ok &= g->region >= 0;
@@ -185,8 +194,7 @@ static int group_read(struct scen_ctx *c, const cJSON *e, const char *p,
                       "unknown exit \"%s\"; give the name of an exit or a "
                       "refuge of the plan",
                       exit);
-    else if (g->target >= 0 &&
-             m->features[g->target].kind != EVAC_FEAT_EXIT &&
+    else if (g->target >= 0 && m->features[g->target].kind != EVAC_FEAT_EXIT &&
              m->features[g->target].kind != EVAC_FEAT_REFUGE) {
       evac_diag_error(j->diag, j->file, q,
                       "\"%s\" is not an exit or a refuge; a group's exit "
@@ -396,9 +404,9 @@ static void timeline_read(struct scen_ctx *c, const cJSON *root) {
                         "\"%s\" is %s; a timeline target must be the name of "
                         "an exit, refuge, door, fire_door or stair feature",
                         target,
-                        ev.feature < 0           ? "not a feature of the plan"
+                        ev.feature < 0         ? "not a feature of the plan"
                         : k == EVAC_FEAT_SHAFT ? "a shaft"
-                                                 : "a lift");
+                                               : "a lift");
         ev.feature = -1;
         ok = 0;
       }
