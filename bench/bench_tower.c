@@ -39,7 +39,7 @@ static double bench_peak_rss_mb(void) {
 /* Removes the generated files and the directory. */
 static void bench_cleanup(const char *dir) {
   const char *names[2] = {"tower.plan.json", "tower.scenario.json"};
-  char path[4096];
+  char path[4096 + 32];
   for (int i = 0; i < 2; i++) {
     snprintf(path, sizeof path, "%s/%s", dir, names[i]);
     remove(path);

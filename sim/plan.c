@@ -295,7 +295,7 @@ static void floor_cells(struct plan_ctx *c, int f, const char *floors_path) {
         best = ch;
     if (best < 0)
       break;
-    char p[EVAC_JSON_PATH_MAX], ct[16], more[64] = "";
+    char p[EVAC_JSON_PATH_MAX + 32], ct[16], more[64] = "";
     snprintf(p, sizeof p, "%s[%d].rows[%d]", floors_path, f, first_y[best]);
     char_text(ct, sizeof ct, (unsigned char)best);
     if (count[best] > 1)
