@@ -64,8 +64,7 @@ void evac_diag_warn(struct evac_diag *d, const char *file, const char *path,
 
 void evac_diag_print(const struct evac_diag *d, FILE *f) {
   for (int i = 0; i < d->n; i++)
-    fprintf(f, "%s%s\n", d->msg[i].is_error ? "" : "warning: ",
-            d->msg[i].text);
+    fprintf(f, "%s%s\n", d->msg[i].is_error ? "" : "warning: ", d->msg[i].text);
 }
 
 void evac_diag_free(struct evac_diag *d) {

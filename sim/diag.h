@@ -30,8 +30,7 @@ void evac_diag_error(struct evac_diag *d, const char *file, const char *path,
 
 /* Adds a warning, formatted as an error is. */
 void evac_diag_warn(struct evac_diag *d, const char *file, const char *path,
-                    const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Prints every message, one a line, warnings prefixed "warning: ". */
 void evac_diag_print(const struct evac_diag *d, FILE *f);

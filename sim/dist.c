@@ -5,14 +5,14 @@
 #include <string.h>
 
 static const char *const kind_names[] = {
-    [EVAC_DIST_FIXED] = "fixed",         [EVAC_DIST_UNIFORM] = "uniform",
-    [EVAC_DIST_NORMAL] = "normal",       [EVAC_DIST_LOGNORMAL] = "lognormal",
-    [EVAC_DIST_GAMMA] = "gamma",         [EVAC_DIST_WEIBULL] = "weibull",
+    [EVAC_DIST_FIXED] = "fixed",   [EVAC_DIST_UNIFORM] = "uniform",
+    [EVAC_DIST_NORMAL] = "normal", [EVAC_DIST_LOGNORMAL] = "lognormal",
+    [EVAC_DIST_GAMMA] = "gamma",   [EVAC_DIST_WEIBULL] = "weibull",
 };
 
 const char *evac_dist_kind_name(enum evac_dist_kind k) {
   return (unsigned)k < sizeof kind_names / sizeof *kind_names ? kind_names[k]
-                                                                : "unknown";
+                                                              : "unknown";
 }
 
 int evac_dist_kind_parse(const char *name) {

@@ -96,8 +96,8 @@ int evac_sim_wake(struct evac_sim *s, int32_t slot) {
 int evac_sim_log(struct evac_sim *s, enum evac_event_type type, int agent,
                  int floor, int x, int y, int target) {
   return evac_result_events_push(&s->res.events,
-                                 (double)s->now / EVAC_TICKS_PER_S, type,
-                                 agent, floor, x, y, target);
+                                 (double)s->now / EVAC_TICKS_PER_S, type, agent,
+                                 floor, x, y, target);
 }
 
 /* ---------------------------------------------------------- creation */
@@ -107,8 +107,8 @@ static int build_stairs(struct evac_sim *s) {
   const struct evac_model *m = s->m;
   int nodes = 0;
   s->stair_node = malloc(((size_t)m->nstairs + 1) * sizeof *s->stair_node);
-  s->stair_k = malloc(((size_t)m->nstairs * m->nfloors + 1) *
-                      sizeof *s->stair_k);
+  s->stair_k =
+      malloc(((size_t)m->nstairs * m->nfloors + 1) * sizeof *s->stair_k);
   if (!s->stair_node || !s->stair_k)
     return -1;
   for (int st = 0; st < m->nstairs; st++) {
@@ -338,8 +338,8 @@ enum evac_status evac_sim_create(const struct evac_model *m,
   s->wait_head = malloc(nslots * sizeof *s->wait_head);
   s->agents = calloc((size_t)s->nagents + 1, sizeof *s->agents);
   s->trapped = malloc(((size_t)s->nagents + 1) * sizeof *s->trapped);
-  if (!s->cell_floor || !s->occ || !s->next_entry || !s->closed || !s->measure_of ||
-      !s->wait_head || !s->agents || !s->trapped)
+  if (!s->cell_floor || !s->occ || !s->next_entry || !s->closed ||
+      !s->measure_of || !s->wait_head || !s->agents || !s->trapped)
     goto fail;
   for (int f = 0; f < m->nfloors; f++)
     for (size_t c = 0; c < (size_t)m->floors[f].nx * m->floors[f].ny; c++)
@@ -400,9 +400,9 @@ static int record_sample(struct evac_sim *s) {
     double t = (double)s->now / EVAC_TICKS_PER_S;
     rc = evac_result_traj_push(&s->res.traj, t, n, pos, fl, st);
     if (!rc)
-      rc = evac_result_series_push(&s->res.series, t, s->nsafe, s->nincap,
-                                   n - s->nsafe - s->nincap, s->non_stairs,
-                                   0.0);
+      rc =
+          evac_result_series_push(&s->res.series, t, s->nsafe, s->nincap,
+                                  n - s->nsafe - s->nincap, s->non_stairs, 0.0);
   }
   free(pos);
   free(fl);
@@ -422,8 +422,8 @@ static int apply_timeline(struct evac_sim *s, int i) {
       on |= te->floors[j] == f;
     if (!on)
       continue;
-    size_t end = m->floors[f].offset +
-                 (size_t)m->floors[f].nx * (size_t)m->floors[f].ny;
+    size_t end =
+        m->floors[f].offset + (size_t)m->floors[f].nx * (size_t)m->floors[f].ny;
     for (size_t c = m->floors[f].offset; c < end; c++)
       if (m->cell_feature[c] == te->feature)
         s->closed[c] = closed;
@@ -496,8 +496,7 @@ enum evac_status evac_sim_run(struct evac_sim *s) {
     if (e.cls == EVAC_EVC_SAMPLE) {
       rc = record_sample(s);
       last_sample = s->now;
-      struct evac_event next = {.tick = s->now + every,
-                                .cls = EVAC_EVC_SAMPLE};
+      struct evac_event next = {.tick = s->now + every, .cls = EVAC_EVC_SAMPLE};
       if (!rc)
         rc = evac_heap_push(&s->heap, next);
     } else {

@@ -53,19 +53,18 @@ struct evac_sim; /* one simulation of a model, opaque */
 
 /* Options of one run. */
 struct evac_run_opts {
-  uint64_t seed;      /* random seed */
-  int seed_given;     /* 1: seed overrides the scenario's */
+  uint64_t seed;        /* random seed */
+  int seed_given;       /* 1: seed overrides the scenario's */
   uint32_t replication; /* replication index (keys the random streams) */
-  int threads;        /* threads for threaded kernels; 0 = OpenMP default */
-  int progress;       /* 1: print progress to stderr */
+  int threads;          /* threads for threaded kernels; 0 = OpenMP default */
+  int progress;         /* 1: print progress to stderr */
 };
 
 /* Creates a simulation of model m (which must outlive it): places the
  * occupants and draws their attributes. Problems go to diag. */
 enum evac_status evac_sim_create(const struct evac_model *m,
                                  const struct evac_run_opts *opts,
-                                 struct evac_diag *diag,
-                                 struct evac_sim **out);
+                                 struct evac_diag *diag, struct evac_sim **out);
 
 /* Runs the simulation to its end (all safe, or the scenario's duration). */
 enum evac_status evac_sim_run(struct evac_sim *sim);
@@ -93,9 +92,9 @@ enum evac_status evac_info_print(const char *path, FILE *f,
 
 /* Options of the synthetic hospital tower generator. */
 struct evac_gen_opts {
-  int floors;      /* number of storeys, >= 1 */
-  int occupants;   /* total occupants, >= 0 */
-  uint64_t seed;   /* seed for placement and the scenario's seed */
+  int floors;    /* number of storeys, >= 1 */
+  int occupants; /* total occupants, >= 0 */
+  uint64_t seed; /* seed for placement and the scenario's seed */
 };
 
 /* Writes DIR/tower.plan.json and DIR/tower.scenario.json. */

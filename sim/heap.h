@@ -10,11 +10,11 @@
 
 /* One event. */
 struct evac_event {
-  int64_t tick;   /* when, in engine ticks */
-  int32_t cls;    /* event class; lower runs first at equal ticks */
-  int32_t id;     /* agent, timeline entry, ... */
-  uint32_t gen;   /* the owner's generation when scheduled */
-  uint64_t seq;   /* push order, set by evac_heap_push */
+  int64_t tick; /* when, in engine ticks */
+  int32_t cls;  /* event class; lower runs first at equal ticks */
+  int32_t id;   /* agent, timeline entry, ... */
+  uint32_t gen; /* the owner's generation when scheduled */
+  uint64_t seq; /* push order, set by evac_heap_push */
 };
 
 /* The heap. Zero-initialise it. */

@@ -75,8 +75,8 @@ static int parse_uint(const char *opt, const char *s, unsigned long long max,
   errno = 0;
   unsigned long long v = strtoull(s, &end, 10);
   if (!*s || *s == '-' || *end || errno || v > max) {
-    fprintf(stderr, "evacsim: %s: '%s' is not a whole number in 0..%llu\n",
-            opt, s, max);
+    fprintf(stderr, "evacsim: %s: '%s' is not a whole number in 0..%llu\n", opt,
+            s, max);
     return -1;
   }
   *out = v;
@@ -255,8 +255,9 @@ static int cmd_gen(int argc, char **argv) {
     }
   }
   if (opts.floors < 0 || opts.occupants < 0 || !dir) {
-    fprintf(stderr, "evacsim gen tower: --floors, --occupants and -o are "
-                    "required\n%s",
+    fprintf(stderr,
+            "evacsim gen tower: --floors, --occupants and -o are "
+            "required\n%s",
             usage_gen);
     return EVAC_ERR_INPUT;
   }

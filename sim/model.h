@@ -76,10 +76,10 @@ struct evac_shaft {
 
 /* A lift; used by the hospital behaviour model. */
 struct evac_lift {
-  int feature;     /* index in features */
-  int fire_lift;   /* 1 for a fire (evacuation) lift */
-  int capacity;    /* persons */
-  int beds;        /* bed slots */
+  int feature;   /* index in features */
+  int fire_lift; /* 1 for a fire (evacuation) lift */
+  int capacity;  /* persons */
+  int beds;      /* bed slots */
   double speed_m_s;
 };
 
@@ -94,34 +94,34 @@ struct evac_region {
 
 /* A measure line: crossings are recorded. */
 struct evac_measure {
-  char *name;   /* unique */
-  int floor;    /* floor index */
-  int line[4];  /* x0, y0, x1, y1, inside the floor's grid */
+  char *name;  /* unique */
+  int floor;   /* floor index */
+  int line[4]; /* x0, y0, x1, y1, inside the floor's grid */
 };
 
 /* -------------------------------------------------------------- scenario */
 
 /* An occupant profile: built-in or from the scenario's "profiles". */
 struct evac_profile {
-  char *name;                       /* "adult", ... or the scenario's key */
-  struct evac_dist speed_m_s;       /* free walking speed on the flat */
-  struct evac_dist premovement_s;   /* from the alarm to starting to move */
+  char *name;                         /* "adult", ... or the scenario's key */
+  struct evac_dist speed_m_s;         /* free walking speed on the flat */
+  struct evac_dist premovement_s;     /* from the alarm to starting to move */
   struct evac_dist stair_down_factor; /* stair speed = factor x speed */
   struct evac_dist stair_up_factor;
-  struct evac_dist fed_threshold;   /* incapacitation dose */
-  int needs_staff;                  /* 1: cannot move without staff */
-  char *device;                     /* "bed", "wheelchair", ... or NULL */
+  struct evac_dist fed_threshold; /* incapacitation dose */
+  int needs_staff;                /* 1: cannot move without staff */
+  char *device;                   /* "bed", "wheelchair", ... or NULL */
 };
 
 /* An occupant group: count people of one profile placed at random on the
  * free floor cells of a rectangle. */
 struct evac_group {
-  int profile;  /* index in profiles */
-  int count;    /* people */
-  int floor;    /* floor index */
-  int rect[4];  /* x0, y0, x1, y1 inclusive */
-  int region;   /* index in regions, or -1 when given as floor + rect */
-  int target;   /* feature index of the only exit/refuge they use, or -1 */
+  int profile; /* index in profiles */
+  int count;   /* people */
+  int floor;   /* floor index */
+  int rect[4]; /* x0, y0, x1, y1 inclusive */
+  int region;  /* index in regions, or -1 when given as floor + rect */
+  int target;  /* feature index of the only exit/refuge they use, or -1 */
 };
 
 /* What a timeline event does. */
@@ -143,18 +143,18 @@ struct evac_timeline_event {
 
 struct evac_model {
   /* sources, kept for /parameters */
-  char *plan_path;      /* as resolved (or "inline") */
-  char *scenario_path;  /* the scenario file */
-  char *plan_json;      /* plan JSON text */
-  char *scenario_json;  /* scenario JSON text */
+  char *plan_path;     /* as resolved (or "inline") */
+  char *scenario_path; /* the scenario file */
+  char *plan_json;     /* plan JSON text */
+  char *scenario_json; /* scenario JSON text */
 
   /* plan */
-  char *name;   /* plan name */
+  char *name;    /* plan name */
   double cell_m; /* cell edge, m */
   int nfloors;
   struct evac_floor *floors;
-  size_t ncells;        /* cells of all floors */
-  uint8_t *cell_kind;   /* enum evac_cell_kind per cell */
+  size_t ncells;         /* cells of all floors */
+  uint8_t *cell_kind;    /* enum evac_cell_kind per cell */
   int32_t *cell_feature; /* feature index per cell, or -1 */
   int nfeatures;
   struct evac_feature *features;
@@ -170,14 +170,14 @@ struct evac_model {
   struct evac_measure *measures;
 
   /* scenario */
-  double duration_s;     /* simulated time limit */
-  uint64_t seed;         /* default seed */
-  double alarm_delay_s;  /* alarm time; pre-movement counts from it */
+  double duration_s;    /* simulated time limit */
+  uint64_t seed;        /* default seed */
+  double alarm_delay_s; /* alarm time; pre-movement counts from it */
   int nprofiles;
   struct evac_profile *profiles;
   int ngroups;
   struct evac_group *groups;
-  int noccupants;        /* sum of group counts */
+  int noccupants; /* sum of group counts */
   int ntimeline;
   struct evac_timeline_event *timeline; /* sorted by t_s (stable) */
   double agents_every_s; /* trajectory and time-series sampling interval */

@@ -32,21 +32,21 @@ enum evac_agent_state {
   EVAC_STATE_STAIR,       /* on a flight */
   EVAC_STATE_SAFE,        /* reached safety (position is where) */
   EVAC_STATE_INCAPACITATED,
-  EVAC_STATE_STUCK,       /* cannot move (needs staff, or no route) */
+  EVAC_STATE_STUCK, /* cannot move (needs staff, or no route) */
 };
 
 /* Per-agent columns; n = occupants. */
 struct evac_result_agents {
-  int32_t *profile;      /* index in the model's profiles */
-  int32_t *floor;        /* start floor index */
+  int32_t *profile;           /* index in the model's profiles */
+  int32_t *floor;             /* start floor index */
   int32_t *start_x, *start_y; /* start cell */
-  double *speed_m_s;     /* drawn free speed */
-  double *premovement_s; /* drawn pre-movement time */
-  double *exit_time_s;   /* time to safety, NaN if never */
-  int32_t *safe_place;   /* feature index of the exit/refuge, -1 if none */
-  double *fed_max;       /* largest dose reached */
-  int8_t *incapacitated; /* 1 if incapacitated */
-  double *distance_m;    /* distance walked, flights included */
+  double *speed_m_s;          /* drawn free speed */
+  double *premovement_s;      /* drawn pre-movement time */
+  double *exit_time_s;        /* time to safety, NaN if never */
+  int32_t *safe_place;        /* feature index of the exit/refuge, -1 if none */
+  double *fed_max;            /* largest dose reached */
+  int8_t *incapacitated;      /* 1 if incapacitated */
+  double *distance_m;         /* distance walked, flights included */
 };
 
 /* Time series, sampled every agents_every_s. */
@@ -62,11 +62,11 @@ struct evac_result_series {
 
 /* Trajectories: at each sample, every agent's position and state. */
 struct evac_result_traj {
-  size_t n, cap;     /* samples */
-  double *time_s;    /* [n] */
-  float *pos_m;      /* [n][agents][2]: x, y of the cell centre, m */
-  int16_t *floor;    /* [n][agents]: floor index (last floor when safe) */
-  int8_t *state;     /* [n][agents]: enum evac_agent_state */
+  size_t n, cap;  /* samples */
+  double *time_s; /* [n] */
+  float *pos_m;   /* [n][agents][2]: x, y of the cell centre, m */
+  int16_t *floor; /* [n][agents]: floor index (last floor when safe) */
+  int8_t *state;  /* [n][agents]: enum evac_agent_state */
 };
 
 /* Crossings of one measure line. */
@@ -127,8 +127,8 @@ int evac_result_measure_push(struct evac_result_measure *m, double time_s,
 
 /* Appends one trajectory sample of nagents agents (arrays copied). */
 int evac_result_traj_push(struct evac_result_traj *t, double time_s,
-                          int nagents, const float *pos_m,
-                          const int16_t *floor, const int8_t *state);
+                          int nagents, const float *pos_m, const int16_t *floor,
+                          const int8_t *state);
 
 /* Zeroes r, then allocates the per-agent columns for n agents (exit_time_s
  * NaN, safe_place -1, the rest 0) and nmeasures empty measure sets; sets
@@ -144,7 +144,8 @@ struct evac_model;
 /* Writes r (of model m) to path atomically: path.partial, fsync, rename;
  * /summary's complete = 1 is written last. On failure nothing is left at
  * path, the partial file is removed and EVAC_ERR_IO is returned. */
-enum evac_status evac_output_write(const struct evac_model *m, const struct evac_result *r,
-                      const char *path, struct evac_diag *diag);
+enum evac_status evac_output_write(const struct evac_model *m,
+                                   const struct evac_result *r,
+                                   const char *path, struct evac_diag *diag);
 
 #endif

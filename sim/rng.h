@@ -17,10 +17,10 @@ enum evac_rng_purpose {
 
 /* A stream of uniform numbers. */
 struct evac_rng {
-  uint32_t key[2];   /* seed */
-  uint32_t ctr[4];   /* replication, purpose, id, block number */
-  uint32_t buf[4];   /* last block's output */
-  int used;          /* words of buf consumed (4 = empty) */
+  uint32_t key[2]; /* seed */
+  uint32_t ctr[4]; /* replication, purpose, id, block number */
+  uint32_t buf[4]; /* last block's output */
+  int used;        /* words of buf consumed (4 = empty) */
 };
 
 /* One Philox4x32-10 block: out = philox(ctr, key). */

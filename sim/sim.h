@@ -38,18 +38,18 @@ enum evac_agent_phase {
 
 /* One occupant. */
 struct evac_agent {
-  int32_t cell;       /* cell held (target cell while moving); -1 on a flight
-                         or when safe */
-  int32_t prev_cell;  /* cell being left while moving, else -1 */
-  int32_t last_cell;  /* last cell stood on (for positions) */
-  uint32_t gen;       /* bumped at each action: older events are stale */
-  int8_t phase;       /* enum evac_agent_phase */
-  int8_t state;       /* enum evac_agent_state, for trajectories */
-  int16_t field;      /* which target field it follows */
-  int32_t know;       /* field version it knows */
-  int32_t flight;     /* flight it is on, or -1 */
-  double speed;       /* free speed on the flat, m/s */
-  double down, up;    /* stair speed factors */
+  int32_t cell;        /* cell held (target cell while moving); -1 on a flight
+                          or when safe */
+  int32_t prev_cell;   /* cell being left while moving, else -1 */
+  int32_t last_cell;   /* last cell stood on (for positions) */
+  uint32_t gen;        /* bumped at each action: older events are stale */
+  int8_t phase;        /* enum evac_agent_phase */
+  int8_t state;        /* enum evac_agent_state, for trajectories */
+  int16_t field;       /* which target field it follows */
+  int32_t know;        /* field version it knows */
+  int32_t flight;      /* flight it is on, or -1 */
+  double speed;        /* free speed on the flat, m/s */
+  double down, up;     /* stair speed factors */
   struct evac_rng rng; /* movement choices */
 };
 
@@ -74,12 +74,12 @@ struct evac_flight {
  * node to the nearest open target; INFINITY if none can be reached. Nodes
  * are the cells, then one node per (stair, served floor). */
 struct evac_fields {
-  int ntargets;       /* target sets: 0 = every safe place, then one per
-                         group target */
-  int32_t *target;    /* [ntargets] feature index, -1 for set 0 */
-  int nversions;      /* versions built so far */
+  int ntargets;    /* target sets: 0 = every safe place, then one per
+                      group target */
+  int32_t *target; /* [ntargets] feature index, -1 for set 0 */
+  int nversions;   /* versions built so far */
   int capversions;
-  double **dist;      /* [nversions * ntargets][nnodes] */
+  double **dist; /* [nversions * ntargets][nnodes] */
 };
 
 /* The simulation. */
@@ -87,42 +87,42 @@ struct evac_sim {
   const struct evac_model *m;
   struct evac_run_opts opts;
   struct evac_heap heap;
-  int64_t now;            /* current tick */
-  int64_t end;            /* duration in ticks */
-  int64_t pending;        /* agent and timeline events in the heap */
+  int64_t now;     /* current tick */
+  int64_t end;     /* duration in ticks */
+  int64_t pending; /* agent and timeline events in the heap */
 
   /* grid state */
-  size_t nnodes;          /* cells + stair nodes */
-  int *stair_node;        /* [nstairs] index of the first node of a stair */
-  int *stair_k;           /* [nstairs * nfloors] served-floor index, -1 */
-  int *landing_off;       /* [nstair nodes + 1] CSR offsets into landings */
-  int32_t *landings;      /* landing cells of each stair node */
-  int16_t *cell_floor;    /* [ncells] floor of each cell */
-  int32_t *occ;           /* [ncells] agent on a cell, -1 if free */
-  int64_t *next_entry;    /* [ncells] earliest tick a cell may be entered */
-  uint8_t *closed;        /* [nnodes] 1 if closed by the timeline */
-  int16_t *measure_of;    /* [ncells] measure line through a cell, -1 */
-  int64_t cell_headway;   /* ticks between entries into one cell */
+  size_t nnodes;        /* cells + stair nodes */
+  int *stair_node;      /* [nstairs] index of the first node of a stair */
+  int *stair_k;         /* [nstairs * nfloors] served-floor index, -1 */
+  int *landing_off;     /* [nstair nodes + 1] CSR offsets into landings */
+  int32_t *landings;    /* landing cells of each stair node */
+  int16_t *cell_floor;  /* [ncells] floor of each cell */
+  int32_t *occ;         /* [ncells] agent on a cell, -1 if free */
+  int64_t *next_entry;  /* [ncells] earliest tick a cell may be entered */
+  uint8_t *closed;      /* [nnodes] 1 if closed by the timeline */
+  int16_t *measure_of;  /* [ncells] measure line through a cell, -1 */
+  int64_t cell_headway; /* ticks between entries into one cell */
 
   /* waiting lists: slots are cells, then flights */
-  int32_t *wait_head;     /* [ncells + nflights] first waiter node, -1 */
-  int32_t *wait_next;     /* waiter node -> next */
-  int32_t *wait_agent;    /* waiter node -> agent */
-  uint32_t *wait_gen;     /* waiter node -> agent generation */
-  int32_t wait_free;      /* free list of waiter nodes */
-  int32_t wait_cap;       /* waiter nodes allocated */
+  int32_t *wait_head;  /* [ncells + nflights] first waiter node, -1 */
+  int32_t *wait_next;  /* waiter node -> next */
+  int32_t *wait_agent; /* waiter node -> agent */
+  uint32_t *wait_gen;  /* waiter node -> agent generation */
+  int32_t wait_free;   /* free list of waiter nodes */
+  int32_t wait_cap;    /* waiter nodes allocated */
 
   int nflights;
   struct evac_flight *flights;
-  int *flight_of;         /* [2 * nstair nodes] flight leaving a stair node
-                             downwards (even) / upwards (odd), or -1 */
+  int *flight_of; /* [2 * nstair nodes] flight leaving a stair node
+                     downwards (even) / upwards (odd), or -1 */
 
   struct evac_fields fields;
 
   int nagents;
   struct evac_agent *agents;
   int nsafe, nincap, nstuck, non_stairs;
-  int32_t *trapped;       /* agents with no route, woken by the timeline */
+  int32_t *trapped; /* agents with no route, woken by the timeline */
   int ntrapped;
   int64_t next_sample;
 

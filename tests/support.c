@@ -95,13 +95,12 @@ int evac_test_load(const char *tag, const char *plan_name,
 
 struct evac_sim *evac_test_run(const char *tag, const char *plan_text,
                                const char *scenario_text,
-                               unsigned long long seed,
-                               struct evac_model **m) {
+                               unsigned long long seed, struct evac_model **m) {
   struct evac_diag d;
   struct evac_sim *sim = NULL;
   *m = NULL;
-  int rc = evac_test_load(tag, "test.plan.json", plan_text, scenario_text,
-                          &d, m);
+  int rc =
+      evac_test_load(tag, "test.plan.json", plan_text, scenario_text, &d, m);
   struct evac_run_opts opts = {.seed = seed, .seed_given = 1, .threads = 1};
   if (rc == EVAC_OK)
     rc = evac_sim_create(*m, &opts, &d, &sim);

@@ -33,8 +33,7 @@ struct evac_sim;
  * on any failure. *m receives the model (free it after the simulation). */
 struct evac_sim *evac_test_run(const char *tag, const char *plan_text,
                                const char *scenario_text,
-                               unsigned long long seed,
-                               struct evac_model **m);
+                               unsigned long long seed, struct evac_model **m);
 
 /* Builds a grid row: n copies of c (malloc'd). */
 char *evac_test_repeat(char c, int n);

@@ -26,11 +26,11 @@
 
 /* One option of an agent. */
 struct option {
-  int32_t cell;   /* cell to step into, or -1 for a flight */
-  int flight;     /* flight to enter, or -1 */
-  double step;    /* length of the step, m */
-  double total;   /* step + field at its end */
-  int closed;     /* closed by the timeline */
+  int32_t cell; /* cell to step into, or -1 for a flight */
+  int flight;   /* flight to enter, or -1 */
+  double step;  /* length of the step, m */
+  double total; /* step + field at its end */
+  int closed;   /* closed by the timeline */
 };
 
 static int feature_of(const struct evac_sim *s, int32_t c) {
@@ -76,8 +76,8 @@ static int options(const struct evac_sim *s, int a, int32_t c,
       size_t to = m->ncells + (size_t)s->stair_node[st] + fli->to_k;
       if (!(S[to] < S[c] - 1e-9))
         continue;
-      opt[n++] = (struct option){-1, fi, fli->length_m,
-                                 fli->length_m + S[to], s->closed[to]};
+      opt[n++] = (struct option){-1, fi, fli->length_m, fli->length_m + S[to],
+                                 s->closed[to]};
     }
   }
   return n;
@@ -244,7 +244,8 @@ static int arrive(struct evac_sim *s, int a) {
     evac_sim_cell_xy(s, from, &f, &x0, &y0);
     evac_sim_cell_xy(s, c, &f, &x1, &y1);
     const int *l = m->measures[me].line;
-    long cross = (long)(l[2] - l[0]) * (y1 - y0) - (long)(l[3] - l[1]) * (x1 - x0);
+    long cross =
+        (long)(l[2] - l[0]) * (y1 - y0) - (long)(l[3] - l[1]) * (x1 - x0);
     if (evac_result_measure_push(&s->res.measures[me],
                                  (double)s->now / EVAC_TICKS_PER_S,
                                  cross >= 0 ? 1 : -1, a))

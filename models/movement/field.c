@@ -131,10 +131,9 @@ static int build_one(const struct evac_sim *s, int target, double *dist) {
         int32_t v = (int32_t)evac_model_cell(m, f, nx, ny);
         if (!passable(s, v, target))
           continue;
-        if (dx && dy && (!passable(s, (int32_t)evac_model_cell(m, f, nx, y),
-                                   target) ||
-                         !passable(s, (int32_t)evac_model_cell(m, f, x, ny),
-                                   target)))
+        if (dx && dy &&
+            (!passable(s, (int32_t)evac_model_cell(m, f, nx, y), target) ||
+             !passable(s, (int32_t)evac_model_cell(m, f, x, ny), target)))
           continue;
         if (relax(&q, dist, v, top.d + (dx && dy ? diag : cell)))
           goto oom;

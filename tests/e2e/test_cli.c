@@ -19,8 +19,8 @@ Test(cli, help_and_unknown_command) {
   cr_expect_eq(evac_test_cli("frobnicate", &out), 2);
   cr_expect_not_null(strstr(out, "unknown command 'frobnicate'"), "%s", out);
   free(out);
-  for (const char *const *c = (const char *const[]){"check", "run", "info",
-                                                    "gen", NULL};
+  for (const char *const *c =
+           (const char *const[]){"check", "run", "info", "gen", NULL};
        *c; c++) {
     char args[64];
     snprintf(args, sizeof args, "%s --help", *c);
@@ -126,8 +126,8 @@ Test(cli, gen_check_run_roundtrip) {
            d, d);
   cr_expect_eq(evac_test_cli(args, &out), 0, "%s", out);
   free(out);
-  snprintf(args, sizeof args,
-           "run %s/tower.scenario.json -o %s/t.h5 --quiet", d, d);
+  snprintf(args, sizeof args, "run %s/tower.scenario.json -o %s/t.h5 --quiet",
+           d, d);
   cr_expect_eq(evac_test_cli(args, &out), 0, "%s", out);
   cr_expect_eq(strlen(out), 0, "--quiet prints nothing: %s", out);
   free(out);

@@ -63,9 +63,10 @@ static int attr_cb(hid_t loc, const char *name, const H5A_info_t *info,
 }
 
 static int compare(const char *h1, const char *h2) {
-  static const char *cols[] = {"id", "profile", "floor", "start_x", "start_y",
-                               "exit_time_s", "safe_place", "fed_max",
-                               "incapacitated", "distance_m", NULL};
+  static const char *cols[] = {"id",         "profile", "floor",
+                               "start_x",    "start_y", "exit_time_s",
+                               "safe_place", "fed_max", "incapacitated",
+                               "distance_m", NULL};
   hid_t f1 = H5Fopen(h1, H5F_ACC_RDONLY, H5P_DEFAULT);
   hid_t f2 = H5Fopen(h2, H5F_ACC_RDONLY, H5P_DEFAULT);
   cr_assert(f1 >= 0 && f2 >= 0);

@@ -20,8 +20,7 @@ Test(rng, philox_known_answers) {
     uint32_t out[4];
     evac_philox4x32(ctr[i], key[i], out);
     for (int j = 0; j < 4; j++)
-      cr_expect_eq(out[j], want[i][j], "vector %d word %d: %08x", i, j,
-                   out[j]);
+      cr_expect_eq(out[j], want[i][j], "vector %d word %d: %08x", i, j, out[j]);
   }
 }
 

@@ -5,8 +5,12 @@
 #define EVAC_TEST_GRID_H
 
 #include <cjson/cJSON.h>
+#include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "evacsim.h"
+#include "support.h"
 
 /* A floor being drawn. */
 struct grid {
@@ -68,8 +72,7 @@ static inline cJSON *scenario_new(double duration_s) {
 
 /* Adds an occupant group on floor "1" in rect, of profile, count people. */
 static inline void add_group(cJSON *scenario, int x0, int y0, int x1, int y1,
-                             const char *profile, int count,
-                             const char *exit) {
+                             const char *profile, int count, const char *exit) {
   cJSON *occ = cJSON_GetObjectItem(scenario, "occupants");
   if (!occ)
     occ = cJSON_AddArrayToObject(scenario, "occupants");
@@ -101,6 +104,20 @@ static inline char *json_take(cJSON *j) {
   char *t = cJSON_Print(j);
   cJSON_Delete(j);
   return t;
+}
+
+/* Runs plan + scenario (both taken over) with seed; the model goes to *m.
+ * Fails the test if the simulation does not run. */
+static inline struct evac_sim *run_json(const char *tag, cJSON *plan,
+                                        cJSON *scenario,
+                                        unsigned long long seed,
+                                        struct evac_model **m) {
+  char *p = json_take(plan), *s = json_take(scenario);
+  struct evac_sim *sim = evac_test_run(tag, p, s, seed, m);
+  free(p);
+  free(s);
+  cr_assert_not_null(sim, "%s: the simulation did not run", tag);
+  return sim;
 }
 
 #endif

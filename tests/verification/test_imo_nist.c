@@ -9,16 +9,6 @@
 #include "result.h"
 #include "support.h"
 
-static struct evac_sim *run(const char *tag, cJSON *plan, cJSON *scenario,
-                            unsigned long long seed, struct evac_model **m) {
-  char *p = json_take(plan), *s = json_take(scenario);
-  struct evac_sim *sim = evac_test_run(tag, p, s, seed, m);
-  free(p);
-  free(s);
-  cr_assert_not_null(sim, "%s: the simulation did not run", tag);
-  return sim;
-}
-
 /* IMO 4 / NIST 5.2: 100 persons in an 8 x 5 m room leave by a 1 m exit;
  * the flow over the whole period must not exceed 1.33 p/s (specific flow
  * 1.33 p/(m s)). 0.5 m cells: the room is 16 x 10 cells, the exit 2. Ten
@@ -36,7 +26,8 @@ Test(imo, test4_door_flow) {
     cJSON *sc = scenario_new(600);
     add_group(sc, 1, 1, 16, 10, "adult", 100, NULL);
     struct evac_model *m;
-    struct evac_sim *sim = run("imo4", plan_new(0.5, floors), sc, seed, &m);
+    struct evac_sim *sim =
+        run_json("imo4", plan_new(0.5, floors), sc, seed, &m);
     const struct evac_result *r = evac_sim_result(sim);
     cr_assert_eq(r->evacuated, 100);
     double first = INFINITY, last = 0;
@@ -109,7 +100,7 @@ static double stair_case(const char *tag, int down, double speed,
            down ? "2" : "1");
   cJSON_AddItemToArray(occ, cJSON_Parse(g));
   struct evac_model *m;
-  struct evac_sim *sim = run(tag, stair_plan(down ? 0 : 1), sc, 1, &m);
+  struct evac_sim *sim = run_json(tag, stair_plan(down ? 0 : 1), sc, 1, &m);
   const struct evac_result *r = evac_sim_result(sim);
   cr_expect_eq(r->evacuated, 1);
   double t = flight_time(r);
@@ -148,7 +139,7 @@ Test(stairs, flight_flow_capped) {
   cJSON_AddItemToArray(occ, cJSON_Parse("{\"floor\": \"2\", \"rect\": [1, 1, "
                                         "15, 7], \"count\": 60}"));
   struct evac_model *m;
-  struct evac_sim *sim = run("stairflow", plan, sc, 3, &m);
+  struct evac_sim *sim = run_json("stairflow", plan, sc, 3, &m);
   const struct evac_result *r = evac_sim_result(sim);
   cr_expect_eq(r->evacuated, 60);
   double first = INFINITY, last = 0;
@@ -188,7 +179,7 @@ Test(nist, test41_exit_closes) {
   cJSON_AddItemToArray(tl, cJSON_Parse("{\"t_s\": 1, \"do\": \"close\", "
                                        "\"target\": \"Exit 1\"}"));
   struct evac_model *m;
-  struct evac_sim *sim = run("nist41", plan, sc, 1, &m);
+  struct evac_sim *sim = run_json("nist41", plan, sc, 1, &m);
   const struct evac_result *r = evac_sim_result(sim);
   cr_expect_eq(r->evacuated, 1);
   cr_expect_eq(r->agents.safe_place[0], evac_model_feature(m, "Exit 2"));
@@ -239,7 +230,7 @@ Test(stairs, closed_stair_discovered_and_avoided) {
                                        "\"target\": \"Stair A\", \"floors\": "
                                        "[\"2\"]}"));
   struct evac_model *m;
-  struct evac_sim *sim = run("closedstair", plan, sc, 1, &m);
+  struct evac_sim *sim = run_json("closedstair", plan, sc, 1, &m);
   const struct evac_result *r = evac_sim_result(sim);
   cr_expect_eq(r->evacuated, 10, "everyone gets out by stair B");
   int stair_a = evac_model_feature(m, "Stair A");

@@ -9,16 +9,6 @@
 #include "result.h"
 #include "support.h"
 
-static struct evac_sim *run(const char *tag, cJSON *plan, cJSON *scenario,
-                            struct evac_model **m) {
-  char *p = json_take(plan), *s = json_take(scenario);
-  struct evac_sim *sim = evac_test_run(tag, p, s, 1, m);
-  free(p);
-  free(s);
-  cr_assert_not_null(sim, "%s: the simulation did not run", tag);
-  return sim;
-}
-
 /* A 2 m x 40 m corridor (0.4 m cells: 5 x 100) with an exit at its east
  * end; one person of the given speed starts at its west end. */
 static double corridor_time(const char *tag, double speed) {
@@ -34,7 +24,7 @@ static double corridor_time(const char *tag, double speed) {
   add_profile(sc, "walker", sp);
   add_group(sc, 1, 3, 1, 3, "walker", 1, NULL);
   struct evac_model *m;
-  struct evac_sim *sim = run(tag, plan_new(0.4, floors), sc, &m);
+  struct evac_sim *sim = run_json(tag, plan_new(0.4, floors), sc, 1, &m);
   const struct evac_result *r = evac_sim_result(sim);
   cr_assert_eq(r->evacuated, 1);
   double t = r->agents.exit_time_s[0];
@@ -76,7 +66,7 @@ Test(rimea, test6_corner_no_wall_crossing) {
   cJSON_AddNumberToObject(out, "agents_every_s", 0.1);
   add_group(sc, 1, 26, 15, 30, "adult", 20, NULL);
   struct evac_model *m;
-  struct evac_sim *sim = run("rimea6", plan_new(0.4, floors), sc, &m);
+  struct evac_sim *sim = run_json("rimea6", plan_new(0.4, floors), sc, 1, &m);
   const struct evac_result *r = evac_sim_result(sim);
   cr_expect_eq(r->evacuated, 20, "all reach the exit: %d", r->evacuated);
   const struct evac_result_traj *t = &r->traj;
@@ -84,13 +74,15 @@ Test(rimea, test6_corner_no_wall_crossing) {
   for (size_t k = 0; k < t->n; k++)
     for (int a = 0; a < 20; a++) {
       size_t i = k * 20 + (size_t)a;
-      int x = (int)(t->pos_m[2 * i] / 0.4), y = (int)(t->pos_m[2 * i + 1] / 0.4);
+      int x = (int)(t->pos_m[2 * i] / 0.4),
+          y = (int)(t->pos_m[2 * i + 1] / 0.4);
       inside += g.c[y * g.nx + x] == '#';
       checked++;
       if (k == 0)
         continue;
       size_t j = i - 20;
-      int px = (int)(t->pos_m[2 * j] / 0.4), py = (int)(t->pos_m[2 * j + 1] / 0.4);
+      int px = (int)(t->pos_m[2 * j] / 0.4),
+          py = (int)(t->pos_m[2 * j + 1] / 0.4);
       if (abs(px - x) == 1 && abs(py - y) == 1)
         cut += g.c[py * g.nx + x] == '#' || g.c[y * g.nx + px] == '#';
     }
@@ -119,7 +111,7 @@ static double *lane_speeds(const char *tag, const char *speed_json, int n) {
   for (int i = 0; i < n; i++)
     add_group(sc, 1, 2 * i + 1, 1, 2 * i + 1, "group", 1, NULL);
   struct evac_model *m;
-  struct evac_sim *sim = run(tag, plan_new(0.4, floors), sc, &m);
+  struct evac_sim *sim = run_json(tag, plan_new(0.4, floors), sc, 1, &m);
   const struct evac_result *r = evac_sim_result(sim);
   cr_assert_eq(r->evacuated, n);
   double *v = malloc((size_t)n * sizeof *v);
@@ -162,9 +154,8 @@ Test(rimea, test7_demographic_speeds_in_range) {
  * distribution: sample mean within 2 standard errors (0.04) and sd within
  * 20 %. */
 Test(rimea, nist24_speed_distribution) {
-  double *v = lane_speeds("nist24",
-                          "{\"dist\": \"normal\", \"mean\": 1.2, \"sd\": 0.2}",
-                          100);
+  double *v = lane_speeds(
+      "nist24", "{\"dist\": \"normal\", \"mean\": 1.2, \"sd\": 0.2}", 100);
   double s = 0, s2 = 0;
   for (int i = 0; i < 100; i++)
     s += v[i], s2 += v[i] * v[i];
@@ -182,7 +173,7 @@ Test(rimea, test10_assigned_exits) {
   /* 0.4 m cells; rooms 10 x 10 cells, corridor y 12..16 */
   struct grid g = grid_new(64, 29);
   grid_fill(&g, 1, 12, 62, 16, '.');
-  grid_fill(&g, 0, 12, 0, 16, 'S');  /* secondary exit, west */
+  grid_fill(&g, 0, 12, 0, 16, 'S');   /* secondary exit, west */
   grid_fill(&g, 63, 12, 63, 16, 'M'); /* main exit, east */
   for (int i = 0; i < 6; i++) {
     int x0 = 1 + 10 * i + i / 3; /* leave wall columns between rooms */
@@ -210,10 +201,11 @@ Test(rimea, test10_assigned_exits) {
   }
   cr_assert_eq(total, 23);
   struct evac_model *m;
-  struct evac_sim *sim = run("rimea10", plan, sc, &m);
+  struct evac_sim *sim = run_json("rimea10", plan, sc, 1, &m);
   const struct evac_result *r = evac_sim_result(sim);
   cr_expect_eq(r->evacuated, 23);
-  int main_f = evac_model_feature(m, "Main"), sec_f = evac_model_feature(m, "Secondary");
+  int main_f = evac_model_feature(m, "Main"),
+      sec_f = evac_model_feature(m, "Secondary");
   int a = 0, right = 0;
   for (int room = 0; room < 12; room++)
     for (int k = 0; k < per_room[room]; k++, a++)
@@ -253,7 +245,7 @@ Test(rimea, test12_bottleneck_flow) {
   cJSON *sc = scenario_new(900);
   add_group(sc, 1, 1, 12, 20, "adult", 150, NULL);
   struct evac_model *m;
-  struct evac_sim *sim = run("rimea12", plan, sc, &m);
+  struct evac_sim *sim = run_json("rimea12", plan, sc, 1, &m);
   const struct evac_result *r = evac_sim_result(sim);
   cr_expect_eq(r->evacuated, 150);
   double fin = line_flow(&r->measures[0]), fout = line_flow(&r->measures[1]);
