@@ -257,3 +257,47 @@ Test(rimea, test12_bottleneck_flow) {
   evac_sim_free(sim);
   evac_model_free(m);
 }
+
+/* RiMEA 5 / IMO 5: 10 persons in an 8 x 5 m room with a 1 m exit, response
+ * times uniform in 10..100 s: each must start moving at its drawn time
+ * (to the engine's 1 ms tick), and the drawn times must spread over the
+ * range. */
+Test(rimea, test5_premovement_times) {
+  struct grid g = grid_new(22, 15);
+  grid_fill(&g, 1, 1, 20, 13, '.');
+  grid_fill(&g, 21, 6, 21, 8, 'E');
+  cJSON *floors = cJSON_CreateArray();
+  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 0.0));
+  free(g.c);
+  cJSON *sc = scenario_new(600);
+  cJSON *pr = cJSON_AddObjectToObject(cJSON_AddObjectToObject(sc, "profiles"),
+                                      "responder");
+  cJSON_AddItemToObject(
+      pr, "premovement_s",
+      cJSON_Parse("{\"dist\": \"uniform\", \"min\": 10, \"max\": 100}"));
+  add_group(sc, 1, 1, 20, 13, "responder", 10, NULL);
+  struct evac_model *m;
+  struct evac_sim *sim = run_json("rimea5", plan_new(0.4, floors), sc, 1, &m);
+  const struct evac_result *r = evac_sim_result(sim);
+  cr_expect_eq(r->evacuated, 10);
+  int started = 0;
+  double lo = INFINITY, hi = 0;
+  for (size_t i = 0; i < r->events.n; i++) {
+    if (r->events.type[i] != EVAC_LOG_START)
+      continue;
+    int a = r->events.agent[i];
+    double drawn = r->agents.premovement_s[a];
+    cr_expect(fabs(r->events.time_s[i] - drawn) <= 0.0005,
+              "agent %d starts at %.4f s, drew %.4f s", a,
+              r->events.time_s[i], drawn);
+    cr_expect(drawn >= 10 && drawn <= 100, "drawn %.2f s", drawn);
+    lo = fmin(lo, drawn);
+    hi = fmax(hi, drawn);
+    started++;
+  }
+  cr_expect_eq(started, 10);
+  cr_expect_gt(hi - lo, 40.0, "times spread over the range: %.1f..%.1f", lo,
+               hi);
+  evac_sim_free(sim);
+  evac_model_free(m);
+}
