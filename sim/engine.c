@@ -47,7 +47,21 @@ int evac_sim_schedule_agent(struct evac_sim *s, int agent, int64_t t) {
   return 0;
 }
 
+/* Frees the stale waiters at the head of slot's list, so that a cell that
+ * never frees does not collect one per re-registration. */
+static void prune_waiters(struct evac_sim *s, int32_t slot) {
+  int32_t w = s->wait_head[slot];
+  while (w >= 0 && s->wait_gen[w] != s->agents[s->wait_agent[w]].gen) {
+    int32_t next = s->wait_next[w];
+    s->wait_next[w] = s->wait_free;
+    s->wait_free = w;
+    w = next;
+  }
+  s->wait_head[slot] = w;
+}
+
 int evac_sim_wait(struct evac_sim *s, int agent, int32_t slot) {
+  prune_waiters(s, slot);
   if (s->wait_free < 0) {
     int32_t cap = s->wait_cap ? 2 * s->wait_cap : 1024;
     int32_t *next = realloc(s->wait_next, (size_t)cap * sizeof *next);
