@@ -99,6 +99,49 @@ struct evac_measure {
   int line[4]; /* x0, y0, x1, y1, inside the floor's grid */
 };
 
+/* Fire protection systems of a plan ("systems"; docs/formats.md). */
+struct evac_systems {
+  int sprinklers;             /* 1 if the floors listed have sprinklers */
+  uint8_t *sprinkler_floor;   /* [nfloors] 1 where sprinklered */
+  double spr_rti;             /* response time index, (m s)^1/2 */
+  double spr_activation_c;    /* link activation temperature */
+  double spr_r_m;             /* fire-to-head radial distance */
+  double spr_density_mm_s;    /* spray density (Evans decay) */
+  int detectors;              /* 1 if there are detectors */
+  uint8_t *detector_floor;    /* [nfloors] 1 where detectors are */
+  double det_rti;             /* detector RTI, (m s)^1/2 */
+  double det_activation_dt_c; /* rise above ambient that trips it */
+  double det_r_m;             /* fire-to-detector radial distance */
+  double exhaust_m3_s;        /* mechanical smoke exhaust per floor */
+  uint8_t *exhaust_floor;     /* [nfloors] 1 where exhaust runs */
+  double stair_pressure_pa;   /* stair pressurisation, 0 if none */
+  double brigade_arrival_s;   /* fire brigade attack starts (from ignition)*/
+  double micro_station_s;     /* in-house first attack, INFINITY if none */
+  int water;                  /* 1 if hydrants give water at pressure */
+  double ambient_c;           /* ambient (inside) temperature */
+  double outside_c;           /* outside temperature (stack effect) */
+};
+
+/* How a fire grows. */
+enum evac_growth {
+  EVAC_GROWTH_ALPHA = 0, /* Q = alpha t^2 up to peak_kw */
+  EVAC_GROWTH_STEADY,    /* Q = peak_kw from t = 0 */
+  EVAC_GROWTH_CURVE,     /* piecewise-linear [t, kW] points */
+};
+
+/* A fire: the scenario's "fire", or one of its weighted "fires". */
+struct evac_fire_spec {
+  int floor;              /* floor index */
+  int x, y;               /* cell */
+  enum evac_growth growth;
+  double alpha_kw_s2;     /* EVAC_GROWTH_ALPHA */
+  double peak_kw;         /* cap (and the steady value) */
+  int ncurve;             /* EVAC_GROWTH_CURVE points */
+  double *curve_t_s, *curve_kw;
+  int fuel;               /* index into evac_fuels (models/fire/fuel.c) */
+  double weight;          /* ignition scenario weight ("fires") */
+};
+
 /* -------------------------------------------------------------- scenario */
 
 /* An occupant profile: built-in or from the scenario's "profiles". */
@@ -182,7 +225,11 @@ struct evac_model {
   struct evac_timeline_event *timeline; /* sorted by t_s (stable) */
   double agents_every_s; /* trajectory and time-series sampling interval */
   double fields_every_s; /* field sampling interval (fire models) */
-  int has_fire;          /* the scenario has "fire" or "fires" */
+  int has_fire;          /* the scenario has "fire" (run simulates it) */
+  struct evac_fire_spec fire; /* the fire of run, if has_fire */
+  int nfires;            /* weighted ignition scenarios ("fires") */
+  struct evac_fire_spec *fires;
+  struct evac_systems systems; /* from the plan's "systems" */
 };
 
 /* Index of the cell (x, y) of floor f. */

@@ -88,6 +88,35 @@ struct evac_result_events {
   int32_t *target; /* feature index, -1 if none */
 };
 
+/* Smoke field quantities sampled per floor (/fields/floor_NN/NAME). */
+enum evac_field_qty {
+  EVAC_FQ_LAYER_HEIGHT = 0, /* layer_height_m: smoke interface above floor */
+  EVAC_FQ_UPPER_TEMP,       /* upper_temp_c */
+  EVAC_FQ_SOOT,             /* soot_kg_m3 (upper layer) */
+  EVAC_FQ_CO,               /* co_ppm (upper layer) */
+  EVAC_FQ_VISIBILITY,       /* visibility_m at head height (C = 3) */
+  EVAC_FQ_FED_RATE,         /* fed_rate_per_min at head height */
+  EVAC_NFQ
+};
+
+/* Name and unit of a field quantity ("layer_height_m", "m"). */
+const char *evac_field_qty_name(enum evac_field_qty q);
+const char *evac_field_qty_unit(enum evac_field_qty q);
+
+/* Field samples. A floor is stored from the first sample at which it had
+ * smoke; before that (and for floors never reached) its cells hold the
+ * ambient values. Walls and void are NaN. */
+struct evac_result_fields {
+  size_t n, cap;            /* samples */
+  double *time_s;           /* [n] */
+  int nfloors;
+  size_t *ncells;           /* [nfloors] nx * ny */
+  long *first;              /* [nfloors] first stored sample, -1: none */
+  float **data;             /* [nfloors * EVAC_NFQ] -> [n - first][ncells] */
+  float (*ambient)[EVAC_NFQ]; /* [nfloors] values of clean cells */
+  uint8_t **solid;          /* [nfloors] -> [ncells] 1 on walls and void */
+};
+
 /* Everything a run produces. */
 struct evac_result {
   int occupants;
@@ -110,6 +139,7 @@ struct evac_result {
   int nmeasures;
   struct evac_result_measure *measures; /* [nmeasures], model order */
   struct evac_result_events events;
+  struct evac_result_fields fields; /* empty (n = 0) without a fire */
 };
 
 /* Appends one row to a column set (arrays grow as needed). Each returns 0,
