@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "diag.h"
+#include "models/tox/tox.h"
 #include "sim.h"
 
 static double wall_now(void) {
@@ -249,6 +250,16 @@ static int field_slot(const struct evac_sim *s, int target) {
   return 0;
 }
 
+/* Head height of a profile's people: lying on a bed or mattress, seated in
+ * a wheelchair, or standing. */
+static double head_height(const struct evac_profile *p) {
+  if (p->device && !strcmp(p->device, "wheelchair"))
+    return EVAC_HEAD_WHEELCHAIR_M;
+  if (p->device && p->needs_staff)
+    return EVAC_HEAD_BED_M;
+  return EVAC_HEAD_STANDING_M;
+}
+
 /* Places the groups' people on free floor cells and draws attributes. */
 static enum evac_status place_agents(struct evac_sim *s,
                                      struct evac_diag *diag) {
@@ -297,6 +308,9 @@ static enum evac_status place_agents(struct evac_sim *s,
       double premove = evac_dist_sample(&p->premovement_s, &attr);
       ag->down = evac_dist_sample(&p->stair_down_factor, &attr);
       ag->up = evac_dist_sample(&p->stair_up_factor, &attr);
+      ag->fed_threshold = evac_dist_sample(&p->fed_threshold, &attr);
+      ag->smoke_factor = 1.0;
+      ag->head_m = head_height(p);
       evac_rng_init(&ag->rng, seed, rep, EVAC_RNG_MOVEMENT, (uint32_t)a);
       ag->cell = ag->last_cell = c;
       ag->prev_cell = -1;
@@ -314,8 +328,9 @@ static enum evac_status place_agents(struct evac_sim *s,
       if (p->needs_staff) {
         ag->phase = EVAC_PHASE_DONE;
         ag->state = EVAC_STATE_STUCK;
+        ag->needs_staff = 1;
         s->nstuck++;
-      } else if (evac_sim_schedule_agent(
+      } else if (!s->has_fire && evac_sim_schedule_agent(
                      s, a, to_ticks(m->alarm_delay_s + premove))) {
         free(free_cells);
         return EVAC_ERR_RUNTIME;
@@ -324,6 +339,103 @@ static enum evac_status place_agents(struct evac_sim *s,
   }
   free(free_cells);
   return EVAC_OK;
+}
+
+/* Ventilation limit of the fire's room: the room is the floor cells
+ * reached from the fire without passing a door; its openings are the door,
+ * fire door and exit cells on its edge, 2.1 m high (Kawagoe). A room with
+ * no opening has no limit (its leaks are not modelled). */
+static double vent_limit(const struct evac_sim *s, int32_t fire_cell) {
+  const struct evac_model *m = s->m;
+  const struct evac_floor *fl = &m->floors[s->cell_floor[fire_cell]];
+  size_t nc = (size_t)fl->nx * fl->ny;
+  uint8_t *seen = calloc(nc, 1);
+  int32_t *stack = malloc(nc * sizeof *stack);
+  int n = 0, openings = 0;
+  if (!seen || !stack) {
+    free(seen);
+    free(stack);
+    return INFINITY;
+  }
+  stack[n++] = (int32_t)((size_t)fire_cell - fl->offset);
+  seen[stack[0]] = 1;
+  while (n > 0) {
+    int32_t i = stack[--n];
+    int x = i % fl->nx, y = i / fl->nx;
+    static const int dx[4] = {1, 0, -1, 0}, dy[4] = {0, 1, 0, -1};
+    for (int d = 0; d < 4; d++) {
+      int nx = x + dx[d], ny = y + dy[d];
+      if (nx < 0 || ny < 0 || nx >= fl->nx || ny >= fl->ny)
+        continue;
+      int32_t j = ny * fl->nx + nx;
+      if (seen[j])
+        continue;
+      seen[j] = 1;
+      uint8_t k = m->cell_kind[fl->offset + (size_t)j];
+      if (k == EVAC_CELL_DOOR || k == EVAC_CELL_FIRE_DOOR ||
+          k == EVAC_CELL_EXIT)
+        openings++;
+      else if (evac_cell_walkable(k))
+        stack[n++] = j;
+    }
+  }
+  free(seen);
+  free(stack);
+  if (!openings)
+    return INFINITY;
+  return evac_kawagoe_kw(openings * m->cell_m * 2.1, 2.1);
+}
+
+/* Ignites the scenario's fire and creates the smoke state. */
+static int start_fire(struct evac_sim *s) {
+  const struct evac_model *m = s->m;
+  const struct evac_fire_spec *spec = &m->fire;
+  int32_t c = (int32_t)evac_model_cell(m, spec->floor, spec->x, spec->y);
+  evac_fire_init(&s->fire, spec, &m->systems, m->floors[spec->floor].height_m,
+                 vent_limit(s, c));
+  s->smoke = evac_smoke_create(m);
+  s->smoke_cost = malloc(s->nnodes * sizeof *s->smoke_cost);
+  if (!s->smoke || !s->smoke_cost)
+    return -1;
+  for (size_t i = 0; i < s->nnodes; i++)
+    s->smoke_cost[i] = 1.0f;
+  s->next_route = (int64_t)(EVAC_ROUTE_SMOKE_S * EVAC_TICKS_PER_S);
+  return 0;
+}
+
+/* Prepares the field samples: solid cells and ambient values per floor. */
+static int init_fields(struct evac_sim *s) {
+  const struct evac_model *m = s->m;
+  int nf = m->nfloors, rc = -1;
+  size_t *ncells = malloc((size_t)nf * sizeof *ncells), total = 0;
+  const uint8_t **solid = calloc((size_t)nf, sizeof *solid);
+  float(*ambient)[EVAC_NFQ] = malloc((size_t)nf * sizeof *ambient);
+  if (ncells && solid && ambient) {
+    for (int f = 0; f < nf; f++) {
+      ncells[f] = (size_t)m->floors[f].nx * m->floors[f].ny;
+      total += ncells[f];
+      solid[f] = malloc(ncells[f]);
+      if (!solid[f])
+        goto done;
+      uint8_t *sf = (uint8_t *)solid[f];
+      for (size_t i = 0; i < ncells[f]; i++) {
+        uint8_t k = m->cell_kind[m->floors[f].offset + i];
+        sf[i] = k == EVAC_CELL_WALL || k == EVAC_CELL_VOID;
+      }
+      evac_smoke_floor_ambient(s->smoke, f, ambient[f]);
+    }
+    s->field_buf = malloc((total * EVAC_NFQ + 1) * sizeof *s->field_buf);
+    if (s->field_buf &&
+        !evac_result_fields_init(&s->res.fields, nf, ncells, solid, ambient))
+      rc = 0;
+  }
+done:
+  for (int f = 0; solid && f < nf; f++)
+    free((void *)solid[f]);
+  free(solid);
+  free(ncells);
+  free(ambient);
+  return rc;
 }
 
 enum evac_status evac_sim_create(const struct evac_model *m,
@@ -363,9 +475,14 @@ enum evac_status evac_sim_create(const struct evac_model *m,
   for (size_t i = 0; i < nslots; i++)
     s->wait_head[i] = -1;
   build_measures(s);
-  if (build_targets(s) || evac_fields_build(s))
+  s->has_fire = m->has_fire;
+  s->alarm = s->has_fire ? INT64_MAX : 0;
+  if (s->has_fire && start_fire(s))
     goto fail;
-  if (evac_result_init(&s->res, s->nagents, m->nmeasures))
+  if (build_targets(s) || evac_fields_build(s, 0) || evac_fields_build(s, 1))
+    goto fail;
+  if (evac_result_init(&s->res, s->nagents, m->nmeasures) ||
+      (s->has_fire && init_fields(s)))
     goto fail;
   s->res.seed = opts->seed_given ? opts->seed : m->seed;
   s->res.replication = opts->replication;
@@ -383,6 +500,9 @@ enum evac_status evac_sim_create(const struct evac_model *m,
   }
   struct evac_event sample = {.tick = 0, .cls = EVAC_EVC_SAMPLE};
   if (evac_heap_push(&s->heap, sample))
+    goto fail;
+  struct evac_event smoke = {.tick = 0, .cls = EVAC_EVC_SMOKE};
+  if (s->has_fire && evac_heap_push(&s->heap, smoke))
     goto fail;
   *out = s;
   return EVAC_OK;
@@ -448,7 +568,7 @@ static int apply_timeline(struct evac_sim *s, int i) {
         s->closed[m->ncells + (size_t)s->stair_node[fe->index] + k] = closed;
     }
   }
-  if (evac_fields_build(s) ||
+  if (evac_fields_build(s, 1) ||
       evac_sim_log(s, closed ? EVAC_LOG_CLOSE : EVAC_LOG_OPEN, -1, -1, -1, -1,
                    te->feature))
     return -1;
@@ -456,10 +576,175 @@ static int apply_timeline(struct evac_sim *s, int i) {
   s->ntrapped = 0;
   for (int j = 0; j < n; j++) {
     struct evac_agent *ag = &s->agents[s->trapped[j]];
-    ag->know = s->fields.nversions - 1;
+    if (ag->state != EVAC_STATE_STUCK)
+      continue; /* incapacitated meanwhile */
+    ag->know = 1;
     ag->phase = EVAC_PHASE_DECIDE;
     ag->state = EVAC_STATE_MOVING;
     if (evac_sim_schedule_agent(s, s->trapped[j], s->now))
+      return -1;
+  }
+  return 0;
+}
+
+/* Agent a is incapacitated: it stops where it is (a body on the floor
+ * still fills its cell). */
+static int incapacitate(struct evac_sim *s, int a) {
+  struct evac_agent *ag = &s->agents[a];
+  ag->gen++;
+  if (ag->prev_cell >= 0) {
+    s->occ[ag->prev_cell] = -1;
+    if (evac_sim_wake(s, ag->prev_cell))
+      return -1;
+    ag->prev_cell = -1;
+  }
+  if (ag->flight >= 0) {
+    s->flights[ag->flight].count--;
+    s->non_stairs--;
+    if (evac_sim_wake(s, (int32_t)s->m->ncells + ag->flight))
+      return -1;
+    ag->flight = -1;
+  }
+  if (ag->needs_staff)
+    s->nstuck--;
+  ag->phase = EVAC_PHASE_DONE;
+  ag->state = EVAC_STATE_INCAPACITATED;
+  s->nincap++;
+  s->res.agents.incapacitated[a] = 1;
+  double t = (double)s->now / EVAC_TICKS_PER_S;
+  if (isnan(s->res.first_incapacitation_s))
+    s->res.first_incapacitation_s = t;
+  int32_t c = ag->cell >= 0 ? ag->cell : ag->last_cell;
+  int f, x, y;
+  evac_sim_cell_xy(s, c, &f, &x, &y);
+  return evac_sim_log(s, EVAC_LOG_INCAPACITATED, a, f, x, y, -1);
+}
+
+/* Route costs of smoke: walking in it is slower (1 / speed factor), and
+ * untenable cells are avoided (x EVAC_SMOKE_AVERSION). */
+static int rebuild_routes(struct evac_sim *s) {
+  const struct evac_model *m = s->m;
+  for (size_t c = 0; c < m->ncells; c++)
+    s->smoke_cost[c] = 1.0f;
+  for (int f = 0; f < m->nfloors; f++) {
+    if (!evac_smoke_floor_has_smoke(s->smoke, f))
+      continue;
+    size_t end = m->floors[f].offset +
+                 (size_t)m->floors[f].nx * (size_t)m->floors[f].ny;
+    for (size_t c = m->floors[f].offset; c < end; c++) {
+      if (!evac_cell_walkable(m->cell_kind[c]))
+        continue;
+      struct evac_gas g;
+      evac_smoke_gas(s->smoke, (int32_t)c, EVAC_HEAD_STANDING_M, &g);
+      double k = evac_tox_extinction(g.soot_kg_m3);
+      double cost = 1.0 / evac_tox_speed_factor(k);
+      if (g.temp_c > EVAC_UNTENABLE_TEMP_C ||
+          evac_tox_visibility(k, 3.0) < EVAC_UNTENABLE_VIS_M)
+        cost *= EVAC_SMOKE_AVERSION;
+      s->smoke_cost[c] = (float)cost;
+    }
+  }
+  return evac_fields_build(s, 0) || evac_fields_build(s, 1) ? -1 : 0;
+}
+
+/* Samples the smoke fields of the floors that have smoke. */
+static int sample_fields(struct evac_sim *s) {
+  const struct evac_model *m = s->m;
+  const float **data = calloc((size_t)m->nfloors, sizeof *data);
+  if (!data)
+    return -1;
+  float *buf = s->field_buf;
+  for (int f = 0; f < m->nfloors; f++) {
+    if (!evac_smoke_floor_has_smoke(s->smoke, f))
+      continue;
+    evac_smoke_floor_fields(s->smoke, f, EVAC_HEAD_STANDING_M, buf);
+    data[f] = buf;
+    buf += (size_t)m->floors[f].nx * m->floors[f].ny * EVAC_NFQ;
+  }
+  int rc = evac_result_fields_push(&s->res.fields,
+                                   (double)s->now / EVAC_TICKS_PER_S, data);
+  free(data);
+  return rc;
+}
+
+/* Schedules every agent still waiting for the alarm at alarm + its
+ * pre-movement time. */
+static int sound_alarm(struct evac_sim *s) {
+  s->alarmed = 1;
+  for (int a = 0; a < s->nagents; a++) {
+    struct evac_agent *ag = &s->agents[a];
+    if (ag->phase != EVAC_PHASE_PREMOVE || ag->state != EVAC_STATE_WAITING)
+      continue;
+    int64_t t = s->alarm + to_ticks(s->res.agents.premovement_s[a]);
+    ag->gen++;
+    if (evac_sim_schedule_agent(s, a, t > s->now ? t : s->now))
+      return -1;
+  }
+  return 0;
+}
+
+/* One fire, smoke and dose step (EVAC_SMOKE_DT_S). */
+static int smoke_step(struct evac_sim *s) {
+  const struct evac_model *m = s->m;
+  const double dt = EVAC_SMOKE_DT_S;
+  const struct evac_fire_spec *spec = &m->fire;
+  int32_t fc = (int32_t)evac_model_cell(m, spec->floor, spec->x, spec->y);
+  const struct evac_fuel *fuel = &evac_fuels[spec->fuel];
+  evac_fire_advance(&s->fire, dt, evac_smoke_layer_c(s->smoke, fc));
+  double q = s->fire.hrr_kw, burn = q / fuel->hoc_kj_kg;
+  struct evac_smoke_source src = {fc,
+                                  q,
+                                  q * (1.0 - fuel->radiative_fraction),
+                                  burn,
+                                  burn * fuel->soot_yield,
+                                  burn * fuel->co_yield,
+                                  burn * fuel->co2_yield};
+  if (evac_smoke_step(s->smoke, dt, &src, s->res.threads))
+    return -1;
+  if (!isnan(s->fire.t_detect) && s->alarm == INT64_MAX)
+    s->alarm = to_ticks(s->fire.t_detect + m->alarm_delay_s);
+  if (!s->alarmed && s->now >= s->alarm && sound_alarm(s))
+    return -1;
+  double t = (double)s->now / EVAC_TICKS_PER_S;
+  for (int a = 0; a < s->nagents; a++) {
+    struct evac_agent *ag = &s->agents[a];
+    if (ag->state == EVAC_STATE_SAFE || ag->state == EVAC_STATE_INCAPACITATED)
+      continue;
+    int32_t c = ag->cell >= 0 ? ag->cell : ag->last_cell;
+    struct evac_gas g;
+    evac_smoke_gas(s->smoke, c, ag->head_m, &g);
+    double k = evac_tox_extinction(g.soot_kg_m3);
+    double vis = evac_tox_visibility(k, 3.0);
+    ag->fed += evac_tox_fed_rate(&g) * dt;
+    s->res.agents.fed_max[a] = ag->fed;
+    ag->smoke_factor = evac_tox_speed_factor(k);
+    if ((g.temp_c > EVAC_UNTENABLE_TEMP_C || vis < EVAC_UNTENABLE_VIS_M) &&
+        isnan(s->res.aset_s))
+      s->res.aset_s = t;
+    if (vis < EVAC_PERCEIVE_VIS_M) {
+      /* whoever sees smoke raises the alarm, and stops what they do */
+      int64_t raise = s->now + to_ticks(m->alarm_delay_s);
+      if (raise < s->alarm)
+        s->alarm = raise;
+      if (ag->phase == EVAC_PHASE_PREMOVE &&
+          ag->state == EVAC_STATE_WAITING) {
+        ag->gen++;
+        ag->state = EVAC_STATE_MOVING;
+        if (evac_sim_schedule_agent(s, a, s->now))
+          return -1;
+      }
+    }
+    if (ag->fed >= ag->fed_threshold && incapacitate(s, a))
+      return -1;
+  }
+  if (s->now >= s->next_route) {
+    s->next_route = s->now + to_ticks(EVAC_ROUTE_SMOKE_S);
+    if (rebuild_routes(s))
+      return -1;
+  }
+  if (s->now >= s->next_fields) {
+    s->next_fields = s->now + to_ticks(m->fields_every_s);
+    if (sample_fields(s))
       return -1;
   }
   return 0;
@@ -487,8 +772,6 @@ static void finish(struct evac_sim *s) {
       last = r->agents.exit_time_s[a];
   r->evacuation_time_s = r->remaining || s->nincap ? NAN : last;
   r->rset_s = r->evacuation_time_s;
-  r->aset_s = NAN;
-  r->first_incapacitation_s = NAN;
   r->end_time_s = (double)s->now / EVAC_TICKS_PER_S;
   r->wall_clock_s = wall_now() - s->wall_start;
 }
@@ -513,6 +796,12 @@ enum evac_status evac_sim_run(struct evac_sim *s) {
       struct evac_event next = {.tick = s->now + every, .cls = EVAC_EVC_SAMPLE};
       if (!rc)
         rc = evac_heap_push(&s->heap, next);
+    } else if (e.cls == EVAC_EVC_SMOKE) {
+      rc = smoke_step(s);
+      struct evac_event next = {.tick = s->now + to_ticks(EVAC_SMOKE_DT_S),
+                                .cls = EVAC_EVC_SMOKE};
+      if (!rc)
+        rc = evac_heap_push(&s->heap, next);
     } else {
       s->pending--;
       if (e.cls == EVAC_EVC_TIMELINE)
@@ -526,7 +815,12 @@ enum evac_status evac_sim_run(struct evac_sim *s) {
       return EVAC_ERR_RUNTIME;
     if (s->opts.progress && (s->res.events_processed & 0xffff) == 0)
       progress(s, &last_progress);
-    if (s->nsafe + s->nincap + s->nstuck == s->nagents || s->pending == 0)
+    /* without fire nothing changes once all are out or nobody can move;
+       with fire, smoke still reaches whoever is left */
+    if (!s->has_fire &&
+        (s->nsafe + s->nincap + s->nstuck == s->nagents || s->pending == 0))
+      break;
+    if (s->has_fire && s->nsafe + s->nincap == s->nagents)
       break;
   }
   if (s->opts.progress)
@@ -607,6 +901,9 @@ void evac_sim_free(struct evac_sim *s) {
   free(s->wait_gen);
   free(s->agents);
   free(s->trapped);
+  evac_smoke_free(s->smoke);
+  free(s->smoke_cost);
+  free(s->field_buf);
   evac_result_free(&s->res);
   free(s);
 }

@@ -242,6 +242,16 @@ static cJSON *gen_plan(int nfloors) {
   cJSON_AddNumberToObject(lift, "beds", 1);
   cJSON_AddNumberToObject(lift, "speed_m_s", 1.5);
   cJSON_AddItemToArray(cJSON_AddArrayToObject(plan, "lifts"), lift);
+  /* GB 50016: high-rise hospitals are sprinklered and detected throughout */
+  cJSON *sys = cJSON_AddObjectToObject(plan, "systems");
+  cJSON *det = cJSON_AddObjectToObject(sys, "detectors");
+  cJSON_AddStringToObject(det, "floors", "all");
+  cJSON_AddStringToObject(det, "kind", "smoke");
+  cJSON_AddStringToObject(cJSON_AddObjectToObject(sys, "sprinklers"),
+                          "floors", "all");
+  cJSON_AddNumberToObject(cJSON_AddObjectToObject(sys, "brigade"),
+                          "arrival_s", 600);
+  cJSON_AddBoolToObject(cJSON_AddObjectToObject(sys, "hydrants"), "water", 1);
   cJSON *regions = cJSON_AddArrayToObject(plan, "regions");
   for (int f = 1; f <= nfloors; f++)
     gen_floor_regions(regions, f);
@@ -258,6 +268,43 @@ static cJSON *gen_plan(int nfloors) {
   gen_measure(measures, "Main entrance door", lx, GEN_NY - 1,
               lx + GEN_WIDE_W - 1, GEN_NY - 1);
   return plan;
+}
+
+/* A fire object: floor, cell, growth class, peak and fuel. */
+static cJSON *gen_fire(int floor, int x, int y, const char *growth,
+                       double peak_kw, const char *fuel) {
+  cJSON *f = cJSON_CreateObject();
+  char name[16];
+  snprintf(name, sizeof name, "%d", floor);
+  cJSON_AddStringToObject(f, "floor", name);
+  int at[2] = {x, y};
+  cJSON_AddItemToObject(f, "at", cJSON_CreateIntArray(at, 2));
+  cJSON_AddStringToObject(f, "growth", growth);
+  cJSON_AddNumberToObject(f, "peak_kw", peak_kw);
+  cJSON_AddStringToObject(f, "fuel", fuel);
+  return f;
+}
+
+/* The run's fire (a ward fire on the middle occupied floor) and the
+ * weighted ignition scenarios: ward furnishings (0.5), an e-bike charging
+ * in the corridor (0.2), a nurses' station (0.3). */
+static void gen_fires(cJSON *sc, int nfloors) {
+  int floor = nfloors == 1 ? 1 : 1 + nfloors / 2;
+  int wx = gen_slot_x(2) + GEN_ROOM_W / 2, wy = 1 + GEN_ROOM_D / 2;
+  int cx = gen_slot_x(3) + 2, cy = GEN_CORR_Y + 1;
+  int nx = gen_slot_x(8) + GEN_ROOM_W / 2;
+  cJSON_AddItemToObject(
+      sc, "fire", gen_fire(floor, wx, wy, "fast", 3000, "ward_furnishings"));
+  cJSON *fires = cJSON_AddArrayToObject(sc, "fires");
+  cJSON *f = gen_fire(floor, wx, wy, "fast", 3000, "ward_furnishings");
+  cJSON_AddNumberToObject(f, "weight", 0.5);
+  cJSON_AddItemToArray(fires, f);
+  f = gen_fire(floor, cx, cy, "ultrafast", 1500, "lithium_battery");
+  cJSON_AddNumberToObject(f, "weight", 0.2);
+  cJSON_AddItemToArray(fires, f);
+  f = gen_fire(floor, nx, wy, "medium", 2000, "cellulosic");
+  cJSON_AddNumberToObject(f, "weight", 0.3);
+  cJSON_AddItemToArray(fires, f);
 }
 
 /* Wards that take occupants: those of floors >= 2, or of floor 1 in a
@@ -315,9 +362,11 @@ static cJSON *gen_scenario(const struct evac_gen_opts *o) {
       cJSON_AddItemToArray(groups, g);
     }
   }
-  cJSON_AddNumberToObject(cJSON_AddObjectToObject(sc, "alarm"), "delay_s", 0);
-  cJSON_AddNumberToObject(cJSON_AddObjectToObject(sc, "output"),
-                          "agents_every_s", 1);
+  gen_fires(sc, o->floors);
+  cJSON_AddNumberToObject(cJSON_AddObjectToObject(sc, "alarm"), "delay_s", 60);
+  cJSON *out = cJSON_AddObjectToObject(sc, "output");
+  cJSON_AddNumberToObject(out, "agents_every_s", 1);
+  cJSON_AddNumberToObject(out, "fields_every_s", 5);
   return sc;
 }
 

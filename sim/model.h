@@ -72,6 +72,7 @@ struct evac_shaft {
   int feature;    /* index in features */
   char *kind;     /* "cable", "pipe", ... */
   double area_m2; /* cross-section */
+  int unsealed;   /* 1 if its slab penetrations are not fire-stopped */
 };
 
 /* A lift; used by the hospital behaviour model. */

@@ -9,6 +9,8 @@
 #include "heap.h"
 #include "model.h"
 #include "result.h"
+#include "models/fire/fire.h"
+#include "models/smoke/smoke.h"
 #include "rng.h"
 
 /* Engine ticks per second: a tick is 1 ms. */
@@ -20,11 +22,23 @@
 #define EVAC_STAIR_MAX_DENSITY 3.5   /* p/m2 on a flight: SFPE v = 0 at 3.8 */
 #define EVAC_STAIR_LANE_M 0.6        /* width of one walking lane on a stair */
 
+/* Fire coupling parameters (docs/models.md gives their sources). */
+#define EVAC_SMOKE_DT_S 1.0      /* fire, smoke and dose step */
+#define EVAC_ROUTE_SMOKE_S 10.0  /* smoke-aware routes rebuilt this often */
+#define EVAC_HEAD_STANDING_M 1.6 /* head height of people walking */
+#define EVAC_HEAD_WHEELCHAIR_M 1.2
+#define EVAC_HEAD_BED_M 1.0      /* patients lying on a bed or mattress */
+#define EVAC_PERCEIVE_VIS_M 10.0 /* people notice smoke below this */
+#define EVAC_UNTENABLE_VIS_M 5.0 /* ASET: visibility (small spaces) */
+#define EVAC_UNTENABLE_TEMP_C 60.0 /* ASET: head-height temperature */
+#define EVAC_SMOKE_AVERSION 10.0 /* route cost factor of untenable cells */
+
 /* Event classes, in the order they run at equal ticks. */
 enum evac_event_class {
   EVAC_EVC_SAMPLE = 0,   /* record time series and trajectories */
-  EVAC_EVC_TIMELINE = 1, /* apply a timeline entry (id = its index) */
-  EVAC_EVC_AGENT = 2,    /* an agent acts (id = agent) */
+  EVAC_EVC_SMOKE = 1,    /* advance fire, smoke and doses */
+  EVAC_EVC_TIMELINE = 2, /* apply a timeline entry (id = its index) */
+  EVAC_EVC_AGENT = 3,    /* an agent acts (id = agent) */
 };
 
 /* What an agent's next event means. */
@@ -44,12 +58,17 @@ struct evac_agent {
   int32_t last_cell;   /* last cell stood on (for positions) */
   uint32_t gen;        /* bumped at each action: older events are stale */
   int8_t phase;        /* enum evac_agent_phase */
-  int8_t state;        /* enum evac_agent_state, for trajectories */
+  int8_t state;       /* enum evac_agent_state, for trajectories */
+  int8_t needs_staff; /* 1 if it cannot move without staff */
   int16_t field;       /* which target field it follows */
-  int32_t know;        /* field version it knows */
+  int32_t know; /* 0: knows the building as planned, 1: as it is */
   int32_t flight;      /* flight it is on, or -1 */
   double speed;        /* free speed on the flat, m/s */
   double down, up;     /* stair speed factors */
+  double smoke_factor; /* speed factor of the smoke it is in (1: clear) */
+  double fed;          /* dose so far */
+  double fed_threshold; /* incapacitation dose */
+  double head_m;       /* head height above the floor */
   struct evac_rng rng; /* movement choices */
 };
 
@@ -69,17 +88,16 @@ struct evac_flight {
   int64_t next_entry;   /* earliest tick of the next entry */
 };
 
-/* Floor fields: for each known version of the building (one more at each
- * timeline change) and each target set, the travel distance (m) from every
- * node to the nearest open target; INFINITY if none can be reached. Nodes
- * are the cells, then one node per (stair, served floor). */
+/* Floor fields: for the building as planned (slot 0) and as it is now
+ * (slot 1, with the timeline's closures), and for each target set, the
+ * travel cost (m, raised in smoke) from every node to the nearest open
+ * target; INFINITY if none can be reached. Nodes are the cells, then one
+ * node per (stair, served floor). */
 struct evac_fields {
   int ntargets;    /* target sets: 0 = every safe place, then one per
                       group target */
   int32_t *target; /* [ntargets] feature index, -1 for set 0 */
-  int nversions;   /* versions built so far */
-  int capversions;
-  double **dist; /* [nversions * ntargets][nnodes] */
+  double **dist;   /* [2 * ntargets][nnodes] */
 };
 
 /* The simulation. */
@@ -124,6 +142,17 @@ struct evac_sim {
   int nsafe, nincap, nstuck, non_stairs;
   int32_t *trapped; /* agents with no route, woken by the timeline */
   int ntrapped;
+
+  /* fire */
+  int has_fire;
+  struct evac_fire fire;
+  struct evac_smoke *smoke;
+  float *smoke_cost;  /* [nnodes] route cost factor, 1 in clear air */
+  int64_t alarm;      /* tick of the alarm, INT64_MAX until known */
+  int alarmed;        /* 1 once the waiting agents were scheduled */
+  int64_t next_route; /* tick of the next smoke-aware route rebuild */
+  int64_t next_fields; /* tick of the next field sample */
+  float *field_buf;   /* one field sample of every smoky floor */
   int64_t next_sample;
 
   struct evac_result res;
@@ -151,14 +180,14 @@ int evac_sim_log(struct evac_sim *s, enum evac_event_type type, int agent,
 void evac_sim_cell_xy(const struct evac_sim *s, int32_t cell, int *floor,
                       int *x, int *y);
 
-/* The field an agent follows (its known version). */
+/* The field an agent follows (by what it knows of the building). */
 const double *evac_sim_field(const struct evac_sim *s, int agent);
 
 /* ----------------------------------------------------- floor fields */
 
-/* Builds a new field version from the current closures (s->closed).
- * Returns 0 or -1 out of memory. */
-int evac_fields_build(struct evac_sim *s);
+/* (Re)builds field slot 0 (the building as planned) or 1 (with the
+ * current closures, s->closed), with the smoke costs. Returns 0 or -1. */
+int evac_fields_build(struct evac_sim *s, int slot);
 
 /* Frees the fields. */
 void evac_fields_free(struct evac_fields *f);

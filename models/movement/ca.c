@@ -17,9 +17,11 @@
  * most Fst width / lanes people a second). At the end it needs a free
  * landing cell, and waits on the flight until one frees.
  *
- * Agents know the building as planned (field version 0). When the option
+ * Agents know the building as planned (field slot 0). When the option
  * their field says is best is closed, they have found a closed route: they
- * learn the building as it is now (the newest version) and choose again. */
+ * learn the building as it is now (slot 1) and choose again. In smoke a
+ * move is slower by the agent's smoke factor (Frantzich & Nilsson), and
+ * both slots carry the smoke's route costs. */
 #include <math.h>
 
 #include "sim.h"
@@ -92,7 +94,8 @@ static int step_into(struct evac_sim *s, int a, int32_t v, double step) {
   ag->cell = v;
   ag->phase = EVAC_PHASE_MOVING;
   s->res.agents.distance_m[a] += step;
-  int64_t dur = (int64_t)llround(step / ag->speed * EVAC_TICKS_PER_S);
+  double speed = ag->speed * ag->smoke_factor;
+  int64_t dur = (int64_t)llround(step / speed * EVAC_TICKS_PER_S);
   return evac_sim_schedule_agent(s, a, s->now + (dur > 0 ? dur : 1));
 }
 
@@ -115,7 +118,7 @@ static int enter_flight(struct evac_sim *s, int a, int fi) {
   fl->next_entry = s->now + fl->headway;
   int down = m->floors[st->floors[fl->to_k]].elevation_m <
              m->floors[st->floors[fl->from_k]].elevation_m;
-  double v = ag->speed * (down ? ag->down : ag->up);
+  double v = ag->speed * ag->smoke_factor * (down ? ag->down : ag->up);
   int64_t free_t =
       s->now + (int64_t)llround(fl->length_m / v * EVAC_TICKS_PER_S);
   int lane = 0;
@@ -155,7 +158,7 @@ static int discover(struct evac_sim *s, int a, const struct option *o) {
   evac_sim_cell_xy(s, ag->cell, &f, &x, &y);
   int target = o->cell >= 0 ? feature_of(s, o->cell)
                             : s->m->stairs[s->flights[o->flight].stair].feature;
-  ag->know = s->fields.nversions - 1;
+  ag->know = 1;
   if (evac_sim_log(s, EVAC_LOG_REROUTE, a, f, x, y, target))
     return -1;
   return decide(s, a);
@@ -164,7 +167,7 @@ static int discover(struct evac_sim *s, int a, const struct option *o) {
 static int decide(struct evac_sim *s, int a) {
   struct evac_agent *ag = &s->agents[a];
   struct option opt[10];
-  int latest = s->fields.nversions - 1;
+  const int latest = 1;
   ag->phase = EVAC_PHASE_DECIDE;
   ag->state = EVAC_STATE_MOVING;
   int n = options(s, a, ag->cell, opt);

@@ -64,11 +64,13 @@ static struct qent pq_pop(struct pq *q) {
   return top;
 }
 
-/* 1 if people may walk through cell c under target set target. */
-static int passable(const struct evac_sim *s, int32_t c, int target) {
+/* 1 if people may walk through cell c under target set target; closed is
+ * NULL for the building as planned. */
+static int passable(const struct evac_sim *s, const uint8_t *closed, int32_t c,
+                    int target) {
   const struct evac_model *m = s->m;
   uint8_t k = m->cell_kind[c];
-  if (!evac_cell_walkable(k) || s->closed[c])
+  if (!evac_cell_walkable(k) || (closed && closed[c]))
     return 0;
   if (k == EVAC_CELL_EXIT || k == EVAC_CELL_REFUGE)
     return target < 0 || m->cell_feature[c] == target;
@@ -84,7 +86,16 @@ static int relax(struct pq *q, double *dist, int32_t v, double dv) {
   return 0;
 }
 
-static int build_one(const struct evac_sim *s, int target, double *dist) {
+/* Cost of a step of length len between cells u and v in smoke. */
+static double step_cost(const struct evac_sim *s, int32_t u, int32_t v,
+                        double len) {
+  if (!s->smoke_cost)
+    return len;
+  return len * 0.5 * (s->smoke_cost[u] + s->smoke_cost[v]);
+}
+
+static int build_one(const struct evac_sim *s, const uint8_t *closed,
+                     int target, double *dist) {
   const struct evac_model *m = s->m;
   const double cell = m->cell_m, diag = cell * sqrt(2.0);
   struct pq q = {0};
@@ -93,7 +104,7 @@ static int build_one(const struct evac_sim *s, int target, double *dist) {
   for (size_t c = 0; c < m->ncells; c++) {
     uint8_t k = m->cell_kind[c];
     if ((k == EVAC_CELL_EXIT || k == EVAC_CELL_REFUGE) &&
-        passable(s, (int32_t)c, target)) {
+        passable(s, closed, (int32_t)c, target)) {
       dist[c] = 0.0;
       if (pq_push(&q, 0.0, (int32_t)c))
         goto oom;
@@ -114,7 +125,7 @@ static int build_one(const struct evac_sim *s, int target, double *dist) {
         const struct evac_flight *f = &s->flights[fl];
         int from = s->stair_node[f->stair] + f->to_k;
         for (int i = s->landing_off[from]; i < s->landing_off[from + 1]; i++)
-          if (passable(s, s->landings[i], target) &&
+          if (passable(s, closed, s->landings[i], target) &&
               relax(&q, dist, s->landings[i], top.d + f->length_m))
             goto oom;
       }
@@ -129,20 +140,20 @@ static int build_one(const struct evac_sim *s, int target, double *dist) {
         if ((!dx && !dy) || nx < 0 || ny < 0 || nx >= fl->nx || ny >= fl->ny)
           continue;
         int32_t v = (int32_t)evac_model_cell(m, f, nx, ny);
-        if (!passable(s, v, target))
+        if (!passable(s, closed, v, target))
           continue;
         if (dx && dy &&
-            (!passable(s, (int32_t)evac_model_cell(m, f, nx, y), target) ||
-             !passable(s, (int32_t)evac_model_cell(m, f, x, ny), target)))
+            (!passable(s, closed, (int32_t)evac_model_cell(m, f, nx, y), target) ||
+             !passable(s, closed, (int32_t)evac_model_cell(m, f, x, ny), target)))
           continue;
-        if (relax(&q, dist, v, top.d + (dx && dy ? diag : cell)))
+        if (relax(&q, dist, v, top.d + step_cost(s, u, v, dx && dy ? diag : cell)))
           goto oom;
       }
     if (m->cell_kind[u] == EVAC_CELL_STAIR) {
       int st = m->features[m->cell_feature[u]].index;
       int k = s->stair_k[st * m->nfloors + f];
       int32_t v = (int32_t)m->ncells + s->stair_node[st] + k;
-      if (k >= 0 && !s->closed[v] && relax(&q, dist, v, top.d))
+      if (k >= 0 && !(closed && closed[v]) && relax(&q, dist, v, top.d))
         goto oom;
     }
   }
@@ -153,31 +164,22 @@ oom:
   return -1;
 }
 
-int evac_fields_build(struct evac_sim *s) {
+int evac_fields_build(struct evac_sim *s, int slot) {
   struct evac_fields *f = &s->fields;
-  if (f->nversions == f->capversions) {
-    int cap = f->capversions ? 2 * f->capversions : 4;
-    double **d = realloc(f->dist, (size_t)cap * f->ntargets * sizeof *d);
-    if (!d)
-      return -1;
-    f->dist = d;
-    f->capversions = cap;
-  }
-  double **row = f->dist + (size_t)f->nversions * f->ntargets;
+  if (!f->dist && !(f->dist = calloc(2 * (size_t)f->ntargets, sizeof *f->dist)))
+    return -1;
   for (int t = 0; t < f->ntargets; t++) {
-    row[t] = malloc(s->nnodes * sizeof **row);
-    if (!row[t] || build_one(s, f->target[t], row[t])) {
-      for (int i = 0; i <= t; i++)
-        free(row[i]);
+    double **d = &f->dist[(size_t)slot * f->ntargets + t];
+    if (!*d && !(*d = malloc(s->nnodes * sizeof **d)))
       return -1;
-    }
+    if (build_one(s, slot ? s->closed : NULL, f->target[t], *d))
+      return -1;
   }
-  f->nversions++;
   return 0;
 }
 
 void evac_fields_free(struct evac_fields *f) {
-  for (int i = 0; i < f->nversions * f->ntargets; i++)
+  for (int i = 0; f->dist && i < 2 * f->ntargets; i++)
     free(f->dist[i]);
   free(f->dist);
   free(f->target);

@@ -1,0 +1,678 @@
+/* Two-layer grid smoke model; see smoke.h and docs/models.md § Smoke.
+ *
+ * State per gas cell (upper layer): mass M (kg), heat H (kJ above ambient),
+ * soot, CO, CO2 and O2 masses (kg). Temperature T = Ta + H / (M cp);
+ * density rho = 353 / T (kg/m3, T in K); depth d = M / (rho A).
+ *
+ * Each sub-step: (1) the plume adds mass, heat and species to the fire
+ * cell (NFPA 92 plume mass flow at the interface height); (2) every face
+ * between neighbouring gas cells passes a gravity-current flux from the
+ * deeper layer (below the lower of the two ceilings, i.e. door soffits) at
+ * speed Fr sqrt(g' d), times the face's opening factor (closed fire doors,
+ * shaft walls leak); fluxes are computed for all faces first, scaled so no
+ * cell gives more than 90 % of its mass, then applied to both sides, so
+ * mass and species are conserved exactly; exits take what reaches them
+ * (vented); (3) stairs, lift and service shafts carry upper-layer gas up a
+ * floor by orifice flow C A sqrt(2 rho dp) with dp from the layer's
+ * buoyancy plus the stack effect; (4) exhausts vent; (5) layers lose heat to
+ * ceilings and walls. */
+#include "smoke.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "result.h"
+
+#define CP 1.012          /* kJ/(kg K), air */
+#define RHO_T 353.0       /* rho T of air at 1 atm, kg K / m3 */
+#define G 9.81            /* m/s2 */
+#define FROUDE 0.7        /* gravity-current front Froude number */
+#define Y_O2_AIR 0.2315   /* oxygen mass fraction of air */
+#define HOC_O2 13100.0    /* kJ released per kg O2 consumed (Huggett) */
+#define DOOR_SOFFIT_M 2.1 /* height of door openings */
+#define FIRE_DOOR_LEAK 0.01 /* closed fire door: 0.02 m2 gap of ~2 m2 */
+#define LIFT_DOOR_LEAK 0.03 /* lift landing door: 0.06 m2 of ~2 m2 */
+#define SHAFT_WALL_SEALED 0.001   /* sealed shaft wall and access panels */
+#define SHAFT_WALL_UNSEALED 0.05  /* unsealed cable/pipe exits per cell */
+#define SHAFT_SLAB_SEALED 1e-3    /* fire-stopped share of a slab opening */
+#define ORIFICE_C 0.7     /* orifice flow coefficient (CFAST) */
+#define STAIR_OPEN_M 1.0  /* stairwell opening between floors: width x this */
+#define H_LOSS 0.010      /* kW/(m2 K) convective loss to ceiling and walls */
+#define MIN_MASS 1e-12    /* below this a layer counts as empty */
+
+/* Quantities carried by the layer. */
+enum { Q_MASS, Q_HEAT, Q_SOOT, Q_CO, Q_CO2, Q_O2, NQ };
+
+/* A vertical path between two groups of cells on consecutive floors. */
+struct vlink {
+  int32_t *lo, *hi; /* cells below and above */
+  int nlo, nhi;
+  double area_m2;   /* opening area */
+  double rise_m;    /* floor-to-floor height */
+};
+
+struct evac_smoke {
+  const struct evac_model *m;
+  size_t n;          /* cells */
+  double ta;         /* ambient, K */
+  double tout;       /* outside, K */
+  double area;       /* cell area, m2 */
+  uint8_t *gas;      /* 1 gas cell, 2 exit (outside), 0 solid */
+  float *ceil;       /* ceiling (or soffit) height of each cell, m */
+  float *open;       /* opening factor of a cell's faces */
+  int16_t *floor_of; /* floor of each cell */
+  double *q[NQ];     /* layer contents per cell */
+  double *face[NQ][2]; /* transfer over the right [0] and down [1] face */
+  double *out;       /* mass leaving each cell this sub-step */
+  int32_t *active;   /* cells with smoke, increasing */
+  size_t nactive;
+  uint8_t *flag;     /* 1 active, 2 candidate this sub-step */
+  int32_t *cand;     /* active cells and their neighbours */
+  size_t ncand;
+  int nlinks;
+  struct vlink *links;
+  struct evac_smoke_budget budget;
+  uint64_t updates;
+};
+
+/* ------------------------------------------------------------ state */
+
+static double temp_k(const struct evac_smoke *s, int32_t c) {
+  double m = s->q[Q_MASS][c];
+  return m > MIN_MASS ? s->ta + s->q[Q_HEAT][c] / (m * CP) : s->ta;
+}
+
+/* Layer depth below the cell's ceiling, m. */
+static double depth(const struct evac_smoke *s, int32_t c) {
+  double m = s->q[Q_MASS][c];
+  if (m <= MIN_MASS)
+    return 0.0;
+  return m * temp_k(s, c) / RHO_T / s->area;
+}
+
+double evac_smoke_layer_c(const struct evac_smoke *s, int32_t c) {
+  return temp_k(s, c) - 273.15;
+}
+
+double evac_smoke_interface_m(const struct evac_smoke *s, int32_t c) {
+  double z = s->ceil[c] - depth(s, c);
+  return z > 0.0 ? z : 0.0;
+}
+
+/* ---------------------------------------------------------- creation */
+
+static int add_link(struct evac_smoke *s, const int32_t *lo, int nlo,
+                    const int32_t *hi, int nhi, double area, double rise) {
+  struct vlink *l = realloc(s->links, (size_t)(s->nlinks + 1) * sizeof *l);
+  if (!l)
+    return -1;
+  s->links = l;
+  struct vlink *v = &l[s->nlinks++];
+  v->lo = malloc((size_t)nlo * sizeof *v->lo);
+  v->hi = malloc((size_t)nhi * sizeof *v->hi);
+  if (!v->lo || !v->hi)
+    return -1;
+  memcpy(v->lo, lo, (size_t)nlo * sizeof *lo);
+  memcpy(v->hi, hi, (size_t)nhi * sizeof *hi);
+  v->nlo = nlo;
+  v->nhi = nhi;
+  v->area_m2 = area;
+  v->rise_m = rise;
+  return 0;
+}
+
+/* Vertical links of feature fe (a stair, shaft or lift) between the
+ * consecutive floors on which it has cells. */
+static int build_links(struct evac_smoke *s, int fe, double area) {
+  const struct evac_model *m = s->m;
+  int32_t *lo = NULL, *hi = NULL;
+  int nlo = 0, prev = -1, rc = 0;
+  for (int f = 0; f < m->nfloors && !rc; f++) {
+    size_t nc = (size_t)m->floors[f].nx * m->floors[f].ny;
+    int32_t *cells = malloc((nc + 1) * sizeof *cells);
+    if (!cells) {
+      rc = -1;
+      break;
+    }
+    int k = 0;
+    for (size_t i = 0; i < nc; i++) {
+      int32_t c = (int32_t)(m->floors[f].offset + i);
+      if (m->cell_feature[c] == fe)
+        cells[k++] = c;
+    }
+    if (k == 0) {
+      free(cells);
+      continue;
+    }
+    if (prev >= 0)
+      rc = add_link(s, lo, nlo, cells, k, area,
+                    m->floors[f].elevation_m - m->floors[prev].elevation_m);
+    free(lo);
+    lo = cells;
+    nlo = k;
+    prev = f;
+  }
+  free(lo);
+  free(hi);
+  return rc;
+}
+
+struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
+  struct evac_smoke *s = calloc(1, sizeof *s);
+  if (!s)
+    return NULL;
+  s->m = m;
+  s->n = m->ncells;
+  s->ta = m->systems.ambient_c + 273.15;
+  s->tout = m->systems.outside_c + 273.15;
+  s->area = m->cell_m * m->cell_m;
+  s->gas = calloc(s->n, 1);
+  s->ceil = malloc(s->n * sizeof *s->ceil);
+  s->open = malloc(s->n * sizeof *s->open);
+  s->floor_of = malloc(s->n * sizeof *s->floor_of);
+  s->out = calloc(s->n, sizeof *s->out);
+  s->active = malloc(s->n * sizeof *s->active);
+  s->cand = malloc(s->n * sizeof *s->cand);
+  s->flag = calloc(s->n, 1);
+  int ok = s->gas && s->ceil && s->open && s->floor_of && s->out &&
+           s->active && s->cand && s->flag;
+  for (int k = 0; k < NQ && ok; k++) {
+    s->q[k] = calloc(s->n, sizeof **s->q);
+    s->face[k][0] = calloc(s->n, sizeof **s->face[k]);
+    s->face[k][1] = calloc(s->n, sizeof **s->face[k]);
+    ok = s->q[k] && s->face[k][0] && s->face[k][1];
+  }
+  if (!ok) {
+    evac_smoke_free(s);
+    return NULL;
+  }
+  for (int f = 0; f < m->nfloors; f++) {
+    size_t nc = (size_t)m->floors[f].nx * m->floors[f].ny;
+    for (size_t i = 0; i < nc; i++) {
+      size_t c = m->floors[f].offset + i;
+      double h = m->floors[f].height_m, soffit = fmin(h, DOOR_SOFFIT_M);
+      s->floor_of[c] = (int16_t)f;
+      s->ceil[c] = (float)h;
+      s->open[c] = 1.0f;
+      int fe = m->cell_feature[c];
+      switch ((enum evac_cell_kind)m->cell_kind[c]) {
+      case EVAC_CELL_FLOOR:
+      case EVAC_CELL_STAIR:
+      case EVAC_CELL_REFUGE:
+        s->gas[c] = 1;
+        break;
+      case EVAC_CELL_DOOR:
+        s->gas[c] = 1;
+        s->ceil[c] = (float)soffit;
+        break;
+      case EVAC_CELL_FIRE_DOOR:
+        s->gas[c] = 1;
+        s->ceil[c] = (float)soffit;
+        s->open[c] = (float)FIRE_DOOR_LEAK;
+        break;
+      case EVAC_CELL_EXIT:
+        s->gas[c] = 2;
+        s->ceil[c] = (float)soffit;
+        break;
+      case EVAC_CELL_LIFT:
+        s->gas[c] = 1;
+        s->open[c] = (float)LIFT_DOOR_LEAK;
+        break;
+      case EVAC_CELL_SHAFT:
+        s->gas[c] = 1;
+        s->open[c] =
+            (float)(fe >= 0 && m->shafts[m->features[fe].index].unsealed
+                        ? SHAFT_WALL_UNSEALED
+                        : SHAFT_WALL_SEALED);
+        break;
+      case EVAC_CELL_VOID:
+      case EVAC_CELL_WALL:
+        break;
+      }
+    }
+  }
+  for (int i = 0; i < m->nstairs; i++)
+    if (build_links(s, m->stairs[i].feature,
+                    m->stairs[i].width_m * STAIR_OPEN_M)) {
+      evac_smoke_free(s);
+      return NULL;
+    }
+  for (int i = 0; i < m->nshafts; i++) {
+    const struct evac_shaft *sh = &m->shafts[i];
+    double a = sh->area_m2 * (sh->unsealed ? 1.0 : SHAFT_SLAB_SEALED);
+    if (build_links(s, sh->feature, a)) {
+      evac_smoke_free(s);
+      return NULL;
+    }
+  }
+  for (int i = 0; i < m->nlifts; i++) {
+    int fe = m->lifts[i].feature, cells = 0;
+    for (size_t c = 0; c < s->n; c++)
+      cells += m->cell_feature[c] == fe;
+    int nfl = 0;
+    for (int f = 0; f < m->nfloors; f++) {
+      size_t nc = (size_t)m->floors[f].nx * m->floors[f].ny;
+      for (size_t j = 0; j < nc; j++)
+        if (m->cell_feature[m->floors[f].offset + j] == fe) {
+          nfl++;
+          break;
+        }
+    }
+    double shaft_area = nfl ? cells * s->area / nfl : 0.0;
+    if (build_links(s, fe, shaft_area)) {
+      evac_smoke_free(s);
+      return NULL;
+    }
+  }
+  return s;
+}
+
+void evac_smoke_free(struct evac_smoke *s) {
+  if (!s)
+    return;
+  for (int k = 0; k < NQ; k++) {
+    free(s->q[k]);
+    free(s->face[k][0]);
+    free(s->face[k][1]);
+  }
+  for (int i = 0; i < s->nlinks; i++) {
+    free(s->links[i].lo);
+    free(s->links[i].hi);
+  }
+  free(s->links);
+  free(s->gas);
+  free(s->ceil);
+  free(s->open);
+  free(s->floor_of);
+  free(s->out);
+  free(s->active);
+  free(s->cand);
+  free(s->flag);
+  free(s);
+}
+
+void evac_smoke_hold_open(struct evac_smoke *s, int32_t c, int open) {
+  if (s->m->cell_kind[c] == EVAC_CELL_FIRE_DOOR)
+    s->open[c] = open ? 1.0f : (float)FIRE_DOOR_LEAK;
+}
+
+/* ------------------------------------------------------------ stepping */
+
+/* Marks c active (it holds smoke from now on). */
+static void activate(struct evac_smoke *s, int32_t c) {
+  if (s->flag[c] & 1)
+    return;
+  s->flag[c] |= 1;
+  s->active[s->nactive++] = c;
+}
+
+/* Keeps the active list in increasing cell order (deterministic sweeps). */
+static int cmp_cell(const void *a, const void *b) {
+  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* Neighbour of c in direction dir (0 right, 1 down, 2 left, 3 up) on its
+ * floor, or -1. */
+static int32_t neighbour(const struct evac_smoke *s, int32_t c, int dir) {
+  const struct evac_floor *fl = &s->m->floors[s->floor_of[c]];
+  size_t i = (size_t)c - fl->offset;
+  int x = (int)(i % (size_t)fl->nx), y = (int)(i / (size_t)fl->nx);
+  static const int dx[4] = {1, 0, -1, 0}, dy[4] = {0, 1, 0, -1};
+  int nx = x + dx[dir], ny = y + dy[dir];
+  if (nx < 0 || ny < 0 || nx >= fl->nx || ny >= fl->ny)
+    return -1;
+  return (int32_t)(fl->offset + (size_t)ny * fl->nx + nx);
+}
+
+/* Mass flow (kg/s) from a to b over their face (negative: b to a). */
+static double face_flow(const struct evac_smoke *s, int32_t a, int32_t b) {
+  double top = fmin(s->ceil[a], s->ceil[b]);
+  double da = s->gas[a] == 2 ? 0.0 : top - (s->ceil[a] - depth(s, a));
+  double db = s->gas[b] == 2 ? 0.0 : top - (s->ceil[b] - depth(s, b));
+  da = da > 0.0 ? da : 0.0;
+  db = db > 0.0 ? db : 0.0;
+  if (da == db)
+    return 0.0;
+  int32_t d = da > db ? a : b;
+  double dd = fmax(da, db), dr = fmin(da, db);
+  double t = temp_k(s, d);
+  double gp = G * (t - s->ta) / t;
+  if (gp <= 0.0)
+    return 0.0;
+  double w = s->m->cell_m * fmin(s->open[a], s->open[b]);
+  double flow = RHO_T / t * w * (dd - dr) * FROUDE * sqrt(gp * dd);
+  return d == a ? flow : -flow;
+}
+
+/* Largest gravity-current speed of the active layers, m/s. */
+static double max_speed(const struct evac_smoke *s) {
+  double u = 0.0;
+  for (size_t i = 0; i < s->nactive; i++) {
+    int32_t c = s->active[i];
+    double t = temp_k(s, c), gp = G * (t - s->ta) / t;
+    if (gp > 0.0)
+      u = fmax(u, FROUDE * sqrt(gp * depth(s, c)));
+  }
+  return u;
+}
+
+/* NFPA 92 axisymmetric plume mass flow (kg/s) at height z above the fire. */
+static double plume_mass(double qc_kw, double z) {
+  if (qc_kw <= 0.0)
+    return 0.0;
+  z = fmax(z, 0.05);
+  double zl = 0.166 * pow(qc_kw, 0.4);
+  if (z > zl)
+    return 0.071 * pow(qc_kw, 1.0 / 3.0) * pow(z, 5.0 / 3.0) + 0.0018 * qc_kw;
+  return 0.032 * pow(qc_kw, 0.6) * z;
+}
+
+static void add_source(struct evac_smoke *s, const struct evac_smoke_source *src,
+                       double dt) {
+  int32_t c = src->cell;
+  double mp = plume_mass(src->qc_kw, evac_smoke_interface_m(s, c));
+  double dm = (mp + src->fuel_kg_s) * dt;
+  double o2 = (Y_O2_AIR * mp - src->hrr_kw / HOC_O2) * dt;
+  s->q[Q_MASS][c] += dm;
+  s->q[Q_HEAT][c] += src->qc_kw * dt;
+  s->q[Q_SOOT][c] += src->soot_kg_s * dt;
+  s->q[Q_CO][c] += src->co_kg_s * dt;
+  s->q[Q_CO2][c] += src->co2_kg_s * dt;
+  s->q[Q_O2][c] = fmax(0.0, s->q[Q_O2][c] + o2);
+  s->budget.produced += dm;
+  s->budget.soot_produced += src->soot_kg_s * dt;
+  s->budget.co_produced += src->co_kg_s * dt;
+  activate(s, c);
+}
+
+/* Vents the share frac of cell a's layer contents out of the building. */
+static void vent_share(struct evac_smoke *s, int32_t a, double frac) {
+  double amt[NQ];
+  for (int k = 0; k < NQ; k++) {
+    amt[k] = s->q[k][a] * frac;
+    s->q[k][a] -= amt[k];
+  }
+  s->budget.vented += amt[Q_MASS];
+  s->budget.soot_vented += amt[Q_SOOT];
+  s->budget.co_vented += amt[Q_CO];
+}
+
+/* Lateral spread over all faces of the active cells, one sub-step. */
+static void spread(struct evac_smoke *s, double dt, int threads) {
+  /* candidates: active cells and their gas neighbours */
+  s->ncand = 0;
+  for (size_t i = 0; i < s->nactive; i++) {
+    int32_t c = s->active[i];
+    if (!(s->flag[c] & 2)) {
+      s->flag[c] |= 2;
+      s->cand[s->ncand++] = c;
+    }
+    for (int dir = 0; dir < 4; dir++) {
+      int32_t b = neighbour(s, c, dir);
+      if (b >= 0 && s->gas[b] && !(s->flag[b] & 2)) {
+        s->flag[b] |= 2;
+        s->cand[s->ncand++] = b;
+      }
+    }
+  }
+  qsort(s->cand, s->ncand, sizeof *s->cand, cmp_cell);
+  const long nc = (long)s->ncand;
+  /* (1) mass flow over each candidate's right and down faces */
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (long i = 0; i < nc; i++) {
+    int32_t a = s->cand[i];
+    for (int dir = 0; dir < 2; dir++) {
+      int32_t b = neighbour(s, a, dir);
+      double f = 0.0;
+      if (b >= 0 && s->gas[b] && (s->gas[a] == 1 || s->gas[b] == 1))
+        f = face_flow(s, a, b);
+      s->face[Q_MASS][dir][a] = f;
+    }
+  }
+  /* (2) outflow of each cell, to limit it to 90 % of its mass */
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (long i = 0; i < nc; i++) {
+    int32_t a = s->cand[i];
+    double out = 0.0;
+    for (int dir = 0; dir < 4; dir++) {
+      int32_t b = neighbour(s, a, dir);
+      if (b < 0 || !(s->flag[b] & 2))
+        continue;
+      double f = dir < 2 ? s->face[Q_MASS][dir][a]
+                         : -s->face[Q_MASS][dir - 2][b];
+      if (f > 0.0)
+        out += f * dt;
+    }
+    s->out[a] = out;
+  }
+  /* (3) the share each face moves from its donor: donor-cell fractions */
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (long i = 0; i < nc; i++) {
+    int32_t a = s->cand[i];
+    for (int dir = 0; dir < 2; dir++) {
+      double f = s->face[Q_MASS][dir][a];
+      int32_t b = neighbour(s, a, dir);
+      int32_t d = f > 0.0 ? a : b;
+      double share = 0.0;
+      if (f != 0.0 && s->q[Q_MASS][d] > MIN_MASS) {
+        double lim = s->out[d] > 0.9 * s->q[Q_MASS][d]
+                         ? 0.9 * s->q[Q_MASS][d] / s->out[d]
+                         : 1.0;
+        share = fabs(f) * dt * lim / s->q[Q_MASS][d];
+      }
+      for (int k = 0; k < NQ; k++)
+        s->face[k][dir][a] = f > 0.0 ? share * s->q[k][d] : -share * s->q[k][d];
+    }
+  }
+  /* (4) apply: each cell adds what crosses its four faces */
+  double vent[3] = {0.0, 0.0, 0.0};
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (long i = 0; i < nc; i++) {
+    int32_t a = s->cand[i];
+    double d[NQ] = {0};
+    for (int dir = 0; dir < 4; dir++) {
+      int32_t b = neighbour(s, a, dir);
+      if (b < 0 || !(s->flag[b] & 2))
+        continue;
+      for (int k = 0; k < NQ; k++)
+        d[k] += dir < 2 ? -s->face[k][dir][a] : s->face[k][dir - 2][b];
+    }
+    if (s->gas[a] == 1)
+      for (int k = 0; k < NQ; k++)
+        s->q[k][a] = fmax(0.0, s->q[k][a] + d[k]);
+  }
+  /* exits: what reached them left the building (fixed order) */
+  for (long i = 0; i < nc; i++) {
+    int32_t a = s->cand[i];
+    if (s->gas[a] != 2)
+      continue;
+    double d[NQ] = {0};
+    for (int dir = 0; dir < 4; dir++) {
+      int32_t b = neighbour(s, a, dir);
+      if (b < 0 || !(s->flag[b] & 2))
+        continue;
+      for (int k = 0; k < NQ; k++)
+        d[k] += dir < 2 ? -s->face[k][dir][a] : s->face[k][dir - 2][b];
+    }
+    vent[0] += d[Q_MASS];
+    vent[1] += d[Q_SOOT];
+    vent[2] += d[Q_CO];
+  }
+  s->budget.vented += vent[0];
+  s->budget.soot_vented += vent[1];
+  s->budget.co_vented += vent[2];
+  for (long i = 0; i < nc; i++) {
+    int32_t a = s->cand[i];
+    s->flag[a] &= (uint8_t)~2u;
+    if (s->gas[a] == 1 && s->q[Q_MASS][a] > 0.0)
+      activate(s, a);
+  }
+  s->updates += (uint64_t)nc;
+}
+
+/* Buoyant and stack-driven rise through the vertical links. */
+static void rise(struct evac_smoke *s, double dt) {
+  for (int i = 0; i < s->nlinks; i++) {
+    struct vlink *v = &s->links[i];
+    double mass = 0.0, heat = 0.0;
+    for (int j = 0; j < v->nlo; j++) {
+      mass += s->q[Q_MASS][v->lo[j]];
+      heat += s->q[Q_HEAT][v->lo[j]];
+    }
+    if (mass <= MIN_MASS || v->area_m2 <= 0.0)
+      continue;
+    double t = s->ta + heat / (mass * CP);
+    double d = mass * t / RHO_T / (s->area * v->nlo);
+    double rho = RHO_T / t, rho_a = RHO_T / s->ta;
+    double dp = G * d * (rho_a - rho);
+    double stack = 3460.0 * v->rise_m * (1.0 / s->tout - 1.0 / s->ta);
+    if (stack > 0.0)
+      dp += stack;
+    if (dp <= 0.0)
+      continue;
+    double flow = ORIFICE_C * v->area_m2 * sqrt(2.0 * rho * dp) * dt;
+    double frac = fmin(flow / mass, 0.5);
+    for (int j = 0; j < v->nlo; j++) {
+      int32_t a = v->lo[j];
+      for (int k = 0; k < NQ; k++) {
+        double amt = s->q[k][a] * frac;
+        s->q[k][a] -= amt;
+        for (int h = 0; h < v->nhi; h++)
+          s->q[k][v->hi[h]] += amt / v->nhi;
+      }
+    }
+    for (int h = 0; h < v->nhi; h++)
+      activate(s, v->hi[h]);
+  }
+}
+
+/* Mechanical exhaust: each floor that has it draws its rate evenly from
+ * the upper layers of its smoky cells. */
+static void exhaust(struct evac_smoke *s, double dt) {
+  const struct evac_systems *sys = &s->m->systems;
+  if (sys->exhaust_m3_s <= 0.0 || !sys->exhaust_floor)
+    return;
+  for (int f = 0; f < s->m->nfloors; f++) {
+    if (!sys->exhaust_floor[f])
+      continue;
+    double vol = 0.0;
+    for (size_t i = 0; i < s->nactive; i++)
+      if (s->floor_of[s->active[i]] == f)
+        vol += depth(s, s->active[i]) * s->area;
+    if (vol <= 0.0)
+      continue;
+    double frac = fmin(sys->exhaust_m3_s * dt / vol, 0.5);
+    for (size_t i = 0; i < s->nactive; i++)
+      if (s->floor_of[s->active[i]] == f)
+        vent_share(s, s->active[i], frac);
+  }
+}
+
+/* Heat lost to ceilings and walls (taken as twice the ceiling area). */
+static void cool(struct evac_smoke *s, double dt) {
+  for (size_t i = 0; i < s->nactive; i++) {
+    int32_t c = s->active[i];
+    double t = temp_k(s, c);
+    double loss = H_LOSS * 2.0 * s->area * (t - s->ta) * dt;
+    s->q[Q_HEAT][c] = fmax(0.0, s->q[Q_HEAT][c] - loss);
+  }
+}
+
+int evac_smoke_step(struct evac_smoke *s, double dt,
+                    const struct evac_smoke_source *src, int threads) {
+  double t = 0.0;
+  if (threads < 1)
+    threads = 1;
+  while (t < dt - 1e-12) {
+    double u = max_speed(s);
+    double h = u > 0.0 ? 0.2 * s->m->cell_m / u : dt;
+    if (h > dt - t)
+      h = dt - t;
+    if (src && src->hrr_kw > 0.0)
+      add_source(s, src, h);
+    spread(s, h, threads);
+    rise(s, h);
+    exhaust(s, h);
+    cool(s, h);
+    qsort(s->active, s->nactive, sizeof *s->active, cmp_cell);
+    t += h;
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------ reading */
+
+void evac_smoke_gas(const struct evac_smoke *s, int32_t c, double head_m,
+                    struct evac_gas *g) {
+  g->temp_c = s->ta - 273.15;
+  g->co_ppm = 0.0;
+  g->co2_pct = 0.04;
+  g->o2_pct = 20.9;
+  g->soot_kg_m3 = 0.0;
+  double m = s->q[Q_MASS][c];
+  if (m <= MIN_MASS || evac_smoke_interface_m(s, c) > head_m)
+    return;
+  double t = temp_k(s, c), vol = m * t / RHO_T;
+  g->temp_c = t - 273.15;
+  g->soot_kg_m3 = s->q[Q_SOOT][c] / vol;
+  evac_tox_volume_fractions(s->q[Q_CO][c] / m, s->q[Q_CO2][c] / m,
+                            s->q[Q_O2][c] / m, &g->co_ppm, &g->co2_pct,
+                            &g->o2_pct);
+}
+
+int evac_smoke_floor_has_smoke(const struct evac_smoke *s, int f) {
+  for (size_t i = 0; i < s->nactive; i++)
+    if (s->floor_of[s->active[i]] == f)
+      return 1;
+  return 0;
+}
+
+void evac_smoke_floor_ambient(const struct evac_smoke *s, int f, float *out) {
+  out[EVAC_FQ_LAYER_HEIGHT] = (float)s->m->floors[f].height_m;
+  out[EVAC_FQ_UPPER_TEMP] = (float)(s->ta - 273.15);
+  out[EVAC_FQ_SOOT] = 0.0f;
+  out[EVAC_FQ_CO] = 0.0f;
+  out[EVAC_FQ_VISIBILITY] = (float)evac_tox_visibility(0.0, 3.0);
+  out[EVAC_FQ_FED_RATE] = 0.0f;
+}
+
+void evac_smoke_floor_fields(const struct evac_smoke *s, int f, double head_m,
+                             float *out) {
+  const struct evac_floor *fl = &s->m->floors[f];
+  size_t nc = (size_t)fl->nx * fl->ny;
+  for (size_t i = 0; i < nc; i++) {
+    int32_t c = (int32_t)(fl->offset + i);
+    struct evac_gas g;
+    evac_smoke_gas(s, c, head_m, &g);
+    double m = s->q[Q_MASS][c];
+    double vol = m > MIN_MASS ? m * temp_k(s, c) / RHO_T : 0.0;
+    double co_ppm = 0.0, co2, o2;
+    if (m > MIN_MASS)
+      evac_tox_volume_fractions(s->q[Q_CO][c] / m, s->q[Q_CO2][c] / m,
+                                s->q[Q_O2][c] / m, &co_ppm, &co2, &o2);
+    out[EVAC_FQ_LAYER_HEIGHT * nc + i] = (float)evac_smoke_interface_m(s, c);
+    out[EVAC_FQ_UPPER_TEMP * nc + i] = (float)(temp_k(s, c) - 273.15);
+    out[EVAC_FQ_SOOT * nc + i] = (float)(vol > 0 ? s->q[Q_SOOT][c] / vol : 0);
+    out[EVAC_FQ_CO * nc + i] = (float)co_ppm;
+    out[EVAC_FQ_VISIBILITY * nc + i] = (float)evac_tox_visibility(
+        evac_tox_extinction(g.soot_kg_m3), 3.0);
+    out[EVAC_FQ_FED_RATE * nc + i] = (float)(60.0 * evac_tox_fed_rate(&g));
+  }
+}
+
+void evac_smoke_budget(const struct evac_smoke *s,
+                       struct evac_smoke_budget *b) {
+  *b = s->budget;
+  b->present = b->soot_present = b->co_present = 0.0;
+  for (size_t c = 0; c < s->n; c++) {
+    b->present += s->q[Q_MASS][c];
+    b->soot_present += s->q[Q_SOOT][c];
+    b->co_present += s->q[Q_CO][c];
+  }
+}
+
+uint64_t evac_smoke_cell_updates(const struct evac_smoke *s) {
+  return s->updates;
+}

@@ -1,0 +1,79 @@
+/* Two-layer grid smoke model (DESIGN § 4): every gas cell of every floor
+ * carries a hot upper layer (mass, heat, species) under its ceiling. The
+ * fire's plume fills the fire cell; layers spread under ceilings as gravity
+ * currents, pass doorways below their soffits, leak through closed fire
+ * doors, vent through exits and exhausts, and rise through stairs, lifts
+ * and service shafts. Mass and species are conserved exactly. */
+#ifndef EVAC_SMOKE_H
+#define EVAC_SMOKE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "model.h"
+#include "models/tox/tox.h"
+
+struct evac_smoke; /* opaque */
+
+/* What the fire puts into the fire cell's upper layer this step. */
+struct evac_smoke_source {
+  int32_t cell;     /* fire cell */
+  double hrr_kw;    /* heat release rate */
+  double qc_kw;     /* its convective part */
+  double fuel_kg_s; /* fuel burnt */
+  double soot_kg_s, co_kg_s, co2_kg_s; /* species produced */
+};
+
+/* Mass bookkeeping (kg): what the fire put in, what is in the layers, what
+ * left through exits and exhausts. produced = present + vented exactly. */
+struct evac_smoke_budget {
+  double produced, present, vented;       /* layer gas */
+  double soot_produced, soot_present, soot_vented;
+  double co_produced, co_present, co_vented;
+};
+
+/* Creates the smoke state of model m, clean air everywhere. Returns NULL
+ * out of memory. */
+struct evac_smoke *evac_smoke_create(const struct evac_model *m);
+
+/* Frees it (NULL allowed). */
+void evac_smoke_free(struct evac_smoke *s);
+
+/* Holds fire door cell c open (1) or lets it close (0): open fire doors
+ * pass smoke like doorways. */
+void evac_smoke_hold_open(struct evac_smoke *s, int32_t cell, int open);
+
+/* Advances by dt seconds with the source src (NULL: no fire), using
+ * threads threads for the sweep. Returns 0, or -1 out of memory. */
+int evac_smoke_step(struct evac_smoke *s, double dt,
+                    const struct evac_smoke_source *src, int threads);
+
+/* The gas at head height head_m above the floor of cell c: the upper
+ * layer's if the interface is below the head, else clean ambient air. */
+void evac_smoke_gas(const struct evac_smoke *s, int32_t c, double head_m,
+                    struct evac_gas *g);
+
+/* Upper-layer temperature (°C) and interface height above the floor (m)
+ * of cell c. */
+double evac_smoke_layer_c(const struct evac_smoke *s, int32_t c);
+double evac_smoke_interface_m(const struct evac_smoke *s, int32_t c);
+
+/* 1 if floor f has any smoke now. */
+int evac_smoke_floor_has_smoke(const struct evac_smoke *s, int f);
+
+/* Fills out (EVAC_NFQ arrays of the floor's nx * ny cells, quantity-major,
+ * see result.h) for floor f at head height head_m. */
+void evac_smoke_floor_fields(const struct evac_smoke *s, int f, double head_m,
+                             float *out);
+
+/* The ambient values of the field quantities of floor f. */
+void evac_smoke_floor_ambient(const struct evac_smoke *s, int f, float *out);
+
+/* The mass budget so far. */
+void evac_smoke_budget(const struct evac_smoke *s,
+                       struct evac_smoke_budget *b);
+
+/* Cell updates done so far (active cells times sub-steps). */
+uint64_t evac_smoke_cell_updates(const struct evac_smoke *s);
+
+#endif

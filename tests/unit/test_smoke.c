@@ -1,0 +1,131 @@
+/* Two-layer smoke model: exact conservation, walls, fire doors, shafts. */
+#include <criterion/criterion.h>
+#include <math.h>
+
+#include "model.h"
+#include "models/smoke/smoke.h"
+#include "models/tox/tox.h"
+#include "verification/grid.h"
+
+/* Loads a plan (taken over) with an empty scenario. */
+static struct evac_model *load(const char *tag, cJSON *plan) {
+  char *p = json_take(plan);
+  char *s = json_take(scenario_new(600));
+  struct evac_diag d;
+  struct evac_model *m = NULL;
+  int rc = evac_test_load(tag, "test.plan.json", p, s, &d, &m);
+  if (rc)
+    evac_diag_print(&d, stderr);
+  evac_diag_free(&d);
+  free(p);
+  free(s);
+  cr_assert_eq(rc, 0, "%s: plan did not load", tag);
+  return m;
+}
+
+/* A steady fire of q kW of polyurethane-like yields in cell c. */
+static struct evac_smoke_source source(int32_t c, double q) {
+  double burn = q / 23200.0;
+  struct evac_smoke_source s = {c,           q,
+                                0.7 * q,     burn,
+                                0.198 * burn, 0.031 * burn,
+                                1.5 * burn};
+  return s;
+}
+
+/* Two floors: a room with the fire, a corridor through a fire door (or
+ * doorway), a stair to floor 2, an exit at the corridor's end. */
+static cJSON *two_floor_plan(char door, int shaft_unsealed) {
+  cJSON *floors = cJSON_CreateArray();
+  for (int f = 0; f < 2; f++) {
+    struct grid g = grid_new(40, 20);
+    grid_fill(&g, 1, 1, 15, 10, '.');  /* room */
+    grid_fill(&g, 16, 4, 16, 7, door); /* door to the corridor */
+    grid_fill(&g, 17, 4, 35, 7, '.');  /* corridor */
+    grid_fill(&g, 36, 4, 38, 7, 'A');  /* stair */
+    grid_fill(&g, 20, 8, 20, 8, 'h');  /* cable shaft in the wall */
+    grid_fill(&g, 1, 12, 15, 18, '.'); /* a sealed room: walls only */
+    if (f == 0)
+      grid_fill(&g, 39, 5, 39, 6, 'E');
+    cJSON_AddItemToArray(floors, grid_floor(&g, f ? "2" : "1", 3.0 * f));
+    free(g.c);
+  }
+  cJSON *plan = plan_new(0.4, floors);
+  cJSON *legend = cJSON_AddObjectToObject(plan, "legend");
+  cJSON_AddItemToObject(legend, "A", cJSON_Parse("{\"stair\": \"Stair A\"}"));
+  cJSON_AddItemToObject(legend, "h", cJSON_Parse("{\"shaft\": \"Cable\"}"));
+  cJSON *st = cJSON_AddArrayToObject(plan, "stairs");
+  cJSON_AddItemToArray(st, cJSON_Parse("{\"name\": \"Stair A\", \"width_m\": "
+                                       "1.2, \"flight_length_m\": 7.2}"));
+  cJSON *sh = cJSON_AddArrayToObject(plan, "shafts");
+  cJSON_AddItemToArray(sh, cJSON_Parse("{\"name\": \"Cable\", \"kind\": "
+                                       "\"cable\", \"area_m2\": 0.5}"));
+  (void)shaft_unsealed;
+  return plan;
+}
+
+Test(smoke, mass_and_species_conserved_exactly) {
+  struct evac_model *m = load("smoke-mass", two_floor_plan('D', 0));
+  struct evac_smoke *s = evac_smoke_create(m);
+  cr_assert_not_null(s);
+  struct evac_smoke_source src =
+      source((int32_t)evac_model_cell(m, 0, 5, 5), 1000.0);
+  for (int i = 0; i < 600; i++)
+    cr_assert_eq(evac_smoke_step(s, 1.0, &src, 1), 0);
+  struct evac_smoke_budget b;
+  evac_smoke_budget(s, &b);
+  cr_expect_gt(b.vented, 0.01 * b.produced, "some smoke left by the exit");
+  cr_expect_gt(b.present, 0.01 * b.produced);
+  cr_expect(fabs(b.produced - b.present - b.vented) <= 1e-9 * b.produced,
+            "gas: produced %.9g, present %.9g + vented %.9g", b.produced,
+            b.present, b.vented);
+  cr_expect(fabs(b.soot_produced - b.soot_present - b.soot_vented) <=
+                1e-9 * b.soot_produced,
+            "soot: %.9g vs %.9g + %.9g", b.soot_produced, b.soot_present,
+            b.soot_vented);
+  cr_expect(fabs(b.co_produced - b.co_present - b.co_vented) <=
+                1e-9 * b.co_produced,
+            "CO not conserved");
+  /* the sealed room behind walls never gets any */
+  int32_t sealed = (int32_t)evac_model_cell(m, 0, 8, 15);
+  cr_expect_eq(evac_smoke_interface_m(s, sealed), 3.0);
+  cr_expect_eq(evac_smoke_layer_c(s, sealed), 20.0);
+  evac_smoke_free(s);
+  evac_model_free(m);
+}
+
+/* Time (s) until the corridor at (x, 5) of floor 1 is untenable at 1.6 m
+ * (visibility below 5 m), or INFINITY within tmax. */
+static double corridor_untenable(struct evac_model *m, int hold_open,
+                                 int x, double tmax) {
+  struct evac_smoke *s = evac_smoke_create(m);
+  for (int y = 4; y <= 7; y++)
+    evac_smoke_hold_open(s, (int32_t)evac_model_cell(m, 0, 16, y), hold_open);
+  struct evac_smoke_source src =
+      source((int32_t)evac_model_cell(m, 0, 5, 5), 1000.0);
+  int32_t c = (int32_t)evac_model_cell(m, 0, x, 5);
+  double t = INFINITY;
+  for (int i = 1; i <= (int)tmax && isinf(t); i++) {
+    evac_smoke_step(s, 1.0, &src, 1);
+    struct evac_gas g;
+    evac_smoke_gas(s, c, 1.6, &g);
+    if (evac_tox_visibility(evac_tox_extinction(g.soot_kg_m3), 3.0) < 5.0)
+      t = i;
+  }
+  evac_smoke_free(s);
+  return t;
+}
+
+/* A ward fire with the corridor fire door closed vs wedged open: the
+ * corridor stays tenable far longer when it is closed. */
+Test(smoke, closed_fire_door_keeps_corridor_tenable) {
+  struct evac_model *m = load("smoke-door", two_floor_plan('F', 0));
+  double open = corridor_untenable(m, 1, 25, 1200);
+  double closed = corridor_untenable(m, 0, 25, 1200);
+  cr_log_info("corridor untenable: door wedged open %.0f s, closed %.0f s",
+              open, closed);
+  cr_expect_lt(open, 300.0, "with the door open the corridor fills: %g", open);
+  cr_expect(closed >= 3.0 * open, "closed %.0f s vs open %.0f s", closed,
+            open);
+  evac_model_free(m);
+}

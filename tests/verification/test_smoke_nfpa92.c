@@ -1,0 +1,72 @@
+/* NFPA 92 (2012) steady-fire smoke layer descent in a large single room,
+ * no exhaust: z/H = 1.11 - 0.28 ln(t Q^(1/3) H^(-4/3) / (A/H^2)), valid
+ * for z/H >= 0.2 and A/H^2 in 0.9..14. Criterion: the model's interface
+ * height (mean over the room) within +-20 % of the correlation while
+ * z/H > 0.2 (issue 3). */
+#include <criterion/criterion.h>
+#include <math.h>
+
+#include "model.h"
+#include "models/smoke/smoke.h"
+#include "verification/grid.h"
+
+static double correlation(double t, double q, double h, double a) {
+  return h * (1.11 - 0.28 * log(t * pow(q, 1.0 / 3.0) * pow(h, -4.0 / 3.0) /
+                                (a / (h * h))));
+}
+
+static void descent(double q_kw, double side_m, double h_m) {
+  const double cell = 0.5;
+  int n = (int)(side_m / cell);
+  struct grid g = grid_new(n + 2, n + 2);
+  grid_fill(&g, 1, 1, n, n, '.');
+  cJSON *floors = cJSON_CreateArray();
+  cJSON *fl = grid_floor(&g, "1", 0.0);
+  cJSON_ReplaceItemInObject(fl, "height_m", cJSON_CreateNumber(h_m));
+  cJSON_AddItemToArray(floors, fl);
+  free(g.c);
+  char *plan = json_take(plan_new(cell, floors));
+  char *sc = json_take(scenario_new(600));
+  struct evac_diag d;
+  struct evac_model *m = NULL;
+  cr_assert_eq(evac_test_load("nfpa92", "test.plan.json", plan, sc, &d, &m), 0);
+  evac_diag_free(&d);
+  free(plan);
+  free(sc);
+  struct evac_smoke *s = evac_smoke_create(m);
+  int32_t fire = (int32_t)evac_model_cell(m, 0, n / 2, n / 2);
+  double burn = q_kw / 23200.0;
+  struct evac_smoke_source src = {fire, q_kw, 0.7 * q_kw, burn, 0.1 * burn,
+                                  0.03 * burn, 1.5 * burn};
+  double a = side_m * side_m, worst = 0.0;
+  int checked = 0;
+  for (int t = 1; t <= 1200; t++) {
+    evac_smoke_step(s, 1.0, &src, 1);
+    double zc = correlation(t, q_kw, h_m, a);
+    if (zc > h_m || t % 10)
+      continue; /* before the correlation applies (z > H), and every 10 s */
+    if (zc < 0.2 * h_m)
+      break;
+    double z = 0.0;
+    for (int y = 1; y <= n; y++)
+      for (int x = 1; x <= n; x++)
+        z += evac_smoke_interface_m(s, (int32_t)evac_model_cell(m, 0, x, y));
+    z /= (double)n * n;
+    double err = (z - zc) / zc;
+    worst = fmax(worst, fabs(err));
+    cr_expect(fabs(err) <= 0.20, "t = %d s: z = %.2f m vs NFPA 92 %.2f m", t,
+              z, zc);
+    checked++;
+  }
+  cr_log_info("NFPA 92, Q %.0f kW, %gx%g m, H %g m: %d times, worst %.1f %%",
+              q_kw, side_m, side_m, h_m, checked, 100 * worst);
+  cr_expect_gt(checked, 5);
+  evac_smoke_free(s);
+  evac_model_free(m);
+}
+
+Test(nfpa92, steady_fire_layer_descent_1mw) { descent(1000.0, 20.0, 6.0); }
+
+Test(nfpa92, steady_fire_layer_descent_3mw_tall) {
+  descent(3000.0, 30.0, 10.0);
+}
