@@ -201,6 +201,34 @@ static void print_events(FILE *f, hid_t file) {
     H5Dclose(ds);
 }
 
+/* Counts the floor groups of /fields whose first_sample is >= 0. */
+static herr_t count_smoky(hid_t g, const char *name, const H5L_info_t *info,
+                          void *data) {
+  (void)info;
+  int32_t first = -1;
+  if (!strncmp(name, "floor_", 6) &&
+      get_attr(g, name, "first_sample", H5T_NATIVE_INT32, &first) == 0 &&
+      first >= 0)
+    ++*(long long *)data;
+  return 0;
+}
+
+/* Prints "fields  N samples on K floors with smoke"; nothing without
+ * /fields. */
+static void print_fields(FILE *f, hid_t file) {
+  long long n = rows(file, "/fields/time_s");
+  if (n < 0)
+    return;
+  hid_t g = H5Gopen2(file, "/fields", H5P_DEFAULT);
+  long long smoky = 0;
+  if (g >= 0) {
+    H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, count_smoky, &smoky);
+    H5Gclose(g);
+  }
+  fprintf(f, LABEL " %lld samples on %lld floor%s with smoke\n", "fields", n,
+          smoky, smoky == 1 ? "" : "s");
+}
+
 /* Prints the summary of an open, complete file. */
 static void print_info(FILE *f, hid_t file, const char *path) {
   char version[128], rev[128];
@@ -237,6 +265,7 @@ static void print_info(FILE *f, hid_t file, const char *path) {
               "samples");
   print_measures(f, file);
   print_events(f, file);
+  print_fields(f, file);
 }
 
 enum evac_status evac_info_print(const char *path, FILE *f,

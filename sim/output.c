@@ -159,51 +159,58 @@ static void choose_chunk(int rank, const hsize_t *dims, size_t elem,
   chunk[0] = c0 < 1 ? 1 : c0 > n0 ? n0 : c0;
 }
 
+/* Creates the dataset path (rank dims, file type ftype, chunk extents
+ * chunk), shuffled and deflated, extendible on every axis. Returns it, or
+ * -1. */
+static hid_t create(struct writer *w, const char *path, hid_t ftype, int rank,
+                    const hsize_t *dims, const hsize_t *chunk) {
+  hsize_t maxdims[3];
+  hid_t space = -1, dcpl = -1, ds = -1;
+  for (int d = 0; d < rank; d++)
+    maxdims[d] = H5S_UNLIMITED;
+  space = H5Screate_simple(rank, dims, maxdims);
+  if (space < 0) {
+    fail(w, "cannot create the dataspace of %s", path);
+    goto done;
+  }
+  dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  if (dcpl < 0 || H5Pset_chunk(dcpl, rank, chunk) < 0 ||
+      H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, DEFLATE_LEVEL) < 0) {
+    fail(w, "cannot set the storage of %s", path);
+    goto done;
+  }
+  ds = H5Dcreate2(w->file, path, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  if (ds < 0)
+    fail(w, "cannot create %s", path);
+done:
+  if (dcpl >= 0)
+    H5Pclose(dcpl);
+  if (space >= 0)
+    H5Sclose(space);
+  return ds;
+}
+
 /* Creates the dataset path (rank dims, file type ftype), chunked, shuffled
  * and deflated, extendible on every axis, with a "unit" attribute, and
  * writes data (memory type mem) into it unless it is empty. */
 static int put(struct writer *w, const char *path, hid_t mem, hid_t ftype,
                int rank, const hsize_t *dims, const void *data,
                const char *unit) {
-  hsize_t maxdims[3], chunk[3];
-  hid_t space = -1, dcpl = -1, ds = -1;
-  int rc = 0, empty = 0;
-  for (int d = 0; d < rank; d++) {
-    maxdims[d] = H5S_UNLIMITED;
+  hsize_t chunk[3];
+  int empty = 0;
+  for (int d = 0; d < rank; d++)
     empty |= dims[d] == 0;
-  }
   choose_chunk(rank, dims, H5Tget_size(ftype), chunk);
-  space = H5Screate_simple(rank, dims, maxdims);
-  if (space < 0) {
-    rc = fail(w, "cannot create the dataspace of %s", path);
-    goto done;
-  }
-  dcpl = H5Pcreate(H5P_DATASET_CREATE);
-  if (dcpl < 0 || H5Pset_chunk(dcpl, rank, chunk) < 0 ||
-      H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, DEFLATE_LEVEL) < 0) {
-    rc = fail(w, "cannot set the storage of %s", path);
-    goto done;
-  }
-  ds = H5Dcreate2(w->file, path, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-  if (ds < 0) {
-    rc = fail(w, "cannot create %s", path);
-    goto done;
-  }
+  hid_t ds = create(w, path, ftype, rank, dims, chunk);
+  if (ds < 0)
+    return -1;
   if (!empty && H5Dwrite(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
-    rc = fail(w, "cannot write %s", path);
-    goto done;
+    fail(w, "cannot write %s", path);
+    H5Dclose(ds);
+    return -1;
   }
   H5Dclose(ds);
-  ds = -1;
-  rc = put_attr_string(w, path, "unit", unit);
-done:
-  if (ds >= 0)
-    H5Dclose(ds);
-  if (dcpl >= 0)
-    H5Pclose(dcpl);
-  if (space >= 0)
-    H5Sclose(space);
-  return rc;
+  return put_attr_string(w, path, "unit", unit);
 }
 
 /* One-dimensional numeric column of n values. */
@@ -515,6 +522,108 @@ static int write_events(struct writer *w, const struct evac_model *m,
   return rc;
 }
 
+/* Writes one sample (row t) of buf, ncells floats, into the [T][ny][nx]
+ * dataset ds. */
+static int put_sample(struct writer *w, hid_t ds, const char *path, hsize_t t,
+                      hsize_t ny, hsize_t nx, const float *buf) {
+  hsize_t start[3] = {t, 0, 0}, count[3] = {1, ny, nx}, n = ny * nx;
+  hid_t fspace = H5Dget_space(ds), mspace = H5Screate_simple(1, &n, NULL);
+  int rc = 0;
+  if (fspace < 0 || mspace < 0 ||
+      H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) <
+          0 ||
+      H5Dwrite(ds, H5T_NATIVE_FLOAT, mspace, fspace, H5P_DEFAULT, buf) < 0)
+    rc = fail(w, "cannot write sample %llu of %s", (unsigned long long)t, path);
+  if (mspace >= 0)
+    H5Sclose(mspace);
+  if (fspace >= 0)
+    H5Sclose(fspace);
+  return rc;
+}
+
+/* /fields/floor_NN/<quantity q> of floor k, [T][ny][nx] float32, one chunk
+ * per sample, written a sample at a time through buf (ncells floats):
+ * ambient values before the floor's first stored sample, NaN on solid
+ * cells. */
+static int write_field(struct writer *w, const struct evac_model *m,
+                       const struct evac_result_fields *fs, int k,
+                       enum evac_field_qty q, float *buf) {
+  const struct evac_floor *fl = &m->floors[k];
+  const size_t nc = fs->ncells[k];
+  const uint8_t *solid = fs->solid[k];
+  hsize_t ny = (hsize_t)fl->ny, nx = (hsize_t)fl->nx;
+  hsize_t dims[3] = {fs->n, ny, nx}, chunk[3] = {1, ny ? ny : 1, nx ? nx : 1};
+  char path[96];
+  snprintf(path, sizeof path, "/fields/floor_%02d/%s", k,
+           evac_field_qty_name(q));
+  hid_t ds = create(w, path, H5T_IEEE_F32LE, 3, dims, chunk);
+  if (ds < 0)
+    return -1;
+  int rc = 0;
+  const long first = fs->first[k];
+  for (size_t c = 0; c < nc; c++)
+    buf[c] = solid[c] ? NAN : fs->ambient[k][q];
+  for (size_t t = 0; t < fs->n && !rc; t++) {
+    if (first >= 0 && t >= (size_t)first) {
+      const float *row =
+          fs->data[(size_t)k * EVAC_NFQ + q] + (t - (size_t)first) * nc;
+      for (size_t c = 0; c < nc; c++)
+        buf[c] = solid[c] ? NAN : row[c];
+    }
+    rc = put_sample(w, ds, path, t, ny, nx, buf);
+  }
+  H5Dclose(ds);
+  float ambient = fs->ambient[k][q];
+  if (rc || put_attr_string(w, path, "unit", evac_field_qty_unit(q)) ||
+      put_attr(w, path, "ambient", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, &ambient))
+    return -1;
+  return 0;
+}
+
+/* /fields: sample times and, per floor, the smoke quantities over the
+ * floor's grid. Nothing without samples. */
+static int write_fields(struct writer *w, const struct evac_model *m,
+                        const struct evac_result *r) {
+  const struct evac_result_fields *fs = &r->fields;
+  if (fs->n == 0)
+    return 0;
+  if (fs->nfloors != m->nfloors)
+    return fail(w, "the field samples have %d floors, the model %d",
+                fs->nfloors, m->nfloors);
+  size_t most = 1;
+  for (int k = 0; k < m->nfloors; k++) {
+    size_t nc = (size_t)m->floors[k].nx * (size_t)m->floors[k].ny;
+    if (fs->ncells[k] != nc)
+      return fail(w,
+                  "the field samples of floor %d have %zu cells, the "
+                  "floor %zu",
+                  k, fs->ncells[k], nc);
+    if (nc > most)
+      most = nc;
+  }
+  if (put_group(w, "/fields", 0) ||
+      put_col(w, "/fields/time_s", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, fs->n,
+              fs->time_s, "s"))
+    return -1;
+  float *buf = malloc(most * sizeof *buf);
+  if (!buf)
+    return fail(w, "out of memory for /fields");
+  int rc = 0;
+  for (int k = 0; k < m->nfloors && !rc; k++) {
+    char g[32];
+    int32_t first = (int32_t)fs->first[k];
+    snprintf(g, sizeof g, "/fields/floor_%02d", k);
+    rc =
+        put_group(w, g, 0) ||
+        put_attr_string(w, g, "name", m->floors[k].name) ||
+        put_attr(w, g, "first_sample", H5T_NATIVE_INT32, H5T_STD_I32LE, &first);
+    for (int q = 0; q < EVAC_NFQ && !rc; q++)
+      rc = write_field(w, m, fs, k, (enum evac_field_qty)q, buf);
+  }
+  free(buf);
+  return rc ? -1 : 0;
+}
+
 /* /summary attributes, all but `complete`. */
 static int write_summary(struct writer *w, const struct evac_result *r) {
   const int32_t ints[4] = {r->occupants, r->evacuated, r->incapacitated,
@@ -550,7 +659,7 @@ static int write_all(struct writer *w, const struct evac_model *m,
                &format_version) ||
       write_parameters(w, m, r) || write_agents(w, m, r) ||
       write_series(w, r) || write_measures(w, m, r) || write_traj(w, r) ||
-      write_events(w, m, r) || write_summary(w, r))
+      write_events(w, m, r) || write_fields(w, m, r) || write_summary(w, r))
     return -1;
   return put_attr(w, "/summary", "complete", H5T_NATIVE_INT32, H5T_STD_I32LE,
                   &complete);

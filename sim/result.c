@@ -1,10 +1,13 @@
 /* The in-memory result: event type names, column sets that grow by
- * doubling, allocation of the per-agent columns and freeing. */
+ * doubling, smoke field samples, allocation of the per-agent columns and
+ * freeing. */
 #include "result.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "model.h"
 
 const char *evac_event_type_name(enum evac_event_type t) {
   switch (t) {
@@ -153,6 +156,171 @@ int evac_result_traj_push(struct evac_result_traj *t, double time_s,
   return 0;
 }
 
+const char *evac_field_qty_name(enum evac_field_qty q) {
+  switch (q) {
+  case EVAC_FQ_LAYER_HEIGHT:
+    return "layer_height_m";
+  case EVAC_FQ_UPPER_TEMP:
+    return "upper_temp_c";
+  case EVAC_FQ_SOOT:
+    return "soot_kg_m3";
+  case EVAC_FQ_CO:
+    return "co_ppm";
+  case EVAC_FQ_VISIBILITY:
+    return "visibility_m";
+  case EVAC_FQ_FED_RATE:
+    return "fed_rate_per_min";
+  case EVAC_NFQ:
+    break;
+  }
+  return "unknown";
+}
+
+const char *evac_field_qty_unit(enum evac_field_qty q) {
+  switch (q) {
+  case EVAC_FQ_LAYER_HEIGHT:
+  case EVAC_FQ_VISIBILITY:
+    return "m";
+  case EVAC_FQ_UPPER_TEMP:
+    return "degC";
+  case EVAC_FQ_SOOT:
+    return "kg/m3";
+  case EVAC_FQ_CO:
+    return "ppm";
+  case EVAC_FQ_FED_RATE:
+    return "1/min";
+  case EVAC_NFQ:
+    break;
+  }
+  return "1";
+}
+
+/* Frees a field set and zeroes it. */
+static void fields_free(struct evac_result_fields *f) {
+  if (f->data)
+    for (size_t i = 0; i < (size_t)f->nfloors * EVAC_NFQ; i++)
+      free(f->data[i]);
+  if (f->solid)
+    for (int k = 0; k < f->nfloors; k++)
+      free(f->solid[k]);
+  free(f->time_s);
+  free(f->ncells);
+  free(f->first);
+  free(f->data);
+  free(f->ambient);
+  free(f->solid);
+  memset(f, 0, sizeof *f);
+}
+
+int evac_result_fields_init(struct evac_result_fields *f,
+                            const struct evac_model *m, const float *ambient) {
+  memset(f, 0, sizeof *f);
+  if (m->nfloors < 0)
+    return -1;
+  size_t nf = (size_t)m->nfloors;
+  f->nfloors = m->nfloors;
+  f->ncells = calloc(nf ? nf : 1, sizeof *f->ncells);
+  f->first = calloc(nf ? nf : 1, sizeof *f->first);
+  f->data = calloc(nf ? nf * EVAC_NFQ : 1, sizeof *f->data);
+  f->ambient = calloc(nf ? nf : 1, sizeof *f->ambient);
+  f->solid = calloc(nf ? nf : 1, sizeof *f->solid);
+  if (!f->ncells || !f->first || !f->data || !f->ambient || !f->solid) {
+    fields_free(f);
+    return -1;
+  }
+  for (size_t k = 0; k < nf; k++) {
+    const struct evac_floor *fl = &m->floors[k];
+    size_t nc = (size_t)fl->nx * (size_t)fl->ny;
+    f->ncells[k] = nc;
+    f->first[k] = -1;
+    memcpy(f->ambient[k], ambient + k * EVAC_NFQ, sizeof f->ambient[k]);
+    f->solid[k] = calloc(nc ? nc : 1, 1);
+    if (!f->solid[k]) {
+      fields_free(f);
+      return -1;
+    }
+    for (size_t c = 0; m->cell_kind && c < nc; c++) {
+      uint8_t kind = m->cell_kind[fl->offset + c];
+      f->solid[k][c] = kind == EVAC_CELL_WALL || kind == EVAC_CELL_VOID;
+    }
+  }
+  return 0;
+}
+
+/* Rows of floor k's arrays at sample capacity cap (it started at first). */
+static size_t floor_rows(const struct evac_result_fields *f, int k,
+                         size_t cap) {
+  return cap - (size_t)f->first[k];
+}
+
+/* Grows the sample capacity of f so that one more sample fits. Arrays grown
+ * before a failure are merely larger; f is otherwise unchanged. */
+static int fields_reserve(struct evac_result_fields *f) {
+  if (f->n < f->cap)
+    return 0;
+  size_t c = next_cap(f->cap, f->n + 1);
+  if (grow(&f->time_s, sizeof *f->time_s, c))
+    return -1;
+  for (int k = 0; k < f->nfloors; k++) {
+    if (f->first[k] < 0)
+      continue;
+    size_t rows = floor_rows(f, k, c);
+    if (f->ncells[k] && rows > SIZE_MAX / f->ncells[k])
+      return -1;
+    for (int q = 0; q < EVAC_NFQ; q++)
+      if (grow(&f->data[(size_t)k * EVAC_NFQ + q], sizeof(float),
+               rows * (f->ncells[k] ? f->ncells[k] : 1)))
+        return -1;
+  }
+  f->cap = c;
+  return 0;
+}
+
+int evac_result_fields_push(struct evac_result_fields *f, double time_s,
+                            const float *const *floor_data) {
+  if (fields_reserve(f))
+    return -1;
+  /* floors getting smoke now: allocate all of them before changing f */
+  size_t rows = f->cap - f->n;
+  for (int k = 0; k < f->nfloors; k++) {
+    if (f->first[k] >= 0 || !floor_data[k])
+      continue;
+    size_t nc = f->ncells[k] ? f->ncells[k] : 1;
+    for (int q = 0; q < EVAC_NFQ; q++) {
+      float **d = &f->data[(size_t)k * EVAC_NFQ + q];
+      *d = rows > SIZE_MAX / sizeof(float) / nc
+               ? NULL
+               : malloc(rows * nc * sizeof(float));
+      if (*d)
+        continue;
+      for (int j = 0; j <= k; j++)
+        if (f->first[j] < 0)
+          for (int p = 0; p < EVAC_NFQ; p++) {
+            free(f->data[(size_t)j * EVAC_NFQ + p]);
+            f->data[(size_t)j * EVAC_NFQ + p] = NULL;
+          }
+      return -1;
+    }
+  }
+  for (int k = 0; k < f->nfloors; k++) {
+    if (f->first[k] < 0 && !floor_data[k])
+      continue;
+    if (f->first[k] < 0)
+      f->first[k] = (long)f->n;
+    size_t nc = f->ncells[k], row = f->n - (size_t)f->first[k];
+    for (int q = 0; q < EVAC_NFQ; q++) {
+      float *dst = f->data[(size_t)k * EVAC_NFQ + q] + row * nc;
+      if (floor_data[k])
+        memcpy(dst, floor_data[k] + (size_t)q * nc, nc * sizeof *dst);
+      else
+        for (size_t c = 0; c < nc; c++)
+          dst[c] = f->ambient[k][q];
+    }
+  }
+  f->time_s[f->n++] = time_s;
+  return 0;
+}
+
 /* Allocates n elements of size elem, zeroed (at least one element). */
 static void *column(size_t n, size_t elem) { return calloc(n ? n : 1, elem); }
 
@@ -233,5 +401,6 @@ void evac_result_free(struct evac_result *r) {
   free(e->x);
   free(e->y);
   free(e->target);
+  fields_free(&r->fields);
   memset(r, 0, sizeof *r);
 }

@@ -108,14 +108,14 @@ const char *evac_field_qty_unit(enum evac_field_qty q);
  * smoke; before that (and for floors never reached) its cells hold the
  * ambient values. Walls and void are NaN. */
 struct evac_result_fields {
-  size_t n, cap;            /* samples */
-  double *time_s;           /* [n] */
+  size_t n, cap;  /* samples */
+  double *time_s; /* [n] */
   int nfloors;
-  size_t *ncells;           /* [nfloors] nx * ny */
-  long *first;              /* [nfloors] first stored sample, -1: none */
-  float **data;             /* [nfloors * EVAC_NFQ] -> [n - first][ncells] */
+  size_t *ncells;             /* [nfloors] nx * ny */
+  long *first;                /* [nfloors] first stored sample, -1: none */
+  float **data;               /* [nfloors * EVAC_NFQ] -> [n - first][ncells] */
   float (*ambient)[EVAC_NFQ]; /* [nfloors] values of clean cells */
-  uint8_t **solid;          /* [nfloors] -> [ncells] 1 on walls and void */
+  uint8_t **solid;            /* [nfloors] -> [ncells] 1 on walls and void */
 };
 
 /* Everything a run produces. */
@@ -156,6 +156,25 @@ int evac_result_events_push(struct evac_result_events *e, double time_s,
 int evac_result_measure_push(struct evac_result_measure *m, double time_s,
                              int8_t direction, int32_t agent);
 
+struct evac_model;
+
+/* Prepares the empty (zeroed) field set f for the floors of m: ncells from
+ * each floor's grid, solid from its walls and void (none when m has no
+ * cell kinds), ambient from ambient[k * EVAC_NFQ + q] for floor k, the values
+ * of clean cells (layer height = ceiling height, ambient temperature, no soot
+ * or CO, the visibility cap, no dose). Returns 0, or -1 out of memory (f is
+ * then zeroed). */
+int evac_result_fields_init(struct evac_result_fields *f,
+                            const struct evac_model *m, const float *ambient);
+
+/* Appends the sample at time_s: floor_data[f] is EVAC_NFQ consecutive arrays
+ * of ncells[f] floats (quantity-major, enum order), or NULL where floor f
+ * has no smoke. A floor is stored from its first non-NULL sample on; after
+ * that a NULL stores its ambient values. Returns 0, or -1 out of memory (f
+ * is then unchanged). */
+int evac_result_fields_push(struct evac_result_fields *f, double time_s,
+                            const float *const *floor_data);
+
 /* Appends one trajectory sample of nagents agents (arrays copied). */
 int evac_result_traj_push(struct evac_result_traj *t, double time_s,
                           int nagents, const float *pos_m, const int16_t *floor,
@@ -181,8 +200,6 @@ int evac_result_init(struct evac_result *r, int n, int nmeasures);
 
 /* Frees every column; r is zeroed. */
 void evac_result_free(struct evac_result *r);
-
-struct evac_model;
 
 /* Writes r (of model m) to path atomically: path.partial, fsync, rename;
  * /summary's complete = 1 is written last. On failure nothing is left at

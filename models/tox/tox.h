@@ -6,18 +6,26 @@
 
 /* Gas at a person's head. */
 struct evac_gas {
-  double temp_c;        /* gas temperature */
-  double co_ppm;        /* carbon monoxide, ppm by volume */
-  double co2_pct;       /* carbon dioxide, % by volume */
-  double o2_pct;        /* oxygen, % by volume */
-  double soot_kg_m3;    /* soot density */
+  double temp_c;     /* gas temperature */
+  double co_ppm;     /* carbon monoxide, ppm by volume */
+  double co2_pct;    /* carbon dioxide, % by volume */
+  double o2_pct;     /* oxygen, % by volume */
+  double soot_kg_m3; /* soot density */
 };
 
 /* Mass extinction coefficient of smoke, m2/kg (FDS default). */
 #define EVAC_MASS_EXTINCTION 8700.0
 
+/* Largest visibility reported (m): clean air (K = 0) and very thin smoke
+ * give this finite value instead of infinity. */
+#define EVAC_VISIBILITY_MAX_M 1000.0
+
+/* Gas temperature (deg C) at or below which convective heat gives no dose. */
+#define EVAC_HEAT_DOSE_MIN_C 40.0
+
 /* FED rate per second from CO (with CO2 hyperventilation), O2 hypoxia and
- * convective heat; each part is also available alone. */
+ * convective heat, summed; each part is also available alone. Constants and
+ * choices: docs/models.md, "Toxicity and visibility". */
 double evac_tox_fed_rate(const struct evac_gas *g);
 double evac_tox_fed_co_rate(double co_ppm, double co2_pct);
 double evac_tox_fed_o2_rate(double o2_pct);
@@ -26,16 +34,16 @@ double evac_tox_fed_heat_rate(double temp_c);
 /* Extinction coefficient K (1/m) of a soot density. */
 double evac_tox_extinction(double soot_kg_m3);
 
-/* Visibility S = C / K (m); C = 3 reflecting, 8 light-emitting signs. */
+/* Visibility S = C / K (m); C = 3 reflecting, 8 light-emitting signs;
+ * at most EVAC_VISIBILITY_MAX_M (also for K <= 0). */
 double evac_tox_visibility(double k_per_m, double c);
 
 /* Walking speed factor in smoke: max(0.1, 1 - 0.057 K / 0.706). */
 double evac_tox_speed_factor(double k_per_m);
 
 /* Volume fractions of a gas mixture given mass fractions (per kg of gas):
- * CO ppm, CO2 % and O2 % of a layer whose other part is air. */
+ * CO ppm, CO2 % and O2 % by volume; the rest of the mass is taken as N2. */
 void evac_tox_volume_fractions(double y_co, double y_co2, double y_o2,
-                               double *co_ppm, double *co2_pct,
-                               double *o2_pct);
+                               double *co_ppm, double *co2_pct, double *o2_pct);
 
 #endif

@@ -1,6 +1,7 @@
 /* The result file writer and `evacsim info`: write a small hand-made result,
  * read it back with HDF5 and check values, NaNs, units, the event enum and
- * the atomic write; info on good, foreign and incomplete files. */
+ * the atomic write; the smoke fields; info on good, foreign and incomplete
+ * files. */
 #include <criterion/criterion.h>
 #include <hdf5.h>
 #include <math.h>
@@ -377,6 +378,8 @@ Test(output, writes_and_reads_back) {
   int32_t ag[4];
   read_ds(f, "/events/agent", H5T_NATIVE_INT32, ag);
   cr_assert(ag[0] == 0 && ag[3] == -1);
+  /* no field samples: no /fields */
+  cr_assert_eq(H5Lexists(f, "/fields", H5P_DEFAULT), 0);
   H5Fclose(f);
 
   /* info on the file */
@@ -385,9 +388,10 @@ Test(output, writes_and_reads_back) {
   cr_assert_eq(d.errors, 0);
   rewind(out);
   char line[512];
-  int seen_occ = 0, seen_stair = 0, seen_measure = 0;
+  int seen_occ = 0, seen_stair = 0, seen_measure = 0, seen_fields = 0;
   while (fgets(line, sizeof line, out)) {
     int v;
+    seen_fields |= !strncmp(line, "fields", 6);
     if (sscanf(line, "occupants %d", &v) == 1 && v == 3)
       seen_occ = 1;
     if (sscanf(line, " stair_enter %d", &v) == 1 && v == 1)
@@ -399,6 +403,7 @@ Test(output, writes_and_reads_back) {
   cr_assert(seen_occ, "no occupants line");
   cr_assert(seen_stair, "no stair_enter count");
   cr_assert(seen_measure, "no measure line");
+  cr_assert_not(seen_fields, "a fields line without /fields");
 
   evac_diag_free(&d);
   evac_result_free(&r);
@@ -574,5 +579,195 @@ Test(output, write_error_midway_leaves_nothing) {
   evac_result_free(&r);
   free(path);
   free(partial);
+  free(dir);
+}
+
+/* Fields: floor G (4 x 3) with walls and void stays clean; floor L1 (5 x 2)
+ * gets smoke at sample 1 of 3. */
+static struct evac_floor ffloors[2] = {
+    {.name = (char *)"G", .nx = 4, .ny = 3, .offset = 0, .height_m = 3.0},
+    {.name = (char *)"L1", .nx = 5, .ny = 2, .offset = 12, .height_m = 2.5}};
+static const char fkind_text[] = "#..#"
+                                 "#.. "
+                                 "####"
+                                 "....."
+                                 "#...#";
+
+static struct evac_model field_model(uint8_t *kinds) {
+  struct evac_model m = model();
+  m.floors = ffloors;
+  m.ncells = 22;
+  for (int c = 0; c < 22; c++)
+    kinds[c] = fkind_text[c] == '#'   ? EVAC_CELL_WALL
+               : fkind_text[c] == ' ' ? EVAC_CELL_VOID
+                                      : EVAC_CELL_FLOOR;
+  m.cell_kind = kinds;
+  return m;
+}
+
+/* Ambient of floor k: ceiling height, 20 deg C, no soot/CO, 1000 m, 0. */
+static void field_result(const struct evac_model *m, struct evac_result *r) {
+  float amb[2 * EVAC_NFQ];
+  for (int k = 0; k < 2; k++) {
+    const float v[EVAC_NFQ] = {
+        (float)m->floors[k].height_m, 20.0f, 0, 0, 1000.0f, 0};
+    memcpy(amb + k * EVAC_NFQ, v, sizeof v);
+  }
+  result(r);
+  cr_assert_eq(evac_result_fields_init(&r->fields, m, amb), 0);
+  float smoke[EVAC_NFQ * 10];
+  for (int s = 0; s < 3; s++) {
+    /* value of quantity q at cell c of sample s: 1000 s + 10 q + c */
+    for (int q = 0; q < EVAC_NFQ; q++)
+      for (int c = 0; c < 10; c++)
+        smoke[q * 10 + c] = (float)(1000 * s + 10 * q + c);
+    const float *data[2] = {NULL, s >= 1 ? smoke : NULL};
+    cr_assert_eq(evac_result_fields_push(&r->fields, 5.0 * s, data), 0);
+  }
+}
+
+Test(output, fields_round_trip) {
+  char *dir = strdup(evac_test_dir("output_fields"));
+  char *path = join(dir, "fields.h5");
+  uint8_t kinds[22];
+  struct evac_model m = field_model(kinds);
+  struct evac_result r;
+  field_result(&m, &r);
+  struct evac_diag d = {0};
+  cr_assert_eq(evac_output_write(&m, &r, path, &d), EVAC_OK);
+  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  cr_assert_geq(f, 0);
+  hsize_t dims[3];
+  cr_assert_eq(dims_of(f, "/fields/time_s", 1, dims), 3);
+  double t[3];
+  read_ds(f, "/fields/time_s", H5T_NATIVE_DOUBLE, t);
+  cr_assert(t[0] == 0.0 && t[1] == 5.0 && t[2] == 10.0);
+  char s[256];
+  read_str_attr(f, "/fields/time_s", "unit", s, sizeof s);
+  cr_assert_str_eq(s, "s");
+  read_str_attr(f, "/fields/floor_00", "name", s, sizeof s);
+  cr_assert_str_eq(s, "G");
+  read_str_attr(f, "/fields/floor_01", "name", s, sizeof s);
+  cr_assert_str_eq(s, "L1");
+  int32_t first;
+  read_attr(f, "/fields/floor_00", "first_sample", H5T_NATIVE_INT32, &first);
+  cr_assert_eq(first, -1);
+  read_attr(f, "/fields/floor_01", "first_sample", H5T_NATIVE_INT32, &first);
+  cr_assert_eq(first, 1);
+  for (int q = 0; q < EVAC_NFQ; q++) {
+    const char *name = evac_field_qty_name((enum evac_field_qty)q);
+    const float amb0 = r.fields.ambient[0][q], amb1 = r.fields.ambient[1][q];
+    char p[96];
+    /* G: [3][3][4], ambient on open cells, NaN on walls and void */
+    snprintf(p, sizeof p, "/fields/floor_00/%s", name);
+    dims_of(f, p, 3, dims);
+    cr_assert(dims[0] == 3 && dims[1] == 3 && dims[2] == 4, "%s", p);
+    float g[3 * 12];
+    read_ds(f, p, H5T_NATIVE_FLOAT, g);
+    for (int i = 0; i < 3 * 12; i++) {
+      if (fkind_text[i % 12] == '.')
+        cr_assert_eq(g[i], amb0, "%s[%d]", p, i);
+      else
+        cr_assert(isnan(g[i]), "%s[%d] = %g on a solid cell", p, i, g[i]);
+    }
+    read_str_attr(f, p, "unit", s, sizeof s);
+    cr_assert_str_eq(s, evac_field_qty_unit((enum evac_field_qty)q));
+    float a;
+    read_attr(f, p, "ambient", H5T_NATIVE_FLOAT, &a);
+    cr_assert_eq(a, amb0);
+    /* L1: [3][2][5], ambient at sample 0, stored values after */
+    snprintf(p, sizeof p, "/fields/floor_01/%s", name);
+    dims_of(f, p, 3, dims);
+    cr_assert(dims[0] == 3 && dims[1] == 2 && dims[2] == 5, "%s", p);
+    float l[3 * 10];
+    read_ds(f, p, H5T_NATIVE_FLOAT, l);
+    for (int sm = 0; sm < 3; sm++)
+      for (int c = 0; c < 10; c++) {
+        float v = l[sm * 10 + c];
+        if (fkind_text[12 + c] == '#')
+          cr_assert(isnan(v), "%s[%d][%d] on a wall", p, sm, c);
+        else if (sm == 0)
+          cr_assert_eq(v, amb1, "%s[0][%d]", p, c);
+        else
+          cr_assert_eq(v, (float)(1000 * sm + 10 * q + c), "%s[%d][%d]", p, sm,
+                       c);
+      }
+    /* one chunk per sample, shuffled and deflated */
+    hid_t ds = H5Dopen2(f, p, H5P_DEFAULT);
+    hid_t dcpl = H5Dget_create_plist(ds);
+    hsize_t chunk[3];
+    cr_assert_eq(H5Pget_chunk(dcpl, 3, chunk), 3);
+    cr_assert(chunk[0] == 1 && chunk[1] == 2 && chunk[2] == 5);
+    cr_assert_eq(H5Pget_nfilters(dcpl), 2);
+    unsigned flags, cd[4];
+    size_t ncd = 4;
+    cr_assert_eq(H5Pget_filter2(dcpl, 0, &flags, &ncd, cd, 0, NULL, NULL),
+                 H5Z_FILTER_SHUFFLE);
+    ncd = 4;
+    cr_assert_eq(H5Pget_filter2(dcpl, 1, &flags, &ncd, cd, 0, NULL, NULL),
+                 H5Z_FILTER_DEFLATE);
+    cr_assert_eq(cd[0], 4);
+    H5Pclose(dcpl);
+    H5Dclose(ds);
+  }
+  /* spot checks with the units people read */
+  float v[30];
+  read_ds(f, "/fields/floor_01/layer_height_m", H5T_NATIVE_FLOAT, v);
+  cr_assert_eq(v[1], 2.5f);
+  read_str_attr(f, "/fields/floor_01/upper_temp_c", "unit", s, sizeof s);
+  cr_assert_str_eq(s, "degC");
+  read_str_attr(f, "/fields/floor_01/fed_rate_per_min", "unit", s, sizeof s);
+  cr_assert_str_eq(s, "1/min");
+  H5Fclose(f);
+
+  FILE *out = tmpfile();
+  cr_assert_eq(evac_info_print(path, out, &d), EVAC_OK);
+  rewind(out);
+  char line[512];
+  int seen = 0;
+  while (fgets(line, sizeof line, out))
+    if (!strcmp(line, "fields                 3 samples on 1 floor with "
+                      "smoke\n"))
+      seen = 1;
+  fclose(out);
+  cr_assert(seen, "no fields line");
+  evac_diag_free(&d);
+  evac_result_free(&r);
+  free(path);
+  free(dir);
+}
+
+/* Field samples set up but none pushed: no /fields; samples of another
+ * building: an I/O error naming the mismatch, no partial file left. */
+Test(output, fields_empty_or_mismatched) {
+  char *dir = strdup(evac_test_dir("output_fields_bad"));
+  char *path = join(dir, "fields.h5");
+  uint8_t kinds[22];
+  struct evac_model m = field_model(kinds);
+  struct evac_result r;
+  result(&r);
+  float amb[2 * EVAC_NFQ] = {0};
+  cr_assert_eq(evac_result_fields_init(&r.fields, &m, amb), 0);
+  struct evac_diag d = {0};
+  cr_assert_eq(evac_output_write(&m, &r, path, &d), EVAC_OK);
+  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  cr_assert_geq(f, 0);
+  cr_assert_eq(H5Lexists(f, "/fields", H5P_DEFAULT), 0);
+  H5Fclose(f);
+  evac_result_free(&r);
+
+  field_result(&m, &r);
+  struct evac_model other = model(); /* 10 x 8 floors */
+  cr_assert_eq(evac_output_write(&other, &r, path, &d), EVAC_ERR_IO);
+  cr_assert_eq(d.errors, 1);
+  cr_assert_not_null(strstr(d.msg[0].text, "the field samples of floor 0 have "
+                                           "12 cells, the floor 80"),
+                     "%s", d.msg[0].text);
+  char *partial = join(dir, "fields.h5.partial");
+  cr_assert_not(exists(partial));
+  evac_diag_free(&d);
+  evac_result_free(&r);
+  free(partial);
+  free(path);
   free(dir);
 }
