@@ -403,37 +403,20 @@ static int start_fire(struct evac_sim *s) {
   return 0;
 }
 
-/* Prepares the field samples: solid cells and ambient values per floor. */
+/* Prepares the field samples with each floor's ambient values. */
 static int init_fields(struct evac_sim *s) {
   const struct evac_model *m = s->m;
-  int nf = m->nfloors, rc = -1;
-  size_t *ncells = malloc((size_t)nf * sizeof *ncells), total = 0;
-  const uint8_t **solid = calloc((size_t)nf, sizeof *solid);
-  float(*ambient)[EVAC_NFQ] = malloc((size_t)nf * sizeof *ambient);
-  if (ncells && solid && ambient) {
-    for (int f = 0; f < nf; f++) {
-      ncells[f] = (size_t)m->floors[f].nx * m->floors[f].ny;
-      total += ncells[f];
-      solid[f] = malloc(ncells[f]);
-      if (!solid[f])
-        goto done;
-      uint8_t *sf = (uint8_t *)solid[f];
-      for (size_t i = 0; i < ncells[f]; i++) {
-        uint8_t k = m->cell_kind[m->floors[f].offset + i];
-        sf[i] = k == EVAC_CELL_WALL || k == EVAC_CELL_VOID;
-      }
-      evac_smoke_floor_ambient(s->smoke, f, ambient[f]);
-    }
-    s->field_buf = malloc((total * EVAC_NFQ + 1) * sizeof *s->field_buf);
-    if (s->field_buf &&
-        !evac_result_fields_init(&s->res.fields, nf, ncells, solid, ambient))
-      rc = 0;
+  size_t total = 0;
+  float *ambient = malloc((size_t)m->nfloors * EVAC_NFQ * sizeof *ambient);
+  if (!ambient)
+    return -1;
+  for (int f = 0; f < m->nfloors; f++) {
+    evac_smoke_floor_ambient(s->smoke, f, ambient + (size_t)f * EVAC_NFQ);
+    total += (size_t)m->floors[f].nx * m->floors[f].ny;
   }
-done:
-  for (int f = 0; solid && f < nf; f++)
-    free((void *)solid[f]);
-  free(solid);
-  free(ncells);
+  s->field_buf = malloc((total * EVAC_NFQ + 1) * sizeof *s->field_buf);
+  int rc = !s->field_buf ||
+           evac_result_fields_init(&s->res.fields, m, ambient) ? -1 : 0;
   free(ambient);
   return rc;
 }

@@ -27,6 +27,8 @@ const char *evac_event_type_name(enum evac_event_type t) {
     return "close";
   case EVAC_LOG_OPEN:
     return "open";
+  case EVAC_LOG_INCAPACITATED:
+    return "incapacitated";
   case EVAC_LOG_NTYPES:
     break;
   }

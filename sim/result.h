@@ -180,18 +180,6 @@ int evac_result_traj_push(struct evac_result_traj *t, double time_s,
                           int nagents, const float *pos_m, const int16_t *floor,
                           const int8_t *state);
 
-/* Prepares the field samples of nfloors floors: cell counts, solid masks
- * (copied) and ambient values. Returns 0 or -1. */
-int evac_result_fields_init(struct evac_result_fields *f, int nfloors,
-                            const size_t *ncells, const uint8_t *const *solid,
-                            const float (*ambient)[EVAC_NFQ]);
-
-/* Appends a sample at time_s. floor_data[f] points to EVAC_NFQ arrays of
- * ncells[f] values (quantity-major), or is NULL for a floor still clean
- * (once a floor has data, later NULLs store its ambient values). */
-int evac_result_fields_push(struct evac_result_fields *f, double time_s,
-                            const float *const *floor_data);
-
 /* Zeroes r, then allocates the per-agent columns for n agents (exit_time_s
  * NaN, safe_place -1, the rest 0) and nmeasures empty measure sets; sets
  * occupants = remaining = n, nmeasures, and evacuation_time_s, aset_s and
