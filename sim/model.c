@@ -58,6 +58,16 @@ void evac_model_free(struct evac_model *m) {
   for (int i = 0; m->timeline && i < m->ntimeline; i++)
     free(m->timeline[i].floors);
   free(m->timeline);
+  free(m->fire.curve_t_s);
+  free(m->fire.curve_kw);
+  for (int i = 0; m->fires && i < m->nfires; i++) {
+    free(m->fires[i].curve_t_s);
+    free(m->fires[i].curve_kw);
+  }
+  free(m->fires);
+  free(m->systems.sprinkler_floor);
+  free(m->systems.detector_floor);
+  free(m->systems.exhaust_floor);
   free(m);
 }
 

@@ -1,6 +1,7 @@
 /* The building plan loader (DESIGN § 2.2, docs/formats.md): floors of grid
- * rows, a legend of named features, stairs, shafts, lifts, regions and
- * measure lines, read and validated into a struct evac_model. */
+ * rows, a legend of named features, stairs, shafts, lifts, regions,
+ * measure lines and fire systems, read and validated into a struct
+ * evac_model. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -783,6 +784,185 @@ static void measures_read(struct plan_ctx *c, const cJSON *root) {
   }
 }
 
+/* --------------------------------------------------------------- systems */
+
+static const char *const systems_keys[] = {
+    "sprinklers",    "detectors",
+    "smoke_exhaust", "stair_pressurisation",
+    "brigade",       "micro_station",
+    "hydrants",      "ambient_c",
+    "outside_c",     NULL};
+static const char *const sprinkler_keys[] = {
+    "floors", "rti", "activation_c", "r_m", "spray_density_mm_s", NULL};
+static const char *const detector_keys[] = {"floors",          "kind", "rti",
+                                            "activation_dt_c", "r_m",  NULL};
+static const char *const exhaust_keys[] = {"floors", "m3_s", NULL};
+static const char *const pressurisation_keys[] = {"pa", NULL};
+static const char *const brigade_keys[] = {"arrival_s", NULL};
+static const char *const micro_keys[] = {"response_s", NULL};
+static const char *const hydrant_keys[] = {"water", NULL};
+
+/* Reads obj.floors at path p: "all" (also when absent) or an array of
+ * floor names; sets on[f] = 1 for each floor f named. */
+static void systems_floors(struct plan_ctx *c, const cJSON *obj, const char *p,
+                           uint8_t *on) {
+  struct evac_model *m = c->m;
+  const struct evac_json *j = c->j;
+  char q[EVAC_JSON_PATH_MAX], r[EVAC_JSON_PATH_MAX];
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "floors");
+  evac_json_path_key(q, p, "floors");
+  if (!v || (cJSON_IsString(v) && strcmp(v->valuestring, "all") == 0)) {
+    memset(on, 1, (size_t)m->nfloors);
+    return;
+  }
+  if (!cJSON_IsArray(v)) {
+    evac_json_expected(j, q, "\"all\" or an array of floor names", v);
+    return;
+  }
+  int i = 0;
+  for (const cJSON *e = v->child; e; e = e->next, i++) {
+    evac_json_path_index(r, q, i);
+    if (!cJSON_IsString(e)) {
+      evac_json_expected(j, r, "a floor name (a string)", e);
+      continue;
+    }
+    int f = evac_model_floor(m, e->valuestring);
+    if (f >= 0) {
+      on[f] = 1;
+      continue;
+    }
+    char list[512] = "";
+    size_t len = 0;
+    for (int k = 0; k < m->nfloors && len + 64 < sizeof list; k++)
+      if (m->floors[k].name)
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s\"%.40s\"",
+                                len ? ", " : "", m->floors[k].name);
+    evac_diag_error(j->diag, j->file, r,
+                    "unknown floor \"%s\"; the floors are %s", e->valuestring,
+                    list);
+  }
+}
+
+/* Reads systems.NAME, an object with the allowed keys, into *out; returns
+ * 1 if it is there and an object. path receives its JSON path. */
+static int systems_part(struct plan_ctx *c, const cJSON *sys, const char *base,
+                        const char *name, const char *const *keys,
+                        const cJSON **out, char *path) {
+  evac_json_path_key(path, base, name);
+  if (evac_json_object(c->j, sys, base, name, out) <= 0)
+    return 0;
+  evac_json_check_keys(c->j, *out, path, keys);
+  return 1;
+}
+
+/* Reads the sprinklers and the detectors. */
+static void systems_links(struct plan_ctx *c, const cJSON *sys,
+                          const char *sp) {
+  struct evac_systems *s = &c->m->systems;
+  const struct evac_json *j = c->j;
+  char p[EVAC_JSON_PATH_MAX], q[EVAC_JSON_PATH_MAX];
+  const cJSON *o = NULL;
+  if (systems_part(c, sys, sp, "sprinklers", sprinkler_keys, &o, p)) {
+    s->sprinklers = 1;
+    systems_floors(c, o, p, s->sprinkler_floor);
+    evac_json_number(j, o, p, "rti", evac_json_gt(0.0), &s->spr_rti);
+    if (evac_json_number(j, o, p, "activation_c", evac_json_gt(-INFINITY),
+                         &s->spr_activation_c) > 0 &&
+        s->spr_activation_c <= s->ambient_c) {
+      evac_json_path_key(q, p, "activation_c");
+      evac_diag_error(j->diag, j->file, q,
+                      "%g C is not above the ambient %g C (ambient_c)",
+                      s->spr_activation_c, s->ambient_c);
+    }
+    evac_json_number(j, o, p, "r_m", evac_json_ge(0.0), &s->spr_r_m);
+    evac_json_number(j, o, p, "spray_density_mm_s", evac_json_gt(0.0),
+                     &s->spr_density_mm_s);
+  }
+  if (systems_part(c, sys, sp, "detectors", detector_keys, &o, p)) {
+    s->detectors = 1;
+    systems_floors(c, o, p, s->detector_floor);
+    const char *kind = "smoke";
+    if (evac_json_string(j, o, p, "kind", &kind) > 0 &&
+        strcmp(kind, "heat") == 0) {
+      s->det_rti = 100.0;
+      s->det_activation_dt_c = 57.0 - s->ambient_c;
+    } else if (strcmp(kind, "smoke") != 0) {
+      evac_json_path_key(q, p, "kind");
+      evac_diag_error(j->diag, j->file, q,
+                      "unknown detector kind \"%s\"; allowed: smoke, heat",
+                      kind);
+    }
+    evac_json_number(j, o, p, "rti", evac_json_gt(0.0), &s->det_rti);
+    evac_json_number(j, o, p, "activation_dt_c", evac_json_gt(0.0),
+                     &s->det_activation_dt_c);
+    if (s->det_activation_dt_c <= 0.0) {
+      evac_json_path_key(q, p, "activation_dt_c");
+      evac_diag_error(j->diag, j->file, q,
+                      "a heat detector's default rise 57 C - ambient_c is "
+                      "%g C; give activation_dt_c > 0",
+                      s->det_activation_dt_c);
+    }
+    evac_json_number(j, o, p, "r_m", evac_json_ge(0.0), &s->det_r_m);
+  }
+}
+
+/* Reads the plan's "systems" (may be NULL) into m->systems, with defaults
+ * (docs/formats.md). The floor arrays are always allocated. */
+static void systems_read(struct plan_ctx *c, const cJSON *sys) {
+  struct evac_model *m = c->m;
+  const struct evac_json *j = c->j;
+  struct evac_systems *s = &m->systems;
+  size_t nf = (size_t)(m->nfloors > 0 ? m->nfloors : 0) + 1;
+  *s = (struct evac_systems){.spr_rti = 50.0,
+                             .spr_activation_c = 68.0,
+                             .spr_r_m = 2.1,
+                             .spr_density_mm_s = 0.07,
+                             .det_rti = 5.0,
+                             .det_activation_dt_c = 5.0,
+                             .det_r_m = 2.1,
+                             .brigade_arrival_s = 600.0,
+                             .micro_station_s = INFINITY,
+                             .water = 1,
+                             .ambient_c = 20.0,
+                             .outside_c = 5.0};
+  s->sprinkler_floor = calloc(nf, 1);
+  s->detector_floor = calloc(nf, 1);
+  s->exhaust_floor = calloc(nf, 1);
+  char sp[EVAC_JSON_PATH_MAX], p[EVAC_JSON_PATH_MAX];
+  evac_json_path_key(sp, c->base, "systems");
+  if (!s->sprinkler_floor || !s->detector_floor || !s->exhaust_floor) {
+    evac_diag_error(j->diag, j->file, sp, "out of memory");
+    return;
+  }
+  if (!sys)
+    return;
+  evac_json_check_keys(j, sys, sp, systems_keys);
+  evac_json_number(j, sys, sp, "ambient_c", evac_json_in(-60.0, 0, 60.0, 0),
+                   &s->ambient_c);
+  evac_json_number(j, sys, sp, "outside_c", evac_json_in(-60.0, 0, 60.0, 0),
+                   &s->outside_c);
+  systems_links(c, sys, sp);
+  const cJSON *o = NULL;
+  if (systems_part(c, sys, sp, "smoke_exhaust", exhaust_keys, &o, p)) {
+    systems_floors(c, o, p, s->exhaust_floor);
+    if (evac_json_require(j, o, p, "m3_s"))
+      evac_json_number(j, o, p, "m3_s", evac_json_gt(0.0), &s->exhaust_m3_s);
+  }
+  if (systems_part(c, sys, sp, "stair_pressurisation", pressurisation_keys, &o,
+                   p) &&
+      evac_json_require(j, o, p, "pa"))
+    evac_json_number(j, o, p, "pa", evac_json_ge(0.0), &s->stair_pressure_pa);
+  if (systems_part(c, sys, sp, "brigade", brigade_keys, &o, p))
+    evac_json_number(j, o, p, "arrival_s", evac_json_ge(0.0),
+                     &s->brigade_arrival_s);
+  if (systems_part(c, sys, sp, "micro_station", micro_keys, &o, p) &&
+      evac_json_require(j, o, p, "response_s"))
+    evac_json_number(j, o, p, "response_s", evac_json_ge(0.0),
+                     &s->micro_station_s);
+  if (systems_part(c, sys, sp, "hydrants", hydrant_keys, &o, p))
+    evac_json_bool(j, o, p, "water", &s->water);
+}
+
 /* ------------------------------------------------------------------ plan */
 
 void evac_plan_read(struct evac_model *m, const cJSON *root,
@@ -842,6 +1022,7 @@ void evac_plan_read(struct evac_model *m, const cJSON *root,
   regions_read(&c, root);
   measures_read(&c, root);
   evac_json_object(j, root, base, "systems", &systems);
+  systems_read(&c, systems);
   free(c.fchar);
   free(c.rows);
 }

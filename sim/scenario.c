@@ -1,12 +1,14 @@
 /* The scenario loader (DESIGN § 2.3, docs/formats.md): the plan it names,
- * run settings, profiles, occupant and staff groups, fires and hazards
- * (accepted, not yet simulated), the drill timeline and output settings. */
+ * run settings, profiles, occupant and staff groups, the fire and the
+ * weighted ignition scenarios, hazards (validated, not yet applied), the
+ * drill timeline and output settings. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "loader.h"
+#include "models/fire/fire.h"
 
 static const char *const scenario_keys[] = {
     "evacsim_scenario", "plan",      "duration_s", "seed", "alarm",
@@ -245,22 +247,253 @@ static void groups_read(struct scen_ctx *c, const cJSON *root) {
   }
 }
 
+/* Names of cell kinds, for messages about a fire's cell. */
+static const char *cell_word(uint8_t kind) {
+  switch (kind) {
+  case EVAC_CELL_VOID:
+    return "void (' ')";
+  case EVAC_CELL_WALL:
+    return "a wall ('#')";
+  case EVAC_CELL_SHAFT:
+    return "a shaft";
+  case EVAC_CELL_LIFT:
+    return "a lift shaft";
+  default:
+    return "not walkable";
+  }
+}
+
+/* Reads e.at = [x, y], a walkable cell of floor f (f < 0: types only). */
+static int fire_at(struct scen_ctx *c, const cJSON *e, const char *p, int f,
+                   struct evac_fire_spec *s) {
+  const struct evac_json *j = c->j;
+  const struct evac_model *m = c->m;
+  char q[EVAC_JSON_PATH_MAX], r[EVAC_JSON_PATH_MAX];
+  const cJSON *a = NULL;
+  if (!evac_json_require(j, e, p, "at") ||
+      evac_json_array(j, e, p, "at", &a) <= 0)
+    return 0;
+  evac_json_path_key(q, p, "at");
+  if (cJSON_GetArraySize(a) != 2) {
+    evac_diag_error(j->diag, j->file, q,
+                    "expected 2 integers [x, y], got %d values",
+                    cJSON_GetArraySize(a));
+    return 0;
+  }
+  int xy[2] = {0, 0}, ok = 1, i = 0;
+  for (const cJSON *v = a->child; v; v = v->next, i++) {
+    evac_json_path_index(r, q, i);
+    if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) ||
+        fabs(v->valuedouble) > 1e9) {
+      evac_json_expected(j, r, "an integer cell coordinate", v);
+      ok = 0;
+    } else {
+      xy[i] = (int)v->valuedouble;
+    }
+  }
+  s->x = xy[0];
+  s->y = xy[1];
+  if (!ok || f < 0 || !m->cell_kind)
+    return ok;
+  const struct evac_floor *fl = &m->floors[f];
+  if (xy[0] < 0 || xy[1] < 0 || xy[0] >= fl->nx || xy[1] >= fl->ny) {
+    evac_diag_error(j->diag, j->file, q,
+                    "[%d, %d] is not inside floor \"%s\" (%d x %d cells): "
+                    "need 0 <= x < %d and 0 <= y < %d",
+                    xy[0], xy[1], fl->name, fl->nx, fl->ny, fl->nx, fl->ny);
+    return 0;
+  }
+  uint8_t k = m->cell_kind[evac_model_cell(m, f, xy[0], xy[1])];
+  if (!evac_cell_walkable(k)) {
+    evac_diag_error(j->diag, j->file, q,
+                    "[%d, %d] is %s on floor \"%s\"; a fire must be on a "
+                    "walkable cell (floor, door, stair landing, ...)",
+                    xy[0], xy[1], cell_word(k), fl->name);
+    return 0;
+  }
+  return 1;
+}
+
+/* Reads e.growth.curve, [[t_s, kW], ...] at path q, into s. */
+static int fire_curve(struct scen_ctx *c, const cJSON *g, const char *q,
+                      struct evac_fire_spec *s) {
+  const struct evac_json *j = c->j;
+  char p[EVAC_JSON_PATH_MAX], r[EVAC_JSON_PATH_MAX];
+  const cJSON *a = NULL;
+  if (evac_json_array(j, g, q, "curve", &a) <= 0)
+    return 0;
+  evac_json_path_key(p, q, "curve");
+  int n = cJSON_GetArraySize(a);
+  if (n < 1) {
+    evac_diag_error(j->diag, j->file, p,
+                    "expected at least one [t_s, kW] point, got none");
+    return 0;
+  }
+  s->curve_t_s = calloc((size_t)n, sizeof *s->curve_t_s);
+  s->curve_kw = calloc((size_t)n, sizeof *s->curve_kw);
+  if (!s->curve_t_s || !s->curve_kw) {
+    evac_diag_error(j->diag, j->file, p, "out of memory");
+    return 0;
+  }
+  int ok = 1, i = 0;
+  double prev = NAN; /* time of the last well-formed point */
+  for (const cJSON *v = a->child; v; v = v->next, i++) {
+    evac_json_path_index(r, p, i);
+    const cJSON *t = cJSON_GetArrayItem(v, 0), *kw = cJSON_GetArrayItem(v, 1);
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 2 || !cJSON_IsNumber(t) ||
+        !cJSON_IsNumber(kw) || !isfinite(t->valuedouble) ||
+        !isfinite(kw->valuedouble)) {
+      evac_json_expected(j, r, "a point [t_s, kW] of two numbers", v);
+      ok = 0;
+      continue;
+    }
+    double tt = t->valuedouble, qq = kw->valuedouble;
+    if (i == 0 && tt != 0.0) {
+      evac_diag_error(j->diag, j->file, r,
+                      "the first point must be at t_s = 0, got %g", tt);
+      ok = 0;
+    } else if (i > 0 && !isnan(prev) && tt <= prev) {
+      evac_diag_error(j->diag, j->file, r,
+                      "t_s = %g is not after the previous point's %g; times "
+                      "must increase strictly",
+                      tt, prev);
+      ok = 0;
+    }
+    prev = tt;
+    if (qq < 0.0) {
+      evac_diag_error(j->diag, j->file, r,
+                      "heat release rate %g kW is negative; need kW >= 0", qq);
+      ok = 0;
+    }
+    s->curve_t_s[i] = tt;
+    s->curve_kw[i] = qq;
+  }
+  s->ncurve = n;
+  return ok;
+}
+
+static const char *const fire_keys[] = {"floor",   "at",   "growth",
+                                        "peak_kw", "fuel", NULL};
+static const char *const fires_keys[] = {"floor", "at",     "growth", "peak_kw",
+                                         "fuel",  "weight", NULL};
+static const char *const growth_keys[] = {"alpha_kw_s2", "curve", NULL};
+
+/* Reads e.growth at path p into s (after the fuel: its default growth). */
+static int fire_growth(struct scen_ctx *c, const cJSON *e, const char *p,
+                       struct evac_fire_spec *s) {
+  const struct evac_json *j = c->j;
+  char q[EVAC_JSON_PATH_MAX];
+  const cJSON *g = cJSON_GetObjectItemCaseSensitive(e, "growth");
+  s->growth = EVAC_GROWTH_ALPHA;
+  s->alpha_kw_s2 = evac_fuels[s->fuel >= 0 ? s->fuel : 0].default_alpha_kw_s2;
+  if (!g)
+    return 1;
+  evac_json_path_key(q, p, "growth");
+  if (cJSON_IsString(g)) {
+    double a = evac_growth_alpha(g->valuestring);
+    if (!isnan(a)) {
+      s->alpha_kw_s2 = a;
+      return 1;
+    }
+    if (strcmp(g->valuestring, "steady") == 0) {
+      s->growth = EVAC_GROWTH_STEADY;
+      return 1;
+    }
+    evac_diag_error(j->diag, j->file, q,
+                    "unknown growth \"%s\"; allowed: slow, medium, fast, "
+                    "ultrafast, steady, {\"alpha_kw_s2\": a} or "
+                    "{\"curve\": [[t_s, kW], ...]}",
+                    g->valuestring);
+    return 0;
+  }
+  if (!cJSON_IsObject(g)) {
+    evac_json_expected(j, q,
+                       "a growth class (slow, medium, fast, ultrafast, "
+                       "steady), {\"alpha_kw_s2\": a} or {\"curve\": "
+                       "[[t_s, kW], ...]}",
+                       g);
+    return 0;
+  }
+  if (evac_json_check_keys(j, g, q, growth_keys))
+    return 0;
+  int has_a = cJSON_GetObjectItemCaseSensitive(g, "alpha_kw_s2") != NULL;
+  int has_c = cJSON_GetObjectItemCaseSensitive(g, "curve") != NULL;
+  if (has_a == has_c) {
+    evac_diag_error(j->diag, j->file, q,
+                    "give exactly one of \"alpha_kw_s2\" and \"curve\"");
+    return 0;
+  }
+  if (has_a)
+    return evac_json_number(j, g, q, "alpha_kw_s2", evac_json_gt(0.0),
+                            &s->alpha_kw_s2) > 0;
+  s->growth = EVAC_GROWTH_CURVE;
+  return fire_curve(c, g, q, s);
+}
+
+/* Reads one fire object e at path p into s; weighted: a "fires" entry.
+ * Returns 1 if it is good. */
+static int fire_spec_read(struct scen_ctx *c, const cJSON *e, const char *p,
+                          int weighted, struct evac_fire_spec *s) {
+  const struct evac_json *j = c->j;
+  char q[EVAC_JSON_PATH_MAX];
+  *s = (struct evac_fire_spec){.floor = -1,
+                               .peak_kw = EVAC_FIRE_PEAK_KW,
+                               .fuel = evac_fuel_find("ward_furnishings"),
+                               .weight = 1.0};
+  if (!evac_json_is_object(j, e, p))
+    return 0;
+  int ok =
+      evac_json_check_keys(j, e, p, weighted ? fires_keys : fire_keys) == 0;
+  s->floor = evac_plan_floor_ref(c->m, j, e, p, c->plan_ok);
+  ok &= s->floor >= 0;
+  ok &= fire_at(c, e, p, s->floor, s);
+  const char *fuel = NULL;
+  int r = evac_json_string(j, e, p, "fuel", &fuel);
+  ok &= r >= 0;
+  if (r > 0) {
+    s->fuel = evac_fuel_find(fuel);
+    if (s->fuel < 0) {
+      char list[256];
+      evac_fuel_list(list, sizeof list);
+      evac_json_path_key(q, p, "fuel");
+      evac_diag_error(j->diag, j->file, q,
+                      "unknown fuel \"%s\"; the fuels are %s", fuel, list);
+      ok = 0;
+    }
+  }
+  ok &= fire_growth(c, e, p, s);
+  if (s->growth == EVAC_GROWTH_CURVE) /* a curve is not capped by default */
+    for (int i = 0; i < s->ncurve; i++)
+      s->peak_kw = i ? fmax(s->peak_kw, s->curve_kw[i]) : s->curve_kw[0];
+  ok &=
+      evac_json_number(j, e, p, "peak_kw", evac_json_gt(0.0), &s->peak_kw) >= 0;
+  if (weighted)
+    ok &=
+        evac_json_number(j, e, p, "weight", evac_json_gt(0.0), &s->weight) >= 0;
+  return ok;
+}
+
 static void fire_read(struct scen_ctx *c, const cJSON *root) {
   const struct evac_json *j = c->j;
+  struct evac_model *m = c->m;
   const cJSON *fire = NULL, *fires = NULL;
   char p[EVAC_JSON_PATH_MAX];
-  int a = evac_json_object(j, root, "", "fire", &fire);
-  int b = evac_json_array(j, root, "", "fires", &fires);
-  int i = 0;
-  for (const cJSON *e = fires ? fires->child : NULL; e; e = e->next, i++) {
-    evac_json_path_index(p, "fires", i);
-    evac_json_is_object(j, e, p);
+  if (evac_json_object(j, root, "", "fire", &fire) > 0) {
+    if (fire_spec_read(c, fire, "fire", 0, &m->fire))
+      m->has_fire = 1;
   }
-  if (a != 0 || b != 0) {
-    c->m->has_fire = 1;
-    evac_diag_warn(j->diag, j->file, a != 0 ? "fire" : "fires",
-                   "fire and smoke are not simulated in this version; the "
-                   "run is a pure evacuation");
+  if (evac_json_array(j, root, "", "fires", &fires) <= 0)
+    return;
+  m->fires = calloc((size_t)cJSON_GetArraySize(fires) + 1, sizeof *m->fires);
+  if (!m->fires) {
+    evac_diag_error(j->diag, j->file, "fires", "out of memory");
+    return;
+  }
+  int i = 0;
+  for (const cJSON *e = fires->child; e; e = e->next, i++) {
+    evac_json_path_index(p, "fires", i);
+    /* kept even if bad, so that its curve is freed with the model */
+    fire_spec_read(c, e, p, 1, &m->fires[m->nfires++]);
   }
 }
 

@@ -50,7 +50,7 @@ static const char *good_plan =
     "2], \"compartment\": \"C1\"}],\n"
     " \"measures\": [{\"name\": \"M\", \"floor\": \"G\", \"line\": [1, 2, 4, "
     "2]}],\n"
-    " \"systems\": {\"sprinklers\": []}}\n";
+    " \"systems\": {\"sprinklers\": {\"floors\": [\"1\"], \"rti\": 80}}}\n";
 
 Test(plan, good_plan_parses) {
   struct evac_model *m;
@@ -127,6 +127,11 @@ Test(plan, good_plan_parses) {
   cr_assert_eq(m->measures[0].line[2], 4);
   cr_assert_eq(evac_model_floor(m, "2"), 2);
   cr_assert_eq(evac_model_floor(m, "9"), -1);
+  cr_assert_eq(m->systems.sprinklers, 1);
+  cr_assert_eq(m->systems.sprinkler_floor[0], 0);
+  cr_assert_eq(m->systems.sprinkler_floor[1], 1);
+  cr_assert_float_eq(m->systems.spr_rti, 80.0, 1e-12);
+  cr_assert_float_eq(m->systems.spr_activation_c, 68.0, 1e-12);
   evac_model_free(m);
   evac_diag_free(&d);
 }

@@ -353,28 +353,32 @@ Test(scenario, invalid_json_fire_hazards_unknown_keys) {
   expect_msg(&d, "alarm.delay_s: expected a number >= 0, got \"soon\" (a "
                  "string)");
   expect_msg(&d, "wind: unknown key; allowed keys: evacsim_scenario, plan,");
-  cr_assert_eq(d.errors, 8);
-  cr_assert_eq(d.n - d.errors, 2);
-  expect_msg(&d, "test.scenario.json: fire: fire and smoke are not simulated "
-                 "in this version; the run is a pure evacuation");
+  expect_msg(&d, "test.scenario.json: fire.at: missing required key");
+  expect_msg(&d, "fires[0].floor: missing required key");
+  expect_msg(&d, "fires[0].at: missing required key");
+  cr_assert_eq(d.errors, 11);
+  cr_assert_eq(d.n - d.errors, 1);
+  cr_assert_eq(find(&d, "not simulated"), -1);
   expect_msg(&d, "test.scenario.json: hazards: hazards are validated but not "
                  "yet applied");
   evac_diag_free(&d);
 }
 
-Test(scenario, check_file_of_a_scenario_with_fire_warns_only) {
+Test(scenario, scenario_with_fires_only_loads_without_warning) {
   struct evac_diag d;
   struct evac_model *m = NULL;
   int rc = evac_test_load(
       "scen_warn", "p.plan.json", plan,
       "{\"evacsim_scenario\": 1, \"plan\": \"p.plan.json\", \"fires\": "
-      "[{\"weight\": 1}], \"alarm\": {\"delay_s\": 30}}",
+      "[{\"weight\": 1, \"floor\": \"G\", \"at\": [1, 1]}], "
+      "\"alarm\": {\"delay_s\": 30}}",
       &d, &m);
+  evac_diag_print(&d, stderr);
   cr_assert_eq(rc, EVAC_OK);
   cr_assert_eq(d.errors, 0);
-  cr_assert_eq(d.n, 1);
-  expect_msg(&d, "fires: fire and smoke are not simulated");
-  cr_assert_eq(m->has_fire, 1);
+  cr_assert_eq(d.n, 0);
+  cr_assert_eq(m->has_fire, 0); /* "fires" only: nothing for run to burn */
+  cr_assert_eq(m->nfires, 1);
   cr_assert_float_eq(m->alarm_delay_s, 30.0, 1e-12);
   evac_model_free(m);
   evac_diag_free(&d);
