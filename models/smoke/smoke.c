@@ -38,8 +38,9 @@
 #define SHAFT_SLAB_SEALED 1e-3    /* fire-stopped share of a slab opening */
 #define ORIFICE_C 0.7     /* orifice flow coefficient (CFAST) */
 #define STAIR_OPEN_M 1.0  /* stairwell opening between floors: width x this */
-#define H_LOSS 0.010      /* kW/(m2 K) convective loss to ceiling and walls */
+#define H_LOSS 0.0      /* kW/(m2 K) convective loss to ceiling and walls */
 #define MIN_MASS 1e-12    /* below this a layer counts as empty */
+#define JET_R 0.4         /* ceiling-jet disk radius / ceiling height */
 
 /* Quantities carried by the layer. */
 enum { Q_MASS, Q_HEAT, Q_SOOT, Q_CO, Q_CO2, Q_O2, NQ };
@@ -72,6 +73,11 @@ struct evac_smoke {
   size_t ncand;
   int nlinks;
   struct vlink *links;
+  int32_t src_cell;   /* fire cell the jet disk below is for, -1 none */
+  int32_t *jet;       /* cells the plume's gas turns into (ceiling jet) */
+  int njet;
+  int32_t *room;      /* the fire room: cells reached without a doorway */
+  int nroom;
   struct evac_smoke_budget budget;
   uint64_t updates;
 };
@@ -167,6 +173,7 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   s->ta = m->systems.ambient_c + 273.15;
   s->tout = m->systems.outside_c + 273.15;
   s->area = m->cell_m * m->cell_m;
+  s->src_cell = -1;
   s->gas = calloc(s->n, 1);
   s->ceil = malloc(s->n * sizeof *s->ceil);
   s->open = malloc(s->n * sizeof *s->open);
@@ -281,6 +288,8 @@ void evac_smoke_free(struct evac_smoke *s) {
     free(s->links[i].hi);
   }
   free(s->links);
+  free(s->jet);
+  free(s->room);
   free(s->gas);
   free(s->ceil);
   free(s->open);
@@ -369,22 +378,81 @@ static double plume_mass(double qc_kw, double z) {
   return 0.032 * pow(qc_kw, 0.6) * z;
 }
 
-static void add_source(struct evac_smoke *s, const struct evac_smoke_source *src,
-                       double dt) {
-  int32_t c = src->cell;
-  double mp = plume_mass(src->qc_kw, evac_smoke_interface_m(s, c));
-  double dm = (mp + src->fuel_kg_s) * dt;
-  double o2 = (Y_O2_AIR * mp - src->hrr_kw / HOC_O2) * dt;
-  s->q[Q_MASS][c] += dm;
-  s->q[Q_HEAT][c] += src->qc_kw * dt;
-  s->q[Q_SOOT][c] += src->soot_kg_s * dt;
-  s->q[Q_CO][c] += src->co_kg_s * dt;
-  s->q[Q_CO2][c] += src->co2_kg_s * dt;
-  s->q[Q_O2][c] = fmax(0.0, s->q[Q_O2][c] + o2);
-  s->budget.produced += dm;
-  s->budget.soot_produced += src->soot_kg_s * dt;
-  s->budget.co_produced += src->co_kg_s * dt;
-  activate(s, c);
+/* Cells of the fire cell c's room within radius r (m) of it (all of the
+ * room if r is INFINITY), reached without passing a wall or a doorway (a
+ * cell of another kind); into *out (malloc'd). Returns the count, or -1. */
+static int flood(struct evac_smoke *s, int32_t c, double r, int32_t **out) {
+  const struct evac_model *m = s->m;
+  const struct evac_floor *fl = &m->floors[s->floor_of[c]];
+  size_t i0 = (size_t)c - fl->offset;
+  int x0 = (int)(i0 % (size_t)fl->nx), y0 = (int)(i0 / (size_t)fl->nx);
+  int32_t *list = malloc((size_t)fl->nx * fl->ny * sizeof *list);
+  if (!list)
+    return -1;
+  int n = 0;
+  list[n++] = c;
+  s->flag[c] |= 4;
+  for (int k = 0; k < n; k++)
+    for (int dir = 0; dir < 4; dir++) {
+      int32_t b = neighbour(s, list[k], dir);
+      if (b < 0 || s->gas[b] != 1 || (s->flag[b] & 4) ||
+          m->cell_kind[b] != m->cell_kind[c])
+        continue;
+      size_t ib = (size_t)b - fl->offset;
+      double dx = ((int)(ib % (size_t)fl->nx) - x0) * m->cell_m;
+      double dy = ((int)(ib / (size_t)fl->nx) - y0) * m->cell_m;
+      if (dx * dx + dy * dy > r * r)
+        continue;
+      s->flag[b] |= 4;
+      list[n++] = b;
+    }
+  for (int k = 0; k < n; k++)
+    s->flag[list[k]] &= (uint8_t)~4u;
+  free(*out);
+  *out = list;
+  return n;
+}
+
+/* The plume of a fire in cell c: its gas turns into a ceiling-jet disk of
+ * radius JET_R times the ceiling height (Alpert's turning region is
+ * r/H < 0.2; the jet carries the gas beyond it), and it entrains air up to
+ * the mean interface height of the fire's room, as in a zone model (NFPA
+ * 92, CFAST): the layer of a room is flat to first order. */
+static int build_plume(struct evac_smoke *s, int32_t c) {
+  s->njet = flood(s, c, JET_R * s->ceil[c], &s->jet);
+  s->nroom = flood(s, c, INFINITY, &s->room);
+  if (s->njet < 0 || s->nroom < 0)
+    return -1;
+  s->src_cell = c;
+  return 0;
+}
+
+static int add_source(struct evac_smoke *s,
+                      const struct evac_smoke_source *src, double dt) {
+  if (s->src_cell != src->cell && build_plume(s, src->cell))
+    return -1;
+  double z = 0.0;
+  for (int k = 0; k < s->nroom; k++)
+    z += evac_smoke_interface_m(s, s->room[k]);
+  z /= s->nroom;
+  double mp = plume_mass(src->qc_kw, z);
+  double add[NQ] = {(mp + src->fuel_kg_s) * dt,
+                    src->qc_kw * dt,
+                    src->soot_kg_s * dt,
+                    src->co_kg_s * dt,
+                    src->co2_kg_s * dt,
+                    (Y_O2_AIR * mp - src->hrr_kw / HOC_O2) * dt};
+  for (int k = 0; k < s->njet; k++) {
+    int32_t c = s->jet[k];
+    for (int q = 0; q < NQ; q++)
+      s->q[q][c] += add[q] / s->njet;
+    s->q[Q_O2][c] = fmax(0.0, s->q[Q_O2][c]);
+    activate(s, c);
+  }
+  s->budget.produced += add[Q_MASS];
+  s->budget.soot_produced += add[Q_SOOT];
+  s->budget.co_produced += add[Q_CO];
+  return 0;
 }
 
 /* Vents the share frac of cell a's layer contents out of the building. */
@@ -590,8 +658,8 @@ int evac_smoke_step(struct evac_smoke *s, double dt,
     double h = u > 0.0 ? 0.2 * s->m->cell_m / u : dt;
     if (h > dt - t)
       h = dt - t;
-    if (src && src->hrr_kw > 0.0)
-      add_source(s, src, h);
+    if (src && src->hrr_kw > 0.0 && add_source(s, src, h))
+      return -1;
     spread(s, h, threads);
     rise(s, h);
     exhaust(s, h);

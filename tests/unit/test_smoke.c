@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
+#include "diag.h"
 #include "model.h"
 #include "models/smoke/smoke.h"
 #include "models/tox/tox.h"

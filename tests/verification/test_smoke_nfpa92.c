@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 #include <math.h>
 
+#include "diag.h"
 #include "model.h"
 #include "models/smoke/smoke.h"
 #include "verification/grid.h"
