@@ -24,8 +24,9 @@
 #define EVAC_MICRO_STATION_MAX_KW 1000.0
 #define EVAC_ATTACK_TAU_S 120.0
 
-/* Ceiling-jet velocity (m/s) assumed at least present at a link, so that a
- * hot layer still heats it when the jet is weak (CFAST's 0.1 m/s). */
+/* Gas velocity (m/s) assumed at least present at a link, so that a hot
+ * layer still heats it when the jet is weak (references/fire-physics.md:
+ * u = 0.1 m/s where there is no ceiling jet). */
 #define EVAC_LINK_MIN_U 0.1
 
 /* A fuel: heat of combustion and yields (kg per kg of fuel burnt). */
