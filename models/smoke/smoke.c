@@ -15,7 +15,7 @@
  * (vented); (3) stairs, lift and service shafts carry upper-layer gas up a
  * floor by orifice flow C A sqrt(2 rho dp) with dp from the layer's
  * buoyancy plus the stack effect; (4) exhausts vent; (5) layers lose heat to
- * ceilings and walls. */
+ * the ceiling. */
 #include "smoke.h"
 
 #include <math.h>
@@ -38,7 +38,7 @@
 #define SHAFT_SLAB_SEALED 1e-3    /* fire-stopped share of a slab opening */
 #define ORIFICE_C 0.7     /* orifice flow coefficient (CFAST) */
 #define STAIR_OPEN_M 1.0  /* stairwell opening between floors: width x this */
-#define H_LOSS 0.0      /* kW/(m2 K) convective loss to ceiling and walls */
+#define H_LOSS 0.010      /* kW/(m2 K) convective loss to the ceiling */
 #define MIN_MASS 1e-12    /* below this a layer counts as empty */
 #define JET_R 0.4         /* ceiling-jet disk radius / ceiling height */
 
@@ -427,21 +427,37 @@ static int build_plume(struct evac_smoke *s, int32_t c) {
   return 0;
 }
 
+/* The fire's gas into the jet disk. The plume entrains fresh air below
+ * the room's interface and layer gas above it (up to the ceiling); the heat
+ * actually released is limited by the oxygen so supplied (13.1 MJ per kg
+ * O2, Huggett), and fuel, species and heat scale with what burns. So a
+ * room whose layer reaches the floor starves its fire instead of heating
+ * without bound. */
 static int add_source(struct evac_smoke *s,
                       const struct evac_smoke_source *src, double dt) {
   if (s->src_cell != src->cell && build_plume(s, src->cell))
     return -1;
-  double z = 0.0;
+  double z = 0.0, mass = 0.0, o2 = 0.0;
   for (int k = 0; k < s->nroom; k++)
     z += evac_smoke_interface_m(s, s->room[k]);
   z /= s->nroom;
-  double mp = plume_mass(src->qc_kw, z);
-  double add[NQ] = {(mp + src->fuel_kg_s) * dt,
-                    src->qc_kw * dt,
-                    src->soot_kg_s * dt,
-                    src->co_kg_s * dt,
-                    src->co2_kg_s * dt,
-                    (Y_O2_AIR * mp - src->hrr_kw / HOC_O2) * dt};
+  for (int k = 0; k < s->njet; k++) {
+    mass += s->q[Q_MASS][s->jet[k]];
+    o2 += s->q[Q_O2][s->jet[k]];
+  }
+  double y_layer = mass > MIN_MASS ? o2 / mass : Y_O2_AIR;
+  double fresh = z > 0.0 ? plume_mass(src->qc_kw, z) : 0.0;
+  double whole = plume_mass(src->qc_kw, s->ceil[src->cell]);
+  double recirc = whole > fresh ? whole - fresh : 0.0;
+  double burnt = fmin(src->hrr_kw,
+                      HOC_O2 * (Y_O2_AIR * fresh + y_layer * recirc));
+  double share = src->hrr_kw > 0.0 ? burnt / src->hrr_kw : 0.0;
+  double add[NQ] = {(fresh + src->fuel_kg_s * share) * dt,
+                    src->qc_kw * share * dt,
+                    src->soot_kg_s * share * dt,
+                    src->co_kg_s * share * dt,
+                    src->co2_kg_s * share * dt,
+                    (Y_O2_AIR * fresh - burnt / HOC_O2) * dt};
   for (int k = 0; k < s->njet; k++) {
     int32_t c = s->jet[k];
     for (int q = 0; q < NQ; q++)
@@ -638,12 +654,14 @@ static void exhaust(struct evac_smoke *s, double dt) {
   }
 }
 
-/* Heat lost to ceilings and walls (taken as twice the ceiling area). */
+/* Heat lost by convection to the ceiling the layer touches (walls in
+ * contact are neglected: small beside the ceiling in large rooms, and
+ * surfaces held at ambient already overstate the loss as they warm). */
 static void cool(struct evac_smoke *s, double dt) {
   for (size_t i = 0; i < s->nactive; i++) {
     int32_t c = s->active[i];
     double t = temp_k(s, c);
-    double loss = H_LOSS * 2.0 * s->area * (t - s->ta) * dt;
+    double loss = H_LOSS * s->area * (t - s->ta) * dt;
     s->q[Q_HEAT][c] = fmax(0.0, s->q[Q_HEAT][c] - loss);
   }
 }

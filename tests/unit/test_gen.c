@@ -148,7 +148,24 @@ static void check_tower(int floors, int occupants) {
   cr_assert_str_eq(cJSON_GetObjectItem(sc, "plan")->valuestring,
                    "tower.plan.json");
   cr_assert_eq(cJSON_GetObjectItem(sc, "seed")->valueint, 42);
-  cr_assert_null(cJSON_GetObjectItem(sc, "fire"));
+  /* a ward fire on the middle occupied floor, three weighted fires, and
+     sprinklers and smoke detectors throughout (GB 50016) */
+  const cJSON *fire = cJSON_GetObjectItem(sc, "fire");
+  cr_assert_not_null(fire);
+  char mid[16];
+  snprintf(mid, sizeof mid, "%d", floors == 1 ? 1 : 1 + floors / 2);
+  cr_assert_str_eq(cJSON_GetObjectItem(fire, "floor")->valuestring, mid);
+  cr_assert_str_eq(cJSON_GetObjectItem(fire, "growth")->valuestring, "fast");
+  cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(sc, "fires")), 3);
+  const cJSON *sys = cJSON_GetObjectItem(plan, "systems");
+  cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(sys, "sprinklers"),
+                                       "floors")
+                       ->valuestring,
+                   "all");
+  cr_assert_str_eq(
+      cJSON_GetObjectItem(cJSON_GetObjectItem(sys, "detectors"), "kind")
+          ->valuestring,
+      "smoke");
   cr_assert_null(cJSON_GetObjectItem(sc, "hazards"));
   int sum = 0, by_profile[4] = {0, 0, 0, 0};
   const char *profiles[4] = {"patient_ambulatory", "elderly", "visitor",

@@ -46,8 +46,10 @@ static cJSON *two_floor_plan(char door, int shaft_unsealed) {
     grid_fill(&g, 36, 4, 38, 7, 'A');  /* stair */
     grid_fill(&g, 20, 8, 20, 8, 'h');  /* cable shaft in the wall */
     grid_fill(&g, 1, 12, 15, 18, '.'); /* a sealed room: walls only */
-    if (f == 0)
+    if (f == 0) {
       grid_fill(&g, 39, 5, 39, 6, 'E');
+      grid_fill(&g, 28, 8, 30, 8, 'E'); /* corridor door to outside */
+    }
     cJSON_AddItemToArray(floors, grid_floor(&g, f ? "2" : "1", 3.0 * f));
     free(g.c);
   }
