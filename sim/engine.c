@@ -519,7 +519,8 @@ static int record_sample(struct evac_sim *s) {
     if (!rc)
       rc =
           evac_result_series_push(&s->res.series, t, s->nsafe, s->nincap,
-                                  n - s->nsafe - s->nincap, s->non_stairs, 0.0);
+                                  n - s->nsafe - s->nincap, s->non_stairs,
+                                  s->has_fire ? s->fire.hrr_kw : 0.0);
   }
   free(pos);
   free(fl);
@@ -842,6 +843,20 @@ void evac_sim_print_summary(const struct evac_sim *s, FILE *f) {
   if (s->nstuck)
     fprintf(f, "  %-22s %10d\n", "  of them need staff", s->nstuck);
   print_time(f, "evacuation time", r->evacuation_time_s);
+  if (s->has_fire) {
+    double peak = 0.0, fed = 0.0;
+    for (size_t i = 0; i < r->series.n; i++)
+      peak = fmax(peak, r->series.hrr_kw[i]);
+    for (int a = 0; a < r->occupants; a++)
+      fed = fmax(fed, r->agents.fed_max[a]);
+    print_time(f, "fire detected", s->fire.t_detect);
+    print_time(f, "sprinklers operated", s->fire.t_sprinkler);
+    print_time(f, "manual attack", s->fire.t_attack);
+    fprintf(f, "  %-22s %10.0f kW\n", "peak heat release", peak);
+    print_time(f, "ASET", r->aset_s);
+    print_time(f, "first incapacitation", r->first_incapacitation_s);
+    fprintf(f, "  %-22s %10.3f\n", "highest dose (FED)", fed);
+  }
   print_time(f, "simulated time", r->end_time_s);
   fprintf(f, "  %-22s %10.3f s  (%.3g events/s)\n", "wall clock",
           r->wall_clock_s,

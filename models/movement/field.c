@@ -13,6 +13,7 @@
  * joined through the node, so the field never jumps across a landing. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim.h"
 
@@ -168,11 +169,16 @@ int evac_fields_build(struct evac_sim *s, int slot) {
   struct evac_fields *f = &s->fields;
   if (!f->dist && !(f->dist = calloc(2 * (size_t)f->ntargets, sizeof *f->dist)))
     return -1;
+  int any_closed = 0;
+  for (size_t i = 0; slot && i < s->nnodes && !any_closed; i++)
+    any_closed = s->closed[i];
   for (int t = 0; t < f->ntargets; t++) {
     double **d = &f->dist[(size_t)slot * f->ntargets + t];
     if (!*d && !(*d = malloc(s->nnodes * sizeof **d)))
       return -1;
-    if (build_one(s, slot ? s->closed : NULL, f->target[t], *d))
+    if (slot && !any_closed && f->dist[t]) /* as planned: the same field */
+      memcpy(*d, f->dist[t], s->nnodes * sizeof **d);
+    else if (build_one(s, slot ? s->closed : NULL, f->target[t], *d))
       return -1;
   }
   return 0;

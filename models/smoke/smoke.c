@@ -63,14 +63,18 @@ struct evac_smoke {
   float *ceil;       /* ceiling (or soffit) height of each cell, m */
   float *open;       /* opening factor of a cell's faces */
   int16_t *floor_of; /* floor of each cell */
+  int32_t (*nb)[4];  /* neighbours right, down, left, up on the floor, -1 */
+  double *dep;       /* layer depth, refreshed each sub-step (active) */
+  double *tk;        /* layer temperature K, likewise */
   double *q[NQ];     /* layer contents per cell */
   double *face[NQ][2]; /* transfer over the right [0] and down [1] face */
   double *out;       /* mass leaving each cell this sub-step */
   int32_t *active;   /* cells with smoke, increasing */
   size_t nactive;
   uint8_t *flag;     /* 1 active, 2 candidate this sub-step */
-  int32_t *cand;     /* active cells and their neighbours */
+  int32_t *cand;     /* active cells and their neighbours, increasing */
   size_t ncand;
+  int changed;       /* 1 if cells became active since cand was built */
   int nlinks;
   struct vlink *links;
   int32_t src_cell;   /* fire cell the jet disk below is for, -1 none */
@@ -178,11 +182,15 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   s->ceil = malloc(s->n * sizeof *s->ceil);
   s->open = malloc(s->n * sizeof *s->open);
   s->floor_of = malloc(s->n * sizeof *s->floor_of);
+  s->nb = malloc(s->n * sizeof *s->nb);
+  s->dep = calloc(s->n, sizeof *s->dep);
+  s->tk = malloc(s->n * sizeof *s->tk);
   s->out = calloc(s->n, sizeof *s->out);
   s->active = malloc(s->n * sizeof *s->active);
   s->cand = malloc(s->n * sizeof *s->cand);
   s->flag = calloc(s->n, 1);
-  int ok = s->gas && s->ceil && s->open && s->floor_of && s->out &&
+  int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->dep &&
+           s->tk && s->out &&
            s->active && s->cand && s->flag;
   for (int k = 0; k < NQ && ok; k++) {
     s->q[k] = calloc(s->n, sizeof **s->q);
@@ -200,6 +208,18 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
       size_t c = m->floors[f].offset + i;
       double h = m->floors[f].height_m, soffit = fmin(h, DOOR_SOFFIT_M);
       s->floor_of[c] = (int16_t)f;
+      s->tk[c] = s->ta;
+      int x = (int)(i % (size_t)m->floors[f].nx);
+      int y = (int)(i / (size_t)m->floors[f].nx);
+      static const int dx[4] = {1, 0, -1, 0}, dy[4] = {0, 1, 0, -1};
+      for (int d = 0; d < 4; d++) {
+        int nx = x + dx[d], ny = y + dy[d];
+        s->nb[c][d] = nx < 0 || ny < 0 || nx >= m->floors[f].nx ||
+                              ny >= m->floors[f].ny
+                          ? -1
+                          : (int32_t)(m->floors[f].offset +
+                                      (size_t)ny * m->floors[f].nx + nx);
+      }
       s->ceil[c] = (float)h;
       s->open[c] = 1.0f;
       int fe = m->cell_feature[c];
@@ -294,6 +314,9 @@ void evac_smoke_free(struct evac_smoke *s) {
   free(s->ceil);
   free(s->open);
   free(s->floor_of);
+  free(s->nb);
+  free(s->dep);
+  free(s->tk);
   free(s->out);
   free(s->active);
   free(s->cand);
@@ -314,6 +337,7 @@ static void activate(struct evac_smoke *s, int32_t c) {
     return;
   s->flag[c] |= 1;
   s->active[s->nactive++] = c;
+  s->changed = 1;
 }
 
 /* Keeps the active list in increasing cell order (deterministic sweeps). */
@@ -324,29 +348,32 @@ static int cmp_cell(const void *a, const void *b) {
 
 /* Neighbour of c in direction dir (0 right, 1 down, 2 left, 3 up) on its
  * floor, or -1. */
-static int32_t neighbour(const struct evac_smoke *s, int32_t c, int dir) {
-  const struct evac_floor *fl = &s->m->floors[s->floor_of[c]];
-  size_t i = (size_t)c - fl->offset;
-  int x = (int)(i % (size_t)fl->nx), y = (int)(i / (size_t)fl->nx);
-  static const int dx[4] = {1, 0, -1, 0}, dy[4] = {0, 1, 0, -1};
-  int nx = x + dx[dir], ny = y + dy[dir];
-  if (nx < 0 || ny < 0 || nx >= fl->nx || ny >= fl->ny)
-    return -1;
-  return (int32_t)(fl->offset + (size_t)ny * fl->nx + nx);
+static inline int32_t neighbour(const struct evac_smoke *s, int32_t c,
+                                int dir) {
+  return s->nb[c][dir];
+}
+
+/* Refreshes the cached depth and temperature of n cells. */
+static void refresh(struct evac_smoke *s, const int32_t *cells, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    int32_t c = cells[i];
+    s->tk[c] = temp_k(s, c);
+    s->dep[c] = depth(s, c);
+  }
 }
 
 /* Mass flow (kg/s) from a to b over their face (negative: b to a). */
 static double face_flow(const struct evac_smoke *s, int32_t a, int32_t b) {
   double top = fmin(s->ceil[a], s->ceil[b]);
-  double da = s->gas[a] == 2 ? 0.0 : top - (s->ceil[a] - depth(s, a));
-  double db = s->gas[b] == 2 ? 0.0 : top - (s->ceil[b] - depth(s, b));
+  double da = s->gas[a] == 2 ? 0.0 : top - (s->ceil[a] - s->dep[a]);
+  double db = s->gas[b] == 2 ? 0.0 : top - (s->ceil[b] - s->dep[b]);
   da = da > 0.0 ? da : 0.0;
   db = db > 0.0 ? db : 0.0;
   if (da == db)
     return 0.0;
   int32_t d = da > db ? a : b;
   double dd = fmax(da, db), dr = fmin(da, db);
-  double t = temp_k(s, d);
+  double t = s->tk[d];
   double gp = G * (t - s->ta) / t;
   if (gp <= 0.0)
     return 0.0;
@@ -360,9 +387,9 @@ static double max_speed(const struct evac_smoke *s) {
   double u = 0.0;
   for (size_t i = 0; i < s->nactive; i++) {
     int32_t c = s->active[i];
-    double t = temp_k(s, c), gp = G * (t - s->ta) / t;
+    double t = s->tk[c], gp = G * (t - s->ta) / t;
     if (gp > 0.0)
-      u = fmax(u, FROUDE * sqrt(gp * depth(s, c)));
+      u = fmax(u, FROUDE * sqrt(gp * s->dep[c]));
   }
   return u;
 }
@@ -484,8 +511,13 @@ static void vent_share(struct evac_smoke *s, int32_t a, double frac) {
 }
 
 /* Lateral spread over all faces of the active cells, one sub-step. */
-static void spread(struct evac_smoke *s, double dt, int threads) {
-  /* candidates: active cells and their gas neighbours */
+/* Rebuilds the candidates (active cells and their gas neighbours, flag 2)
+ * when the active set has grown. */
+static void candidates(struct evac_smoke *s) {
+  if (!s->changed)
+    return;
+  for (size_t i = 0; i < s->ncand; i++)
+    s->flag[s->cand[i]] &= (uint8_t)~2u;
   s->ncand = 0;
   for (size_t i = 0; i < s->nactive; i++) {
     int32_t c = s->active[i];
@@ -502,9 +534,15 @@ static void spread(struct evac_smoke *s, double dt, int threads) {
     }
   }
   qsort(s->cand, s->ncand, sizeof *s->cand, cmp_cell);
+  qsort(s->active, s->nactive, sizeof *s->active, cmp_cell);
+  s->changed = 0;
+}
+
+static void spread(struct evac_smoke *s, double dt, int threads) {
+  candidates(s);
   const long nc = (long)s->ncand;
   /* (1) mass flow over each candidate's right and down faces */
-#pragma omp parallel for num_threads(threads) schedule(static)
+#pragma omp parallel for num_threads(threads) schedule(static) if (nc > 8192)
   for (long i = 0; i < nc; i++) {
     int32_t a = s->cand[i];
     for (int dir = 0; dir < 2; dir++) {
@@ -516,7 +554,7 @@ static void spread(struct evac_smoke *s, double dt, int threads) {
     }
   }
   /* (2) outflow of each cell, to limit it to 90 % of its mass */
-#pragma omp parallel for num_threads(threads) schedule(static)
+#pragma omp parallel for num_threads(threads) schedule(static) if (nc > 8192)
   for (long i = 0; i < nc; i++) {
     int32_t a = s->cand[i];
     double out = 0.0;
@@ -532,7 +570,7 @@ static void spread(struct evac_smoke *s, double dt, int threads) {
     s->out[a] = out;
   }
   /* (3) the share each face moves from its donor: donor-cell fractions */
-#pragma omp parallel for num_threads(threads) schedule(static)
+#pragma omp parallel for num_threads(threads) schedule(static) if (nc > 8192)
   for (long i = 0; i < nc; i++) {
     int32_t a = s->cand[i];
     for (int dir = 0; dir < 2; dir++) {
@@ -552,7 +590,7 @@ static void spread(struct evac_smoke *s, double dt, int threads) {
   }
   /* (4) apply: each cell adds what crosses its four faces */
   double vent[3] = {0.0, 0.0, 0.0};
-#pragma omp parallel for num_threads(threads) schedule(static)
+#pragma omp parallel for num_threads(threads) schedule(static) if (nc > 8192)
   for (long i = 0; i < nc; i++) {
     int32_t a = s->cand[i];
     double d[NQ] = {0};
@@ -589,7 +627,6 @@ static void spread(struct evac_smoke *s, double dt, int threads) {
   s->budget.co_vented += vent[2];
   for (long i = 0; i < nc; i++) {
     int32_t a = s->cand[i];
-    s->flag[a] &= (uint8_t)~2u;
     if (s->gas[a] == 1 && s->q[Q_MASS][a] > 0.0)
       activate(s, a);
   }
@@ -672,17 +709,20 @@ int evac_smoke_step(struct evac_smoke *s, double dt,
   if (threads < 1)
     threads = 1;
   while (t < dt - 1e-12) {
+    refresh(s, s->active, s->nactive);
     double u = max_speed(s);
     double h = u > 0.0 ? 0.2 * s->m->cell_m / u : dt;
     if (h > dt - t)
       h = dt - t;
-    if (src && src->hrr_kw > 0.0 && add_source(s, src, h))
-      return -1;
+    if (src && src->hrr_kw > 0.0) {
+      if (add_source(s, src, h))
+        return -1;
+      refresh(s, s->jet, (size_t)s->njet);
+    }
     spread(s, h, threads);
     rise(s, h);
     exhaust(s, h);
     cool(s, h);
-    qsort(s->active, s->nactive, sizeof *s->active, cmp_cell);
     t += h;
   }
   return 0;
