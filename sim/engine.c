@@ -330,7 +330,8 @@ static enum evac_status place_agents(struct evac_sim *s,
         ag->state = EVAC_STATE_STUCK;
         ag->needs_staff = 1;
         s->nstuck++;
-      } else if (!s->has_fire && evac_sim_schedule_agent(
+      } else if (!s->has_fire &&
+                 evac_sim_schedule_agent(
                      s, a, to_ticks(m->alarm_delay_s + premove))) {
         free(free_cells);
         return EVAC_ERR_RUNTIME;
@@ -415,8 +416,9 @@ static int init_fields(struct evac_sim *s) {
     total += (size_t)m->floors[f].nx * m->floors[f].ny;
   }
   s->field_buf = malloc((total * EVAC_NFQ + 1) * sizeof *s->field_buf);
-  int rc = !s->field_buf ||
-           evac_result_fields_init(&s->res.fields, m, ambient) ? -1 : 0;
+  int rc = !s->field_buf || evac_result_fields_init(&s->res.fields, m, ambient)
+               ? -1
+               : 0;
   free(ambient);
   return rc;
 }
@@ -517,10 +519,9 @@ static int record_sample(struct evac_sim *s) {
     double t = (double)s->now / EVAC_TICKS_PER_S;
     rc = evac_result_traj_push(&s->res.traj, t, n, pos, fl, st);
     if (!rc)
-      rc =
-          evac_result_series_push(&s->res.series, t, s->nsafe, s->nincap,
-                                  n - s->nsafe - s->nincap, s->non_stairs,
-                                  s->has_fire ? s->fire.hrr_kw : 0.0);
+      rc = evac_result_series_push(&s->res.series, t, s->nsafe, s->nincap,
+                                   n - s->nsafe - s->nincap, s->non_stairs,
+                                   s->has_fire ? s->fire.hrr_kw : 0.0);
   }
   free(pos);
   free(fl);
@@ -613,8 +614,8 @@ static int rebuild_routes(struct evac_sim *s) {
   for (int f = 0; f < m->nfloors; f++) {
     if (!evac_smoke_floor_has_smoke(s->smoke, f))
       continue;
-    size_t end = m->floors[f].offset +
-                 (size_t)m->floors[f].nx * (size_t)m->floors[f].ny;
+    size_t end =
+        m->floors[f].offset + (size_t)m->floors[f].nx * (size_t)m->floors[f].ny;
     for (size_t c = m->floors[f].offset; c < end; c++) {
       if (!evac_cell_walkable(m->cell_kind[c]))
         continue;
@@ -683,8 +684,11 @@ static int smoke_step(struct evac_sim *s) {
                                   burn * fuel->soot_yield,
                                   burn * fuel->co_yield,
                                   burn * fuel->co2_yield};
+  double w0 = wall_now();
   if (evac_smoke_step(s->smoke, dt, &src, s->res.threads))
     return -1;
+  s->res.smoke_wall_s += wall_now() - w0;
+  s->res.smoke_cell_updates = evac_smoke_cell_updates(s->smoke);
   if (!isnan(s->fire.t_detect) && s->alarm == INT64_MAX)
     s->alarm = to_ticks(s->fire.t_detect + m->alarm_delay_s);
   if (!s->alarmed && s->now >= s->alarm && sound_alarm(s))
@@ -710,8 +714,7 @@ static int smoke_step(struct evac_sim *s) {
       int64_t raise = s->now + to_ticks(m->alarm_delay_s);
       if (raise < s->alarm)
         s->alarm = raise;
-      if (ag->phase == EVAC_PHASE_PREMOVE &&
-          ag->state == EVAC_STATE_WAITING) {
+      if (ag->phase == EVAC_PHASE_PREMOVE && ag->state == EVAC_STATE_WAITING) {
         ag->gen++;
         ag->state = EVAC_STATE_MOVING;
         if (evac_sim_schedule_agent(s, a, s->now))

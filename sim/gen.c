@@ -8,8 +8,9 @@
  *   row 0        outer wall
  *   rows 1-15    north rooms, 9 x 15 cells (3.6 x 6.0 m), walls between
  *   row 16       corridor wall, a 3-cell door 'D' per room
- *   rows 17-20   corridor (1.6 m): stair A (x 1-4), 'F' (x 5), west half,
- *                mid fire door 'F' (x 65), east half, 'F' (x 125),
+ *   rows 17-20   corridor (1.6 m): stair A (x 1-4), its door 'P' (x 5),
+ *                west half, corridor fire door 'G' (x 65), east half,
+ *                stair B's door 'Q' (x 125),
  *                stair B (x 126-129)
  *   row 21       corridor wall, a door per room
  *   rows 22-36   south rooms
@@ -99,10 +100,10 @@ static void gen_floor_grid(char g[GEN_NY][GEN_NX + 1], int ground) {
   /* corridor, stairs and fire doors */
   gen_fill(g, 1, GEN_CORR_Y, GEN_NX - 2, cy1, '.');
   gen_fill(g, 1, GEN_CORR_Y, GEN_STAIR_L, cy1, 'A');
-  gen_fill(g, GEN_STAIR_L + 1, GEN_CORR_Y, GEN_STAIR_L + 1, cy1, 'F');
-  gen_fill(g, GEN_MID_X, GEN_CORR_Y, GEN_MID_X, cy1, 'F');
+  gen_fill(g, GEN_STAIR_L + 1, GEN_CORR_Y, GEN_STAIR_L + 1, cy1, 'P');
+  gen_fill(g, GEN_MID_X, GEN_CORR_Y, GEN_MID_X, cy1, 'G');
   gen_fill(g, GEN_NX - GEN_STAIR_L - 2, GEN_CORR_Y, GEN_NX - GEN_STAIR_L - 2,
-           cy1, 'F');
+           cy1, 'Q');
   gen_fill(g, GEN_NX - GEN_STAIR_L - 1, GEN_CORR_Y, GEN_NX - 2, cy1, 'B');
   /* fire lift in north slot 6, opening onto the corridor; shaft beside it */
   int lx = gen_slot_x(GEN_MID_SLOT) + (GEN_ROOM_W - GEN_WIDE_W) / 2;
@@ -219,6 +220,9 @@ static cJSON *gen_plan(int nfloors) {
   gen_legend(legend, "B", "stair", "Stair B");
   gen_legend(legend, "L", "lift", "Fire lift 1");
   gen_legend(legend, "h", "shaft", "Cable shaft 1");
+  gen_legend(legend, "P", "fire_door", "Stair A door");
+  gen_legend(legend, "Q", "fire_door", "Stair B door");
+  gen_legend(legend, "G", "fire_door", "Corridor fire door");
   gen_legend(legend, "W", "exit", "West exit");
   gen_legend(legend, "X", "exit", "East exit");
   gen_legend(legend, "M", "exit", "Main entrance");
@@ -247,10 +251,10 @@ static cJSON *gen_plan(int nfloors) {
   cJSON *det = cJSON_AddObjectToObject(sys, "detectors");
   cJSON_AddStringToObject(det, "floors", "all");
   cJSON_AddStringToObject(det, "kind", "smoke");
-  cJSON_AddStringToObject(cJSON_AddObjectToObject(sys, "sprinklers"),
-                          "floors", "all");
-  cJSON_AddNumberToObject(cJSON_AddObjectToObject(sys, "brigade"),
-                          "arrival_s", 600);
+  cJSON_AddStringToObject(cJSON_AddObjectToObject(sys, "sprinklers"), "floors",
+                          "all");
+  cJSON_AddNumberToObject(cJSON_AddObjectToObject(sys, "brigade"), "arrival_s",
+                          600);
   cJSON_AddBoolToObject(cJSON_AddObjectToObject(sys, "hydrants"), "water", 1);
   cJSON *regions = cJSON_AddArrayToObject(plan, "regions");
   for (int f = 1; f <= nfloors; f++)
@@ -285,16 +289,19 @@ static cJSON *gen_fire(int floor, int x, int y, const char *growth,
   return f;
 }
 
-/* The run's fire (a ward fire on the middle occupied floor) and the
- * weighted ignition scenarios: ward furnishings (0.5), an e-bike charging
- * in the corridor (0.2), a nurses' station (0.3). */
+/* The run's fire: an e-bike battery charging in the corridor beside the
+ * corridor fire door, on the middle occupied floor (e-bikes charging in
+ * corridors head the campaigns' hazard lists). The weighted ignition
+ * scenarios: ward furnishings (0.5), the e-bike (0.2), a nurses' station
+ * (0.3). */
 static void gen_fires(cJSON *sc, int nfloors) {
   int floor = nfloors == 1 ? 1 : 1 + nfloors / 2;
   int wx = gen_slot_x(2) + GEN_ROOM_W / 2, wy = 1 + GEN_ROOM_D / 2;
-  int cx = gen_slot_x(3) + 2, cy = GEN_CORR_Y + 1;
+  int cx = GEN_MID_X - 5, cy = GEN_CORR_Y + 1;
   int nx = gen_slot_x(8) + GEN_ROOM_W / 2;
   cJSON_AddItemToObject(
-      sc, "fire", gen_fire(floor, wx, wy, "fast", 3000, "ward_furnishings"));
+      sc, "fire",
+      gen_fire(floor, cx, cy, "ultrafast", 1500, "lithium_battery"));
   cJSON *fires = cJSON_AddArrayToObject(sc, "fires");
   cJSON *f = gen_fire(floor, wx, wy, "fast", 3000, "ward_furnishings");
   cJSON_AddNumberToObject(f, "weight", 0.5);

@@ -11,6 +11,7 @@
 
 #include "diag.h"
 #include "evacsim.h"
+#include "model.h"
 
 static const char usage_main[] =
     "usage: evacsim COMMAND [ARGS]\n"
@@ -19,8 +20,8 @@ static const char usage_main[] =
     "\n"
     "commands:\n"
     "  check FILE.json...        validate plans and scenarios\n"
-    "  run SCENARIO.json -o OUT.h5 [--seed N] [--threads N] [--quiet]\n"
-    "                            simulate once, print a summary\n"
+    "  run SCENARIO.json -o OUT.h5 [--seed N] [--threads N] [--fix ID]...\n"
+    "      [--quiet]             simulate once, print a summary\n"
     "  info OUT.h5               summarise a result file\n"
     "  gen tower --floors N --occupants M [--seed S] -o DIR\n"
     "                            write a synthetic hospital tower\n"
@@ -37,13 +38,16 @@ static const char usage_check[] =
 
 static const char usage_run[] =
     "usage: evacsim run SCENARIO.json -o OUT.h5 [--seed N] [--threads N] "
-    "[--quiet]\n"
+    "[--fix ID]... [--quiet]\n"
     "\n"
-    "Runs one simulation of the scenario and writes the result file\n"
-    "(written to OUT.h5.partial, then renamed). Prints a summary table.\n"
+    "Runs one simulation of the scenario, with the fire and the hazards of\n"
+    "its hazard list, and writes the result file (written to\n"
+    "OUT.h5.partial, then renamed). Prints a summary table.\n"
     "  -o, --output OUT.h5  result file (required)\n"
     "  --seed N             random seed (default: the scenario's \"seed\")\n"
-    "  --threads N          threads for threaded kernels (default: all)\n"
+    "  --threads N          threads for the smoke sweep (default: all)\n"
+    "  --fix ID             simulate as if hazard ID were rectified\n"
+    "                       (repeatable; 'all' rectifies every hazard)\n"
     "  --quiet              print nothing but errors\n";
 
 static const char usage_info[] = "usage: evacsim info OUT.h5\n"
@@ -156,6 +160,9 @@ static int cmd_run(int argc, char **argv) {
       if (!(v = option_value(argc, argv, &i)) || parse_uint(a, v, 4096, &n))
         return EVAC_ERR_INPUT;
       opts.threads = (int)n;
+    } else if (!strcmp(a, "--fix")) {
+      if (!option_value(argc, argv, &i)) /* applied once the model loads */
+        return EVAC_ERR_INPUT;
     } else if (!strcmp(a, "--quiet")) {
       quiet = 1;
     } else if (a[0] == '-' || scenario) {
@@ -185,6 +192,15 @@ static int cmd_run(int argc, char **argv) {
   struct evac_model *m = NULL;
   struct evac_sim *sim = NULL;
   st = evac_model_load(scenario, &d, &m);
+  for (int i = 0; st == EVAC_OK && i + 1 < argc; i++)
+    if (!strcmp(argv[i], "--fix") && evac_hazards_fix(m, argv[++i])) {
+      evac_diag_error(&d, scenario, "hazards",
+                      "--fix %s: no hazard has the id \"%s\"", argv[i],
+                      argv[i]);
+      st = EVAC_ERR_INPUT;
+    }
+  if (st == EVAC_OK)
+    evac_hazards_apply(m, &d); /* run simulates the building as it is */
   if (st == EVAC_OK)
     st = evac_sim_create(m, &opts, &d, &sim);
   if (st == EVAC_OK && !quiet)

@@ -57,6 +57,13 @@ void evac_model_free(struct evac_model *m) {
   free(m->groups);
   for (int i = 0; m->timeline && i < m->ntimeline; i++)
     free(m->timeline[i].floors);
+  for (int i = 0; i < m->nhazards; i++) {
+    free(m->hazards[i].id);
+    free(m->hazards[i].owner);
+    free(m->hazards[i].note);
+    free(m->hazards[i].floors);
+  }
+  free(m->hazards);
   free(m->timeline);
   free(m->fire.curve_t_s);
   free(m->fire.curve_kw);

@@ -132,15 +132,15 @@ enum evac_growth {
 
 /* A fire: the scenario's "fire", or one of its weighted "fires". */
 struct evac_fire_spec {
-  int floor;              /* floor index */
-  int x, y;               /* cell */
+  int floor; /* floor index */
+  int x, y;  /* cell */
   enum evac_growth growth;
-  double alpha_kw_s2;     /* EVAC_GROWTH_ALPHA */
-  double peak_kw;         /* cap (and the steady value) */
-  int ncurve;             /* EVAC_GROWTH_CURVE points */
+  double alpha_kw_s2; /* EVAC_GROWTH_ALPHA */
+  double peak_kw;     /* cap (and the steady value) */
+  int ncurve;         /* EVAC_GROWTH_CURVE points */
   double *curve_t_s, *curve_kw;
-  int fuel;               /* index into evac_fuels (models/fire/fuel.c) */
-  double weight;          /* ignition scenario weight ("fires") */
+  int fuel;      /* index into evac_fuels (models/fire/fuel.c) */
+  double weight; /* ignition scenario weight ("fires") */
 };
 
 /* -------------------------------------------------------------- scenario */
@@ -181,6 +181,42 @@ struct evac_timeline_event {
   int feature;             /* on which named feature */
   int nfloors;             /* floors it applies to; 0 = all */
   int *floors;             /* floor indices */
+};
+
+/* Hazard types: the catalogue of DESIGN § 5, in its order. */
+enum evac_hazard_type {
+  EVAC_HZ_BLOCKED_EXIT = 0,
+  EVAC_HZ_BLOCKED_STAIR,
+  EVAC_HZ_CORRIDOR_OBSTRUCTION,
+  EVAC_HZ_EBIKE_CHARGING,
+  EVAC_HZ_FIRE_DOOR_OPEN,
+  EVAC_HZ_FIRE_SHUTTER_FAILED,
+  EVAC_HZ_UNSEALED_SHAFT,
+  EVAC_HZ_SPRINKLER_INOPERATIVE,
+  EVAC_HZ_HYDRANT_DRY,
+  EVAC_HZ_LOW_WATER_PRESSURE,
+  EVAC_HZ_ALARM_DELAYED,
+  EVAC_HZ_SMOKE_CONTROL_FAILED,
+  EVAC_HZ_COMBUSTIBLE_INSULATION,
+  EVAC_HZ_FIRE_LANE_BLOCKED,
+  EVAC_HZ_FIRE_LIFT_FAILED,
+  EVAC_HZ_WINDOW_GRILLES,
+  EVAC_HZ_EMERGENCY_LIGHTING_FAILED,
+  EVAC_HZ_ELECTRICAL_OVERLOAD,
+  EVAC_HZ_MICRO_STATION_UNREADY,
+  EVAC_HZ_NTYPES
+};
+
+/* A hazard of the inspection's list. */
+struct evac_hazard {
+  char *id; /* "H-03" */
+  enum evac_hazard_type type;
+  int target;  /* feature index, or -1 */
+  int region;  /* region index (target names a region), -1 */
+  int nfloors; /* floors it applies to; 0 = all */
+  int *floors;
+  double cost;        /* rectification cost, NAN if not given */
+  char *owner, *note; /* may be NULL */
 };
 
 /* --------------------------------------------------------------- model */
@@ -224,11 +260,13 @@ struct evac_model {
   int noccupants; /* sum of group counts */
   int ntimeline;
   struct evac_timeline_event *timeline; /* sorted by t_s (stable) */
-  double agents_every_s; /* trajectory and time-series sampling interval */
-  double fields_every_s; /* field sampling interval (fire models) */
-  int has_fire;          /* the scenario has "fire" (run simulates it) */
+  int nhazards;
+  struct evac_hazard *hazards; /* the scenario's hazard list */
+  double agents_every_s;      /* trajectory and time-series sampling interval */
+  double fields_every_s;      /* field sampling interval (fire models) */
+  int has_fire;               /* the scenario has "fire" (run simulates it) */
   struct evac_fire_spec fire; /* the fire of run, if has_fire */
-  int nfires;            /* weighted ignition scenarios ("fires") */
+  int nfires;                 /* weighted ignition scenarios ("fires") */
   struct evac_fire_spec *fires;
   struct evac_systems systems; /* from the plan's "systems" */
 };
@@ -261,6 +299,19 @@ enum evac_status evac_plan_parse(struct evac_model *m, const char *text,
  * (a path relative to the scenario file's folder, or an inline object). */
 enum evac_status evac_scenario_parse(struct evac_model *m, const char *text,
                                      const char *file, struct evac_diag *diag);
+
+/* Name of a hazard type ("blocked_exit"), and its inverse (-1 unknown). */
+const char *evac_hazard_type_name(enum evac_hazard_type t);
+int evac_hazard_type_parse(const char *name);
+
+/* Applies the model's hazards to it (the building with its hazards, as
+ * run simulates it): see sim/hazards.c for each type's effect. Types not
+ * modelled yet get a warning. */
+void evac_hazards_apply(struct evac_model *m, struct evac_diag *diag);
+
+/* Removes hazard id from the list (it is rectified); "all" removes every
+ * hazard. Returns 0, or -1 if there is no hazard of that id. */
+int evac_hazards_fix(struct evac_model *m, const char *id);
 
 /* Looks up a built-in profile by name; NULL if there is none. */
 const struct evac_profile *evac_profile_builtin(const char *name);

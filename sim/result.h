@@ -11,14 +11,14 @@
 
 /* Types of logged events (the /events/type enum). */
 enum evac_event_type {
-  EVAC_LOG_START = 0,   /* an agent starts to move (end of pre-movement) */
-  EVAC_LOG_SAFE,        /* an agent reached an exit or refuge (target) */
-  EVAC_LOG_STAIR_ENTER, /* an agent enters a flight (target = stair) */
-  EVAC_LOG_STAIR_EXIT,  /* an agent leaves a flight onto a landing */
-  EVAC_LOG_REROUTE,     /* an agent found its route closed (target) */
-  EVAC_LOG_TRAPPED,     /* an agent has no route to any safe place */
-  EVAC_LOG_CLOSE,       /* the timeline closed a feature (target) */
-  EVAC_LOG_OPEN,        /* the timeline opened a feature (target) */
+  EVAC_LOG_START = 0,     /* an agent starts to move (end of pre-movement) */
+  EVAC_LOG_SAFE,          /* an agent reached an exit or refuge (target) */
+  EVAC_LOG_STAIR_ENTER,   /* an agent enters a flight (target = stair) */
+  EVAC_LOG_STAIR_EXIT,    /* an agent leaves a flight onto a landing */
+  EVAC_LOG_REROUTE,       /* an agent found its route closed (target) */
+  EVAC_LOG_TRAPPED,       /* an agent has no route to any safe place */
+  EVAC_LOG_CLOSE,         /* the timeline closed a feature (target) */
+  EVAC_LOG_OPEN,          /* the timeline opened a feature (target) */
   EVAC_LOG_INCAPACITATED, /* an agent's dose reached its threshold */
   EVAC_LOG_NTYPES
 };
@@ -131,6 +131,8 @@ struct evac_result {
   double wall_clock_s;           /* run time */
   double end_time_s;             /* simulated time at the end */
   uint64_t events_processed;     /* engine events popped */
+  uint64_t smoke_cell_updates;   /* smoke cells swept, times sub-steps */
+  double smoke_wall_s;           /* wall time spent in the smoke sweep */
   uint64_t seed;                 /* seed used */
   uint32_t replication;          /* replication index */
   int threads;                   /* threads used */

@@ -26,28 +26,6 @@ static const char *const hazard_keys[] = {"id",   "type", "target", "floors",
 static const char *const timeline_keys[] = {"t_s", "do", "target", "floors",
                                             NULL};
 
-/* The hazard catalogue (DESIGN § 5). */
-static const char *const hazard_types[] = {"blocked_exit",
-                                           "blocked_stair",
-                                           "corridor_obstruction",
-                                           "ebike_charging",
-                                           "fire_door_open",
-                                           "fire_shutter_failed",
-                                           "unsealed_shaft",
-                                           "sprinkler_inoperative",
-                                           "hydrant_dry",
-                                           "low_water_pressure",
-                                           "alarm_delayed",
-                                           "smoke_control_failed",
-                                           "combustible_insulation",
-                                           "fire_lane_blocked",
-                                           "fire_lift_failed",
-                                           "window_grilles",
-                                           "emergency_lighting_failed",
-                                           "electrical_overload",
-                                           "micro_station_unready",
-                                           NULL};
-
 /* State of one scenario read. */
 struct scen_ctx {
   struct evac_model *m;
@@ -497,49 +475,6 @@ static void fire_read(struct scen_ctx *c, const cJSON *root) {
   }
 }
 
-static void hazards_read(struct scen_ctx *c, const cJSON *root) {
-  const struct evac_json *j = c->j;
-  const cJSON *a = NULL;
-  if (evac_json_array(j, root, "", "hazards", &a) <= 0)
-    return;
-  char p[EVAC_JSON_PATH_MAX], q[EVAC_JSON_PATH_MAX], list[1024];
-  evac_json_join(list, sizeof list, hazard_types);
-  int i = 0;
-  for (const cJSON *e = a->child; e; e = e->next, i++) {
-    evac_json_path_index(p, "hazards", i);
-    if (!evac_json_is_object(j, e, p))
-      continue;
-    evac_json_check_keys(j, e, p, hazard_keys);
-    const char *id = NULL, *type = NULL;
-    if (evac_json_require(j, e, p, "id") &&
-        evac_json_string(j, e, p, "id", &id) > 0) {
-      int k = 0;
-      for (const cJSON *d = a->child; d != e; d = d->next, k++) {
-        const cJSON *did = cJSON_GetObjectItemCaseSensitive(d, "id");
-        if (cJSON_IsString(did) && strcmp(did->valuestring, id) == 0) {
-          evac_json_path_key(q, p, "id");
-          evac_diag_error(j->diag, j->file, q,
-                          "\"%s\" is already the id of hazards[%d]", id, k);
-          break;
-        }
-      }
-    }
-    if (evac_json_require(j, e, p, "type") &&
-        evac_json_string(j, e, p, "type", &type) > 0) {
-      int k = 0;
-      while (hazard_types[k] && strcmp(hazard_types[k], type) != 0)
-        k++;
-      if (!hazard_types[k]) {
-        evac_json_path_key(q, p, "type");
-        evac_diag_error(j->diag, j->file, q,
-                        "unknown hazard type \"%s\"; allowed: %s", type, list);
-      }
-    }
-  }
-  evac_diag_warn(j->diag, j->file, "hazards",
-                 "hazards are validated but not yet applied");
-}
-
 /* 1 if feature f has a cell on floor fl. */
 static int feature_on_floor(const struct evac_model *m, int f, int fl) {
   size_t a = m->floors[fl].offset,
@@ -588,6 +523,146 @@ static int event_floors(struct scen_ctx *c, const cJSON *e, const char *p,
     }
   }
   return ok;
+}
+
+/* The kind of target each hazard type takes: a feature kind, -2 a region,
+ * -1 none (ignored if given). A target is optional except where noted. */
+static int hazard_target_kind(enum evac_hazard_type t, int *required) {
+  *required = 0;
+  switch (t) {
+  case EVAC_HZ_BLOCKED_EXIT:
+    *required = 1;
+    return EVAC_FEAT_EXIT;
+  case EVAC_HZ_BLOCKED_STAIR:
+    *required = 1;
+    return EVAC_FEAT_STAIR;
+  case EVAC_HZ_FIRE_DOOR_OPEN:
+  case EVAC_HZ_FIRE_SHUTTER_FAILED:
+    return EVAC_FEAT_FIRE_DOOR;
+  case EVAC_HZ_UNSEALED_SHAFT:
+    return EVAC_FEAT_SHAFT;
+  case EVAC_HZ_FIRE_LIFT_FAILED:
+    return EVAC_FEAT_LIFT;
+  case EVAC_HZ_CORRIDOR_OBSTRUCTION:
+  case EVAC_HZ_EBIKE_CHARGING:
+  case EVAC_HZ_ELECTRICAL_OVERLOAD:
+    return -2;
+  default:
+    return -1;
+  }
+}
+
+static const char *const feature_kind_names[] = {
+    "exit", "refuge", "door", "fire_door", "stair", "shaft", "lift"};
+
+/* Reads hazards[i]'s target into h. Returns 1 if good. */
+static int hazard_target(struct scen_ctx *c, const cJSON *e, const char *p,
+                         struct evac_hazard *h) {
+  const struct evac_json *j = c->j;
+  const struct evac_model *m = c->m;
+  char q[EVAC_JSON_PATH_MAX];
+  int required, kind = hazard_target_kind(h->type, &required);
+  const char *target = NULL;
+  int got = evac_json_string(j, e, p, "target", &target);
+  evac_json_path_key(q, p, "target");
+  if (got == 0 && required) {
+    evac_diag_error(j->diag, j->file, q,
+                    "missing: a %s hazard needs the name of the %s",
+                    evac_hazard_type_name(h->type), feature_kind_names[kind]);
+    return 0;
+  }
+  if (got <= 0 || kind == -1 || !c->plan_ok)
+    return got >= 0;
+  if (kind == -2) {
+    for (int r = 0; r < m->nregions; r++)
+      if (strcmp(m->regions[r].name, target) == 0)
+        h->region = r;
+    if (h->region < 0)
+      evac_diag_error(j->diag, j->file, q,
+                      "unknown region \"%s\": a %s hazard names a region",
+                      target, evac_hazard_type_name(h->type));
+    return h->region >= 0;
+  }
+  h->target = evac_model_feature(m, target);
+  if (h->target < 0 || (int)m->features[h->target].kind != kind) {
+    evac_diag_error(
+        j->diag, j->file, q, "\"%s\" is %s; a %s hazard names a %s", target,
+        h->target < 0 ? "not a feature of the plan"
+                      : feature_kind_names[m->features[h->target].kind],
+        evac_hazard_type_name(h->type), feature_kind_names[kind]);
+    h->target = -1;
+    return 0;
+  }
+  return 1;
+}
+
+static void hazards_read(struct scen_ctx *c, const cJSON *root) {
+  const struct evac_json *j = c->j;
+  struct evac_model *m = c->m;
+  const cJSON *a = NULL;
+  if (evac_json_array(j, root, "", "hazards", &a) <= 0)
+    return;
+  m->hazards = calloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *m->hazards);
+  if (!m->hazards)
+    return;
+  char p[EVAC_JSON_PATH_MAX], q[EVAC_JSON_PATH_MAX], list[1024];
+  int i = 0;
+  for (const cJSON *e = a->child; e; e = e->next, i++) {
+    evac_json_path_index(p, "hazards", i);
+    if (!evac_json_is_object(j, e, p))
+      continue;
+    int ok = evac_json_check_keys(j, e, p, hazard_keys) == 0;
+    struct evac_hazard h = {.target = -1, .region = -1, .cost = NAN};
+    const char *id = NULL, *type = NULL, *owner = NULL, *note = NULL;
+    if (evac_json_require(j, e, p, "id") &&
+        evac_json_string(j, e, p, "id", &id) > 0) {
+      for (int k = 0; k < m->nhazards; k++)
+        if (strcmp(m->hazards[k].id, id) == 0) {
+          evac_json_path_key(q, p, "id");
+          evac_diag_error(j->diag, j->file, q,
+                          "\"%s\" is already the id of another hazard", id);
+          ok = 0;
+        }
+    } else {
+      ok = 0;
+    }
+    int t = -1;
+    if (evac_json_require(j, e, p, "type") &&
+        evac_json_string(j, e, p, "type", &type) > 0 &&
+        (t = evac_hazard_type_parse(type)) < 0) {
+      size_t n = 0;
+      for (int k = 0; k < EVAC_HZ_NTYPES && n + 32 < sizeof list; k++)
+        n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", k ? ", " : "",
+                              evac_hazard_type_name(k));
+      evac_json_path_key(q, p, "type");
+      evac_diag_error(j->diag, j->file, q,
+                      "unknown hazard type \"%s\"; allowed: %s", type, list);
+    }
+    if (t < 0) {
+      ok = 0;
+    } else {
+      h.type = (enum evac_hazard_type)t;
+      ok &= hazard_target(c, e, p, &h);
+    }
+    struct evac_timeline_event fl = {0};
+    ok &= event_floors(c, e, p, h.target, &fl);
+    h.nfloors = fl.nfloors;
+    h.floors = fl.floors;
+    ok &= evac_json_number(j, e, p, "cost", evac_json_ge(0.0), &h.cost) >= 0;
+    ok &= evac_json_string(j, e, p, "owner", &owner) >= 0;
+    ok &= evac_json_string(j, e, p, "note", &note) >= 0;
+    h.id = id ? strdup(id) : NULL;
+    h.owner = owner ? strdup(owner) : NULL;
+    h.note = note ? strdup(note) : NULL;
+    if (ok && h.id) {
+      m->hazards[m->nhazards++] = h;
+    } else {
+      free(h.id);
+      free(h.owner);
+      free(h.note);
+      free(h.floors);
+    }
+  }
 }
 
 static void timeline_read(struct scen_ctx *c, const cJSON *root) {

@@ -8,9 +8,9 @@
 #include "evacsim.h"
 #include "heap.h"
 #include "model.h"
-#include "result.h"
 #include "models/fire/fire.h"
 #include "models/smoke/smoke.h"
+#include "result.h"
 #include "rng.h"
 
 /* Engine ticks per second: a tick is 1 ms. */
@@ -27,11 +27,11 @@
 #define EVAC_ROUTE_SMOKE_S 10.0  /* smoke-aware routes rebuilt this often */
 #define EVAC_HEAD_STANDING_M 1.6 /* head height of people walking */
 #define EVAC_HEAD_WHEELCHAIR_M 1.2
-#define EVAC_HEAD_BED_M 1.0      /* patients lying on a bed or mattress */
-#define EVAC_PERCEIVE_VIS_M 10.0 /* people notice smoke below this */
-#define EVAC_UNTENABLE_VIS_M 5.0 /* ASET: visibility (small spaces) */
+#define EVAC_HEAD_BED_M 1.0        /* patients lying on a bed or mattress */
+#define EVAC_PERCEIVE_VIS_M 10.0   /* people notice smoke below this */
+#define EVAC_UNTENABLE_VIS_M 5.0   /* ASET: visibility (small spaces) */
 #define EVAC_UNTENABLE_TEMP_C 60.0 /* ASET: head-height temperature */
-#define EVAC_SMOKE_AVERSION 10.0 /* route cost factor of untenable cells */
+#define EVAC_SMOKE_AVERSION 10.0   /* route cost factor of untenable cells */
 
 /* Event classes, in the order they run at equal ticks. */
 enum evac_event_class {
@@ -52,24 +52,24 @@ enum evac_agent_phase {
 
 /* One occupant. */
 struct evac_agent {
-  int32_t cell;        /* cell held (target cell while moving); -1 on a flight
-                          or when safe */
-  int32_t prev_cell;   /* cell being left while moving, else -1 */
-  int32_t last_cell;   /* last cell stood on (for positions) */
-  uint32_t gen;        /* bumped at each action: older events are stale */
-  int8_t phase;        /* enum evac_agent_phase */
-  int8_t state;       /* enum evac_agent_state, for trajectories */
-  int8_t needs_staff; /* 1 if it cannot move without staff */
-  int16_t field;       /* which target field it follows */
-  int32_t know; /* 0: knows the building as planned, 1: as it is */
-  int32_t flight;      /* flight it is on, or -1 */
-  double speed;        /* free speed on the flat, m/s */
-  double down, up;     /* stair speed factors */
-  double smoke_factor; /* speed factor of the smoke it is in (1: clear) */
-  double fed;          /* dose so far */
+  int32_t cell;         /* cell held (target cell while moving); -1 on a flight
+                           or when safe */
+  int32_t prev_cell;    /* cell being left while moving, else -1 */
+  int32_t last_cell;    /* last cell stood on (for positions) */
+  uint32_t gen;         /* bumped at each action: older events are stale */
+  int8_t phase;         /* enum evac_agent_phase */
+  int8_t state;         /* enum evac_agent_state, for trajectories */
+  int8_t needs_staff;   /* 1 if it cannot move without staff */
+  int16_t field;        /* which target field it follows */
+  int32_t know;         /* 0: knows the building as planned, 1: as it is */
+  int32_t flight;       /* flight it is on, or -1 */
+  double speed;         /* free speed on the flat, m/s */
+  double down, up;      /* stair speed factors */
+  double smoke_factor;  /* speed factor of the smoke it is in (1: clear) */
+  double fed;           /* dose so far */
   double fed_threshold; /* incapacitation dose */
-  double head_m;       /* head height above the floor */
-  struct evac_rng rng; /* movement choices */
+  double head_m;        /* head height above the floor */
+  struct evac_rng rng;  /* movement choices */
 };
 
 /* A stair flight in one direction between two consecutive served floors of
@@ -147,12 +147,12 @@ struct evac_sim {
   int has_fire;
   struct evac_fire fire;
   struct evac_smoke *smoke;
-  float *smoke_cost;  /* [nnodes] route cost factor, 1 in clear air */
-  int64_t alarm;      /* tick of the alarm, INT64_MAX until known */
-  int alarmed;        /* 1 once the waiting agents were scheduled */
-  int64_t next_route; /* tick of the next smoke-aware route rebuild */
+  float *smoke_cost;   /* [nnodes] route cost factor, 1 in clear air */
+  int64_t alarm;       /* tick of the alarm, INT64_MAX until known */
+  int alarmed;         /* 1 once the waiting agents were scheduled */
+  int64_t next_route;  /* tick of the next smoke-aware route rebuild */
   int64_t next_fields; /* tick of the next field sample */
-  float *field_buf;   /* one field sample of every smoky floor */
+  float *field_buf;    /* one field sample of every smoky floor */
   int64_t next_sample;
 
   struct evac_result res;

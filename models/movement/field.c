@@ -144,10 +144,13 @@ static int build_one(const struct evac_sim *s, const uint8_t *closed,
         if (!passable(s, closed, v, target))
           continue;
         if (dx && dy &&
-            (!passable(s, closed, (int32_t)evac_model_cell(m, f, nx, y), target) ||
-             !passable(s, closed, (int32_t)evac_model_cell(m, f, x, ny), target)))
+            (!passable(s, closed, (int32_t)evac_model_cell(m, f, nx, y),
+                       target) ||
+             !passable(s, closed, (int32_t)evac_model_cell(m, f, x, ny),
+                       target)))
           continue;
-        if (relax(&q, dist, v, top.d + step_cost(s, u, v, dx && dy ? diag : cell)))
+        if (relax(&q, dist, v,
+                  top.d + step_cost(s, u, v, dx && dy ? diag : cell)))
           goto oom;
       }
     if (m->cell_kind[u] == EVAC_CELL_STAIR) {

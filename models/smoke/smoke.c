@@ -24,23 +24,28 @@
 
 #include "result.h"
 
-#define CP 1.012          /* kJ/(kg K), air */
-#define RHO_T 353.0       /* rho T of air at 1 atm, kg K / m3 */
-#define G 9.81            /* m/s2 */
-#define FROUDE 0.7        /* gravity-current front Froude number */
-#define Y_O2_AIR 0.2315   /* oxygen mass fraction of air */
-#define HOC_O2 13100.0    /* kJ released per kg O2 consumed (Huggett) */
-#define DOOR_SOFFIT_M 2.1 /* height of door openings */
-#define FIRE_DOOR_LEAK 0.01 /* closed fire door: 0.02 m2 gap of ~2 m2 */
-#define LIFT_DOOR_LEAK 0.03 /* lift landing door: 0.06 m2 of ~2 m2 */
-#define SHAFT_WALL_SEALED 0.001   /* sealed shaft wall and access panels */
-#define SHAFT_WALL_UNSEALED 0.05  /* unsealed cable/pipe exits per cell */
-#define SHAFT_SLAB_SEALED 1e-3    /* fire-stopped share of a slab opening */
-#define ORIFICE_C 0.7     /* orifice flow coefficient (CFAST) */
-#define STAIR_OPEN_M 1.0  /* stairwell opening between floors: width x this */
-#define H_LOSS 0.010      /* kW/(m2 K) convective loss to the ceiling */
-#define MIN_MASS 1e-12    /* below this a layer counts as empty */
-#define JET_R 0.4         /* ceiling-jet disk radius / ceiling height */
+#define CP 1.012                 /* kJ/(kg K), air */
+#define RHO_T 353.0              /* rho T of air at 1 atm, kg K / m3 */
+#define G 9.81                   /* m/s2 */
+#define FROUDE 0.7               /* gravity-current front Froude number */
+#define Y_O2_AIR 0.2315          /* oxygen mass fraction of air */
+#define HOC_O2 13100.0           /* kJ released per kg O2 consumed (Huggett) */
+#define DOOR_SOFFIT_M 2.1        /* height of door openings */
+#define FIRE_DOOR_LEAK 0.01      /* closed fire door: 0.02 m2 gap of ~2 m2 */
+#define LIFT_DOOR_LEAK 0.03      /* lift landing door: 0.06 m2 of ~2 m2 */
+#define SHAFT_WALL_SEALED 0.001  /* sealed shaft wall and access panels */
+#define SHAFT_WALL_UNSEALED 0.05 /* unsealed cable/pipe exits per cell */
+#define SHAFT_SLAB_SEALED 1e-3   /* fire-stopped share of a slab opening */
+#define ORIFICE_C 0.7            /* orifice flow coefficient (CFAST) */
+#define STAIR_OPEN_M 1.0 /* stairwell opening between floors: width x this */
+#define H_LOSS 0.010     /* kW/(m2 K) convective loss to the ceiling */
+#define MIN_MASS 1e-12   /* below this a layer counts as empty */
+#define JET_R 0.4        /* ceiling-jet disk radius / ceiling height */
+
+/* Larger and smaller of two numbers that are never NaN (inlined, unlike
+ * fmax and fmin). */
+static inline double max2(double a, double b) { return a > b ? a : b; }
+static inline double min2(double a, double b) { return a < b ? a : b; }
 
 /* Quantities carried by the layer. */
 enum { Q_MASS, Q_HEAT, Q_SOOT, Q_CO, Q_CO2, Q_O2, NQ };
@@ -49,38 +54,38 @@ enum { Q_MASS, Q_HEAT, Q_SOOT, Q_CO, Q_CO2, Q_O2, NQ };
 struct vlink {
   int32_t *lo, *hi; /* cells below and above */
   int nlo, nhi;
-  double area_m2;   /* opening area */
-  double rise_m;    /* floor-to-floor height */
+  double area_m2; /* opening area */
+  double rise_m;  /* floor-to-floor height */
 };
 
 struct evac_smoke {
   const struct evac_model *m;
-  size_t n;          /* cells */
-  double ta;         /* ambient, K */
-  double tout;       /* outside, K */
-  double area;       /* cell area, m2 */
-  uint8_t *gas;      /* 1 gas cell, 2 exit (outside), 0 solid */
-  float *ceil;       /* ceiling (or soffit) height of each cell, m */
-  float *open;       /* opening factor of a cell's faces */
-  int16_t *floor_of; /* floor of each cell */
-  int32_t (*nb)[4];  /* neighbours right, down, left, up on the floor, -1 */
-  double *dep;       /* layer depth, refreshed each sub-step (active) */
-  double *tk;        /* layer temperature K, likewise */
-  double *q[NQ];     /* layer contents per cell */
+  size_t n;            /* cells */
+  double ta;           /* ambient, K */
+  double tout;         /* outside, K */
+  double area;         /* cell area, m2 */
+  uint8_t *gas;        /* 1 gas cell, 2 exit (outside), 0 solid */
+  float *ceil;         /* ceiling (or soffit) height of each cell, m */
+  float *open;         /* opening factor of a cell's faces */
+  int16_t *floor_of;   /* floor of each cell */
+  int32_t (*nb)[4];    /* neighbours right, down, left, up on the floor, -1 */
+  double *dep;         /* layer depth, refreshed each sub-step (active) */
+  double *tk;          /* layer temperature K, likewise */
+  double *q[NQ];       /* layer contents per cell */
   double *face[NQ][2]; /* transfer over the right [0] and down [1] face */
-  double *out;       /* mass leaving each cell this sub-step */
-  int32_t *active;   /* cells with smoke, increasing */
+  double *out;         /* mass leaving each cell this sub-step */
+  int32_t *active;     /* cells with smoke, increasing */
   size_t nactive;
-  uint8_t *flag;     /* 1 active, 2 candidate this sub-step */
-  int32_t *cand;     /* active cells and their neighbours, increasing */
+  uint8_t *flag; /* 1 active, 2 candidate this sub-step */
+  int32_t *cand; /* active cells and their neighbours, increasing */
   size_t ncand;
-  int changed;       /* 1 if cells became active since cand was built */
+  int changed; /* 1 if cells became active since cand was built */
   int nlinks;
   struct vlink *links;
-  int32_t src_cell;   /* fire cell the jet disk below is for, -1 none */
-  int32_t *jet;       /* cells the plume's gas turns into (ceiling jet) */
+  int32_t src_cell; /* fire cell the jet disk below is for, -1 none */
+  int32_t *jet;     /* cells the plume's gas turns into (ceiling jet) */
   int njet;
-  int32_t *room;      /* the fire room: cells reached without a doorway */
+  int32_t *room; /* the fire room: cells reached without a doorway */
   int nroom;
   struct evac_smoke_budget budget;
   uint64_t updates;
@@ -190,8 +195,7 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   s->cand = malloc(s->n * sizeof *s->cand);
   s->flag = calloc(s->n, 1);
   int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->dep &&
-           s->tk && s->out &&
-           s->active && s->cand && s->flag;
+           s->tk && s->out && s->active && s->cand && s->flag;
   for (int k = 0; k < NQ && ok; k++) {
     s->q[k] = calloc(s->n, sizeof **s->q);
     s->face[k][0] = calloc(s->n, sizeof **s->face[k]);
@@ -214,11 +218,11 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
       static const int dx[4] = {1, 0, -1, 0}, dy[4] = {0, 1, 0, -1};
       for (int d = 0; d < 4; d++) {
         int nx = x + dx[d], ny = y + dy[d];
-        s->nb[c][d] = nx < 0 || ny < 0 || nx >= m->floors[f].nx ||
-                              ny >= m->floors[f].ny
-                          ? -1
-                          : (int32_t)(m->floors[f].offset +
-                                      (size_t)ny * m->floors[f].nx + nx);
+        s->nb[c][d] =
+            nx < 0 || ny < 0 || nx >= m->floors[f].nx || ny >= m->floors[f].ny
+                ? -1
+                : (int32_t)(m->floors[f].offset + (size_t)ny * m->floors[f].nx +
+                            nx);
       }
       s->ceil[c] = (float)h;
       s->open[c] = 1.0f;
@@ -364,7 +368,7 @@ static void refresh(struct evac_smoke *s, const int32_t *cells, size_t n) {
 
 /* Mass flow (kg/s) from a to b over their face (negative: b to a). */
 static double face_flow(const struct evac_smoke *s, int32_t a, int32_t b) {
-  double top = fmin(s->ceil[a], s->ceil[b]);
+  double top = min2(s->ceil[a], s->ceil[b]);
   double da = s->gas[a] == 2 ? 0.0 : top - (s->ceil[a] - s->dep[a]);
   double db = s->gas[b] == 2 ? 0.0 : top - (s->ceil[b] - s->dep[b]);
   da = da > 0.0 ? da : 0.0;
@@ -372,12 +376,12 @@ static double face_flow(const struct evac_smoke *s, int32_t a, int32_t b) {
   if (da == db)
     return 0.0;
   int32_t d = da > db ? a : b;
-  double dd = fmax(da, db), dr = fmin(da, db);
+  double dd = max2(da, db), dr = min2(da, db);
   double t = s->tk[d];
   double gp = G * (t - s->ta) / t;
   if (gp <= 0.0)
     return 0.0;
-  double w = s->m->cell_m * fmin(s->open[a], s->open[b]);
+  double w = s->m->cell_m * min2(s->open[a], s->open[b]);
   double flow = RHO_T / t * w * (dd - dr) * FROUDE * sqrt(gp * dd);
   return d == a ? flow : -flow;
 }
@@ -389,7 +393,7 @@ static double max_speed(const struct evac_smoke *s) {
     int32_t c = s->active[i];
     double t = s->tk[c], gp = G * (t - s->ta) / t;
     if (gp > 0.0)
-      u = fmax(u, FROUDE * sqrt(gp * s->dep[c]));
+      u = max2(u, FROUDE * sqrt(gp * s->dep[c]));
   }
   return u;
 }
@@ -398,7 +402,7 @@ static double max_speed(const struct evac_smoke *s) {
 static double plume_mass(double qc_kw, double z) {
   if (qc_kw <= 0.0)
     return 0.0;
-  z = fmax(z, 0.05);
+  z = max2(z, 0.05);
   double zl = 0.166 * pow(qc_kw, 0.4);
   if (z > zl)
     return 0.071 * pow(qc_kw, 1.0 / 3.0) * pow(z, 5.0 / 3.0) + 0.0018 * qc_kw;
@@ -460,8 +464,8 @@ static int build_plume(struct evac_smoke *s, int32_t c) {
  * O2, Huggett), and fuel, species and heat scale with what burns. So a
  * room whose layer reaches the floor starves its fire instead of heating
  * without bound. */
-static int add_source(struct evac_smoke *s,
-                      const struct evac_smoke_source *src, double dt) {
+static int add_source(struct evac_smoke *s, const struct evac_smoke_source *src,
+                      double dt) {
   if (s->src_cell != src->cell && build_plume(s, src->cell))
     return -1;
   double z = 0.0, mass = 0.0, o2 = 0.0;
@@ -476,8 +480,8 @@ static int add_source(struct evac_smoke *s,
   double fresh = z > 0.0 ? plume_mass(src->qc_kw, z) : 0.0;
   double whole = plume_mass(src->qc_kw, s->ceil[src->cell]);
   double recirc = whole > fresh ? whole - fresh : 0.0;
-  double burnt = fmin(src->hrr_kw,
-                      HOC_O2 * (Y_O2_AIR * fresh + y_layer * recirc));
+  double burnt =
+      min2(src->hrr_kw, HOC_O2 * (Y_O2_AIR * fresh + y_layer * recirc));
   double share = src->hrr_kw > 0.0 ? burnt / src->hrr_kw : 0.0;
   double add[NQ] = {(fresh + src->fuel_kg_s * share) * dt,
                     src->qc_kw * share * dt,
@@ -489,7 +493,7 @@ static int add_source(struct evac_smoke *s,
     int32_t c = s->jet[k];
     for (int q = 0; q < NQ; q++)
       s->q[q][c] += add[q] / s->njet;
-    s->q[Q_O2][c] = fmax(0.0, s->q[Q_O2][c]);
+    s->q[Q_O2][c] = max2(0.0, s->q[Q_O2][c]);
     activate(s, c);
   }
   s->budget.produced += add[Q_MASS];
@@ -562,8 +566,8 @@ static void spread(struct evac_smoke *s, double dt, int threads) {
       int32_t b = neighbour(s, a, dir);
       if (b < 0 || !(s->flag[b] & 2))
         continue;
-      double f = dir < 2 ? s->face[Q_MASS][dir][a]
-                         : -s->face[Q_MASS][dir - 2][b];
+      double f =
+          dir < 2 ? s->face[Q_MASS][dir][a] : -s->face[Q_MASS][dir - 2][b];
       if (f > 0.0)
         out += f * dt;
     }
@@ -603,7 +607,7 @@ static void spread(struct evac_smoke *s, double dt, int threads) {
     }
     if (s->gas[a] == 1)
       for (int k = 0; k < NQ; k++)
-        s->q[k][a] = fmax(0.0, s->q[k][a] + d[k]);
+        s->q[k][a] = max2(0.0, s->q[k][a] + d[k]);
   }
   /* exits: what reached them left the building (fixed order) */
   for (long i = 0; i < nc; i++) {
@@ -654,7 +658,7 @@ static void rise(struct evac_smoke *s, double dt) {
     if (dp <= 0.0)
       continue;
     double flow = ORIFICE_C * v->area_m2 * sqrt(2.0 * rho * dp) * dt;
-    double frac = fmin(flow / mass, 0.5);
+    double frac = min2(flow / mass, 0.5);
     for (int j = 0; j < v->nlo; j++) {
       int32_t a = v->lo[j];
       for (int k = 0; k < NQ; k++) {
@@ -684,7 +688,7 @@ static void exhaust(struct evac_smoke *s, double dt) {
         vol += depth(s, s->active[i]) * s->area;
     if (vol <= 0.0)
       continue;
-    double frac = fmin(sys->exhaust_m3_s * dt / vol, 0.5);
+    double frac = min2(sys->exhaust_m3_s * dt / vol, 0.5);
     for (size_t i = 0; i < s->nactive; i++)
       if (s->floor_of[s->active[i]] == f)
         vent_share(s, s->active[i], frac);
@@ -699,7 +703,7 @@ static void cool(struct evac_smoke *s, double dt) {
     int32_t c = s->active[i];
     double t = temp_k(s, c);
     double loss = H_LOSS * s->area * (t - s->ta) * dt;
-    s->q[Q_HEAT][c] = fmax(0.0, s->q[Q_HEAT][c] - loss);
+    s->q[Q_HEAT][c] = max2(0.0, s->q[Q_HEAT][c] - loss);
   }
 }
 
@@ -782,8 +786,8 @@ void evac_smoke_floor_fields(const struct evac_smoke *s, int f, double head_m,
     out[EVAC_FQ_UPPER_TEMP * nc + i] = (float)(temp_k(s, c) - 273.15);
     out[EVAC_FQ_SOOT * nc + i] = (float)(vol > 0 ? s->q[Q_SOOT][c] / vol : 0);
     out[EVAC_FQ_CO * nc + i] = (float)co_ppm;
-    out[EVAC_FQ_VISIBILITY * nc + i] = (float)evac_tox_visibility(
-        evac_tox_extinction(g.soot_kg_m3), 3.0);
+    out[EVAC_FQ_VISIBILITY * nc + i] =
+        (float)evac_tox_visibility(evac_tox_extinction(g.soot_kg_m3), 3.0);
     out[EVAC_FQ_FED_RATE * nc + i] = (float)(60.0 * evac_tox_fed_rate(&g));
   }
 }

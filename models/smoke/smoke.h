@@ -17,17 +17,17 @@ struct evac_smoke; /* opaque */
 
 /* What the fire puts into the fire cell's upper layer this step. */
 struct evac_smoke_source {
-  int32_t cell;     /* fire cell */
-  double hrr_kw;    /* heat release rate */
-  double qc_kw;     /* its convective part */
-  double fuel_kg_s; /* fuel burnt */
+  int32_t cell;                        /* fire cell */
+  double hrr_kw;                       /* heat release rate */
+  double qc_kw;                        /* its convective part */
+  double fuel_kg_s;                    /* fuel burnt */
   double soot_kg_s, co_kg_s, co2_kg_s; /* species produced */
 };
 
 /* Mass bookkeeping (kg): what the fire put in, what is in the layers, what
  * left through exits and exhausts. produced = present + vented exactly. */
 struct evac_smoke_budget {
-  double produced, present, vented;       /* layer gas */
+  double produced, present, vented; /* layer gas */
   double soot_produced, soot_present, soot_vented;
   double co_produced, co_present, co_vented;
 };
@@ -70,8 +70,7 @@ void evac_smoke_floor_fields(const struct evac_smoke *s, int f, double head_m,
 void evac_smoke_floor_ambient(const struct evac_smoke *s, int f, float *out);
 
 /* The mass budget so far. */
-void evac_smoke_budget(const struct evac_smoke *s,
-                       struct evac_smoke_budget *b);
+void evac_smoke_budget(const struct evac_smoke *s, struct evac_smoke_budget *b);
 
 /* Cell updates done so far (active cells times sub-steps). */
 uint64_t evac_smoke_cell_updates(const struct evac_smoke *s);

@@ -108,7 +108,9 @@ static void check_tower(int floors, int occupants) {
     }
     cr_assert_eq(count_cells(f, 'A'), 16, "floor %s stair A", name);
     cr_assert_eq(count_cells(f, 'B'), 16, "floor %s stair B", name);
-    cr_assert_eq(count_cells(f, 'F'), 12, "floor %s fire doors", name);
+    cr_assert_eq(count_cells(f, 'P'), 4, "floor %s stair A door", name);
+    cr_assert_eq(count_cells(f, 'G'), 4, "floor %s corridor fire door", name);
+    cr_assert_eq(count_cells(f, 'Q'), 4, "floor %s stair B door", name);
     cr_assert_eq(count_cells(f, 'L'), 16, "floor %s lift", name);
     cr_assert_eq(count_cells(f, 'h'), 1, "floor %s shaft", name);
     int ground = i == 0;
@@ -148,20 +150,23 @@ static void check_tower(int floors, int occupants) {
   cr_assert_str_eq(cJSON_GetObjectItem(sc, "plan")->valuestring,
                    "tower.plan.json");
   cr_assert_eq(cJSON_GetObjectItem(sc, "seed")->valueint, 42);
-  /* a ward fire on the middle occupied floor, three weighted fires, and
+  /* an e-bike fire on the middle occupied floor, three weighted fires, and
      sprinklers and smoke detectors throughout (GB 50016) */
   const cJSON *fire = cJSON_GetObjectItem(sc, "fire");
   cr_assert_not_null(fire);
   char mid[16];
   snprintf(mid, sizeof mid, "%d", floors == 1 ? 1 : 1 + floors / 2);
   cr_assert_str_eq(cJSON_GetObjectItem(fire, "floor")->valuestring, mid);
-  cr_assert_str_eq(cJSON_GetObjectItem(fire, "growth")->valuestring, "fast");
+  cr_assert_str_eq(cJSON_GetObjectItem(fire, "growth")->valuestring,
+                   "ultrafast");
+  cr_assert_str_eq(cJSON_GetObjectItem(fire, "fuel")->valuestring,
+                   "lithium_battery");
   cr_assert_eq(cJSON_GetArraySize(cJSON_GetObjectItem(sc, "fires")), 3);
   const cJSON *sys = cJSON_GetObjectItem(plan, "systems");
-  cr_assert_str_eq(cJSON_GetObjectItem(cJSON_GetObjectItem(sys, "sprinklers"),
-                                       "floors")
-                       ->valuestring,
-                   "all");
+  cr_assert_str_eq(
+      cJSON_GetObjectItem(cJSON_GetObjectItem(sys, "sprinklers"), "floors")
+          ->valuestring,
+      "all");
   cr_assert_str_eq(
       cJSON_GetObjectItem(cJSON_GetObjectItem(sys, "detectors"), "kind")
           ->valuestring,
@@ -255,9 +260,9 @@ Test(gen, rows_are_one_a_line) {
   char *text = slurp(dir, "tower.plan.json");
   cr_assert_not_null(text);
   /* the stair-A corridor row appears 4 times on each floor, each its own
-   * line: "WAAAAF" on floor 1, "#AAAAF" on floor 2 */
+   * line: "WAAAAP" on floor 1, "#AAAAP" on floor 2 */
   int lines = 0;
-  for (const char *s = text; (s = strstr(s, "AAAAF")); lines++) {
+  for (const char *s = text; (s = strstr(s, "AAAAP")); lines++) {
     const char *ls = s;
     while (ls > text && ls[-1] != '\n')
       ls--;

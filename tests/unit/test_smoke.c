@@ -27,10 +27,8 @@ static struct evac_model *load(const char *tag, cJSON *plan) {
 /* A steady fire of q kW of polyurethane-like yields in cell c. */
 static struct evac_smoke_source source(int32_t c, double q) {
   double burn = q / 23200.0;
-  struct evac_smoke_source s = {c,           q,
-                                0.7 * q,     burn,
-                                0.198 * burn, 0.031 * burn,
-                                1.5 * burn};
+  struct evac_smoke_source s = {
+      c, q, 0.7 * q, burn, 0.198 * burn, 0.031 * burn, 1.5 * burn};
   return s;
 }
 
@@ -99,8 +97,8 @@ Test(smoke, mass_and_species_conserved_exactly) {
 
 /* Time (s) until the corridor at (x, 5) of floor 1 is untenable at 1.6 m
  * (visibility below 5 m), or INFINITY within tmax. */
-static double corridor_untenable(struct evac_model *m, int hold_open,
-                                 int x, double tmax) {
+static double corridor_untenable(struct evac_model *m, int hold_open, int x,
+                                 double tmax) {
   struct evac_smoke *s = evac_smoke_create(m);
   for (int y = 4; y <= 7; y++)
     evac_smoke_hold_open(s, (int32_t)evac_model_cell(m, 0, 16, y), hold_open);
@@ -128,7 +126,6 @@ Test(smoke, closed_fire_door_keeps_corridor_tenable) {
   cr_log_info("corridor untenable: door wedged open %.0f s, closed %.0f s",
               open, closed);
   cr_expect_lt(open, 300.0, "with the door open the corridor fills: %g", open);
-  cr_expect(closed >= 3.0 * open, "closed %.0f s vs open %.0f s", closed,
-            open);
+  cr_expect(closed >= 3.0 * open, "closed %.0f s vs open %.0f s", closed, open);
   evac_model_free(m);
 }

@@ -288,8 +288,8 @@ Test(rimea, test5_premovement_times) {
     int a = r->events.agent[i];
     double drawn = r->agents.premovement_s[a];
     cr_expect(fabs(r->events.time_s[i] - drawn) <= 0.0005,
-              "agent %d starts at %.4f s, drew %.4f s", a,
-              r->events.time_s[i], drawn);
+              "agent %d starts at %.4f s, drew %.4f s", a, r->events.time_s[i],
+              drawn);
     cr_expect(drawn >= 10 && drawn <= 100, "drawn %.2f s", drawn);
     lo = fmin(lo, drawn);
     hi = fmax(hi, drawn);

@@ -37,8 +37,8 @@ static void descent(double q_kw, double side_m, double h_m) {
   struct evac_smoke *s = evac_smoke_create(m);
   int32_t fire = (int32_t)evac_model_cell(m, 0, n / 2, n / 2);
   double burn = q_kw / 23200.0;
-  struct evac_smoke_source src = {fire, q_kw, 0.7 * q_kw, burn, 0.1 * burn,
-                                  0.03 * burn, 1.5 * burn};
+  struct evac_smoke_source src = {fire,       q_kw,        0.7 * q_kw, burn,
+                                  0.1 * burn, 0.03 * burn, 1.5 * burn};
   double a = side_m * side_m, worst = 0.0;
   int checked = 0;
   for (int t = 1; t <= 1200; t++) {
@@ -55,8 +55,8 @@ static void descent(double q_kw, double side_m, double h_m) {
     z /= (double)n * n;
     double err = (z - zc) / zc;
     worst = fmax(worst, fabs(err));
-    cr_expect(fabs(err) <= 0.20, "t = %d s: z = %.2f m vs NFPA 92 %.2f m", t,
-              z, zc);
+    cr_expect(fabs(err) <= 0.20, "t = %d s: z = %.2f m vs NFPA 92 %.2f m", t, z,
+              zc);
     checked++;
   }
   cr_log_info("NFPA 92, Q %.0f kW, %gx%g m, H %g m: %d times, worst %.1f %%",

@@ -1,0 +1,185 @@
+/* Hazards: the catalogue of DESIGN § 5, and how each hazard changes the
+ * model (the building with its hazards, as run simulates it). Each effect
+ * and its assumptions are documented in docs/models.md § Hazards. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "model.h"
+#include "models/fire/fire.h"
+
+/* Extra delays (s) of the hazards that delay a response: assumptions. */
+#define ALARM_DELAY_S 300.0        /* unstaffed control room */
+#define FIRE_LANE_DELAY_S 600.0    /* brigade finds no access */
+#define LOW_PRESSURE_DELAY_S 300.0 /* brigade must relay water */
+#define INSULATION_PEAK 2.0 /* peak HRR factor of combustible insulation */
+
+static const char *const names[EVAC_HZ_NTYPES] = {"blocked_exit",
+                                                  "blocked_stair",
+                                                  "corridor_obstruction",
+                                                  "ebike_charging",
+                                                  "fire_door_open",
+                                                  "fire_shutter_failed",
+                                                  "unsealed_shaft",
+                                                  "sprinkler_inoperative",
+                                                  "hydrant_dry",
+                                                  "low_water_pressure",
+                                                  "alarm_delayed",
+                                                  "smoke_control_failed",
+                                                  "combustible_insulation",
+                                                  "fire_lane_blocked",
+                                                  "fire_lift_failed",
+                                                  "window_grilles",
+                                                  "emergency_lighting_failed",
+                                                  "electrical_overload",
+                                                  "micro_station_unready"};
+
+const char *evac_hazard_type_name(enum evac_hazard_type t) {
+  return (unsigned)t < EVAC_HZ_NTYPES ? names[t] : "unknown";
+}
+
+int evac_hazard_type_parse(const char *name) {
+  for (int t = 0; t < EVAC_HZ_NTYPES; t++)
+    if (strcmp(name, names[t]) == 0)
+      return t;
+  return -1;
+}
+
+/* 1 if hazard h applies to floor f (no floors listed: every floor). */
+static int on_floor(const struct evac_hazard *h, int f) {
+  for (int i = 0; i < h->nfloors; i++)
+    if (h->floors[i] == f)
+      return 1;
+  return h->nfloors == 0;
+}
+
+/* Closes feature h->target on h's floors from t = 0 (a timeline entry). */
+static void close_at_start(struct evac_model *m, const struct evac_hazard *h) {
+  struct evac_timeline_event *tl =
+      realloc(m->timeline, ((size_t)m->ntimeline + 1) * sizeof *tl);
+  int *floors = malloc(((size_t)h->nfloors + 1) * sizeof *floors);
+  if (!tl || !floors) {
+    free(floors);
+    if (tl)
+      m->timeline = tl;
+    return;
+  }
+  memcpy(floors, h->floors, (size_t)h->nfloors * sizeof *floors);
+  memmove(tl + 1, tl, (size_t)m->ntimeline * sizeof *tl);
+  tl[0] = (struct evac_timeline_event){0.0, EVAC_ACT_CLOSE, h->target,
+                                       h->nfloors, floors};
+  m->timeline = tl;
+  m->ntimeline++;
+}
+
+/* Fire doors (of the target, or all) on h's floors stand open: their
+ * cells pass smoke as doorways do. */
+static void doors_open(struct evac_model *m, const struct evac_hazard *h) {
+  for (int f = 0; f < m->nfloors; f++) {
+    if (!on_floor(h, f))
+      continue;
+    size_t end =
+        m->floors[f].offset + (size_t)m->floors[f].nx * (size_t)m->floors[f].ny;
+    for (size_t c = m->floors[f].offset; c < end; c++)
+      if (m->cell_kind[c] == EVAC_CELL_FIRE_DOOR &&
+          (h->target < 0 || m->cell_feature[c] == h->target))
+        m->cell_kind[c] = EVAC_CELL_DOOR;
+  }
+}
+
+/* Combustible insulation: the fire grows ultrafast at least, to twice the
+ * peak, where it starts on one of h's floors. */
+static void faster_fire(struct evac_fire_spec *f, const struct evac_hazard *h) {
+  if (!on_floor(h, f->floor))
+    return;
+  double ultra = evac_growth_alpha("ultrafast");
+  if (f->growth == EVAC_GROWTH_ALPHA && f->alpha_kw_s2 < ultra)
+    f->alpha_kw_s2 = ultra;
+  f->peak_kw *= INSULATION_PEAK;
+}
+
+void evac_hazards_apply(struct evac_model *m, struct evac_diag *diag) {
+  struct evac_systems *sys = &m->systems;
+  for (int i = 0; i < m->nhazards; i++) {
+    const struct evac_hazard *h = &m->hazards[i];
+    switch (h->type) {
+    case EVAC_HZ_BLOCKED_EXIT:
+    case EVAC_HZ_BLOCKED_STAIR:
+      close_at_start(m, h);
+      break;
+    case EVAC_HZ_FIRE_DOOR_OPEN:
+    case EVAC_HZ_FIRE_SHUTTER_FAILED:
+      doors_open(m, h);
+      break;
+    case EVAC_HZ_UNSEALED_SHAFT:
+      for (int k = 0; k < m->nshafts; k++)
+        if (h->target < 0 || m->shafts[k].feature == h->target)
+          m->shafts[k].unsealed = 1;
+      break;
+    case EVAC_HZ_SPRINKLER_INOPERATIVE:
+      for (int f = 0; f < m->nfloors; f++)
+        if (on_floor(h, f))
+          sys->sprinkler_floor[f] = 0;
+      break;
+    case EVAC_HZ_SMOKE_CONTROL_FAILED:
+      for (int f = 0; f < m->nfloors; f++)
+        if (on_floor(h, f))
+          sys->exhaust_floor[f] = 0;
+      sys->stair_pressure_pa = 0.0;
+      break;
+    case EVAC_HZ_HYDRANT_DRY:
+      sys->water = 0;
+      break;
+    case EVAC_HZ_LOW_WATER_PRESSURE:
+      sys->brigade_arrival_s += LOW_PRESSURE_DELAY_S;
+      break;
+    case EVAC_HZ_FIRE_LANE_BLOCKED:
+      sys->brigade_arrival_s += FIRE_LANE_DELAY_S;
+      break;
+    case EVAC_HZ_MICRO_STATION_UNREADY:
+      sys->micro_station_s = INFINITY;
+      break;
+    case EVAC_HZ_ALARM_DELAYED:
+      m->alarm_delay_s += ALARM_DELAY_S;
+      break;
+    case EVAC_HZ_COMBUSTIBLE_INSULATION:
+      if (m->has_fire)
+        faster_fire(&m->fire, h);
+      for (int k = 0; k < m->nfires; k++)
+        faster_fire(&m->fires[k], h);
+      break;
+    case EVAC_HZ_CORRIDOR_OBSTRUCTION:
+    case EVAC_HZ_EBIKE_CHARGING:
+    case EVAC_HZ_FIRE_LIFT_FAILED:
+    case EVAC_HZ_WINDOW_GRILLES:
+    case EVAC_HZ_EMERGENCY_LIGHTING_FAILED:
+    case EVAC_HZ_ELECTRICAL_OVERLOAD:
+    case EVAC_HZ_NTYPES:
+      evac_diag_warn(diag, m->scenario_path, NULL,
+                     "hazard %s (%s) is not modelled yet: it does not change "
+                     "this run",
+                     h->id, evac_hazard_type_name(h->type));
+      break;
+    }
+  }
+}
+
+int evac_hazards_fix(struct evac_model *m, const char *id) {
+  int all = strcmp(id, "all") == 0, found = 0;
+  for (int i = 0; i < m->nhazards;) {
+    struct evac_hazard *h = &m->hazards[i];
+    if (!all && strcmp(h->id, id) != 0) {
+      i++;
+      continue;
+    }
+    free(h->id);
+    free(h->owner);
+    free(h->note);
+    free(h->floors);
+    memmove(h, h + 1, (size_t)(m->nhazards - i - 1) * sizeof *h);
+    m->nhazards--;
+    found = 1;
+  }
+  return found || all ? 0 : -1;
+}
