@@ -34,14 +34,14 @@ static struct evac_smoke_source source(int32_t c, double q) {
 
 /* Two floors: a room with the fire, a corridor through a fire door (or
  * doorway), a stair to floor 2, an exit at the corridor's end. */
-static cJSON *two_floor_plan(char door, int shaft_unsealed) {
+static cJSON *two_floor_plan(char door, int with_stair) {
   cJSON *floors = cJSON_CreateArray();
   for (int f = 0; f < 2; f++) {
     struct grid g = grid_new(40, 20);
     grid_fill(&g, 1, 1, 15, 10, '.');  /* room */
     grid_fill(&g, 16, 4, 16, 7, door); /* door to the corridor */
     grid_fill(&g, 17, 4, 35, 7, '.');  /* corridor */
-    grid_fill(&g, 36, 4, 38, 7, 'A');  /* stair */
+    grid_fill(&g, 36, 4, 38, 7, with_stair ? 'A' : '.'); /* stair */
     grid_fill(&g, 20, 8, 20, 8, 'h');  /* cable shaft in the wall */
     grid_fill(&g, 1, 12, 15, 18, '.'); /* a sealed room: walls only */
     if (f == 0) {
@@ -53,20 +53,22 @@ static cJSON *two_floor_plan(char door, int shaft_unsealed) {
   }
   cJSON *plan = plan_new(0.4, floors);
   cJSON *legend = cJSON_AddObjectToObject(plan, "legend");
-  cJSON_AddItemToObject(legend, "A", cJSON_Parse("{\"stair\": \"Stair A\"}"));
   cJSON_AddItemToObject(legend, "h", cJSON_Parse("{\"shaft\": \"Cable\"}"));
-  cJSON *st = cJSON_AddArrayToObject(plan, "stairs");
-  cJSON_AddItemToArray(st, cJSON_Parse("{\"name\": \"Stair A\", \"width_m\": "
-                                       "1.2, \"flight_length_m\": 7.2}"));
+  if (with_stair) {
+    cJSON_AddItemToObject(legend, "A", cJSON_Parse("{\"stair\": \"Stair A\"}"));
+    cJSON *st = cJSON_AddArrayToObject(plan, "stairs");
+    cJSON_AddItemToArray(st, cJSON_Parse("{\"name\": \"Stair A\", "
+                                         "\"width_m\": 1.2, "
+                                         "\"flight_length_m\": 7.2}"));
+  }
   cJSON *sh = cJSON_AddArrayToObject(plan, "shafts");
   cJSON_AddItemToArray(sh, cJSON_Parse("{\"name\": \"Cable\", \"kind\": "
                                        "\"cable\", \"area_m2\": 0.5}"));
-  (void)shaft_unsealed;
   return plan;
 }
 
 Test(smoke, mass_and_species_conserved_exactly) {
-  struct evac_model *m = load("smoke-mass", two_floor_plan('D', 0));
+  struct evac_model *m = load("smoke-mass", two_floor_plan('D', 1));
   struct evac_smoke *s = evac_smoke_create(m);
   cr_assert_not_null(s);
   struct evac_smoke_source src =
@@ -120,12 +122,61 @@ static double corridor_untenable(struct evac_model *m, int hold_open, int x,
 /* A ward fire with the corridor fire door closed vs wedged open: the
  * corridor stays tenable far longer when it is closed. */
 Test(smoke, closed_fire_door_keeps_corridor_tenable) {
-  struct evac_model *m = load("smoke-door", two_floor_plan('F', 0));
+  struct evac_model *m = load("smoke-door", two_floor_plan('F', 1));
   double open = corridor_untenable(m, 1, 25, 1200);
   double closed = corridor_untenable(m, 0, 25, 1200);
   cr_log_info("corridor untenable: door wedged open %.0f s, closed %.0f s",
               open, closed);
   cr_expect_lt(open, 300.0, "with the door open the corridor fills: %g", open);
   cr_expect(closed >= 3.0 * open, "closed %.0f s vs open %.0f s", closed, open);
+  evac_model_free(m);
+}
+
+/* Soot (kg) on floor 2 after tmax s of a fire on floor 1, when the only
+ * way up is the cable shaft, sealed or not; *depth receives the deepest
+ * layer (m) over floor 2's floor cells at the end. */
+static double soot_upstairs(struct evac_model *m, int unsealed, double tmax,
+                            double *depth) {
+  m->shafts[0].unsealed = unsealed;
+  struct evac_smoke *s = evac_smoke_create(m);
+  struct evac_smoke_source src =
+      source((int32_t)evac_model_cell(m, 0, 5, 5), 1000.0);
+  for (int i = 1; i <= (int)tmax; i++)
+    evac_smoke_step(s, 1.0, &src, 1);
+  double soot = 0.0;
+  *depth = 0.0;
+  const struct evac_floor *fl = &m->floors[1];
+  for (int y = 0; y < fl->ny; y++)
+    for (int x = 0; x < fl->nx; x++) {
+      struct evac_gas g;
+      int32_t c = (int32_t)evac_model_cell(m, 1, x, y);
+      evac_smoke_gas(s, c, 3.0, &g); /* the layer, wherever it is */
+      double d = 3.0 - evac_smoke_interface_m(s, c);
+      soot += g.soot_kg_m3 * d * 0.16;
+      if (m->cell_kind[c] == EVAC_CELL_FLOOR)
+        *depth = fmax(*depth, d);
+    }
+  evac_smoke_free(s);
+  return soot;
+}
+
+/* A cable shaft sealed vs unsealed at its slab penetrations, 1 MW on the
+ * floor below for 600 s. Sealed, the floor above stays clear: at most a
+ * wisp under its ceiling (< 0.2 m; measured 0.07 m, 0.0068 kg of soot).
+ * Unsealed, the shaft carries at least 50 times the soot (measured 0.44
+ * kg, 65 times) and a layer below the door heads (> 0.9 m deep; measured
+ * 1.16 m) spreads over the floor. */
+Test(smoke, sealed_shaft_keeps_upper_floor_clear) {
+  struct evac_model *m = load("smoke-shaft", two_floor_plan('D', 0));
+  double d_sealed, d_open;
+  double sealed = soot_upstairs(m, 0, 600, &d_sealed);
+  double open = soot_upstairs(m, 1, 600, &d_open);
+  cr_log_info("floor 2 after 600 s: sealed %.3g kg soot, layer <= %.2f m; "
+              "unsealed %.3g kg, layer <= %.2f m",
+              sealed, d_sealed, open, d_open);
+  cr_expect_lt(d_sealed, 0.2, "sealed: floor 2 must stay clear");
+  cr_expect_gt(d_open, 0.9, "unsealed: smoke fills floor 2 below door heads");
+  cr_expect_geq(open, 50.0 * sealed, "sealed %g vs unsealed %g kg", sealed,
+                open);
   evac_model_free(m);
 }
