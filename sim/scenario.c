@@ -585,11 +585,15 @@ static int hazard_target(struct scen_ctx *c, const cJSON *e, const char *p,
   }
   h->target = evac_model_feature(m, target);
   if (h->target < 0 || (int)m->features[h->target].kind != kind) {
+    const char *is = h->target < 0
+                         ? "not a feature of the plan"
+                         : feature_kind_names[m->features[h->target].kind];
     evac_diag_error(
-        j->diag, j->file, q, "\"%s\" is %s; a %s hazard names a %s", target,
-        h->target < 0 ? "not a feature of the plan"
-                      : feature_kind_names[m->features[h->target].kind],
-        evac_hazard_type_name(h->type), feature_kind_names[kind]);
+        j->diag, j->file, q, "\"%s\" is %s%s; a %s hazard names a %s", target,
+        h->target < 0  ? ""
+        : is[0] == 'e' ? "an "
+                       : "a ",
+        is, evac_hazard_type_name(h->type), feature_kind_names[kind]);
     h->target = -1;
     return 0;
   }

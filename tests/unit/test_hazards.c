@@ -1,0 +1,168 @@
+/* Hazards: parsing, each type's effect on the model, --fix. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "diag.h"
+#include "model.h"
+#include "verification/grid.h"
+
+/* Two floors, stairs A, a named corridor fire door G, a shaft h, an exit
+ * X; sprinklers and detectors everywhere; the scenario has a fire on floor
+ * "2" and the hazards given (a JSON array text). */
+static struct evac_model *load(const char *tag, const char *hazards,
+                               struct evac_diag *d) {
+  cJSON *floors = cJSON_CreateArray();
+  for (int f = 0; f < 2; f++) {
+    struct grid g = grid_new(30, 8);
+    grid_fill(&g, 1, 1, 28, 6, '.');
+    grid_fill(&g, 14, 1, 14, 6, 'G');
+    grid_fill(&g, 26, 1, 28, 6, 'A');
+    grid_fill(&g, 10, 7, 10, 7, 'h');
+    if (f == 0)
+      grid_fill(&g, 29, 2, 29, 5, 'X');
+    cJSON_AddItemToArray(floors, grid_floor(&g, f ? "2" : "1", 3.0 * f));
+    free(g.c);
+  }
+  cJSON *plan = plan_new(0.4, floors);
+  cJSON_AddItemToObject(
+      plan, "legend",
+      cJSON_Parse("{\"A\": {\"stair\": \"Stair A\"}, \"G\": {\"fire_door\": "
+                  "\"Corridor fire door\"}, \"h\": {\"shaft\": \"Cable\"}, "
+                  "\"X\": {\"exit\": \"Exit\"}}"));
+  cJSON_AddItemToObject(
+      plan, "stairs",
+      cJSON_Parse("[{\"name\": \"Stair A\", \"width_m\": 1.2}]"));
+  cJSON_AddItemToObject(
+      plan, "shafts",
+      cJSON_Parse(
+          "[{\"name\": \"Cable\", \"kind\": \"cable\", \"area_m2\": 0.5}]"));
+  cJSON_AddItemToObject(
+      plan, "systems",
+      cJSON_Parse("{\"sprinklers\": {\"floors\": \"all\"}, \"detectors\": "
+                  "{\"floors\": \"all\"}, \"micro_station\": {\"response_s\": "
+                  "120}}"));
+  cJSON *sc = scenario_new(600);
+  cJSON_AddItemToObject(
+      sc, "fire",
+      cJSON_Parse("{\"floor\": \"2\", \"at\": [5, 3], "
+                  "\"growth\": \"fast\", \"peak_kw\": 2000}"));
+  cJSON_AddItemToObject(sc, "alarm", cJSON_Parse("{\"delay_s\": 30}"));
+  cJSON_AddItemToObject(sc, "hazards", cJSON_Parse(hazards));
+  char *p = json_take(plan), *s = json_take(sc);
+  struct evac_model *m = NULL;
+  evac_test_load(tag, "test.plan.json", p, s, d, &m);
+  free(p);
+  free(s);
+  return m;
+}
+
+static int count_kind(const struct evac_model *m, int f, uint8_t kind) {
+  int n = 0;
+  size_t end = m->floors[f].offset + (size_t)m->floors[f].nx * m->floors[f].ny;
+  for (size_t c = m->floors[f].offset; c < end; c++)
+    n += m->cell_kind[c] == kind;
+  return n;
+}
+
+Test(hazards, each_type_changes_the_model) {
+  struct evac_diag d;
+  struct evac_model *m = load(
+      "hz-apply",
+      "[{\"id\": \"H1\", \"type\": \"fire_door_open\", \"target\": "
+      "\"Corridor fire door\", \"floors\": [\"2\"], \"cost\": 50, \"owner\": "
+      "\"Ward\"},"
+      " {\"id\": \"H2\", \"type\": \"sprinkler_inoperative\", \"floors\": "
+      "[\"2\"]},"
+      " {\"id\": \"H3\", \"type\": \"blocked_stair\", \"target\": \"Stair A\", "
+      "\"floors\": [\"1\"]},"
+      " {\"id\": \"H4\", \"type\": \"unsealed_shaft\"},"
+      " {\"id\": \"H5\", \"type\": \"alarm_delayed\"},"
+      " {\"id\": \"H6\", \"type\": \"hydrant_dry\"},"
+      " {\"id\": \"H7\", \"type\": \"fire_lane_blocked\"},"
+      " {\"id\": \"H8\", \"type\": \"micro_station_unready\"},"
+      " {\"id\": \"H9\", \"type\": \"combustible_insulation\", \"floors\": "
+      "[\"2\"]},"
+      " {\"id\": \"H10\", \"type\": \"window_grilles\"}]",
+      &d);
+  evac_diag_print(&d, stderr);
+  cr_assert_not_null(m);
+  cr_assert_eq(m->nhazards, 10);
+  cr_expect_eq(m->hazards[0].cost, 50.0);
+  cr_expect_str_eq(m->hazards[0].owner, "Ward");
+  cr_expect(isnan(m->hazards[1].cost));
+  double brigade = m->systems.brigade_arrival_s;
+  int warnings = d.n - d.errors;
+  evac_hazards_apply(m, &d);
+  cr_expect_eq(count_kind(m, 1, EVAC_CELL_FIRE_DOOR), 0, "floor 2's door open");
+  cr_expect_eq(count_kind(m, 0, EVAC_CELL_FIRE_DOOR), 6, "floor 1's kept");
+  cr_expect_eq(m->systems.sprinkler_floor[1], 0);
+  cr_expect_eq(m->systems.sprinkler_floor[0], 1);
+  cr_assert_eq(m->ntimeline, 1);
+  cr_expect_eq(m->timeline[0].t_s, 0.0);
+  cr_expect_eq(m->timeline[0].feature, evac_model_feature(m, "Stair A"));
+  cr_expect_eq(m->timeline[0].nfloors, 1);
+  cr_expect_eq(m->shafts[0].unsealed, 1);
+  cr_expect_eq(m->alarm_delay_s, 30.0 + 300.0);
+  cr_expect_eq(m->systems.water, 0);
+  cr_expect_eq(m->systems.brigade_arrival_s, brigade + 600.0);
+  cr_expect(isinf(m->systems.micro_station_s));
+  cr_expect_eq(m->fire.alpha_kw_s2, 0.1876);
+  cr_expect_eq(m->fire.peak_kw, 4000.0);
+  cr_expect_eq(d.n - d.errors, warnings + 1, "window_grilles: one warning");
+  cr_expect_not_null(strstr(d.msg[d.n - 1].text, "H10 (window_grilles) is "
+                                                 "not modelled yet"));
+  evac_diag_free(&d);
+  evac_model_free(m);
+}
+
+Test(hazards, fix_removes_by_id_or_all) {
+  struct evac_diag d;
+  struct evac_model *m =
+      load("hz-fix",
+           "[{\"id\": \"H1\", \"type\": \"hydrant_dry\"}, {\"id\": \"H2\", "
+           "\"type\": \"alarm_delayed\"}]",
+           &d);
+  cr_assert_not_null(m);
+  cr_expect_eq(evac_hazards_fix(m, "H1"), 0);
+  cr_assert_eq(m->nhazards, 1);
+  cr_expect_str_eq(m->hazards[0].id, "H2");
+  cr_expect_eq(evac_hazards_fix(m, "H1"), -1, "already fixed");
+  evac_hazards_apply(m, &d);
+  cr_expect_eq(m->systems.water, 1, "H1 fixed: water");
+  cr_expect_eq(m->alarm_delay_s, 330.0, "H2 still applies");
+  cr_expect_eq(evac_hazards_fix(m, "all"), 0);
+  cr_expect_eq(m->nhazards, 0);
+  evac_diag_free(&d);
+  evac_model_free(m);
+}
+
+Test(hazards, bad_targets_are_input_errors) {
+  struct evac_diag d;
+  struct evac_model *m = load(
+      "hz-bad",
+      "[{\"id\": \"H1\", \"type\": \"fire_door_open\", \"target\": \"Stair "
+      "A\"},"
+      " {\"id\": \"H2\", \"type\": \"blocked_exit\"},"
+      " {\"id\": \"H3\", \"type\": \"corridor_obstruction\", \"target\": "
+      "\"Nowhere\"},"
+      " {\"id\": \"H4\", \"type\": \"blocked_stair\", \"target\": \"Stair "
+      "A\", \"floors\": [\"9\"]}]",
+      &d);
+  cr_expect_null(m);
+  const char *want[] = {
+      "hazards[0].target: \"Stair A\" is a stair; a fire_door_open hazard "
+      "names a fire_door",
+      "hazards[1].target: missing: a blocked_exit hazard needs the name of "
+      "the exit",
+      "hazards[2].target: unknown region \"Nowhere\"",
+      "hazards[3].floors[0]: unknown floor \"9\""};
+  for (int k = 0; k < 4; k++) {
+    int found = 0;
+    for (int i = 0; i < d.n; i++)
+      found |= strstr(d.msg[i].text, want[k]) != NULL;
+    cr_expect(found, "no message contains: %s", want[k]);
+  }
+  evac_diag_free(&d);
+  evac_model_free(m);
+}
