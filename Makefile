@@ -21,6 +21,8 @@ demo: build
 	$(BUILD)/evacsim check scenarios/ward-block.scenario.json
 	@mkdir -p $(DEMO_OUT)
 	$(BUILD)/evacsim run scenarios/ward-block.scenario.json -o $(DEMO_OUT)/ward-block.h5
+	@echo "--- the same building with hazard H-02 (the wedged fire door) fixed:"
+	$(BUILD)/evacsim run scenarios/ward-block.scenario.json --fix H-02 -o $(DEMO_OUT)/ward-block-fixed.h5
 	$(BUILD)/evacsim info $(DEMO_OUT)/ward-block.h5
 
 test: build
@@ -28,6 +30,7 @@ test: build
 
 bench: build
 	$(BUILD)/bench/bench_tower
+	$(BUILD)/bench/bench_fire
 
 format:
 	clang-format -i sim/*.[ch] models/*/*.[ch] tests/*.[ch] tests/*/*.c bench/*.c

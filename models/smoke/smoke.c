@@ -589,7 +589,9 @@ static void spread(struct evac_smoke *s, double dt, int threads) {
         share = fabs(f) * dt * lim / s->q[Q_MASS][d];
       }
       for (int k = 0; k < NQ; k++)
-        s->face[k][dir][a] = f > 0.0 ? share * s->q[k][d] : -share * s->q[k][d];
+        s->face[k][dir][a] = share == 0.0 ? 0.0
+                             : f > 0.0    ? share * s->q[k][d]
+                                          : -share * s->q[k][d];
     }
   }
   /* (4) apply: each cell adds what crosses its four faces */
