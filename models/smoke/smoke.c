@@ -12,7 +12,8 @@
  * shaft walls leak); fluxes are computed for all faces first, scaled so no
  * cell gives more than 90 % of its mass, then applied to both sides, so
  * mass and species are conserved exactly; exits take what reaches them
- * (vented); (3) stairs, lift and service shafts carry upper-layer gas up a
+ * (vented), and a pressurised stair takes none in at its doors; (3)
+ * stairs, lift and service shafts carry upper-layer gas up a
  * floor by orifice flow C A sqrt(2 rho dp) with dp from the layer's
  * buoyancy plus the stack effect; (4) exhausts vent; (5) layers lose heat to
  * the ceiling. */
@@ -64,6 +65,7 @@ struct evac_smoke {
   double ta;           /* ambient, K */
   double tout;         /* outside, K */
   double area;         /* cell area, m2 */
+  int pressurised;     /* 1 if stair pressurisation runs */
   uint8_t *gas;        /* 1 gas cell, 2 exit (outside), 0 solid */
   float *ceil;         /* ceiling (or soffit) height of each cell, m */
   float *open;         /* opening factor of a cell's faces */
@@ -182,6 +184,7 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   s->ta = m->systems.ambient_c + 273.15;
   s->tout = m->systems.outside_c + 273.15;
   s->area = m->cell_m * m->cell_m;
+  s->pressurised = m->systems.stair_pressure_pa > 0.0;
   s->src_cell = -1;
   s->gas = calloc(s->n, 1);
   s->ceil = malloc(s->n * sizeof *s->ceil);
@@ -376,6 +379,9 @@ static double face_flow(const struct evac_smoke *s, int32_t a, int32_t b) {
   if (da == db)
     return 0.0;
   int32_t d = da > db ? a : b;
+  if (s->pressurised && s->m->cell_kind[d] != EVAC_CELL_STAIR &&
+      s->m->cell_kind[d == a ? b : a] == EVAC_CELL_STAIR)
+    return 0.0; /* a pressurised stair lets no smoke in at its doors */
   double dd = max2(da, db), dr = min2(da, db);
   double t = s->tk[d];
   double gp = G * (t - s->ta) / t;

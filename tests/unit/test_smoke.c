@@ -180,3 +180,27 @@ Test(smoke, sealed_shaft_keeps_upper_floor_clear) {
                 open);
   evac_model_free(m);
 }
+
+/* Stair pressurisation (GB 51251: 40-50 Pa stair to corridor): smoke
+ * fills the corridor but never the landings of a pressurised stair. */
+Test(smoke, pressurised_stair_takes_no_smoke) {
+  struct evac_model *m = load("smoke-press", two_floor_plan('D', 1));
+  double landing[2];
+  for (int on = 0; on < 2; on++) {
+    m->systems.stair_pressure_pa = on ? 45.0 : 0.0;
+    struct evac_smoke *s = evac_smoke_create(m);
+    struct evac_smoke_source src =
+        source((int32_t)evac_model_cell(m, 0, 5, 5), 1000.0);
+    for (int i = 0; i < 300; i++)
+      evac_smoke_step(s, 1.0, &src, 1);
+    landing[on] =
+        3.0 - evac_smoke_interface_m(s, (int32_t)evac_model_cell(m, 1, 37, 5));
+    evac_smoke_free(s);
+  }
+  cr_log_info("floor 2 landing layer after 300 s: %.2f m without, %.2f m "
+              "with pressurisation",
+              landing[0], landing[1]);
+  cr_expect_gt(landing[0], 0.5, "unpressurised, smoke rises up the stair");
+  cr_expect_eq(landing[1], 0.0, "pressurised, the stair stays clear");
+  evac_model_free(m);
+}
