@@ -175,6 +175,21 @@ static int build_links(struct evac_smoke *s, int fe, double area) {
   return rc;
 }
 
+/* Cross-section of lift fe's shaft: its cells over the floors it serves. */
+static double lift_area(const struct evac_smoke *s, int fe) {
+  const struct evac_model *m = s->m;
+  int cells = 0, nfl = 0;
+  for (int f = 0; f < m->nfloors; f++) {
+    size_t nc = (size_t)m->floors[f].nx * m->floors[f].ny;
+    int here = 0;
+    for (size_t j = 0; j < nc; j++)
+      here += m->cell_feature[m->floors[f].offset + j] == fe;
+    cells += here;
+    nfl += here > 0;
+  }
+  return nfl ? cells * s->area / nfl : 0.0;
+}
+
 struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   struct evac_smoke *s = calloc(1, sizeof *s);
   if (!s)
@@ -205,10 +220,8 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
     s->face[k][1] = calloc(s->n, sizeof **s->face[k]);
     ok = s->q[k] && s->face[k][0] && s->face[k][1];
   }
-  if (!ok) {
-    evac_smoke_free(s);
-    return NULL;
-  }
+  if (!ok)
+    goto fail;
   for (int f = 0; f < m->nfloors; f++) {
     size_t nc = (size_t)m->floors[f].nx * m->floors[f].ny;
     for (size_t i = 0; i < nc; i++) {
@@ -268,38 +281,21 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   }
   for (int i = 0; i < m->nstairs; i++)
     if (build_links(s, m->stairs[i].feature,
-                    m->stairs[i].width_m * STAIR_OPEN_M)) {
-      evac_smoke_free(s);
-      return NULL;
-    }
+                    m->stairs[i].width_m * STAIR_OPEN_M))
+      goto fail;
   for (int i = 0; i < m->nshafts; i++) {
     const struct evac_shaft *sh = &m->shafts[i];
     double a = sh->area_m2 * (sh->unsealed ? 1.0 : SHAFT_SLAB_SEALED);
-    if (build_links(s, sh->feature, a)) {
-      evac_smoke_free(s);
-      return NULL;
-    }
+    if (build_links(s, sh->feature, a))
+      goto fail;
   }
-  for (int i = 0; i < m->nlifts; i++) {
-    int fe = m->lifts[i].feature, cells = 0;
-    for (size_t c = 0; c < s->n; c++)
-      cells += m->cell_feature[c] == fe;
-    int nfl = 0;
-    for (int f = 0; f < m->nfloors; f++) {
-      size_t nc = (size_t)m->floors[f].nx * m->floors[f].ny;
-      for (size_t j = 0; j < nc; j++)
-        if (m->cell_feature[m->floors[f].offset + j] == fe) {
-          nfl++;
-          break;
-        }
-    }
-    double shaft_area = nfl ? cells * s->area / nfl : 0.0;
-    if (build_links(s, fe, shaft_area)) {
-      evac_smoke_free(s);
-      return NULL;
-    }
-  }
+  for (int i = 0; i < m->nlifts; i++)
+    if (build_links(s, m->lifts[i].feature, lift_area(s, m->lifts[i].feature)))
+      goto fail;
   return s;
+fail:
+  evac_smoke_free(s);
+  return NULL;
 }
 
 void evac_smoke_free(struct evac_smoke *s) {
