@@ -110,6 +110,8 @@ int evac_sim_wake(struct evac_sim *s, int32_t slot) {
 
 int evac_sim_log(struct evac_sim *s, enum evac_event_type type, int agent,
                  int floor, int x, int y, int target) {
+  if (s->opts.lean)
+    return 0;
   return evac_result_events_push(&s->res.events,
                                  (double)s->now / EVAC_TICKS_PER_S, type, agent,
                                  floor, x, y, target);
@@ -499,6 +501,8 @@ fail:
 /* ------------------------------------------------------------ running */
 
 static int record_sample(struct evac_sim *s) {
+  if (s->opts.lean)
+    return 0;
   const struct evac_model *m = s->m;
   int n = s->nagents;
   float *pos = malloc(((size_t)n * 2 + 1) * sizeof *pos);
@@ -731,7 +735,7 @@ static int smoke_step(struct evac_sim *s) {
   }
   if (s->now >= s->next_fields) {
     s->next_fields = s->now + to_ticks(m->fields_every_s);
-    if (sample_fields(s))
+    if (!s->opts.lean && sample_fields(s))
       return -1;
   }
   return 0;

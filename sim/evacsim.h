@@ -58,6 +58,8 @@ struct evac_run_opts {
   uint32_t replication; /* replication index (keys the random streams) */
   int threads;          /* threads for threaded kernels; 0 = OpenMP default */
   int progress;         /* 1: print progress to stderr */
+  int lean;             /* 1: keep the summary and per-agent columns only
+                           (no trajectories, fields or event log) */
 };
 
 /* Creates a simulation of model m (which must outlive it): places the
@@ -83,6 +85,43 @@ const struct evac_result *evac_sim_result(const struct evac_sim *sim);
 
 /* Frees a simulation (NULL is allowed). */
 void evac_sim_free(struct evac_sim *sim);
+
+/* --------------------------------------------------------------- ranking */
+
+struct evac_ranking; /* a ranked rectification list, see rank.h */
+
+/* Options of a ranking. */
+struct evac_rank_opts {
+  int reps;       /* replications per variant, >= 2 */
+  int threads;    /* replications run in parallel; 0 = OpenMP default */
+  int progress;   /* 1: print progress to stderr */
+  uint64_t seed;  /* base seed */
+  int seed_given; /* 1: seed overrides the scenario's */
+};
+
+/* Ranks the scenario's hazards: simulates variants of the building (all
+ * hazards, each fixed in turn, greedily) over replications with common
+ * random numbers, and orders the hazards by the casualties fixing them
+ * avoids. */
+enum evac_status evac_rank_run(const char *scenario_path,
+                               const struct evac_rank_opts *opts,
+                               struct evac_diag *diag,
+                               struct evac_ranking **out);
+
+/* Prints the rectification list as a table. */
+void evac_ranking_print(const struct evac_ranking *r, FILE *f);
+
+/* Writes the list as CSV (DESIGN § 2.4 columns), or as HDF5 (the groups
+ * ranking, variants, parameters and summary), each atomically. */
+enum evac_status evac_ranking_write_csv(const struct evac_ranking *r,
+                                        const char *path,
+                                        struct evac_diag *diag);
+enum evac_status evac_ranking_write_h5(const struct evac_ranking *r,
+                                       const char *path,
+                                       struct evac_diag *diag);
+
+/* Frees a ranking (NULL is allowed). */
+void evac_ranking_free(struct evac_ranking *r);
 
 /* ----------------------------------------------------------------- tools */
 

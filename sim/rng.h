@@ -13,6 +13,7 @@ enum evac_rng_purpose {
   EVAC_RNG_PLACEMENT = 1,  /* placing a group's people */
   EVAC_RNG_MOVEMENT = 2,   /* an agent's movement choices */
   EVAC_RNG_GENERATOR = 3,  /* evacsim gen */
+  EVAC_RNG_IGNITION = 4,   /* which ignition scenario a replication has */
 };
 
 /* A stream of uniform numbers. */

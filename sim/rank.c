@@ -1,0 +1,315 @@
+/* Hazard ranking (DESIGN § 4, "Risk and ranking"): variants of the building
+ * with sets of hazards fixed, simulated over replications with common
+ * random numbers (the same seed, replication, ignition scenario and agent
+ * draws in every variant), compared pairwise; the greedy sequence fixes
+ * the hazard that avoids the most casualties, then re-ranks the rest. */
+#include "rank.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "model.h"
+#include "result.h"
+#include "rng.h"
+
+static double wall_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Two-sided 97.5 % quantile of Student's t with df degrees of freedom. */
+static double t975(int df) {
+  static const double t[30] = {
+      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+      2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+      2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  return df <= 30 ? t[df - 1] : 1.96 + 2.5 / df;
+}
+
+/* Ignition scenario of replication rep: drawn by weight from "fires",
+ * the same in every variant; -1: the scenario's "fire" (or none). */
+static int ignition(const struct evac_model *m, uint64_t seed, int rep) {
+  if (m->nfires == 0)
+    return -1;
+  double total = 0.0;
+  for (int k = 0; k < m->nfires; k++)
+    total += m->fires[k].weight;
+  struct evac_rng r;
+  evac_rng_init(&r, seed, (uint32_t)rep, EVAC_RNG_IGNITION, 0);
+  double u = evac_rng_uniform(&r) * total;
+  for (int k = 0; k < m->nfires; k++) {
+    u -= m->fires[k].weight;
+    if (u < 0.0)
+      return k;
+  }
+  return m->nfires - 1;
+}
+
+/* Makes fires[k] the fire of model m (curve copied: each owns its own). */
+static int set_fire(struct evac_model *m, int k) {
+  struct evac_fire_spec f = m->fires[k];
+  if (f.ncurve > 0) {
+    f.curve_t_s = malloc((size_t)f.ncurve * sizeof *f.curve_t_s);
+    f.curve_kw = malloc((size_t)f.ncurve * sizeof *f.curve_kw);
+    if (!f.curve_t_s || !f.curve_kw) {
+      free(f.curve_t_s);
+      free(f.curve_kw);
+      return -1;
+    }
+    memcpy(f.curve_t_s, m->fires[k].curve_t_s,
+           (size_t)f.ncurve * sizeof(double));
+    memcpy(f.curve_kw, m->fires[k].curve_kw, (size_t)f.ncurve * sizeof(double));
+  }
+  free(m->fire.curve_t_s);
+  free(m->fire.curve_kw);
+  m->fire = f;
+  m->has_fire = 1;
+  return 0;
+}
+
+/* Simulates one variant's replication. */
+static enum evac_status run_one(const char *path, const struct evac_ranking *rk,
+                                uint64_t fixed, int rep,
+                                struct evac_outcome *out) {
+  struct evac_diag d;
+  evac_diag_init(&d);
+  struct evac_model *m = NULL;
+  struct evac_sim *sim = NULL;
+  enum evac_status st = evac_model_load(path, &d, &m);
+  for (int i = 0; st == EVAC_OK && i < rk->nrows; i++)
+    if (fixed >> i & 1)
+      evac_hazards_fix(m, rk->m->hazards[i].id);
+  int k = st == EVAC_OK ? ignition(m, rk->seed, rep) : -1;
+  if (st == EVAC_OK && k >= 0 && set_fire(m, k))
+    st = EVAC_ERR_RUNTIME;
+  if (st == EVAC_OK)
+    evac_hazards_apply(m, &d);
+  struct evac_run_opts o = {.seed = rk->seed,
+                            .seed_given = 1,
+                            .replication = (uint32_t)rep,
+                            .threads = 1,
+                            .lean = 1};
+  if (st == EVAC_OK)
+    st = evac_sim_create(m, &o, &d, &sim);
+  if (st == EVAC_OK)
+    st = evac_sim_run(sim);
+  if (st == EVAC_OK) {
+    const struct evac_result *r = evac_sim_result(sim);
+    double last = 0.0;
+    for (int a = 0; a < r->occupants; a++)
+      if (!isnan(r->agents.exit_time_s[a]) && r->agents.exit_time_s[a] > last)
+        last = r->agents.exit_time_s[a];
+    double aset = isnan(r->aset_s) ? m->duration_s : r->aset_s;
+    out->casualties = r->occupants - r->evacuated;
+    out->rset_s = last;
+    out->margin_s = aset - last;
+  }
+  evac_sim_free(sim);
+  evac_model_free(m);
+  evac_diag_free(&d);
+  return st;
+}
+
+/* Index of the variant with these fixed hazards, added if new. */
+static int variant(struct evac_ranking *rk, uint64_t fixed) {
+  for (int v = 0; v < rk->nvariants; v++)
+    if (rk->variants[v].fixed == fixed)
+      return v;
+  if (rk->nvariants == rk->capvariants) {
+    int cap = rk->capvariants ? 2 * rk->capvariants : 16;
+    struct evac_variant *nv = realloc(rk->variants, (size_t)cap * sizeof *nv);
+    if (!nv)
+      return -1;
+    rk->variants = nv;
+    rk->capvariants = cap;
+  }
+  struct evac_variant *v = &rk->variants[rk->nvariants];
+  memset(v, 0, sizeof *v);
+  v->fixed = fixed;
+  v->outcomes = NULL;
+  return rk->nvariants++;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Runs every replication of the variants that have none yet, in parallel
+ * (each run on one thread; results stored by index, so the outcome does
+ * not depend on the thread count). */
+static enum evac_status simulate(const char *path, struct evac_ranking *rk,
+                                 const struct evac_rank_opts *opts,
+                                 long total_runs) {
+  int *todo = malloc(((size_t)rk->nvariants + 1) * sizeof *todo), ntodo = 0;
+  if (!todo)
+    return EVAC_ERR_RUNTIME;
+  for (int v = 0; v < rk->nvariants; v++)
+    if (!rk->variants[v].outcomes) {
+      rk->variants[v].outcomes =
+          calloc((size_t)rk->reps, sizeof *rk->variants[v].outcomes);
+      if (!rk->variants[v].outcomes) {
+        free(todo);
+        return EVAC_ERR_RUNTIME;
+      }
+      todo[ntodo++] = v;
+    }
+  long ntasks = (long)ntodo * rk->reps;
+  int status = EVAC_OK;
+  double last_print = wall_now();
+#pragma omp parallel for schedule(dynamic, 1) num_threads(rk->threads)
+  for (long t = 0; t < ntasks; t++) {
+    struct evac_variant *v = &rk->variants[todo[t / rk->reps]];
+    int rep = (int)(t % rk->reps);
+    enum evac_status st = run_one(path, rk, v->fixed, rep, &v->outcomes[rep]);
+    long done;
+#pragma omp atomic capture
+    done = ++rk->runs;
+    if (st != EVAC_OK) {
+#pragma omp critical(rank_status)
+      if (status == EVAC_OK)
+        status = st;
+    }
+    if (opts->progress && omp_get_thread_num() == 0 &&
+        wall_now() - last_print > 1.0) {
+      last_print = wall_now();
+      fprintf(stderr, "\r  rank: %ld / %ld simulations ", done, total_runs);
+    }
+  }
+  for (int i = 0; i < ntodo; i++) {
+    struct evac_variant *v = &rk->variants[todo[i]];
+    double *rs = malloc((size_t)rk->reps * sizeof *rs);
+    if (!rs) {
+      free(todo);
+      return EVAC_ERR_RUNTIME;
+    }
+    v->casualties_mean = v->margin_mean_s = 0.0;
+    for (int r = 0; r < rk->reps; r++) {
+      v->casualties_mean += v->outcomes[r].casualties / rk->reps;
+      v->margin_mean_s += v->outcomes[r].margin_s / rk->reps;
+      rs[r] = v->outcomes[r].rset_s;
+    }
+    qsort(rs, (size_t)rk->reps, sizeof *rs, cmp_double);
+    v->rset_p95_s = rs[(int)ceil(0.95 * rk->reps) - 1];
+    free(rs);
+  }
+  free(todo);
+  return (enum evac_status)status;
+}
+
+/* Paired casualties avoided going from variant a to b: mean and 95 % CI. */
+static void paired(const struct evac_ranking *rk, int a, int b, double *mean,
+                   double *lo, double *hi) {
+  const struct evac_outcome *x = rk->variants[a].outcomes,
+                            *y = rk->variants[b].outcomes;
+  double s = 0.0, s2 = 0.0;
+  for (int r = 0; r < rk->reps; r++) {
+    double d = x[r].casualties - y[r].casualties;
+    s += d;
+    s2 += d * d;
+  }
+  int n = rk->reps;
+  *mean = s / n;
+  double var = n > 1 ? (s2 - s * s / n) / (n - 1) : 0.0;
+  double half = t975(n - 1) * sqrt(var > 0.0 ? var / n : 0.0);
+  *lo = *mean - half;
+  *hi = *mean + half;
+}
+
+enum evac_status evac_rank_run(const char *path,
+                               const struct evac_rank_opts *opts,
+                               struct evac_diag *diag,
+                               struct evac_ranking **out) {
+  *out = NULL;
+  struct evac_ranking *rk = calloc(1, sizeof *rk);
+  if (!rk)
+    return EVAC_ERR_RUNTIME;
+  double t0 = wall_now();
+  enum evac_status st = evac_model_load(path, diag, &rk->m);
+  if (st != EVAC_OK) {
+    evac_ranking_free(rk);
+    return st;
+  }
+  struct evac_model *m = rk->m;
+  if (m->nhazards == 0 || m->nhazards > 63) {
+    evac_diag_error(diag, path, "hazards",
+                    "rank needs 1 to 63 hazards in the list, found %d",
+                    m->nhazards);
+    evac_ranking_free(rk);
+    return EVAC_ERR_INPUT;
+  }
+  evac_hazards_apply(m, diag); /* once, for its warnings */
+  rk->reps = opts->reps;
+  rk->seed = opts->seed_given ? opts->seed : m->seed;
+  rk->threads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
+  rk->nrows = m->nhazards;
+  rk->rows = calloc((size_t)rk->nrows, sizeof *rk->rows);
+  int n = rk->nrows;
+  long total = (long)rk->reps * (1 + n * (n + 1) / 2);
+  uint64_t fixed = 0;
+  st = rk->rows && variant(rk, 0) == 0 ? EVAC_OK : EVAC_ERR_RUNTIME;
+  for (int step = 0; st == EVAC_OK && step < n; step++) {
+    for (int i = 0; i < n && st == EVAC_OK; i++)
+      if (!(fixed >> i & 1) && variant(rk, fixed | 1ull << i) < 0)
+        st = EVAC_ERR_RUNTIME;
+    if (st == EVAC_OK)
+      st = simulate(path, rk, opts, total);
+    int base = variant(rk, fixed), best = -1;
+    double best_mean = -INFINITY;
+    for (int i = 0; st == EVAC_OK && i < n; i++) {
+      if (fixed >> i & 1)
+        continue;
+      double mean, lo, hi;
+      paired(rk, base, variant(rk, fixed | 1ull << i), &mean, &lo, &hi);
+      if (mean > best_mean) {
+        best_mean = mean;
+        best = i;
+      }
+    }
+    if (st != EVAC_OK)
+      break;
+    struct evac_rank_row *row = &rk->rows[step];
+    int next = variant(rk, fixed | 1ull << best);
+    row->hazard = best;
+    row->order = step + 1;
+    paired(rk, base, next, &row->delta_mean, &row->ci_low, &row->ci_high);
+    double lo, hi;
+    paired(rk, 0, variant(rk, 1ull << best), &row->solo_mean, &lo, &hi);
+    row->delta_rset_p95_s =
+        rk->variants[base].rset_p95_s - rk->variants[next].rset_p95_s;
+    row->delta_margin_s =
+        rk->variants[next].margin_mean_s - rk->variants[base].margin_mean_s;
+    row->major = row->ci_low >= EVAC_MAJOR_CASUALTIES;
+    double cost = m->hazards[best].cost;
+    row->per_cost = isnan(cost) || cost <= 0.0 ? NAN : row->delta_mean / cost;
+    fixed |= 1ull << best;
+  }
+  if (opts->progress)
+    fprintf(stderr, "\r%60s\r", "");
+  rk->wall_clock_s = wall_now() - t0;
+  if (st != EVAC_OK) {
+    evac_diag_error(diag, path, NULL, "ranking failed: %s",
+                    evac_status_str(st));
+    evac_ranking_free(rk);
+    return st;
+  }
+  *out = rk;
+  return EVAC_OK;
+}
+
+void evac_ranking_free(struct evac_ranking *r) {
+  if (!r)
+    return;
+  for (int v = 0; v < r->nvariants; v++)
+    free(r->variants[v].outcomes);
+  free(r->variants);
+  free(r->rows);
+  evac_model_free(r->m);
+  free(r);
+}

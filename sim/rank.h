@@ -1,0 +1,56 @@
+/* A ranked rectification list: what evac_rank_run produces. */
+#ifndef EVAC_RANK_H
+#define EVAC_RANK_H
+
+#include <stdint.h>
+
+#include "evacsim.h"
+
+/* Outcome of one simulation of a variant. */
+struct evac_outcome {
+  double casualties; /* occupants who did not reach safety */
+  double rset_s;     /* when the last who got out reached safety */
+  double margin_s;   /* ASET - RSET (ASET = duration if never lost) */
+};
+
+/* A variant: the building with a set of hazards fixed. */
+struct evac_variant {
+  uint64_t fixed;                /* bit i: hazard i rectified */
+  struct evac_outcome *outcomes; /* [reps] */
+  double casualties_mean;
+  double rset_p95_s; /* 95th percentile over replications */
+  double margin_mean_s;
+};
+
+/* One line of the rectification list. */
+struct evac_rank_row {
+  int hazard;              /* index in the scenario's hazard list */
+  int order;               /* 1 = fix first (greedy sequence) */
+  double delta_mean;       /* casualties avoided by fixing it, at its step */
+  double ci_low, ci_high;  /* 95 % paired confidence interval */
+  double solo_mean;        /* casualties avoided fixing it alone */
+  double delta_rset_p95_s; /* p95 evacuation time saved, at its step */
+  double delta_margin_s;   /* ASET - RSET margin gained, at its step */
+  int major;               /* 1 if ci_low >= EVAC_MAJOR_CASUALTIES */
+  double per_cost;         /* delta_mean / cost, NAN without a cost */
+};
+
+/* Casualties avoided (95 % lower bound) that make a hazard "major". */
+#define EVAC_MAJOR_CASUALTIES 0.5
+
+struct evac_model;
+
+struct evac_ranking {
+  struct evac_model *m; /* the scenario as loaded (hazards listed) */
+  int reps;
+  uint64_t seed;
+  int threads;
+  int nvariants, capvariants;
+  struct evac_variant *variants;
+  int nrows;                  /* = number of hazards */
+  struct evac_rank_row *rows; /* in greedy order */
+  double wall_clock_s;
+  long runs; /* simulations done */
+};
+
+#endif

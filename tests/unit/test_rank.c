@@ -1,0 +1,164 @@
+/* Ranking: a planted dominant hazard ranks first with a CI excluding zero;
+ * a hazard with no possible effect gets a CI containing zero; rankings are
+ * identical at 1 and 2 threads; more replications narrow the CIs. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "diag.h"
+#include "model.h"
+#include "rank.h"
+#include "verification/grid.h"
+
+/* Two storeys joined by stair A; the exit is at the far end of floor 1, so
+ * people coming down cross it; a fire on floor 1 and smoke detectors; the
+ * people of floor 2 start at the alarm plus a random pre-movement, so how
+ * many get through varies. Hazards: H-STAIR blocks stair A on floor 2
+ * (nobody on floor 2 can get out), H-NULL is an unready micro station in
+ * a building that has none, H-ALARM delays the alarm. */
+static char *write_case(const char *tag) {
+  cJSON *floors = cJSON_CreateArray();
+  for (int f = 0; f < 2; f++) {
+    struct grid g = grid_new(24, 10);
+    grid_fill(&g, 1, 1, 18, 8, '.');
+    grid_fill(&g, 19, 3, 22, 6, 'A');
+    if (f == 0)
+      grid_fill(&g, 0, 4, 0, 5, 'E');
+    cJSON_AddItemToArray(floors, grid_floor(&g, f ? "2" : "1", 3.0 * f));
+    free(g.c);
+  }
+  cJSON *plan = plan_new(0.4, floors);
+  cJSON_AddItemToObject(plan, "legend",
+                        cJSON_Parse("{\"A\": {\"stair\": \"Stair A\"}}"));
+  cJSON_AddItemToObject(plan, "stairs",
+                        cJSON_Parse("[{\"name\": \"Stair A\", \"width_m\": "
+                                    "1.2, \"flight_length_m\": 7.2}]"));
+  cJSON_AddItemToObject(plan, "systems",
+                        cJSON_Parse("{\"detectors\": {\"floors\": \"all\"}}"));
+  cJSON *sc = scenario_new(400);
+  cJSON_AddItemToObject(
+      sc, "profiles",
+      cJSON_Parse("{\"patient\": {\"base\": \"elderly\", \"premovement_s\": "
+                  "{\"dist\": \"uniform\", \"min\": 0, \"max\": 120}}}"));
+  cJSON_AddItemToObject(
+      sc, "occupants",
+      cJSON_Parse("[{\"floor\": \"2\", \"rect\": [1, 1, 18, 8], \"profile\": "
+                  "\"patient\", \"count\": 12}]"));
+  cJSON_AddItemToObject(
+      sc, "fire",
+      cJSON_Parse("{\"floor\": \"1\", \"at\": [9, 2], "
+                  "\"growth\": \"medium\", \"peak_kw\": 500}"));
+  cJSON_AddItemToObject(sc, "alarm", cJSON_Parse("{\"delay_s\": 30}"));
+  cJSON_AddItemToObject(
+      sc, "hazards",
+      cJSON_Parse("[{\"id\": \"H-NULL\", \"type\": \"micro_station_unready\", "
+                  "\"cost\": 100},"
+                  " {\"id\": \"H-ALARM\", \"type\": \"alarm_delayed\"},"
+                  " {\"id\": \"H-STAIR\", \"type\": \"blocked_stair\", "
+                  "\"target\": \"Stair A\", \"floors\": [\"2\"], \"cost\": "
+                  "500, \"owner\": \"Facilities\"}]"));
+  const char *dir = evac_test_dir(tag);
+  char *d = strdup(dir);
+  char *p = json_take(plan), *s = json_take(sc);
+  free(evac_test_write(d, "test.plan.json", p));
+  char *path = evac_test_write(d, "test.scenario.json", s);
+  free(p);
+  free(s);
+  free(d);
+  return path;
+}
+
+static struct evac_ranking *rank(const char *path, int reps, int threads) {
+  struct evac_diag d;
+  evac_diag_init(&d);
+  struct evac_rank_opts o = {.reps = reps, .threads = threads};
+  struct evac_ranking *r = NULL;
+  int rc = evac_rank_run(path, &o, &d, &r);
+  if (rc)
+    evac_diag_print(&d, stderr);
+  evac_diag_free(&d);
+  cr_assert_eq(rc, 0);
+  return r;
+}
+
+static const struct evac_rank_row *row_of(const struct evac_ranking *r,
+                                          const char *id) {
+  for (int i = 0; i < r->nrows; i++)
+    if (!strcmp(r->m->hazards[r->rows[i].hazard].id, id))
+      return &r->rows[i];
+  cr_assert_fail("no row for %s", id);
+  return NULL;
+}
+
+Test(rank, planted_hazard_first_null_hazard_zero) {
+  char *path = write_case("rank-planted");
+  struct evac_ranking *r = rank(path, 8, 2);
+  const struct evac_rank_row *stair = row_of(r, "H-STAIR");
+  const struct evac_rank_row *null = row_of(r, "H-NULL");
+  cr_log_info("H-STAIR %.2f [%.2f, %.2f]; H-NULL %.2f [%.2f, %.2f]",
+              stair->delta_mean, stair->ci_low, stair->ci_high,
+              null->delta_mean, null->ci_low, null->ci_high);
+  cr_expect_eq(stair->order, 1, "the blocked only stair ranks first");
+  cr_expect_gt(stair->ci_low, 0.0, "its CI excludes zero");
+  cr_expect_eq(stair->major, 1);
+  cr_expect(null->ci_low <= 0.0 && null->ci_high >= 0.0,
+            "no possible effect: the CI contains zero");
+  cr_expect_eq(null->major, 0);
+  cr_expect_eq(r->nvariants, 1 + 3 + 2 + 1, "greedy: 7 variants");
+  evac_ranking_free(r);
+  free(path);
+}
+
+Test(rank, identical_at_1_and_2_threads) {
+  char *path = write_case("rank-threads");
+  struct evac_ranking *a = rank(path, 4, 1), *b = rank(path, 4, 2);
+  cr_assert_eq(a->nrows, b->nrows);
+  for (int i = 0; i < a->nrows; i++) {
+    cr_expect_eq(a->rows[i].hazard, b->rows[i].hazard);
+    cr_expect_eq(memcmp(&a->rows[i], &b->rows[i], sizeof a->rows[i]), 0,
+                 "row %d differs between thread counts", i);
+  }
+  evac_ranking_free(a);
+  evac_ranking_free(b);
+  free(path);
+}
+
+Test(rank, more_replications_narrow_the_interval) {
+  char *path = write_case("rank-reps");
+  struct evac_ranking *few = rank(path, 4, 2), *many = rank(path, 24, 2);
+  const struct evac_rank_row *a = row_of(few, "H-STAIR"),
+                             *b = row_of(many, "H-STAIR");
+  double wa = a->ci_high - a->ci_low, wb = b->ci_high - b->ci_low;
+  cr_log_info("H-STAIR CI width: %.3f at 4 reps, %.3f at 24", wa, wb);
+  cr_expect_lt(wb, wa, "24 replications must narrow the CI");
+  evac_ranking_free(few);
+  evac_ranking_free(many);
+  free(path);
+}
+
+Test(rank, cli_writes_table_csv_and_h5) {
+  char *path = write_case("rank-cli");
+  char dir[4096], args[8400], *out;
+  snprintf(dir, sizeof dir, "%s", path);
+  *strrchr(dir, '/') = '\0';
+  snprintf(args, sizeof args, "rank %s -o %s/r.h5 --csv %s/r.csv --reps 3",
+           path, dir, dir);
+  cr_assert_eq(evac_test_cli(args, &out), 0, "%s", out);
+  cr_expect_not_null(strstr(out, "H-STAIR"), "%s", out);
+  free(out);
+  char csv[4200];
+  snprintf(csv, sizeof csv, "%s/r.csv", dir);
+  FILE *f = fopen(csv, "r");
+  cr_assert_not_null(f);
+  char line[512];
+  cr_assert_not_null(fgets(line, sizeof line, f));
+  cr_expect_eq(strncmp(line, "rank,hazard_id,type,target,floors,", 34), 0);
+  cr_assert_not_null(fgets(line, sizeof line, f));
+  cr_expect_eq(strncmp(line, "1,H-STAIR,blocked_stair,Stair A,2,", 34), 0, "%s",
+               line);
+  fclose(f);
+  snprintf(args, sizeof args, "rank %s -o %s/r.h5 --reps 1", path, dir);
+  cr_expect_eq(evac_test_cli(args, &out), 2);
+  free(out);
+  free(path);
+}
