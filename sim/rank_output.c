@@ -129,6 +129,29 @@ enum evac_status evac_ranking_write_csv(const struct evac_ranking *r,
   return finish(tmp, path, ok, diag);
 }
 
+/* Writes a scalar double attribute. Returns 0 or -1. */
+static int attr_double(hid_t loc, const char *name, double v) {
+  hid_t sp = H5Screate(H5S_SCALAR);
+  hid_t a = H5Acreate2(loc, name, H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT,
+                       H5P_DEFAULT);
+  int rc = a < 0 || H5Awrite(a, H5T_NATIVE_DOUBLE, &v) < 0;
+  H5Aclose(a);
+  H5Sclose(sp);
+  return rc ? -1 : 0;
+}
+
+/* Writes a string attribute. Returns 0 or -1. */
+static int attr_string(hid_t loc, const char *name, const char *v) {
+  hid_t sp = H5Screate(H5S_SCALAR), st = H5Tcopy(H5T_C_S1);
+  H5Tset_size(st, strlen(v) + 1);
+  hid_t a = H5Acreate2(loc, name, st, sp, H5P_DEFAULT, H5P_DEFAULT);
+  int rc = a < 0 || H5Awrite(a, st, v) < 0;
+  H5Aclose(a);
+  H5Tclose(st);
+  H5Sclose(sp);
+  return rc ? -1 : 0;
+}
+
 /* Writes a double column with a unit. Returns 0 or -1. */
 static int put_doubles(hid_t g, const char *name, const double *v, size_t n,
                        const char *unit) {
@@ -138,13 +161,7 @@ static int put_doubles(hid_t g, const char *name, const double *v, size_t n,
                        H5P_DEFAULT);
   int rc = d < 0 || (n && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL,
                                    H5P_DEFAULT, v) < 0);
-  hid_t as = H5Screate(H5S_SCALAR), st = H5Tcopy(H5T_C_S1);
-  H5Tset_size(st, strlen(unit) + 1);
-  hid_t a = H5Acreate2(d, "unit", st, as, H5P_DEFAULT, H5P_DEFAULT);
-  rc |= a < 0 || H5Awrite(a, st, unit) < 0;
-  H5Aclose(a);
-  H5Tclose(st);
-  H5Sclose(as);
+  rc |= d < 0 || attr_string(d, "unit", unit);
   H5Dclose(d);
   H5Sclose(sp);
   return rc ? -1 : 0;
@@ -254,15 +271,19 @@ enum evac_status evac_ranking_write_h5(const struct evac_ranking *r,
             put_doubles(g, "aset_margin_mean_s", c[2], (size_t)nv, "s");
       H5Gclose(g);
     }
-    double params[4] = {r->reps, (double)r->seed, r->threads, r->wall_clock_s};
     g = H5Gcreate2(f, "parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    rc |= put_doubles(g, "reps_seed_threads_wall", params, 4, "1");
-    const char *texts[2] = {r->m->scenario_path, evac_version()};
-    rc |= put_strings(g, "scenario_path_version", texts, 2);
+    rc |= attr_double(g, "reps", r->reps) |
+          attr_double(g, "seed", (double)r->seed) |
+          attr_double(g, "threads", r->threads) |
+          attr_string(g, "scenario_path", r->m->scenario_path) |
+          attr_string(g, "evacsim_version", evac_version()) |
+          attr_string(g, "git_revision", evac_git_revision());
     H5Gclose(g);
     g = H5Gcreate2(f, "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    double done = 1.0;
-    rc |= put_doubles(g, "complete", &done, 1, "1");
+    rc |= attr_double(g, "hazards", n) | attr_double(g, "variants", nv) |
+          attr_double(g, "simulations", (double)r->runs) |
+          attr_double(g, "wall_clock_s", r->wall_clock_s);
+    rc |= attr_double(g, "complete", 1.0); /* last */
     H5Gclose(g);
   }
   free(col);
