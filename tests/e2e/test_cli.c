@@ -20,7 +20,7 @@ Test(cli, help_and_unknown_command) {
   cr_expect_not_null(strstr(out, "unknown command 'frobnicate'"), "%s", out);
   free(out);
   for (const char *const *c =
-           (const char *const[]){"check", "run", "info", "gen", NULL};
+           (const char *const[]){"check", "run", "rank", "info", "gen", NULL};
        *c; c++) {
     char args[64];
     snprintf(args, sizeof args, "%s --help", *c);
