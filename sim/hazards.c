@@ -14,6 +14,10 @@
 #define FIRE_LANE_DELAY_S 600.0    /* brigade finds no access */
 #define LOW_PRESSURE_DELAY_S 300.0 /* brigade must relay water */
 #define INSULATION_PEAK 2.0 /* peak HRR factor of combustible insulation */
+#define OVERLOAD_WEIGHT                                                        \
+  2.0 /* ignition weight factor of an overloaded circuit */
+#define EBIKE_PEAK_KW 1500.0      /* e-bike battery fire (assumption, fuel.c) */
+#define ELECTRICAL_PEAK_KW 1000.0 /* fire of an overloaded circuit */
 
 static const char *const names[EVAC_HZ_NTYPES] = {"blocked_exit",
                                                   "blocked_stair",
@@ -99,6 +103,109 @@ static void faster_fire(struct evac_fire_spec *f, const struct evac_hazard *h) {
   f->peak_kw *= INSULATION_PEAK;
 }
 
+/* Turns the floor cells of the rectangle into obstacles. */
+static void block(struct evac_model *m, int f, int x0, int y0, int x1, int y1) {
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++) {
+      size_t c = evac_model_cell(m, f, x, y);
+      if (m->cell_kind[c] == EVAC_CELL_FLOOR)
+        m->cell_kind[c] = EVAC_CELL_OBSTACLE;
+    }
+}
+
+/* Goods stored along a corridor: the half of region r's short side next to
+ * its first long wall is obstructed over its whole length. */
+static void obstruct(struct evac_model *m, const struct evac_region *r) {
+  int w = r->rect[2] - r->rect[0] + 1, h = r->rect[3] - r->rect[1] + 1;
+  if (w >= h)
+    block(m, r->floor, r->rect[0], r->rect[1], r->rect[2],
+          r->rect[1] + h / 2 - 1);
+  else
+    block(m, r->floor, r->rect[0], r->rect[1], r->rect[0] + w / 2 - 1,
+          r->rect[3]);
+}
+
+/* The mean weight of the ignition scenarios (1 without any). */
+static double mean_weight(const struct evac_model *m) {
+  double w = 0.0;
+  for (int k = 0; k < m->nfires; k++)
+    w += m->fires[k].weight;
+  return m->nfires ? w / m->nfires : 1.0;
+}
+
+/* Adds an ignition scenario on floor f at (x, y). */
+static void add_fire(struct evac_model *m, int f, int x, int y,
+                     const char *growth, double peak_kw, const char *fuel,
+                     double weight) {
+  struct evac_fire_spec *fs =
+      realloc(m->fires, ((size_t)m->nfires + 1) * sizeof *fs);
+  if (!fs)
+    return;
+  m->fires = fs;
+  fs[m->nfires++] =
+      (struct evac_fire_spec){.floor = f,
+                              .x = x,
+                              .y = y,
+                              .growth = EVAC_GROWTH_ALPHA,
+                              .alpha_kw_s2 = evac_growth_alpha(growth),
+                              .peak_kw = peak_kw,
+                              .fuel = evac_fuel_find(fuel),
+                              .weight = weight};
+}
+
+/* An e-bike charging in region r: a 2.0 x 0.8 m obstacle at the middle of
+ * its first long wall, and its battery as a new ignition scenario beside
+ * it, with the mean weight of the others (an assumption). */
+static void ebike(struct evac_model *m, const struct evac_region *r) {
+  int w = r->rect[2] - r->rect[0] + 1, h = r->rect[3] - r->rect[1] + 1;
+  int cx = (r->rect[0] + r->rect[2]) / 2, cy = (r->rect[1] + r->rect[3]) / 2;
+  double len = 2.0 / m->cell_m, wid = 0.8 / m->cell_m;
+  int l = (int)(len + 0.5) / 2, d = (int)(wid + 0.5);
+  if (w >= h) {
+    block(m, r->floor, cx - l, r->rect[1], cx + l, r->rect[1] + d - 1);
+    cy = r->rect[1] + d < r->rect[3] ? r->rect[1] + d : r->rect[3];
+  } else {
+    block(m, r->floor, r->rect[0], cy - l, r->rect[0] + d - 1, cy + l);
+    cx = r->rect[0] + d < r->rect[2] ? r->rect[0] + d : r->rect[2];
+  }
+  add_fire(m, r->floor, cx, cy, "ultrafast", EBIKE_PEAK_KW, "lithium_battery",
+           mean_weight(m));
+}
+
+/* An overloaded circuit in region r: ignition scenarios inside it become
+ * twice as likely; a region with none gets an electrical fire at a floor
+ * cell near its middle, with the mean weight. */
+static void overload(struct evac_model *m, const struct evac_region *r) {
+  int found = 0;
+  for (int k = 0; k < m->nfires; k++) {
+    struct evac_fire_spec *f = &m->fires[k];
+    if (f->floor == r->floor && f->x >= r->rect[0] && f->x <= r->rect[2] &&
+        f->y >= r->rect[1] && f->y <= r->rect[3]) {
+      f->weight *= OVERLOAD_WEIGHT;
+      found = 1;
+    }
+  }
+  if (found)
+    return;
+  /* the floor cell nearest the region's middle */
+  int mx = (r->rect[0] + r->rect[2]) / 2, my = (r->rect[1] + r->rect[3]) / 2;
+  int cx = -1, cy = -1, best = 0;
+  for (int y = r->rect[1]; y <= r->rect[3]; y++)
+    for (int x = r->rect[0]; x <= r->rect[2]; x++) {
+      int dist = abs(x - mx) + abs(y - my);
+      if (m->cell_kind[evac_model_cell(m, r->floor, x, y)] == EVAC_CELL_FLOOR &&
+          (cx < 0 || dist < best)) {
+        cx = x;
+        cy = y;
+        best = dist;
+      }
+    }
+  if (cx < 0)
+    return; /* no floor in the region: nowhere to burn */
+  add_fire(m, r->floor, cx, cy, "medium", ELECTRICAL_PEAK_KW, "cellulosic",
+           mean_weight(m));
+}
+
 void evac_hazards_apply(struct evac_model *m, struct evac_diag *diag) {
   struct evac_systems *sys = &m->systems;
   for (int i = 0; i < m->nhazards; i++) {
@@ -151,10 +258,24 @@ void evac_hazards_apply(struct evac_model *m, struct evac_diag *diag) {
       break;
     case EVAC_HZ_CORRIDOR_OBSTRUCTION:
     case EVAC_HZ_EBIKE_CHARGING:
+    case EVAC_HZ_ELECTRICAL_OVERLOAD:
+      if (h->region < 0) {
+        evac_diag_warn(diag, m->scenario_path, NULL,
+                       "hazard %s (%s) names no region: it does not change "
+                       "this run",
+                       h->id, evac_hazard_type_name(h->type));
+        break;
+      }
+      if (h->type == EVAC_HZ_CORRIDOR_OBSTRUCTION)
+        obstruct(m, &m->regions[h->region]);
+      else if (h->type == EVAC_HZ_EBIKE_CHARGING)
+        ebike(m, &m->regions[h->region]);
+      else
+        overload(m, &m->regions[h->region]);
+      break;
     case EVAC_HZ_FIRE_LIFT_FAILED:
     case EVAC_HZ_WINDOW_GRILLES:
     case EVAC_HZ_EMERGENCY_LIGHTING_FAILED:
-    case EVAC_HZ_ELECTRICAL_OVERLOAD:
     case EVAC_HZ_NTYPES:
       evac_diag_warn(diag, m->scenario_path, NULL,
                      "hazard %s (%s) is not modelled yet: it does not change "

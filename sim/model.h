@@ -25,6 +25,8 @@ enum evac_cell_kind {
   EVAC_CELL_STAIR,     /* a stair landing (legend) */
   EVAC_CELL_SHAFT,     /* a service shaft (legend): not walkable */
   EVAC_CELL_LIFT,      /* a lift shaft (legend): not walkable in this version */
+  EVAC_CELL_OBSTACLE,  /* stored goods, an e-bike (hazards): blocks people,
+                          not smoke */
 };
 
 /* Kinds of named features. */

@@ -236,6 +236,8 @@ static const char *cell_word(uint8_t kind) {
     return "a shaft";
   case EVAC_CELL_LIFT:
     return "a lift shaft";
+  case EVAC_CELL_OBSTACLE:
+    return "an obstacle";
   default:
     return "not walkable";
   }

@@ -262,6 +262,9 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
         s->gas[c] = 2;
         s->ceil[c] = (float)soffit;
         break;
+      case EVAC_CELL_OBSTACLE:
+        s->gas[c] = 1;
+        break;
       case EVAC_CELL_LIFT:
         s->gas[c] = 1;
         s->open[c] = (float)LIFT_DOOR_LEAK;

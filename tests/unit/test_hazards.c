@@ -5,6 +5,8 @@
 
 #include "diag.h"
 #include "model.h"
+#include "models/fire/fire.h"
+#include "result.h"
 #include "verification/grid.h"
 
 /* Two floors, stairs A, a named corridor fire door G, a shaft h, an exit
@@ -165,4 +167,104 @@ Test(hazards, bad_targets_are_input_errors) {
   }
   evac_diag_free(&d);
   evac_model_free(m);
+}
+
+/* A corridor 12 m x 2 m (0.4 m cells: 30 x 5) with an exit at its east
+ * end, 40 people at its west end, a region over it and the hazards given;
+ * two ignition scenarios, one inside the corridor. */
+static struct evac_model *corridor(const char *tag, const char *hazards) {
+  struct grid g = grid_new(33, 7);
+  grid_fill(&g, 1, 1, 30, 5, '.');
+  grid_fill(&g, 31, 1, 31, 5, 'E');
+  cJSON *floors = cJSON_CreateArray();
+  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 0.0));
+  free(g.c);
+  cJSON *plan = plan_new(0.4, floors);
+  cJSON_AddItemToObject(
+      plan, "regions",
+      cJSON_Parse("[{\"name\": \"Corridor\", \"floor\": \"1\", \"rect\": "
+                  "[11, 1, 30, 5]}]"));
+  cJSON *sc = scenario_new(600);
+  cJSON_AddItemToObject(
+      sc, "occupants",
+      cJSON_Parse("[{\"floor\": \"1\", \"rect\": [1, 1, 8, 5], \"count\": "
+                  "40}]"));
+  cJSON_AddItemToObject(
+      sc, "fires",
+      cJSON_Parse("[{\"floor\": \"1\", \"at\": [3, 3], \"weight\": 0.6},"
+                  " {\"floor\": \"1\", \"at\": [20, 3], \"weight\": 0.2}]"));
+  cJSON_AddItemToObject(sc, "hazards", cJSON_Parse(hazards));
+  char *p = json_take(plan), *s = json_take(sc);
+  struct evac_diag d;
+  struct evac_model *m = NULL;
+  evac_test_load(tag, "test.plan.json", p, s, &d, &m);
+  evac_diag_print(&d, stderr);
+  evac_diag_free(&d);
+  free(p);
+  free(s);
+  cr_assert_not_null(m);
+  return m;
+}
+
+Test(hazards, obstruction_ebike_and_overload_change_the_model) {
+  struct evac_diag d;
+  evac_diag_init(&d);
+  struct evac_model *m = corridor(
+      "hz-regions",
+      "[{\"id\": \"O\", \"type\": \"corridor_obstruction\", \"target\": "
+      "\"Corridor\"}, {\"id\": \"B\", \"type\": \"ebike_charging\", "
+      "\"target\": \"Corridor\"}, {\"id\": \"X\", \"type\": "
+      "\"electrical_overload\", \"target\": \"Corridor\"}]");
+  evac_hazards_fix(m, "B");
+  evac_hazards_fix(m, "X");
+  evac_hazards_apply(m, &d);
+  /* obstruction: 2 of the 5 rows over the region's 20 columns */
+  cr_expect_eq(count_kind(m, 0, EVAC_CELL_OBSTACLE), 40);
+  evac_model_free(m);
+
+  m = corridor("hz-regions",
+               "[{\"id\": \"B\", \"type\": \"ebike_charging\", \"target\": "
+               "\"Corridor\"}, {\"id\": \"X\", \"type\": "
+               "\"electrical_overload\", \"target\": \"Corridor\"}]");
+  evac_hazards_apply(m, &d);
+  /* e-bike: 2.0 x 0.8 m = 5 x 2 cells, and its battery as a third fire
+     with the mean weight 0.4; overload: the two fires in the corridor (the
+     old one at x 20 and the e-bike's) are twice as likely */
+  cr_expect_eq(count_kind(m, 0, EVAC_CELL_OBSTACLE), 10);
+  cr_assert_eq(m->nfires, 3);
+  cr_expect_eq(m->fires[0].weight, 0.6, "outside the corridor: unchanged");
+  cr_expect_eq(m->fires[1].weight, 0.4, "in the corridor: doubled");
+  cr_expect_eq(m->fires[2].weight, 0.8, "the e-bike: mean 0.4, doubled");
+  cr_expect_eq(m->fires[2].fuel, evac_fuel_find("lithium_battery"));
+  cr_expect_eq(
+      m->cell_kind[evac_model_cell(m, 0, m->fires[2].x, m->fires[2].y)],
+      EVAC_CELL_FLOOR, "the battery burns beside the bike, on the floor");
+  evac_diag_free(&d);
+  evac_model_free(m);
+}
+
+/* Outcome sign: stored goods narrowing the corridor from 2.0 to 1.2 m slow
+ * the evacuation of 40 people (flow cap 1.3 p/(m s): 2.6 -> 1.56 p/s). */
+Test(hazards, obstruction_slows_the_evacuation) {
+  double t[2];
+  for (int with = 0; with < 2; with++) {
+    struct evac_diag d;
+    evac_diag_init(&d);
+    struct evac_model *m = corridor(
+        "hz-slow", "[{\"id\": \"O\", \"type\": \"corridor_obstruction\", "
+                   "\"target\": \"Corridor\"}]");
+    if (!with)
+      evac_hazards_fix(m, "O");
+    evac_hazards_apply(m, &d);
+    struct evac_run_opts o = {.seed = 3, .seed_given = 1, .threads = 1};
+    struct evac_sim *sim = NULL;
+    cr_assert_eq(evac_sim_create(m, &o, &d, &sim), 0);
+    cr_assert_eq(evac_sim_run(sim), 0);
+    t[with] = evac_sim_result(sim)->evacuation_time_s;
+    evac_sim_free(sim);
+    evac_model_free(m);
+    evac_diag_free(&d);
+  }
+  cr_log_info("40 people: %.1f s clear, %.1f s obstructed", t[0], t[1]);
+  cr_expect_gt(t[1], 1.25 * t[0], "obstruction must slow the evacuation");
 }
