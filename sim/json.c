@@ -7,6 +7,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Reports "FILE: line L, column C: invalid JSON WHY" for position end of
+ * text (L and C from 1, C in bytes). */
+static void report_at(const char *text, const char *end, const char *file,
+                      struct evac_diag *diag, const char *why) {
+  int line = 1, col = 1;
+  for (const char *p = text; p < end && *p; p++) {
+    if (*p == '\n') {
+      line++;
+      col = 1;
+    } else {
+      col++;
+    }
+  }
+  evac_diag_error(diag, file, NULL, "line %d, column %d: invalid JSON%s", line,
+                  col, why);
+}
+
 char *evac_json_read_file(const char *path, struct evac_diag *diag) {
   FILE *f = fopen(path, "rb");
   if (!f) {
@@ -40,28 +57,50 @@ char *evac_json_read_file(const char *path, struct evac_diag *diag) {
     return NULL;
   }
   buf[n] = '\0';
+  const char *nul = memchr(buf, '\0', n);
+  if (nul) {
+    report_at(buf, nul, path, diag, " (a NUL byte)");
+    free(buf);
+    return NULL;
+  }
   return buf;
+}
+
+/* Length of the valid UTF-8 sequence at s (1 to 4), or 0 if it is not
+ * one (RFC 3629: no overlong forms, surrogates or code points > U+10FFFF). */
+static int utf8_len(const unsigned char *s) {
+  if (s[0] < 0x80)
+    return 1;
+  int n = s[0] >= 0xc2 && s[0] <= 0xdf   ? 2
+          : s[0] >= 0xe0 && s[0] <= 0xef ? 3
+          : s[0] >= 0xf0 && s[0] <= 0xf4 ? 4
+                                         : 0;
+  for (int i = 1; i < n; i++)
+    if ((s[i] & 0xc0) != 0x80)
+      return 0;
+  if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+      (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+    return 0;
+  return n;
 }
 
 cJSON *evac_json_parse(const char *text, const char *file,
                        struct evac_diag *diag) {
+  for (const char *p = text; *p;) {
+    int n = utf8_len((const unsigned char *)p);
+    if (!n) {
+      report_at(text, p, file, diag, " (not UTF-8 text)");
+      return NULL;
+    }
+    p += n;
+  }
   const char *end = NULL;
   cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
   if (root)
     return root;
   if (!end || end < text)
     end = text;
-  int line = 1, col = 1;
-  for (const char *p = text; p < end && *p; p++) {
-    if (*p == '\n') {
-      line++;
-      col = 1;
-    } else {
-      col++;
-    }
-  }
-  evac_diag_error(diag, file, NULL, "line %d, column %d: invalid JSON", line,
-                  col);
+  report_at(text, end, file, diag, "");
   return NULL;
 }
 

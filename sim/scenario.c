@@ -26,6 +26,13 @@ static const char *const hazard_keys[] = {"id",   "type", "target", "floors",
 static const char *const timeline_keys[] = {"t_s", "do", "target", "floors",
                                             NULL};
 
+/* Longest time a scenario may give (s): the engine counts time in whole
+ * milliseconds in 64 bits, and 1e9 s (about 32 years) is far beyond any
+ * evacuation. */
+#define TIME_MAX_S 1e9
+/* Shortest sampling interval (s): one step of the engine's clock (1 ms). */
+#define SAMPLE_MIN_S 0.001
+
 /* State of one scenario read. */
 struct scen_ctx {
   struct evac_model *m;
@@ -63,12 +70,24 @@ static void plan_load(struct scen_ctx *c, const cJSON *root) {
     evac_plan_read(m, v, j, "plan");
   } else if (cJSON_IsString(v) && v->valuestring[0]) {
     m->plan_path = plan_path(j->file, v->valuestring);
+    struct evac_diag rd; /* a read error is reported at the scenario's plan */
+    evac_diag_init(&rd);
     if (m->plan_path)
-      m->plan_json = evac_json_read_file(m->plan_path, j->diag);
+      m->plan_json = evac_json_read_file(m->plan_path, &rd);
+    if (!m->plan_json)
+      evac_diag_error(j->diag, j->file, "plan", "%s",
+                      rd.n ? rd.msg[0].text : "cannot read the plan file");
+    evac_diag_free(&rd);
     if (m->plan_json) {
       struct evac_json pj = {m->plan_path, j->diag};
       cJSON *plan = evac_json_parse(m->plan_json, m->plan_path, j->diag);
-      if (plan)
+      if (cJSON_GetObjectItemCaseSensitive(plan, "evacsim_scenario") &&
+          !cJSON_GetObjectItemCaseSensitive(plan, "evacsim_plan"))
+        evac_diag_error(j->diag, j->file, "plan",
+                        "\"%s\" is a scenario, not a plan (it has "
+                        "\"evacsim_scenario\"); name a *.plan.json file",
+                        v->valuestring);
+      else if (plan)
         evac_plan_read(m, plan, &pj, "");
       cJSON_Delete(plan);
     }
@@ -557,6 +576,11 @@ static int hazard_target_kind(enum evac_hazard_type t, int *required) {
 static const char *const feature_kind_names[] = {
     "exit", "refuge", "door", "fire_door", "stair", "shaft", "lift"};
 
+/* "an" before a word that starts with a vowel, else "a". */
+static const char *article(const char *word) {
+  return word[0] && strchr("aeiou", word[0]) ? "an" : "a";
+}
+
 /* Reads hazards[i]'s target into h. Returns 1 if good. */
 static int hazard_target(struct scen_ctx *c, const cJSON *e, const char *p,
                          struct evac_hazard *h) {
@@ -568,9 +592,10 @@ static int hazard_target(struct scen_ctx *c, const cJSON *e, const char *p,
   int got = evac_json_string(j, e, p, "target", &target);
   evac_json_path_key(q, p, "target");
   if (got == 0 && required) {
+    const char *type = evac_hazard_type_name(h->type);
     evac_diag_error(j->diag, j->file, q,
-                    "missing: a %s hazard needs the name of the %s",
-                    evac_hazard_type_name(h->type), feature_kind_names[kind]);
+                    "missing: %s %s hazard needs the name of the %s",
+                    article(type), type, feature_kind_names[kind]);
     return 0;
   }
   if (got <= 0 || kind == -1 || !c->plan_ok)
@@ -579,10 +604,11 @@ static int hazard_target(struct scen_ctx *c, const cJSON *e, const char *p,
     for (int r = 0; r < m->nregions; r++)
       if (strcmp(m->regions[r].name, target) == 0)
         h->region = r;
+    const char *type = evac_hazard_type_name(h->type);
     if (h->region < 0)
       evac_diag_error(j->diag, j->file, q,
-                      "unknown region \"%s\": a %s hazard names a region",
-                      target, evac_hazard_type_name(h->type));
+                      "unknown region \"%s\": %s %s hazard names a region",
+                      target, article(type), type);
     return h->region >= 0;
   }
   h->target = evac_model_feature(m, target);
@@ -590,12 +616,12 @@ static int hazard_target(struct scen_ctx *c, const cJSON *e, const char *p,
     const char *is = h->target < 0
                          ? "not a feature of the plan"
                          : feature_kind_names[m->features[h->target].kind];
-    evac_diag_error(
-        j->diag, j->file, q, "\"%s\" is %s%s; a %s hazard names a %s", target,
-        h->target < 0  ? ""
-        : is[0] == 'e' ? "an "
-                       : "a ",
-        is, evac_hazard_type_name(h->type), feature_kind_names[kind]);
+    const char *type = evac_hazard_type_name(h->type);
+    const char *want = feature_kind_names[kind];
+    evac_diag_error(j->diag, j->file, q,
+                    "\"%s\" is %s%s%s; %s %s hazard names %s %s", target,
+                    h->target < 0 ? "" : article(is), h->target < 0 ? "" : " ",
+                    is, article(type), type, article(want), want);
     h->target = -1;
     return 0;
   }
@@ -689,7 +715,8 @@ static void timeline_read(struct scen_ctx *c, const cJSON *root) {
     int ok = evac_json_check_keys(j, e, p, timeline_keys) == 0;
     struct evac_timeline_event ev = {0.0, EVAC_ACT_CLOSE, -1, 0, NULL};
     ok &= evac_json_require(j, e, p, "t_s") &&
-          evac_json_number(j, e, p, "t_s", evac_json_ge(0.0), &ev.t_s) > 0;
+          evac_json_number(j, e, p, "t_s", evac_json_in(0.0, 0, TIME_MAX_S, 0),
+                           &ev.t_s) > 0;
     const char *act = NULL, *target = NULL;
     if (evac_json_require(j, e, p, "do") &&
         evac_json_string(j, e, p, "do", &act) > 0) {
@@ -764,22 +791,24 @@ void evac_scenario_read(struct evac_model *m, const cJSON *root,
     evac_json_expected(j, "evacsim_scenario", "1 (the scenario format version)",
                        ver);
   plan_load(&c, root);
-  evac_json_number(j, root, "", "duration_s", evac_json_gt(0.0),
-                   &m->duration_s);
+  evac_json_number(j, root, "", "duration_s",
+                   evac_json_in(0.0, 1, TIME_MAX_S, 0), &m->duration_s);
   long long seed;
   if (evac_json_integer(j, root, "", "seed", 0, 9007199254740992.0, &seed) > 0)
     m->seed = (uint64_t)seed;
   const cJSON *o = NULL;
   if (evac_json_object(j, root, "", "alarm", &o) > 0) {
     evac_json_check_keys(j, o, "alarm", alarm_keys);
-    evac_json_number(j, o, "alarm", "delay_s", evac_json_ge(0.0),
-                     &m->alarm_delay_s);
+    evac_json_number(j, o, "alarm", "delay_s",
+                     evac_json_in(0.0, 0, TIME_MAX_S, 0), &m->alarm_delay_s);
   }
   if (evac_json_object(j, root, "", "output", &o) > 0) {
     evac_json_check_keys(j, o, "output", output_keys);
-    evac_json_number(j, o, "output", "fields_every_s", evac_json_gt(0.0),
+    evac_json_number(j, o, "output", "fields_every_s",
+                     evac_json_in(SAMPLE_MIN_S, 0, TIME_MAX_S, 0),
                      &m->fields_every_s);
-    evac_json_number(j, o, "output", "agents_every_s", evac_json_gt(0.0),
+    evac_json_number(j, o, "output", "agents_every_s",
+                     evac_json_in(SAMPLE_MIN_S, 0, TIME_MAX_S, 0),
                      &m->agents_every_s);
   }
   const cJSON *profiles = NULL;

@@ -39,11 +39,18 @@ char *evac_test_write(const char *dir, const char *name, const char *text) {
 }
 
 int evac_test_cli(const char *args, char **out) {
-  size_t len = strlen(EVAC_BIN) + strlen(args) + 16;
+  return evac_test_cli_timeout(args, 0, out);
+}
+
+int evac_test_cli_timeout(const char *args, int seconds, char **out) {
+  size_t len = strlen(EVAC_BIN) + strlen(args) + 48;
   char *cmd = malloc(len);
   if (!cmd)
     return -1;
-  snprintf(cmd, len, "%s %s 2>&1", EVAC_BIN, args);
+  if (seconds > 0)
+    snprintf(cmd, len, "timeout %d %s %s 2>&1", seconds, EVAC_BIN, args);
+  else
+    snprintf(cmd, len, "%s %s 2>&1", EVAC_BIN, args);
   FILE *p = popen(cmd, "r");
   free(cmd);
   if (!p)

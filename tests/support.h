@@ -19,6 +19,10 @@ char *evac_test_write(const char *dir, const char *name, const char *text);
  * (malloc'd, may be NULL). Returns the exit code, or -1. */
 int evac_test_cli(const char *args, char **out);
 
+/* As evac_test_cli, but the command is killed after seconds (0: no limit)
+ * by timeout(1); a command killed so returns 124. */
+int evac_test_cli_timeout(const char *args, int seconds, char **out);
+
 /* Loads the scenario text (with its plan text written beside it as
  * plan_name when plan_text is not NULL) into *m. Returns the status; the
  * messages are in diag. */

@@ -230,7 +230,8 @@ Test(scenario, timeline_errors) {
   expect_msg(&d, "timeline[0].target: \"Duct\" is a shaft; a timeline target "
                  "must be the name of an exit, refuge, door, fire_door or "
                  "stair feature");
-  expect_msg(&d, "timeline[1].t_s: expected a number >= 0, got -1");
+  expect_msg(&d,
+             "timeline[1].t_s: expected a number in [0, 1000000000], got -1");
   expect_msg(&d, "timeline[1].do: unknown action \"lock\"; allowed: close, "
                  "open");
   expect_msg(&d, "timeline[1].target: \"Nowhere\" is not a feature of the "
@@ -254,8 +255,8 @@ Test(scenario, inline_plan_errors_use_the_scenario_file) {
   cr_assert_eq(rc, EVAC_ERR_INPUT);
   expect_msg(&d, "/scen_inline/test.scenario.json: plan.floors[0].rows[1]: "
                  "row has 3 cells, floor has 2");
-  expect_msg(&d, "test.scenario.json: duration_s: expected a number > 0, got "
-                 "0");
+  expect_msg(&d, "test.scenario.json: duration_s: expected a number in (0, "
+                 "1000000000], got 0");
   cr_assert_eq(d.errors, 2);
   evac_diag_free(&d);
 
@@ -350,8 +351,8 @@ Test(scenario, invalid_json_fire_hazards_unknown_keys) {
   expect_msg(&d, "hazards[2].id: missing required key");
   expect_msg(&d, "output.every_s: unknown key; allowed keys: "
                  "fields_every_s, agents_every_s");
-  expect_msg(&d, "alarm.delay_s: expected a number >= 0, got \"soon\" (a "
-                 "string)");
+  expect_msg(&d, "alarm.delay_s: expected a number in [0, 1000000000], got "
+                 "\"soon\" (a string)");
   expect_msg(&d, "wind: unknown key; allowed keys: evacsim_scenario, plan,");
   expect_msg(&d, "test.scenario.json: fire.at: missing required key");
   expect_msg(&d, "fires[0].floor: missing required key");
