@@ -35,7 +35,7 @@ static char *write_case(const char *tag) {
                                     "1.2, \"flight_length_m\": 7.2}]"));
   cJSON_AddItemToObject(plan, "systems",
                         cJSON_Parse("{\"detectors\": {\"floors\": \"all\"}}"));
-  cJSON *sc = scenario_new(400);
+  cJSON *sc = scenario_new(240);
   cJSON_AddItemToObject(
       sc, "profiles",
       cJSON_Parse("{\"patient\": {\"base\": \"elderly\", \"premovement_s\": "
@@ -92,7 +92,7 @@ static const struct evac_rank_row *row_of(const struct evac_ranking *r,
 
 Test(rank, planted_hazard_first_null_hazard_zero) {
   char *path = write_case("rank-planted");
-  struct evac_ranking *r = rank(path, 8, 2);
+  struct evac_ranking *r = rank(path, 6, 2);
   const struct evac_rank_row *stair = row_of(r, "H-STAIR");
   const struct evac_rank_row *null = row_of(r, "H-NULL");
   cr_log_info("H-STAIR %.2f [%.2f, %.2f]; H-NULL %.2f [%.2f, %.2f]",
@@ -111,7 +111,7 @@ Test(rank, planted_hazard_first_null_hazard_zero) {
 
 Test(rank, identical_at_1_and_2_threads) {
   char *path = write_case("rank-threads");
-  struct evac_ranking *a = rank(path, 4, 1), *b = rank(path, 4, 2);
+  struct evac_ranking *a = rank(path, 3, 1), *b = rank(path, 3, 2);
   cr_assert_eq(a->nrows, b->nrows);
   for (int i = 0; i < a->nrows; i++) {
     cr_expect_eq(a->rows[i].hazard, b->rows[i].hazard);
@@ -125,12 +125,12 @@ Test(rank, identical_at_1_and_2_threads) {
 
 Test(rank, more_replications_narrow_the_interval) {
   char *path = write_case("rank-reps");
-  struct evac_ranking *few = rank(path, 4, 2), *many = rank(path, 24, 2);
+  struct evac_ranking *few = rank(path, 4, 2), *many = rank(path, 12, 2);
   const struct evac_rank_row *a = row_of(few, "H-STAIR"),
                              *b = row_of(many, "H-STAIR");
   double wa = a->ci_high - a->ci_low, wb = b->ci_high - b->ci_low;
-  cr_log_info("H-STAIR CI width: %.3f at 4 reps, %.3f at 24", wa, wb);
-  cr_expect_lt(wb, wa, "24 replications must narrow the CI");
+  cr_log_info("H-STAIR CI width: %.3f at 4 reps, %.3f at 12", wa, wb);
+  cr_expect_lt(wb, wa, "12 replications must narrow the CI");
   evac_ranking_free(few);
   evac_ranking_free(many);
   free(path);
@@ -141,7 +141,7 @@ Test(rank, cli_writes_table_csv_and_h5) {
   char dir[4096], args[8400], *out;
   snprintf(dir, sizeof dir, "%s", path);
   *strrchr(dir, '/') = '\0';
-  snprintf(args, sizeof args, "rank %s -o %s/r.h5 --csv %s/r.csv --reps 3",
+  snprintf(args, sizeof args, "rank %s -o %s/r.h5 --csv %s/r.csv --reps 2",
            path, dir, dir);
   cr_assert_eq(evac_test_cli(args, &out), 0, "%s", out);
   cr_expect_not_null(strstr(out, "H-STAIR"), "%s", out);
