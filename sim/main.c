@@ -22,6 +22,8 @@ static const char usage_main[] =
     "  check FILE.json...        validate plans and scenarios\n"
     "  run SCENARIO.json -o OUT.h5 [--seed N] [--threads N] [--fix ID]...\n"
     "      [--quiet]             simulate once, print a summary\n"
+    "  run --verify OUT.h5 [--threads N]\n"
+    "                            re-run a result file and compare\n"
     "  rank SCENARIO.json -o RANK.h5 [--csv RANK.csv] [--reps N] [--threads "
     "N]\n"
     "                            rank the hazard list: what to fix first\n"
@@ -42,6 +44,7 @@ static const char usage_check[] =
 static const char usage_run[] =
     "usage: evacsim run SCENARIO.json -o OUT.h5 [--seed N] [--threads N] "
     "[--fix ID]... [--quiet]\n"
+    "       evacsim run --verify OUT.h5 [--threads N] [--quiet]\n"
     "\n"
     "Runs one simulation of the scenario, with the fire and the hazards of\n"
     "its hazard list, and writes the result file (written to\n"
@@ -51,7 +54,13 @@ static const char usage_run[] =
     "  --threads N          threads for the smoke sweep (default: all)\n"
     "  --fix ID             simulate as if hazard ID were rectified\n"
     "                       (repeatable; 'all' rectifies every hazard)\n"
-    "  --quiet              print nothing but errors\n";
+    "  --quiet              print nothing but errors\n"
+    "  --verify OUT.h5      re-run the result file OUT.h5 from its stored\n"
+    "                       scenario, plan, seed, replication and fixes\n"
+    "                       (threads: --threads N, else the stored count) and\n"
+    "                       compare /summary (but wall_clock_s) and /agents\n"
+    "                       exactly: exit 0 if identical, 3 if they differ,\n"
+    "                       2 if OUT.h5 is not a complete run result\n";
 
 static const char usage_rank[] =
     "usage: evacsim rank SCENARIO.json -o RANK.h5 [--csv RANK.csv] [--reps N]\n"
@@ -154,21 +163,46 @@ static int check_output_dir(const char *path) {
   return ok ? EVAC_OK : EVAC_ERR_IO;
 }
 
+/* `run --verify path`: the re-run takes its inputs from the file, so a
+ * scenario, -o, --seed or --fix (other is 1) is refused. */
+static int verify_run(const char *path, int other, int threads, int quiet) {
+  if (other) {
+    fprintf(stderr,
+            "evacsim run: --verify takes its scenario, seed and fixes from "
+            "%s: give no scenario, -o, --seed or --fix with it\n%s",
+            path, usage_run);
+    return EVAC_ERR_INPUT;
+  }
+  struct evac_diag d;
+  evac_diag_init(&d);
+  int st = evac_result_verify(path, threads, quiet ? NULL : stdout, &d);
+  if (quiet && st == EVAC_OK) {
+    evac_diag_free(&d);
+    return st;
+  }
+  fflush(stdout);
+  return finish_diag(&d, st);
+}
+
 static int cmd_run(int argc, char **argv) {
   if (wants_help(argc, argv)) {
     fputs(usage_run, stdout);
     return EVAC_OK;
   }
-  const char *scenario = NULL, *out = NULL;
+  const char *scenario = NULL, *out = NULL, *verify = NULL;
   struct evac_run_opts opts = {0};
-  int quiet = 0;
+  int quiet = 0, inputs = 0; /* inputs: --seed or --fix given */
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *v;
     unsigned long long n;
     if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
       if (!(out = option_value(argc, argv, &i)))
         return EVAC_ERR_INPUT;
+    } else if (!strcmp(a, "--verify")) {
+      if (!(verify = option_value(argc, argv, &i)))
+        return EVAC_ERR_INPUT;
     } else if (!strcmp(a, "--seed")) {
+      inputs = 1;
       if (!(v = option_value(argc, argv, &i)) ||
           parse_uint(a, v, UINT64_MAX, &n))
         return EVAC_ERR_INPUT;
@@ -179,6 +213,7 @@ static int cmd_run(int argc, char **argv) {
         return EVAC_ERR_INPUT;
       opts.threads = (int)n;
     } else if (!strcmp(a, "--fix")) {
+      inputs = 1;
       if (!option_value(argc, argv, &i)) /* applied once the model loads */
         return EVAC_ERR_INPUT;
     } else if (!strcmp(a, "--quiet")) {
@@ -191,6 +226,8 @@ static int cmd_run(int argc, char **argv) {
       scenario = a;
     }
   }
+  if (verify)
+    return verify_run(verify, scenario || out || inputs, opts.threads, quiet);
   if (!scenario || !out) {
     fprintf(stderr, "evacsim run: %s is required\n%s",
             scenario ? "-o OUT.h5" : "a scenario file", usage_run);
