@@ -2,6 +2,7 @@
  * it is the only place that turns a status into an exit code. */
 #include <errno.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,43 @@ static const char usage_gen[] =
     "  --occupants M  people, spread over the ward rooms\n"
     "  --seed S       the scenario's seed (default 1)\n"
     "  -o DIR         output folder (created if missing)\n";
+
+/* The partial files (PATH.partial) that run or rank may be writing, for
+ * on_signal to remove. Global because a signal handler can reach nothing
+ * else; filled before the handler is installed and never changed after. */
+static char partials[2][4200];
+
+/* SIGTERM, SIGINT, SIGHUP: removes the partial files (a result is either
+ * complete under its final name or absent), then dies of the signal (its
+ * default action is restored by SA_RESETHAND, and the signal, blocked
+ * while the handler runs, is delivered when it returns). */
+static void on_signal(int sig) {
+  for (int i = 0; i < 2; i++)
+    if (partials[i][0])
+      unlink(partials[i]);
+  raise(sig);
+}
+
+/* Makes a termination signal remove path.partial and path2.partial (path2
+ * may be NULL). A path too long for the buffer is not protected. */
+static void remove_partials_on_signal(const char *path, const char *path2) {
+  const char *paths[2] = {path, path2};
+  for (int i = 0; i < 2; i++) {
+    int n = paths[i] ? snprintf(partials[i], sizeof partials[i], "%s.partial",
+                                paths[i])
+                     : 0;
+    if (n < 0 || (size_t)n >= sizeof partials[i])
+      partials[i][0] = '\0';
+  }
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
+  for (int i = 0; i < 3; i++)
+    sigaction(sigs[i], &sa, NULL);
+}
 
 static int wants_help(int argc, char **argv) {
   for (int i = 0; i < argc; i++)
@@ -236,6 +274,7 @@ static int cmd_run(int argc, char **argv) {
   int st = check_output_dir(out);
   if (st != EVAC_OK)
     return st;
+  remove_partials_on_signal(out, NULL);
   if (opts.threads > 0)
     omp_set_num_threads(opts.threads);
   else
@@ -332,6 +371,7 @@ static int cmd_rank(int argc, char **argv) {
     st = check_output_dir(csv);
   if (st != EVAC_OK)
     return st;
+  remove_partials_on_signal(out, csv);
   opts.progress = !quiet && isatty(STDERR_FILENO);
   struct evac_diag d;
   evac_diag_init(&d);
@@ -421,6 +461,9 @@ int main(int argc, char **argv) {
     fputs(usage_main, stderr);
     return EVAC_ERR_INPUT;
   }
+  /* past a file size limit (ulimit -f), a write fails with EFBIG and is
+   * reported (exit 4), rather than the process being killed */
+  signal(SIGXFSZ, SIG_IGN);
   const char *cmd = argv[1];
   if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
     fputs(usage_main, stdout);
