@@ -24,6 +24,7 @@
 
 /* Reads a whole file (malloc'd), its size in *n; NULL if it cannot. */
 static char *slurp(const char *path, size_t *n) {
+  *n = 0;
   FILE *f = fopen(path, "rb");
   if (!f)
     return NULL;
