@@ -86,6 +86,21 @@ const struct evac_result *evac_sim_result(const struct evac_sim *sim);
 /* Frees a simulation (NULL is allowed). */
 void evac_sim_free(struct evac_sim *sim);
 
+/* ---------------------------------------------------------------- replay */
+
+/* Re-runs the result file at path from its /parameters (the stored scenario
+ * and plan texts, seed, replication and fixed_hazards; threads, or the
+ * stored count when threads is 0) and compares /summary (all but
+ * wall_clock_s) and every /agents dataset with the new run, value for value
+ * (NaN equals NaN). Prints "verified: identical ..." or the first
+ * differences ("  agents/exit_time_s[3]: stored A, new B") to f (NULL:
+ * nothing). Returns
+ * EVAC_OK if identical, EVAC_ERR_RUNTIME if they differ ("results differ"
+ * in diag), EVAC_ERR_INPUT if path is not a complete run result or its
+ * inputs do not load. */
+enum evac_status evac_result_verify(const char *path, int threads, FILE *f,
+                                    struct evac_diag *diag);
+
 /* --------------------------------------------------------------- ranking */
 
 struct evac_ranking; /* a ranked rectification list, see rank.h */

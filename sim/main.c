@@ -2,6 +2,7 @@
  * it is the only place that turns a status into an exit code. */
 #include <errno.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,8 @@ static const char usage_main[] =
     "  check FILE.json...        validate plans and scenarios\n"
     "  run SCENARIO.json -o OUT.h5 [--seed N] [--threads N] [--fix ID]...\n"
     "      [--quiet]             simulate once, print a summary\n"
+    "  run --verify OUT.h5 [--threads N]\n"
+    "                            re-run a result file and compare\n"
     "  rank SCENARIO.json -o RANK.h5 [--csv RANK.csv] [--reps N] [--threads "
     "N]\n"
     "                            rank the hazard list: what to fix first\n"
@@ -42,6 +45,7 @@ static const char usage_check[] =
 static const char usage_run[] =
     "usage: evacsim run SCENARIO.json -o OUT.h5 [--seed N] [--threads N] "
     "[--fix ID]... [--quiet]\n"
+    "       evacsim run --verify OUT.h5 [--threads N] [--quiet]\n"
     "\n"
     "Runs one simulation of the scenario, with the fire and the hazards of\n"
     "its hazard list, and writes the result file (written to\n"
@@ -51,7 +55,13 @@ static const char usage_run[] =
     "  --threads N          threads for the smoke sweep (default: all)\n"
     "  --fix ID             simulate as if hazard ID were rectified\n"
     "                       (repeatable; 'all' rectifies every hazard)\n"
-    "  --quiet              print nothing but errors\n";
+    "  --quiet              print nothing but errors\n"
+    "  --verify OUT.h5      re-run the result file OUT.h5 from its stored\n"
+    "                       scenario, plan, seed, replication and fixes\n"
+    "                       (threads: --threads N, else the stored count) and\n"
+    "                       compare /summary (but wall_clock_s) and /agents\n"
+    "                       exactly: exit 0 if identical, 3 if they differ,\n"
+    "                       2 if OUT.h5 is not a complete run result\n";
 
 static const char usage_rank[] =
     "usage: evacsim rank SCENARIO.json -o RANK.h5 [--csv RANK.csv] [--reps N]\n"
@@ -82,6 +92,43 @@ static const char usage_gen[] =
     "  --occupants M  people, spread over the ward rooms\n"
     "  --seed S       the scenario's seed (default 1)\n"
     "  -o DIR         output folder (created if missing)\n";
+
+/* The partial files (PATH.partial) that run or rank may be writing, for
+ * on_signal to remove. Global because a signal handler can reach nothing
+ * else; filled before the handler is installed and never changed after. */
+static char partials[2][4200];
+
+/* SIGTERM, SIGINT, SIGHUP: removes the partial files (a result is either
+ * complete under its final name or absent), then dies of the signal (its
+ * default action is restored by SA_RESETHAND, and the signal, blocked
+ * while the handler runs, is delivered when it returns). */
+static void on_signal(int sig) {
+  for (int i = 0; i < 2; i++)
+    if (partials[i][0])
+      unlink(partials[i]);
+  raise(sig);
+}
+
+/* Makes a termination signal remove path.partial and path2.partial (path2
+ * may be NULL). A path too long for the buffer is not protected. */
+static void remove_partials_on_signal(const char *path, const char *path2) {
+  const char *paths[2] = {path, path2};
+  for (int i = 0; i < 2; i++) {
+    int n = paths[i] ? snprintf(partials[i], sizeof partials[i], "%s.partial",
+                                paths[i])
+                     : 0;
+    if (n < 0 || (size_t)n >= sizeof partials[i])
+      partials[i][0] = '\0';
+  }
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
+  for (int i = 0; i < 3; i++)
+    sigaction(sigs[i], &sa, NULL);
+}
 
 static int wants_help(int argc, char **argv) {
   for (int i = 0; i < argc; i++)
@@ -154,21 +201,46 @@ static int check_output_dir(const char *path) {
   return ok ? EVAC_OK : EVAC_ERR_IO;
 }
 
+/* `run --verify path`: the re-run takes its inputs from the file, so a
+ * scenario, -o, --seed or --fix (other is 1) is refused. */
+static int verify_run(const char *path, int other, int threads, int quiet) {
+  if (other) {
+    fprintf(stderr,
+            "evacsim run: --verify takes its scenario, seed and fixes from "
+            "%s: give no scenario, -o, --seed or --fix with it\n%s",
+            path, usage_run);
+    return EVAC_ERR_INPUT;
+  }
+  struct evac_diag d;
+  evac_diag_init(&d);
+  int st = evac_result_verify(path, threads, quiet ? NULL : stdout, &d);
+  if (quiet && st == EVAC_OK) {
+    evac_diag_free(&d);
+    return st;
+  }
+  fflush(stdout);
+  return finish_diag(&d, st);
+}
+
 static int cmd_run(int argc, char **argv) {
   if (wants_help(argc, argv)) {
     fputs(usage_run, stdout);
     return EVAC_OK;
   }
-  const char *scenario = NULL, *out = NULL;
+  const char *scenario = NULL, *out = NULL, *verify = NULL;
   struct evac_run_opts opts = {0};
-  int quiet = 0;
+  int quiet = 0, inputs = 0; /* inputs: --seed or --fix given */
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *v;
     unsigned long long n;
     if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
       if (!(out = option_value(argc, argv, &i)))
         return EVAC_ERR_INPUT;
+    } else if (!strcmp(a, "--verify")) {
+      if (!(verify = option_value(argc, argv, &i)))
+        return EVAC_ERR_INPUT;
     } else if (!strcmp(a, "--seed")) {
+      inputs = 1;
       if (!(v = option_value(argc, argv, &i)) ||
           parse_uint(a, v, UINT64_MAX, &n))
         return EVAC_ERR_INPUT;
@@ -179,6 +251,7 @@ static int cmd_run(int argc, char **argv) {
         return EVAC_ERR_INPUT;
       opts.threads = (int)n;
     } else if (!strcmp(a, "--fix")) {
+      inputs = 1;
       if (!option_value(argc, argv, &i)) /* applied once the model loads */
         return EVAC_ERR_INPUT;
     } else if (!strcmp(a, "--quiet")) {
@@ -191,6 +264,8 @@ static int cmd_run(int argc, char **argv) {
       scenario = a;
     }
   }
+  if (verify)
+    return verify_run(verify, scenario || out || inputs, opts.threads, quiet);
   if (!scenario || !out) {
     fprintf(stderr, "evacsim run: %s is required\n%s",
             scenario ? "-o OUT.h5" : "a scenario file", usage_run);
@@ -199,6 +274,7 @@ static int cmd_run(int argc, char **argv) {
   int st = check_output_dir(out);
   if (st != EVAC_OK)
     return st;
+  remove_partials_on_signal(out, NULL);
   if (opts.threads > 0)
     omp_set_num_threads(opts.threads);
   else
@@ -295,6 +371,7 @@ static int cmd_rank(int argc, char **argv) {
     st = check_output_dir(csv);
   if (st != EVAC_OK)
     return st;
+  remove_partials_on_signal(out, csv);
   opts.progress = !quiet && isatty(STDERR_FILENO);
   struct evac_diag d;
   evac_diag_init(&d);
@@ -384,6 +461,9 @@ int main(int argc, char **argv) {
     fputs(usage_main, stderr);
     return EVAC_ERR_INPUT;
   }
+  /* past a file size limit (ulimit -f), a write fails with EFBIG and is
+   * reported (exit 4), rather than the process being killed */
+  signal(SIGXFSZ, SIG_IGN);
   const char *cmd = argv[1];
   if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
     fputs(usage_main, stdout);

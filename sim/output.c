@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "json.h"
 #include "model.h"
 
 /* Bytes aimed at per chunk: well under HDF5's default 1 MiB chunk cache. */
@@ -277,6 +278,36 @@ static const char *feature_name(const struct evac_model *m, int32_t i) {
   return i >= 0 && i < m->nfeatures ? str_or_empty(m->features[i].name) : "";
 }
 
+/* The ids of the stored scenario's hazards that m no longer lists (fixed
+ * with `run --fix`), comma-separated in list order; "" if none. Malloc'd,
+ * NULL out of memory. */
+static char *fixed_hazards(const struct evac_model *m) {
+  cJSON *root = m->scenario_json ? cJSON_Parse(m->scenario_json) : NULL;
+  const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "hazards"), *h;
+  size_t len = 1;
+  cJSON_ArrayForEach(h, list) {
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(h, "id");
+    if (cJSON_IsString(id))
+      len += strlen(id->valuestring) + 1;
+  }
+  char *out = malloc(len);
+  if (out)
+    out[0] = '\0';
+  cJSON_ArrayForEach(h, list) {
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(h, "id");
+    int kept = 0;
+    for (int i = 0; cJSON_IsString(id) && i < m->nhazards && !kept; i++)
+      kept = strcmp(m->hazards[i].id, id->valuestring) == 0;
+    if (out && cJSON_IsString(id) && !kept) {
+      if (out[0])
+        strcat(out, ",");
+      strcat(out, id->valuestring);
+    }
+  }
+  cJSON_Delete(root);
+  return out;
+}
+
 /* /parameters: the inputs and the build that produced the file. */
 static int write_parameters(struct writer *w, const struct evac_model *m,
                             const struct evac_result *r) {
@@ -284,6 +315,10 @@ static int write_parameters(struct writer *w, const struct evac_model *m,
   const char *scen = str_or_empty(m->scenario_json);
   int32_t threads = r->threads;
   double cell_m = m->cell_m;
+  char *fixed = fixed_hazards(m);
+  if (!fixed)
+    return fail(w, "out of memory for /parameters");
+  int rc = 0;
   if (put_group(w, "/parameters", 0) ||
       put_strings(w, "/parameters/plan_json", 1, &plan, "1") ||
       put_strings(w, "/parameters/scenario_json", 1, &scen, "1") ||
@@ -299,9 +334,11 @@ static int write_parameters(struct writer *w, const struct evac_model *m,
       put_attr(w, "/parameters", "threads", H5T_NATIVE_INT32, H5T_STD_I32LE,
                &threads) ||
       put_attr(w, "/parameters", "cell_m", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE,
-               &cell_m))
-    return -1;
-  return 0;
+               &cell_m) ||
+      put_attr_string(w, "/parameters", "fixed_hazards", fixed))
+    rc = -1;
+  free(fixed);
+  return rc;
 }
 
 /* /agents: one row per occupant. */
