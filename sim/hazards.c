@@ -69,7 +69,8 @@ static void close_at_start(struct evac_model *m, const struct evac_hazard *h) {
       m->timeline = tl;
     return;
   }
-  memcpy(floors, h->floors, (size_t)h->nfloors * sizeof *floors);
+  if (h->nfloors) /* h->floors is NULL for all floors */
+    memcpy(floors, h->floors, (size_t)h->nfloors * sizeof *floors);
   memmove(tl + 1, tl, (size_t)m->ntimeline * sizeof *tl);
   tl[0] = (struct evac_timeline_event){0.0, EVAC_ACT_CLOSE, h->target,
                                        h->nfloors, floors};
