@@ -1,12 +1,17 @@
 # Thin front-end over CMake presets. `make` builds build/evacsim,
 # `make demo` runs the sample building, `make test` runs every test.
 # Each installs missing Debian packages first (.ci/deps.sh).
+# `make fuzz` builds the libFuzzer targets with clang in build-fuzz/ and
+# runs each for FUZZ_SECONDS (docs/reliability.md, "Fuzzing").
 PRESET ?= release
 BUILD := $(if $(filter release,$(PRESET)),build,build-$(subst asan-ubsan,asan,$(PRESET)))
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_OUT ?= demo-out
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD ?= build-fuzz
+FUZZ_TARGETS := plan scenario
 
-.PHONY: all deps build demo test bench format clean
+.PHONY: all deps build demo test bench fuzz format clean
 
 all: build
 
@@ -32,8 +37,27 @@ bench: build
 	$(BUILD)/bench/bench_tower
 	$(BUILD)/bench/bench_fire
 
+# New inputs go to $(FUZZ_BUILD)/corpus_*; crashes to $(FUZZ_BUILD)/artifacts.
+fuzz: deps
+	@command -v clang >/dev/null || { echo "make fuzz needs clang," \
+	  "libclang-rt-dev and libomp-dev" >&2; exit 1; }
+	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DEVAC_FUZZ=ON -DEVAC_TESTS=OFF >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) \
+	  $(foreach t,$(FUZZ_TARGETS),--target fuzz_$(t))
+	@mkdir -p $(FUZZ_BUILD)/artifacts
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus_$$t; \
+	  echo "--- fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	  UBSAN_OPTIONS=print_stacktrace=1 $(FUZZ_BUILD)/fuzz_$$t \
+	    -dict=tests/fuzz/json.dict -max_total_time=$(FUZZ_SECONDS) \
+	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_BUILD)/artifacts/ $(FUZZ_BUILD)/corpus_$$t \
+	    tests/fuzz/corpus_$$t tests/fuzz/regressions/$$t; \
+	done
+
 format:
-	clang-format -i sim/*.[ch] models/*/*.[ch] tests/*.[ch] tests/*/*.c bench/*.c
+	clang-format -i sim/*.[ch] models/*/*.[ch] tests/*.[ch] tests/*/*.[ch] bench/*.c
 
 clean:
-	rm -rf build build-dev build-asan $(DEMO_OUT)
+	rm -rf build build-dev build-asan $(FUZZ_BUILD) $(DEMO_OUT)

@@ -69,7 +69,8 @@ static void close_at_start(struct evac_model *m, const struct evac_hazard *h) {
       m->timeline = tl;
     return;
   }
-  memcpy(floors, h->floors, (size_t)h->nfloors * sizeof *floors);
+  if (h->nfloors) /* h->floors is NULL for all floors */
+    memcpy(floors, h->floors, (size_t)h->nfloors * sizeof *floors);
   memmove(tl + 1, tl, (size_t)m->ntimeline * sizeof *tl);
   tl[0] = (struct evac_timeline_event){0.0, EVAC_ACT_CLOSE, h->target,
                                        h->nfloors, floors};
@@ -103,11 +104,17 @@ static void faster_fire(struct evac_fire_spec *f, const struct evac_hazard *h) {
   f->peak_kw *= INSULATION_PEAK;
 }
 
-/* Turns the floor cells of the rectangle into obstacles. */
-static void block(struct evac_model *m, int f, int x0, int y0, int x1, int y1) {
+/* Turns the floor cells of the rectangle, clipped to region r (which lies
+ * inside its floor), into obstacles. */
+static void block(struct evac_model *m, const struct evac_region *r, int x0,
+                  int y0, int x1, int y1) {
+  x0 = x0 > r->rect[0] ? x0 : r->rect[0];
+  y0 = y0 > r->rect[1] ? y0 : r->rect[1];
+  x1 = x1 < r->rect[2] ? x1 : r->rect[2];
+  y1 = y1 < r->rect[3] ? y1 : r->rect[3];
   for (int y = y0; y <= y1; y++)
     for (int x = x0; x <= x1; x++) {
-      size_t c = evac_model_cell(m, f, x, y);
+      size_t c = evac_model_cell(m, r->floor, x, y);
       if (m->cell_kind[c] == EVAC_CELL_FLOOR)
         m->cell_kind[c] = EVAC_CELL_OBSTACLE;
     }
@@ -118,11 +125,9 @@ static void block(struct evac_model *m, int f, int x0, int y0, int x1, int y1) {
 static void obstruct(struct evac_model *m, const struct evac_region *r) {
   int w = r->rect[2] - r->rect[0] + 1, h = r->rect[3] - r->rect[1] + 1;
   if (w >= h)
-    block(m, r->floor, r->rect[0], r->rect[1], r->rect[2],
-          r->rect[1] + h / 2 - 1);
+    block(m, r, r->rect[0], r->rect[1], r->rect[2], r->rect[1] + h / 2 - 1);
   else
-    block(m, r->floor, r->rect[0], r->rect[1], r->rect[0] + w / 2 - 1,
-          r->rect[3]);
+    block(m, r, r->rect[0], r->rect[1], r->rect[0] + w / 2 - 1, r->rect[3]);
 }
 
 /* The mean weight of the ignition scenarios (1 without any). */
@@ -162,10 +167,10 @@ static void ebike(struct evac_model *m, const struct evac_region *r) {
   double len = 2.0 / m->cell_m, wid = 0.8 / m->cell_m;
   int l = (int)(len + 0.5) / 2, d = (int)(wid + 0.5);
   if (w >= h) {
-    block(m, r->floor, cx - l, r->rect[1], cx + l, r->rect[1] + d - 1);
+    block(m, r, cx - l, r->rect[1], cx + l, r->rect[1] + d - 1);
     cy = r->rect[1] + d < r->rect[3] ? r->rect[1] + d : r->rect[3];
   } else {
-    block(m, r->floor, r->rect[0], cy - l, r->rect[0] + d - 1, cy + l);
+    block(m, r, r->rect[0], cy - l, r->rect[0] + d - 1, cy + l);
     cx = r->rect[0] + d < r->rect[2] ? r->rect[0] + d : r->rect[2];
   }
   add_fire(m, r->floor, cx, cy, "ultrafast", EBIKE_PEAK_KW, "lithium_battery",
