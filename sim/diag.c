@@ -16,9 +16,15 @@ static void diag_add(struct evac_diag *d, int is_error, const char *file,
     len += strlen(file) + 2;
   if (path && *path)
     len += strlen(path) + 2;
+  if (is_error && !d->oom && strncmp(body, "out of memory", 13) == 0)
+    d->oom = d->n + 2; /* counting this message */
   char *text = malloc(len);
-  if (!text)
-    return; /* out of memory: the message is lost, the count is not */
+  if (!text) { /* the message is lost, the count is not */
+    d->errors += is_error;
+    if (!d->oom || d->oom > d->n + 1)
+      d->oom = d->n + 1;
+    return;
+  }
   text[0] = '\0';
   if (file && *file) {
     strcat(text, file);
@@ -35,6 +41,8 @@ static void diag_add(struct evac_diag *d, int is_error, const char *file,
     if (!msg) {
       free(text);
       d->errors += is_error;
+      if (!d->oom || d->oom > d->n + 1)
+        d->oom = d->n + 1;
       return;
     }
     d->msg = msg;
@@ -63,8 +71,12 @@ void evac_diag_warn(struct evac_diag *d, const char *file, const char *path,
 }
 
 void evac_diag_print(const struct evac_diag *d, FILE *f) {
-  for (int i = 0; i < d->n; i++)
+  int shown = d->oom ? d->oom - 1 : d->n;
+  for (int i = 0; i < shown && i < d->n; i++)
     fprintf(f, "%s%s\n", d->msg[i].is_error ? "" : "warning: ", d->msg[i].text);
+  if (d->oom && (shown > d->n || shown == 0 ||
+                 !strstr(d->msg[shown - 1].text, "out of memory")))
+    fputs("out of memory\n", f);
 }
 
 void evac_diag_free(struct evac_diag *d) {

@@ -18,12 +18,19 @@ struct evac_diag {
   int n;                     /* messages */
   int cap;                   /* allocated */
   int errors;                /* how many are errors */
+  int oom; /* 0, or 1 + the number of messages kept when memory first ran
+              out: an error starting "out of memory" (kept) or a message
+              lost for want of memory. Later messages may be consequences
+              of it and are not printed; the status is then
+              EVAC_ERR_RUNTIME, not EVAC_ERR_INPUT. */
 };
 
 /* Empties a list for use. */
 void evac_diag_init(struct evac_diag *d);
 
-/* Adds an error "file: path: message" (file or path may be NULL or ""). */
+/* Adds an error "file: path: message" (file or path may be NULL or "").
+ * A message starting "out of memory" marks the list as out of memory (see
+ * oom). */
 void evac_diag_error(struct evac_diag *d, const char *file, const char *path,
                      const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -32,7 +39,9 @@ void evac_diag_error(struct evac_diag *d, const char *file, const char *path,
 void evac_diag_warn(struct evac_diag *d, const char *file, const char *path,
                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/* Prints every message, one a line, warnings prefixed "warning: ". */
+/* Prints every message, one a line, warnings prefixed "warning: "; once
+ * memory ran out, only those up to the out-of-memory error (and "out of
+ * memory" if that message itself was lost). */
 void evac_diag_print(const struct evac_diag *d, FILE *f);
 
 /* Frees the messages; the list is empty again afterwards. */

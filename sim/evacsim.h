@@ -36,12 +36,14 @@ struct evac_diag; /* list of errors and warnings, see diag.h */
 struct evac_model; /* a plan and its scenario, validated; see model.h */
 
 /* Loads a scenario file and the plan it names into a new model. Every error
- * found goes to diag; returns EVAC_ERR_INPUT if there was any. */
+ * found goes to diag; returns EVAC_ERR_INPUT if there was any, or
+ * EVAC_ERR_RUNTIME if memory ran out (diag->oom). */
 enum evac_status evac_model_load(const char *scenario_path,
                                  struct evac_diag *diag,
                                  struct evac_model **out);
 
-/* Validates one plan or scenario file (kind told by its top-level key). */
+/* Validates one plan or scenario file (kind told by its top-level key);
+ * the status as for evac_model_load. */
 enum evac_status evac_check_file(const char *path, struct evac_diag *diag);
 
 /* Frees a model (NULL is allowed). */

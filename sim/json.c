@@ -27,7 +27,10 @@ static void report_at(const char *text, const char *end, const char *file,
 char *evac_json_read_file(const char *path, struct evac_diag *diag) {
   FILE *f = fopen(path, "rb");
   if (!f) {
-    evac_diag_error(diag, path, NULL, "cannot read: %s", strerror(errno));
+    if (errno == ENOMEM)
+      evac_diag_error(diag, path, NULL, "out of memory reading the file");
+    else
+      evac_diag_error(diag, path, NULL, "cannot read: %s", strerror(errno));
     return NULL;
   }
   size_t n = 0, cap = 4096;
@@ -50,9 +53,12 @@ char *evac_json_read_file(const char *path, struct evac_diag *diag) {
   }
   int err = ferror(f) ? errno : 0;
   fclose(f);
-  if (!buf || err) {
-    evac_diag_error(diag, path, NULL, "cannot read: %s",
-                    strerror(buf ? err : ENOMEM));
+  if (!buf) {
+    evac_diag_error(diag, path, NULL, "out of memory reading the file");
+    return NULL;
+  }
+  if (err) {
+    evac_diag_error(diag, path, NULL, "cannot read: %s", strerror(err));
     free(buf);
     return NULL;
   }
@@ -95,9 +101,14 @@ cJSON *evac_json_parse(const char *text, const char *file,
     p += n;
   }
   const char *end = NULL;
+  errno = 0;
   cJSON *root = cJSON_ParseWithOpts(text, &end, 1);
   if (root)
     return root;
+  if (errno == ENOMEM) { /* a failed malloc, not a syntax error */
+    evac_diag_error(diag, file, NULL, "out of memory parsing the JSON");
+    return NULL;
+  }
   if (!end || end < text)
     end = text;
   report_at(text, end, file, diag, "");

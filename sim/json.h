@@ -28,12 +28,13 @@ struct evac_json_range {
 
 /* Reads a whole file into a NUL-terminated string (malloc'd); on failure
  * reports "FILE: cannot read: REASON" (or "FILE: line L, column C: invalid
- * JSON (a NUL byte)" for a file with a NUL byte) and returns NULL. */
+ * JSON (a NUL byte)" for a file with a NUL byte, or "FILE: out of memory
+ * reading the file") and returns NULL. */
 char *evac_json_read_file(const char *path, struct evac_diag *diag);
 
 /* Parses JSON text, which must be UTF-8; on failure reports "FILE: line L,
  * column C: invalid JSON" (with " (not UTF-8 text)" for a byte that is not
- * UTF-8) and returns NULL. */
+ * UTF-8), or "FILE: out of memory parsing the JSON", and returns NULL. */
 cJSON *evac_json_parse(const char *text, const char *file,
                        struct evac_diag *diag);
 

@@ -1,5 +1,6 @@
 /* Loading, checking, looking up and freeing models: see evacsim.h and
  * model.h. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,35 +79,52 @@ void evac_model_free(struct evac_model *m) {
   free(m);
 }
 
+/* The status of a load that began with before_errors errors and before_n
+ * messages in diag and with errno 0. An allocation that failed (malloc sets
+ * errno to ENOMEM) can surface as some other error, such as a name that is
+ * "unknown" because its copy is missing: then the load's messages are not
+ * printed (diag->oom) and the status is EVAC_ERR_RUNTIME. */
+static enum evac_status load_status(struct evac_diag *diag, int before_errors,
+                                    int before_n) {
+  if (diag->errors == before_errors)
+    return EVAC_OK;
+  if (errno == ENOMEM && !diag->oom)
+    diag->oom = before_n + 1;
+  return diag->oom ? EVAC_ERR_RUNTIME : EVAC_ERR_INPUT;
+}
+
 enum evac_status evac_model_load(const char *scenario_path,
                                  struct evac_diag *diag,
                                  struct evac_model **out) {
   *out = NULL;
-  int before = diag->errors;
+  int before = diag->errors, before_n = diag->n;
+  errno = 0;
   char *text = evac_json_read_file(scenario_path, diag);
   if (!text)
-    return EVAC_ERR_INPUT;
+    return load_status(diag, before, before_n);
   struct evac_model *m = calloc(1, sizeof *m);
   if (!m) {
     free(text);
     evac_diag_error(diag, scenario_path, NULL, "out of memory");
-    return EVAC_ERR_INPUT;
+    return EVAC_ERR_RUNTIME;
   }
   evac_scenario_parse(m, text, scenario_path, diag);
   free(text);
-  if (diag->errors > before) {
+  enum evac_status st = load_status(diag, before, before_n);
+  if (st != EVAC_OK) {
     evac_model_free(m);
-    return EVAC_ERR_INPUT;
+    return st;
   }
   *out = m;
   return EVAC_OK;
 }
 
 enum evac_status evac_check_file(const char *path, struct evac_diag *diag) {
-  int before = diag->errors;
+  int before = diag->errors, before_n = diag->n;
+  errno = 0;
   char *text = evac_json_read_file(path, diag);
   if (!text)
-    return EVAC_ERR_INPUT;
+    return load_status(diag, before, before_n);
   cJSON *root = evac_json_parse(text, path, diag);
   struct evac_model *m = calloc(1, sizeof *m);
   struct evac_json j = {path, diag};
@@ -128,5 +146,5 @@ enum evac_status evac_check_file(const char *path, struct evac_diag *diag) {
   cJSON_Delete(root);
   evac_model_free(m);
   free(text);
-  return diag->errors > before ? EVAC_ERR_INPUT : EVAC_OK;
+  return load_status(diag, before, before_n);
 }

@@ -67,6 +67,8 @@ static void plan_load(struct scen_ctx *c, const cJSON *root) {
   if (cJSON_IsObject(v)) {
     m->plan_path = strdup("inline");
     m->plan_json = cJSON_PrintUnformatted(v);
+    if (!m->plan_path || !m->plan_json)
+      evac_diag_error(j->diag, j->file, "plan", "out of memory");
     evac_plan_read(m, v, j, "plan");
   } else if (cJSON_IsString(v) && v->valuestring[0]) {
     m->plan_path = plan_path(j->file, v->valuestring);
@@ -74,7 +76,10 @@ static void plan_load(struct scen_ctx *c, const cJSON *root) {
     evac_diag_init(&rd);
     if (m->plan_path)
       m->plan_json = evac_json_read_file(m->plan_path, &rd);
-    if (!m->plan_json)
+    if (!m->plan_json && (rd.oom || !m->plan_path))
+      evac_diag_error(j->diag, j->file, "plan",
+                      "out of memory reading the plan file");
+    else if (!m->plan_json)
       evac_diag_error(j->diag, j->file, "plan", "%s",
                       rd.n ? rd.msg[0].text : "cannot read the plan file");
     evac_diag_free(&rd);
@@ -828,6 +833,8 @@ enum evac_status evac_scenario_parse(struct evac_model *m, const char *text,
   free(m->scenario_json);
   m->scenario_path = strdup(file);
   m->scenario_json = strdup(text);
+  if (!m->scenario_path || !m->scenario_json)
+    evac_diag_error(diag, file, NULL, "out of memory");
   cJSON *root = evac_json_parse(text, file, diag);
   if (root) {
     evac_scenario_read(m, root, &j);
