@@ -402,3 +402,35 @@ Test(alloc_failures, gen_tower, .timeout = 300) {
   check_command(&c, dir, 0);
   free(dir);
 }
+
+/* A plan over the cell limit (docs/formats.md, "Limits") is refused as bad
+ * input, naming the limit, before its grid is allocated. */
+Test(limits, plan_with_too_many_cells, .timeout = 120) {
+  const char *dir = evac_test_dir("limit-cells");
+  cr_assert_not_null(dir);
+  char path[4096];
+  snprintf(path, sizeof path, "%s/big.plan.json", dir);
+  FILE *f = fopen(path, "w");
+  cr_assert_not_null(f);
+  const int w = 7072; /* 7072^2 = 50 013 184 cells > 50 000 000 */
+  char *row = evac_test_repeat('.', w);
+  cr_assert_not_null(row);
+  fputs("{\"evacsim_plan\": 1, \"name\": \"big\", \"cell_m\": 0.4, "
+        "\"floors\": [{\"name\": \"0\", \"elevation_m\": 0, \"height_m\": "
+        "3.5, \"rows\": [",
+        f);
+  for (int y = 0; y < w; y++)
+    fprintf(f, "%s\"%s\"", y ? "," : "", row);
+  fputs("]}]}\n", f);
+  cr_assert_eq(fclose(f), 0);
+  free(row);
+  char args[4200], *out = NULL;
+  snprintf(args, sizeof args, "check '%s'", path);
+  int rc = evac_test_cli_timeout(args, TIMEOUT_S, &out);
+  cr_expect_eq(rc, 2, "exit status %d:\n%s", rc, out ? out : "");
+  cr_expect(out && strstr(out, "floors: the floors have 50013184 cells in "
+                               "all; at most 50000000 are allowed"),
+            "%s", out ? out : "");
+  free(out);
+  remove(path);
+}
