@@ -567,6 +567,15 @@ static enum evac_status gen_write(const cJSON *root, const char *dir,
   return st;
 }
 
+/* Removes dir/name, written before a later step failed (no allocation:
+ * memory may have run out). */
+static void gen_remove(const char *dir, const char *name) {
+  char path[4096];
+  int n = snprintf(path, sizeof path, "%s/%s", dir, name);
+  if (n > 0 && (size_t)n < sizeof path)
+    remove(path);
+}
+
 /* -------------------------------------------------------------- public */
 
 enum evac_status evac_gen_tower(const struct evac_gen_opts *opts,
@@ -608,8 +617,11 @@ enum evac_status evac_gen_tower(const struct evac_gen_opts *opts,
   }
   if (st == EVAC_OK)
     st = gen_write(plan, dir, "tower.plan.json", diag);
-  if (st == EVAC_OK)
+  if (st == EVAC_OK) {
     st = gen_write(sc, dir, "tower.scenario.json", diag);
+    if (st != EVAC_OK) /* a plan without its scenario is no result */
+      gen_remove(dir, "tower.plan.json");
+  }
   cJSON_Delete(plan);
   cJSON_Delete(sc);
   return st;

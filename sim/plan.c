@@ -9,6 +9,10 @@
 
 #include "loader.h"
 
+/* Most grid cells a plan may have over all its floors (docs/formats.md,
+ * "Limits"): about 0.7 GB of grids and fields. */
+#define EVAC_PLAN_MAX_CELLS 50000000
+
 /* Keys of a plan, of a floor, of the arrays' entries. */
 static const char *const plan_keys[] = {
     "evacsim_plan", "name",  "cell_m",  "floors",   "legend",  "stairs",
@@ -392,6 +396,13 @@ static void floors_read(struct plan_ctx *c, const cJSON *floors) {
     off += (size_t)m->floors[i].nx * (size_t)m->floors[i].ny;
   }
   m->ncells = off;
+  if (off > EVAC_PLAN_MAX_CELLS) { /* refused before the grid is allocated */
+    evac_diag_error(j->diag, j->file, path,
+                    "the floors have %zu cells in all; at most %d are "
+                    "allowed (docs/formats.md, \"Limits\")",
+                    off, EVAC_PLAN_MAX_CELLS);
+    return;
+  }
   m->cell_kind = calloc(off + 1, sizeof *m->cell_kind);
   m->cell_feature = malloc((off + 1) * sizeof *m->cell_feature);
   size_t *stack = malloc((off + 1) * sizeof *stack);

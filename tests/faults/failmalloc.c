@@ -10,6 +10,15 @@
  *   EVAC_ALLOC_COUNT=FILE at exit, writes the number of calls counted to
  *                         FILE (one decimal line).
  *
+ * When a call has failed, a crash (SIGSEGV, SIGBUS, SIGABRT) prints one
+ * line to stderr before the process dies of the signal as usual:
+ *   failmalloc: signal S after allocation N failed; the allocation was
+ *   made in LIB, the fault is in LIB
+ * and so does exit ("failmalloc: exit after allocation N failed; the
+ * allocation was made in LIB"), so that a failure inside a library that
+ * does not handle allocation failure (HDF5) can be told from one in
+ * evacsim.
+ *
  * strdup, strndup, fopen, asprintf, ... allocate through malloc (glibc calls
  * the interposed malloc), so they are counted and fail through it. free is
  * wrapped only to recognise the few blocks handed out while dlsym itself
@@ -18,11 +27,14 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <execinfo.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 /* The real allocator, found with dlsym(RTLD_NEXT) on first use. */
@@ -42,6 +54,8 @@ static unsigned long long calls;
 static unsigned long long fail_at;
 /* 1 once the real functions and fail_at are known; 2 while finding them. */
 static int ready;
+/* 1 while init loads the stack unwinder. */
+static int warming;
 
 /* dlsym may call malloc or calloc (for its error buffer) before the real
  * functions are known: such calls get zeroed memory from this arena, each
@@ -93,35 +107,129 @@ static void init(void) {
     fail_at = (*s && !*end) ? n : 0;
   }
   ready = 1;
+  void *warm[2]; /* loads the unwinder now, its allocations not counted */
+  warming = 1;
+  backtrace(warm, 2);
+  warming = 0;
 }
 
-/* Counts a call; 1 if it is the one to fail (errno is then ENOMEM). */
-static int should_fail(void) {
+/* Where the failed call came from (see made_by), once it failed. */
+static void *failed_caller;
+/* The stack the crash handler runs on (a stack overflow leaves none). */
+static char crash_stack[1 << 16];
+
+/* Appends s to buf (of size n) at *len, cut to fit. */
+static void put(char *buf, size_t n, size_t *len, const char *s) {
+  while (*s && *len + 1 < n)
+    buf[(*len)++] = *s++;
+}
+
+/* The file name of the object that holds address a, or "?". */
+static const char *object_of(void *a) {
+  Dl_info info;
+  if (a && dladdr(a, &info) && info.dli_fname && *info.dli_fname)
+    return info.dli_fname;
+  return "?";
+}
+
+/* Reports the crash (see the top of the file); the signal then kills the
+ * process as usual (SA_RESETHAND). */
+static void on_crash(int sig, siginfo_t *si, void *ctx) {
+  (void)si;
+  void *pc = NULL;
+#if defined(__x86_64__)
+  pc = (void *)((ucontext_t *)ctx)->uc_mcontext.gregs[REG_RIP];
+#elif defined(__aarch64__)
+  pc = (void *)((ucontext_t *)ctx)->uc_mcontext.pc;
+#else
+  (void)ctx;
+#endif
+  char line[1024], num[24];
+  size_t len = 0;
+  put(line, sizeof line, &len, "failmalloc: signal ");
+  snprintf(num, sizeof num, "%d", sig);
+  put(line, sizeof line, &len, num);
+  put(line, sizeof line, &len, " after allocation ");
+  snprintf(num, sizeof num, "%llu", fail_at);
+  put(line, sizeof line, &len, num);
+  put(line, sizeof line, &len, " failed; the allocation was made in ");
+  put(line, sizeof line, &len, object_of(failed_caller));
+  put(line, sizeof line, &len, ", the fault is in ");
+  put(line, sizeof line, &len, object_of(pc));
+  put(line, sizeof line, &len, "\n");
+  if (write(STDERR_FILENO, line, len) < 0)
+    return;
+}
+
+/* Installs on_crash for the signals of a crash. */
+static void catch_crashes(void) {
+  stack_t ss = {.ss_sp = crash_stack, .ss_size = sizeof crash_stack};
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_crash;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
+  sigemptyset(&sa.sa_mask);
+  if (sigaltstack(&ss, NULL) == 0) {
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+    sigaction(SIGABRT, &sa, NULL);
+  }
+}
+
+/* 1 if address a is in the same object as address b. */
+static int same_object(void *a, void *b) {
+  Dl_info ia, ib;
+  return dladdr(a, &ia) && dladdr(b, &ib) && ia.dli_fbase == ib.dli_fbase;
+}
+
+/* The code that asked for memory: the first frame of the stack outside
+ * this shim and the C library (strdup, vasprintf, ... allocate on behalf
+ * of their caller); caller if the stack cannot be read. */
+static void *made_by(void *caller) {
+  void *frames[12];
+  int k = backtrace(frames, 12);
+  for (int i = 0; i < k; i++)
+    if (!same_object(frames[i], (void *)made_by) &&
+        !same_object(frames[i], (void *)real_free))
+      return frames[i];
+  return caller;
+}
+
+/* Counts a call from caller; 1 if it is the one to fail (errno is then
+ * ENOMEM). */
+static int should_fail(void *caller) {
   if (ready != 1)
     init();
+  if (warming)
+    return 0;
   unsigned long long n = __atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
   if (n != fail_at)
     return 0;
+  failed_caller = made_by(caller);
+  catch_crashes();
   errno = ENOMEM;
   return 1;
 }
 
+/* The return address of the calling wrapper: the allocating code. */
+#define CALLER __builtin_return_address(0)
+
 void *malloc(size_t size) {
   if (ready == 2)
     return boot_alloc(size);
-  return should_fail() ? NULL : real_malloc(size);
+  return should_fail(CALLER) ? NULL : real_malloc(size);
 }
 
 void *calloc(size_t n, size_t size) {
   if (ready == 2) /* dlsym bootstrap */
     return size && n > (size_t)-1 / size ? NULL : boot_alloc(n * size);
-  return should_fail() ? NULL : real_calloc(n, size);
+  return should_fail(CALLER) ? NULL : real_calloc(n, size);
 }
 
 void *realloc(void *p, size_t size) {
   if (ready == 2)
     return NULL;
-  if (should_fail())
+  if (should_fail(CALLER))
     return NULL;
   if (in_boot_arena(p)) { /* rare: move a bootstrap block out */
     void *q = real_malloc(size);
@@ -143,31 +251,31 @@ void *reallocarray(void *p, size_t n, size_t size) {
 int posix_memalign(void **out, size_t align, size_t size) {
   if (ready == 2)
     return ENOMEM;
-  return should_fail() ? ENOMEM : real_posix_memalign(out, align, size);
+  return should_fail(CALLER) ? ENOMEM : real_posix_memalign(out, align, size);
 }
 
 void *aligned_alloc(size_t align, size_t size) {
   if (ready == 2)
     return NULL;
-  return should_fail() ? NULL : real_aligned_alloc(align, size);
+  return should_fail(CALLER) ? NULL : real_aligned_alloc(align, size);
 }
 
 void *memalign(size_t align, size_t size) {
   if (ready == 2)
     return NULL;
-  return should_fail() ? NULL : real_memalign(align, size);
+  return should_fail(CALLER) ? NULL : real_memalign(align, size);
 }
 
 void *valloc(size_t size) {
   if (ready == 2)
     return NULL;
-  return should_fail() ? NULL : real_valloc(size);
+  return should_fail(CALLER) ? NULL : real_valloc(size);
 }
 
 void *pvalloc(size_t size) {
   if (ready == 2)
     return NULL;
-  return should_fail() ? NULL : real_pvalloc(size);
+  return should_fail(CALLER) ? NULL : real_pvalloc(size);
 }
 
 /* free must not hand a bootstrap block to the real allocator. */
@@ -180,8 +288,21 @@ void free(void *p) {
     real_free(p);
 }
 
-/* Writes the count to $EVAC_ALLOC_COUNT, without allocating. */
+/* Writes the count to $EVAC_ALLOC_COUNT, without allocating, and says
+ * where the failed allocation was made, if one failed. */
 __attribute__((destructor)) static void report_count(void) {
+  if (failed_caller) {
+    char line[1024], num[24];
+    size_t len = 0;
+    snprintf(num, sizeof num, "%llu", fail_at);
+    put(line, sizeof line, &len, "failmalloc: exit after allocation ");
+    put(line, sizeof line, &len, num);
+    put(line, sizeof line, &len, " failed; the allocation was made in ");
+    put(line, sizeof line, &len, object_of(failed_caller));
+    put(line, sizeof line, &len, "\n");
+    if (write(STDERR_FILENO, line, len) < 0)
+      return;
+  }
   const char *path = getenv("EVAC_ALLOC_COUNT");
   if (!path || !*path)
     return;
