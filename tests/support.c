@@ -1,6 +1,8 @@
 /* Test helpers: see support.h. */
 #include "support.h"
 
+#include <criterion/criterion.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,4 +131,18 @@ char *evac_test_repeat(char c, int n) {
     s[n] = '\0';
   }
   return s;
+}
+
+int evac_test_find_msg(const struct evac_diag *d, const char *s) {
+  for (int i = 0; i < d->n; i++)
+    if (strstr(d->msg[i].text, s))
+      return i;
+  return -1;
+}
+
+void evac_test_expect_msg(const struct evac_diag *d, const char *s) {
+  if (evac_test_find_msg(d, s) < 0) {
+    evac_diag_print(d, stderr);
+    cr_assert(0, "no message contains: %s", s);
+  }
 }

@@ -30,6 +30,12 @@ int evac_test_load(const char *tag, const char *plan_name,
                    const char *plan_text, const char *scenario_text,
                    struct evac_diag *diag, struct evac_model **m);
 
+/* Index of the first message of d containing s, or -1. */
+int evac_test_find_msg(const struct evac_diag *d, const char *s);
+
+/* Fails the test (printing every message) unless a message contains s. */
+void evac_test_expect_msg(const struct evac_diag *d, const char *s);
+
 struct evac_sim;
 
 /* Loads a plan + scenario (as texts, see evac_test_load), creates and runs

@@ -261,20 +261,6 @@ static int load(const char *tag, const char *systems, const char *text,
   return evac_test_load(tag, "p.plan.json", plan_text(systems), scen, d, m);
 }
 
-static int find(const struct evac_diag *d, const char *s) {
-  for (int i = 0; i < d->n; i++)
-    if (strstr(d->msg[i].text, s))
-      return i;
-  return -1;
-}
-
-static void expect_msg(const struct evac_diag *d, const char *s) {
-  if (find(d, s) < 0) {
-    evac_diag_print(d, stderr);
-    cr_assert(0, "no message contains: %s", s);
-  }
-}
-
 Test(fire_parse, good_fire_and_defaults) {
   struct evac_diag d;
   struct evac_model *m;
@@ -439,31 +425,42 @@ Test(fire_parse, bad_fire_values) {
       &d, &m);
   cr_assert_eq(rc, EVAC_ERR_INPUT);
   cr_assert_null(m);
-  expect_msg(&d, "test.scenario.json: fire.at: [0, 1] is a wall ('#') on "
-                 "floor \"G\"; a fire must be on a walkable cell");
-  expect_msg(&d, "fire.fuel: unknown fuel \"kerosene\"; the fuels are "
-                 "cellulosic, polyurethane, ward_furnishings, pvc, "
-                 "polystyrene, lithium_battery");
-  expect_msg(&d, "fire.growth: unknown growth \"quick\"; allowed: slow, "
-                 "medium, fast, ultrafast, steady");
-  expect_msg(&d, "fire.weight: unknown key");
-  expect_msg(&d, "fires[0].weight: expected a number > 0, got 0");
-  expect_msg(&d, "fires[0].growth.curve[2]: t_s = 60 is not after the "
-                 "previous point's 60; times must increase strictly");
-  expect_msg(&d, "fires[0].growth.curve[3]: t_s = 50 is not after");
-  expect_msg(&d, "fires[0].growth.curve[3]: heat release rate -1 kW is "
-                 "negative");
-  expect_msg(&d, "fires[1].floor: unknown floor \"2\"; the floors are \"G\", "
-                 "\"1\"");
-  expect_msg(&d, "fires[1].peak_kw: expected a number > 0, got -5");
-  expect_msg(&d, "fires[2].at: [9, 1] is not inside floor \"1\" (5 x 3 "
-                 "cells)");
-  expect_msg(&d, "fires[2].growth: give exactly one of \"alpha_kw_s2\" and "
-                 "\"curve\"");
-  expect_msg(&d, "fires[3].at: expected 2 integers [x, y], got 1 values");
-  expect_msg(&d, "fires[3].growth.curve[0]: the first point must be at t_s "
-                 "= 0, got 5");
-  expect_msg(&d, "fires[4].growth.alpha_kw_s2: expected a number > 0, got 0");
+  evac_test_expect_msg(&d,
+                       "test.scenario.json: fire.at: [0, 1] is a wall ('#') on "
+                       "floor \"G\"; a fire must be on a walkable cell");
+  evac_test_expect_msg(&d,
+                       "fire.fuel: unknown fuel \"kerosene\"; the fuels are "
+                       "cellulosic, polyurethane, ward_furnishings, pvc, "
+                       "polystyrene, lithium_battery");
+  evac_test_expect_msg(&d,
+                       "fire.growth: unknown growth \"quick\"; allowed: slow, "
+                       "medium, fast, ultrafast, steady");
+  evac_test_expect_msg(&d, "fire.weight: unknown key");
+  evac_test_expect_msg(&d, "fires[0].weight: expected a number > 0, got 0");
+  evac_test_expect_msg(&d,
+                       "fires[0].growth.curve[2]: t_s = 60 is not after the "
+                       "previous point's 60; times must increase strictly");
+  evac_test_expect_msg(&d, "fires[0].growth.curve[3]: t_s = 50 is not after");
+  evac_test_expect_msg(&d,
+                       "fires[0].growth.curve[3]: heat release rate -1 kW is "
+                       "negative");
+  evac_test_expect_msg(
+      &d, "fires[1].floor: unknown floor \"2\"; the floors are \"G\", "
+          "\"1\"");
+  evac_test_expect_msg(&d, "fires[1].peak_kw: expected a number > 0, got -5");
+  evac_test_expect_msg(&d,
+                       "fires[2].at: [9, 1] is not inside floor \"1\" (5 x 3 "
+                       "cells)");
+  evac_test_expect_msg(
+      &d, "fires[2].growth: give exactly one of \"alpha_kw_s2\" and "
+          "\"curve\"");
+  evac_test_expect_msg(&d,
+                       "fires[3].at: expected 2 integers [x, y], got 1 values");
+  evac_test_expect_msg(
+      &d, "fires[3].growth.curve[0]: the first point must be at t_s "
+          "= 0, got 5");
+  evac_test_expect_msg(
+      &d, "fires[4].growth.alpha_kw_s2: expected a number > 0, got 0");
   cr_assert_eq(d.errors, 15);
   evac_diag_free(&d);
 }
@@ -481,23 +478,31 @@ Test(fire_parse, bad_systems_values) {
       " \"micro_station\": {}, \"hydrants\": {\"water\": 1}, \"foam\": {}}",
       NULL, &d, &m);
   cr_assert_eq(rc, EVAC_ERR_INPUT);
-  expect_msg(&d, "p.plan.json: systems.sprinklers.floors[1]: unknown floor "
-                 "\"9\"; the floors are \"G\", \"1\"");
-  expect_msg(&d, "systems.sprinklers.activation_c: 15 C is not above the "
-                 "ambient 20 C");
-  expect_msg(&d, "systems.sprinklers.rti: expected a number > 0, got 0");
-  expect_msg(&d, "systems.detectors.kind: unknown detector kind \"flame\"; "
-                 "allowed: smoke, heat");
-  expect_msg(&d, "systems.detectors.floors: expected \"all\" or an array of "
-                 "floor names, got \"some\"");
-  expect_msg(&d, "systems.smoke_exhaust.m3_s: missing required key");
-  expect_msg(&d, "systems.stair_pressurisation.pa: expected a number >= 0, "
-                 "got -1");
-  expect_msg(&d, "systems.micro_station.response_s: missing required key");
-  expect_msg(&d, "systems.hydrants.water: expected");
-  expect_msg(&d, "systems.foam: unknown key; allowed keys: sprinklers, "
-                 "detectors, smoke_exhaust, stair_pressurisation, brigade, "
-                 "micro_station, hydrants, ambient_c, outside_c");
+  evac_test_expect_msg(
+      &d, "p.plan.json: systems.sprinklers.floors[1]: unknown floor "
+          "\"9\"; the floors are \"G\", \"1\"");
+  evac_test_expect_msg(&d,
+                       "systems.sprinklers.activation_c: 15 C is not above the "
+                       "ambient 20 C");
+  evac_test_expect_msg(&d,
+                       "systems.sprinklers.rti: expected a number > 0, got 0");
+  evac_test_expect_msg(
+      &d, "systems.detectors.kind: unknown detector kind \"flame\"; "
+          "allowed: smoke, heat");
+  evac_test_expect_msg(
+      &d, "systems.detectors.floors: expected \"all\" or an array of "
+          "floor names, got \"some\"");
+  evac_test_expect_msg(&d, "systems.smoke_exhaust.m3_s: missing required key");
+  evac_test_expect_msg(
+      &d, "systems.stair_pressurisation.pa: expected a number >= 0, "
+          "got -1");
+  evac_test_expect_msg(
+      &d, "systems.micro_station.response_s: missing required key");
+  evac_test_expect_msg(&d, "systems.hydrants.water: expected");
+  evac_test_expect_msg(
+      &d, "systems.foam: unknown key; allowed keys: sprinklers, "
+          "detectors, smoke_exhaust, stair_pressurisation, brigade, "
+          "micro_station, hydrants, ambient_c, outside_c");
   cr_assert_eq(d.errors, 10);
   evac_diag_free(&d);
 }

@@ -16,21 +16,6 @@ static int parse(const char *text, struct evac_model **m, struct evac_diag *d) {
   return evac_plan_parse(*m, text, "p.json", d);
 }
 
-/* Index of the first message containing s, or -1. */
-static int find(const struct evac_diag *d, const char *s) {
-  for (int i = 0; i < d->n; i++)
-    if (strstr(d->msg[i].text, s))
-      return i;
-  return -1;
-}
-
-static void expect_msg(const struct evac_diag *d, const char *s) {
-  if (find(d, s) < 0) {
-    evac_diag_print(d, stderr);
-    cr_assert(0, "no message contains: %s", s);
-  }
-}
-
 static const char *good_plan =
     "{\"evacsim_plan\": 1, \"name\": \"T\", \"cell_m\": 0.5,\n"
     " \"floors\": [\n"
@@ -176,9 +161,10 @@ Test(plan, unknown_character) {
                  &m, &d);
   cr_assert_eq(rc, EVAC_ERR_INPUT);
   cr_assert_eq(d.errors, 1);
-  expect_msg(&d, "p.json: floors[0].rows[1]: unknown character 'x' at column "
-                 "2 of floor \"a\"");
-  expect_msg(&d, "(2 cells of this floor have it)");
+  evac_test_expect_msg(
+      &d, "p.json: floors[0].rows[1]: unknown character 'x' at column "
+          "2 of floor \"a\"");
+  evac_test_expect_msg(&d, "(2 cells of this floor have it)");
   evac_model_free(m);
   evac_diag_free(&d);
 }
@@ -196,28 +182,36 @@ Test(plan, all_errors_are_reported) {
       "\"Z\"}}}",
       &m, &d);
   cr_assert_eq(rc, EVAC_ERR_INPUT);
-  expect_msg(&d, "p.json: evacsim_plan: expected 1 (the plan format version), "
-                 "got 2");
-  expect_msg(&d, "p.json: cell_m: expected a number in (0.05, 5], got 9");
-  expect_msg(&d, "p.json: colour: unknown key; allowed keys: evacsim_plan, "
-                 "name, cell_m, floors, legend, stairs, shafts, lifts, "
-                 "regions, measures, systems");
-  expect_msg(&d, "p.json: floors[0].height_m: expected a number > 0, got "
-                 "\"3.6\" (a string)");
-  expect_msg(&d, "p.json: floors[1].name: \"a\" is already the name of "
-                 "floors[0]");
-  expect_msg(&d, "p.json: floors[1].elevation_m: 0 is not above 0");
-  expect_msg(&d, "p.json: legend.#: '#' is a built-in character");
-  expect_msg(&d, "p.json: legend.ab: a legend key must be exactly one "
-                 "character");
-  expect_msg(&d, "p.json: legend.q: expected exactly one of stair, shaft, "
-                 "lift, exit, door, fire_door, refuge, got 2 keys");
-  expect_msg(&d, "p.json: legend.z: stair \"Z\" (character 'z') has no entry "
-                 "in \"stairs\"");
+  evac_test_expect_msg(
+      &d, "p.json: evacsim_plan: expected 1 (the plan format version), "
+          "got 2");
+  evac_test_expect_msg(&d,
+                       "p.json: cell_m: expected a number in (0.05, 5], got 9");
+  evac_test_expect_msg(
+      &d, "p.json: colour: unknown key; allowed keys: evacsim_plan, "
+          "name, cell_m, floors, legend, stairs, shafts, lifts, "
+          "regions, measures, systems");
+  evac_test_expect_msg(&d,
+                       "p.json: floors[0].height_m: expected a number > 0, got "
+                       "\"3.6\" (a string)");
+  evac_test_expect_msg(&d,
+                       "p.json: floors[1].name: \"a\" is already the name of "
+                       "floors[0]");
+  evac_test_expect_msg(&d, "p.json: floors[1].elevation_m: 0 is not above 0");
+  evac_test_expect_msg(&d, "p.json: legend.#: '#' is a built-in character");
+  evac_test_expect_msg(&d,
+                       "p.json: legend.ab: a legend key must be exactly one "
+                       "character");
+  evac_test_expect_msg(
+      &d, "p.json: legend.q: expected exactly one of stair, shaft, "
+          "lift, exit, door, fire_door, refuge, got 2 keys");
+  evac_test_expect_msg(
+      &d, "p.json: legend.z: stair \"Z\" (character 'z') has no entry "
+          "in \"stairs\"");
   cr_assert_eq(d.errors, 10);
   /* 'z' is on no floor: one warning */
   cr_assert_eq(d.n - d.errors, 1);
-  expect_msg(&d, "legend.z: stair \"Z\" appears on no floor");
+  evac_test_expect_msg(&d, "legend.z: stair \"Z\" appears on no floor");
   evac_model_free(m);
   evac_diag_free(&d);
 }
@@ -232,10 +226,12 @@ Test(plan, unknown_keys_in_nested_objects) {
                  &m, &d);
   cr_assert_eq(rc, EVAC_ERR_INPUT);
   cr_assert_eq(d.errors, 2);
-  expect_msg(&d, "p.json: floors[0].heigth_m: unknown key; allowed keys: "
-                 "name, elevation_m, height_m, rows");
-  expect_msg(&d, "p.json: regions[0].colour: unknown key; allowed keys: "
-                 "name, floor, rect, kind, compartment");
+  evac_test_expect_msg(&d,
+                       "p.json: floors[0].heigth_m: unknown key; allowed keys: "
+                       "name, elevation_m, height_m, rows");
+  evac_test_expect_msg(&d,
+                       "p.json: regions[0].colour: unknown key; allowed keys: "
+                       "name, floor, rect, kind, compartment");
   evac_model_free(m);
   evac_diag_free(&d);
 }
@@ -250,8 +246,9 @@ Test(plan, non_increasing_elevations) {
                  &m, &d);
   cr_assert_eq(rc, EVAC_ERR_INPUT);
   cr_assert_eq(d.errors, 1);
-  expect_msg(&d, "p.json: floors[2].elevation_m: 2.5 is not above 3, the "
-                 "elevation of floors[1]; elevations must increase strictly");
+  evac_test_expect_msg(
+      &d, "p.json: floors[2].elevation_m: 2.5 is not above 3, the "
+          "elevation of floors[1]; elevations must increase strictly");
   evac_model_free(m);
   evac_diag_free(&d);
 }
@@ -282,15 +279,19 @@ Test(plan, region_and_measure_outside_the_grid) {
                  "\"line\":[3,1,0,2]}]}",
                  &m, &d);
   cr_assert_eq(rc, EVAC_ERR_INPUT);
-  expect_msg(&d, "p.json: regions[0].rect: [0, 0, 4, 1] is not a rectangle "
-                 "inside floor \"a\" (4 x 2 cells): need 0 <= x0 <= x1 < 4 "
-                 "and 0 <= y0 <= y1 < 2");
-  expect_msg(&d, "p.json: regions[1].name: \"r\" is given twice");
-  expect_msg(&d, "p.json: regions[1].floor: unknown floor \"b\"; the floors "
-                 "are \"a\"");
-  expect_msg(&d, "p.json: regions[2].rect[2]: expected an integer cell "
-                 "coordinate, got 1.5");
-  expect_msg(&d, "p.json: measures[0].line: [3, 1, 0, 2] is not inside floor");
+  evac_test_expect_msg(
+      &d, "p.json: regions[0].rect: [0, 0, 4, 1] is not a rectangle "
+          "inside floor \"a\" (4 x 2 cells): need 0 <= x0 <= x1 < 4 "
+          "and 0 <= y0 <= y1 < 2");
+  evac_test_expect_msg(&d, "p.json: regions[1].name: \"r\" is given twice");
+  evac_test_expect_msg(
+      &d, "p.json: regions[1].floor: unknown floor \"b\"; the floors "
+          "are \"a\"");
+  evac_test_expect_msg(&d,
+                       "p.json: regions[2].rect[2]: expected an integer cell "
+                       "coordinate, got 1.5");
+  evac_test_expect_msg(
+      &d, "p.json: measures[0].line: [3, 1, 0, 2] is not inside floor");
   cr_assert_eq(d.errors, 5);
   evac_model_free(m);
   evac_diag_free(&d);
@@ -312,18 +313,22 @@ Test(plan, stairs_shafts_lifts_entries) {
             "\"lifts\":[{\"name\":\"L1\",\"capacity\":2.5}]}",
             &m, &d);
   cr_assert_eq(rc, EVAC_ERR_INPUT);
-  expect_msg(&d, "p.json: stairs[0].width_m: expected a number > 0, got 0");
-  expect_msg(&d, "p.json: stairs[1].name: \"H\" is a shaft in \"legend\", not "
-                 "a stair");
-  expect_msg(&d, "p.json: stairs[3].name: stair \"SB\" is given twice");
-  expect_msg(&d, "p.json: shafts[0].kind: unknown shaft kind \"steam\"; "
-                 "allowed: cable, pipe, ventilation, garbage, other");
-  expect_msg(
+  evac_test_expect_msg(
+      &d, "p.json: stairs[0].width_m: expected a number > 0, got 0");
+  evac_test_expect_msg(
+      &d, "p.json: stairs[1].name: \"H\" is a shaft in \"legend\", not "
+          "a stair");
+  evac_test_expect_msg(&d,
+                       "p.json: stairs[3].name: stair \"SB\" is given twice");
+  evac_test_expect_msg(&d,
+                       "p.json: shafts[0].kind: unknown shaft kind \"steam\"; "
+                       "allowed: cable, pipe, ventilation, garbage, other");
+  evac_test_expect_msg(
       &d, "p.json: lifts[0].capacity: expected an integer in [1, 1000000000], "
           "got 2.5");
   cr_assert_eq(d.errors, 5);
-  expect_msg(&d, "legend.B: stair \"SB\" appears on one floor only "
-                 "(floors[0])");
+  evac_test_expect_msg(&d, "legend.B: stair \"SB\" appears on one floor only "
+                           "(floors[0])");
   cr_assert_eq(m->stairs[1].nfloors, 1);
   cr_assert_float_eq(m->stairs[0].flight_length_m, 6.0, 1e-12);
   evac_model_free(m);
@@ -339,12 +344,15 @@ Test(plan, missing_shaft_and_lift_entries) {
                  "\"M\":{\"exit\":\"H\"}}}",
                  &m, &d);
   cr_assert_eq(rc, EVAC_ERR_INPUT);
-  expect_msg(&d, "p.json: legend.h: shaft \"H\" (character 'h') has no entry "
-                 "in \"shafts\"");
-  expect_msg(&d, "p.json: legend.L: lift \"L1\" (character 'L') has no entry "
-                 "in \"lifts\"");
-  expect_msg(&d, "p.json: legend.M: name \"H\" is already used by legend "
-                 "character 'h'");
+  evac_test_expect_msg(
+      &d, "p.json: legend.h: shaft \"H\" (character 'h') has no entry "
+          "in \"shafts\"");
+  evac_test_expect_msg(
+      &d, "p.json: legend.L: lift \"L1\" (character 'L') has no entry "
+          "in \"lifts\"");
+  evac_test_expect_msg(&d,
+                       "p.json: legend.M: name \"H\" is already used by legend "
+                       "character 'h'");
   cr_assert_eq(d.errors, 3);
   evac_model_free(m);
   evac_diag_free(&d);
@@ -359,9 +367,10 @@ Test(plan, check_file_kinds) {
   cr_assert_eq(evac_check_file(good, &d), EVAC_OK);
   cr_assert_eq(d.errors, 0);
   cr_assert_eq(evac_check_file(other, &d), EVAC_ERR_INPUT);
-  expect_msg(&d, "o.json: not an evacsim file: expected a plan");
+  evac_test_expect_msg(&d, "o.json: not an evacsim file: expected a plan");
   cr_assert_eq(evac_check_file("/nonexistent/x.json", &d), EVAC_ERR_INPUT);
-  expect_msg(&d, "/nonexistent/x.json: cannot read: No such file or directory");
+  evac_test_expect_msg(
+      &d, "/nonexistent/x.json: cannot read: No such file or directory");
   cr_assert_eq(d.errors, 2);
   free(good);
   free(other);

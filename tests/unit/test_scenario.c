@@ -25,20 +25,6 @@ static const char *plan =
     " \"regions\": [{\"name\": \"Room\", \"floor\": \"G\", \"rect\": [1, 1, 4, "
     "2]}]}\n";
 
-static int find(const struct evac_diag *d, const char *s) {
-  for (int i = 0; i < d->n; i++)
-    if (strstr(d->msg[i].text, s))
-      return i;
-  return -1;
-}
-
-static void expect_msg(const struct evac_diag *d, const char *s) {
-  if (find(d, s) < 0) {
-    evac_diag_print(d, stderr);
-    cr_assert(0, "no message contains: %s", s);
-  }
-}
-
 Test(scenario, sample_pair_loads) {
   struct evac_diag d;
   struct evac_model *m = NULL;
@@ -160,21 +146,30 @@ Test(scenario, bad_distribution_parameters) {
       &d, &m);
   cr_assert_eq(rc, EVAC_ERR_INPUT);
   cr_assert_null(m);
-  expect_msg(&d, "test.scenario.json: profiles.x.speed_m_s.sd: expected a "
-                 "number >= 0, got -0.1");
-  expect_msg(&d, "profiles.x.premovement_s.dist: unknown distribution "
-                 "\"beta\"; allowed: fixed, uniform, normal, lognormal, "
-                 "gamma, weibull");
-  expect_msg(&d, "profiles.x.stair_up_factor: min 0.9 is above max 0.5");
-  expect_msg(&d, "profiles.x.stair_down_factor.scale: missing required key");
-  expect_msg(&d, "profiles.x.fed_threshold.mean: unknown key; allowed keys: "
-                 "dist, shape, scale, min, max");
-  expect_msg(&d, "profiles.x.needs_staff: expected true or false, got 1");
-  expect_msg(&d, "profiles.x.base: unknown built-in profile \"robot\"");
-  expect_msg(&d, "profiles.y.speed_m_s: value 0 is below the physical bound "
-                 "0.05");
-  expect_msg(&d, "profiles.y.premovement_s: max -1 is below the physical "
-                 "bound 0");
+  evac_test_expect_msg(
+      &d, "test.scenario.json: profiles.x.speed_m_s.sd: expected a "
+          "number >= 0, got -0.1");
+  evac_test_expect_msg(&d,
+                       "profiles.x.premovement_s.dist: unknown distribution "
+                       "\"beta\"; allowed: fixed, uniform, normal, lognormal, "
+                       "gamma, weibull");
+  evac_test_expect_msg(&d,
+                       "profiles.x.stair_up_factor: min 0.9 is above max 0.5");
+  evac_test_expect_msg(
+      &d, "profiles.x.stair_down_factor.scale: missing required key");
+  evac_test_expect_msg(
+      &d, "profiles.x.fed_threshold.mean: unknown key; allowed keys: "
+          "dist, shape, scale, min, max");
+  evac_test_expect_msg(&d,
+                       "profiles.x.needs_staff: expected true or false, got 1");
+  evac_test_expect_msg(&d,
+                       "profiles.x.base: unknown built-in profile \"robot\"");
+  evac_test_expect_msg(
+      &d, "profiles.y.speed_m_s: value 0 is below the physical bound "
+          "0.05");
+  evac_test_expect_msg(&d,
+                       "profiles.y.premovement_s: max -1 is below the physical "
+                       "bound 0");
   cr_assert_eq(d.errors, 9);
   evac_diag_free(&d);
 }
@@ -196,21 +191,27 @@ Test(scenario, group_errors) {
       "\"adult\"}]}",
       &d, &m);
   cr_assert_eq(rc, EVAC_ERR_INPUT);
-  expect_msg(&d, "test.scenario.json: occupants[0].count: 9 people do not "
-                 "fit: the place has 8 floor cells");
-  expect_msg(&d, "occupants[1]: give either \"region\" or \"floor\" + "
-                 "\"rect\", not both");
-  expect_msg(&d, "occupants[2]: missing the place");
-  expect_msg(&d, "occupants[3].rect: [1, 1, 7, 2] is not a rectangle inside "
-                 "floor \"1\" (6 x 3 cells)");
-  expect_msg(&d, "occupants[4].region: unknown region \"Hall\"");
-  expect_msg(&d, "occupants[4].profile: unknown profile \"ghost\"; the "
-                 "profiles are adult, elderly,");
-  expect_msg(&d, "occupants[4].count: expected an integer in [0, "
-                 "1000000000], got 2.5");
-  expect_msg(&d, "occupants[5].exit: \"Stair A\" is not an exit or a refuge");
-  expect_msg(&d, "staff[0].profile: unknown key; allowed keys: region, "
-                 "floor, rect, count, exit");
+  evac_test_expect_msg(
+      &d, "test.scenario.json: occupants[0].count: 9 people do not "
+          "fit: the place has 8 floor cells");
+  evac_test_expect_msg(&d,
+                       "occupants[1]: give either \"region\" or \"floor\" + "
+                       "\"rect\", not both");
+  evac_test_expect_msg(&d, "occupants[2]: missing the place");
+  evac_test_expect_msg(
+      &d, "occupants[3].rect: [1, 1, 7, 2] is not a rectangle inside "
+          "floor \"1\" (6 x 3 cells)");
+  evac_test_expect_msg(&d, "occupants[4].region: unknown region \"Hall\"");
+  evac_test_expect_msg(&d,
+                       "occupants[4].profile: unknown profile \"ghost\"; the "
+                       "profiles are adult, elderly,");
+  evac_test_expect_msg(&d, "occupants[4].count: expected an integer in [0, "
+                           "1000000000], got 2.5");
+  evac_test_expect_msg(
+      &d, "occupants[5].exit: \"Stair A\" is not an exit or a refuge");
+  evac_test_expect_msg(&d,
+                       "staff[0].profile: unknown key; allowed keys: region, "
+                       "floor, rect, count, exit");
   cr_assert_eq(d.errors, 9);
   evac_diag_free(&d);
 }
@@ -227,18 +228,22 @@ Test(scenario, timeline_errors) {
       "[\"1\", \"9\"]}]}",
       &d, &m);
   cr_assert_eq(rc, EVAC_ERR_INPUT);
-  expect_msg(&d, "timeline[0].target: \"Duct\" is a shaft; a timeline target "
-                 "must be the name of an exit, refuge, door, fire_door or "
-                 "stair feature");
-  expect_msg(&d,
-             "timeline[1].t_s: expected a number in [0, 1000000000], got -1");
-  expect_msg(&d, "timeline[1].do: unknown action \"lock\"; allowed: close, "
-                 "open");
-  expect_msg(&d, "timeline[1].target: \"Nowhere\" is not a feature of the "
-                 "plan");
-  expect_msg(&d, "timeline[2].floors[0]: \"exit-1\" has no cells on floor "
-                 "\"1\"");
-  expect_msg(&d, "timeline[2].floors[1]: unknown floor \"9\"");
+  evac_test_expect_msg(
+      &d, "timeline[0].target: \"Duct\" is a shaft; a timeline target "
+          "must be the name of an exit, refuge, door, fire_door or "
+          "stair feature");
+  evac_test_expect_msg(
+      &d, "timeline[1].t_s: expected a number in [0, 1000000000], got -1");
+  evac_test_expect_msg(
+      &d, "timeline[1].do: unknown action \"lock\"; allowed: close, "
+          "open");
+  evac_test_expect_msg(
+      &d, "timeline[1].target: \"Nowhere\" is not a feature of the "
+          "plan");
+  evac_test_expect_msg(
+      &d, "timeline[2].floors[0]: \"exit-1\" has no cells on floor "
+          "\"1\"");
+  evac_test_expect_msg(&d, "timeline[2].floors[1]: unknown floor \"9\"");
   cr_assert_eq(d.errors, 6);
   evac_diag_free(&d);
 }
@@ -253,10 +258,12 @@ Test(scenario, inline_plan_errors_use_the_scenario_file) {
       "\"elevation_m\": 0, \"rows\": [\"..\", \"...\"]}]}}",
       &d, &m);
   cr_assert_eq(rc, EVAC_ERR_INPUT);
-  expect_msg(&d, "/scen_inline/test.scenario.json: plan.floors[0].rows[1]: "
-                 "row has 3 cells, floor has 2");
-  expect_msg(&d, "test.scenario.json: duration_s: expected a number in (0, "
-                 "1000000000], got 0");
+  evac_test_expect_msg(
+      &d, "/scen_inline/test.scenario.json: plan.floors[0].rows[1]: "
+          "row has 3 cells, floor has 2");
+  evac_test_expect_msg(
+      &d, "test.scenario.json: duration_s: expected a number in (0, "
+          "1000000000], got 0");
   cr_assert_eq(d.errors, 2);
   evac_diag_free(&d);
 
@@ -304,12 +311,13 @@ Test(scenario, plan_path_relative_to_the_scenario_folder) {
    * names the broken plan would have had */
   cr_assert_eq(evac_model_load(bad, &d, &m), EVAC_ERR_INPUT);
   cr_assert_null(m);
-  expect_msg(&d, "/scen_rel/plans/bad.plan.json: floors: expected a "
-                 "non-empty array of floors, got []");
+  evac_test_expect_msg(&d, "/scen_rel/plans/bad.plan.json: floors: expected a "
+                           "non-empty array of floors, got []");
   cr_assert_eq(d.errors, 1);
   cr_assert_eq(evac_model_load(missing, &d, &m), EVAC_ERR_INPUT);
-  expect_msg(&d, "/scen_rel/a.plan.json: cannot read: No such file or "
-                 "directory");
+  evac_test_expect_msg(&d,
+                       "/scen_rel/a.plan.json: cannot read: No such file or "
+                       "directory");
   cr_assert_eq(d.errors, 2);
   cr_assert_eq(evac_check_file(ok, &d), EVAC_OK);
   cr_assert_eq(d.errors, 2);
@@ -327,7 +335,8 @@ Test(scenario, invalid_json_fire_hazards_unknown_keys) {
                      "{\"evacsim_scenario\": 1,\n\n   \"plan\" 3}", &d, &m);
   cr_assert_eq(rc, EVAC_ERR_INPUT);
   cr_assert_eq(d.errors, 1);
-  expect_msg(&d, "test.scenario.json: line 3, column 11: invalid JSON");
+  evac_test_expect_msg(&d,
+                       "test.scenario.json: line 3, column 11: invalid JSON");
   evac_diag_free(&d);
 
   rc = evac_test_load(
@@ -342,24 +351,28 @@ Test(scenario, invalid_json_fire_hazards_unknown_keys) {
       " \"wind\": 3}",
       &d, &m);
   cr_assert_eq(rc, EVAC_ERR_INPUT);
-  expect_msg(&d, "test.scenario.json: seed: expected an integer in [0, "
-                 "9007199254740992], got -2");
-  expect_msg(&d, "fires[1]: expected an object, got 3");
-  expect_msg(&d, "hazards[1].id: \"H1\" is already the id of another hazard");
-  expect_msg(&d, "hazards[1].type: unknown hazard type \"gremlins\"; "
-                 "allowed: blocked_exit, blocked_stair,");
-  expect_msg(&d, "hazards[2].id: missing required key");
-  expect_msg(&d, "output.every_s: unknown key; allowed keys: "
-                 "fields_every_s, agents_every_s");
-  expect_msg(&d, "alarm.delay_s: expected a number in [0, 1000000000], got "
-                 "\"soon\" (a string)");
-  expect_msg(&d, "wind: unknown key; allowed keys: evacsim_scenario, plan,");
-  expect_msg(&d, "test.scenario.json: fire.at: missing required key");
-  expect_msg(&d, "fires[0].floor: missing required key");
-  expect_msg(&d, "fires[0].at: missing required key");
+  evac_test_expect_msg(&d,
+                       "test.scenario.json: seed: expected an integer in [0, "
+                       "9007199254740992], got -2");
+  evac_test_expect_msg(&d, "fires[1]: expected an object, got 3");
+  evac_test_expect_msg(
+      &d, "hazards[1].id: \"H1\" is already the id of another hazard");
+  evac_test_expect_msg(&d, "hazards[1].type: unknown hazard type \"gremlins\"; "
+                           "allowed: blocked_exit, blocked_stair,");
+  evac_test_expect_msg(&d, "hazards[2].id: missing required key");
+  evac_test_expect_msg(&d, "output.every_s: unknown key; allowed keys: "
+                           "fields_every_s, agents_every_s");
+  evac_test_expect_msg(
+      &d, "alarm.delay_s: expected a number in [0, 1000000000], got "
+          "\"soon\" (a string)");
+  evac_test_expect_msg(
+      &d, "wind: unknown key; allowed keys: evacsim_scenario, plan,");
+  evac_test_expect_msg(&d, "test.scenario.json: fire.at: missing required key");
+  evac_test_expect_msg(&d, "fires[0].floor: missing required key");
+  evac_test_expect_msg(&d, "fires[0].at: missing required key");
   cr_assert_eq(d.errors, 11);
   cr_assert_eq(d.n - d.errors, 0, "no warnings: run applies the hazards");
-  cr_assert_eq(find(&d, "not simulated"), -1);
+  cr_assert_eq(evac_test_find_msg(&d, "not simulated"), -1);
   evac_diag_free(&d);
 }
 
