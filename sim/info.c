@@ -11,20 +11,7 @@
 
 #include "diag.h"
 #include "evacsim.h"
-
-/* Reads the numeric attribute name of the object at obj into *v (converted
- * to mem). Returns 0, or -1 if it is missing or unreadable. */
-static int get_attr(hid_t file, const char *obj, const char *name, hid_t mem,
-                    void *v) {
-  if (H5Aexists_by_name(file, obj, name, H5P_DEFAULT) <= 0)
-    return -1;
-  hid_t a = H5Aopen_by_name(file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-  if (a < 0)
-    return -1;
-  int rc = H5Aread(a, mem, v) < 0 ? -1 : 0;
-  H5Aclose(a);
-  return rc;
-}
+#include "h5attr.h"
 
 /* Reads the scalar string attribute name of obj into buf (size n); "?" if
  * it is missing or not a scalar string. */
@@ -102,7 +89,7 @@ static void print_count(FILE *f, const char *label, long long n,
 static void print_time(FILE *f, hid_t file, const char *label,
                        const char *attr) {
   double v;
-  if (get_attr(file, "/summary", attr, H5T_NATIVE_DOUBLE, &v) < 0)
+  if (evac_h5_attr_read(file, "/summary", attr, H5T_NATIVE_DOUBLE, &v) < 0)
     fprintf(f, LABEL " -\n", label);
   else if (isnan(v))
     fprintf(f, LABEL " none\n", label);
@@ -114,7 +101,7 @@ static void print_time(FILE *f, hid_t file, const char *label,
 static void print_int(FILE *f, hid_t file, const char *label,
                       const char *attr) {
   int32_t v;
-  if (get_attr(file, "/summary", attr, H5T_NATIVE_INT32, &v) < 0)
+  if (evac_h5_attr_read(file, "/summary", attr, H5T_NATIVE_INT32, &v) < 0)
     fprintf(f, LABEL " -\n", label);
   else
     fprintf(f, LABEL " %d\n", label, (int)v);
@@ -207,7 +194,8 @@ static herr_t count_smoky(hid_t g, const char *name, const H5L_info_t *info,
   (void)info;
   int32_t first = -1;
   if (!strncmp(name, "floor_", 6) &&
-      get_attr(g, name, "first_sample", H5T_NATIVE_INT32, &first) == 0 &&
+      evac_h5_attr_read(g, name, "first_sample", H5T_NATIVE_INT32, &first) ==
+          0 &&
       first >= 0)
     ++*(long long *)data;
   return 0;
@@ -240,14 +228,16 @@ static void print_info(FILE *f, hid_t file, const char *path) {
   get_attr_string(file, "/parameters", "git_revision", rev, sizeof rev);
   fprintf(f, LABEL " %s\n", "result file", path);
   fprintf(f, LABEL " %s (%s)\n", "evacsim", version, rev);
-  if (get_attr(file, "/parameters", "seed", H5T_NATIVE_UINT64, &seed) < 0)
+  if (evac_h5_attr_read(file, "/parameters", "seed", H5T_NATIVE_UINT64, &seed) <
+      0)
     fprintf(f, LABEL " -\n", "seed");
   else
     fprintf(f, LABEL " %llu\n", "seed", (unsigned long long)seed);
-  if (get_attr(file, "/parameters", "replication", H5T_NATIVE_UINT32, &rep) >=
-      0)
+  if (evac_h5_attr_read(file, "/parameters", "replication", H5T_NATIVE_UINT32,
+                        &rep) >= 0)
     fprintf(f, LABEL " %lu\n", "replication", (unsigned long)rep);
-  if (get_attr(file, "/parameters", "threads", H5T_NATIVE_INT32, &threads) >= 0)
+  if (evac_h5_attr_read(file, "/parameters", "threads", H5T_NATIVE_INT32,
+                        &threads) >= 0)
     fprintf(f, LABEL " %d\n", "threads", (int)threads);
   print_int(f, file, "occupants", "occupants");
   print_int(f, file, "evacuated", "evacuated");
@@ -300,7 +290,8 @@ enum evac_status evac_info_print(const char *path, FILE *f,
     goto done;
   }
   int32_t complete = 0;
-  if (get_attr(file, "/summary", "complete", H5T_NATIVE_INT32, &complete) < 0 ||
+  if (evac_h5_attr_read(file, "/summary", "complete", H5T_NATIVE_INT32,
+                        &complete) < 0 ||
       complete != 1) {
     evac_diag_error(diag, path, NULL,
                     "incomplete result file (no /summary complete=1)");

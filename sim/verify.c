@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "h5attr.h"
 #include "json.h"
 #include "model.h"
 #include "result.h"
@@ -380,26 +381,13 @@ static char *read_text(hid_t file, const char *path) {
   return s;
 }
 
-/* Reads the scalar attribute name of obj (memory type mt) into v; 0 or -1. */
-static int read_attr(hid_t file, const char *obj, const char *name, hid_t mt,
-                     void *v) {
-  if (H5Aexists_by_name(file, obj, name, H5P_DEFAULT) <= 0)
-    return -1;
-  hid_t a = H5Aopen_by_name(file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-  if (a < 0)
-    return -1;
-  int rc = H5Aread(a, mt, v) < 0 ? -1 : 0;
-  H5Aclose(a);
-  return rc;
-}
-
 /* Reads the scalar variable-length string attribute (malloc'd), or NULL. */
 static char *read_attr_string(hid_t file, const char *obj, const char *name) {
   hid_t t = H5Tcopy(H5T_C_S1);
   char *v = NULL, *copy = NULL;
   if (t >= 0 && H5Tset_size(t, H5T_VARIABLE) >= 0 &&
       H5Tset_cset(t, H5T_CSET_UTF8) >= 0 &&
-      read_attr(file, obj, name, t, &v) == 0 && v) {
+      evac_h5_attr_read(file, obj, name, t, &v) == 0 && v) {
     copy = strdup(v);
     H5free_memory(v);
   }
@@ -424,8 +412,8 @@ static int read_params(hid_t file, const char *path, struct params *p,
   }
   int32_t complete = 0;
   if (H5Lexists(file, "/summary", H5P_DEFAULT) <= 0 ||
-      read_attr(file, "/summary", "complete", H5T_NATIVE_INT32, &complete) <
-          0 ||
+      evac_h5_attr_read(file, "/summary", "complete", H5T_NATIVE_INT32,
+                        &complete) < 0 ||
       complete != 1) {
     evac_diag_error(diag, path, NULL,
                     "incomplete result file (no /summary complete = 1): the "
@@ -435,11 +423,12 @@ static int read_params(hid_t file, const char *path, struct params *p,
   p->scenario_json = read_text(file, "/parameters/scenario_json");
   p->plan_json = read_text(file, "/parameters/plan_json");
   if (!p->scenario_json || !p->plan_json ||
-      read_attr(file, "/parameters", "seed", H5T_NATIVE_UINT64, &p->seed) ||
-      read_attr(file, "/parameters", "replication", H5T_NATIVE_UINT32,
-                &p->replication) ||
-      read_attr(file, "/parameters", "threads", H5T_NATIVE_INT32,
-                &p->threads)) {
+      evac_h5_attr_read(file, "/parameters", "seed", H5T_NATIVE_UINT64,
+                        &p->seed) ||
+      evac_h5_attr_read(file, "/parameters", "replication", H5T_NATIVE_UINT32,
+                        &p->replication) ||
+      evac_h5_attr_read(file, "/parameters", "threads", H5T_NATIVE_INT32,
+                        &p->threads)) {
     evac_diag_error(diag, path, "/parameters",
                     "missing or unreadable: scenario_json, plan_json, seed, "
                     "replication and threads are needed to re-run");
