@@ -14,8 +14,8 @@
 
 #include "diag.h"
 #include "model.h"
+#include "replicate.h"
 #include "result.h"
-#include "rng.h"
 
 static double wall_now(void) {
   struct timespec ts;
@@ -30,90 +30,6 @@ static double t975(int df) {
       2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
       2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
   return df <= 30 ? t[df - 1] : 1.96 + 2.5 / df;
-}
-
-/* Ignition scenario of replication rep: drawn by weight from "fires",
- * the same in every variant; -1: the scenario's "fire" (or none). */
-static int ignition(const struct evac_model *m, uint64_t seed, int rep) {
-  if (m->nfires == 0)
-    return -1;
-  double total = 0.0;
-  for (int k = 0; k < m->nfires; k++)
-    total += m->fires[k].weight;
-  struct evac_rng r;
-  evac_rng_init(&r, seed, (uint32_t)rep, EVAC_RNG_IGNITION, 0);
-  double u = evac_rng_uniform(&r) * total;
-  for (int k = 0; k < m->nfires; k++) {
-    u -= m->fires[k].weight;
-    if (u < 0.0)
-      return k;
-  }
-  return m->nfires - 1;
-}
-
-/* Makes fires[k] the fire of model m (curve copied: each owns its own). */
-static int set_fire(struct evac_model *m, int k) {
-  struct evac_fire_spec f = m->fires[k];
-  if (f.ncurve > 0) {
-    f.curve_t_s = malloc((size_t)f.ncurve * sizeof *f.curve_t_s);
-    f.curve_kw = malloc((size_t)f.ncurve * sizeof *f.curve_kw);
-    if (!f.curve_t_s || !f.curve_kw) {
-      free(f.curve_t_s);
-      free(f.curve_kw);
-      return -1;
-    }
-    memcpy(f.curve_t_s, m->fires[k].curve_t_s,
-           (size_t)f.ncurve * sizeof(double));
-    memcpy(f.curve_kw, m->fires[k].curve_kw, (size_t)f.ncurve * sizeof(double));
-  }
-  free(m->fire.curve_t_s);
-  free(m->fire.curve_kw);
-  m->fire = f;
-  m->has_fire = 1;
-  return 0;
-}
-
-/* Simulates one variant's replication. */
-static enum evac_status run_one(const char *path, const struct evac_ranking *rk,
-                                uint64_t fixed, int rep,
-                                struct evac_outcome *out) {
-  struct evac_diag d;
-  evac_diag_init(&d);
-  struct evac_model *m = NULL;
-  struct evac_sim *sim = NULL;
-  enum evac_status st = evac_model_load(path, &d, &m);
-  for (int i = 0; st == EVAC_OK && i < rk->nrows; i++)
-    if (fixed >> i & 1)
-      evac_hazards_fix(m, rk->m->hazards[i].id);
-  int k = st == EVAC_OK ? ignition(m, rk->seed, rep) : -1;
-  if (st == EVAC_OK && k >= 0 && set_fire(m, k))
-    st = EVAC_ERR_RUNTIME;
-  if (st == EVAC_OK)
-    evac_hazards_apply(m, &d);
-  struct evac_run_opts o = {.seed = rk->seed,
-                            .seed_given = 1,
-                            .replication = (uint32_t)rep,
-                            .threads = 1,
-                            .lean = 1};
-  if (st == EVAC_OK)
-    st = evac_sim_create(m, &o, &d, &sim);
-  if (st == EVAC_OK)
-    st = evac_sim_run(sim);
-  if (st == EVAC_OK) {
-    const struct evac_result *r = evac_sim_result(sim);
-    double last = 0.0;
-    for (int a = 0; a < r->occupants; a++)
-      if (!isnan(r->agents.exit_time_s[a]) && r->agents.exit_time_s[a] > last)
-        last = r->agents.exit_time_s[a];
-    double aset = isnan(r->aset_s) ? m->duration_s : r->aset_s;
-    out->casualties = r->occupants - r->evacuated;
-    out->rset_s = last;
-    out->margin_s = aset - last;
-  }
-  evac_sim_free(sim);
-  evac_model_free(m);
-  evac_diag_free(&d);
-  return st;
 }
 
 /* Index of the variant with these fixed hazards, added if new. */
@@ -167,7 +83,8 @@ static enum evac_status simulate(const char *path, struct evac_ranking *rk,
   for (long t = 0; t < ntasks; t++) {
     struct evac_variant *v = &rk->variants[todo[t / rk->reps]];
     int rep = (int)(t % rk->reps);
-    enum evac_status st = run_one(path, rk, v->fixed, rep, &v->outcomes[rep]);
+    enum evac_status st = evac_replicate_run(path, rk->m, v->fixed, rk->seed,
+                                             rep, &v->outcomes[rep]);
     long done;
 #pragma omp atomic capture
     done = ++rk->runs;

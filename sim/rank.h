@@ -5,13 +5,7 @@
 #include <stdint.h>
 
 #include "evacsim.h"
-
-/* Outcome of one simulation of a variant. */
-struct evac_outcome {
-  double casualties; /* occupants who did not reach safety */
-  double rset_s;     /* when the last who got out reached safety */
-  double margin_s;   /* ASET - RSET (ASET = duration if never lost) */
-};
+#include "replicate.h"
 
 /* A variant: the building with a set of hazards fixed. */
 struct evac_variant {
