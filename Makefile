@@ -38,9 +38,8 @@ bench: build
 	$(BUILD)/bench/bench_fire
 
 # New inputs go to $(FUZZ_BUILD)/corpus_*; crashes to $(FUZZ_BUILD)/artifacts.
-fuzz: deps
-	@command -v clang >/dev/null || { echo "make fuzz needs clang," \
-	  "libclang-rt-dev and libomp-dev" >&2; exit 1; }
+fuzz:
+	@./.ci/deps.sh fuzz
 	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DEVAC_FUZZ=ON -DEVAC_TESTS=OFF >/dev/null
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS) \

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages evacsim needs, if any is missing.
+# Usage: .ci/deps.sh [fuzz]
 set -euo pipefail
 pkgs=(cmake make gcc pkg-config libhdf5-dev libcjson-dev libcriterion-dev hdf5-tools)
+# `deps.sh fuzz`: also clang with libFuzzer and its OpenMP runtime.
+[ "${1:-}" = fuzz ] && pkgs+=(clang libclang-rt-14-dev libomp-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
