@@ -112,6 +112,41 @@ static int floor_cells(const struct evac_model *m, int f, const int r[4]) {
   return n;
 }
 
+/* Floor cells that the places of groups a and b share. */
+static int shared_cells(const struct evac_model *m, const struct evac_group *a,
+                        const struct evac_group *b) {
+  int r[4] = {a->rect[0] > b->rect[0] ? a->rect[0] : b->rect[0],
+              a->rect[1] > b->rect[1] ? a->rect[1] : b->rect[1],
+              a->rect[2] < b->rect[2] ? a->rect[2] : b->rect[2],
+              a->rect[3] < b->rect[3] ? a->rect[3] : b->rect[3]};
+  if (a->floor != b->floor || r[0] > r[2] || r[1] > r[3])
+    return 0;
+  return floor_cells(m, a->floor, r);
+}
+
+/* Checks that group g (at path p) fits whatever the earlier groups whose
+ * places overlap its own take of it (groups are placed in order, each at
+ * random, so the check must hold for every seed); returns 1 if it does. */
+static int group_fits(const struct evac_json *j, const struct evac_model *m,
+                      const struct evac_group *g, const char *p) {
+  int taken = 0;
+  for (int k = 0; k < m->ngroups; k++) {
+    int shared = shared_cells(m, g, &m->groups[k]);
+    taken += shared < m->groups[k].count ? shared : m->groups[k].count;
+  }
+  int cap = floor_cells(m, g->floor, g->rect);
+  if (taken == 0 || g->count <= cap - taken)
+    return 1;
+  char q[EVAC_JSON_PATH_MAX];
+  evac_json_path_key(q, p, "count");
+  evac_diag_error(j->diag, j->file, q,
+                  "%d people may not fit: the place has %d floor cells and "
+                  "earlier groups whose places overlap it may take %d of "
+                  "them; make the places disjoint or lower the counts",
+                  g->count, cap, taken);
+  return 0;
+}
+
 /* Lists the names of the profiles, "a, b, c". */
 static void profile_list(const struct evac_model *m, char *buf, size_t n) {
   size_t len = 0;
@@ -241,7 +276,8 @@ static void groups_read(struct scen_ctx *c, const cJSON *root) {
     for (const cJSON *e = a ? a->child : NULL; e; e = e->next, i++) {
       evac_json_path_index(p, s ? "staff" : "occupants", i);
       struct evac_group g;
-      if (group_read(c, e, p, s, &g)) {
+      if (group_read(c, e, p, s, &g) &&
+          (!c->plan_ok || !m->cell_kind || group_fits(j, m, &g, p))) {
         m->groups[m->ngroups++] = g;
         m->noccupants += g.count;
       }
