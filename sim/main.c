@@ -97,7 +97,8 @@ static const char usage_batch[] =
     "share the tasks; the outputs are the same for any number of ranks.\n"
     "Writes DIR/buildings/NAME.h5, DIR/county.h5 and DIR/county.csv.\n"
     "A building whose input is bad fails alone (exit 2 after the others).\n"
-    "SIGTERM or SIGINT stops cleanly: exit 3, \"interrupted; re-run to "
+    "SIGTERM, SIGINT or SIGUSR1 stops cleanly: exit 3, \"interrupted; re-run "
+    "to "
     "resume\".\n"
     "  -o, --output DIR  output folder (created if missing)\n"
     "  --reps N          replications per variant, 2..100000 (default: the\n"
@@ -164,7 +165,7 @@ static void remove_partials_on_signal(const char *path, const char *path2) {
     sigaction(sigs[i], &sa, NULL);
 }
 
-/* Set by SIGTERM, SIGINT or SIGHUP during a batch: the batch stops
+/* Set by SIGTERM, SIGINT, SIGHUP or SIGUSR1 during a batch: the batch stops
  * cleanly. Global because a signal handler can reach nothing else. */
 static volatile sig_atomic_t batch_stop;
 
@@ -482,8 +483,9 @@ static int cmd_batch(int argc, char **argv) {
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_batch_signal;
   sigemptyset(&sa.sa_mask);
-  static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
-  for (int i = 0; i < 3; i++)
+  /* SIGUSR1: what mpirun forwards to every rank (scenarios/slurm/) */
+  static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
+  for (int i = 0; i < 4; i++)
     sigaction(sigs[i], &sa, NULL);
   opts.progress = !opts.quiet;
   struct evac_diag d;
