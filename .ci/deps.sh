@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages evacsim needs, if any is missing.
 set -euo pipefail
-pkgs=(cmake make gcc pkg-config libhdf5-dev libcjson-dev libcriterion-dev hdf5-tools)
+pkgs=(cmake make gcc pkg-config libhdf5-dev libcjson-dev libcriterion-dev hdf5-tools
+      openmpi-bin libopenmpi-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
