@@ -11,6 +11,7 @@
 #include "evacsim.h"
 #include "replicate.h"
 
+struct cJSON;
 struct evac_diag;
 struct evac_model;
 
@@ -47,7 +48,7 @@ enum evac_status evac_manifest_load(const char *path, struct evac_diag *diag,
 
 /* Validates a parsed manifest object root (evacsim check); file names the
  * source in messages. Returns the number of errors found. */
-int evac_manifest_check(const void *root, const char *file,
+int evac_manifest_check(const struct cJSON *root, const char *file,
                         struct evac_diag *diag);
 
 /* Frees a manifest (NULL is allowed). */

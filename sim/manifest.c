@@ -152,7 +152,7 @@ static int manifest_read(const cJSON *root, const struct evac_json *j,
   return d->errors - before;
 }
 
-int evac_manifest_check(const void *root, const char *file,
+int evac_manifest_check(const struct cJSON *root, const char *file,
                         struct evac_diag *diag) {
   struct evac_json j = {file, diag};
   return manifest_read(root, &j, NULL);
