@@ -158,7 +158,12 @@ enum evac_status evac_batch_run(const char *path, const char *dir,
   int rank = 0, size = 1;
   enum evac_status st = evac_batch_mpi_start(&rank, &size);
   if (st != EVAC_OK) {
-    evac_diag_error(diag, path, NULL, "cannot start MPI");
+    evac_diag_error(diag, path, NULL,
+                    st == EVAC_ERR_INPUT
+                        ? "launched on several MPI ranks, but this evacsim "
+                          "was built without MPI (cmake -DEVAC_WITH_MPI=ON): "
+                          "run it once, or rebuild"
+                        : "cannot start MPI");
     return st;
   }
   struct evac_diag scratch; /* ranks other than 0 report nothing */

@@ -128,7 +128,9 @@ enum evac_status evac_batch_farm(const struct evac_batch *bt,
                                  int size, int *failed, int *interrupted);
 
 /* Joins MPI when launched by mpirun or srun (and built with MPI): *rank
- * and *size of the world; else 0 and 1. */
+ * and *size of the world; else 0 and 1. EVAC_ERR_INPUT: launched on
+ * several ranks by a binary built without MPI; EVAC_ERR_RUNTIME: MPI
+ * failed to start. */
 enum evac_status evac_batch_mpi_start(int *rank, int *size);
 
 /* Gives every rank rank 0's *st (a barrier). */

@@ -44,12 +44,6 @@ struct farm {
 #endif
 };
 
-/* Sleeps a millisecond (waiting for a message without spinning a core). */
-static void nap(void) {
-  struct timespec ts = {0, 1000000};
-  nanosleep(&ts, NULL);
-}
-
 /* A task to deal and its cost. */
 struct farm_item {
   double cost;
@@ -102,6 +96,12 @@ static int deal(struct farm *f) {
 }
 
 #ifdef EVAC_WITH_MPI
+/* Sleeps a millisecond (waiting for a message without spinning a core). */
+static void nap(void) {
+  struct timespec ts = {0, 1000000};
+  nanosleep(&ts, NULL);
+}
+
 /* Answers every request that has arrived (rank 0). */
 static void serve(void *arg) {
   struct farm *f = arg;
@@ -230,23 +230,22 @@ enum evac_status evac_batch_farm(const struct evac_batch *bt,
   return EVAC_OK;
 }
 
-#ifdef EVAC_WITH_MPI
-/* 1 if this process was launched by an MPI launcher (mpirun, srun). */
-static int launched_by_mpi(void) {
+/* The world size an MPI launcher (mpirun, srun) gave this process, or 0
+ * if none launched it. */
+static int launched_size(void) {
   static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE",
-                                     "PMIX_RANK", "PMI_RANK", NULL};
+                                     "PMIX_SIZE", NULL};
   for (int i = 0; vars[i]; i++)
     if (getenv(vars[i]))
-      return 1;
-  return 0;
+      return atoi(getenv(vars[i]));
+  return getenv("PMIX_RANK") || getenv("PMI_RANK") ? 1 : 0;
 }
-#endif
 
 enum evac_status evac_batch_mpi_start(int *rank, int *size) {
   *rank = 0;
   *size = 1;
 #ifdef EVAC_WITH_MPI
-  if (!launched_by_mpi())
+  if (launched_size() == 0)
     return EVAC_OK;
   int provided;
   if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) !=
@@ -254,6 +253,9 @@ enum evac_status evac_batch_mpi_start(int *rank, int *size) {
     return EVAC_ERR_RUNTIME;
   MPI_Comm_rank(MPI_COMM_WORLD, rank);
   MPI_Comm_size(MPI_COMM_WORLD, size);
+#else
+  if (launched_size() > 1) /* each rank would run the whole batch */
+    return EVAC_ERR_INPUT;
 #endif
   return EVAC_OK;
 }
