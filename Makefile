@@ -36,6 +36,7 @@ test: build
 bench: build
 	$(BUILD)/bench/bench_tower
 	$(BUILD)/bench/bench_fire
+	bench/bench_batch.sh $(BUILD)/evacsim
 
 # New inputs go to $(FUZZ_BUILD)/corpus_*; crashes to $(FUZZ_BUILD)/artifacts.
 fuzz:

@@ -2,9 +2,10 @@
 # Installs the Debian packages evacsim needs, if any is missing.
 # Usage: .ci/deps.sh [fuzz]
 set -euo pipefail
-pkgs=(cmake make gcc pkg-config libhdf5-dev libcjson-dev libcriterion-dev hdf5-tools)
+pkgs=(cmake make gcc pkg-config libhdf5-dev libcjson-dev libcriterion-dev hdf5-tools
+      openmpi-bin libopenmpi-dev)
 # `deps.sh fuzz`: also clang with libFuzzer and its OpenMP runtime.
-[ "${1:-}" = fuzz ] && pkgs+=(clang libclang-rt-14-dev libomp-dev)
+if [ "${1:-}" = fuzz ]; then pkgs+=(clang libclang-rt-14-dev libomp-dev); fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

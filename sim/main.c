@@ -10,6 +10,7 @@
 
 #include <omp.h>
 
+#include "batch.h"
 #include "diag.h"
 #include "evacsim.h"
 #include "model.h"
@@ -28,9 +29,14 @@ static const char usage_main[] =
     "  rank SCENARIO.json -o RANK.h5 [--csv RANK.csv] [--reps N] [--threads "
     "N]\n"
     "                            rank the hazard list: what to fix first\n"
+    "  batch MANIFEST.json -o DIR [--reps N] [--threads N]\n"
+    "                            rank many buildings' hazards (resumable;\n"
+    "                            also under mpirun)\n"
     "  info OUT.h5               summarise a result file\n"
     "  gen tower --floors N --occupants M [--seed S] -o DIR\n"
     "                            write a synthetic hospital tower\n"
+    "  gen county --buildings N [--seed S] -o DIR\n"
+    "                            write a county of towers and its manifest\n"
     "\n"
     "'evacsim COMMAND --help' tells more. Exit codes: 0 ok, 2 bad input,\n"
     "3 runtime failure, 4 output I/O failure.\n";
@@ -78,12 +84,37 @@ static const char usage_rank[] =
     "  --seed N             base seed (default: the scenario's)\n"
     "  --quiet              print nothing but errors\n";
 
+static const char usage_batch[] =
+    "usage: evacsim batch MANIFEST.json -o DIR [--reps N] [--threads N] "
+    "[--quiet]\n"
+    "       mpirun -n K evacsim batch MANIFEST.json -o DIR ...\n"
+    "\n"
+    "Ranks the hazards of every building of a county manifest (docs/hpc.md):\n"
+    "each hazard's casualties avoided fixing it alone, against the building\n"
+    "with every hazard, over replications with common random numbers. Work\n"
+    "is split into tasks stored in DIR/tasks/ as they finish: a re-run skips\n"
+    "finished tasks, so a killed job resumes. Under mpirun or srun the ranks\n"
+    "share the tasks; the outputs are the same for any number of ranks.\n"
+    "Writes DIR/buildings/NAME.h5, DIR/county.h5 and DIR/county.csv.\n"
+    "A building whose input is bad fails alone (exit 2 after the others).\n"
+    "SIGTERM, SIGINT or SIGUSR1 stops cleanly: exit 3, \"interrupted; re-run "
+    "to "
+    "resume\".\n"
+    "  -o, --output DIR  output folder (created if missing)\n"
+    "  --reps N          replications per variant, 2..100000 (default: the\n"
+    "                    manifest's \"reps\", else 20)\n"
+    "  --threads N       threads per rank (default: all)\n"
+    "  --quiet           print nothing but errors\n";
+
 static const char usage_info[] = "usage: evacsim info OUT.h5\n"
                                  "\n"
                                  "Prints a summary of a result file.\n";
 
 static const char usage_gen[] =
     "usage: evacsim gen tower --floors N --occupants M [--seed S] -o DIR\n"
+    "       evacsim gen county --buildings N [--floors-max F] "
+    "[--occupants-max P]\n"
+    "                          [--duration S] [--reps R] [--seed S] -o DIR\n"
     "\n"
     "Writes DIR/tower.plan.json and DIR/tower.scenario.json: a synthetic\n"
     "hospital ward tower of N storeys (two protected stairs, ward rooms on a\n"
@@ -91,7 +122,11 @@ static const char usage_gen[] =
     "  --floors N     storeys, 1..200\n"
     "  --occupants M  people, spread over the ward rooms\n"
     "  --seed S       the scenario's seed (default 1)\n"
-    "  -o DIR         output folder (created if missing)\n";
+    "  -o DIR         output folder (created if missing)\n"
+    "county: DIR/county.json and DIR/tower-NN/ for N towers of 2..F storeys\n"
+    "(default 8) with 1..P occupants a floor above the ground (default 40),\n"
+    "each with a hazard list of 2 to 4 hazards, duration S seconds (default\n"
+    "1800); the manifest asks for R replications (default 20).\n";
 
 /* The partial files (PATH.partial) that run or rank may be writing, for
  * on_signal to remove. Global because a signal handler can reach nothing
@@ -128,6 +163,15 @@ static void remove_partials_on_signal(const char *path, const char *path2) {
   static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
   for (int i = 0; i < 3; i++)
     sigaction(sigs[i], &sa, NULL);
+}
+
+/* Set by SIGTERM, SIGINT, SIGHUP or SIGUSR1 during a batch: the batch stops
+ * cleanly. Global because a signal handler can reach nothing else. */
+static volatile sig_atomic_t batch_stop;
+
+static void on_batch_signal(int sig) {
+  (void)sig;
+  batch_stop = 1;
 }
 
 static int wants_help(int argc, char **argv) {
@@ -396,6 +440,112 @@ static int cmd_rank(int argc, char **argv) {
   return finish_diag(&d, st);
 }
 
+static int cmd_batch(int argc, char **argv) {
+  if (wants_help(argc, argv)) {
+    fputs(usage_batch, stdout);
+    return EVAC_OK;
+  }
+  const char *manifest = NULL, *dir = NULL;
+  struct evac_batch_opts opts = {.summary = stdout, .stop = &batch_stop};
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i], *v;
+    unsigned long long n;
+    if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+      if (!(dir = option_value(argc, argv, &i)))
+        return EVAC_ERR_INPUT;
+    } else if (!strcmp(a, "--reps") || !strcmp(a, "--threads")) {
+      if (!(v = option_value(argc, argv, &i)) || parse_uint(a, v, 100000, &n))
+        return EVAC_ERR_INPUT;
+      if (a[2] == 'r' && n < 2) {
+        fprintf(stderr, "evacsim batch: --reps must be at least 2\n");
+        return EVAC_ERR_INPUT;
+      }
+      if (a[2] == 'r')
+        opts.reps = (int)n;
+      else
+        opts.threads = (int)n;
+    } else if (!strcmp(a, "--quiet")) {
+      opts.quiet = 1;
+    } else if (a[0] == '-' || manifest) {
+      fprintf(stderr, "evacsim batch: unexpected argument '%s'\n%s", a,
+              usage_batch);
+      return EVAC_ERR_INPUT;
+    } else {
+      manifest = a;
+    }
+  }
+  if (!manifest || !dir) {
+    fprintf(stderr, "evacsim batch: %s is required\n%s",
+            manifest ? "-o DIR" : "a manifest file", usage_batch);
+    return EVAC_ERR_INPUT;
+  }
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_batch_signal;
+  sigemptyset(&sa.sa_mask);
+  /* SIGUSR1: what mpirun forwards to every rank (scenarios/slurm/) */
+  static const int sigs[] = {SIGTERM, SIGINT, SIGHUP, SIGUSR1};
+  for (int i = 0; i < 4; i++)
+    sigaction(sigs[i], &sa, NULL);
+  opts.progress = !opts.quiet;
+  struct evac_diag d;
+  evac_diag_init(&d);
+  int st = evac_batch_run(manifest, dir, &opts, &d);
+  fflush(stdout);
+  return finish_diag(&d, st);
+}
+
+static int cmd_gen_county(int argc, char **argv) {
+  struct evac_gen_county_opts o = {.buildings = -1,
+                                   .floors_max = 8,
+                                   .occupants_max = 40,
+                                   .duration_s = 1800,
+                                   .reps = 20,
+                                   .seed = 1};
+  const char *dir = NULL;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *v;
+    unsigned long long n;
+    if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+      if (!(dir = option_value(argc, argv, &i)))
+        return EVAC_ERR_INPUT;
+    } else if (!strcmp(a, "--buildings") || !strcmp(a, "--floors-max") ||
+               !strcmp(a, "--occupants-max") || !strcmp(a, "--duration") ||
+               !strcmp(a, "--reps") || !strcmp(a, "--seed")) {
+      if (!(v = option_value(argc, argv, &i)) ||
+          parse_uint(a, v, a[2] == 's' ? (1ull << 53) : 100000, &n))
+        return EVAC_ERR_INPUT;
+      if (a[2] == 'b')
+        o.buildings = (int)n;
+      else if (a[2] == 'f')
+        o.floors_max = (int)n;
+      else if (a[2] == 'o')
+        o.occupants_max = (int)n;
+      else if (a[2] == 'd')
+        o.duration_s = (double)n;
+      else if (a[2] == 'r')
+        o.reps = (int)n < 2 ? 2 : (int)n;
+      else
+        o.seed = n;
+    } else {
+      fprintf(stderr, "evacsim gen county: unexpected argument '%s'\n%s", a,
+              usage_gen);
+      return EVAC_ERR_INPUT;
+    }
+  }
+  if (o.buildings < 0 || !dir) {
+    fprintf(stderr, "evacsim gen county: --buildings and -o are required\n%s",
+            usage_gen);
+    return EVAC_ERR_INPUT;
+  }
+  struct evac_diag d;
+  evac_diag_init(&d);
+  int st = evac_gen_county(&o, dir, &d);
+  if (st == EVAC_OK)
+    printf("wrote %s/county.json and %d towers\n", dir, o.buildings);
+  return finish_diag(&d, st);
+}
+
 static int cmd_info(int argc, char **argv) {
   if (wants_help(argc, argv) || argc != 1) {
     fputs(usage_info, argc != 1 ? stderr : stdout);
@@ -411,8 +561,11 @@ static int cmd_gen(int argc, char **argv) {
     fputs(usage_gen, stdout);
     return EVAC_OK;
   }
+  if (argc >= 1 && strcmp(argv[0], "county") == 0)
+    return cmd_gen_county(argc, argv);
   if (argc < 1 || strcmp(argv[0], "tower") != 0) {
-    fprintf(stderr, "evacsim gen: the generator must be 'tower'\n%s",
+    fprintf(stderr,
+            "evacsim gen: the generator must be 'tower' or 'county'\n%s",
             usage_gen);
     return EVAC_ERR_INPUT;
   }
@@ -479,6 +632,8 @@ int main(int argc, char **argv) {
     return cmd_run(argc - 2, argv + 2);
   if (!strcmp(cmd, "rank"))
     return cmd_rank(argc - 2, argv + 2);
+  if (!strcmp(cmd, "batch"))
+    return cmd_batch(argc - 2, argv + 2);
   if (!strcmp(cmd, "info"))
     return cmd_info(argc - 2, argv + 2);
   if (!strcmp(cmd, "gen"))

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "loader.h"
 
 int evac_model_feature(const struct evac_model *m, const char *name) {
@@ -137,6 +138,8 @@ enum evac_status evac_check_file(const char *path, struct evac_diag *diag) {
   } else if (cJSON_GetObjectItemCaseSensitive(root, "evacsim_scenario")) {
     m->scenario_path = strdup(path);
     evac_scenario_read(m, root, &j);
+  } else if (cJSON_GetObjectItemCaseSensitive(root, "evacsim_county")) {
+    evac_manifest_check(root, path, diag); /* sim/manifest.c */
   } else {
     evac_diag_error(diag, path, NULL,
                     "not an evacsim file: expected a plan (an object with "

@@ -1,0 +1,215 @@
+/* `evacsim batch` (docs/hpc.md): plans a county batch from its manifest on
+ * every rank alike (buildings loaded, seeds and keys fixed, tasks listed),
+ * has the tasks that are not done yet run, and has rank 0 reduce the task
+ * files into the outputs. A building that fails to load fails alone. */
+#include <errno.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "batch.h"
+#include "diag.h"
+#include "model.h"
+
+/* FNV-1a 64 of n bytes, continuing from h. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n) {
+  const unsigned char *c = p;
+  for (size_t i = 0; i < n; i++) {
+    h ^= c[i];
+    h *= UINT64_C(0x100000001b3);
+  }
+  return h;
+}
+
+/* Hashes a string with its terminating NUL (so "ab"+"c" != "a"+"bc"). */
+static uint64_t fnv_str(uint64_t h, const char *s) {
+  return fnv(h, s ? s : "", strlen(s ? s : "") + 1);
+}
+
+/* The first error of d as a new string ("unknown error" if none). */
+static char *first_error(const struct evac_diag *d) {
+  for (int i = 0; i < d->n; i++)
+    if (d->msg[i].is_error)
+      return strdup(d->msg[i].text);
+  return strdup("unknown error");
+}
+
+/* Loads building i: its model, seed and key. */
+static void plan_building(struct evac_batch *bt, int i) {
+  const struct evac_manifest *mf = bt->mf;
+  const struct evac_manifest_building *mb = &mf->buildings[i];
+  struct evac_batch_building *b = &bt->b[i];
+  struct evac_diag d;
+  evac_diag_init(&d);
+  b->status = evac_model_load(mb->path, &d, &b->m);
+  if (b->status == EVAC_OK && b->m->nhazards > 63) {
+    evac_diag_error(&d, mb->path, "hazards",
+                    "batch ranks at most 63 hazards a building, found %d",
+                    b->m->nhazards);
+    b->status = EVAC_ERR_INPUT;
+  }
+  if (b->status != EVAC_OK) {
+    b->error = first_error(&d);
+    evac_model_free(b->m);
+    b->m = NULL;
+  } else {
+    b->seed = mb->seed_given   ? mb->seed
+              : mf->seed_given ? mf->seed
+                               : b->m->seed;
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    h = fnv_str(h, b->m->plan_json);
+    h = fnv_str(h, b->m->scenario_json);
+    h = fnv(h, &b->seed, sizeof b->seed);
+    h = fnv_str(h, evac_version());
+    h = fnv_str(h, evac_git_revision());
+    b->key = h;
+  }
+  evac_diag_free(&d);
+}
+
+/* Lists the tasks of the loaded buildings. Returns 0 or -1 (memory). */
+static int plan_tasks(struct evac_batch *bt) {
+  int block = bt->mf->block, nblocks = (bt->reps + block - 1) / block;
+  long n = 0;
+  for (int i = 0; i < bt->mf->nbuildings; i++)
+    if (bt->b[i].m)
+      n += (long)(bt->b[i].m->nhazards + 1) * nblocks;
+  if (n > 100000000L)
+    return -1;
+  bt->tasks = calloc((size_t)n + 1, sizeof *bt->tasks);
+  if (!bt->tasks)
+    return -1;
+  for (int i = 0; i < bt->mf->nbuildings; i++) {
+    const struct evac_model *m = bt->b[i].m;
+    if (!m)
+      continue;
+    for (int v = 0; v <= m->nhazards; v++)
+      for (int first = 0; first < bt->reps; first += block) {
+        struct evac_batch_task *tk = &bt->tasks[bt->ntasks++];
+        tk->building = i;
+        tk->variant = v;
+        tk->first = first;
+        tk->n = bt->reps - first < block ? bt->reps - first : block;
+        int32_t k[3] = {v, first, tk->n};
+        tk->key = fnv(bt->b[i].key, k, sizeof k);
+        tk->cost = (double)m->ncells * m->duration_s * tk->n;
+      }
+  }
+  return 0;
+}
+
+/* Creates dir (and its parents). Returns 0 or -1 (errno set). */
+static int make_dirs(const char *dir) {
+  char *p = strdup(dir);
+  if (!p)
+    return -1;
+  for (char *s = p + 1;; s++) {
+    if (*s != '/' && *s != '\0')
+      continue;
+    char c = *s;
+    *s = '\0';
+    if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+      free(p);
+      return -1;
+    }
+    *s = c;
+    if (!c)
+      break;
+  }
+  free(p);
+  struct stat st;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+    errno = ENOTDIR;
+    return -1;
+  }
+  return 0;
+}
+
+/* Creates DIR, DIR/tasks and DIR/buildings (rank 0). */
+static enum evac_status make_outputs(const char *dir, struct evac_diag *diag) {
+  const char *sub[3] = {"", "/tasks", "/buildings"};
+  for (int i = 0; i < 3; i++) {
+    char p[4096];
+    snprintf(p, sizeof p, "%s%s", dir, sub[i]);
+    if (make_dirs(p) != 0) {
+      evac_diag_error(diag, p, NULL, "cannot create directory: %s",
+                      strerror(errno));
+      return EVAC_ERR_IO;
+    }
+  }
+  return EVAC_OK;
+}
+
+/* Frees what plan made. */
+static void batch_free(struct evac_batch *bt) {
+  for (int i = 0; bt->b && i < bt->mf->nbuildings; i++) {
+    evac_model_free(bt->b[i].m);
+    free(bt->b[i].error);
+  }
+  free(bt->b);
+  free(bt->tasks);
+  evac_manifest_free(bt->mf);
+}
+
+enum evac_status evac_batch_run(const char *path, const char *dir,
+                                const struct evac_batch_opts *opts,
+                                struct evac_diag *diag) {
+  int rank = 0, size = 1;
+  enum evac_status st = evac_batch_mpi_start(&rank, &size);
+  if (st != EVAC_OK) {
+    evac_diag_error(diag, path, NULL,
+                    st == EVAC_ERR_INPUT
+                        ? "launched on several MPI ranks, but this evacsim "
+                          "was built without MPI (cmake -DEVAC_WITH_MPI=ON): "
+                          "run it once, or rebuild"
+                        : "cannot start MPI");
+    return st;
+  }
+  struct evac_diag scratch; /* ranks other than 0 report nothing */
+  evac_diag_init(&scratch);
+  struct evac_diag *d = rank == 0 ? diag : &scratch;
+  struct evac_batch bt = {.dir = dir};
+  st = evac_manifest_load(path, d, &bt.mf);
+  if (st == EVAC_OK) {
+    bt.reps = opts->reps > 0 ? opts->reps : bt.mf->reps;
+    bt.threads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
+    bt.b = calloc((size_t)bt.mf->nbuildings, sizeof *bt.b);
+    if (!bt.b)
+      st = EVAC_ERR_RUNTIME;
+    for (int i = 0; st == EVAC_OK && i < bt.mf->nbuildings; i++)
+      plan_building(&bt, i);
+    if (st == EVAC_OK && plan_tasks(&bt) != 0)
+      st = EVAC_ERR_RUNTIME;
+    if (st == EVAC_ERR_RUNTIME)
+      evac_diag_error(d, path, NULL, "out of memory planning the batch");
+  }
+  if (st == EVAC_OK && rank == 0)
+    st = make_outputs(dir, d);
+  evac_batch_mpi_share(&st); /* rank 0's verdict; the folders exist */
+  int *failed = st == EVAC_OK && bt.mf
+                    ? calloc((size_t)bt.mf->nbuildings, sizeof *failed)
+                    : NULL;
+  if (st == EVAC_OK && !failed)
+    st = EVAC_ERR_RUNTIME;
+  int interrupted = 0;
+  if (st == EVAC_OK) {
+    st = evac_batch_farm(&bt, opts, rank, size, failed, &interrupted);
+    if (interrupted)
+      evac_diag_error(d, path, NULL, "interrupted; re-run to resume");
+  }
+  if (st == EVAC_OK && !interrupted && rank == 0) {
+    st = evac_batch_reduce(&bt, opts, failed, d);
+    for (int i = 0; st == EVAC_OK && i < bt.mf->nbuildings; i++)
+      st = bt.b[i].status != EVAC_OK ? (enum evac_status)bt.b[i].status
+                                     : (enum evac_status)failed[i];
+  }
+  if (interrupted)
+    st = EVAC_ERR_RUNTIME;
+  free(failed);
+  if (bt.mf)
+    batch_free(&bt);
+  evac_diag_free(&scratch);
+  evac_batch_mpi_end(&st);
+  return st;
+}

@@ -1,0 +1,611 @@
+/* The reduction of a county batch (docs/hpc.md, "Outputs"): rank 0 reads
+ * the task files in building, variant, replication order and writes
+ * DIR/buildings/NAME.h5 per building, DIR/county.h5 and DIR/county.csv,
+ * then prints the county summary. Nothing in these files depends on the
+ * number of ranks or threads, the time or the host, and HDF5 is told not to
+ * stamp object times, so a re-run writes them byte for byte again. Each is
+ * written to PATH.partial, fsync'd and renamed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <hdf5.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "diag.h"
+#include "model.h"
+
+/* Statistics of one building. */
+struct bo_building {
+  int ok;                      /* 1 if every task file was read */
+  int nv;                      /* variants: hazards + 1 */
+  struct evac_outcome **out;   /* [nv][reps] */
+  double *cas, *rset95, *marg; /* per variant */
+};
+
+/* One (building, hazard) pair of the county ranking. */
+struct bo_pair {
+  int b, h;
+  double mean, lo, hi, cost, per_cost;
+  int rank, rank_per_cost;
+};
+
+/* Two-sided 97.5 % quantile of Student's t with df degrees of freedom (as
+ * in sim/rank.c). */
+static double t975(int df) {
+  static const double t[30] = {
+      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+      2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+      2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  return df <= 30 ? t[df - 1] : 1.96 + 2.5 / df;
+}
+
+/* Paired casualties avoided from x to y over n replications: mean, CI. */
+static void paired(const struct evac_outcome *x, const struct evac_outcome *y,
+                   int n, double *mean, double *lo, double *hi) {
+  double s = 0.0, s2 = 0.0;
+  for (int r = 0; r < n; r++) {
+    double d = x[r].casualties - y[r].casualties;
+    s += d;
+    s2 += d * d;
+  }
+  *mean = s / n;
+  double var = n > 1 ? (s2 - s * s / n) / (n - 1) : 0.0;
+  double half = t975(n - 1) * sqrt(var > 0.0 ? var / n : 0.0);
+  *lo = *mean - half;
+  *hi = *mean + half;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Reads building i's task files into s. Returns 0, -1 (a file is missing
+ * or broken) or -2 (memory). */
+static int load_building(const struct evac_batch *bt, int i,
+                         struct bo_building *s) {
+  const struct evac_model *m = bt->b[i].m;
+  int reps = bt->reps;
+  s->nv = m->nhazards + 1;
+  s->out = calloc((size_t)s->nv, sizeof *s->out);
+  s->cas = calloc((size_t)s->nv * 3, sizeof *s->cas);
+  double *rs = malloc((size_t)reps * sizeof *rs);
+  if (!s->out || !s->cas || !rs) {
+    free(rs);
+    return -2;
+  }
+  s->rset95 = s->cas + s->nv;
+  s->marg = s->cas + 2 * s->nv;
+  for (int v = 0; v < s->nv; v++)
+    if (!(s->out[v] = calloc((size_t)reps, sizeof **s->out))) {
+      free(rs);
+      return -2;
+    }
+  int rc = 0;
+  for (int t = 0; t < bt->ntasks && !rc; t++) {
+    const struct evac_batch_task *tk = &bt->tasks[t];
+    if (tk->building == i &&
+        evac_batch_task_read(bt, t, s->out[tk->variant] + tk->first) != 0)
+      rc = -1;
+  }
+  for (int v = 0; v < s->nv && !rc; v++) {
+    for (int r = 0; r < reps; r++) {
+      s->cas[v] += s->out[v][r].casualties / reps;
+      s->marg[v] += s->out[v][r].margin_s / reps;
+      rs[r] = s->out[v][r].rset_s;
+    }
+    qsort(rs, (size_t)reps, sizeof *rs, cmp_double);
+    s->rset95[v] = rs[(int)ceil(0.95 * reps) - 1];
+  }
+  free(rs);
+  s->ok = rc == 0;
+  return rc;
+}
+
+static void free_building(struct bo_building *s) {
+  for (int v = 0; s->out && v < s->nv; v++)
+    free(s->out[v]);
+  free(s->out);
+  free(s->cas);
+}
+
+/* --------------------------------------------------------------- HDF5 */
+
+/* Property lists that stop HDF5 stamping object times. */
+struct bo_h5 {
+  hid_t gcpl, dcpl;
+};
+
+/* Writes a string attribute (UTF-8, fixed length). Returns 0 or -1. */
+static int attr_text(hid_t loc, const char *name, const char *v) {
+  hid_t sp = H5Screate(H5S_SCALAR), st = H5Tcopy(H5T_C_S1);
+  H5Tset_size(st, strlen(v) + 1);
+  H5Tset_cset(st, H5T_CSET_UTF8);
+  hid_t a = H5Acreate2(loc, name, st, sp, H5P_DEFAULT, H5P_DEFAULT);
+  int rc = a < 0 || H5Awrite(a, st, v) < 0;
+  H5Aclose(a);
+  H5Tclose(st);
+  H5Sclose(sp);
+  return rc ? -1 : 0;
+}
+
+/* Writes a double attribute. Returns 0 or -1. */
+static int attr_num(hid_t loc, const char *name, double v) {
+  hid_t sp = H5Screate(H5S_SCALAR);
+  hid_t a =
+      H5Acreate2(loc, name, H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT);
+  int rc = a < 0 || H5Awrite(a, H5T_NATIVE_DOUBLE, &v) < 0;
+  H5Aclose(a);
+  H5Sclose(sp);
+  return rc ? -1 : 0;
+}
+
+/* Writes a 1-D dataset of n values of memory type mt, file type ft, with a
+ * unit attribute. Returns 0 or -1. */
+static int put(const struct bo_h5 *h, hid_t g, const char *name, hid_t ft,
+               hid_t mt, const void *v, size_t n, const char *unit) {
+  hsize_t dims = n;
+  hid_t sp = H5Screate_simple(1, &dims, NULL);
+  hid_t d = H5Dcreate2(g, name, ft, sp, H5P_DEFAULT, h->dcpl, H5P_DEFAULT);
+  int rc =
+      d < 0 || (n && H5Dwrite(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0);
+  rc |= d < 0 || attr_text(d, "unit", unit);
+  H5Dclose(d);
+  H5Sclose(sp);
+  return rc ? -1 : 0;
+}
+
+static int put_doubles(const struct bo_h5 *h, hid_t g, const char *name,
+                       const double *v, size_t n, const char *unit) {
+  return put(h, g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v, n, unit);
+}
+
+static int put_ints(const struct bo_h5 *h, hid_t g, const char *name,
+                    const int *v, size_t n, const char *unit) {
+  return put(h, g, name, H5T_STD_I32LE, H5T_NATIVE_INT, v, n, unit);
+}
+
+/* Variable-length UTF-8 strings (unit "" : text). */
+static int put_texts(const struct bo_h5 *h, hid_t g, const char *name,
+                     const char **v, size_t n) {
+  hid_t st = H5Tcopy(H5T_C_S1);
+  H5Tset_size(st, H5T_VARIABLE);
+  H5Tset_cset(st, H5T_CSET_UTF8);
+  int rc = put(h, g, name, st, st, v, n, "");
+  H5Tclose(st);
+  return rc;
+}
+
+static hid_t group(const struct bo_h5 *h, hid_t loc, const char *name) {
+  return H5Gcreate2(loc, name, H5P_DEFAULT, h->gcpl, H5P_DEFAULT);
+}
+
+/* Flushes path to disk and renames it to final; removes it on failure. */
+static int commit(const char *tmp, const char *path, int ok) {
+  int fd = ok ? open(tmp, O_RDONLY) : -1;
+  ok = fd >= 0 && fsync(fd) == 0;
+  if (fd >= 0)
+    close(fd);
+  ok = ok && rename(tmp, path) == 0;
+  if (!ok)
+    unlink(tmp);
+  return ok ? 0 : -1;
+}
+
+/* The target of hazard h as text ("" if none). */
+static const char *target_name(const struct evac_model *m,
+                               const struct evac_hazard *h) {
+  if (h->target >= 0)
+    return m->features[h->target].name;
+  if (h->region >= 0)
+    return m->regions[h->region].name;
+  return "";
+}
+
+/* Writes DIR/buildings/NAME.h5: the building's hazards ranked by solo
+ * effect and its variants. */
+static int write_building(const struct bo_h5 *h, const struct evac_batch *bt,
+                          int i, const struct bo_building *s,
+                          const char *path) {
+  const struct evac_model *m = bt->b[i].m;
+  const struct evac_manifest_building *mb = &bt->mf->buildings[i];
+  int nh = m->nhazards, nv = s->nv;
+  char tmp[4200];
+  snprintf(tmp, sizeof tmp, "%s.partial", path);
+  hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  int *order = malloc(((size_t)nh + 1) * sizeof *order);
+  double *c = malloc(((size_t)nh + 1) * 6 * sizeof *c);
+  const char **txt = calloc((size_t)nv * 4 + 1, sizeof *txt);
+  char *fixed = calloc((size_t)nv, 80);
+  int rc = f < 0 || !order || !c || !txt || !fixed;
+  for (int k = 0; !rc && k < nh; k++) { /* rank by solo mean, list order */
+    order[k] = k;
+    paired(s->out[0], s->out[k + 1], bt->reps, &c[k], &c[nh + k],
+           &c[2 * nh + k]);
+  }
+  for (int a = 1; !rc && a < nh; a++)
+    for (int b = a; b > 0 && c[order[b]] > c[order[b - 1]]; b--) {
+      int t = order[b];
+      order[b] = order[b - 1];
+      order[b - 1] = t;
+    }
+  if (!rc) {
+    hid_t g = group(h, f, "ranking");
+    int *rank = malloc(((size_t)nh + 1) * sizeof *rank);
+    double *col = malloc(((size_t)nh + 1) * 5 * sizeof *col);
+    rc |= !rank || !col;
+    for (int k = 0; !rc && k < nh; k++) {
+      const struct evac_hazard *hz = &m->hazards[order[k]];
+      rank[k] = k + 1;
+      txt[k] = hz->id;
+      txt[nh + k] = evac_hazard_type_name(hz->type);
+      txt[2 * nh + k] = target_name(m, hz);
+      txt[3 * nh + k] = hz->owner ? hz->owner : "";
+      col[k] = c[order[k]];
+      col[nh + k] = c[nh + order[k]];
+      col[2 * nh + k] = c[2 * nh + order[k]];
+      col[3 * nh + k] = hz->cost;
+      col[4 * nh + k] =
+          isnan(hz->cost) || hz->cost <= 0 ? NAN : col[k] / hz->cost;
+    }
+    size_t n = (size_t)nh;
+    if (!rc)
+      rc |=
+          put_ints(h, g, "rank", rank, n, "1") |
+          put_texts(h, g, "hazard_id", txt, n) |
+          put_texts(h, g, "type", txt + nh, n) |
+          put_texts(h, g, "target", txt + 2 * nh, n) |
+          put_doubles(h, g, "delta_casualties_mean", col, n, "1") |
+          put_doubles(h, g, "delta_casualties_ci_low", col + nh, n, "1") |
+          put_doubles(h, g, "delta_casualties_ci_high", col + 2 * nh, n, "1") |
+          put_doubles(h, g, "cost", col + 3 * nh, n, "1") |
+          put_doubles(h, g, "risk_reduction_per_cost", col + 4 * nh, n, "1") |
+          put_texts(h, g, "owner", txt + 3 * nh, n);
+    free(rank);
+    free(col);
+    H5Gclose(g);
+    g = group(h, f, "variants");
+    for (int v = 0; v < nv; v++) {
+      snprintf(fixed + (size_t)v * 80, 80, "%s", v ? m->hazards[v - 1].id : "");
+      txt[v] = fixed + (size_t)v * 80;
+    }
+    rc |= put_texts(h, g, "fixed", txt, (size_t)nv) |
+          put_doubles(h, g, "casualties_mean", s->cas, (size_t)nv, "1") |
+          put_doubles(h, g, "rset_p95_s", s->rset95, (size_t)nv, "s") |
+          put_doubles(h, g, "aset_margin_mean_s", s->marg, (size_t)nv, "s");
+    H5Gclose(g);
+    g = group(h, f, "parameters");
+    rc |= attr_text(g, "building", mb->name) |
+          attr_text(g, "scenario", mb->scenario) |
+          attr_num(g, "reps", bt->reps) |
+          attr_num(g, "seed", (double)bt->b[i].seed) |
+          attr_text(g, "scenario_json", m->scenario_json) |
+          attr_text(g, "plan_json", m->plan_json ? m->plan_json : "") |
+          attr_text(g, "evacsim_version", evac_version()) |
+          attr_text(g, "git_revision", evac_git_revision());
+    H5Gclose(g);
+    g = group(h, f, "summary");
+    rc |= attr_num(g, "occupants", m->noccupants) |
+          attr_num(g, "casualties_mean", s->cas[0]) |
+          attr_num(g, "hazards", nh) | attr_num(g, "variants", nv) |
+          attr_num(g, "simulations", (double)nv * bt->reps);
+    rc |= attr_num(g, "complete", 1.0); /* last */
+    H5Gclose(g);
+  }
+  free(order);
+  free(c);
+  free(txt);
+  free(fixed);
+  if (f >= 0 && H5Fclose(f) < 0)
+    rc = 1;
+  return commit(tmp, path, !rc);
+}
+
+/* Orders pairs by casualties avoided (largest first), then building and
+ * hazard order. */
+static int by_mean(const void *a, const void *b) {
+  const struct bo_pair *x = a, *y = b;
+  if (x->mean != y->mean)
+    return x->mean < y->mean ? 1 : -1;
+  if (x->b != y->b)
+    return x->b - y->b;
+  return x->h - y->h;
+}
+
+/* Orders pairs by casualties avoided per cost (largest first, no cost
+ * last), then by rank. */
+static int by_per_cost(const void *a, const void *b) {
+  const struct bo_pair *x = a, *y = b;
+  int nx = isnan(x->per_cost), ny = isnan(y->per_cost);
+  if (nx != ny)
+    return nx - ny;
+  if (!nx && x->per_cost != y->per_cost)
+    return x->per_cost < y->per_cost ? 1 : -1;
+  return x->rank - y->rank;
+}
+
+/* Writes DIR/county.h5. */
+static int write_county_h5(const struct bo_h5 *h, const struct evac_batch *bt,
+                           const struct bo_building *s, const int *failed,
+                           const struct bo_pair *p, int np, const char *path) {
+  int nb = bt->mf->nbuildings;
+  char tmp[4200];
+  snprintf(tmp, sizeof tmp, "%s.partial", path);
+  hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  const char **txt = calloc((size_t)(nb + np) * 4 + 1, sizeof *txt);
+  char *files = calloc((size_t)nb + 1, 96);
+  int *iv = malloc(((size_t)(nb > np ? nb : np) + 1) * 3 * sizeof *iv);
+  double *dv = malloc(((size_t)(nb > np ? nb : np) + 1) * 6 * sizeof *dv);
+  int rc = f < 0 || !txt || !files || !iv || !dv, nfailed = 0;
+  hid_t top = rc ? -1 : group(h, f, "county");
+  if (!rc) {
+    hid_t g = group(h, top, "buildings");
+    for (int i = 0; i < nb; i++) {
+      const struct evac_model *m = bt->b[i].m;
+      int ok = s[i].ok && !failed[i];
+      nfailed += !ok;
+      snprintf(files + (size_t)i * 96, 96, "%s%s%s", ok ? "buildings/" : "",
+               ok ? bt->mf->buildings[i].name : "", ok ? ".h5" : "");
+      txt[i] = bt->mf->buildings[i].name;
+      txt[nb + i] = files + (size_t)i * 96;
+      txt[2 * nb + i] = ok               ? ""
+                        : bt->b[i].error ? bt->b[i].error
+                                         : "a simulation failed";
+      iv[i] = m ? m->noccupants : 0;
+      iv[nb + i] = m ? m->nhazards : 0;
+      dv[i] = ok ? s[i].cas[0] : NAN;
+    }
+    size_t n = (size_t)nb;
+    rc |= put_texts(h, g, "name", txt, n) |
+          put_texts(h, g, "file", txt + nb, n) |
+          put_ints(h, g, "occupants", iv, n, "1") |
+          put_doubles(h, g, "casualties_mean", dv, n, "1") |
+          put_ints(h, g, "hazards", iv + nb, n, "1") |
+          put_texts(h, g, "error", txt + 2 * nb, n);
+    H5Gclose(g);
+    g = group(h, top, "ranking");
+    for (int k = 0; k < np; k++) {
+      const struct evac_model *m = bt->b[p[k].b].m;
+      const struct evac_hazard *hz = &m->hazards[p[k].h];
+      iv[k] = p[k].rank;
+      iv[np + k] = p[k].rank_per_cost;
+      txt[k] = bt->mf->buildings[p[k].b].name;
+      txt[np + k] = hz->id;
+      txt[2 * np + k] = evac_hazard_type_name(hz->type);
+      txt[3 * np + k] = hz->owner ? hz->owner : "";
+      dv[k] = p[k].mean;
+      dv[np + k] = p[k].lo;
+      dv[2 * np + k] = p[k].hi;
+      dv[3 * np + k] = p[k].cost;
+      dv[4 * np + k] = p[k].per_cost;
+    }
+    n = (size_t)np;
+    rc |= put_ints(h, g, "rank", iv, n, "1") |
+          put_texts(h, g, "building", txt, n) |
+          put_texts(h, g, "hazard_id", txt + np, n) |
+          put_texts(h, g, "type", txt + 2 * np, n) |
+          put_doubles(h, g, "delta_casualties_mean", dv, n, "1") |
+          put_doubles(h, g, "delta_casualties_ci_low", dv + np, n, "1") |
+          put_doubles(h, g, "delta_casualties_ci_high", dv + 2 * np, n, "1") |
+          put_doubles(h, g, "cost", dv + 3 * np, n, "1") |
+          put_doubles(h, g, "risk_reduction_per_cost", dv + 4 * np, n, "1") |
+          put_texts(h, g, "owner", txt + 3 * np, n) |
+          put_ints(h, g, "rank_per_cost", iv + np, n, "1");
+    H5Gclose(g);
+    g = group(h, f, "buildings"); /* external links to per-building files */
+    for (int i = 0; i < nb; i++)
+      if (s[i].ok && !failed[i])
+        rc |= H5Lcreate_external(files + (size_t)i * 96, "/", g,
+                                 bt->mf->buildings[i].name, H5P_DEFAULT,
+                                 H5P_DEFAULT) < 0;
+    H5Gclose(g);
+    g = group(h, f, "parameters");
+    rc |= attr_text(g, "county", bt->mf->name) | attr_num(g, "reps", bt->reps) |
+          attr_num(g, "block", bt->mf->block) |
+          attr_text(g, "evacsim_version", evac_version()) |
+          attr_text(g, "git_revision", evac_git_revision());
+    H5Gclose(g);
+    g = group(h, f, "summary");
+    rc |= attr_num(g, "buildings", nb) | attr_num(g, "failed", nfailed) |
+          attr_num(g, "pairs", np) | attr_num(g, "tasks", bt->ntasks);
+    rc |= attr_num(g, "complete", 1.0); /* last */
+    H5Gclose(g);
+  }
+  if (top >= 0)
+    H5Gclose(top);
+  free(txt);
+  free(files);
+  free(iv);
+  free(dv);
+  if (f >= 0 && H5Fclose(f) < 0)
+    rc = 1;
+  return commit(tmp, path, !rc);
+}
+
+/* Writes s to f as a CSV field (quoted if it holds a comma or quote). */
+static void csv_text(FILE *f, const char *s) {
+  if (!strpbrk(s, ",\"\n")) {
+    fputs(s, f);
+    return;
+  }
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"')
+      fputc('"', f);
+    fputc(*s, f);
+  }
+  fputc('"', f);
+}
+
+/* Writes DIR/county.csv: the ranking columns, then rank_per_cost. */
+static int write_csv(const struct evac_batch *bt, const struct bo_pair *p,
+                     int np, const char *path) {
+  char tmp[4200];
+  snprintf(tmp, sizeof tmp, "%s.partial", path);
+  FILE *f = fopen(tmp, "w");
+  if (!f)
+    return -1;
+  fputs("rank,building,hazard_id,type,delta_casualties_mean,"
+        "delta_casualties_ci_low,delta_casualties_ci_high,cost,"
+        "risk_reduction_per_cost,owner,rank_per_cost\n",
+        f);
+  for (int k = 0; k < np; k++) {
+    const struct evac_hazard *hz = &bt->b[p[k].b].m->hazards[p[k].h];
+    fprintf(f, "%d,", p[k].rank);
+    csv_text(f, bt->mf->buildings[p[k].b].name);
+    fputc(',', f);
+    csv_text(f, hz->id);
+    fprintf(f, ",%s,%.6g,%.6g,%.6g,", evac_hazard_type_name(hz->type),
+            p[k].mean, p[k].lo, p[k].hi);
+    if (!isnan(p[k].cost))
+      fprintf(f, "%.6g", p[k].cost);
+    fputc(',', f);
+    if (!isnan(p[k].per_cost))
+      fprintf(f, "%.6g", p[k].per_cost);
+    fputc(',', f);
+    csv_text(f, hz->owner ? hz->owner : "");
+    fprintf(f, ",%d\n", p[k].rank_per_cost);
+  }
+  int ok = !ferror(f) && fflush(f) == 0;
+  ok &= fclose(f) == 0;
+  return commit(tmp, path, ok);
+}
+
+/* Prints the county summary and the top of the ranking. */
+static void print_summary(const struct evac_batch *bt,
+                          const struct bo_building *s, const int *failed,
+                          const struct bo_pair *p, int np, FILE *f) {
+  int nb = bt->mf->nbuildings, nfailed = 0;
+  for (int i = 0; i < nb; i++)
+    nfailed += !(s[i].ok && !failed[i]);
+  fprintf(f,
+          "evacsim batch: %s, %d buildings (%d failed), %d replications, "
+          "%d tasks\n",
+          bt->mf->name, nb, nfailed, bt->reps, bt->ntasks);
+  fprintf(f, "  %-20s %9s %7s %16s  %s\n", "building", "occupants", "hazards",
+          "casualties/fire", "file");
+  for (int i = 0; i < nb; i++) {
+    const struct evac_model *m = bt->b[i].m;
+    int ok = s[i].ok && !failed[i];
+    char cas[32];
+    snprintf(cas, sizeof cas, ok ? "%.2f" : "-", ok ? s[i].cas[0] : 0.0);
+    fprintf(f, "  %-20.20s %9d %7d %16s  %s%s%s\n", bt->mf->buildings[i].name,
+            m ? m->noccupants : 0, m ? m->nhazards : 0, cas,
+            ok ? "buildings/" : "FAILED", ok ? bt->mf->buildings[i].name : "",
+            ok ? ".h5" : "");
+  }
+  fprintf(f, "  %-4s %-20s %-8s %-24s %-22s %9s %10s\n", "rank", "building",
+          "hazard", "type", "avoided (95 % CI)", "cost", "per cost");
+  for (int k = 0; k < np && k < 20; k++) {
+    const struct evac_hazard *hz = &bt->b[p[k].b].m->hazards[p[k].h];
+    char ci[64], cost[32], pc[32];
+    snprintf(ci, sizeof ci, "%.2f [%.2f, %.2f]", p[k].mean, p[k].lo, p[k].hi);
+    snprintf(cost, sizeof cost, isnan(p[k].cost) ? "-" : "%.0f", p[k].cost);
+    snprintf(pc, sizeof pc, isnan(p[k].per_cost) ? "-" : "%.2e", p[k].per_cost);
+    fprintf(f, "  %-4d %-20.20s %-8s %-24s %-22s %9s %10s\n", p[k].rank,
+            bt->mf->buildings[p[k].b].name, hz->id,
+            evac_hazard_type_name(hz->type), ci, cost, pc);
+  }
+  if (np > 20)
+    fprintf(f, "  ... %d more in county.csv\n", np - 20);
+}
+
+enum evac_status evac_batch_reduce(const struct evac_batch *bt,
+                                   const struct evac_batch_opts *opts,
+                                   const int *failed, struct evac_diag *diag) {
+  int nb = bt->mf->nbuildings, np = 0, oom = 0, broken = 0;
+  struct bo_building *s = calloc((size_t)nb, sizeof *s);
+  if (!s)
+    return EVAC_ERR_RUNTIME;
+  struct bo_h5 h = {H5Pcreate(H5P_GROUP_CREATE), H5Pcreate(H5P_DATASET_CREATE)};
+  H5Pset_obj_track_times(h.gcpl, 0);
+  H5Pset_obj_track_times(h.dcpl, 0);
+  H5E_auto2_t func;
+  void *data;
+  H5Eget_auto2(H5E_DEFAULT, &func, &data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+  enum evac_status st = EVAC_OK;
+  for (int i = 0; i < nb; i++) {
+    char p[64];
+    snprintf(p, sizeof p, "buildings[%d]", i);
+    const char *name = bt->mf->buildings[i].name;
+    if (bt->b[i].status != EVAC_OK) {
+      evac_diag_error(diag, bt->mf->path, p, "building \"%s\" failed: %s", name,
+                      bt->b[i].error);
+      continue;
+    }
+    if (failed[i]) {
+      evac_diag_error(diag, bt->mf->path, p,
+                      "building \"%s\" failed: a simulation failed (%s)", name,
+                      evac_status_str((enum evac_status)failed[i]));
+      continue;
+    }
+    int rc = load_building(bt, i, &s[i]);
+    if (rc == -2)
+      oom = 1;
+    broken |= rc == -1;
+    if (rc == -1)
+      evac_diag_error(diag, bt->mf->path, p,
+                      "building \"%s\": a task file under %s/tasks is "
+                      "missing or broken",
+                      name, bt->dir);
+    if (rc)
+      continue;
+    np += bt->b[i].m->nhazards;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/buildings/%s.h5", bt->dir, name);
+    if (write_building(&h, bt, i, &s[i], path) != 0) {
+      evac_diag_error(diag, path, NULL, "cannot write: %s", strerror(errno));
+      st = EVAC_ERR_IO;
+    }
+  }
+  struct bo_pair *pairs = calloc((size_t)np + 1, sizeof *pairs);
+  if (!pairs || oom)
+    st = EVAC_ERR_RUNTIME;
+  int k = 0;
+  for (int i = 0; st == EVAC_OK && i < nb; i++)
+    for (int j = 0; s[i].ok && j < bt->b[i].m->nhazards; j++, k++) {
+      struct bo_pair *q = &pairs[k];
+      q->b = i;
+      q->h = j;
+      paired(s[i].out[0], s[i].out[j + 1], bt->reps, &q->mean, &q->lo, &q->hi);
+      q->cost = bt->b[i].m->hazards[j].cost;
+      q->per_cost = isnan(q->cost) || q->cost <= 0 ? NAN : q->mean / q->cost;
+    }
+  if (st == EVAC_OK) {
+    qsort(pairs, (size_t)np, sizeof *pairs, by_mean);
+    for (k = 0; k < np; k++)
+      pairs[k].rank = k + 1;
+    qsort(pairs, (size_t)np, sizeof *pairs, by_per_cost);
+    for (k = 0; k < np; k++)
+      pairs[k].rank_per_cost = k + 1;
+    qsort(pairs, (size_t)np, sizeof *pairs, by_mean);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/county.h5", bt->dir);
+    if (write_county_h5(&h, bt, s, failed, pairs, np, path) != 0) {
+      evac_diag_error(diag, path, NULL, "cannot write: %s", strerror(errno));
+      st = EVAC_ERR_IO;
+    }
+    snprintf(path, sizeof path, "%s/county.csv", bt->dir);
+    if (st == EVAC_OK && write_csv(bt, pairs, np, path) != 0) {
+      evac_diag_error(diag, path, NULL, "cannot write: %s", strerror(errno));
+      st = EVAC_ERR_IO;
+    }
+  }
+  if (st == EVAC_OK && broken)
+    st = EVAC_ERR_RUNTIME;
+  if (st == EVAC_OK && !opts->quiet && opts->summary)
+    print_summary(bt, s, failed, pairs, np, opts->summary);
+  H5Eset_auto2(H5E_DEFAULT, func, data);
+  H5Pclose(h.gcpl);
+  H5Pclose(h.dcpl);
+  free(pairs);
+  for (int i = 0; i < nb; i++)
+    free_building(&s[i]);
+  free(s);
+  return st;
+}
