@@ -133,6 +133,11 @@ def on_term(signum, frame):
 
 def generate(args, log):
     """Writes the report; raises ReportError."""
+    path = args.file
+    if not os.path.exists(path):
+        raise ReportError("%s: no such file" % path)
+    if not os.path.isfile(path):
+        raise ReportError("%s: not a file" % path)
     try:
         import h5py
         import matplotlib
@@ -145,11 +150,6 @@ def generate(args, log):
     from . import county_report, rank_report, run_report
     from .html import Page
 
-    path = args.file
-    if not os.path.exists(path):
-        raise ReportError("%s: no such file" % path)
-    if not os.path.isfile(path):
-        raise ReportError("%s: not a file" % path)
     if not h5py.is_hdf5(path):
         raise ReportError("%s: not an evacsim file (not an HDF5 file)" % path)
     out = Path(args.output)

@@ -204,7 +204,7 @@ def smoke_maps(f, plan, floors, wanted, outdir):
             m = maps[floor.index, q]
             w, h = floor_size(floor, 9.0, 0.0)
             fig, axes = plt.subplots(len(ks), 1, figsize=(w + 1.2, h * len(ks) + 0.8),
-                                     squeeze=False)
+                                     squeeze=False, layout="constrained")
             lo, hi = ranges[q]
             cm = visibility_cmap() if q == "visibility_m" else cmap
             for ax, k, img in zip(axes[:, 0], ks, m):
@@ -284,6 +284,8 @@ def measures_figure(f, plan, outdir):
             lines.append(None)
     end = num(f["summary"].attrs.get("end_time_s"), 0.0)
     width = max(5.0, math.ceil(end / 60.0 / 5.0) * 5.0)
+    last = max([end] + [float(np.max(g["crossing_time_s"][:], initial=0)) for g in groups])
+    bins = np.arange(0.0, last + width, width)
     fig, axes = plt.subplots(3, 1, figsize=(8, 8.5), sharex=True)
     cmap = plt.get_cmap("tab10")
     for i, (g, name) in enumerate(zip(groups, names)):
@@ -292,21 +294,23 @@ def measures_figure(f, plan, outdir):
         order = np.argsort(tc, kind="stable")
         tc, d = tc[order], d[order]
         col = cmap(i % 10)
-        axes[0].step(np.r_[0.0, tc], np.r_[0, np.cumsum(d)], where="post", color=col,
-                     label="%s (%d crossings)" % (name, len(tc)))
+        axes[0].step(np.r_[0.0, tc], np.arange(len(tc) + 1), where="post", color=col,
+                     label="%s (%d crossings, net %+d)" % (name, len(tc), int(d.sum())))
         if len(tc):
-            bins = np.arange(0.0, max(end, tc.max()) + width, width)
             h, _ = np.histogram(tc, bins)
             axes[1].step(bins[:-1], h / width, where="post", color=col)
     valid = [(i, l) for i, l in enumerate(lines) if l]
     if valid and "trajectories" in f:
         t, dens = measure_density(f, plan, [l for _, l in valid])
+        k = np.clip(np.searchsorted(bins, t, side="right") - 1, 0, len(bins) - 2)
+        n = np.bincount(k, minlength=len(bins) - 1)
         for (i, _), dd in zip(valid, dens):
-            axes[2].plot(t, dd, color=cmap(i % 10), lw=1)
-    axes[0].set_ylabel("net crossings (+ side)")
+            mean = np.bincount(k, weights=dd, minlength=len(bins) - 1) / np.maximum(n, 1)
+            axes[2].step(bins[:-1], mean, where="post", color=cmap(i % 10))
+    axes[0].set_ylabel("crossings (cumulative)")
     axes[0].legend(fontsize=7)
     axes[1].set_ylabel("flow (persons/s,\n%.0f s bins)" % width)
-    axes[2].set_ylabel("density within %.0f m\n(persons/m²)" % DENSITY_BAND_M)
+    axes[2].set_ylabel("density within %.0f m\n(persons/m², bin mean)" % DENSITY_BAND_M)
     axes[2].set_xlabel("time (s)")
     for ax in axes:
         ax.grid(alpha=0.3)
