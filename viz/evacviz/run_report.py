@@ -17,8 +17,12 @@ WAITING, MOVING, STAIR, SAFE, INCAPACITATED, STUCK = range(6)
 QUANTITIES = [
     ("visibility_m", "visibility (m)", None, (0.0, 30.0)),
     ("layer_height_m", "smoke layer height (m)", "viridis", None),
-    ("fed_rate_per_min", "FED rate (1/min)", "inferno", None),
+    ("fed_rate_per_min", "FED rate (1/min)", "YlOrRd", None),
 ]
+
+# Lowest FED rate (1/min) of the log colour scale: at 0.001/min a dose of
+# 0.3 (incapacitation of sensitive people, ISO 13571) takes 5 hours.
+FED_RATE_MIN = 1e-3
 
 # Half-width (m) of the band around a measure line in which density is
 # counted.
@@ -172,6 +176,7 @@ def smoke_maps(f, plan, floors, wanted, outdir):
     """smoke_NN_QUANTITY.png for each floor and quantity, one panel per
     chosen time; returns [(floor, [(file, caption)])]."""
     import matplotlib.pyplot as plt
+    from matplotlib.colors import LogNorm, Normalize
 
     fl = f["fields"]
     times = fl["time_s"][:]
@@ -202,19 +207,33 @@ def smoke_maps(f, plan, floors, wanted, outdir):
             if (floor.index, q) not in maps:
                 continue
             m = maps[floor.index, q]
-            w, h = floor_size(floor, 9.0, 0.0)
-            fig, axes = plt.subplots(len(ks), 1, figsize=(w + 1.2, h * len(ks) + 0.8),
-                                     squeeze=False, layout="constrained")
+            w, h = floor_size(floor, 8.0, 0.0)
+            height = (h + 0.5) * len(ks) + 0.6
+            fig, axes = plt.subplots(len(ks), 1, figsize=(w + 1.6, height), squeeze=False)
+            # fixed margins (constrained layout costs a second a figure)
+            fig.subplots_adjust(left=0.08, right=0.84, top=1 - 0.55 / height,
+                                bottom=0.35 / height, hspace=0.5 / (h + 0.5) * 1.2)
             lo, hi = ranges[q]
             cm = visibility_cmap() if q == "visibility_m" else cmap
+            norm = Normalize(lo, hi)
+            if q == "fed_rate_per_min":
+                # doses span decades: a log scale from FED_RATE_MIN, lower
+                # rates (clean air: 0) in the colour of the scale's bottom
+                norm = LogNorm(FED_RATE_MIN, max(hi, 10 * FED_RATE_MIN))
+                cm = plt.get_cmap(cm).with_extremes(under=plt.get_cmap(cm)(0.0))
             for ax, k, img in zip(axes[:, 0], ks, m):
                 planmod.draw(ax, plan, floor, label=False)
-                im = ax.imshow(np.ma.masked_invalid(img), cmap=cm, vmin=lo, vmax=hi,
+                if q == "fed_rate_per_min":
+                    img = np.where(np.isnan(img) | (img > 0), img, FED_RATE_MIN / 2)
+                im = ax.imshow(np.ma.masked_invalid(img), cmap=cm, norm=norm,
                                extent=planmod.extent(plan, floor),
                                interpolation="nearest")
                 ax.set_title("t = %.0f s" % times[k], fontsize=9)
                 ax.set_xlabel("")
-            fig.colorbar(im, ax=axes[:, 0].tolist(), label=label, shrink=0.9)
+            top, bottom = 1 - 0.55 / height, 0.35 / height
+            cax = fig.add_axes([0.87, bottom, 0.025, top - bottom])
+            fig.colorbar(im, cax=cax, label=label,
+                         extend="min" if q == "fed_rate_per_min" else "neither")
             fig.suptitle("Floor %s: %s" % (floor.name, label))
             name = "smoke_%02d_%s" % (floor.index, q.split("_")[0])
             files.append((save(fig, outdir, name, dpi=80),
