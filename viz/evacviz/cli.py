@@ -3,6 +3,7 @@ file and writes DIR/index.html with its figures, atomically (everything
 goes to DIR.partial/, renamed to DIR at the end)."""
 
 import argparse
+import importlib
 import os
 import shutil
 import signal
@@ -10,9 +11,13 @@ import sys
 import time
 from pathlib import Path
 
-from .common import EXIT_INPUT, EXIT_IO, EXIT_RUNTIME, ReportError, text
+from .common import EXIT_IO, EXIT_RUNTIME, ReportError, text
 
 GENERATOR = "evacsim report"
+
+# Python modules the report needs, with their Debian packages.
+REQUIRES = [("numpy", "python3-numpy"), ("h5py", "python3-h5py"),
+            ("matplotlib", "python3-matplotlib"), ("PIL", "python3-pil")]
 
 USAGE = """evacsim report RESULT.h5 -o DIR [--animate] [--floors NAMES]
        [--times T,...] [--frames N] [--max-floors N] [--quiet]"""
@@ -92,6 +97,10 @@ def kind_of(f, path):
 
 def prepare(out):
     """Checks DIR can be (re)placed and returns the empty DIR.partial."""
+    cwd = Path(os.getcwd())
+    if out == cwd or out in cwd.parents:
+        raise ReportError("%s: is the current folder or holds it; choose another "
+                          "folder" % out)
     if out.exists() and not out.is_dir():
         raise ReportError("%s: exists and is not a folder" % out)
     if out.is_dir() and any(out.iterdir()):
@@ -138,21 +147,23 @@ def generate(args, log):
         raise ReportError("%s: no such file" % path)
     if not os.path.isfile(path):
         raise ReportError("%s: not a file" % path)
-    try:
-        import h5py
-        import matplotlib
-        import PIL  # noqa: F401 (needed by the animation and the checker)
-    except ImportError as e:
-        raise ReportError("evacsim report needs %s: install the Debian packages "
-                          "python3-h5py, python3-matplotlib and python3-pil (make deps)"
-                          % e.name, EXIT_RUNTIME)
+    for module, package in REQUIRES:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise ReportError("evacsim report needs the Python module %s: install the "
+                              "Debian package %s ('make deps' does)" % (module, package),
+                              EXIT_RUNTIME)
+    import h5py
+    import matplotlib
+
     matplotlib.use("Agg")
     from . import county_report, rank_report, run_report
     from .html import Page
 
     if not h5py.is_hdf5(path):
         raise ReportError("%s: not an evacsim file (not an HDF5 file)" % path)
-    out = Path(args.output)
+    out = Path(os.path.abspath(args.output))
     with h5py.File(path, "r") as f:
         kind = kind_of(f, path)
         partial = prepare(out)
@@ -171,7 +182,7 @@ def generate(args, log):
             shutil.rmtree(partial, ignore_errors=True)
             raise
     publish(partial, out)
-    return out / "index.html"
+    return os.path.join(args.output, "index.html")
 
 
 def main(argv=None):

@@ -3,8 +3,6 @@ saving figures."""
 
 import math
 
-import numpy as np
-
 # Exit codes of the evacsim command line (DESIGN 2.1).
 EXIT_INPUT = 2
 EXIT_RUNTIME = 3
@@ -21,6 +19,8 @@ class ReportError(Exception):
 
 def text(v):
     """An HDF5 string value (bytes or str, scalar or 0-d array) as str."""
+    import numpy as np
+
     if isinstance(v, np.ndarray):
         v = v[()] if v.shape == () else v.ravel()[0]
     if isinstance(v, (bytes, np.bytes_)):
@@ -35,6 +35,8 @@ def texts(dataset):
 
 def num(v, default=math.nan):
     """An attribute or scalar as float (default when missing or not numeric)."""
+    import numpy as np
+
     try:
         if isinstance(v, np.ndarray):
             v = v.ravel()[0]
@@ -65,6 +67,7 @@ def visibility_cmap():
     """The colour map of visibility: magma without its black end, so that
     dense smoke stays distinct from the dark walls."""
     import matplotlib.pyplot as plt
+    import numpy as np
     from matplotlib.colors import ListedColormap
 
     return ListedColormap(plt.get_cmap("magma")(np.linspace(0.18, 1.0, 256)))
