@@ -3,7 +3,7 @@ file and writes DIR/index.html with its figures, atomically (everything
 goes to DIR.partial/, renamed to DIR at the end)."""
 
 import argparse
-import importlib
+import importlib.util
 import os
 import shutil
 import signal
@@ -147,26 +147,29 @@ def generate(args, log):
         raise ReportError("%s: no such file" % path)
     if not os.path.isfile(path):
         raise ReportError("%s: not a file" % path)
-    for module, package in REQUIRES:
-        try:
-            importlib.import_module(module)
-        except ImportError:
+    for module, package in REQUIRES:  # found here, not mid-report
+        if importlib.util.find_spec(module) is None:
             raise ReportError("evacsim report needs the Python module %s: install the "
                               "Debian package %s ('make deps' does)" % (module, package),
                               EXIT_RUNTIME)
     import h5py
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from . import county_report, rank_report, run_report
-    from .html import Page
 
     if not h5py.is_hdf5(path):
         raise ReportError("%s: not an evacsim file (not an HDF5 file)" % path)
     out = Path(os.path.abspath(args.output))
     with h5py.File(path, "r") as f:
         kind = kind_of(f, path)
+        if kind == "run":
+            from .run_report import check
+
+            check(f, path)
         partial = prepare(out)
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from . import county_report, rank_report, run_report
+        from .html import Page
+
         try:
             page = Page("evacsim report")
             build = {"run": run_report, "rank": rank_report, "county": county_report}[kind]

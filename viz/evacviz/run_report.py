@@ -449,8 +449,16 @@ def build(f, path, outdir, opts, page, log):
     occupied = set(int(i) for i in np.unique(agents["floor_index"]))
     fire_floors = {fn for fn, _, _ in fires(scenario)}
     measure_floors = {str(m.get("floor")) for m in plan.measures}
-    default = [fl for fl in plan.floors if fl.index in occupied
-               or fl.name in fire_floors or fl.name in measure_floors][:opts.max_floors]
+    # by priority: the fire's floors, those with measure lines, those with
+    # people; drawn in plan order
+    ranked = ([fl for fl in plan.floors if fl.name in fire_floors]
+              + [fl for fl in plan.floors if fl.name in measure_floors]
+              + [fl for fl in plan.floors if fl.index in occupied])
+    default = []
+    for fl in ranked:
+        if len(default) < opts.max_floors and fl not in default:
+            default.append(fl)
+    default.sort(key=lambda fl: fl.index)
     chosen = select_floors(plan, opts.floors, None)
     page.h2("Floor plans")
     page.p("Cells: wall, floor, door, fire door, exit, refuge, stair landing, shaft, "
