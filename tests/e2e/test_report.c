@@ -202,8 +202,8 @@ Test(report, county_fixture, .timeout = 120) {
   cr_assert_eq(sh(cmd, &out), 0, "%s", out);
   free(out);
   free(cli_expect(0, "report %s -o %s", h5, rep));
-  free(check_report(rep, "--expect buildings.png "
-                         "--expect hazard_types.png"));
+  free(check_report(rep, "--expect buildings.png --expect hazard_types.png "
+                         "--expect county_tornado.png"));
   char *html = slurp(rep, "index.html");
   cr_assert_not_null(html);
   cr_expect_not_null(strstr(html, "3 buildings, 550 people, 3.75 casualties"),
@@ -246,15 +246,17 @@ Test(report, bad_inputs_exit_2_and_write_nothing, .timeout = 120) {
   cr_expect_not_null(strstr(out, "not an evacsim file (not an HDF5 file)"),
                      "%s", out);
   free(out);
-  /* an HDF5 file of something else; a run result without complete = 1 */
+  /* an HDF5 file of something else; a run result without complete = 1; a
+   * ranking file with no ranking in it (found out while writing) */
   char cmd[8400];
   snprintf(cmd, sizeof cmd,
            "/usr/bin/python3 -c \"import h5py; h5py.File('%s/other.h5', "
            "'w').create_group('x'); f = h5py.File('%s/part.h5', 'w'); "
            "f.attrs['format'] = 'evacsim result'; "
            "[f.create_group(g) for g in ('summary', 'parameters', 'agents', "
-           "'timeseries')]\"",
-           dir, dir);
+           "'timeseries')]; h5py.File('%s/rank.h5', 'w').create_group("
+           "'ranking')\"",
+           dir, dir, dir);
   cr_assert_eq(sh(cmd, &out), 0, "%s", out);
   free(out);
   snprintf(path, sizeof path, "%s/other.h5", dir);
@@ -265,6 +267,10 @@ Test(report, bad_inputs_exit_2_and_write_nothing, .timeout = 120) {
   snprintf(path, sizeof path, "%s/part.h5", dir);
   out = cli_expect(2, "report %s -o %s", path, rep);
   cr_expect_not_null(strstr(out, "incomplete result file"), "%s", out);
+  free(out);
+  snprintf(path, sizeof path, "%s/rank.h5", dir);
+  out = cli_expect(2, "report %s -o %s", path, rep);
+  cr_expect_not_null(strstr(out, "incomplete ranking file"), "%s", out);
   free(out);
   cr_expect(!exists(rep, "") && !exists(rep, ".partial"),
             "a failed report left a folder");

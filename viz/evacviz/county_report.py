@@ -7,6 +7,10 @@ import math
 import numpy as np
 
 from .common import ReportError, save, texts
+from .rank_report import tornado
+
+# Lower bound of casualties avoided that makes a hazard major (docs/ranking.md).
+MAJOR_CI_LOW = 0.5
 
 BUILDING_COLUMNS = ["name", "file", "occupants", "casualties_mean", "hazards"]
 RANKING_COLUMNS = ["rank", "building", "hazard_id", "type", "delta_casualties_mean",
@@ -122,5 +126,18 @@ def build(f, path, outdir, opts, page, log):
     order = sorted(range(len(r["rank"])), key=lambda i: r["rank"][i])
     if len(order) > TOP:
         page.p("The first %d of %d lines." % (TOP, len(order)), "note")
+    if order:
+        top = order[:TOP]
+        log("county tornado chart")
+        page.figure(tornado(["%d. %s %s %s" % (r["rank"][i], r["building"][i],
+                                                r["hazard_id"][i], r["type"][i]) for i in top],
+                            [r["delta_casualties_mean"][i] for i in top],
+                            [r["delta_casualties_ci_low"][i] for i in top],
+                            [r["delta_casualties_ci_high"][i] for i in top],
+                            [r["delta_casualties_ci_low"][i] >= MAJOR_CI_LOW for i in top],
+                            outdir, "county_tornado"),
+                    "Casualties avoided per fire by each line of the county list, with "
+                    "its 95 %% confidence interval; red: major (lower bound at least %.1f)."
+                    % MAJOR_CI_LOW, "county_tornado.svg")
     page.table(RANKING_COLUMNS, [[fmt(k, r[k][i]) for k in RANKING_COLUMNS]
                                  for i in order[:TOP]])

@@ -2,6 +2,10 @@
 scripts, no external resources) that shows figures stored beside it."""
 
 import html
+import re
+
+# A cell that reads as a number (right-aligned).
+NUMBER = re.compile(r"^[-+]?[0-9][0-9,]*(\.[0-9]+)?([eE][-+]?[0-9]+)?$")
 
 CSS = """
 body { font-family: sans-serif; margin: 2em auto; max-width: 70em; color: #222;
@@ -10,6 +14,7 @@ h1 { font-size: 1.6em; } h2 { border-bottom: 1px solid #ccc; margin-top: 2em; }
 table { border-collapse: collapse; margin: 1em 0; }
 th, td { border: 1px solid #ccc; padding: 0.2em 0.6em; text-align: left; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; }
+div.wide { overflow-x: auto; }
 figure { margin: 1em 0; } figure img { max-width: 100%; height: auto; }
 figcaption { font-size: 0.9em; color: #555; }
 .note { color: #555; font-size: 0.9em; }
@@ -39,14 +44,15 @@ class Page:
 
     def table(self, header, rows):
         """A table; cells that are numbers are right-aligned."""
-        out = ["<table>", "<tr>%s</tr>" % "".join("<th>%s</th>" % esc(h) for h in header)]
+        out = ['<div class="wide"><table>', "<tr>%s</tr>" % "".join("<th>%s</th>" % esc(h) for h in header)]
         for r in rows:
             cells = []
             for v in r:
-                n = isinstance(v, (int, float)) and not isinstance(v, bool)
+                n = (isinstance(v, (int, float)) and not isinstance(v, bool)
+                     or isinstance(v, str) and NUMBER.match(v) is not None)
                 cells.append('<td%s>%s</td>' % (' class="n"' if n else "", esc(v)))
             out.append("<tr>%s</tr>" % "".join(cells))
-        out.append("</table>")
+        out.append("</table></div>")
         self.parts.append("\n".join(out))
 
     def figure(self, src, caption, svg=None):

@@ -37,30 +37,26 @@ def label(cols, i):
     return "%s %s%s" % (cols["hazard_id"][i], cols["type"][i], " (%s)" % tgt if tgt else "")
 
 
-def tornado(cols, outdir):
-    """tornado.png/svg: casualties avoided per fire, 95 % CI whiskers, in
-    rectification order."""
+def tornado(labels, mean, lo, hi, major, outdir, name="tornado"):
+    """name.png/svg: casualties avoided per fire by each line (first on
+    top), 95 % CI whiskers, major lines in red."""
     import matplotlib.pyplot as plt
 
-    n = len(cols["rank"])
-    mean = np.array(cols["delta_casualties_mean"])
-    lo = np.array(cols["delta_casualties_ci_low"])
-    hi = np.array(cols["delta_casualties_ci_high"])
+    mean, lo, hi = np.array(mean), np.array(lo), np.array(hi)
+    n = len(mean)
     y = np.arange(n)[::-1]
     fig, ax = plt.subplots(figsize=(8.5, 1.2 + 0.45 * n))
-    colours = ["tab:red" if m >= 0.5 else "tab:gray" for m in cols["major"]]
-    ax.barh(y, mean, color=colours, height=0.6)
+    ax.barh(y, mean, color=["tab:red" if m else "tab:gray" for m in major], height=0.6)
     ax.errorbar(mean, y, xerr=[np.maximum(mean - lo, 0), np.maximum(hi - mean, 0)],
                 fmt="none", ecolor="black", capsize=4, lw=1)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y)
-    ax.set_yticklabels(["%d. %s" % (int(cols["rank"][i]), label(cols, i)) for i in range(n)],
-                       fontsize=8)
+    ax.set_yticklabels(labels, fontsize=8)
     ax.set_xlabel("casualties avoided per fire (mean, 95 % CI)")
     ax.set_title("Casualties avoided by fixing each hazard (red: major)")
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
-    return save(fig, outdir, "tornado", svg=True)
+    return save(fig, outdir, name, svg=True)
 
 
 def fixed_sets(f):
@@ -148,7 +144,11 @@ def build(f, path, outdir, opts, page, log):
     page.h2("Casualties avoided")
     log("tornado chart")
     if cols["rank"]:
-        page.figure(tornado(cols, outdir),
+        labels = ["%d. %s" % (int(cols["rank"][i]), label(cols, i))
+                  for i in range(len(cols["rank"]))]
+        page.figure(tornado(labels, cols["delta_casualties_mean"],
+                            cols["delta_casualties_ci_low"], cols["delta_casualties_ci_high"],
+                            [m >= 0.5 for m in cols["major"]], outdir),
                     "Casualties avoided per fire by fixing each hazard once the lines "
                     "above it are fixed, with the paired 95 % confidence interval; red: "
                     "major (lower bound at least 0.5).", "tornado.svg")
