@@ -125,7 +125,12 @@ Test(report, run_with_fire_fields_and_animation, .timeout = 180) {
   cr_expect_null(strstr(out, "plan_01"), "%s", out);
   cr_expect_null(strstr(out, ".gif"), "%s", out);
   free(out);
-  cr_expect(!exists(rep, ".old") && !exists(rep, ".partial"));
+  char *ls = NULL;
+  char cmd[8400];
+  snprintf(cmd, sizeof cmd, "ls -a %s", dir);
+  cr_expect_eq(sh(cmd, &ls), 0);
+  cr_expect_null(strstr(ls, "rep."), "left beside the report:\n%s", ls);
+  free(ls);
   free(dir);
 }
 

@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -120,15 +121,15 @@ def prepare(out):
 
 
 def publish(partial, out):
-    """Renames DIR.partial to DIR, replacing an older report at DIR."""
-    old = out.with_name(out.name + ".old")
+    """Renames DIR.partial to DIR, replacing an older report at DIR (moved
+    aside to a fresh DIR.old-XXXX, then deleted)."""
     try:
-        if old.exists():
-            shutil.rmtree(old)
+        old = None
         if out.exists():
-            os.rename(out, old)
+            old = Path(tempfile.mkdtemp(prefix=out.name + ".old-", dir=out.parent))
+            os.rename(out, old)  # onto the empty folder just made
         os.rename(partial, out)
-        if old.exists():
+        if old:
             shutil.rmtree(old)
     except OSError as e:
         raise ReportError("%s: cannot write report: %s" % (out, e.strerror or e), EXIT_IO)
