@@ -29,6 +29,7 @@ demo: build
 	@echo "--- the same building with hazard H-02 (the wedged fire door) fixed:"
 	$(BUILD)/evacsim run scenarios/ward-block.scenario.json --fix H-02 -o $(DEMO_OUT)/ward-block-fixed.h5
 	$(BUILD)/evacsim info $(DEMO_OUT)/ward-block.h5
+	$(BUILD)/evacsim report $(DEMO_OUT)/ward-block.h5 -o $(DEMO_OUT)/report
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)

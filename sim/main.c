@@ -37,6 +37,8 @@ static const char usage_main[] =
     "                            write a synthetic hospital tower\n"
     "  gen county --buildings N [--seed S] -o DIR\n"
     "                            write a county of towers and its manifest\n"
+    "  report RESULT.h5 -o DIR [--animate]\n"
+    "                            HTML report of a run, rank or batch file\n"
     "\n"
     "'evacsim COMMAND --help' tells more. Exit codes: 0 ok, 2 bad input,\n"
     "3 runtime failure, 4 output I/O failure.\n";
@@ -127,6 +129,23 @@ static const char usage_gen[] =
     "(default 8) with 1..P occupants a floor above the ground (default 40),\n"
     "each with a hazard list of 2 to 4 hazards, duration S seconds (default\n"
     "1800); the manifest asks for R replications (default 20).\n";
+
+static const char usage_report[] =
+    "usage: evacsim report RESULT.h5 -o DIR [--animate] [--floors NAMES]\n"
+    "       [--times T,...] [--frames N] [--max-floors N] [--quiet]\n"
+    "\n"
+    "Writes DIR/index.html with its figures (PNG, SVG; GIF with --animate)\n"
+    "for a run result, a hazard ranking or a county batch file; it opens in\n"
+    "a browser with no server. Runs the Python report (viz/evacsim-report,\n"
+    "folder overridable by EVACSIM_VIZ_DIR) with /usr/bin/python3, h5py and\n"
+    "matplotlib. DIR is written as DIR.partial and renamed when complete.\n"
+    "  -o, --output DIR     report folder (required)\n"
+    "  --animate            also floor_NN.gif: smoke and occupants by state\n"
+    "  --floors NAMES       comma-separated floor names to draw and animate\n"
+    "  --times T,...        times (s) of the smoke maps\n"
+    "  --frames N           animation frames at most, 2..1000 (default 120)\n"
+    "  --max-floors N       floors drawn by default at most (default 12)\n"
+    "  --quiet              print nothing but errors\n";
 
 /* The partial files (PATH.partial) that run or rank may be writing, for
  * on_signal to remove. Global because a signal handler can reach nothing
@@ -609,6 +628,55 @@ static int cmd_gen(int argc, char **argv) {
   return finish_diag(&d, st);
 }
 
+/* The Python interpreter that runs the report (Debian's, with h5py and
+ * matplotlib from Debian packages). */
+#define REPORT_PYTHON "/usr/bin/python3"
+
+/* `report`: a thin front-end that replaces this process by
+ * `python3 VIZ/evacsim-report ARGS` (no shell), so the report's exit code
+ * and signals are the command's. VIZ is $EVACSIM_VIZ_DIR, else the source
+ * tree's viz/ (EVAC_VIZ_DIR, set by CMake). Returns only on failure. */
+static int cmd_report(int argc, char **argv) {
+  if (wants_help(argc, argv)) {
+    fputs(usage_report, stdout);
+    return EVAC_OK;
+  }
+  const char *dir = getenv("EVACSIM_VIZ_DIR");
+  if (!dir || !*dir)
+    dir = EVAC_VIZ_DIR;
+  char script[4200];
+  int n = snprintf(script, sizeof script, "%s/evacsim-report", dir);
+  if (n < 0 || (size_t)n >= sizeof script || access(script, R_OK) != 0) {
+    fprintf(stderr,
+            "evacsim report: cannot read the report script '%s/evacsim-report'"
+            " (set EVACSIM_VIZ_DIR to the viz/ folder of the evacsim "
+            "sources)\n",
+            dir);
+    return EVAC_ERR_RUNTIME;
+  }
+  if (access(REPORT_PYTHON, X_OK) != 0) {
+    fprintf(stderr,
+            "evacsim report: needs %s with h5py and matplotlib (Debian "
+            "packages python3-h5py, python3-matplotlib, python3-pil; 'make "
+            "deps' installs them)\n",
+            REPORT_PYTHON);
+    return EVAC_ERR_RUNTIME;
+  }
+  char **args = calloc((size_t)argc + 3, sizeof *args);
+  if (!args)
+    return EVAC_ERR_RUNTIME;
+  args[0] = REPORT_PYTHON;
+  args[1] = script;
+  for (int i = 0; i < argc; i++)
+    args[i + 2] = argv[i];
+  fflush(NULL);
+  execv(REPORT_PYTHON, args);
+  fprintf(stderr, "evacsim report: cannot run %s: %s\n", REPORT_PYTHON,
+          strerror(errno));
+  free(args);
+  return EVAC_ERR_RUNTIME;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2) {
     fputs(usage_main, stderr);
@@ -638,6 +706,8 @@ int main(int argc, char **argv) {
     return cmd_info(argc - 2, argv + 2);
   if (!strcmp(cmd, "gen"))
     return cmd_gen(argc - 2, argv + 2);
+  if (!strcmp(cmd, "report"))
+    return cmd_report(argc - 2, argv + 2);
   fprintf(stderr, "evacsim: unknown command '%s'\n\n%s", cmd, usage_main);
   return EVAC_ERR_INPUT;
 }

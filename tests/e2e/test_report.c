@@ -1,0 +1,306 @@
+/* End-to-end: `evacsim report` on a run (a 2-storey tower with a fire,
+ * smoke fields and an animation), a ranking and a county fixture. Each
+ * report is checked by viz/check_report.py: every file the HTML references
+ * exists, every file is referenced, every image opens with PIL and has a
+ * sensible size; the run's report is also loaded in headless Chromium,
+ * which must show every image and log no console message. Bad inputs exit
+ * 2 (3 without the viz scripts) and leave no folder behind. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "support.h"
+
+#define CHECKER "/usr/bin/python3 " EVAC_SOURCE_DIR "/viz/check_report.py"
+
+/* Runs cmd with the shell, stdout and stderr into *out (malloc'd).
+ * Returns the exit code, or -1. */
+static int sh(const char *cmd, char **out) {
+  char full[8400];
+  snprintf(full, sizeof full, "%s 2>&1", cmd);
+  FILE *p = popen(full, "r");
+  if (!p)
+    return -1;
+  size_t n = 0, cap = 1 << 16;
+  char *buf = malloc(cap);
+  size_t got;
+  while (buf && (got = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+    n += got;
+    if (cap - n < 2) {
+      char *b = realloc(buf, cap * 2);
+      if (!b)
+        break;
+      buf = b;
+      cap *= 2;
+    }
+  }
+  if (buf)
+    buf[n] = '\0';
+  int st = pclose(p);
+  *out = buf;
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Runs `evacsim args` (printf-style), expecting exit code rc; returns the
+ * output (malloc'd). */
+static char *cli_expect(int rc, const char *fmt, const char *a, const char *b) {
+  char args[8400], *out = NULL;
+  snprintf(args, sizeof args, fmt, a, b);
+  int got = evac_test_cli(args, &out);
+  cr_expect_eq(got, rc, "evacsim %s: exit %d, not %d:\n%s", args, got, rc,
+               out ? out : "");
+  return out;
+}
+
+/* Runs the checker on dir with extra arguments; expects success and
+ * returns its output (malloc'd). */
+static char *check_report(const char *dir, const char *extra) {
+  char cmd[8400], *out = NULL;
+  snprintf(cmd, sizeof cmd, CHECKER " %s %s", dir, extra);
+  int rc = sh(cmd, &out);
+  cr_expect_eq(rc, 0, "%s: exit %d:\n%s", cmd, rc, out ? out : "");
+  return out;
+}
+
+static int exists(const char *dir, const char *name) {
+  char path[8400];
+  struct stat st;
+  snprintf(path, sizeof path, "%s%s", dir, name);
+  return stat(path, &st) == 0;
+}
+
+/* Reads a whole small file (malloc'd), or NULL. */
+static char *slurp(const char *dir, const char *name) {
+  char path[8400];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  char *buf = calloc(1, 1 << 20);
+  if (buf)
+    fread(buf, 1, (1 << 20) - 1, f);
+  fclose(f);
+  return buf;
+}
+
+Test(report, run_with_fire_fields_and_animation, .timeout = 180) {
+  char *dir = strdup(evac_test_dir("report-run"));
+  char rep[4200], h5[4200];
+  snprintf(rep, sizeof rep, "%s/rep", dir);
+  snprintf(h5, sizeof h5, "%s/out.h5", dir);
+  free(cli_expect(0, "gen tower --floors 2 --occupants 30 -o %s%s", dir, ""));
+  free(cli_expect(0, "run %s/tower.scenario.json -o %s --quiet --threads 1",
+                  dir, h5));
+  char *out = cli_expect(0, "report %s -o %s --animate --frames 40", h5, rep);
+  cr_expect_not_null(strstr(out, "report written to"), "%s", out);
+  free(out);
+  cr_expect(!exists(rep, ".partial"), "the partial folder is left");
+  out = check_report(rep, "--browser --max-frames 40 --expect evacuation.png "
+                          "--expect evacuation.svg --expect hrr.png "
+                          "--expect plan_00.png --expect plan_01.png "
+                          "--expect smoke_01_visibility.png "
+                          "--expect smoke_01_layer.png "
+                          "--expect smoke_01_fed.png --expect measures.png "
+                          "--expect floor_01.gif");
+  /* the fire is on floor "2" (index 1): floor 1 has no smoke, so no maps */
+  cr_expect_null(strstr(out, "smoke_00"), "%s", out);
+  cr_expect_not_null(strstr(out, "40 frames"), "%s", out);
+  cr_expect_not_null(strstr(out, "chromium: evacsim-check: "), "%s", out);
+  free(out);
+  char *html = slurp(rep, "index.html");
+  cr_assert_not_null(html);
+  cr_expect_not_null(strstr(html, "<td class=\"n\">30</td>"), "occupants");
+  cr_expect_not_null(strstr(html, "Floor 2"), "floor name");
+  free(html);
+  /* a second report replaces the first, chosen floors only */
+  out = cli_expect(0, "report %s -o %s --floors 1 --times 30,60 --quiet", h5,
+                   rep);
+  cr_expect_eq(out[0], '\0', "--quiet printed: %s", out);
+  free(out);
+  out = check_report(rep, "--expect plan_00.png --expect smoke_00_fed.png");
+  cr_expect_null(strstr(out, "plan_01"), "%s", out);
+  cr_expect_null(strstr(out, ".gif"), "%s", out);
+  free(out);
+  char *ls = NULL;
+  char cmd[8400];
+  snprintf(cmd, sizeof cmd, "ls -a %s", dir);
+  cr_expect_eq(sh(cmd, &ls), 0);
+  cr_expect_null(strstr(ls, "rep."), "left beside the report:\n%s", ls);
+  free(ls);
+  free(dir);
+}
+
+Test(report, ranking, .timeout = 120) {
+  char *dir = strdup(evac_test_dir("report-rank"));
+  char *sc = evac_test_write(
+      dir, "rank.scenario.json",
+      "{\"evacsim_scenario\": 1,\n"
+      " \"plan\": \"" EVAC_SOURCE_DIR "/tests/data/two_floor.plan.json\",\n"
+      " \"duration_s\": 300, \"seed\": 3,\n"
+      " \"occupants\": [{\"region\": \"Ward 1\", \"profile\": \"elderly\", "
+      "\"count\": 12}],\n"
+      " \"fire\": {\"floor\": \"0\", \"at\": [3, 2], \"growth\": \"fast\", "
+      "\"peak_kw\": 800},\n"
+      " \"alarm\": {\"delay_s\": 30},\n"
+      " \"hazards\": [\n"
+      "  {\"id\": \"H-ALARM\", \"type\": \"alarm_delayed\", \"cost\": 300},\n"
+      "  {\"id\": \"H-STAIR\", \"type\": \"blocked_stair\", \"target\": "
+      "\"Stair A\", \"floors\": [\"1\"], \"cost\": 500, \"owner\": "
+      "\"Facilities\"}]}\n");
+  char rep[4200], h5[4200];
+  snprintf(rep, sizeof rep, "%s/rep", dir);
+  snprintf(h5, sizeof h5, "%s/rank.h5", dir);
+  free(cli_expect(0, "rank %s -o %s --reps 3 --threads 1 --quiet", sc, h5));
+  free(cli_expect(0, "report %s -o %s", h5, rep));
+  free(check_report(rep, "--expect tornado.png --expect tornado.svg "
+                         "--expect order.png"));
+  char *html = slurp(rep, "index.html");
+  cr_assert_not_null(html);
+  /* the blocked stair traps the 12 people of floor 1 */
+  cr_expect_not_null(strstr(html, "<tr><td class=\"n\">1</td><td>H-STAIR</td>"),
+                     "H-STAIR first:\n%s", html);
+  cr_expect_not_null(strstr(html, "with every hazard: 12.00"), "baseline");
+  free(html);
+  free(sc);
+  free(dir);
+}
+
+/* A county file as the batch engineer's contract describes it (DESIGN
+ * 2.1; /county/buildings and /county/ranking 1-D datasets). */
+static const char county_fixture[] =
+    "import sys, h5py, numpy as np\n"
+    "s = h5py.string_dtype()\n"
+    "with h5py.File(sys.argv[1], 'w') as f:\n"
+    "    b = f.create_group('county/buildings')\n"
+    "    b['name'] = np.array(['North tower', 'South ward', 'Clinic'], "
+    "dtype=object).astype(s)\n"
+    "    b['file'] = np.array(['n.h5', 's.h5', 'c.h5'], dtype=object)"
+    ".astype(s)\n"
+    "    b['occupants'] = np.array([400, 120, 30], dtype='i4')\n"
+    "    b['casualties_mean'] = np.array([3.5, 0.25, 0.0])\n"
+    "    b['hazards'] = np.array([2, 1, 0], dtype='i4')\n"
+    "    r = f.create_group('county/ranking')\n"
+    "    r['rank'] = np.array([1, 2, 3], dtype='i4')\n"
+    "    r['building'] = np.array(['North tower', 'North tower', 'South "
+    "ward'], dtype='S16')\n"
+    "    r['hazard_id'] = np.array(['H-01', 'H-02', 'H-01'], dtype='S8')\n"
+    "    r['type'] = np.array(['blocked_stair', 'fire_door_open', "
+    "'blocked_stair'], dtype='S16')\n"
+    "    r['delta_casualties_mean'] = np.array([2.5, 0.75, 0.25])\n"
+    "    r['delta_casualties_ci_low'] = np.array([1.5, 0.0, -0.1])\n"
+    "    r['delta_casualties_ci_high'] = np.array([3.5, 1.5, 0.6])\n"
+    "    r['cost'] = np.array([500.0, 50.0, np.nan])\n"
+    "    r['risk_reduction_per_cost'] = np.array([0.005, 0.015, np.nan])\n"
+    "    r['owner'] = np.array(['Facilities', 'Ward 6', ''], dtype='S16')\n";
+
+Test(report, county_fixture, .timeout = 120) {
+  char *dir = strdup(evac_test_dir("report-county"));
+  char *py = evac_test_write(dir, "county.py", county_fixture);
+  char cmd[8400], *out = NULL, rep[4200], h5[4200];
+  snprintf(rep, sizeof rep, "%s/rep", dir);
+  snprintf(h5, sizeof h5, "%s/county.h5", dir);
+  snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s", py, h5);
+  cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+  free(out);
+  free(cli_expect(0, "report %s -o %s", h5, rep));
+  free(check_report(rep, "--expect buildings.png --expect hazard_types.png "
+                         "--expect county_tornado.png"));
+  char *html = slurp(rep, "index.html");
+  cr_assert_not_null(html);
+  cr_expect_not_null(strstr(html, "3 buildings, 550 people, 3.75 casualties"),
+                     "%s", html);
+  cr_expect_not_null(strstr(html, "<td>fire_door_open</td>"));
+  free(html);
+  free(py);
+  free(dir);
+}
+
+Test(report, checker_finds_a_missing_image, .timeout = 60) {
+  char *dir = strdup(evac_test_dir("report-checker"));
+  char *html = evac_test_write(
+      dir, "index.html",
+      "<!DOCTYPE html><html><head><title>t</title></head><body><h1>t</h1>"
+      "<img src=\"gone.png\"><a href=\"https://example.org/x.svg\">x</a>"
+      "</body></html>\n");
+  char cmd[8400], *out = NULL;
+  snprintf(cmd, sizeof cmd, CHECKER " %s --browser", dir);
+  cr_expect_eq(sh(cmd, &out), 1, "%s", out);
+  cr_expect_not_null(strstr(out, "references 'gone.png', which does not"), "%s",
+                     out);
+  cr_expect_not_null(strstr(out, "'https://example.org/x.svg' is not a file"),
+                     "%s", out);
+  cr_expect_not_null(strstr(out, "1 images, 1 failed: gone.png"), "%s", out);
+  free(out);
+  free(html);
+  free(dir);
+}
+
+Test(report, bad_inputs_exit_2_and_write_nothing, .timeout = 120) {
+  char *dir = strdup(evac_test_dir("report-bad"));
+  char rep[4200], path[4200];
+  snprintf(rep, sizeof rep, "%s/rep", dir);
+  char *out = cli_expect(2, "report %s/missing.h5 -o %s", dir, rep);
+  cr_expect_not_null(strstr(out, "missing.h5: no such file"), "%s", out);
+  free(out);
+  char *json = evac_test_write(dir, "x.json", "{}\n");
+  out = cli_expect(2, "report %s -o %s", json, rep);
+  cr_expect_not_null(strstr(out, "not an evacsim file (not an HDF5 file)"),
+                     "%s", out);
+  free(out);
+  /* an HDF5 file of something else; a run result without complete = 1; a
+   * ranking file with no ranking in it (found out while writing) */
+  char cmd[8400];
+  snprintf(cmd, sizeof cmd,
+           "/usr/bin/python3 -c \"import h5py; h5py.File('%s/other.h5', "
+           "'w').create_group('x'); f = h5py.File('%s/part.h5', 'w'); "
+           "f.attrs['format'] = 'evacsim result'; "
+           "[f.create_group(g) for g in ('summary', 'parameters', 'agents', "
+           "'timeseries')]; h5py.File('%s/rank.h5', 'w').create_group("
+           "'ranking')\"",
+           dir, dir, dir);
+  cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+  free(out);
+  snprintf(path, sizeof path, "%s/other.h5", dir);
+  out = cli_expect(2, "report %s -o %s", path, rep);
+  cr_expect_not_null(strstr(out, "not an evacsim result, ranking or county"),
+                     "%s", out);
+  free(out);
+  snprintf(path, sizeof path, "%s/part.h5", dir);
+  out = cli_expect(2, "report %s -o %s", path, rep);
+  cr_expect_not_null(strstr(out, "incomplete result file"), "%s", out);
+  free(out);
+  snprintf(path, sizeof path, "%s/rank.h5", dir);
+  out = cli_expect(2, "report %s -o %s", path, rep);
+  cr_expect_not_null(strstr(out, "incomplete ranking file"), "%s", out);
+  free(out);
+  cr_expect(!exists(rep, "") && !exists(rep, ".partial"),
+            "a failed report left a folder");
+  out = cli_expect(2, "report %s%s", path, "");
+  cr_expect_not_null(strstr(out, "-o/--output"), "%s", out);
+  free(out);
+  out = cli_expect(2, "report %s -o %s --frames 1", path, rep);
+  cr_expect_not_null(strstr(out, "not a whole number in 2..1000"), "%s", out);
+  free(out);
+  /* an existing folder that is not a report is kept as it was */
+  char *keep = evac_test_write(dir, "keep.txt", "mine\n");
+  out = cli_expect(2, "report %s -o %s", path, dir);
+  cr_expect_not_null(strstr(out, "is not an evacsim report"), "%s", out);
+  cr_expect(access(keep, F_OK) == 0);
+  free(out);
+  /* without the viz scripts: exit 3 and a message saying what to set */
+  setenv("EVACSIM_VIZ_DIR", "/nonexistent-viz", 1);
+  out = cli_expect(3, "report %s -o %s", path, rep);
+  cr_expect_not_null(strstr(out, "set EVACSIM_VIZ_DIR"), "%s", out);
+  unsetenv("EVACSIM_VIZ_DIR");
+  free(out);
+  out = cli_expect(0, "report --help%s%s", "", "");
+  cr_expect_not_null(strstr(out, "usage: evacsim report"), "%s", out);
+  free(out);
+  free(keep);
+  free(json);
+  free(dir);
+}
