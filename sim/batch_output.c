@@ -283,10 +283,12 @@ static int write_building(const struct bo_h5 *h, const struct evac_batch *bt,
           attr_text(g, "scenario", mb->scenario) |
           attr_num(g, "reps", bt->reps) |
           attr_num(g, "seed", (double)bt->b[i].seed) |
-          attr_text(g, "scenario_json", m->scenario_json) |
-          attr_text(g, "plan_json", m->plan_json ? m->plan_json : "") |
           attr_text(g, "evacsim_version", evac_version()) |
           attr_text(g, "git_revision", evac_git_revision());
+    /* datasets, not attributes: attributes hold at most 64 KiB */
+    const char *json[2] = {m->scenario_json, m->plan_json ? m->plan_json : ""};
+    rc |= put_texts(h, g, "scenario_json", json, 1) |
+          put_texts(h, g, "plan_json", json + 1, 1);
     H5Gclose(g);
     g = group(h, f, "summary");
     rc |= attr_num(g, "occupants", m->noccupants) |

@@ -320,3 +320,35 @@ Test(batch, bad_buildings_fail_alone, .timeout = 300) {
   H5Fclose(h);
   free(dir);
 }
+
+/* A building whose plan text is over 64 KiB (the most an HDF5 attribute
+ * holds) gets its file: the inputs are stored as datasets. */
+Test(batch, large_plan_is_stored, .timeout = 300) {
+  const char *d = evac_test_dir("batch-large");
+  cr_assert_not_null(d);
+  char *dir = strdup(d), *out = NULL, args[8192], p[4096];
+  snprintf(args, sizeof args,
+           "gen county --buildings 1 --floors-max 30 --occupants-max 1 "
+           "--duration 30 --reps 2 --seed 5 -o '%s'",
+           dir);
+  cr_assert_eq(evac_test_cli(args, &out), 0, "gen county failed:\n%s", out);
+  free(out);
+  snprintf(p, sizeof p, "%s/tower-01/tower.plan.json", dir);
+  size_t n;
+  char *plan = slurp(p, &n);
+  cr_assert_not_null(plan);
+  free(plan);
+  cr_assert_gt(n, 65536, "the test plan has only %zu bytes", n);
+  int rc = batch(dir, "out", "", &out);
+  cr_assert_eq(rc, 0, "exit status %d:\n%s", rc, out);
+  free(out);
+  snprintf(p, sizeof p, "%s/out/buildings/tower-01.h5", dir);
+  hid_t h = H5Fopen(p, H5F_ACC_RDONLY, H5P_DEFAULT);
+  cr_assert_geq(h, 0);
+  hid_t ds = H5Dopen(h, "/parameters/plan_json", H5P_DEFAULT);
+  cr_expect_geq(ds, 0, "no /parameters/plan_json");
+  if (ds >= 0)
+    H5Dclose(ds);
+  H5Fclose(h);
+  free(dir);
+}
