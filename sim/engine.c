@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "diag.h"
+#include "drill.h"
 #include "models/tox/tox.h"
 #include "sim.h"
 
@@ -327,6 +328,9 @@ static enum evac_status place_agents(struct evac_sim *s,
       s->res.agents.start_y[a] = y;
       s->res.agents.speed_m_s[a] = ag->speed;
       s->res.agents.premovement_s[a] = premove;
+      ag->role = gr->staff        ? EVAC_ROLE_STAFF
+                 : p->needs_staff ? EVAC_ROLE_PATIENT
+                                  : EVAC_ROLE_OCCUPANT;
       if (p->needs_staff) {
         ag->phase = EVAC_PHASE_DONE;
         ag->state = EVAC_STATE_STUCK;
@@ -342,6 +346,16 @@ static enum evac_status place_agents(struct evac_sim *s,
   }
   free(free_cells);
   return EVAC_OK;
+}
+
+/* Starts the hospital staff model when there are staff on duty. */
+static int start_behaviour(struct evac_sim *s) {
+  for (int a = 0; a < s->nagents; a++)
+    if (s->agents[a].role == EVAC_ROLE_STAFF) {
+      s->behaviour = &evac_behaviour_staff;
+      return s->behaviour->init(s);
+    }
+  return 0;
 }
 
 /* Ventilation limit of the fire's room: the room is the floor cells
@@ -476,6 +490,9 @@ enum evac_status evac_sim_create(const struct evac_model *m,
   s->res.threads = opts->threads > 0 ? opts->threads : 1;
   st = place_agents(s, diag);
   if (st != EVAC_OK)
+    goto fail;
+  st = EVAC_ERR_RUNTIME;
+  if (start_behaviour(s))
     goto fail;
   for (int i = 0; i < m->ntimeline; i++) {
     struct evac_event e = {.tick = to_ticks(m->timeline[i].t_s),
@@ -799,7 +816,9 @@ enum evac_status evac_sim_run(struct evac_sim *s) {
         rc = apply_timeline(s, e.id);
       else if (e.gen == s->agents[e.id].gen) {
         s->agents[e.id].gen++;
-        rc = move->act(s, e.id);
+        rc = s->behaviour && s->behaviour->owns(s, e.id)
+                 ? s->behaviour->act(s, e.id)
+                 : move->act(s, e.id);
       }
     }
     if (rc)
@@ -819,6 +838,8 @@ enum evac_status evac_sim_run(struct evac_sim *s) {
   if (last_sample != s->now && record_sample(s))
     return EVAC_ERR_RUNTIME;
   finish(s);
+  if (s->behaviour && s->behaviour->report(s))
+    return EVAC_ERR_RUNTIME;
   return EVAC_OK;
 }
 
@@ -880,6 +901,8 @@ void evac_sim_print_summary(const struct evac_sim *s, FILE *f) {
       fprintf(f, "  safe places used:\n");
     fprintf(f, "    %-20s %10d\n", m->features[fe].name, used);
   }
+  if (r->drill)
+    evac_drill_print(r->drill, m, f);
 }
 
 void evac_sim_free(struct evac_sim *s) {
@@ -906,6 +929,8 @@ void evac_sim_free(struct evac_sim *s) {
   free(s->wait_gen);
   free(s->agents);
   free(s->trapped);
+  if (s->behaviour)
+    s->behaviour->free(s->care);
   evac_smoke_free(s->smoke);
   free(s->smoke_cost);
   free(s->field_buf);

@@ -157,6 +157,8 @@ struct evac_profile {
   struct evac_dist fed_threshold; /* incapacitation dose */
   int needs_staff;                /* 1: cannot move without staff */
   char *device;                   /* "bed", "wheelchair", ... or NULL */
+  int staff_needed;               /* staff who move one such patient */
+  struct evac_dist prepare_s;     /* staff preparing the patient to move */
 };
 
 /* An occupant group: count people of one profile placed at random on the
@@ -168,6 +170,13 @@ struct evac_group {
   int rect[4]; /* x0, y0, x1, y1 inclusive */
   int region;  /* index in regions, or -1 when given as floor + rect */
   int target;  /* feature index of the only exit/refuge they use, or -1 */
+  int staff;   /* 1: a "staff" group (hospital staff who move patients) */
+};
+
+/* How staff choose the next patient (docs/hospital.md). */
+enum evac_allocation {
+  EVAC_ALLOC_NEAREST = 0, /* the nearest patient waiting for staff */
+  EVAC_ALLOC_TRIAGE,      /* patients of the fire's floor first, then nearest */
 };
 
 /* What a timeline event does. */
@@ -259,7 +268,9 @@ struct evac_model {
   struct evac_profile *profiles;
   int ngroups;
   struct evac_group *groups;
-  int noccupants; /* sum of group counts */
+  enum evac_allocation allocation; /* staff's choice of the next patient */
+  int night;                       /* 1: the night shift is on duty */
+  int noccupants;                  /* sum of group counts */
   int ntimeline;
   struct evac_timeline_event *timeline; /* sorted by t_s (stable) */
   int nhazards;
@@ -314,8 +325,5 @@ void evac_hazards_apply(struct evac_model *m, struct evac_diag *diag);
 /* Removes hazard id from the list (it is rectified); "all" removes every
  * hazard. Returns 0, or -1 if there is no hazard of that id. */
 int evac_hazards_fix(struct evac_model *m, const char *id);
-
-/* Looks up a built-in profile by name; NULL if there is none. */
-const struct evac_profile *evac_profile_builtin(const char *name);
 
 #endif

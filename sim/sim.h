@@ -48,6 +48,14 @@ enum evac_agent_phase {
   EVAC_PHASE_MOVING,      /* moving into agent.cell from agent.prev_cell */
   EVAC_PHASE_FLIGHT,      /* on a stair flight */
   EVAC_PHASE_DONE,        /* safe, incapacitated or stuck for good */
+  EVAC_PHASE_TASK,        /* a behaviour task (staff, patient) is due */
+};
+
+/* Who an agent is to the hospital behaviour model. */
+enum evac_agent_role {
+  EVAC_ROLE_OCCUPANT = 0, /* moves by itself */
+  EVAC_ROLE_STAFF,        /* moves patients who need staff */
+  EVAC_ROLE_PATIENT,      /* cannot move without staff */
 };
 
 /* One occupant. */
@@ -60,6 +68,7 @@ struct evac_agent {
   int8_t phase;         /* enum evac_agent_phase */
   int8_t state;         /* enum evac_agent_state, for trajectories */
   int8_t needs_staff;   /* 1 if it cannot move without staff */
+  int8_t role;          /* enum evac_agent_role */
   int16_t field;        /* which target field it follows */
   int32_t know;         /* 0: knows the building as planned, 1: as it is */
   int32_t flight;       /* flight it is on, or -1 */
@@ -155,6 +164,9 @@ struct evac_sim {
   float *field_buf;    /* one field sample of every smoky floor */
   int64_t next_sample;
 
+  const struct evac_behaviour_ops *behaviour; /* staff model, or NULL */
+  struct evac_care *care;                     /* its state */
+
   struct evac_result res;
   double wall_start;
 };
@@ -203,5 +215,30 @@ struct evac_movement_ops {
 
 /* The event-driven floor-field cellular automaton (DESIGN § 4). */
 extern const struct evac_movement_ops evac_movement_ca;
+
+/* ------------------------------------------------------- behaviour */
+
+struct evac_care; /* the staff model's state (models/behaviour) */
+
+/* A behaviour model: what staff do and how patients are moved. */
+struct evac_behaviour_ops {
+  const char *name;
+  /* Creates the state once the agents are placed (s->care). 0 or -1. */
+  int (*init)(struct evac_sim *s);
+  /* 1 if the agent's due event is the behaviour model's to handle. */
+  int (*owns)(const struct evac_sim *s, int agent);
+  /* Acts for such an agent. Returns 0 or -1 (memory). */
+  int (*act)(struct evac_sim *s, int agent);
+  /* An agent reached safety (the movement model calls it). 0 or -1. */
+  int (*safe)(struct evac_sim *s, int agent);
+  /* Copies what the drill report needs into s->res.drill. 0 or -1. */
+  int (*report)(struct evac_sim *s);
+  /* Frees the state. */
+  void (*free)(struct evac_care *c);
+};
+
+/* Hospital staff: allocation, preparation, escort, return
+ * (models/behaviour/staff.c, docs/hospital.md). */
+extern const struct evac_behaviour_ops evac_behaviour_staff;
 
 #endif

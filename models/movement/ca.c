@@ -266,9 +266,10 @@ static int arrive(struct evac_sim *s, int a) {
   s->nsafe++;
   s->res.agents.exit_time_s[a] = (double)s->now / EVAC_TICKS_PER_S;
   s->res.agents.safe_place[a] = feature_of(s, c);
-  if (evac_sim_log(s, EVAC_LOG_SAFE, a, f, x, y, feature_of(s, c)))
+  if (evac_sim_log(s, EVAC_LOG_SAFE, a, f, x, y, feature_of(s, c)) ||
+      evac_sim_wake(s, c))
     return -1;
-  return evac_sim_wake(s, c);
+  return s->behaviour ? s->behaviour->safe(s, a) : 0;
 }
 
 /* Agent a reached the end of flight fi and steps onto a landing. */
@@ -327,6 +328,7 @@ static int act(struct evac_sim *s, int a) {
   case EVAC_PHASE_FLIGHT:
     return land(s, a);
   case EVAC_PHASE_DONE:
+  case EVAC_PHASE_TASK: /* the behaviour model's (sim/engine.c) */
     return 0;
   }
   return 0;

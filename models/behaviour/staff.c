@@ -1,0 +1,410 @@
+/* Hospital staff (DESIGN § 4 "Hospital behaviour", docs/hospital.md).
+ *
+ * Patients who need staff wait where they are. After the alarm and their
+ * own pre-movement, staff choose a patient (allocation rule below), walk to
+ * them, and once the whole team the patient's device needs is there they
+ * prepare the patient (a drawn time). The patient then moves through the
+ * cellular automaton at the device's speed, one unit with its team, to the
+ * nearest safe place (or the group's exit); there the team hands over and
+ * each member goes back for the next patient. Staff with nobody left to
+ * move leave: walking out like anyone else, or, when already at a safe
+ * place after a hand-over, staying there.
+ *
+ * Allocation: a patient whose team is incomplete comes first (so that two
+ * half teams never wait for each other); then, under the triage rule,
+ * patients of the fire's floor; then the nearest by walking distance. A
+ * patient is only chosen if enough staff are on duty to form its team.
+ *
+ * Staff walk to patients off the grid: the time is the walking distance
+ * (on the same floor: shortest 8-neighbour path; otherwise via the nearest
+ * safe place) over their speed, and they hold no cell meanwhile. The
+ * patient with its device holds one cell, like a person. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "drill.h"
+#include "sim.h"
+
+/* What a staff member is doing. */
+enum stage {
+  ST_IDLE = 0, /* not yet assigned */
+  ST_WALK,     /* walking to its patient */
+  ST_AT,       /* at its patient, waiting for the team or preparing */
+  ST_ESCORT,   /* moving with its patient */
+};
+
+/* What a patient is waiting for. */
+enum pstage {
+  PS_WAIT = 0, /* for staff */
+  PS_PREPARE,  /* being prepared by its complete team */
+  PS_MOVING,   /* moved by its team */
+  PS_DONE,     /* safe (or incapacitated) */
+};
+
+/* Dijkstra queue entry over one floor's cells. */
+struct qent {
+  double d;
+  int32_t i;
+};
+
+struct evac_care {
+  int nstaff;           /* staff agents */
+  int32_t *task;        /* [agents] staff: patient served, or -1 */
+  int8_t *stage;        /* [agents] staff: enum stage; patient: enum pstage */
+  int32_t *assigned;    /* [agents] patient: staff assigned */
+  int32_t *present;     /* [agents] patient: staff at the patient */
+  double *busy_from;    /* [agents] staff: time of its current assignment */
+  int32_t *slot;        /* [agents] index in the drill report's columns */
+  int fire_floor;       /* the fire's floor, -1 without fire */
+  double *dist;         /* [largest floor] one-floor distances */
+  struct qent *q;       /* Dijkstra heap */
+  size_t qn, qcap;      /* its size and capacity */
+  struct evac_drill *d; /* the report being filled */
+};
+
+static double now_s(const struct evac_sim *s) {
+  return (double)s->now / EVAC_TICKS_PER_S;
+}
+
+static int q_push(struct evac_care *c, double d, int32_t i) {
+  if (c->qn == c->qcap) {
+    size_t cap = c->qcap ? 2 * c->qcap : 1024;
+    struct qent *q = realloc(c->q, cap * sizeof *q);
+    if (!q)
+      return -1;
+    c->q = q;
+    c->qcap = cap;
+  }
+  size_t k = c->qn++;
+  while (k > 0 && c->q[(k - 1) / 2].d > d) {
+    c->q[k] = c->q[(k - 1) / 2];
+    k = (k - 1) / 2;
+  }
+  c->q[k] = (struct qent){d, i};
+  return 0;
+}
+
+static struct qent q_pop(struct evac_care *c) {
+  struct qent top = c->q[0], last = c->q[--c->qn];
+  size_t k = 0;
+  for (;;) {
+    size_t ch = 2 * k + 1;
+    if (ch >= c->qn)
+      break;
+    if (ch + 1 < c->qn && c->q[ch + 1].d < c->q[ch].d)
+      ch++;
+    if (c->q[ch].d >= last.d)
+      break;
+    c->q[k] = c->q[ch];
+    k = ch;
+  }
+  if (c->qn)
+    c->q[k] = last;
+  return top;
+}
+
+/* Walking distances from cell from over its floor into c->dist (indices
+ * relative to the floor's first cell); no corner cutting. 0 or -1. */
+static int floor_dist(struct evac_sim *s, int32_t from) {
+  const struct evac_model *m = s->m;
+  struct evac_care *c = s->care;
+  int f = s->cell_floor[from];
+  const struct evac_floor *fl = &m->floors[f];
+  size_t n = (size_t)fl->nx * fl->ny;
+  for (size_t i = 0; i < n; i++)
+    c->dist[i] = INFINITY;
+  int32_t src = (int32_t)((size_t)from - fl->offset);
+  c->dist[src] = 0.0;
+  c->qn = 0;
+  if (q_push(c, 0.0, src))
+    return -1;
+  const double diag = m->cell_m * sqrt(2.0);
+  while (c->qn) {
+    struct qent e = q_pop(c);
+    if (e.d > c->dist[e.i])
+      continue;
+    int x = e.i % fl->nx, y = e.i / fl->nx;
+    for (int dy = -1; dy <= 1; dy++)
+      for (int dx = -1; dx <= 1; dx++) {
+        int nx = x + dx, ny = y + dy;
+        if ((!dx && !dy) || nx < 0 || ny < 0 || nx >= fl->nx || ny >= fl->ny)
+          continue;
+        size_t v = fl->offset + (size_t)ny * fl->nx + nx;
+        if (!evac_cell_walkable(m->cell_kind[v]) || s->closed[v])
+          continue;
+        if (dx && dy &&
+            (!evac_cell_walkable(
+                 m->cell_kind[fl->offset + (size_t)y * fl->nx + nx]) ||
+             !evac_cell_walkable(
+                 m->cell_kind[fl->offset + (size_t)ny * fl->nx + x])))
+          continue;
+        double nd = e.d + (dx && dy ? diag : m->cell_m);
+        int32_t j = ny * fl->nx + nx;
+        if (nd < c->dist[j]) {
+          c->dist[j] = nd;
+          if (q_push(c, nd, j))
+            return -1;
+        }
+      }
+  }
+  return 0;
+}
+
+/* The cell a patient waits on. */
+static int32_t patient_cell(const struct evac_sim *s, int p) {
+  const struct evac_agent *ag = &s->agents[p];
+  return ag->cell >= 0 ? ag->cell : ag->last_cell;
+}
+
+/* Triage class of patient p: 0 on the fire's floor, 1 elsewhere. */
+static int triage(const struct evac_sim *s, int p) {
+  if (s->m->allocation != EVAC_ALLOC_TRIAGE || s->care->fire_floor < 0)
+    return 1;
+  return s->cell_floor[patient_cell(s, p)] == s->care->fire_floor ? 0 : 1;
+}
+
+/* Chooses the next patient for a staff member standing at cell from: sets
+ * *dist_m to the walk. Returns the patient, -1 if none, -2 out of memory. */
+static int choose(struct evac_sim *s, int32_t from, double *dist_m) {
+  struct evac_care *c = s->care;
+  const struct evac_model *m = s->m;
+  const double *S = s->fields.dist[0];
+  if (floor_dist(s, from))
+    return -2;
+  int best = -1, best_partial = 0, best_class = 2;
+  double best_d = INFINITY;
+  int f0 = s->cell_floor[from];
+  for (int k = 0; k < c->d->npatients; k++) {
+    int p = c->d->patient[k];
+    const struct evac_profile *pr = &m->profiles[s->res.agents.profile[p]];
+    if (c->stage[p] != PS_WAIT || c->assigned[p] >= pr->staff_needed ||
+        pr->staff_needed > c->nstaff)
+      continue;
+    int32_t pc = patient_cell(s, p);
+    double d = s->cell_floor[pc] == f0
+                   ? c->dist[(size_t)pc - m->floors[f0].offset]
+                   : (double)S[from] + S[pc];
+    if (!isfinite(d))
+      continue;
+    int partial = c->assigned[p] > 0, cls = triage(s, p);
+    if (best < 0 || partial > best_partial ||
+        (partial == best_partial &&
+         (cls < best_class || (cls == best_class && d < best_d)))) {
+      best = p;
+      best_partial = partial;
+      best_class = cls;
+      best_d = d;
+    }
+  }
+  *dist_m = best_d;
+  return best;
+}
+
+/* Staff member a, standing at cell from, takes on its next patient, or
+ * (none left) leaves: at a safe place it stays there, elsewhere it walks
+ * out through the movement model. 0 or -1. */
+static int next_task(struct evac_sim *s, int a, int32_t from, int at_safe) {
+  struct evac_care *c = s->care;
+  struct evac_agent *ag = &s->agents[a];
+  double d;
+  int p = choose(s, from, &d);
+  if (p == -2)
+    return -1;
+  ag->gen++;
+  if (p < 0) {
+    c->stage[a] = ST_IDLE;
+    if (!at_safe) {
+      ag->phase = EVAC_PHASE_DECIDE;
+      return evac_sim_schedule_agent(s, a, s->now);
+    }
+    int f, x, y;
+    evac_sim_cell_xy(s, from, &f, &x, &y);
+    ag->phase = EVAC_PHASE_DONE;
+    ag->state = EVAC_STATE_SAFE;
+    s->nsafe++;
+    s->res.agents.exit_time_s[a] = now_s(s);
+    s->res.agents.safe_place[a] = s->m->cell_feature[from];
+    return evac_sim_log(s, EVAC_LOG_SAFE, a, f, x, y, s->m->cell_feature[from]);
+  }
+  if (ag->cell >= 0) { /* leaves the grid */
+    s->occ[ag->cell] = -1;
+    if (evac_sim_wake(s, ag->cell))
+      return -1;
+    ag->last_cell = ag->cell;
+    ag->cell = -1;
+  }
+  c->task[a] = p;
+  c->assigned[p]++;
+  c->stage[a] = ST_WALK;
+  c->busy_from[a] = now_s(s);
+  ag->phase = EVAC_PHASE_TASK;
+  ag->state = EVAC_STATE_MOVING;
+  s->res.agents.distance_m[a] += d;
+  double v = ag->speed * ag->smoke_factor;
+  int64_t dur = (int64_t)llround(d / v * EVAC_TICKS_PER_S);
+  return evac_sim_schedule_agent(s, a, s->now + (dur > 0 ? dur : 1));
+}
+
+/* Staff member a arrived at its patient. */
+static int arrive(struct evac_sim *s, int a) {
+  struct evac_care *c = s->care;
+  struct evac_agent *ag = &s->agents[a];
+  int p = c->task[a];
+  int32_t pc = patient_cell(s, p);
+  ag->last_cell = pc;
+  if (c->stage[p] != PS_WAIT) { /* incapacitated meanwhile: next one */
+    c->task[a] = -1;
+    c->assigned[p]--;
+    return next_task(s, a, pc, 0);
+  }
+  c->stage[a] = ST_AT;
+  ag->phase = EVAC_PHASE_DONE; /* woken by its patient */
+  const struct evac_profile *pr = &s->m->profiles[s->res.agents.profile[p]];
+  if (++c->present[p] < pr->staff_needed)
+    return 0;
+  /* the team is complete: prepare the patient */
+  struct evac_agent *pa = &s->agents[p];
+  c->stage[p] = PS_PREPARE;
+  c->d->team_s[c->slot[p]] = now_s(s);
+  struct evac_rng r;
+  evac_rng_init(&r, s->res.seed, s->res.replication, EVAC_RNG_STAFF,
+                (uint32_t)p);
+  double prep = evac_dist_sample(&pr->prepare_s, &r);
+  pa->gen++;
+  pa->phase = EVAC_PHASE_TASK;
+  return evac_sim_schedule_agent(
+      s, p, s->now + (int64_t)llround(prep * EVAC_TICKS_PER_S));
+}
+
+/* Patient p is prepared: it starts to move with its team. */
+static int depart(struct evac_sim *s, int p) {
+  struct evac_care *c = s->care;
+  struct evac_agent *pa = &s->agents[p];
+  c->stage[p] = PS_MOVING;
+  c->d->moving_s[c->slot[p]] = now_s(s);
+  c->d->staff_team[c->slot[p]] = c->present[p];
+  for (int k = 0; k < c->d->nstaff; k++) {
+    int a = c->d->staff[k];
+    if (c->task[a] == p && c->stage[a] == ST_AT)
+      c->stage[a] = ST_ESCORT;
+  }
+  pa->needs_staff = 0;
+  pa->phase = EVAC_PHASE_DECIDE;
+  pa->state = EVAC_STATE_MOVING;
+  s->nstuck--;
+  int f, x, y;
+  evac_sim_cell_xy(s, pa->cell, &f, &x, &y);
+  if (evac_sim_log(s, EVAC_LOG_START, p, f, x, y, -1))
+    return -1;
+  return evac_sim_schedule_agent(s, p, s->now);
+}
+
+static int owns(const struct evac_sim *s, int a) {
+  const struct evac_agent *ag = &s->agents[a];
+  if (ag->phase == EVAC_PHASE_TASK)
+    return 1;
+  return ag->role == EVAC_ROLE_STAFF && ag->phase == EVAC_PHASE_PREMOVE;
+}
+
+static int act(struct evac_sim *s, int a) {
+  struct evac_agent *ag = &s->agents[a];
+  if (ag->role == EVAC_ROLE_PATIENT)
+    return depart(s, a);
+  if (ag->phase == EVAC_PHASE_PREMOVE) {
+    int f, x, y;
+    evac_sim_cell_xy(s, ag->cell, &f, &x, &y);
+    if (evac_sim_log(s, EVAC_LOG_START, a, f, x, y, -1))
+      return -1;
+    return next_task(s, a, ag->cell, 0);
+  }
+  return arrive(s, a);
+}
+
+/* Agent p reached safety: if it is a patient, its team hands over and
+ * goes back for the next. */
+static int safe(struct evac_sim *s, int p) {
+  struct evac_care *c = s->care;
+  if (s->agents[p].role != EVAC_ROLE_PATIENT)
+    return 0;
+  c->stage[p] = PS_DONE;
+  c->d->safe_s[c->slot[p]] = now_s(s);
+  int32_t at = s->agents[p].last_cell;
+  for (int k = 0; k < c->d->nstaff; k++) {
+    int a = c->d->staff[k];
+    if (c->task[a] != p || c->stage[a] != ST_ESCORT ||
+        s->agents[a].state == EVAC_STATE_INCAPACITATED)
+      continue;
+    c->d->trips[k]++;
+    c->d->busy_s[k] += now_s(s) - c->busy_from[a];
+    c->task[a] = -1;
+    s->agents[a].last_cell = at;
+    if (next_task(s, a, at, 1))
+      return -1;
+  }
+  return 0;
+}
+
+static void care_free(struct evac_care *c) {
+  if (!c)
+    return;
+  free(c->task);
+  free(c->stage);
+  free(c->assigned);
+  free(c->present);
+  free(c->busy_from);
+  free(c->slot);
+  free(c->dist);
+  free(c->q);
+  free(c);
+}
+
+static int init(struct evac_sim *s) {
+  const struct evac_model *m = s->m;
+  int np = 0, ns = 0;
+  for (int a = 0; a < s->nagents; a++) {
+    np += s->agents[a].role == EVAC_ROLE_PATIENT;
+    ns += s->agents[a].role == EVAC_ROLE_STAFF;
+  }
+  struct evac_care *c = calloc(1, sizeof *c);
+  if (!c)
+    return -1;
+  s->care = c;
+  size_t n = (size_t)s->nagents + 1, big = 1;
+  for (int f = 0; f < m->nfloors; f++)
+    if ((size_t)m->floors[f].nx * m->floors[f].ny > big)
+      big = (size_t)m->floors[f].nx * m->floors[f].ny;
+  c->task = malloc(n * sizeof *c->task);
+  c->stage = calloc(n, sizeof *c->stage);
+  c->assigned = calloc(n, sizeof *c->assigned);
+  c->present = calloc(n, sizeof *c->present);
+  c->busy_from = calloc(n, sizeof *c->busy_from);
+  c->slot = calloc(n, sizeof *c->slot);
+  c->dist = malloc(big * sizeof *c->dist);
+  c->d = evac_drill_create(m, np, ns);
+  s->res.drill = c->d; /* the result owns the report */
+  if (!c->task || !c->stage || !c->assigned || !c->present || !c->busy_from ||
+      !c->slot || !c->dist || !c->d)
+    return -1;
+  c->nstaff = ns;
+  c->fire_floor = m->has_fire ? m->fire.floor : -1;
+  for (int a = 0, ip = 0, is = 0; a < s->nagents; a++) {
+    c->task[a] = -1;
+    if (s->agents[a].role == EVAC_ROLE_PATIENT) {
+      c->slot[a] = ip;
+      c->d->patient[ip++] = a;
+    } else if (s->agents[a].role == EVAC_ROLE_STAFF) {
+      c->slot[a] = is;
+      c->d->staff[is++] = a;
+    }
+  }
+  return 0;
+}
+
+/* The ward clearance times, once the run has ended. */
+static int report(struct evac_sim *s) {
+  evac_drill_wards(s->care->d, s->m, &s->res);
+  return 0;
+}
+
+const struct evac_behaviour_ops evac_behaviour_staff = {
+    "staff", init, owns, act, safe, report, care_free};
