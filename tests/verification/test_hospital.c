@@ -1,0 +1,154 @@
+/* Hospital staff model (docs/hospital.md): bed against ambulatory speed,
+ * staff numbers, day and night shift, on a ward drawn in code. */
+#include <criterion/criterion.h>
+#include <math.h>
+
+#include "drill.h"
+#include "evacsim.h"
+#include "grid.h"
+#include "model.h"
+#include "result.h"
+#include "support.h"
+
+/* A ward: six 3.6 x 3.2 m rooms (9 x 8 cells) on each side of a 2.4 m
+ * (6-cell) corridor, each room with a 1.2 m (3-cell) door; the corridor
+ * leads east into the next compartment (an exit column, the safe place).
+ * Rooms: x0 = 1 + 10 k, x0..x0+8; north rows 1..8, south rows 17..24;
+ * corridor rows 10..15, x 1..61; exit x 62. */
+static cJSON *ward_floors(void) {
+  struct grid g = grid_new(63, 26);
+  grid_fill(&g, 1, 10, 61, 15, '.');
+  grid_fill(&g, 62, 10, 62, 15, 'E');
+  for (int k = 0; k < 6; k++) {
+    int x0 = 1 + 10 * k;
+    grid_fill(&g, x0, 1, x0 + 8, 8, '.');
+    grid_fill(&g, x0, 17, x0 + 8, 24, '.');
+    grid_fill(&g, x0 + 3, 9, x0 + 5, 9, 'D');
+    grid_fill(&g, x0 + 3, 16, x0 + 5, 16, 'D');
+  }
+  cJSON *floors = cJSON_CreateArray();
+  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 0.0));
+  free(g.c);
+  return floors;
+}
+
+/* Adds a staff group of count in rect on floor "1", of a shift or NULL. */
+static void add_staff(cJSON *sc, int x0, int y0, int x1, int y1, int count,
+                      const char *shift) {
+  cJSON *st = cJSON_GetObjectItem(sc, "staff");
+  if (!st)
+    st = cJSON_AddArrayToObject(sc, "staff");
+  cJSON *g = cJSON_CreateObject();
+  cJSON_AddStringToObject(g, "floor", "1");
+  int r[4] = {x0, y0, x1, y1};
+  cJSON_AddItemToObject(g, "rect", cJSON_CreateIntArray(r, 4));
+  cJSON_AddNumberToObject(g, "count", count);
+  if (shift)
+    cJSON_AddStringToObject(g, "shift", shift);
+  cJSON_AddItemToArray(st, g);
+}
+
+/* The ward with two bed-bound patients a room (24) and the given staff at
+ * the nurses' station (west end of the corridor); returns the time the
+ * last patient was safe. */
+static double ward_clearance(const char *tag, int day_staff, int night_staff,
+                             const char *shift, unsigned long long seed) {
+  cJSON *sc = scenario_new(7200);
+  for (int k = 0; k < 6; k++) {
+    int x0 = 1 + 10 * k;
+    add_group(sc, x0, 1, x0 + 8, 8, "bedridden", 2, NULL);
+    add_group(sc, x0, 17, x0 + 8, 24, "bedridden", 2, NULL);
+  }
+  if (day_staff)
+    add_staff(sc, 1, 10, 4, 15, day_staff, "day");
+  if (night_staff)
+    add_staff(sc, 1, 10, 4, 15, night_staff, "night");
+  if (shift)
+    cJSON_AddStringToObject(sc, "shift", shift);
+  struct evac_model *m;
+  struct evac_sim *sim =
+      run_json(tag, plan_new(0.4, ward_floors()), sc, seed, &m);
+  const struct evac_result *r = evac_sim_result(sim);
+  cr_assert_not_null(r->drill, "%s: no drill report", tag);
+  cr_assert_eq(r->drill->npatients, 24);
+  double t = r->drill->last_patient_s;
+  int trips = 0;
+  for (int i = 0; i < r->drill->nstaff; i++)
+    trips += r->drill->trips[i];
+  /* beds need two staff: every trip is one of a pair */
+  cr_expect_eq(trips, 48, "%s: %d staff trips, 24 beds x 2", tag, trips);
+  evac_sim_free(sim);
+  evac_model_free(m);
+  return t;
+}
+
+/* A bed (0.8 m/s, two staff) against a walker at 1.34 m/s over the same
+ * 20 m corridor: the moving time is 20 / 0.8 = 25.0 s against
+ * 20 / 1.34 = 14.93 s, the factor 1.34 / 0.8 = 1.675 of docs/hospital.md. */
+Test(hospital, bed_slower_than_ambulatory_by_device_factor) {
+  struct grid g = grid_new(53, 5);
+  grid_fill(&g, 1, 1, 50, 3, '.');
+  grid_fill(&g, 51, 1, 51, 3, 'E');
+  cJSON *floors = cJSON_CreateArray();
+  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 0.0));
+  free(g.c);
+  cJSON *sc = scenario_new(600);
+  add_profile(sc, "walker", "1.34");
+  add_group(sc, 1, 2, 1, 2, "bedridden", 1, NULL);
+  add_group(sc, 1, 3, 1, 3, "walker", 1, NULL);
+  add_staff(sc, 1, 1, 1, 1, 1, NULL);
+  add_staff(sc, 2, 1, 2, 1, 1, NULL);
+  struct evac_model *m;
+  struct evac_sim *sim = run_json("bed", plan_new(0.4, floors), sc, 3, &m);
+  const struct evac_result *r = evac_sim_result(sim);
+  const struct evac_drill *d = r->drill;
+  cr_assert_not_null(d);
+  cr_assert_eq(d->npatients, 1);
+  double bed = d->safe_s[0] - d->moving_s[0];
+  double walk = r->agents.exit_time_s[1];
+  cr_expect(fabs(bed - 25.0) < 0.05, "bed: %.3f s vs 25.0 s", bed);
+  cr_expect(fabs(walk - 20.0 / 1.34) < 0.05, "walker: %.3f s", walk);
+  cr_expect(fabs(bed / walk - 1.34 / 0.8) < 0.01, "factor %.4f vs 1.675",
+            bed / walk);
+  /* two staff, one cell away: the team is complete within a second, and
+   * the bed's preparation U(30, 90) s follows */
+  double prep = d->moving_s[0] - d->team_s[0];
+  cr_expect(d->team_s[0] < 1.0, "team at %.2f s", d->team_s[0]);
+  cr_expect(prep >= 30.0 && prep <= 90.0, "preparation %.1f s", prep);
+  cr_expect_eq(d->staff_team[0], 2);
+  cr_expect_eq(d->trips[0] + d->trips[1], 2);
+  evac_sim_free(sim);
+  evac_model_free(m);
+}
+
+/* 24 bed-bound patients, 4 against 8 staff (2 against 4 bed teams). Hand
+ * calculation of one round of a team: walk to the bed and back at the
+ * staff's 1.34 m/s and 0.8 m/s (about 2 x 21 m on this ward: 16 + 26 s) and
+ * the mean preparation 60 s, about 100 s; 12 rounds with 2 teams, 6 with
+ * 4. The clearance must fall with more staff (monotone over 4, 6, 8) and
+ * halve to within the shared first walk and the spread of preparations. */
+Test(hospital, ward_24_patients_4_vs_8_staff) {
+  double t4 = ward_clearance("staff4", 4, 0, NULL, 11);
+  double t6 = ward_clearance("staff6", 6, 0, NULL, 11);
+  double t8 = ward_clearance("staff8", 8, 0, NULL, 11);
+  cr_log_info("24 beds: 4 staff %.1f s, 6 staff %.1f s, 8 staff %.1f s", t4, t6,
+              t8);
+  cr_assert(isfinite(t4) && isfinite(t6) && isfinite(t8));
+  cr_expect(t8 < t6 && t6 < t4, "monotone: %.1f, %.1f, %.1f", t4, t6, t8);
+  cr_expect(t4 > 12 * 70.0 && t4 < 12 * 130.0, "4 staff: %.1f s vs ~1200 s",
+            t4);
+  cr_expect(t8 > 6 * 70.0 && t8 < 6 * 130.0, "8 staff: %.1f s vs ~600 s", t8);
+  cr_expect(t4 / t8 > 1.7 && t4 / t8 < 2.2, "ratio %.3f vs 2", t4 / t8);
+}
+
+/* The same ward with its day staff (8) and its night staff (3): only the
+ * scenario's shift is on duty. Night: one bed team (the third member has
+ * no partner), 24 rounds against 6: about four times the day's time. */
+Test(hospital, night_shift_slower_than_day) {
+  double day = ward_clearance("day", 8, 3, "day", 5);
+  double night = ward_clearance("night", 8, 3, "night", 5);
+  cr_log_info("24 beds: day %.1f s, night %.1f s", day, night);
+  cr_assert(isfinite(day) && isfinite(night));
+  cr_expect(night > 3.0 * day && night < 5.0 * day,
+            "night %.1f s vs 4 x day %.1f s", night, day);
+}
