@@ -330,6 +330,8 @@ static int profile_read(const struct evac_json *j, const cJSON *v,
   builtin_copy(bi, p);
   free(p->name);
   p->name = strdup(name);
+  if (evac_json_bool(j, v, path, "needs_staff", &p->needs_staff) < 0)
+    ok = 0;
   const char *device = NULL;
   int r = evac_json_string(j, v, path, "device", &device);
   if (r < 0)
@@ -339,7 +341,8 @@ static int profile_read(const struct evac_json *j, const cJSON *v,
     if (d) {
       free(p->device);
       p->device = strdup(device);
-      device_apply(p, d);
+      if (p->needs_staff) /* moved by staff: the device sets the pace */
+        device_apply(p, d);
     } else {
       const char *names[NDEVICES + 1];
       for (int i = 0; i < NDEVICES; i++)
@@ -374,8 +377,6 @@ static int profile_read(const struct evac_json *j, const cJSON *v,
         !dist_bound(j, pk, fields[i].d, fields[i].bound))
       ok = 0;
   }
-  if (evac_json_bool(j, v, path, "needs_staff", &p->needs_staff) < 0)
-    ok = 0;
   long long staff = p->staff_needed;
   if (evac_json_integer(j, v, path, "staff_needed", 0, 8, &staff) < 0)
     ok = 0;
