@@ -235,7 +235,9 @@ static int build_targets(struct evac_sim *s) {
   f->target = malloc(((size_t)m->ngroups + 1) * sizeof *f->target);
   if (!f->target)
     return -1;
-  f->target[f->ntargets++] = -1;
+  static const int32_t set0[] = {EVAC_TARGET_ALL, EVAC_TARGET_EXITS,
+                                 EVAC_TARGET_REFUGES, EVAC_TARGET_REFUGES};
+  f->target[f->ntargets++] = set0[m->strategy]; /* enum evac_strategy */
   for (int g = 0; g < m->ngroups; g++) {
     int t = m->groups[g].target, seen = 0;
     for (int i = 0; i < f->ntargets; i++)
@@ -261,6 +263,36 @@ static double head_height(const struct evac_profile *p) {
   if (p->device && p->needs_staff)
     return EVAC_HEAD_BED_M;
   return EVAC_HEAD_STANDING_M;
+}
+
+/* The compartment of the cell (x, y) of floor f: that of the first region
+ * holding it, or NULL. */
+static const char *compartment_of(const struct evac_model *m, int f, int x,
+                                  int y) {
+  for (int i = 0; i < m->nregions; i++) {
+    const struct evac_region *r = &m->regions[i];
+    if (r->floor == f && x >= r->rect[0] && x <= r->rect[2] &&
+        y >= r->rect[1] && y <= r->rect[3] && r->compartment)
+      return r->compartment;
+  }
+  return NULL;
+}
+
+/* 1 if, defending in place, a person on cell c of floor f stays: outside
+ * the fire's compartment (everyone stays without a fire). */
+static int defended(const struct evac_sim *s, int f, int32_t c) {
+  const struct evac_model *m = s->m;
+  if (m->strategy != EVAC_STRATEGY_DEFEND)
+    return 0;
+  if (!m->has_fire)
+    return 1;
+  int cf, x, y;
+  evac_sim_cell_xy(s, c, &cf, &x, &y);
+  const char *fire = compartment_of(m, m->fire.floor, m->fire.x, m->fire.y);
+  const char *here = compartment_of(m, f, x, y);
+  if (!fire)
+    return f != m->fire.floor; /* no compartments: the fire's floor moves */
+  return !here || strcmp(here, fire) != 0;
 }
 
 /* Places the groups' people on free floor cells and draws attributes. */
@@ -331,7 +363,12 @@ static enum evac_status place_agents(struct evac_sim *s,
       ag->role = gr->staff        ? EVAC_ROLE_STAFF
                  : p->needs_staff ? EVAC_ROLE_PATIENT
                                   : EVAC_ROLE_OCCUPANT;
-      if (p->needs_staff) {
+      if (gr->target < 0 && defended(s, gr->floor, c)) {
+        ag->phase = EVAC_PHASE_DONE; /* defend in place: stays */
+        ag->state = EVAC_STATE_WAITING;
+        ag->role = EVAC_ROLE_DEFENDED;
+        s->nstuck++;
+      } else if (p->needs_staff) {
         ag->phase = EVAC_PHASE_DONE;
         ag->state = EVAC_STATE_STUCK;
         ag->needs_staff = 1;
@@ -611,7 +648,7 @@ static int incapacitate(struct evac_sim *s, int a) {
       return -1;
     ag->flight = -1;
   }
-  if (ag->needs_staff)
+  if (ag->needs_staff || ag->role == EVAC_ROLE_DEFENDED)
     s->nstuck--;
   ag->phase = EVAC_PHASE_DONE;
   ag->state = EVAC_STATE_INCAPACITATED;

@@ -173,6 +173,20 @@ struct evac_group {
   int staff;   /* 1: a "staff" group (hospital staff who move patients) */
 };
 
+/* Where people without a group "exit" go (docs/hospital.md). */
+enum evac_strategy {
+  EVAC_STRATEGY_NEAREST = 0, /* the nearest safe place, exit or refuge */
+  EVAC_STRATEGY_VERTICAL,    /* full evacuation: exits only */
+  EVAC_STRATEGY_HORIZONTAL,  /* progressive horizontal: refuges only */
+  EVAC_STRATEGY_DEFEND,      /* defend in place: only the fire's compartment
+                                moves (to refuges), the others stay */
+};
+
+/* Target sets of the floor fields besides a single feature (>= 0). */
+#define EVAC_TARGET_ALL (-1)     /* every exit and refuge */
+#define EVAC_TARGET_EXITS (-2)   /* every exit */
+#define EVAC_TARGET_REFUGES (-3) /* every refuge */
+
 /* How staff choose the next patient (docs/hospital.md). */
 enum evac_allocation {
   EVAC_ALLOC_NEAREST = 0, /* the nearest patient waiting for staff */
@@ -269,6 +283,7 @@ struct evac_model {
   int ngroups;
   struct evac_group *groups;
   enum evac_allocation allocation; /* staff's choice of the next patient */
+  enum evac_strategy strategy;     /* evacuation strategy */
   int night;                       /* 1: the night shift is on duty */
   int noccupants;                  /* sum of group counts */
   int ntimeline;

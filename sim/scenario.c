@@ -11,9 +11,10 @@
 #include "models/fire/fire.h"
 
 static const char *const scenario_keys[] = {
-    "evacsim_scenario", "plan",  "duration_s", "seed",  "alarm",   "profiles",
-    "occupants",        "staff", "fire",       "fires", "hazards", "timeline",
-    "output",           "shift", "allocation", NULL};
+    "evacsim_scenario", "plan",      "duration_s", "seed",  "alarm",
+    "profiles",         "occupants", "staff",      "fire",  "fires",
+    "hazards",          "timeline",  "output",     "shift", "allocation",
+    "strategy",         NULL};
 static const char *const alarm_keys[] = {"delay_s", NULL};
 static const char *const output_keys[] = {"fields_every_s", "agents_every_s",
                                           NULL};
@@ -25,6 +26,9 @@ static const char *const staff_keys[] = {"region", "floor", "rect", "count",
 static const char *const shift_names[] = {"day", "night", "both", NULL};
 /* Staff allocation rules, in enum evac_allocation order. */
 static const char *const allocation_names[] = {"nearest", "triage", NULL};
+/* Strategies, in enum evac_strategy order. */
+static const char *const strategy_names[] = {
+    "nearest", "vertical", "horizontal", "defend_in_place", NULL};
 static const char *const hazard_keys[] = {"id",   "type", "target", "floors",
                                           "note", "cost", "owner",  NULL};
 static const char *const timeline_keys[] = {"t_s", "do", "target", "floors",
@@ -861,6 +865,9 @@ void evac_scenario_read(struct evac_model *m, const cJSON *root,
   }
   choice_read(&c, root, "", "allocation", allocation_names, &alloc);
   m->allocation = (enum evac_allocation)alloc;
+  int strategy = EVAC_STRATEGY_NEAREST;
+  choice_read(&c, root, "", "strategy", strategy_names, &strategy);
+  m->strategy = (enum evac_strategy)strategy;
   const cJSON *profiles = NULL;
   evac_json_object(j, root, "", "profiles", &profiles);
   evac_profiles_read(m, profiles, j, "profiles");

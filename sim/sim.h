@@ -56,6 +56,7 @@ enum evac_agent_role {
   EVAC_ROLE_OCCUPANT = 0, /* moves by itself */
   EVAC_ROLE_STAFF,        /* moves patients who need staff */
   EVAC_ROLE_PATIENT,      /* cannot move without staff */
+  EVAC_ROLE_DEFENDED,     /* stays where it is (defend in place) */
 };
 
 /* One occupant. */

@@ -122,11 +122,12 @@ Test(hospital, bed_slower_than_ambulatory_by_device_factor) {
 }
 
 /* 24 bed-bound patients, 4 against 8 staff (2 against 4 bed teams). Hand
- * calculation of one round of a team: walk to the bed and back at the
- * staff's 1.34 m/s and 0.8 m/s (about 2 x 21 m on this ward: 16 + 26 s) and
- * the mean preparation 60 s, about 100 s; 12 rounds with 2 teams, 6 with
- * 4. The clearance must fall with more staff (monotone over 4, 6, 8) and
- * halve to within the shared first walk and the spread of preparations. */
+ * calculation of a team's round: a mean room is about 40 cells (16 m) from
+ * the exit: 20 s with the bed at 0.8 m/s, 12 s back at 1.34 m/s, and the
+ * mean preparation 60 s: 92 s. 12 rounds with 2 teams (about 1100 s), 6
+ * with 4 (about 550 s), plus the first walk and the spread of the
+ * preparations. The clearance must fall with more staff (monotone over 4,
+ * 6, 8) and halve from 4 to 8. */
 Test(hospital, ward_24_patients_4_vs_8_staff) {
   double t4 = ward_clearance("staff4", 4, 0, NULL, 11);
   double t6 = ward_clearance("staff6", 6, 0, NULL, 11);
@@ -142,13 +143,122 @@ Test(hospital, ward_24_patients_4_vs_8_staff) {
 }
 
 /* The same ward with its day staff (8) and its night staff (3): only the
- * scenario's shift is on duty. Night: one bed team (the third member has
- * no partner), 24 rounds against 6: about four times the day's time. */
+ * scenario's shift is on duty. Night: one bed team at a time (the third
+ * member waits at the next bed for a partner), 24 rounds of about 92 s
+ * (about 2200 s) against the day's 6 (about 550 s): four times as long. */
 Test(hospital, night_shift_slower_than_day) {
   double day = ward_clearance("day", 8, 3, "day", 5);
   double night = ward_clearance("night", 8, 3, "night", 5);
   cr_log_info("24 beds: day %.1f s, night %.1f s", day, night);
   cr_assert(isfinite(day) && isfinite(night));
-  cr_expect(night > 3.0 * day && night < 5.0 * day,
+  cr_expect(night > 0.9 * 2200 && night < 1.2 * 2200, "night %.1f s", night);
+  cr_expect(night / day > 3.3 && night / day < 4.4,
             "night %.1f s vs 4 x day %.1f s", night, day);
+}
+
+/* Two storeys: floor "2" is the ward of six rooms west of a fire door
+ * (x = 30) with 12 bed-bound patients and 4 staff; east of the door a
+ * refuge room (x 41..49, north side; the adjoining compartment's protected
+ * area) and Stair A (x 58..61) down to floor "1", whose landing opens onto
+ * an exit. */
+static double strategy_clearance(const char *tag, const char *strategy) {
+  struct grid g = grid_new(63, 26);
+  grid_fill(&g, 1, 10, 57, 15, '.');
+  grid_fill(&g, 30, 10, 30, 15, 'F');
+  for (int k = 0; k < 3; k++) {
+    int x0 = 1 + 10 * k;
+    grid_fill(&g, x0, 1, x0 + 8, 8, '.');
+    grid_fill(&g, x0, 17, x0 + 8, 24, '.');
+    grid_fill(&g, x0 + 3, 9, x0 + 5, 9, 'D');
+    grid_fill(&g, x0 + 3, 16, x0 + 5, 16, 'D');
+  }
+  grid_fill(&g, 41, 1, 49, 8, 'R');
+  grid_fill(&g, 44, 9, 46, 9, 'D');
+  grid_fill(&g, 58, 10, 61, 15, 'A');
+  struct grid g1 = grid_new(63, 26);
+  grid_fill(&g1, 58, 10, 61, 15, 'A');
+  grid_fill(&g1, 58, 9, 61, 9, 'E');
+  cJSON *floors = cJSON_CreateArray();
+  cJSON_AddItemToArray(floors, grid_floor(&g1, "1", 0.0));
+  cJSON_AddItemToArray(floors, grid_floor(&g, "2", 3.6));
+  free(g.c);
+  free(g1.c);
+  cJSON *plan = plan_new(0.4, floors);
+  cJSON_AddItemToObject(plan, "legend",
+                        cJSON_Parse("{\"A\": {\"stair\": \"Stair A\"}}"));
+  cJSON_AddItemToObject(
+      plan, "stairs",
+      cJSON_Parse("[{\"name\": \"Stair A\", \"width_m\": 1.2, "
+                  "\"flight_length_m\": 7.2}]"));
+  cJSON *sc = scenario_new(7200);
+  cJSON_AddStringToObject(sc, "strategy", strategy);
+  cJSON *occ = cJSON_AddArrayToObject(sc, "occupants");
+  for (int k = 0; k < 6; k++) {
+    int x0 = 1 + 10 * (k % 3), y0 = k < 3 ? 1 : 17;
+    char text[160];
+    snprintf(text, sizeof text,
+             "{\"floor\": \"2\", \"rect\": [%d, %d, %d, %d], \"profile\": "
+             "\"bedridden\", \"count\": 2}",
+             x0, y0, x0 + 8, y0 + 7);
+    cJSON_AddItemToArray(occ, cJSON_Parse(text));
+  }
+  cJSON *staff = cJSON_AddArrayToObject(sc, "staff");
+  cJSON_AddItemToArray(staff,
+                       cJSON_Parse("{\"floor\": \"2\", \"rect\": [1, 10, 4, "
+                                   "15], \"count\": 4}"));
+  struct evac_model *m;
+  struct evac_sim *sim = run_json(tag, plan, sc, 7, &m);
+  const struct evac_result *r = evac_sim_result(sim);
+  cr_assert_not_null(r->drill);
+  double t = r->drill->last_patient_s;
+  int refuge = 0;
+  for (int a = 0; a < r->occupants; a++)
+    refuge += r->agents.safe_place[a] >= 0 &&
+              m->features[r->agents.safe_place[a]].kind == EVAC_FEAT_REFUGE;
+  if (!strcmp(strategy, "horizontal"))
+    cr_expect_eq(refuge, 16, "%s: all 16 in the refuge: %d", tag, refuge);
+  else
+    cr_expect_eq(refuge, 0, "%s: nobody in the refuge: %d", tag, refuge);
+  evac_sim_free(sim);
+  evac_model_free(m);
+  return t;
+}
+
+/* Progressive horizontal evacuation (to the refuge beyond the fire door)
+ * against full vertical evacuation (down Stair A and out). Hand
+ * calculation of a bed team's round (mean preparation 60 s, staff at
+ * 1.34 m/s, bed 0.8 m/s, on stairs 0.6 m/s), from a mean room (x = 15):
+ * horizontal about 36 cells (14.4 m) to the refuge, 60 + 18 s with the
+ * bed + 11 s back = 89 s; vertical about 47 cells (19 m) to the stair and
+ * a 7.2 m flight, 60 + 24 + 12 s + 20 s back (26 m) = 116 s. Six rounds
+ * for two teams: about 535 s against 695 s (0.77), plus the first walk
+ * and the spread of the preparations. */
+Test(hospital, horizontal_clears_fire_compartment_faster_than_vertical) {
+  double h = strategy_clearance("horizontal", "horizontal");
+  double v = strategy_clearance("vertical", "vertical");
+  cr_log_info("12 beds, 4 staff: horizontal %.1f s, vertical %.1f s", h, v);
+  cr_assert(isfinite(h) && isfinite(v));
+  cr_expect(h < v, "horizontal %.1f s vs vertical %.1f s", h, v);
+  cr_expect(h / v > 0.65 && h / v < 0.9, "ratio %.3f vs 0.77", h / v);
+  cr_expect(h > 0.9 * 535 && h < 1.2 * 535, "horizontal %.1f vs ~535 s", h);
+  cr_expect(v > 0.9 * 695 && v < 1.2 * 695, "vertical %.1f vs ~695 s", v);
+}
+
+/* Defend in place without a fire: nobody is in the fire's compartment, so
+ * everybody stays: nobody evacuates, nobody is moved by staff. */
+Test(hospital, defend_in_place_without_fire_keeps_everyone) {
+  cJSON *sc = scenario_new(600);
+  cJSON_AddStringToObject(sc, "strategy", "defend_in_place");
+  add_group(sc, 1, 1, 9, 8, "bedridden", 2, NULL);
+  add_group(sc, 11, 1, 19, 8, "adult", 3, NULL);
+  add_staff(sc, 1, 10, 4, 15, 2, NULL);
+  struct evac_model *m;
+  struct evac_sim *sim =
+      run_json("defend", plan_new(0.4, ward_floors()), sc, 1, &m);
+  const struct evac_result *r = evac_sim_result(sim);
+  cr_expect_eq(r->evacuated, 0);
+  cr_expect_eq(r->remaining, 7);
+  cr_expect(isnan(r->evacuation_time_s));
+  evac_sim_free(sim);
+  evac_model_free(m);
 }
