@@ -40,9 +40,15 @@ struct evac_drill *evac_drill_create(const struct evac_model *m, int npatients,
   d->ward = calloc(nw, sizeof *d->ward);
   d->ward_people = calloc(nw, sizeof *d->ward_people);
   d->clearance_s = malloc(nw * sizeof *d->clearance_s);
+  d->nlifts = m->nlifts;
+  d->lift_trips = calloc((size_t)m->nlifts + 1, sizeof *d->lift_trips);
+  d->lift_wait_max_s =
+      calloc((size_t)m->nlifts + 1, sizeof *d->lift_wait_max_s);
+  d->lift_queue_max = calloc((size_t)m->nlifts + 1, sizeof *d->lift_queue_max);
   if (!d->patient || !d->team_s || !d->moving_s || !d->safe_s ||
       !d->staff_team || !d->staff || !d->trips || !d->busy_s || !d->ward ||
-      !d->ward_people || !d->clearance_s) {
+      !d->ward_people || !d->clearance_s || !d->lift_trips ||
+      !d->lift_wait_max_s || !d->lift_queue_max) {
     evac_drill_free(d);
     return NULL;
   }
@@ -127,6 +133,11 @@ void evac_drill_print(const struct evac_drill *d, const struct evac_model *m,
   fprintf(f, "    %-20s %10d\n", "staff trips", trips);
   if (d->nstaff)
     fprintf(f, "    %-20s %10.1f s\n", "mean staff busy", busy / d->nstaff);
+  for (int i = 0; i < d->nlifts; i++)
+    if (d->lift_trips[i])
+      fprintf(f, "    %-20s %4d bed trips, longest wait %.1f s, queue %d\n",
+              m->features[m->lifts[i].feature].name, d->lift_trips[i],
+              d->lift_wait_max_s[i], d->lift_queue_max[i]);
   int header = 0;
   for (int k = 0; k < d->nwards; k++) {
     if (!d->ward_people[k])
@@ -173,6 +184,24 @@ int evac_drill_write(const struct evac_drill_sink *k,
                ? -1
                : 0;
   free(names);
+  if (rc || k->group(k->ctx, "/drill/lifts"))
+    return -1;
+  size_t nl = (size_t)d->nlifts;
+  names = malloc((nl + 1) * sizeof *names);
+  if (!names)
+    return -1;
+  for (size_t i = 0; i < nl; i++)
+    names[i] = m->features[m->lifts[i].feature].name;
+  rc = k->strings(k->ctx, "/drill/lifts/name", nl, names, "1") ||
+               k->col(k->ctx, "/drill/lifts/trips", i32, fi32, nl,
+                      d->lift_trips, "1") ||
+               k->col(k->ctx, "/drill/lifts/wait_max_s", f64, ff64, nl,
+                      d->lift_wait_max_s, "s") ||
+               k->col(k->ctx, "/drill/lifts/queue_max", i32, fi32, nl,
+                      d->lift_queue_max, "1")
+           ? -1
+           : 0;
+  free(names);
   return rc;
 }
 
@@ -190,5 +219,8 @@ void evac_drill_free(struct evac_drill *d) {
   free(d->ward);
   free(d->ward_people);
   free(d->clearance_s);
+  free(d->lift_trips);
+  free(d->lift_wait_max_s);
+  free(d->lift_queue_max);
   free(d);
 }

@@ -84,6 +84,7 @@ struct evac_lift {
   int capacity;  /* persons */
   int beds;      /* bed slots */
   double speed_m_s;
+  int failed; /* 1: out of service (hazard fire_lift_failed) */
 };
 
 /* A named region: a room, ward or smoke compartment part. */
@@ -327,6 +328,10 @@ enum evac_status evac_plan_parse(struct evac_model *m, const char *text,
  * (a path relative to the scenario file's folder, or an inline object). */
 enum evac_status evac_scenario_parse(struct evac_model *m, const char *text,
                                      const char *file, struct evac_diag *diag);
+
+/* The preparation time of a device ("ski_sheet", ...): moving a patient
+ * onto it; fixed 0 for an unknown name (sim/profile.c). */
+struct evac_dist evac_device_prepare(const char *name);
 
 /* Name of a hazard type ("blocked_exit"), and its inverse (-1 unknown). */
 const char *evac_hazard_type_name(enum evac_hazard_type t);

@@ -62,6 +62,11 @@ static const struct device *device_find(const char *name) {
   return NULL;
 }
 
+struct evac_dist evac_device_prepare(const char *name) {
+  const struct device *d = device_find(name);
+  return d ? d->prepare_s : evac_dist_fixed(0.0);
+}
+
 /* Sets p's speed, stair factors, staff and preparation from its device. */
 static void device_apply(struct evac_profile *p, const struct device *d) {
   double mean = evac_dist_mean(&d->speed_m_s);

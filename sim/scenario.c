@@ -783,15 +783,13 @@ static void timeline_read(struct scen_ctx *c, const cJSON *root) {
           ev.feature >= 0 ? m->features[ev.feature].kind : EVAC_FEAT_SHAFT;
       if (ev.feature < 0 && !c->plan_ok) {
         ok = 0;
-      } else if (ev.feature < 0 || k == EVAC_FEAT_SHAFT ||
-                 k == EVAC_FEAT_LIFT) {
-        evac_diag_error(j->diag, j->file, q,
-                        "\"%s\" is %s; a timeline target must be the name of "
-                        "an exit, refuge, door, fire_door or stair feature",
-                        target,
-                        ev.feature < 0         ? "not a feature of the plan"
-                        : k == EVAC_FEAT_SHAFT ? "a shaft"
-                                               : "a lift");
+      } else if (ev.feature < 0 || k == EVAC_FEAT_SHAFT) {
+        evac_diag_error(
+            j->diag, j->file, q,
+            "\"%s\" is %s; a timeline target must be the name of "
+            "an exit, refuge, door, fire_door, stair or lift "
+            "feature",
+            target, ev.feature < 0 ? "not a feature of the plan" : "a shaft");
         ev.feature = -1;
         ok = 0;
       }

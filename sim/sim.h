@@ -217,6 +217,49 @@ struct evac_movement_ops {
 /* The event-driven floor-field cellular automaton (DESIGN § 4). */
 extern const struct evac_movement_ops evac_movement_ca;
 
+/* ----------------------------------------------------------- lifts */
+
+/* Lift timings (docs/hospital.md gives their sources). */
+#define EVAC_LIFT_DOOR_S 10.0 /* a stop: doors open, dwell, close */
+#define EVAC_LIFT_BED_S 20.0  /* wheeling a bed in, or out */
+
+struct evac_lifts; /* fire lifts as servers (models/movement/lift.c) */
+
+/* Creates the lifts' state: every car waits at its discharge floor (fire
+ * lifts are recalled there at the alarm). NULL out of memory. */
+struct evac_lifts *evac_lifts_create(const struct evac_sim *s);
+
+/* Finds the fire lift a bed on cell from should take: in service (not
+ * failed, its cells on from's floor not closed by the timeline), with a bed
+ * slot, serving from's floor and a lower discharge floor. dist holds the
+ * walking distances over from's floor (index relative to the floor's first
+ * cell). Sets *lobby (the nearest cell beside the lift) and *walk_m.
+ * Returns the lift, or -1. */
+int evac_lifts_pick(const struct evac_sim *s, const struct evac_lifts *l,
+                    int32_t from, const double *dist, int32_t *lobby,
+                    double *walk_m);
+
+/* Books a bed trip of lift i from the floor of lobby cell lobby, asked at
+ * the current tick: the car comes, loads, rides to the discharge floor and
+ * unloads, first come first served. Returns the tick the bed is out of the
+ * car there and sets *out (the discharge floor's lobby cell). */
+int64_t evac_lifts_book(struct evac_sim *s, struct evac_lifts *l, int i,
+                        int32_t lobby, int32_t *out);
+
+/* Time (s) for staff at the safe place nearest lift i's discharge lobby
+ * to ride it up to the floor of lobby cell lobby, walking at speed m/s: the
+ * walk to the lobby, two stops and the ride (staff ride with the empty car
+ * that comes for the next bed). */
+double evac_lifts_staff_s(const struct evac_sim *s, const struct evac_lifts *l,
+                          int i, int32_t lobby, double speed);
+
+/* Trips, longest wait (s) and longest queue (beds waiting) of lift i. */
+void evac_lifts_stats(const struct evac_lifts *l, int i, int *trips,
+                      double *wait_max_s, int *queue_max);
+
+/* Frees the lifts' state (NULL is allowed). */
+void evac_lifts_free(struct evac_lifts *l);
+
 /* ------------------------------------------------------- behaviour */
 
 struct evac_care; /* the staff model's state (models/behaviour) */

@@ -21,6 +21,7 @@
  * patient with its device holds one cell, like a person. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "drill.h"
 #include "sim.h"
@@ -35,10 +36,12 @@ enum stage {
 
 /* What a patient is waiting for. */
 enum pstage {
-  PS_WAIT = 0, /* for staff */
-  PS_PREPARE,  /* being prepared by its complete team */
-  PS_MOVING,   /* moved by its team */
-  PS_DONE,     /* safe (or incapacitated) */
+  PS_WAIT = 0,  /* for staff */
+  PS_PREPARE,   /* being prepared by its complete team */
+  PS_MOVING,    /* moved by its team */
+  PS_LIFT_WALK, /* wheeled to a fire lift's lobby (off the grid) */
+  PS_LIFT_RIDE, /* in the lift, then wheeled to the safe place */
+  PS_DONE,      /* safe (or incapacitated) */
 };
 
 /* Dijkstra queue entry over one floor's cells. */
@@ -48,18 +51,23 @@ struct qent {
 };
 
 struct evac_care {
-  int nstaff;           /* staff agents */
-  int32_t *task;        /* [agents] staff: patient served, or -1 */
-  int8_t *stage;        /* [agents] staff: enum stage; patient: enum pstage */
-  int32_t *assigned;    /* [agents] patient: staff assigned */
-  int32_t *present;     /* [agents] patient: staff at the patient */
-  double *busy_from;    /* [agents] staff: time of its current assignment */
-  int32_t *slot;        /* [agents] index in the drill report's columns */
-  int fire_floor;       /* the fire's floor, -1 without fire */
-  double *dist;         /* [largest floor] one-floor distances */
-  struct qent *q;       /* Dijkstra heap */
-  size_t qn, qcap;      /* its size and capacity */
-  struct evac_drill *d; /* the report being filled */
+  int nstaff;        /* staff agents */
+  int32_t *task;     /* [agents] staff: patient served, or -1 */
+  int8_t *stage;     /* [agents] staff: enum stage; patient: enum pstage */
+  int32_t *assigned; /* [agents] patient: staff assigned */
+  int32_t *present;  /* [agents] patient: staff at the patient */
+  double *busy_from; /* [agents] staff: time of its current assignment */
+  int32_t *slot;     /* [agents] index in the drill report's columns */
+  int8_t *sheet;     /* [agents] patient: 1 once moved from its bed onto a ski
+                        sheet for the stairs */
+  int32_t *lift;     /* [agents] patient: fire lift it takes, or -1 */
+  int32_t *lobby;    /* [agents] patient: its lobby cell */
+  struct evac_lifts *lifts; /* the fire lifts' state */
+  int fire_floor;           /* the fire's floor, -1 without fire */
+  double *dist;             /* [largest floor] one-floor distances */
+  struct qent *q;           /* Dijkstra heap */
+  size_t qn, qcap;          /* its size and capacity */
+  struct evac_drill *d;     /* the report being filled */
 };
 
 static double now_s(const struct evac_sim *s) {
@@ -239,9 +247,22 @@ static int next_task(struct evac_sim *s, int a, int32_t from, int at_safe) {
   c->busy_from[a] = now_s(s);
   ag->phase = EVAC_PHASE_TASK;
   ag->state = EVAC_STATE_MOVING;
+  double v = ag->speed * ag->smoke_factor, t = d / v;
+  int32_t pc = patient_cell(s, p);
+  if (at_safe && s->cell_floor[pc] != s->cell_floor[from]) {
+    /* back up by a fire lift, if one serves the patient's floor */
+    int32_t lobby;
+    double walk;
+    if (floor_dist(s, pc))
+      return -1;
+    int l = evac_lifts_pick(s, c->lifts, pc, c->dist, &lobby, &walk);
+    double tl = l >= 0 ? evac_lifts_staff_s(s, c->lifts, l, lobby, v) + walk / v
+                       : INFINITY;
+    if (tl < t)
+      t = tl, d = walk;
+  }
   s->res.agents.distance_m[a] += d;
-  double v = ag->speed * ag->smoke_factor;
-  int64_t dur = (int64_t)llround(d / v * EVAC_TICKS_PER_S);
+  int64_t dur = (int64_t)llround(t * EVAC_TICKS_PER_S);
   return evac_sim_schedule_agent(s, a, s->now + (dur > 0 ? dur : 1));
 }
 
@@ -276,10 +297,153 @@ static int arrive(struct evac_sim *s, int a) {
       s, p, s->now + (int64_t)llround(prep * EVAC_TICKS_PER_S));
 }
 
+/* 1 if patient p's team takes it by fire lift: a bed (two staff or more)
+ * when the strategy goes down (nearest or vertical) and a lift is in
+ * service; sets c->lift[p], c->lobby[p] and *walk_m. -1 out of memory. */
+static int by_lift(struct evac_sim *s, int p, double *walk_m) {
+  struct evac_care *c = s->care;
+  const struct evac_model *m = s->m;
+  const struct evac_profile *pr = &m->profiles[s->res.agents.profile[p]];
+  c->lift[p] = -1;
+  if (pr->staff_needed < 2 || (m->strategy != EVAC_STRATEGY_NEAREST &&
+                               m->strategy != EVAC_STRATEGY_VERTICAL))
+    return 0;
+  int32_t pc = patient_cell(s, p);
+  if (floor_dist(s, pc))
+    return -1;
+  c->lift[p] = evac_lifts_pick(s, c->lifts, pc, c->dist, &c->lobby[p], walk_m);
+  return c->lift[p] >= 0;
+}
+
+/* 1 if the way from cell pc (whose floor's distances are in c->dist) to
+ * its nearest safe place goes down a stair: no safe place of the field's
+ * target set on pc's floor is as near. */
+static int needs_stair(const struct evac_sim *s, int32_t pc) {
+  const struct evac_model *m = s->m;
+  const struct evac_floor *fl = &m->floors[s->cell_floor[pc]];
+  const double *S = s->fields.dist[0];
+  int32_t set = s->fields.target[0];
+  size_t n = (size_t)fl->nx * fl->ny;
+  for (size_t i = 0; i < n; i++) {
+    uint8_t k = m->cell_kind[fl->offset + i];
+    int in = (k == EVAC_CELL_EXIT &&
+              (set == EVAC_TARGET_ALL || set == EVAC_TARGET_EXITS)) ||
+             (k == EVAC_CELL_REFUGE &&
+              (set == EVAC_TARGET_ALL || set == EVAC_TARGET_REFUGES));
+    if (in && s->care->dist[i] <= S[pc] + 1e-6)
+      return 0;
+  }
+  return isfinite(S[pc]);
+}
+
+/* The safe place reached from cell c down the floor field (c itself if it
+ * is one), or -1. */
+static int32_t descend(const struct evac_sim *s, int32_t c) {
+  const struct evac_model *m = s->m;
+  const double *S = s->fields.dist[0];
+  while (c >= 0 && m->cell_kind[c] != EVAC_CELL_EXIT &&
+         m->cell_kind[c] != EVAC_CELL_REFUGE) {
+    int f, x, y;
+    evac_sim_cell_xy(s, c, &f, &x, &y);
+    int32_t next = -1;
+    for (int dy = -1; dy <= 1; dy++)
+      for (int dx = -1; dx <= 1; dx++) {
+        int nx = x + dx, ny = y + dy;
+        if ((!dx && !dy) || nx < 0 || ny < 0 || nx >= m->floors[f].nx ||
+            ny >= m->floors[f].ny)
+          continue;
+        int32_t v = (int32_t)evac_model_cell(m, f, nx, ny);
+        if (S[v] < (next >= 0 ? S[next] : S[c]))
+          next = v;
+      }
+    c = next;
+  }
+  return c;
+}
+
+/* Patient p (prepared) is wheeled off the grid to its lift's lobby. */
+static int to_lift(struct evac_sim *s, int p, double walk_m) {
+  struct evac_agent *pa = &s->agents[p];
+  s->care->stage[p] = PS_LIFT_WALK;
+  s->occ[pa->cell] = -1;
+  if (evac_sim_wake(s, pa->cell))
+    return -1;
+  pa->last_cell = pa->cell;
+  pa->cell = -1;
+  pa->phase = EVAC_PHASE_TASK;
+  s->res.agents.distance_m[p] += walk_m;
+  int64_t dur = (int64_t)llround(walk_m / (pa->speed * pa->smoke_factor) *
+                                 EVAC_TICKS_PER_S);
+  return evac_sim_schedule_agent(s, p, s->now + (dur > 0 ? dur : 1));
+}
+
+/* Patient p is at its lift's lobby: it rides down, then is wheeled to the
+ * safe place nearest to the discharge lobby. */
+static int ride(struct evac_sim *s, int p) {
+  struct evac_care *c = s->care;
+  struct evac_agent *pa = &s->agents[p];
+  int32_t out;
+  int64_t t = evac_lifts_book(s, c->lifts, c->lift[p], c->lobby[p], &out);
+  if (t < 0)
+    return -1;
+  c->stage[p] = PS_LIFT_RIDE;
+  c->lobby[p] = out;
+  double walk = s->fields.dist[0][out];
+  s->res.agents.distance_m[p] += walk;
+  pa->last_cell = out;
+  return evac_sim_schedule_agent(
+      s, p, t + (int64_t)llround(walk / pa->speed * EVAC_TICKS_PER_S));
+}
+
+/* Patient p arrives, by lift, at a safe place. */
+static int lift_safe(struct evac_sim *s, int p) {
+  struct evac_agent *pa = &s->agents[p];
+  int32_t c = descend(s, s->care->lobby[p]);
+  if (c < 0) { /* the discharge floor lost its way out meanwhile */
+    pa->phase = EVAC_PHASE_DONE;
+    pa->state = EVAC_STATE_STUCK;
+    return 0;
+  }
+  int f, x, y;
+  evac_sim_cell_xy(s, c, &f, &x, &y);
+  pa->last_cell = c;
+  pa->phase = EVAC_PHASE_DONE;
+  pa->state = EVAC_STATE_SAFE;
+  s->nsafe++;
+  s->res.agents.exit_time_s[p] = now_s(s);
+  s->res.agents.safe_place[p] = s->m->cell_feature[c];
+  if (evac_sim_log(s, EVAC_LOG_SAFE, p, f, x, y, s->m->cell_feature[c]))
+    return -1;
+  return s->behaviour->safe(s, p);
+}
+
 /* Patient p is prepared: it starts to move with its team. */
 static int depart(struct evac_sim *s, int p) {
   struct evac_care *c = s->care;
   struct evac_agent *pa = &s->agents[p];
+  double walk;
+  int lift = by_lift(s, p, &walk);
+  if (lift < 0)
+    return -1;
+  const struct evac_profile *pr = &s->m->profiles[s->res.agents.profile[p]];
+  if (!lift && !c->sheet[p] && pr->device && !strcmp(pr->device, "bed")) {
+    /* a bed cannot go down a stair: onto a ski sheet first */
+    if (floor_dist(s, patient_cell(s, p)))
+      return -1;
+    if (needs_stair(s, patient_cell(s, p))) {
+      c->sheet[p] = 1;
+      struct evac_dist sheet = evac_device_prepare("ski_sheet");
+      struct evac_rng r;
+      evac_rng_init(&r, s->res.seed, s->res.replication, EVAC_RNG_STAFF,
+                    (uint32_t)p);
+      evac_dist_sample(&pr->prepare_s, &r); /* the bed's own, drawn before */
+      double t = evac_dist_sample(&sheet, &r);
+      pa->gen++;
+      pa->phase = EVAC_PHASE_TASK;
+      return evac_sim_schedule_agent(
+          s, p, s->now + (int64_t)llround(t * EVAC_TICKS_PER_S));
+    }
+  }
   c->stage[p] = PS_MOVING;
   c->d->moving_s[c->slot[p]] = now_s(s);
   c->d->staff_team[c->slot[p]] = c->present[p];
@@ -296,6 +460,8 @@ static int depart(struct evac_sim *s, int p) {
   evac_sim_cell_xy(s, pa->cell, &f, &x, &y);
   if (evac_sim_log(s, EVAC_LOG_START, p, f, x, y, -1))
     return -1;
+  if (lift)
+    return to_lift(s, p, walk);
   return evac_sim_schedule_agent(s, p, s->now);
 }
 
@@ -308,8 +474,16 @@ static int owns(const struct evac_sim *s, int a) {
 
 static int act(struct evac_sim *s, int a) {
   struct evac_agent *ag = &s->agents[a];
-  if (ag->role == EVAC_ROLE_PATIENT)
-    return depart(s, a);
+  if (ag->role == EVAC_ROLE_PATIENT) {
+    switch (s->care->stage[a]) {
+    case PS_LIFT_WALK:
+      return ride(s, a);
+    case PS_LIFT_RIDE:
+      return lift_safe(s, a);
+    default:
+      return depart(s, a);
+    }
+  }
   if (ag->phase == EVAC_PHASE_PREMOVE) {
     int f, x, y;
     evac_sim_cell_xy(s, ag->cell, &f, &x, &y);
@@ -353,6 +527,10 @@ static void care_free(struct evac_care *c) {
   free(c->present);
   free(c->busy_from);
   free(c->slot);
+  free(c->lift);
+  free(c->sheet);
+  free(c->lobby);
+  evac_lifts_free(c->lifts);
   free(c->dist);
   free(c->q);
   free(c);
@@ -380,10 +558,15 @@ static int init(struct evac_sim *s) {
   c->busy_from = calloc(n, sizeof *c->busy_from);
   c->slot = calloc(n, sizeof *c->slot);
   c->dist = malloc(big * sizeof *c->dist);
+  c->lift = malloc(n * sizeof *c->lift);
+  c->sheet = calloc(n, sizeof *c->sheet);
+  c->lobby = malloc(n * sizeof *c->lobby);
+  c->lifts = evac_lifts_create(s);
   c->d = evac_drill_create(m, np, ns);
   s->res.drill = c->d; /* the result owns the report */
   if (!c->task || !c->stage || !c->assigned || !c->present || !c->busy_from ||
-      !c->slot || !c->dist || !c->d)
+      !c->slot || !c->dist || !c->lift || !c->sheet || !c->lobby || !c->lifts ||
+      !c->d)
     return -1;
   c->nstaff = ns;
   c->fire_floor = m->has_fire ? m->fire.floor : -1;
@@ -400,9 +583,13 @@ static int init(struct evac_sim *s) {
   return 0;
 }
 
-/* The ward clearance times, once the run has ended. */
+/* The ward clearance times and lift figures, once the run has ended. */
 static int report(struct evac_sim *s) {
-  evac_drill_wards(s->care->d, s->m, &s->res);
+  struct evac_drill *d = s->care->d;
+  evac_drill_wards(d, s->m, &s->res);
+  for (int i = 0; i < d->nlifts; i++)
+    evac_lifts_stats(s->care->lifts, i, &d->lift_trips[i],
+                     &d->lift_wait_max_s[i], &d->lift_queue_max[i]);
   return 0;
 }
 
