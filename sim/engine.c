@@ -265,6 +265,15 @@ static double head_height(const struct evac_profile *p) {
   return EVAC_HEAD_STANDING_M;
 }
 
+/* 1 if the timeline sounds the alarm (a drill): without a fire, people
+ * then wait for it. */
+static int scripted_alarm(const struct evac_model *m) {
+  for (int i = 0; i < m->ntimeline; i++)
+    if (m->timeline[i].action == EVAC_ACT_ALARM)
+      return 1;
+  return 0;
+}
+
 /* The compartment of the cell (x, y) of floor f: that of the first region
  * holding it, or NULL. */
 static const char *compartment_of(const struct evac_model *m, int f, int x,
@@ -373,7 +382,7 @@ static enum evac_status place_agents(struct evac_sim *s,
         ag->state = EVAC_STATE_STUCK;
         ag->needs_staff = 1;
         s->nstuck++;
-      } else if (!s->has_fire &&
+      } else if (!s->has_fire && !scripted_alarm(m) &&
                  evac_sim_schedule_agent(
                      s, a, to_ticks(m->alarm_delay_s + premove))) {
         free(free_cells);
@@ -514,7 +523,7 @@ enum evac_status evac_sim_create(const struct evac_model *m,
     s->wait_head[i] = -1;
   build_measures(s);
   s->has_fire = m->has_fire;
-  s->alarm = s->has_fire ? INT64_MAX : 0;
+  s->alarm = s->has_fire || scripted_alarm(m) ? INT64_MAX : 0;
   if (s->has_fire && start_fire(s))
     goto fail;
   if (build_targets(s) || evac_fields_build(s, 0) || evac_fields_build(s, 1))
@@ -587,11 +596,24 @@ static int record_sample(struct evac_sim *s) {
   return rc;
 }
 
+static int sound_alarm(struct evac_sim *s);
+
+/* The timeline sounds the alarm now (unless it already sounded); a
+ * drill's alarm counts its control-room delay as sounded. */
+static int timeline_alarm(struct evac_sim *s) {
+  if (s->alarmed)
+    return 0;
+  s->alarm = s->now;
+  return sound_alarm(s);
+}
+
 /* Applies timeline entry i: closes or opens a feature, re-builds the
  * fields, and wakes the agents that had no route. */
 static int apply_timeline(struct evac_sim *s, int i) {
   const struct evac_model *m = s->m;
   const struct evac_timeline_event *te = &m->timeline[i];
+  if (te->action == EVAC_ACT_ALARM)
+    return timeline_alarm(s);
   uint8_t closed = te->action == EVAC_ACT_CLOSE;
   for (int f = 0; f < m->nfloors; f++) {
     int on = te->nfloors == 0;

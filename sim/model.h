@@ -198,6 +198,7 @@ enum evac_allocation {
 enum evac_action {
   EVAC_ACT_CLOSE = 0, /* close a door, exit, refuge or stair */
   EVAC_ACT_OPEN,      /* re-open it */
+  EVAC_ACT_ALARM,     /* sound the alarm (drills): feature -1 */
 };
 
 /* A scripted drill event. */

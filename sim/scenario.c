@@ -766,14 +766,29 @@ static void timeline_read(struct scen_ctx *c, const cJSON *root) {
         evac_json_string(j, e, p, "do", &act) > 0) {
       if (strcmp(act, "open") == 0) {
         ev.action = EVAC_ACT_OPEN;
+      } else if (strcmp(act, "alarm") == 0) {
+        ev.action = EVAC_ACT_ALARM;
       } else if (strcmp(act, "close") != 0) {
         evac_json_path_key(q, p, "do");
         evac_diag_error(j->diag, j->file, q,
-                        "unknown action \"%s\"; allowed: close, open", act);
+                        "unknown action \"%s\"; allowed: close, open, alarm",
+                        act);
         ok = 0;
       }
     } else {
       ok = 0;
+    }
+    if (ev.action == EVAC_ACT_ALARM) { /* sounds everywhere: no target */
+      if (cJSON_GetObjectItemCaseSensitive(e, "target") ||
+          cJSON_GetObjectItemCaseSensitive(e, "floors")) {
+        evac_diag_error(j->diag, j->file, p,
+                        "an \"alarm\" event takes no \"target\" or "
+                        "\"floors\"; it sounds in the whole building");
+        ok = 0;
+      }
+      if (ok)
+        m->timeline[m->ntimeline++] = ev;
+      continue;
     }
     if (evac_json_require(j, e, p, "target") &&
         evac_json_string(j, e, p, "target", &target) > 0) {

@@ -356,3 +356,32 @@ Test(hospital, lift_failure_delays_bed_patients) {
   cr_expect(failed / works > 1.15 && failed / works < 1.6, "ratio %.3f vs 1.36",
             failed / works);
 }
+
+/* A drill's timeline sounds the alarm at 100 s: nobody moves before it; a
+ * walker at 1.34 m/s then needs 20 / 1.34 = 14.93 s down the corridor, and
+ * the bed's team forms right after the alarm. */
+Test(hospital, timeline_alarm_starts_the_drill) {
+  struct grid g = grid_new(53, 5);
+  grid_fill(&g, 1, 1, 50, 3, '.');
+  grid_fill(&g, 51, 1, 51, 3, 'E');
+  cJSON *floors = cJSON_CreateArray();
+  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 0.0));
+  free(g.c);
+  cJSON *sc = scenario_new(600);
+  add_profile(sc, "walker", "1.34");
+  add_group(sc, 1, 2, 1, 2, "bedridden", 1, NULL);
+  add_group(sc, 1, 3, 1, 3, "walker", 1, NULL);
+  add_staff(sc, 1, 1, 2, 1, 2, NULL);
+  cJSON_AddItemToObject(sc, "timeline",
+                        cJSON_Parse("[{\"t_s\": 100, \"do\": \"alarm\"}]"));
+  struct evac_model *m;
+  struct evac_sim *sim = run_json("alarm", plan_new(0.4, floors), sc, 3, &m);
+  const struct evac_result *r = evac_sim_result(sim);
+  double walk = r->agents.exit_time_s[1];
+  cr_expect(fabs(walk - (100.0 + 20.0 / 1.34)) < 0.05, "walker: %.3f s", walk);
+  cr_expect(r->drill->team_s[0] >= 100.0 && r->drill->team_s[0] < 101.0,
+            "team at %.2f s", r->drill->team_s[0]);
+  cr_expect_eq(r->evacuated, 4);
+  evac_sim_free(sim);
+  evac_model_free(m);
+}
