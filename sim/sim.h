@@ -246,6 +246,12 @@ int evac_lifts_pick(const struct evac_sim *s, const struct evac_lifts *l,
 int64_t evac_lifts_book(struct evac_sim *s, struct evac_lifts *l, int i,
                         int32_t lobby, int32_t *out);
 
+/* Expected time (s) from now until a bed reaching lobby cell lobby in
+ * walk_s seconds would be out of lift i at the discharge floor (queue,
+ * car travel, stops and ride), were it booked then. */
+double evac_lifts_eta_s(const struct evac_sim *s, const struct evac_lifts *l,
+                        int i, int32_t lobby, double walk_s);
+
 /* Time (s) for staff at the safe place nearest lift i's discharge lobby
  * to ride it up to the floor of lobby cell lobby, walking at speed m/s: the
  * walk to the lobby, two stops and the ride (staff ride with the empty car

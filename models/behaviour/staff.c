@@ -298,8 +298,11 @@ static int arrive(struct evac_sim *s, int a) {
 }
 
 /* 1 if patient p's team takes it by fire lift: a bed (two staff or more)
- * when the strategy goes down (nearest or vertical) and a lift is in
- * service; sets c->lift[p], c->lobby[p] and *walk_m. -1 out of memory. */
+ * when the strategy goes down (nearest or vertical), a lift is in service,
+ * and the lift is expected to be quicker than the stair (queue included;
+ * the stair way: a bed goes onto a ski sheet first, then walks the floor
+ * field's distance at its flat speed). Sets c->lift[p], c->lobby[p] and
+ * *walk_m. -1 out of memory. */
 static int by_lift(struct evac_sim *s, int p, double *walk_m) {
   struct evac_care *c = s->care;
   const struct evac_model *m = s->m;
@@ -311,7 +314,16 @@ static int by_lift(struct evac_sim *s, int p, double *walk_m) {
   int32_t pc = patient_cell(s, p);
   if (floor_dist(s, pc))
     return -1;
-  c->lift[p] = evac_lifts_pick(s, c->lifts, pc, c->dist, &c->lobby[p], walk_m);
+  int l = evac_lifts_pick(s, c->lifts, pc, c->dist, &c->lobby[p], walk_m);
+  if (l < 0)
+    return 0;
+  const double v = s->agents[p].speed, *S = s->fields.dist[0];
+  struct evac_dist sheet = evac_device_prepare("ski_sheet");
+  double stair = S[pc] / v;
+  if (pr->device && !strcmp(pr->device, "bed") && !c->sheet[p])
+    stair += evac_dist_mean(&sheet);
+  double lift = evac_lifts_eta_s(s, c->lifts, l, c->lobby[p], *walk_m / v);
+  c->lift[p] = lift <= stair ? l : -1;
   return c->lift[p] >= 0;
 }
 

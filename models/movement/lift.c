@@ -170,6 +170,21 @@ int64_t evac_lifts_book(struct evac_sim *s, struct evac_lifts *l, int i,
   return end;
 }
 
+double evac_lifts_eta_s(const struct evac_sim *s, const struct evac_lifts *l,
+                        int i, int32_t lobby_cell, double walk_s) {
+  const struct evac_model *m = s->m;
+  const struct car *c = &l->car[i];
+  const double v = m->lifts[i].speed_m_s;
+  int f = s->cell_floor[lobby_cell];
+  double now = (double)s->now / EVAC_TICKS_PER_S;
+  double start = fmax(now + walk_s, (double)c->free_at / EVAC_TICKS_PER_S);
+  double come =
+      fabs(m->floors[c->at].elevation_m - m->floors[f].elevation_m) / v;
+  double ride =
+      fabs(m->floors[f].elevation_m - m->floors[c->home].elevation_m) / v;
+  return start - now + come + ride + 2.0 * (EVAC_LIFT_DOOR_S + EVAC_LIFT_BED_S);
+}
+
 double evac_lifts_staff_s(const struct evac_sim *s, const struct evac_lifts *l,
                           int i, int32_t lobby_cell, double speed) {
   const struct evac_model *m = s->m;
