@@ -230,8 +230,8 @@ Test(scenario, timeline_errors) {
   cr_assert_eq(rc, EVAC_ERR_INPUT);
   evac_test_expect_msg(
       &d, "timeline[0].target: \"Duct\" is a shaft; a timeline target "
-          "must be the name of an exit, refuge, door, fire_door or "
-          "stair feature");
+          "must be the name of an exit, refuge, door, fire_door, stair "
+          "or lift feature");
   evac_test_expect_msg(
       &d, "timeline[1].t_s: expected a number in [0, 1000000000], got -1");
   evac_test_expect_msg(
