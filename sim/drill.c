@@ -45,10 +45,16 @@ struct evac_drill *evac_drill_create(const struct evac_model *m, int npatients,
   d->lift_wait_max_s =
       calloc((size_t)m->nlifts + 1, sizeof *d->lift_wait_max_s);
   d->lift_queue_max = calloc((size_t)m->nlifts + 1, sizeof *d->lift_queue_max);
+  d->nstairs = m->nstairs;
+  d->stair_queue_max =
+      calloc((size_t)m->nstairs + 1, sizeof *d->stair_queue_max);
+  d->stair_wait_max_s =
+      calloc((size_t)m->nstairs + 1, sizeof *d->stair_wait_max_s);
   if (!d->patient || !d->team_s || !d->moving_s || !d->safe_s ||
       !d->staff_team || !d->staff || !d->trips || !d->busy_s || !d->ward ||
       !d->ward_people || !d->clearance_s || !d->lift_trips ||
-      !d->lift_wait_max_s || !d->lift_queue_max) {
+      !d->lift_wait_max_s || !d->lift_queue_max || !d->stair_queue_max ||
+      !d->stair_wait_max_s) {
     evac_drill_free(d);
     return NULL;
   }
@@ -138,6 +144,11 @@ void evac_drill_print(const struct evac_drill *d, const struct evac_model *m,
       fprintf(f, "    %-20s %4d bed trips, longest wait %.1f s, queue %d\n",
               m->features[m->lifts[i].feature].name, d->lift_trips[i],
               d->lift_wait_max_s[i], d->lift_queue_max[i]);
+  for (int i = 0; i < d->nstairs; i++)
+    if (d->stair_queue_max[i])
+      fprintf(f, "    %-20s %4d most on a landing, longest wait %.1f s\n",
+              m->features[m->stairs[i].feature].name, d->stair_queue_max[i],
+              d->stair_wait_max_s[i]);
   int header = 0;
   for (int k = 0; k < d->nwards; k++) {
     if (!d->ward_people[k])
@@ -202,6 +213,22 @@ int evac_drill_write(const struct evac_drill_sink *k,
            ? -1
            : 0;
   free(names);
+  if (rc || k->group(k->ctx, "/drill/stairs"))
+    return -1;
+  size_t nst = (size_t)d->nstairs;
+  names = malloc((nst + 1) * sizeof *names);
+  if (!names)
+    return -1;
+  for (size_t i = 0; i < nst; i++)
+    names[i] = m->features[m->stairs[i].feature].name;
+  rc = k->strings(k->ctx, "/drill/stairs/name", nst, names, "1") ||
+               k->col(k->ctx, "/drill/stairs/queue_max", i32, fi32, nst,
+                      d->stair_queue_max, "1") ||
+               k->col(k->ctx, "/drill/stairs/wait_max_s", f64, ff64, nst,
+                      d->stair_wait_max_s, "s")
+           ? -1
+           : 0;
+  free(names);
   return rc;
 }
 
@@ -222,5 +249,7 @@ void evac_drill_free(struct evac_drill *d) {
   free(d->lift_trips);
   free(d->lift_wait_max_s);
   free(d->lift_queue_max);
+  free(d->stair_queue_max);
+  free(d->stair_wait_max_s);
   free(d);
 }

@@ -29,11 +29,15 @@ struct evac_drill {
   int32_t *ward;        /* [nwards] region index */
   int32_t *ward_people; /* [nwards] occupants who started in the ward */
   double *clearance_s;  /* [nwards] the last of them safe; NaN if one never */
-  double last_patient_s;   /* the last patient safe; NaN if one never */
-  int nlifts;              /* lifts of the plan */
-  int32_t *lift_trips;     /* [nlifts] bed trips */
-  double *lift_wait_max_s; /* [nlifts] longest wait of a bed at a lobby */
-  int32_t *lift_queue_max; /* [nlifts] most beds waiting at once */
+  double last_patient_s;    /* the last patient safe; NaN if one never */
+  int nlifts;               /* lifts of the plan */
+  int32_t *lift_trips;      /* [nlifts] bed trips */
+  double *lift_wait_max_s;  /* [nlifts] longest wait of a bed at a lobby */
+  int32_t *lift_queue_max;  /* [nlifts] most beds waiting at once */
+  int nstairs;              /* stairs of the plan */
+  int32_t *stair_queue_max; /* [nstairs] most people on one landing */
+  double *stair_wait_max_s; /* [nstairs] longest time on a landing before
+                               entering a flight */
 };
 
 /* Allocates a report for npatients and nstaff (columns NaN / 0) and the

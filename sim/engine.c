@@ -205,6 +205,34 @@ static int build_stairs(struct evac_sim *s) {
   return 0;
 }
 
+/* The stair queue counters (stair nodes, stairs). */
+static int init_queues(struct evac_sim *s) {
+  size_t nodes = s->nnodes - s->m->ncells;
+  s->queue_now = calloc(nodes + 1, sizeof *s->queue_now);
+  s->queue_max = calloc((size_t)s->m->nstairs + 1, sizeof *s->queue_max);
+  s->queue_wait_max =
+      calloc((size_t)s->m->nstairs + 1, sizeof *s->queue_wait_max);
+  return s->queue_now && s->queue_max && s->queue_wait_max ? 0 : -1;
+}
+
+void evac_sim_landing(struct evac_sim *s, int agent, int32_t c, int enter,
+                      int onto_flight) {
+  const struct evac_model *m = s->m;
+  int st = m->features[m->cell_feature[c]].index;
+  int node = s->stair_node[st] + s->stair_k[st * m->nfloors + s->cell_floor[c]];
+  struct evac_agent *ag = &s->agents[agent];
+  if (enter) {
+    ag->landed = s->now;
+    if (++s->queue_now[node] > s->queue_max[st])
+      s->queue_max[st] = s->queue_now[node];
+    return;
+  }
+  s->queue_now[node]--;
+  double wait = (double)(s->now - ag->landed) / EVAC_TICKS_PER_S;
+  if (onto_flight && wait > s->queue_wait_max[st])
+    s->queue_wait_max[st] = wait;
+}
+
 /* Marks the cells of each measure line (Bresenham). */
 static void build_measures(struct evac_sim *s) {
   const struct evac_model *m = s->m;
@@ -500,7 +528,7 @@ enum evac_status evac_sim_create(const struct evac_model *m,
   s->nagents = m->noccupants;
   s->wait_free = -1;
   enum evac_status st = EVAC_ERR_RUNTIME;
-  if (build_stairs(s))
+  if (build_stairs(s) || init_queues(s))
     goto fail;
   size_t nslots = m->ncells + (size_t)s->nflights;
   s->cell_floor = malloc(m->ncells * sizeof *s->cell_floor);
@@ -977,6 +1005,9 @@ void evac_sim_free(struct evac_sim *s) {
   free(s->stair_k);
   free(s->landing_off);
   free(s->landings);
+  free(s->queue_now);
+  free(s->queue_max);
+  free(s->queue_wait_max);
   free(s->cell_floor);
   free(s->occ);
   free(s->next_entry);

@@ -70,6 +70,7 @@ struct evac_agent {
   int8_t state;         /* enum evac_agent_state, for trajectories */
   int8_t needs_staff;   /* 1 if it cannot move without staff */
   int8_t role;          /* enum evac_agent_role */
+  int64_t landed;       /* tick it stepped onto a stair landing */
   int16_t field;        /* which target field it follows */
   int32_t know;         /* 0: knows the building as planned, 1: as it is */
   int32_t flight;       /* flight it is on, or -1 */
@@ -140,6 +141,11 @@ struct evac_sim {
   int32_t wait_free;   /* free list of waiter nodes */
   int32_t wait_cap;    /* waiter nodes allocated */
 
+  int32_t *queue_now;     /* [stair nodes] people on each landing now */
+  int32_t *queue_max;     /* [nstairs] most on one of its landings at once */
+  double *queue_wait_max; /* [nstairs] longest time on a landing before
+                             entering a flight, s */
+
   int nflights;
   struct evac_flight *flights;
   int *flight_of; /* [2 * nstair nodes] flight leaving a stair node
@@ -204,6 +210,11 @@ int evac_fields_build(struct evac_sim *s, int slot);
 
 /* Frees the fields. */
 void evac_fields_free(struct evac_fields *f);
+
+/* Stair queues: an agent stepped onto (enter 1) or off (enter 0) a
+ * landing cell c; off onto a flight counts its wait there. */
+void evac_sim_landing(struct evac_sim *s, int agent, int32_t c, int enter,
+                      int onto_flight);
 
 /* ------------------------------------------------------- movement */
 

@@ -599,6 +599,10 @@ static int init(struct evac_sim *s) {
 static int report(struct evac_sim *s) {
   struct evac_drill *d = s->care->d;
   evac_drill_wards(d, s->m, &s->res);
+  for (int i = 0; i < d->nstairs; i++) {
+    d->stair_queue_max[i] = s->queue_max[i];
+    d->stair_wait_max_s[i] = s->queue_wait_max[i];
+  }
   for (int i = 0; i < d->nlifts; i++)
     evac_lifts_stats(s->care->lifts, i, &d->lift_trips[i],
                      &d->lift_wait_max_s[i], &d->lift_queue_max[i]);

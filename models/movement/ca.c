@@ -130,6 +130,7 @@ static int enter_flight(struct evac_sim *s, int a, int fi) {
       t = tl, lane = l;
   }
   fl->lane_tail[lane] = t;
+  evac_sim_landing(s, a, c, 0, 1);
   s->non_stairs++;
   s->res.agents.distance_m[a] += fl->length_m;
   if (evac_sim_log(s, EVAC_LOG_STAIR_ENTER, a, f, x, y, st->feature) ||
@@ -254,7 +255,13 @@ static int arrive(struct evac_sim *s, int a) {
                                  cross >= 0 ? 1 : -1, a))
       return -1;
   }
-  uint8_t kind = m->cell_kind[c];
+  uint8_t kind = m->cell_kind[c], was = m->cell_kind[from];
+  if (was == EVAC_CELL_STAIR &&
+      (kind != EVAC_CELL_STAIR || feature_of(s, c) != feature_of(s, from)))
+    evac_sim_landing(s, a, from, 0, 0);
+  if (kind == EVAC_CELL_STAIR &&
+      (was != EVAC_CELL_STAIR || feature_of(s, c) != feature_of(s, from)))
+    evac_sim_landing(s, a, c, 1, 0);
   if (kind != EVAC_CELL_EXIT && kind != EVAC_CELL_REFUGE)
     return decide(s, a);
   int f, x, y;
@@ -300,6 +307,7 @@ static int land(struct evac_sim *s, int a) {
   s->next_entry[pick] = s->now + s->cell_headway;
   ag->cell = ag->last_cell = pick;
   ag->flight = -1;
+  evac_sim_landing(s, a, pick, 1, 0);
   fl->count--;
   s->non_stairs--;
   int f, x, y;
