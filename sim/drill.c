@@ -98,6 +98,7 @@ void evac_drill_wards(struct evac_drill *d, const struct evac_model *m,
   d->last_patient_s = d->npatients && !never ? last : NAN;
 }
 
+/* Prints a time column ("-" for NaN). */
 static void print_t(FILE *f, double t) {
   if (isnan(t))
     fprintf(f, " %9s", "-");

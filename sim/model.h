@@ -191,7 +191,7 @@ enum evac_strategy {
 /* How staff choose the next patient (docs/hospital.md). */
 enum evac_allocation {
   EVAC_ALLOC_NEAREST = 0, /* the nearest patient waiting for staff */
-  EVAC_ALLOC_TRIAGE,      /* patients of the fire's floor first, then nearest */
+  EVAC_ALLOC_TRIAGE,      /* the fire's room, compartment, floor first */
 };
 
 /* What a timeline event does. */

@@ -12,13 +12,23 @@
  *
  * Allocation: a patient whose team is incomplete comes first (so that two
  * half teams never wait for each other); then, under the triage rule,
- * patients of the fire's floor; then the nearest by walking distance. A
+ * patients of the fire's room, then of its smoke compartment, then of its
+ * floor; then the nearest by walking distance. A
  * patient is only chosen if enough staff are on duty to form its team.
  *
  * Staff walk to patients off the grid: the time is the walking distance
  * (on the same floor: shortest 8-neighbour path; otherwise via the nearest
- * safe place) over their speed, and they hold no cell meanwhile. The
- * patient with its device holds one cell, like a person. */
+ * safe place; back up by fire lift when quicker) over their speed, and
+ * they hold no cell meanwhile. The patient with its device holds one cell,
+ * like a person.
+ *
+ * Beds take a fire lift (models/movement/lift.c) when one is in service
+ * and expected to be quicker than the stair; otherwise a bed whose way
+ * goes down a stair is first moved onto a ski sheet.
+ *
+ * Known limits: a team member incapacitated on the way leaves the team
+ * incomplete for good; a patient incapacitated while moving keeps its team.
+ */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +60,7 @@ struct qent {
   int32_t i;
 };
 
+/* The staff model's state. */
 struct evac_care {
   int nstaff;        /* staff agents */
   int32_t *task;     /* [agents] staff: patient served, or -1 */
@@ -63,17 +74,18 @@ struct evac_care {
   int32_t *lift;     /* [agents] patient: fire lift it takes, or -1 */
   int32_t *lobby;    /* [agents] patient: its lobby cell */
   struct evac_lifts *lifts; /* the fire lifts' state */
-  int fire_floor;           /* the fire's floor, -1 without fire */
   double *dist;             /* [largest floor] one-floor distances */
   struct qent *q;           /* Dijkstra heap */
   size_t qn, qcap;          /* its size and capacity */
   struct evac_drill *d;     /* the report being filled */
 };
 
+/* The current time, s. */
 static double now_s(const struct evac_sim *s) {
   return (double)s->now / EVAC_TICKS_PER_S;
 }
 
+/* Dijkstra heap: push (0 or -1) and pop the nearest. */
 static int q_push(struct evac_care *c, double d, int32_t i) {
   if (c->qn == c->qcap) {
     size_t cap = c->qcap ? 2 * c->qcap : 1024;
@@ -164,11 +176,35 @@ static int32_t patient_cell(const struct evac_sim *s, int p) {
   return ag->cell >= 0 ? ag->cell : ag->last_cell;
 }
 
-/* Triage class of patient p: 0 on the fire's floor, 1 elsewhere. */
+/* The first region holding cell (x, y) of floor f, or -1. */
+static int region_of(const struct evac_model *m, int f, int x, int y) {
+  for (int i = 0; i < m->nregions; i++) {
+    const struct evac_region *r = &m->regions[i];
+    if (r->floor == f && x >= r->rect[0] && x <= r->rect[2] &&
+        y >= r->rect[1] && y <= r->rect[3])
+      return i;
+  }
+  return -1;
+}
+
+/* Triage class of patient p (lower first): 0 in the fire's room (region),
+ * 1 in its smoke compartment, 2 on its floor, 3 elsewhere; 3 for all
+ * under the nearest rule or without a fire. */
 static int triage(const struct evac_sim *s, int p) {
-  if (s->m->allocation != EVAC_ALLOC_TRIAGE || s->care->fire_floor < 0)
-    return 1;
-  return s->cell_floor[patient_cell(s, p)] == s->care->fire_floor ? 0 : 1;
+  const struct evac_model *m = s->m;
+  if (m->allocation != EVAC_ALLOC_TRIAGE || !m->has_fire)
+    return 3;
+  int f, x, y;
+  evac_sim_cell_xy(s, patient_cell(s, p), &f, &x, &y);
+  if (f != m->fire.floor)
+    return 3;
+  int here = region_of(m, f, x, y),
+      fire = region_of(m, f, m->fire.x, m->fire.y);
+  if (here >= 0 && here == fire)
+    return 0;
+  const char *a = here >= 0 ? m->regions[here].compartment : NULL,
+             *b = fire >= 0 ? m->regions[fire].compartment : NULL;
+  return a && b && !strcmp(a, b) ? 1 : 2;
 }
 
 /* Chooses the next patient for a staff member standing at cell from: sets
@@ -179,7 +215,7 @@ static int choose(struct evac_sim *s, int32_t from, double *dist_m) {
   const double *S = s->fields.dist[0];
   if (floor_dist(s, from))
     return -2;
-  int best = -1, best_partial = 0, best_class = 2;
+  int best = -1, best_partial = 0, best_class = 4;
   double best_d = INFINITY;
   int f0 = s->cell_floor[from];
   for (int k = 0; k < c->d->npatients; k++) {
@@ -477,6 +513,7 @@ static int depart(struct evac_sim *s, int p) {
   return evac_sim_schedule_agent(s, p, s->now);
 }
 
+/* The staff model acts for task events and for staff ending pre-movement. */
 static int owns(const struct evac_sim *s, int a) {
   const struct evac_agent *ag = &s->agents[a];
   if (ag->phase == EVAC_PHASE_TASK)
@@ -484,6 +521,7 @@ static int owns(const struct evac_sim *s, int a) {
   return ag->role == EVAC_ROLE_STAFF && ag->phase == EVAC_PHASE_PREMOVE;
 }
 
+/* A task event of agent a came due. */
 static int act(struct evac_sim *s, int a) {
   struct evac_agent *ag = &s->agents[a];
   if (ag->role == EVAC_ROLE_PATIENT) {
@@ -530,6 +568,7 @@ static int safe(struct evac_sim *s, int p) {
   return 0;
 }
 
+/* Frees the state (the drill report belongs to the result). */
 static void care_free(struct evac_care *c) {
   if (!c)
     return;
@@ -548,6 +587,7 @@ static void care_free(struct evac_care *c) {
   free(c);
 }
 
+/* Creates the state once the agents are placed. */
 static int init(struct evac_sim *s) {
   const struct evac_model *m = s->m;
   int np = 0, ns = 0;
@@ -581,7 +621,6 @@ static int init(struct evac_sim *s) {
       !c->d)
     return -1;
   c->nstaff = ns;
-  c->fire_floor = m->has_fire ? m->fire.floor : -1;
   for (int a = 0, ip = 0, is = 0; a < s->nagents; a++) {
     c->task[a] = -1;
     if (s->agents[a].role == EVAC_ROLE_PATIENT) {

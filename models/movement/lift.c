@@ -26,9 +26,10 @@ struct car {
   int64_t *start;     /* start ticks of the booked trips */
 };
 
+/* The plan's lifts. */
 struct evac_lifts {
-  int n;
-  struct car *car;
+  int n;           /* lifts */
+  struct car *car; /* [n] their cars, in plan order */
 };
 
 /* 1 if cell c (of floor f) is beside a cell of lift feature fe. */

@@ -385,3 +385,58 @@ Test(hospital, timeline_alarm_starts_the_drill) {
   evac_sim_free(sim);
   evac_model_free(m);
 }
+
+/* Triage: a small fire in the westmost north room, staff at the east end
+ * by the exit. Under "nearest" the two staff teams take the eastern rooms
+ * first; under "triage" the fire room's two patients are the first two
+ * teams formed. The alarm is scripted at 0 s. */
+static void triage_order(const char *tag, const char *rule, int *first,
+                         int *last) {
+  cJSON *plan = plan_new(0.4, ward_floors());
+  cJSON *regions = cJSON_AddArrayToObject(plan, "regions");
+  for (int k = 0; k < 6; k++) {
+    char text[200];
+    snprintf(text, sizeof text,
+             "{\"name\": \"Room N%d\", \"floor\": \"1\", \"rect\": [%d, 1, "
+             "%d, 8], \"kind\": \"ward\", \"compartment\": \"%s\"}",
+             k, 1 + 10 * k, 9 + 10 * k, k < 3 ? "West" : "East");
+    cJSON_AddItemToArray(regions, cJSON_Parse(text));
+  }
+  cJSON *sc = scenario_new(1200);
+  cJSON_AddStringToObject(sc, "allocation", rule);
+  for (int k = 0; k < 6; k++)
+    add_group(sc, 1 + 10 * k, 1, 9 + 10 * k, 8, "bedridden", 2, NULL);
+  add_staff(sc, 57, 10, 61, 15, 4, NULL);
+  cJSON_AddItemToObject(sc, "fire",
+                        cJSON_Parse("{\"floor\": \"1\", \"at\": [5, 2], "
+                                    "\"growth\": \"steady\", \"peak_kw\": "
+                                    "20}"));
+  cJSON_AddItemToObject(sc, "timeline",
+                        cJSON_Parse("[{\"t_s\": 0, \"do\": \"alarm\"}]"));
+  struct evac_model *m;
+  struct evac_sim *sim = run_json(tag, plan, sc, 5, &m);
+  const struct evac_drill *d = evac_sim_result(sim)->drill;
+  cr_assert_eq(d->npatients, 12);
+  /* rank of the fire room's patients (agents 0 and 1) by team time */
+  *first = 12;
+  *last = 0;
+  for (int i = 0; i < 2; i++) {
+    int rank = 0;
+    for (int j = 0; j < 12; j++)
+      rank += d->team_s[j] < d->team_s[i];
+    *first = rank < *first ? rank : *first;
+    *last = rank > *last ? rank : *last;
+  }
+  evac_sim_free(sim);
+  evac_model_free(m);
+}
+
+Test(hospital, triage_takes_the_fire_room_first) {
+  int tf, tl, nf, nl;
+  triage_order("triage", "triage", &tf, &tl);
+  triage_order("nearest", "nearest", &nf, &nl);
+  cr_log_info("fire room's patients: triage ranks %d..%d, nearest %d..%d", tf,
+              tl, nf, nl);
+  cr_expect(tf == 0 && tl == 1, "triage: ranks %d..%d, want 0..1", tf, tl);
+  cr_expect(nf >= 10, "nearest: ranks %d..%d, want the last two", nf, nl);
+}
