@@ -290,6 +290,12 @@ struct evac_behaviour_ops {
   int (*owns)(const struct evac_sim *s, int agent);
   /* Acts for such an agent. Returns 0 or -1 (memory). */
   int (*act)(struct evac_sim *s, int agent);
+  /* The footprint of a moving unit longer than a cell (a bed): agent
+   * stepped off cell from; returns 1 if the unit still covers it (the
+   * model frees the older cells itself, waking their waiters), 0 if it is
+   * free now, -1 out of memory. from = -1 frees the whole footprint (the
+   * unit enters a flight). */
+  int (*footprint)(struct evac_sim *s, int agent, int32_t from);
   /* An agent reached safety (the movement model calls it). 0 or -1. */
   int (*safe)(struct evac_sim *s, int agent);
   /* Copies what the drill report needs into s->res.drill. 0 or -1. */

@@ -20,7 +20,7 @@
  * (on the same floor: shortest 8-neighbour path; otherwise via the nearest
  * safe place; back up by fire lift when quicker) over their speed, and
  * they hold no cell meanwhile. The patient with its device holds one cell,
- * like a person.
+ * like a person, and a bed the BED_TRAIL cells it left last too.
  *
  * Beds take a fire lift (models/movement/lift.c) when one is in service
  * and expected to be quicker than the stair; otherwise a bed whose way
@@ -35,6 +35,10 @@
 
 #include "drill.h"
 #include "sim.h"
+
+/* Cells a moving bed covers behind the patient's own: a hospital bed with
+ * its pushers is about 2 m long, five 0.4 m cells (docs/hospital.md). */
+#define BED_TRAIL 4
 
 /* What a staff member is doing. */
 enum stage {
@@ -71,6 +75,9 @@ struct evac_care {
   int32_t *slot;     /* [agents] index in the drill report's columns */
   int8_t *sheet;     /* [agents] patient: 1 once moved from its bed onto a ski
                         sheet for the stairs */
+  int32_t *trail;    /* [agents][BED_TRAIL] patient: cells its bed still
+                        covers behind it, oldest first */
+  int8_t *ntrail;    /* [agents] how many */
   int32_t *lift;     /* [agents] patient: fire lift it takes, or -1 */
   int32_t *lobby;    /* [agents] patient: its lobby cell */
   struct evac_lifts *lifts; /* the fire lifts' state */
@@ -544,6 +551,40 @@ static int act(struct evac_sim *s, int a) {
   return arrive(s, a);
 }
 
+/* 1 if agent a is a bed moved by its team on the grid. */
+static int is_bed(const struct evac_sim *s, int a) {
+  const struct evac_profile *pr = &s->m->profiles[s->res.agents.profile[a]];
+  return s->agents[a].role == EVAC_ROLE_PATIENT && pr->device &&
+         !strcmp(pr->device, "bed") && !s->care->sheet[a];
+}
+
+/* Frees the oldest n cells of agent a's trail. 0 or -1. */
+static int trail_drop(struct evac_sim *s, int a, int n) {
+  struct evac_care *c = s->care;
+  int32_t *t = c->trail + (size_t)a * BED_TRAIL;
+  for (int i = 0; i < n; i++) {
+    s->occ[t[i]] = -1;
+    if (evac_sim_wake(s, t[i]))
+      return -1;
+  }
+  for (int i = n; i < c->ntrail[a]; i++)
+    t[i - n] = t[i];
+  c->ntrail[a] = (int8_t)(c->ntrail[a] - n);
+  return 0;
+}
+
+static int footprint(struct evac_sim *s, int a, int32_t from) {
+  struct evac_care *c = s->care;
+  if (from < 0)
+    return trail_drop(s, a, c->ntrail[a]);
+  if (!is_bed(s, a))
+    return 0;
+  if (c->ntrail[a] == BED_TRAIL && trail_drop(s, a, 1))
+    return -1;
+  c->trail[(size_t)a * BED_TRAIL + c->ntrail[a]++] = from;
+  return 1;
+}
+
 /* Agent p reached safety: if it is a patient, its team hands over and
  * goes back for the next. */
 static int safe(struct evac_sim *s, int p) {
@@ -552,6 +593,8 @@ static int safe(struct evac_sim *s, int p) {
     return 0;
   c->stage[p] = PS_DONE;
   c->d->safe_s[c->slot[p]] = now_s(s);
+  if (trail_drop(s, p, c->ntrail[p]))
+    return -1;
   int32_t at = s->agents[p].last_cell;
   for (int k = 0; k < c->d->nstaff; k++) {
     int a = c->d->staff[k];
@@ -579,6 +622,8 @@ static void care_free(struct evac_care *c) {
   free(c->busy_from);
   free(c->slot);
   free(c->lift);
+  free(c->trail);
+  free(c->ntrail);
   free(c->sheet);
   free(c->lobby);
   evac_lifts_free(c->lifts);
@@ -612,13 +657,15 @@ static int init(struct evac_sim *s) {
   c->dist = malloc(big * sizeof *c->dist);
   c->lift = malloc(n * sizeof *c->lift);
   c->sheet = calloc(n, sizeof *c->sheet);
+  c->trail = malloc(n * BED_TRAIL * sizeof *c->trail);
+  c->ntrail = calloc(n, sizeof *c->ntrail);
   c->lobby = malloc(n * sizeof *c->lobby);
   c->lifts = evac_lifts_create(s);
   c->d = evac_drill_create(m, np, ns);
   s->res.drill = c->d; /* the result owns the report */
   if (!c->task || !c->stage || !c->assigned || !c->present || !c->busy_from ||
-      !c->slot || !c->dist || !c->lift || !c->sheet || !c->lobby || !c->lifts ||
-      !c->d)
+      !c->slot || !c->dist || !c->lift || !c->sheet || !c->trail ||
+      !c->ntrail || !c->lobby || !c->lifts || !c->d)
     return -1;
   c->nstaff = ns;
   for (int a = 0, ip = 0, is = 0; a < s->nagents; a++) {
@@ -649,4 +696,4 @@ static int report(struct evac_sim *s) {
 }
 
 const struct evac_behaviour_ops evac_behaviour_staff = {
-    "staff", init, owns, act, safe, report, care_free};
+    "staff", init, owns, act, footprint, safe, report, care_free};

@@ -131,6 +131,8 @@ static int enter_flight(struct evac_sim *s, int a, int fi) {
   }
   fl->lane_tail[lane] = t;
   evac_sim_landing(s, a, c, 0, 1);
+  if (s->behaviour && s->behaviour->footprint(s, a, -1))
+    return -1;
   s->non_stairs++;
   s->res.agents.distance_m[a] += fl->length_m;
   if (evac_sim_log(s, EVAC_LOG_STAIR_ENTER, a, f, x, y, st->feature) ||
@@ -237,11 +239,16 @@ static int arrive(struct evac_sim *s, int a) {
   const struct evac_model *m = s->m;
   struct evac_agent *ag = &s->agents[a];
   int32_t from = ag->prev_cell, c = ag->cell;
-  s->occ[from] = -1;
+  int kept = s->behaviour ? s->behaviour->footprint(s, a, from) : 0;
+  if (kept < 0)
+    return -1;
   ag->prev_cell = -1;
   ag->last_cell = c;
-  if (evac_sim_wake(s, from))
-    return -1;
+  if (!kept) {
+    s->occ[from] = -1;
+    if (evac_sim_wake(s, from))
+      return -1;
+  }
   int me = s->measure_of[c];
   if (me >= 0 && s->measure_of[from] != me) {
     int f, x0, y0, x1, y1;

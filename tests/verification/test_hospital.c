@@ -440,3 +440,29 @@ Test(hospital, triage_takes_the_fire_room_first) {
   cr_expect(tf == 0 && tl == 1, "triage: ranks %d..%d, want 0..1", tf, tl);
   cr_expect(nf >= 10, "nearest: ranks %d..%d, want the last two", nf, nl);
 }
+
+/* A bed covers five cells (2 m) of its way: in a one-lane passage a walker
+ * stuck behind it waits on the sixth cell back; when the bed reaches the
+ * exit the walker has 6 x 0.4 m to go at 1.34 m/s: 1.79 s after the bed
+ * (one cell, 0.30 s, if a bed were a person). */
+Test(hospital, bed_footprint_keeps_followers_back) {
+  struct grid g = grid_new(53, 3);
+  grid_fill(&g, 1, 1, 50, 1, '.');
+  grid_fill(&g, 51, 1, 51, 1, 'E');
+  cJSON *floors = cJSON_CreateArray();
+  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 0.0));
+  free(g.c);
+  cJSON *sc = scenario_new(600);
+  add_profile(sc, "walker", "1.34");
+  add_group(sc, 10, 1, 10, 1, "bedridden", 1, NULL);
+  add_group(sc, 8, 1, 8, 1, "walker", 1, NULL);
+  add_staff(sc, 1, 1, 2, 1, 2, NULL);
+  struct evac_model *m;
+  struct evac_sim *sim = run_json("trail", plan_new(0.4, floors), sc, 3, &m);
+  const struct evac_result *r = evac_sim_result(sim);
+  double gap = r->agents.exit_time_s[1] - r->agents.exit_time_s[0];
+  cr_expect(fabs(gap - 6 * 0.4 / 1.34) < 0.05, "walker %.3f s after the bed",
+            gap);
+  evac_sim_free(sim);
+  evac_model_free(m);
+}
