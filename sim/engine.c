@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "diag.h"
+#include "drill.h"
 #include "models/tox/tox.h"
 #include "sim.h"
 
@@ -204,6 +205,34 @@ static int build_stairs(struct evac_sim *s) {
   return 0;
 }
 
+/* The stair queue counters (stair nodes, stairs). */
+static int init_queues(struct evac_sim *s) {
+  size_t nodes = s->nnodes - s->m->ncells;
+  s->queue_now = calloc(nodes + 1, sizeof *s->queue_now);
+  s->queue_max = calloc((size_t)s->m->nstairs + 1, sizeof *s->queue_max);
+  s->queue_wait_max =
+      calloc((size_t)s->m->nstairs + 1, sizeof *s->queue_wait_max);
+  return s->queue_now && s->queue_max && s->queue_wait_max ? 0 : -1;
+}
+
+void evac_sim_landing(struct evac_sim *s, int agent, int32_t c, int enter,
+                      int onto_flight) {
+  const struct evac_model *m = s->m;
+  int st = m->features[m->cell_feature[c]].index;
+  int node = s->stair_node[st] + s->stair_k[st * m->nfloors + s->cell_floor[c]];
+  struct evac_agent *ag = &s->agents[agent];
+  if (enter) {
+    ag->landed = s->now;
+    if (++s->queue_now[node] > s->queue_max[st])
+      s->queue_max[st] = s->queue_now[node];
+    return;
+  }
+  s->queue_now[node]--;
+  double wait = (double)(s->now - ag->landed) / EVAC_TICKS_PER_S;
+  if (onto_flight && wait > s->queue_wait_max[st])
+    s->queue_wait_max[st] = wait;
+}
+
 /* Marks the cells of each measure line (Bresenham). */
 static void build_measures(struct evac_sim *s) {
   const struct evac_model *m = s->m;
@@ -234,7 +263,9 @@ static int build_targets(struct evac_sim *s) {
   f->target = malloc(((size_t)m->ngroups + 1) * sizeof *f->target);
   if (!f->target)
     return -1;
-  f->target[f->ntargets++] = -1;
+  static const int32_t set0[] = {EVAC_TARGET_ALL, EVAC_TARGET_EXITS,
+                                 EVAC_TARGET_REFUGES, EVAC_TARGET_REFUGES};
+  f->target[f->ntargets++] = set0[m->strategy]; /* enum evac_strategy */
   for (int g = 0; g < m->ngroups; g++) {
     int t = m->groups[g].target, seen = 0;
     for (int i = 0; i < f->ntargets; i++)
@@ -260,6 +291,45 @@ static double head_height(const struct evac_profile *p) {
   if (p->device && p->needs_staff)
     return EVAC_HEAD_BED_M;
   return EVAC_HEAD_STANDING_M;
+}
+
+/* 1 if the timeline sounds the alarm (a drill): without a fire, people
+ * then wait for it. */
+static int scripted_alarm(const struct evac_model *m) {
+  for (int i = 0; i < m->ntimeline; i++)
+    if (m->timeline[i].action == EVAC_ACT_ALARM)
+      return 1;
+  return 0;
+}
+
+/* The compartment of the cell (x, y) of floor f: that of the first region
+ * holding it, or NULL. */
+static const char *compartment_of(const struct evac_model *m, int f, int x,
+                                  int y) {
+  for (int i = 0; i < m->nregions; i++) {
+    const struct evac_region *r = &m->regions[i];
+    if (r->floor == f && x >= r->rect[0] && x <= r->rect[2] &&
+        y >= r->rect[1] && y <= r->rect[3] && r->compartment)
+      return r->compartment;
+  }
+  return NULL;
+}
+
+/* 1 if, defending in place, a person on cell c of floor f stays: outside
+ * the fire's compartment (everyone stays without a fire). */
+static int defended(const struct evac_sim *s, int f, int32_t c) {
+  const struct evac_model *m = s->m;
+  if (m->strategy != EVAC_STRATEGY_DEFEND)
+    return 0;
+  if (!m->has_fire)
+    return 1;
+  int cf, x, y;
+  evac_sim_cell_xy(s, c, &cf, &x, &y);
+  const char *fire = compartment_of(m, m->fire.floor, m->fire.x, m->fire.y);
+  const char *here = compartment_of(m, f, x, y);
+  if (!fire)
+    return f != m->fire.floor; /* no compartments: the fire's floor moves */
+  return !here || strcmp(here, fire) != 0;
 }
 
 /* Places the groups' people on free floor cells and draws attributes. */
@@ -327,12 +397,20 @@ static enum evac_status place_agents(struct evac_sim *s,
       s->res.agents.start_y[a] = y;
       s->res.agents.speed_m_s[a] = ag->speed;
       s->res.agents.premovement_s[a] = premove;
-      if (p->needs_staff) {
+      ag->role = gr->staff        ? EVAC_ROLE_STAFF
+                 : p->needs_staff ? EVAC_ROLE_PATIENT
+                                  : EVAC_ROLE_OCCUPANT;
+      if (gr->target < 0 && defended(s, gr->floor, c)) {
+        ag->phase = EVAC_PHASE_DONE; /* defend in place: stays */
+        ag->state = EVAC_STATE_WAITING;
+        ag->role = EVAC_ROLE_DEFENDED;
+        s->nstuck++;
+      } else if (p->needs_staff) {
         ag->phase = EVAC_PHASE_DONE;
         ag->state = EVAC_STATE_STUCK;
         ag->needs_staff = 1;
         s->nstuck++;
-      } else if (!s->has_fire &&
+      } else if (!s->has_fire && !scripted_alarm(m) &&
                  evac_sim_schedule_agent(
                      s, a, to_ticks(m->alarm_delay_s + premove))) {
         free(free_cells);
@@ -342,6 +420,16 @@ static enum evac_status place_agents(struct evac_sim *s,
   }
   free(free_cells);
   return EVAC_OK;
+}
+
+/* Starts the hospital staff model when there are staff on duty. */
+static int start_behaviour(struct evac_sim *s) {
+  for (int a = 0; a < s->nagents; a++)
+    if (s->agents[a].role == EVAC_ROLE_STAFF) {
+      s->behaviour = &evac_behaviour_staff;
+      return s->behaviour->init(s);
+    }
+  return 0;
 }
 
 /* Ventilation limit of the fire's room: the room is the floor cells
@@ -440,7 +528,7 @@ enum evac_status evac_sim_create(const struct evac_model *m,
   s->nagents = m->noccupants;
   s->wait_free = -1;
   enum evac_status st = EVAC_ERR_RUNTIME;
-  if (build_stairs(s))
+  if (build_stairs(s) || init_queues(s))
     goto fail;
   size_t nslots = m->ncells + (size_t)s->nflights;
   s->cell_floor = malloc(m->ncells * sizeof *s->cell_floor);
@@ -463,7 +551,7 @@ enum evac_status evac_sim_create(const struct evac_model *m,
     s->wait_head[i] = -1;
   build_measures(s);
   s->has_fire = m->has_fire;
-  s->alarm = s->has_fire ? INT64_MAX : 0;
+  s->alarm = s->has_fire || scripted_alarm(m) ? INT64_MAX : 0;
   if (s->has_fire && start_fire(s))
     goto fail;
   if (build_targets(s) || evac_fields_build(s, 0) || evac_fields_build(s, 1))
@@ -476,6 +564,9 @@ enum evac_status evac_sim_create(const struct evac_model *m,
   s->res.threads = opts->threads > 0 ? opts->threads : 1;
   st = place_agents(s, diag);
   if (st != EVAC_OK)
+    goto fail;
+  st = EVAC_ERR_RUNTIME;
+  if (start_behaviour(s))
     goto fail;
   for (int i = 0; i < m->ntimeline; i++) {
     struct evac_event e = {.tick = to_ticks(m->timeline[i].t_s),
@@ -533,11 +624,24 @@ static int record_sample(struct evac_sim *s) {
   return rc;
 }
 
+static int sound_alarm(struct evac_sim *s);
+
+/* The timeline sounds the alarm now (unless it already sounded); a
+ * drill's alarm counts its control-room delay as sounded. */
+static int timeline_alarm(struct evac_sim *s) {
+  if (s->alarmed)
+    return 0;
+  s->alarm = s->now;
+  return sound_alarm(s);
+}
+
 /* Applies timeline entry i: closes or opens a feature, re-builds the
  * fields, and wakes the agents that had no route. */
 static int apply_timeline(struct evac_sim *s, int i) {
   const struct evac_model *m = s->m;
   const struct evac_timeline_event *te = &m->timeline[i];
+  if (te->action == EVAC_ACT_ALARM)
+    return timeline_alarm(s);
   uint8_t closed = te->action == EVAC_ACT_CLOSE;
   for (int f = 0; f < m->nfloors; f++) {
     int on = te->nfloors == 0;
@@ -594,7 +698,7 @@ static int incapacitate(struct evac_sim *s, int a) {
       return -1;
     ag->flight = -1;
   }
-  if (ag->needs_staff)
+  if (ag->needs_staff || ag->role == EVAC_ROLE_DEFENDED)
     s->nstuck--;
   ag->phase = EVAC_PHASE_DONE;
   ag->state = EVAC_STATE_INCAPACITATED;
@@ -799,7 +903,9 @@ enum evac_status evac_sim_run(struct evac_sim *s) {
         rc = apply_timeline(s, e.id);
       else if (e.gen == s->agents[e.id].gen) {
         s->agents[e.id].gen++;
-        rc = move->act(s, e.id);
+        rc = s->behaviour && s->behaviour->owns(s, e.id)
+                 ? s->behaviour->act(s, e.id)
+                 : move->act(s, e.id);
       }
     }
     if (rc)
@@ -819,6 +925,8 @@ enum evac_status evac_sim_run(struct evac_sim *s) {
   if (last_sample != s->now && record_sample(s))
     return EVAC_ERR_RUNTIME;
   finish(s);
+  if (s->behaviour && s->behaviour->report(s))
+    return EVAC_ERR_RUNTIME;
   return EVAC_OK;
 }
 
@@ -880,6 +988,8 @@ void evac_sim_print_summary(const struct evac_sim *s, FILE *f) {
       fprintf(f, "  safe places used:\n");
     fprintf(f, "    %-20s %10d\n", m->features[fe].name, used);
   }
+  if (r->drill)
+    evac_drill_print(r->drill, m, f);
 }
 
 void evac_sim_free(struct evac_sim *s) {
@@ -895,6 +1005,9 @@ void evac_sim_free(struct evac_sim *s) {
   free(s->stair_k);
   free(s->landing_off);
   free(s->landings);
+  free(s->queue_now);
+  free(s->queue_max);
+  free(s->queue_wait_max);
   free(s->cell_floor);
   free(s->occ);
   free(s->next_entry);
@@ -906,6 +1019,8 @@ void evac_sim_free(struct evac_sim *s) {
   free(s->wait_gen);
   free(s->agents);
   free(s->trapped);
+  if (s->behaviour)
+    s->behaviour->free(s->care);
   evac_smoke_free(s->smoke);
   free(s->smoke_cost);
   free(s->field_buf);

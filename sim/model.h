@@ -84,6 +84,7 @@ struct evac_lift {
   int capacity;  /* persons */
   int beds;      /* bed slots */
   double speed_m_s;
+  int failed; /* 1: out of service (hazard fire_lift_failed) */
 };
 
 /* A named region: a room, ward or smoke compartment part. */
@@ -157,6 +158,8 @@ struct evac_profile {
   struct evac_dist fed_threshold; /* incapacitation dose */
   int needs_staff;                /* 1: cannot move without staff */
   char *device;                   /* "bed", "wheelchair", ... or NULL */
+  int staff_needed;               /* staff who move one such patient */
+  struct evac_dist prepare_s;     /* staff preparing the patient to move */
 };
 
 /* An occupant group: count people of one profile placed at random on the
@@ -168,12 +171,34 @@ struct evac_group {
   int rect[4]; /* x0, y0, x1, y1 inclusive */
   int region;  /* index in regions, or -1 when given as floor + rect */
   int target;  /* feature index of the only exit/refuge they use, or -1 */
+  int staff;   /* 1: a "staff" group (hospital staff who move patients) */
+};
+
+/* Where people without a group "exit" go (docs/hospital.md). */
+enum evac_strategy {
+  EVAC_STRATEGY_NEAREST = 0, /* the nearest safe place, exit or refuge */
+  EVAC_STRATEGY_VERTICAL,    /* full evacuation: exits only */
+  EVAC_STRATEGY_HORIZONTAL,  /* progressive horizontal: refuges only */
+  EVAC_STRATEGY_DEFEND,      /* defend in place: only the fire's compartment
+                                moves (to refuges), the others stay */
+};
+
+/* Target sets of the floor fields besides a single feature (>= 0). */
+#define EVAC_TARGET_ALL (-1)     /* every exit and refuge */
+#define EVAC_TARGET_EXITS (-2)   /* every exit */
+#define EVAC_TARGET_REFUGES (-3) /* every refuge */
+
+/* How staff choose the next patient (docs/hospital.md). */
+enum evac_allocation {
+  EVAC_ALLOC_NEAREST = 0, /* the nearest patient waiting for staff */
+  EVAC_ALLOC_TRIAGE,      /* the fire's room, compartment, floor first */
 };
 
 /* What a timeline event does. */
 enum evac_action {
   EVAC_ACT_CLOSE = 0, /* close a door, exit, refuge or stair */
   EVAC_ACT_OPEN,      /* re-open it */
+  EVAC_ACT_ALARM,     /* sound the alarm (drills): feature -1 */
 };
 
 /* A scripted drill event. */
@@ -259,7 +284,10 @@ struct evac_model {
   struct evac_profile *profiles;
   int ngroups;
   struct evac_group *groups;
-  int noccupants; /* sum of group counts */
+  enum evac_allocation allocation; /* staff's choice of the next patient */
+  enum evac_strategy strategy;     /* evacuation strategy */
+  int night;                       /* 1: the night shift is on duty */
+  int noccupants;                  /* sum of group counts */
   int ntimeline;
   struct evac_timeline_event *timeline; /* sorted by t_s (stable) */
   int nhazards;
@@ -302,6 +330,10 @@ enum evac_status evac_plan_parse(struct evac_model *m, const char *text,
 enum evac_status evac_scenario_parse(struct evac_model *m, const char *text,
                                      const char *file, struct evac_diag *diag);
 
+/* The preparation time of a device ("ski_sheet", ...): moving a patient
+ * onto it; fixed 0 for an unknown name (sim/profile.c). */
+struct evac_dist evac_device_prepare(const char *name);
+
 /* Name of a hazard type ("blocked_exit"), and its inverse (-1 unknown). */
 const char *evac_hazard_type_name(enum evac_hazard_type t);
 int evac_hazard_type_parse(const char *name);
@@ -314,8 +346,5 @@ void evac_hazards_apply(struct evac_model *m, struct evac_diag *diag);
 /* Removes hazard id from the list (it is rectified); "all" removes every
  * hazard. Returns 0, or -1 if there is no hazard of that id. */
 int evac_hazards_fix(struct evac_model *m, const char *id);
-
-/* Looks up a built-in profile by name; NULL if there is none. */
-const struct evac_profile *evac_profile_builtin(const char *name);
 
 #endif

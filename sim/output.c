@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "drill.h"
 #include "json.h"
 #include "model.h"
 
@@ -687,6 +688,26 @@ static int write_summary(struct writer *w, const struct evac_result *r) {
                   H5T_STD_U64LE, &r->events_processed);
 }
 
+/* The writer's helpers as the drill report's sink. */
+static int sink_group(void *w, const char *path) {
+  return put_group(w, path, 0);
+}
+static int sink_col(void *w, const char *path, hid_t mem, hid_t ftype, size_t n,
+                    const void *data, const char *unit) {
+  return put_col(w, path, mem, ftype, n, data, unit);
+}
+static int sink_strings(void *w, const char *path, size_t n,
+                        const char *const *s, const char *unit) {
+  return put_strings(w, path, n, s, unit);
+}
+
+/* /drill: the hospital drill report, when the run had staff. */
+static int write_drill(struct writer *w, const struct evac_model *m,
+                       const struct evac_result *r) {
+  struct evac_drill_sink sink = {w, sink_group, sink_col, sink_strings};
+  return r->drill ? evac_drill_write(&sink, r->drill, m) : 0;
+}
+
 /* Writes the whole file into w->file; `complete` last. */
 static int write_all(struct writer *w, const struct evac_model *m,
                      const struct evac_result *r) {
@@ -696,7 +717,8 @@ static int write_all(struct writer *w, const struct evac_model *m,
                &format_version) ||
       write_parameters(w, m, r) || write_agents(w, m, r) ||
       write_series(w, r) || write_measures(w, m, r) || write_traj(w, r) ||
-      write_events(w, m, r) || write_fields(w, m, r) || write_summary(w, r))
+      write_events(w, m, r) || write_fields(w, m, r) || write_drill(w, m, r) ||
+      write_summary(w, r))
     return -1;
   return put_attr(w, "/summary", "complete", H5T_NATIVE_INT32, H5T_STD_I32LE,
                   &complete);

@@ -16,36 +16,111 @@
 #define ADULT(nm)                                                              \
   {                                                                            \
     (nm), {EVAC_DIST_NORMAL, 1.34, 0.26, 0.58, 1.61}, FIXED(0.0),              \
-        FIXED(0.485), FIXED(0.366), FIXED(0.3), 0, NULL                        \
+        FIXED(0.485), FIXED(0.366), FIXED(0.3), 0, NULL, 0, FIXED(0.0)         \
   }
+
+/* A patient moved by staff on a device: speeds, stair factors, staff and
+ * preparation come from the device (see devices below). */
+#define PATIENT(nm, dev, fed)                                                  \
+  {                                                                            \
+    (nm), FIXED(0.0), FIXED(0.0), FIXED(0.0), FIXED(0.0), FIXED(fed), 1,       \
+        (dev), 0, FIXED(0.0)                                                   \
+  }
+
+/* A device staff move patients with (docs/hospital.md gives the sources). */
+struct device {
+  const char *name;
+  struct evac_dist speed_m_s; /* on the flat, pushed or carried by staff */
+  double stair_m_s;           /* down a stair, along the slope */
+  int staff;                  /* staff who move one patient */
+  struct evac_dist prepare_s; /* transfer onto the device, disconnection */
+};
+
+/* Impaired people climb at 0.32 / 0.42 of their descent speed (Fruin). */
+#define UP_OVER_DOWN (0.32 / 0.42)
+
+static const struct device devices[] = {
+    /* pushed wheelchair: RiMEA limited mobility speeds; on a stair the
+       patient is moved to an evacuation chair */
+    {"wheelchair", UNIFORM(0.46, 0.76), 0.75, 1, UNIFORM(15.0, 45.0)},
+    /* evacuation chair, one operator: 0.75 m/s down (manufacturer; inside
+       the 0.6-0.84 m/s of Hunt et al. 2020) */
+    {"evac_chair", UNIFORM(0.46, 0.76), 0.75, 1, UNIFORM(30.0, 90.0)},
+    /* ski sheet / evacuation mattress, two handlers: slowest device of Hunt
+       et al. 2020 on stairs (0.6 m/s) */
+    {"ski_sheet", FIXED(0.5), 0.60, 2, UNIFORM(60.0, 180.0)},
+    /* bed pushed by two staff; on a stair the patient goes on a ski sheet */
+    {"bed", FIXED(0.8), 0.60, 2, UNIFORM(30.0, 90.0)},
+};
+
+#define NDEVICES ((int)(sizeof devices / sizeof devices[0]))
+
+static const struct device *device_find(const char *name) {
+  for (int i = 0; name && i < NDEVICES; i++)
+    if (strcmp(devices[i].name, name) == 0)
+      return &devices[i];
+  return NULL;
+}
+
+struct evac_dist evac_device_prepare(const char *name) {
+  const struct device *d = device_find(name);
+  return d ? d->prepare_s : evac_dist_fixed(0.0);
+}
+
+/* Sets p's speed, stair factors, staff and preparation from its device. */
+static void device_apply(struct evac_profile *p, const struct device *d) {
+  double mean = evac_dist_mean(&d->speed_m_s);
+  p->speed_m_s = d->speed_m_s;
+  p->stair_down_factor = evac_dist_fixed(d->stair_m_s / mean);
+  p->stair_up_factor = evac_dist_fixed(d->stair_m_s * UP_OVER_DOWN / mean);
+  p->staff_needed = d->staff;
+  p->prepare_s = d->prepare_s;
+}
 
 /* The built-in profiles, in the fixed order of the model's profiles. */
 static const struct evac_profile builtin[] = {
     ADULT("adult"),
     /* RiMEA > 50 years; Fruin > 50: 0.57 down / 0.42 up over 1.045 m/s. */
     {"elderly", UNIFORM(0.68, 1.41), FIXED(0.0), FIXED(0.545), FIXED(0.40),
-     FIXED(0.3), 0, NULL},
+     FIXED(0.3), 0, NULL, 0, FIXED(0.0)},
     /* RiMEA limited mobility; Fruin impaired 0.42 / 0.32 over 0.61 m/s. */
     {"patient_ambulatory", UNIFORM(0.46, 0.76), FIXED(0.0), FIXED(0.69),
-     FIXED(0.52), FIXED(0.3), 0, NULL},
-    {"wheelchair", UNIFORM(0.46, 0.76), FIXED(0.0), FIXED(0.69), FIXED(0.52),
-     FIXED(0.3), 1, "wheelchair"},
-    /* Moved in a bed by staff; FED 0.1 for bed-bound (Purser & McAllister). */
-    {"bedridden", FIXED(0.5), FIXED(0.0), FIXED(0.69), FIXED(0.52), FIXED(0.1),
-     1, "bed"},
-    {"icu", FIXED(0.5), FIXED(0.0), FIXED(0.69), FIXED(0.52), FIXED(0.1), 1,
-     "bed"},
+     FIXED(0.52), FIXED(0.3), 0, NULL, 0, FIXED(0.0)},
+    PATIENT("wheelchair", "wheelchair", 0.3),
+    /* FED 0.1 for bed-bound and ICU patients (Purser & McAllister). */
+    PATIENT("bedridden", "bed", 0.1),
+    PATIENT("icu", "bed", 0.1),
     ADULT("staff"),
     ADULT("visitor"),
 };
 
+/* ICU patients: three staff (one for the ventilator and monitors) and a
+ * long preparation (switching to portable equipment): docs/hospital.md. */
+#define ICU_STAFF 3
+#define ICU_PREPARE UNIFORM(300.0, 900.0)
+
+/* Copies built-in profile i into *p (strings duplicated), device applied. */
+static void builtin_copy(int i, struct evac_profile *p) {
+  *p = builtin[i];
+  p->name = strdup(builtin[i].name);
+  p->device = builtin[i].device ? strdup(builtin[i].device) : NULL;
+  const struct device *d = device_find(builtin[i].device);
+  if (d)
+    device_apply(p, d);
+  if (strcmp(builtin[i].name, "icu") == 0) {
+    p->staff_needed = ICU_STAFF;
+    p->prepare_s = (struct evac_dist)ICU_PREPARE;
+  }
+}
+
 #define NBUILTIN ((int)(sizeof builtin / sizeof builtin[0]))
 
-const struct evac_profile *evac_profile_builtin(const char *name) {
+/* Index of the built-in profile name, or -1. */
+static int builtin_index(const char *name) {
   for (int i = 0; name && i < NBUILTIN; i++)
     if (strcmp(builtin[i].name, name) == 0)
-      return &builtin[i];
-  return NULL;
+      return i;
+  return -1;
 }
 
 void evac_profile_clear(struct evac_profile *p) {
@@ -225,6 +300,8 @@ static const char *const profile_keys[] = {"base",
                                            "fed_threshold",
                                            "needs_staff",
                                            "device",
+                                           "staff_needed",
+                                           "prepare_s",
                                            NULL};
 
 /* Reads one scenario profile (the value v at path) into *p, a copy of its
@@ -241,8 +318,8 @@ static int profile_read(const struct evac_json *j, const cJSON *v,
     ok = 0;
     base = "adult";
   }
-  const struct evac_profile *b = evac_profile_builtin(base);
-  if (!b) {
+  int bi = builtin_index(base);
+  if (bi < 0) {
     evac_json_path_key(pk, path, "base");
     const char *names[NBUILTIN + 1];
     for (int i = 0; i < NBUILTIN; i++)
@@ -253,11 +330,37 @@ static int profile_read(const struct evac_json *j, const cJSON *v,
     evac_diag_error(j->diag, j->file, pk,
                     "unknown built-in profile \"%s\"; allowed: %s", base, list);
     ok = 0;
-    b = &builtin[0];
+    bi = 0;
   }
-  *p = *b;
+  builtin_copy(bi, p);
+  free(p->name);
   p->name = strdup(name);
-  p->device = b->device ? strdup(b->device) : NULL;
+  if (evac_json_bool(j, v, path, "needs_staff", &p->needs_staff) < 0)
+    ok = 0;
+  const char *device = NULL;
+  int r = evac_json_string(j, v, path, "device", &device);
+  if (r < 0)
+    ok = 0;
+  if (r > 0) {
+    const struct device *d = device_find(device);
+    if (d) {
+      free(p->device);
+      p->device = strdup(device);
+      if (p->needs_staff) /* moved by staff: the device sets the pace */
+        device_apply(p, d);
+    } else {
+      const char *names[NDEVICES + 1];
+      for (int i = 0; i < NDEVICES; i++)
+        names[i] = devices[i].name;
+      names[NDEVICES] = NULL;
+      char list[128];
+      evac_json_join(list, sizeof list, names);
+      evac_json_path_key(pk, path, "device");
+      evac_diag_error(j->diag, j->file, pk,
+                      "unknown device \"%s\"; allowed: %s", device, list);
+      ok = 0;
+    }
+  }
   struct {
     const char *key;
     struct evac_dist *d;
@@ -268,6 +371,7 @@ static int profile_read(const struct evac_json *j, const cJSON *v,
       {"stair_down_factor", &p->stair_down_factor, 0.05},
       {"stair_up_factor", &p->stair_up_factor, 0.05},
       {"fed_threshold", &p->fed_threshold, 0.01},
+      {"prepare_s", &p->prepare_s, 0.0},
   };
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
     const cJSON *f = cJSON_GetObjectItemCaseSensitive(v, fields[i].key);
@@ -278,16 +382,12 @@ static int profile_read(const struct evac_json *j, const cJSON *v,
         !dist_bound(j, pk, fields[i].d, fields[i].bound))
       ok = 0;
   }
-  if (evac_json_bool(j, v, path, "needs_staff", &p->needs_staff) < 0)
+  long long staff = p->staff_needed;
+  if (evac_json_integer(j, v, path, "staff_needed", 0, 8, &staff) < 0)
     ok = 0;
-  const char *device = NULL;
-  int r = evac_json_string(j, v, path, "device", &device);
-  if (r < 0)
-    ok = 0;
-  if (r > 0) {
-    free(p->device);
-    p->device = strdup(device);
-  }
+  p->staff_needed = (int)staff;
+  if (p->needs_staff && p->staff_needed < 1)
+    p->staff_needed = 1;
   return ok;
 }
 
@@ -300,10 +400,7 @@ void evac_profiles_read(struct evac_model *m, const cJSON *profiles,
     return;
   }
   for (int i = 0; i < NBUILTIN; i++) {
-    m->profiles[i] = builtin[i];
-    m->profiles[i].name = strdup(builtin[i].name);
-    m->profiles[i].device =
-        builtin[i].device ? strdup(builtin[i].device) : NULL;
+    builtin_copy(i, &m->profiles[i]);
     m->nprofiles = i + 1;
   }
   if (!profiles)

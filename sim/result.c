@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drill.h"
 #include "model.h"
 
 const char *evac_event_type_name(enum evac_event_type t) {
@@ -365,6 +366,7 @@ int evac_result_init(struct evac_result *r, int n, int nmeasures) {
 
 void evac_result_free(struct evac_result *r) {
   struct evac_result_agents *a = &r->agents;
+  evac_drill_free(r->drill);
   free(a->profile);
   free(a->floor);
   free(a->start_x);

@@ -143,6 +143,8 @@ struct evac_result {
   struct evac_result_measure *measures; /* [nmeasures], model order */
   struct evac_result_events events;
   struct evac_result_fields fields; /* empty (n = 0) without a fire */
+  struct evac_drill *drill;         /* hospital drill report (drill.h), NULL
+                                       without staff */
 };
 
 /* Appends one row to a column set (arrays grow as needed). Each returns 0,

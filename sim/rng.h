@@ -14,6 +14,7 @@ enum evac_rng_purpose {
   EVAC_RNG_MOVEMENT = 2,   /* an agent's movement choices */
   EVAC_RNG_GENERATOR = 3,  /* evacsim gen */
   EVAC_RNG_IGNITION = 4,   /* which ignition scenario a replication has */
+  EVAC_RNG_STAFF = 5,      /* hospital staff tasks (preparation times) */
 };
 
 /* A stream of uniform numbers. */

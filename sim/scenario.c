@@ -11,16 +11,24 @@
 #include "models/fire/fire.h"
 
 static const char *const scenario_keys[] = {
-    "evacsim_scenario", "plan",      "duration_s", "seed", "alarm",
-    "profiles",         "occupants", "staff",      "fire", "fires",
-    "hazards",          "timeline",  "output",     NULL};
+    "evacsim_scenario", "plan",      "duration_s", "seed",  "alarm",
+    "profiles",         "occupants", "staff",      "fire",  "fires",
+    "hazards",          "timeline",  "output",     "shift", "allocation",
+    "strategy",         NULL};
 static const char *const alarm_keys[] = {"delay_s", NULL};
 static const char *const output_keys[] = {"fields_every_s", "agents_every_s",
                                           NULL};
 static const char *const occupant_keys[] = {
     "region", "floor", "rect", "profile", "count", "exit", NULL};
-static const char *const staff_keys[] = {"region", "floor", "rect",
-                                         "count",  "exit",  NULL};
+static const char *const staff_keys[] = {"region", "floor", "rect", "count",
+                                         "exit",   "shift", NULL};
+/* Shifts a staff group may work ("both" = on duty in either). */
+static const char *const shift_names[] = {"day", "night", "both", NULL};
+/* Staff allocation rules, in enum evac_allocation order. */
+static const char *const allocation_names[] = {"nearest", "triage", NULL};
+/* Strategies, in enum evac_strategy order. */
+static const char *const strategy_names[] = {
+    "nearest", "vertical", "horizontal", "defend_in_place", NULL};
 static const char *const hazard_keys[] = {"id",   "type", "target", "floors",
                                           "note", "cost", "owner",  NULL};
 static const char *const timeline_keys[] = {"t_s", "do", "target", "floors",
@@ -163,7 +171,7 @@ static int group_read(struct scen_ctx *c, const cJSON *e, const char *p,
   const struct evac_json *j = c->j;
   const struct evac_model *m = c->m;
   char q[EVAC_JSON_PATH_MAX];
-  *g = (struct evac_group){-1, 0, -1, {0, 0, 0, 0}, -1, -1};
+  *g = (struct evac_group){-1, 0, -1, {0, 0, 0, 0}, -1, -1, staff};
   if (!evac_json_is_object(j, e, p))
     return 0;
   int ok =
@@ -257,6 +265,37 @@ static int group_read(struct scen_ctx *c, const cJSON *e, const char *p,
   return ok;
 }
 
+/* Reads root.key, one of names (NULL-terminated), into *out (its index);
+ * leaves *out if the key is absent. Returns 0 after reporting an error. */
+static int choice_read(struct scen_ctx *c, const cJSON *root, const char *path,
+                       const char *key, const char *const *names, int *out) {
+  const struct evac_json *j = c->j;
+  const char *v = NULL;
+  int r = evac_json_string(j, root, path, key, &v);
+  if (r <= 0)
+    return r == 0;
+  for (int i = 0; names[i]; i++)
+    if (strcmp(names[i], v) == 0) {
+      *out = i;
+      return 1;
+    }
+  char list[128], q[EVAC_JSON_PATH_MAX];
+  evac_json_join(list, sizeof list, names);
+  evac_json_path_key(q, path, key);
+  evac_diag_error(j->diag, j->file, q, "unknown %s \"%s\"; allowed: %s", key, v,
+                  list);
+  return 0;
+}
+
+/* 1 if the staff group e (at p) is on duty in the scenario's shift; a bad
+ * "shift" is reported and the group dropped. */
+static int on_shift(struct scen_ctx *c, const cJSON *e, const char *p) {
+  int shift = 2; /* both */
+  if (!choice_read(c, e, p, "shift", shift_names, &shift))
+    return 0;
+  return shift == 2 || shift == c->m->night;
+}
+
 static void groups_read(struct scen_ctx *c, const cJSON *root) {
   const struct evac_json *j = c->j;
   struct evac_model *m = c->m;
@@ -276,7 +315,7 @@ static void groups_read(struct scen_ctx *c, const cJSON *root) {
     for (const cJSON *e = a ? a->child : NULL; e; e = e->next, i++) {
       evac_json_path_index(p, s ? "staff" : "occupants", i);
       struct evac_group g;
-      if (group_read(c, e, p, s, &g) &&
+      if (group_read(c, e, p, s, &g) && (!s || on_shift(c, e, p)) &&
           (!c->plan_ok || !m->cell_kind || group_fits(j, m, &g, p))) {
         m->groups[m->ngroups++] = g;
         m->noccupants += g.count;
@@ -763,14 +802,29 @@ static void timeline_read(struct scen_ctx *c, const cJSON *root) {
         evac_json_string(j, e, p, "do", &act) > 0) {
       if (strcmp(act, "open") == 0) {
         ev.action = EVAC_ACT_OPEN;
+      } else if (strcmp(act, "alarm") == 0) {
+        ev.action = EVAC_ACT_ALARM;
       } else if (strcmp(act, "close") != 0) {
         evac_json_path_key(q, p, "do");
         evac_diag_error(j->diag, j->file, q,
-                        "unknown action \"%s\"; allowed: close, open", act);
+                        "unknown action \"%s\"; allowed: close, open, alarm",
+                        act);
         ok = 0;
       }
     } else {
       ok = 0;
+    }
+    if (ev.action == EVAC_ACT_ALARM) { /* sounds everywhere: no target */
+      if (cJSON_GetObjectItemCaseSensitive(e, "target") ||
+          cJSON_GetObjectItemCaseSensitive(e, "floors")) {
+        evac_diag_error(j->diag, j->file, p,
+                        "an \"alarm\" event takes no \"target\" or "
+                        "\"floors\"; it sounds in the whole building");
+        ok = 0;
+      }
+      if (ok)
+        m->timeline[m->ntimeline++] = ev;
+      continue;
     }
     if (evac_json_require(j, e, p, "target") &&
         evac_json_string(j, e, p, "target", &target) > 0) {
@@ -780,15 +834,13 @@ static void timeline_read(struct scen_ctx *c, const cJSON *root) {
           ev.feature >= 0 ? m->features[ev.feature].kind : EVAC_FEAT_SHAFT;
       if (ev.feature < 0 && !c->plan_ok) {
         ok = 0;
-      } else if (ev.feature < 0 || k == EVAC_FEAT_SHAFT ||
-                 k == EVAC_FEAT_LIFT) {
-        evac_diag_error(j->diag, j->file, q,
-                        "\"%s\" is %s; a timeline target must be the name of "
-                        "an exit, refuge, door, fire_door or stair feature",
-                        target,
-                        ev.feature < 0         ? "not a feature of the plan"
-                        : k == EVAC_FEAT_SHAFT ? "a shaft"
-                                               : "a lift");
+      } else if (ev.feature < 0 || k == EVAC_FEAT_SHAFT) {
+        evac_diag_error(
+            j->diag, j->file, q,
+            "\"%s\" is %s; a timeline target must be the name of "
+            "an exit, refuge, door, fire_door, stair or lift "
+            "feature",
+            target, ev.feature < 0 ? "not a feature of the plan" : "a shaft");
         ev.feature = -1;
         ok = 0;
       }
@@ -852,6 +904,19 @@ void evac_scenario_read(struct evac_model *m, const cJSON *root,
                      evac_json_in(SAMPLE_MIN_S, 0, TIME_MAX_S, 0),
                      &m->agents_every_s);
   }
+  int alloc = EVAC_ALLOC_NEAREST;
+  choice_read(&c, root, "", "shift", shift_names, &m->night);
+  if (m->night > 1) {
+    evac_diag_error(j->diag, j->file, "shift",
+                    "\"both\" is for staff groups; the scenario's shift is "
+                    "day or night");
+    m->night = 0;
+  }
+  choice_read(&c, root, "", "allocation", allocation_names, &alloc);
+  m->allocation = (enum evac_allocation)alloc;
+  int strategy = EVAC_STRATEGY_NEAREST;
+  choice_read(&c, root, "", "strategy", strategy_names, &strategy);
+  m->strategy = (enum evac_strategy)strategy;
   const cJSON *profiles = NULL;
   evac_json_object(j, root, "", "profiles", &profiles);
   evac_profiles_read(m, profiles, j, "profiles");

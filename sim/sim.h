@@ -48,6 +48,15 @@ enum evac_agent_phase {
   EVAC_PHASE_MOVING,      /* moving into agent.cell from agent.prev_cell */
   EVAC_PHASE_FLIGHT,      /* on a stair flight */
   EVAC_PHASE_DONE,        /* safe, incapacitated or stuck for good */
+  EVAC_PHASE_TASK,        /* a behaviour task (staff, patient) is due */
+};
+
+/* Who an agent is to the hospital behaviour model. */
+enum evac_agent_role {
+  EVAC_ROLE_OCCUPANT = 0, /* moves by itself */
+  EVAC_ROLE_STAFF,        /* moves patients who need staff */
+  EVAC_ROLE_PATIENT,      /* cannot move without staff */
+  EVAC_ROLE_DEFENDED,     /* stays where it is (defend in place) */
 };
 
 /* One occupant. */
@@ -60,6 +69,8 @@ struct evac_agent {
   int8_t phase;         /* enum evac_agent_phase */
   int8_t state;         /* enum evac_agent_state, for trajectories */
   int8_t needs_staff;   /* 1 if it cannot move without staff */
+  int8_t role;          /* enum evac_agent_role */
+  int64_t landed;       /* tick it stepped onto a stair landing */
   int16_t field;        /* which target field it follows */
   int32_t know;         /* 0: knows the building as planned, 1: as it is */
   int32_t flight;       /* flight it is on, or -1 */
@@ -130,6 +141,11 @@ struct evac_sim {
   int32_t wait_free;   /* free list of waiter nodes */
   int32_t wait_cap;    /* waiter nodes allocated */
 
+  int32_t *queue_now;     /* [stair nodes] people on each landing now */
+  int32_t *queue_max;     /* [nstairs] most on one of its landings at once */
+  double *queue_wait_max; /* [nstairs] longest time on a landing before
+                             entering a flight, s */
+
   int nflights;
   struct evac_flight *flights;
   int *flight_of; /* [2 * nstair nodes] flight leaving a stair node
@@ -154,6 +170,9 @@ struct evac_sim {
   int64_t next_fields; /* tick of the next field sample */
   float *field_buf;    /* one field sample of every smoky floor */
   int64_t next_sample;
+
+  const struct evac_behaviour_ops *behaviour; /* staff model, or NULL */
+  struct evac_care *care;                     /* its state */
 
   struct evac_result res;
   double wall_start;
@@ -192,6 +211,11 @@ int evac_fields_build(struct evac_sim *s, int slot);
 /* Frees the fields. */
 void evac_fields_free(struct evac_fields *f);
 
+/* Stair queues: an agent stepped onto (enter 1) or off (enter 0) a
+ * landing cell c; off onto a flight counts its wait there. */
+void evac_sim_landing(struct evac_sim *s, int agent, int32_t c, int enter,
+                      int onto_flight);
+
 /* ------------------------------------------------------- movement */
 
 /* A movement model: how agents choose and make moves. */
@@ -203,5 +227,85 @@ struct evac_movement_ops {
 
 /* The event-driven floor-field cellular automaton (DESIGN § 4). */
 extern const struct evac_movement_ops evac_movement_ca;
+
+/* ----------------------------------------------------------- lifts */
+
+/* Lift timings (docs/hospital.md gives their sources). */
+#define EVAC_LIFT_DOOR_S 10.0 /* a stop: doors open, dwell, close */
+#define EVAC_LIFT_BED_S 20.0  /* wheeling a bed in, or out */
+
+struct evac_lifts; /* fire lifts as servers (models/movement/lift.c) */
+
+/* Creates the lifts' state: every car waits at its discharge floor (fire
+ * lifts are recalled there at the alarm). NULL out of memory. */
+struct evac_lifts *evac_lifts_create(const struct evac_sim *s);
+
+/* Finds the fire lift a bed on cell from should take: in service (not
+ * failed, its cells on from's floor not closed by the timeline), with a bed
+ * slot, serving from's floor and a lower discharge floor. dist holds the
+ * walking distances over from's floor (index relative to the floor's first
+ * cell). Sets *lobby (the nearest cell beside the lift) and *walk_m.
+ * Returns the lift, or -1. */
+int evac_lifts_pick(const struct evac_sim *s, const struct evac_lifts *l,
+                    int32_t from, const double *dist, int32_t *lobby,
+                    double *walk_m);
+
+/* Books a bed trip of lift i from the floor of lobby cell lobby, asked at
+ * the current tick: the car comes, loads, rides to the discharge floor and
+ * unloads, first come first served. Returns the tick the bed is out of the
+ * car there and sets *out (the discharge floor's lobby cell). */
+int64_t evac_lifts_book(struct evac_sim *s, struct evac_lifts *l, int i,
+                        int32_t lobby, int32_t *out);
+
+/* Expected time (s) from now until a bed reaching lobby cell lobby in
+ * walk_s seconds would be out of lift i at the discharge floor (queue,
+ * car travel, stops and ride), were it booked then. */
+double evac_lifts_eta_s(const struct evac_sim *s, const struct evac_lifts *l,
+                        int i, int32_t lobby, double walk_s);
+
+/* Time (s) for staff at the safe place nearest lift i's discharge lobby
+ * to ride it up to the floor of lobby cell lobby, walking at speed m/s: the
+ * walk to the lobby, two stops and the ride (staff ride with the empty car
+ * that comes for the next bed). */
+double evac_lifts_staff_s(const struct evac_sim *s, const struct evac_lifts *l,
+                          int i, int32_t lobby, double speed);
+
+/* Trips, longest wait (s) and longest queue (beds waiting) of lift i. */
+void evac_lifts_stats(const struct evac_lifts *l, int i, int *trips,
+                      double *wait_max_s, int *queue_max);
+
+/* Frees the lifts' state (NULL is allowed). */
+void evac_lifts_free(struct evac_lifts *l);
+
+/* ------------------------------------------------------- behaviour */
+
+struct evac_care; /* the staff model's state (models/behaviour) */
+
+/* A behaviour model: what staff do and how patients are moved. */
+struct evac_behaviour_ops {
+  const char *name;
+  /* Creates the state once the agents are placed (s->care). 0 or -1. */
+  int (*init)(struct evac_sim *s);
+  /* 1 if the agent's due event is the behaviour model's to handle. */
+  int (*owns)(const struct evac_sim *s, int agent);
+  /* Acts for such an agent. Returns 0 or -1 (memory). */
+  int (*act)(struct evac_sim *s, int agent);
+  /* The footprint of a moving unit longer than a cell (a bed): agent
+   * stepped off cell from; returns 1 if the unit still covers it (the
+   * model frees the older cells itself, waking their waiters), 0 if it is
+   * free now, -1 out of memory. from = -1 frees the whole footprint (the
+   * unit enters a flight). */
+  int (*footprint)(struct evac_sim *s, int agent, int32_t from);
+  /* An agent reached safety (the movement model calls it). 0 or -1. */
+  int (*safe)(struct evac_sim *s, int agent);
+  /* Copies what the drill report needs into s->res.drill. 0 or -1. */
+  int (*report)(struct evac_sim *s);
+  /* Frees the state. */
+  void (*free)(struct evac_care *c);
+};
+
+/* Hospital staff: allocation, preparation, escort, return
+ * (models/behaviour/staff.c, docs/hospital.md). */
+extern const struct evac_behaviour_ops evac_behaviour_staff;
 
 #endif

@@ -130,6 +130,9 @@ static int enter_flight(struct evac_sim *s, int a, int fi) {
       t = tl, lane = l;
   }
   fl->lane_tail[lane] = t;
+  evac_sim_landing(s, a, c, 0, 1);
+  if (s->behaviour && s->behaviour->footprint(s, a, -1))
+    return -1;
   s->non_stairs++;
   s->res.agents.distance_m[a] += fl->length_m;
   if (evac_sim_log(s, EVAC_LOG_STAIR_ENTER, a, f, x, y, st->feature) ||
@@ -236,11 +239,16 @@ static int arrive(struct evac_sim *s, int a) {
   const struct evac_model *m = s->m;
   struct evac_agent *ag = &s->agents[a];
   int32_t from = ag->prev_cell, c = ag->cell;
-  s->occ[from] = -1;
+  int kept = s->behaviour ? s->behaviour->footprint(s, a, from) : 0;
+  if (kept < 0)
+    return -1;
   ag->prev_cell = -1;
   ag->last_cell = c;
-  if (evac_sim_wake(s, from))
-    return -1;
+  if (!kept) {
+    s->occ[from] = -1;
+    if (evac_sim_wake(s, from))
+      return -1;
+  }
   int me = s->measure_of[c];
   if (me >= 0 && s->measure_of[from] != me) {
     int f, x0, y0, x1, y1;
@@ -254,7 +262,13 @@ static int arrive(struct evac_sim *s, int a) {
                                  cross >= 0 ? 1 : -1, a))
       return -1;
   }
-  uint8_t kind = m->cell_kind[c];
+  uint8_t kind = m->cell_kind[c], was = m->cell_kind[from];
+  if (was == EVAC_CELL_STAIR &&
+      (kind != EVAC_CELL_STAIR || feature_of(s, c) != feature_of(s, from)))
+    evac_sim_landing(s, a, from, 0, 0);
+  if (kind == EVAC_CELL_STAIR &&
+      (was != EVAC_CELL_STAIR || feature_of(s, c) != feature_of(s, from)))
+    evac_sim_landing(s, a, c, 1, 0);
   if (kind != EVAC_CELL_EXIT && kind != EVAC_CELL_REFUGE)
     return decide(s, a);
   int f, x, y;
@@ -266,9 +280,10 @@ static int arrive(struct evac_sim *s, int a) {
   s->nsafe++;
   s->res.agents.exit_time_s[a] = (double)s->now / EVAC_TICKS_PER_S;
   s->res.agents.safe_place[a] = feature_of(s, c);
-  if (evac_sim_log(s, EVAC_LOG_SAFE, a, f, x, y, feature_of(s, c)))
+  if (evac_sim_log(s, EVAC_LOG_SAFE, a, f, x, y, feature_of(s, c)) ||
+      evac_sim_wake(s, c))
     return -1;
-  return evac_sim_wake(s, c);
+  return s->behaviour ? s->behaviour->safe(s, a) : 0;
 }
 
 /* Agent a reached the end of flight fi and steps onto a landing. */
@@ -299,6 +314,7 @@ static int land(struct evac_sim *s, int a) {
   s->next_entry[pick] = s->now + s->cell_headway;
   ag->cell = ag->last_cell = pick;
   ag->flight = -1;
+  evac_sim_landing(s, a, pick, 1, 0);
   fl->count--;
   s->non_stairs--;
   int f, x, y;
@@ -327,6 +343,7 @@ static int act(struct evac_sim *s, int a) {
   case EVAC_PHASE_FLIGHT:
     return land(s, a);
   case EVAC_PHASE_DONE:
+  case EVAC_PHASE_TASK: /* the behaviour model's (sim/engine.c) */
     return 0;
   }
   return 0;

@@ -74,7 +74,10 @@ static int passable(const struct evac_sim *s, const uint8_t *closed, int32_t c,
   if (!evac_cell_walkable(k) || (closed && closed[c]))
     return 0;
   if (k == EVAC_CELL_EXIT || k == EVAC_CELL_REFUGE)
-    return target < 0 || m->cell_feature[c] == target;
+    return target == EVAC_TARGET_ALL ||
+           (target == EVAC_TARGET_EXITS && k == EVAC_CELL_EXIT) ||
+           (target == EVAC_TARGET_REFUGES && k == EVAC_CELL_REFUGE) ||
+           m->cell_feature[c] == target;
   return 1;
 }
 

@@ -65,7 +65,7 @@ Test(scenario, defaults_profiles_groups_timeline) {
       " \"profiles\": {\"slow\": {\"base\": \"elderly\", \"speed_m_s\": "
       "{\"dist\": \"normal\", \"mean\": 0.8, \"sd\": 0.3, \"max\": 1.2},\n"
       "   \"premovement_s\": {\"dist\": \"lognormal\", \"mu\": 4, \"sigma\": "
-      "0.5}, \"device\": \"cane\"},\n"
+      "0.5}, \"device\": \"wheelchair\"},\n"
       "   \"adult\": {\"speed_m_s\": 1.1, \"fed_threshold\": {\"dist\": "
       "\"uniform\", \"min\": 0.2, \"max\": 0.4}}},\n"
       " \"occupants\": [{\"region\": \"Room\", \"profile\": \"slow\", "
@@ -96,7 +96,7 @@ Test(scenario, defaults_profiles_groups_timeline) {
   cr_assert_float_eq(m->profiles[0].fed_threshold.hi, 0.4, 1e-12);
   const struct evac_profile *s = &m->profiles[8];
   cr_assert_str_eq(s->name, "slow");
-  cr_assert_str_eq(s->device, "cane");
+  cr_assert_str_eq(s->device, "wheelchair");
   cr_assert_eq(s->speed_m_s.kind, EVAC_DIST_NORMAL);
   cr_assert_float_eq(s->speed_m_s.lo, 0.05, 1e-12); /* physical bound */
   cr_assert_float_eq(s->speed_m_s.hi, 1.2, 1e-12);
@@ -230,8 +230,8 @@ Test(scenario, timeline_errors) {
   cr_assert_eq(rc, EVAC_ERR_INPUT);
   evac_test_expect_msg(
       &d, "timeline[0].target: \"Duct\" is a shaft; a timeline target "
-          "must be the name of an exit, refuge, door, fire_door or "
-          "stair feature");
+          "must be the name of an exit, refuge, door, fire_door, stair "
+          "or lift feature");
   evac_test_expect_msg(
       &d, "timeline[1].t_s: expected a number in [0, 1000000000], got -1");
   evac_test_expect_msg(

@@ -1,0 +1,699 @@
+/* Hospital staff (DESIGN § 4 "Hospital behaviour", docs/hospital.md).
+ *
+ * Patients who need staff wait where they are. After the alarm and their
+ * own pre-movement, staff choose a patient (allocation rule below), walk to
+ * them, and once the whole team the patient's device needs is there they
+ * prepare the patient (a drawn time). The patient then moves through the
+ * cellular automaton at the device's speed, one unit with its team, to the
+ * nearest safe place (or the group's exit); there the team hands over and
+ * each member goes back for the next patient. Staff with nobody left to
+ * move leave: walking out like anyone else, or, when already at a safe
+ * place after a hand-over, staying there.
+ *
+ * Allocation: a patient whose team is incomplete comes first (so that two
+ * half teams never wait for each other); then, under the triage rule,
+ * patients of the fire's room, then of its smoke compartment, then of its
+ * floor; then the nearest by walking distance. A
+ * patient is only chosen if enough staff are on duty to form its team.
+ *
+ * Staff walk to patients off the grid: the time is the walking distance
+ * (on the same floor: shortest 8-neighbour path; otherwise via the nearest
+ * safe place; back up by fire lift when quicker) over their speed, and
+ * they hold no cell meanwhile. The patient with its device holds one cell,
+ * like a person, and a bed the BED_TRAIL cells it left last too.
+ *
+ * Beds take a fire lift (models/movement/lift.c) when one is in service
+ * and expected to be quicker than the stair; otherwise a bed whose way
+ * goes down a stair is first moved onto a ski sheet.
+ *
+ * Known limits: a team member incapacitated on the way leaves the team
+ * incomplete for good; a patient incapacitated while moving keeps its team.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drill.h"
+#include "sim.h"
+
+/* Cells a moving bed covers behind the patient's own: a hospital bed with
+ * its pushers is about 2 m long, five 0.4 m cells (docs/hospital.md). */
+#define BED_TRAIL 4
+
+/* What a staff member is doing. */
+enum stage {
+  ST_IDLE = 0, /* not yet assigned */
+  ST_WALK,     /* walking to its patient */
+  ST_AT,       /* at its patient, waiting for the team or preparing */
+  ST_ESCORT,   /* moving with its patient */
+};
+
+/* What a patient is waiting for. */
+enum pstage {
+  PS_WAIT = 0,  /* for staff */
+  PS_PREPARE,   /* being prepared by its complete team */
+  PS_MOVING,    /* moved by its team */
+  PS_LIFT_WALK, /* wheeled to a fire lift's lobby (off the grid) */
+  PS_LIFT_RIDE, /* in the lift, then wheeled to the safe place */
+  PS_DONE,      /* safe (or incapacitated) */
+};
+
+/* Dijkstra queue entry over one floor's cells. */
+struct qent {
+  double d;
+  int32_t i;
+};
+
+/* The staff model's state. */
+struct evac_care {
+  int nstaff;        /* staff agents */
+  int32_t *task;     /* [agents] staff: patient served, or -1 */
+  int8_t *stage;     /* [agents] staff: enum stage; patient: enum pstage */
+  int32_t *assigned; /* [agents] patient: staff assigned */
+  int32_t *present;  /* [agents] patient: staff at the patient */
+  double *busy_from; /* [agents] staff: time of its current assignment */
+  int32_t *slot;     /* [agents] index in the drill report's columns */
+  int8_t *sheet;     /* [agents] patient: 1 once moved from its bed onto a ski
+                        sheet for the stairs */
+  int32_t *trail;    /* [agents][BED_TRAIL] patient: cells its bed still
+                        covers behind it, oldest first */
+  int8_t *ntrail;    /* [agents] how many */
+  int32_t *lift;     /* [agents] patient: fire lift it takes, or -1 */
+  int32_t *lobby;    /* [agents] patient: its lobby cell */
+  struct evac_lifts *lifts; /* the fire lifts' state */
+  double *dist;             /* [largest floor] one-floor distances */
+  struct qent *q;           /* Dijkstra heap */
+  size_t qn, qcap;          /* its size and capacity */
+  struct evac_drill *d;     /* the report being filled */
+};
+
+/* The current time, s. */
+static double now_s(const struct evac_sim *s) {
+  return (double)s->now / EVAC_TICKS_PER_S;
+}
+
+/* Dijkstra heap: push (0 or -1) and pop the nearest. */
+static int q_push(struct evac_care *c, double d, int32_t i) {
+  if (c->qn == c->qcap) {
+    size_t cap = c->qcap ? 2 * c->qcap : 1024;
+    struct qent *q = realloc(c->q, cap * sizeof *q);
+    if (!q)
+      return -1;
+    c->q = q;
+    c->qcap = cap;
+  }
+  size_t k = c->qn++;
+  while (k > 0 && c->q[(k - 1) / 2].d > d) {
+    c->q[k] = c->q[(k - 1) / 2];
+    k = (k - 1) / 2;
+  }
+  c->q[k] = (struct qent){d, i};
+  return 0;
+}
+
+static struct qent q_pop(struct evac_care *c) {
+  struct qent top = c->q[0], last = c->q[--c->qn];
+  size_t k = 0;
+  for (;;) {
+    size_t ch = 2 * k + 1;
+    if (ch >= c->qn)
+      break;
+    if (ch + 1 < c->qn && c->q[ch + 1].d < c->q[ch].d)
+      ch++;
+    if (c->q[ch].d >= last.d)
+      break;
+    c->q[k] = c->q[ch];
+    k = ch;
+  }
+  if (c->qn)
+    c->q[k] = last;
+  return top;
+}
+
+/* Walking distances from cell from over its floor into c->dist (indices
+ * relative to the floor's first cell); no corner cutting. 0 or -1. */
+static int floor_dist(struct evac_sim *s, int32_t from) {
+  const struct evac_model *m = s->m;
+  struct evac_care *c = s->care;
+  int f = s->cell_floor[from];
+  const struct evac_floor *fl = &m->floors[f];
+  size_t n = (size_t)fl->nx * fl->ny;
+  for (size_t i = 0; i < n; i++)
+    c->dist[i] = INFINITY;
+  int32_t src = (int32_t)((size_t)from - fl->offset);
+  c->dist[src] = 0.0;
+  c->qn = 0;
+  if (q_push(c, 0.0, src))
+    return -1;
+  const double diag = m->cell_m * sqrt(2.0);
+  while (c->qn) {
+    struct qent e = q_pop(c);
+    if (e.d > c->dist[e.i])
+      continue;
+    int x = e.i % fl->nx, y = e.i / fl->nx;
+    for (int dy = -1; dy <= 1; dy++)
+      for (int dx = -1; dx <= 1; dx++) {
+        int nx = x + dx, ny = y + dy;
+        if ((!dx && !dy) || nx < 0 || ny < 0 || nx >= fl->nx || ny >= fl->ny)
+          continue;
+        size_t v = fl->offset + (size_t)ny * fl->nx + nx;
+        if (!evac_cell_walkable(m->cell_kind[v]) || s->closed[v])
+          continue;
+        if (dx && dy &&
+            (!evac_cell_walkable(
+                 m->cell_kind[fl->offset + (size_t)y * fl->nx + nx]) ||
+             !evac_cell_walkable(
+                 m->cell_kind[fl->offset + (size_t)ny * fl->nx + x])))
+          continue;
+        double nd = e.d + (dx && dy ? diag : m->cell_m);
+        int32_t j = ny * fl->nx + nx;
+        if (nd < c->dist[j]) {
+          c->dist[j] = nd;
+          if (q_push(c, nd, j))
+            return -1;
+        }
+      }
+  }
+  return 0;
+}
+
+/* The cell a patient waits on. */
+static int32_t patient_cell(const struct evac_sim *s, int p) {
+  const struct evac_agent *ag = &s->agents[p];
+  return ag->cell >= 0 ? ag->cell : ag->last_cell;
+}
+
+/* The first region holding cell (x, y) of floor f, or -1. */
+static int region_of(const struct evac_model *m, int f, int x, int y) {
+  for (int i = 0; i < m->nregions; i++) {
+    const struct evac_region *r = &m->regions[i];
+    if (r->floor == f && x >= r->rect[0] && x <= r->rect[2] &&
+        y >= r->rect[1] && y <= r->rect[3])
+      return i;
+  }
+  return -1;
+}
+
+/* Triage class of patient p (lower first): 0 in the fire's room (region),
+ * 1 in its smoke compartment, 2 on its floor, 3 elsewhere; 3 for all
+ * under the nearest rule or without a fire. */
+static int triage(const struct evac_sim *s, int p) {
+  const struct evac_model *m = s->m;
+  if (m->allocation != EVAC_ALLOC_TRIAGE || !m->has_fire)
+    return 3;
+  int f, x, y;
+  evac_sim_cell_xy(s, patient_cell(s, p), &f, &x, &y);
+  if (f != m->fire.floor)
+    return 3;
+  int here = region_of(m, f, x, y),
+      fire = region_of(m, f, m->fire.x, m->fire.y);
+  if (here >= 0 && here == fire)
+    return 0;
+  const char *a = here >= 0 ? m->regions[here].compartment : NULL,
+             *b = fire >= 0 ? m->regions[fire].compartment : NULL;
+  return a && b && !strcmp(a, b) ? 1 : 2;
+}
+
+/* Chooses the next patient for a staff member standing at cell from: sets
+ * *dist_m to the walk. Returns the patient, -1 if none, -2 out of memory. */
+static int choose(struct evac_sim *s, int32_t from, double *dist_m) {
+  struct evac_care *c = s->care;
+  const struct evac_model *m = s->m;
+  const double *S = s->fields.dist[0];
+  if (floor_dist(s, from))
+    return -2;
+  int best = -1, best_partial = 0, best_class = 4;
+  double best_d = INFINITY;
+  int f0 = s->cell_floor[from];
+  for (int k = 0; k < c->d->npatients; k++) {
+    int p = c->d->patient[k];
+    const struct evac_profile *pr = &m->profiles[s->res.agents.profile[p]];
+    if (c->stage[p] != PS_WAIT || c->assigned[p] >= pr->staff_needed ||
+        pr->staff_needed > c->nstaff)
+      continue;
+    int32_t pc = patient_cell(s, p);
+    double d = s->cell_floor[pc] == f0
+                   ? c->dist[(size_t)pc - m->floors[f0].offset]
+                   : (double)S[from] + S[pc];
+    if (!isfinite(d))
+      continue;
+    int partial = c->assigned[p] > 0, cls = triage(s, p);
+    if (best < 0 || partial > best_partial ||
+        (partial == best_partial &&
+         (cls < best_class || (cls == best_class && d < best_d)))) {
+      best = p;
+      best_partial = partial;
+      best_class = cls;
+      best_d = d;
+    }
+  }
+  *dist_m = best_d;
+  return best;
+}
+
+/* Staff member a, standing at cell from, takes on its next patient, or
+ * (none left) leaves: at a safe place it stays there, elsewhere it walks
+ * out through the movement model. 0 or -1. */
+static int next_task(struct evac_sim *s, int a, int32_t from, int at_safe) {
+  struct evac_care *c = s->care;
+  struct evac_agent *ag = &s->agents[a];
+  double d;
+  int p = choose(s, from, &d);
+  if (p == -2)
+    return -1;
+  ag->gen++;
+  if (p < 0) {
+    c->stage[a] = ST_IDLE;
+    if (!at_safe) {
+      ag->phase = EVAC_PHASE_DECIDE;
+      return evac_sim_schedule_agent(s, a, s->now);
+    }
+    int f, x, y;
+    evac_sim_cell_xy(s, from, &f, &x, &y);
+    ag->phase = EVAC_PHASE_DONE;
+    ag->state = EVAC_STATE_SAFE;
+    s->nsafe++;
+    s->res.agents.exit_time_s[a] = now_s(s);
+    s->res.agents.safe_place[a] = s->m->cell_feature[from];
+    return evac_sim_log(s, EVAC_LOG_SAFE, a, f, x, y, s->m->cell_feature[from]);
+  }
+  if (ag->cell >= 0) { /* leaves the grid */
+    s->occ[ag->cell] = -1;
+    if (evac_sim_wake(s, ag->cell))
+      return -1;
+    ag->last_cell = ag->cell;
+    ag->cell = -1;
+  }
+  c->task[a] = p;
+  c->assigned[p]++;
+  c->stage[a] = ST_WALK;
+  c->busy_from[a] = now_s(s);
+  ag->phase = EVAC_PHASE_TASK;
+  ag->state = EVAC_STATE_MOVING;
+  double v = ag->speed * ag->smoke_factor, t = d / v;
+  int32_t pc = patient_cell(s, p);
+  if (at_safe && s->cell_floor[pc] != s->cell_floor[from]) {
+    /* back up by a fire lift, if one serves the patient's floor */
+    int32_t lobby;
+    double walk;
+    if (floor_dist(s, pc))
+      return -1;
+    int l = evac_lifts_pick(s, c->lifts, pc, c->dist, &lobby, &walk);
+    double tl = l >= 0 ? evac_lifts_staff_s(s, c->lifts, l, lobby, v) + walk / v
+                       : INFINITY;
+    if (tl < t)
+      t = tl, d = walk;
+  }
+  s->res.agents.distance_m[a] += d;
+  int64_t dur = (int64_t)llround(t * EVAC_TICKS_PER_S);
+  return evac_sim_schedule_agent(s, a, s->now + (dur > 0 ? dur : 1));
+}
+
+/* Staff member a arrived at its patient. */
+static int arrive(struct evac_sim *s, int a) {
+  struct evac_care *c = s->care;
+  struct evac_agent *ag = &s->agents[a];
+  int p = c->task[a];
+  int32_t pc = patient_cell(s, p);
+  ag->last_cell = pc;
+  if (c->stage[p] != PS_WAIT) { /* incapacitated meanwhile: next one */
+    c->task[a] = -1;
+    c->assigned[p]--;
+    return next_task(s, a, pc, 0);
+  }
+  c->stage[a] = ST_AT;
+  ag->phase = EVAC_PHASE_DONE; /* woken by its patient */
+  const struct evac_profile *pr = &s->m->profiles[s->res.agents.profile[p]];
+  if (++c->present[p] < pr->staff_needed)
+    return 0;
+  /* the team is complete: prepare the patient */
+  struct evac_agent *pa = &s->agents[p];
+  c->stage[p] = PS_PREPARE;
+  c->d->team_s[c->slot[p]] = now_s(s);
+  struct evac_rng r;
+  evac_rng_init(&r, s->res.seed, s->res.replication, EVAC_RNG_STAFF,
+                (uint32_t)p);
+  double prep = evac_dist_sample(&pr->prepare_s, &r);
+  pa->gen++;
+  pa->phase = EVAC_PHASE_TASK;
+  return evac_sim_schedule_agent(
+      s, p, s->now + (int64_t)llround(prep * EVAC_TICKS_PER_S));
+}
+
+/* 1 if patient p's team takes it by fire lift: a bed (two staff or more)
+ * when the strategy goes down (nearest or vertical), a lift is in service,
+ * and the lift is expected to be quicker than the stair (queue included;
+ * the stair way: a bed goes onto a ski sheet first, then walks the floor
+ * field's distance at its flat speed). Sets c->lift[p], c->lobby[p] and
+ * *walk_m. -1 out of memory. */
+static int by_lift(struct evac_sim *s, int p, double *walk_m) {
+  struct evac_care *c = s->care;
+  const struct evac_model *m = s->m;
+  const struct evac_profile *pr = &m->profiles[s->res.agents.profile[p]];
+  c->lift[p] = -1;
+  if (pr->staff_needed < 2 || (m->strategy != EVAC_STRATEGY_NEAREST &&
+                               m->strategy != EVAC_STRATEGY_VERTICAL))
+    return 0;
+  int32_t pc = patient_cell(s, p);
+  if (floor_dist(s, pc))
+    return -1;
+  int l = evac_lifts_pick(s, c->lifts, pc, c->dist, &c->lobby[p], walk_m);
+  if (l < 0)
+    return 0;
+  const double v = s->agents[p].speed, *S = s->fields.dist[0];
+  struct evac_dist sheet = evac_device_prepare("ski_sheet");
+  double stair = S[pc] / v;
+  if (pr->device && !strcmp(pr->device, "bed") && !c->sheet[p])
+    stair += evac_dist_mean(&sheet);
+  double lift = evac_lifts_eta_s(s, c->lifts, l, c->lobby[p], *walk_m / v);
+  c->lift[p] = lift <= stair ? l : -1;
+  return c->lift[p] >= 0;
+}
+
+/* 1 if the way from cell pc (whose floor's distances are in c->dist) to
+ * its nearest safe place goes down a stair: no safe place of the field's
+ * target set on pc's floor is as near. */
+static int needs_stair(const struct evac_sim *s, int32_t pc) {
+  const struct evac_model *m = s->m;
+  const struct evac_floor *fl = &m->floors[s->cell_floor[pc]];
+  const double *S = s->fields.dist[0];
+  int32_t set = s->fields.target[0];
+  size_t n = (size_t)fl->nx * fl->ny;
+  for (size_t i = 0; i < n; i++) {
+    uint8_t k = m->cell_kind[fl->offset + i];
+    int in = (k == EVAC_CELL_EXIT &&
+              (set == EVAC_TARGET_ALL || set == EVAC_TARGET_EXITS)) ||
+             (k == EVAC_CELL_REFUGE &&
+              (set == EVAC_TARGET_ALL || set == EVAC_TARGET_REFUGES));
+    if (in && s->care->dist[i] <= S[pc] + 1e-6)
+      return 0;
+  }
+  return isfinite(S[pc]);
+}
+
+/* The safe place reached from cell c down the floor field (c itself if it
+ * is one), or -1. */
+static int32_t descend(const struct evac_sim *s, int32_t c) {
+  const struct evac_model *m = s->m;
+  const double *S = s->fields.dist[0];
+  while (c >= 0 && m->cell_kind[c] != EVAC_CELL_EXIT &&
+         m->cell_kind[c] != EVAC_CELL_REFUGE) {
+    int f, x, y;
+    evac_sim_cell_xy(s, c, &f, &x, &y);
+    int32_t next = -1;
+    for (int dy = -1; dy <= 1; dy++)
+      for (int dx = -1; dx <= 1; dx++) {
+        int nx = x + dx, ny = y + dy;
+        if ((!dx && !dy) || nx < 0 || ny < 0 || nx >= m->floors[f].nx ||
+            ny >= m->floors[f].ny)
+          continue;
+        int32_t v = (int32_t)evac_model_cell(m, f, nx, ny);
+        if (S[v] < (next >= 0 ? S[next] : S[c]))
+          next = v;
+      }
+    c = next;
+  }
+  return c;
+}
+
+/* Patient p (prepared) is wheeled off the grid to its lift's lobby. */
+static int to_lift(struct evac_sim *s, int p, double walk_m) {
+  struct evac_agent *pa = &s->agents[p];
+  s->care->stage[p] = PS_LIFT_WALK;
+  s->occ[pa->cell] = -1;
+  if (evac_sim_wake(s, pa->cell))
+    return -1;
+  pa->last_cell = pa->cell;
+  pa->cell = -1;
+  pa->phase = EVAC_PHASE_TASK;
+  s->res.agents.distance_m[p] += walk_m;
+  int64_t dur = (int64_t)llround(walk_m / (pa->speed * pa->smoke_factor) *
+                                 EVAC_TICKS_PER_S);
+  return evac_sim_schedule_agent(s, p, s->now + (dur > 0 ? dur : 1));
+}
+
+/* Patient p is at its lift's lobby: it rides down, then is wheeled to the
+ * safe place nearest to the discharge lobby. */
+static int ride(struct evac_sim *s, int p) {
+  struct evac_care *c = s->care;
+  struct evac_agent *pa = &s->agents[p];
+  int32_t out;
+  int64_t t = evac_lifts_book(s, c->lifts, c->lift[p], c->lobby[p], &out);
+  if (t < 0)
+    return -1;
+  c->stage[p] = PS_LIFT_RIDE;
+  c->lobby[p] = out;
+  double walk = s->fields.dist[0][out];
+  s->res.agents.distance_m[p] += walk;
+  pa->last_cell = out;
+  return evac_sim_schedule_agent(
+      s, p, t + (int64_t)llround(walk / pa->speed * EVAC_TICKS_PER_S));
+}
+
+/* Patient p arrives, by lift, at a safe place. */
+static int lift_safe(struct evac_sim *s, int p) {
+  struct evac_agent *pa = &s->agents[p];
+  int32_t c = descend(s, s->care->lobby[p]);
+  if (c < 0) { /* the discharge floor lost its way out meanwhile */
+    pa->phase = EVAC_PHASE_DONE;
+    pa->state = EVAC_STATE_STUCK;
+    return 0;
+  }
+  int f, x, y;
+  evac_sim_cell_xy(s, c, &f, &x, &y);
+  pa->last_cell = c;
+  pa->phase = EVAC_PHASE_DONE;
+  pa->state = EVAC_STATE_SAFE;
+  s->nsafe++;
+  s->res.agents.exit_time_s[p] = now_s(s);
+  s->res.agents.safe_place[p] = s->m->cell_feature[c];
+  if (evac_sim_log(s, EVAC_LOG_SAFE, p, f, x, y, s->m->cell_feature[c]))
+    return -1;
+  return s->behaviour->safe(s, p);
+}
+
+/* Patient p is prepared: it starts to move with its team. */
+static int depart(struct evac_sim *s, int p) {
+  struct evac_care *c = s->care;
+  struct evac_agent *pa = &s->agents[p];
+  double walk;
+  int lift = by_lift(s, p, &walk);
+  if (lift < 0)
+    return -1;
+  const struct evac_profile *pr = &s->m->profiles[s->res.agents.profile[p]];
+  if (!lift && !c->sheet[p] && pr->device && !strcmp(pr->device, "bed")) {
+    /* a bed cannot go down a stair: onto a ski sheet first */
+    if (floor_dist(s, patient_cell(s, p)))
+      return -1;
+    if (needs_stair(s, patient_cell(s, p))) {
+      c->sheet[p] = 1;
+      struct evac_dist sheet = evac_device_prepare("ski_sheet");
+      struct evac_rng r;
+      evac_rng_init(&r, s->res.seed, s->res.replication, EVAC_RNG_STAFF,
+                    (uint32_t)p);
+      evac_dist_sample(&pr->prepare_s, &r); /* the bed's own, drawn before */
+      double t = evac_dist_sample(&sheet, &r);
+      pa->gen++;
+      pa->phase = EVAC_PHASE_TASK;
+      return evac_sim_schedule_agent(
+          s, p, s->now + (int64_t)llround(t * EVAC_TICKS_PER_S));
+    }
+  }
+  c->stage[p] = PS_MOVING;
+  c->d->moving_s[c->slot[p]] = now_s(s);
+  c->d->staff_team[c->slot[p]] = c->present[p];
+  for (int k = 0; k < c->d->nstaff; k++) {
+    int a = c->d->staff[k];
+    if (c->task[a] == p && c->stage[a] == ST_AT)
+      c->stage[a] = ST_ESCORT;
+  }
+  pa->needs_staff = 0;
+  pa->phase = EVAC_PHASE_DECIDE;
+  pa->state = EVAC_STATE_MOVING;
+  s->nstuck--;
+  int f, x, y;
+  evac_sim_cell_xy(s, pa->cell, &f, &x, &y);
+  if (evac_sim_log(s, EVAC_LOG_START, p, f, x, y, -1))
+    return -1;
+  if (lift)
+    return to_lift(s, p, walk);
+  return evac_sim_schedule_agent(s, p, s->now);
+}
+
+/* The staff model acts for task events and for staff ending pre-movement. */
+static int owns(const struct evac_sim *s, int a) {
+  const struct evac_agent *ag = &s->agents[a];
+  if (ag->phase == EVAC_PHASE_TASK)
+    return 1;
+  return ag->role == EVAC_ROLE_STAFF && ag->phase == EVAC_PHASE_PREMOVE;
+}
+
+/* A task event of agent a came due. */
+static int act(struct evac_sim *s, int a) {
+  struct evac_agent *ag = &s->agents[a];
+  if (ag->role == EVAC_ROLE_PATIENT) {
+    switch (s->care->stage[a]) {
+    case PS_LIFT_WALK:
+      return ride(s, a);
+    case PS_LIFT_RIDE:
+      return lift_safe(s, a);
+    default:
+      return depart(s, a);
+    }
+  }
+  if (ag->phase == EVAC_PHASE_PREMOVE) {
+    int f, x, y;
+    evac_sim_cell_xy(s, ag->cell, &f, &x, &y);
+    if (evac_sim_log(s, EVAC_LOG_START, a, f, x, y, -1))
+      return -1;
+    return next_task(s, a, ag->cell, 0);
+  }
+  return arrive(s, a);
+}
+
+/* 1 if agent a is a bed moved by its team on the grid. */
+static int is_bed(const struct evac_sim *s, int a) {
+  const struct evac_profile *pr = &s->m->profiles[s->res.agents.profile[a]];
+  return s->agents[a].role == EVAC_ROLE_PATIENT && pr->device &&
+         !strcmp(pr->device, "bed") && !s->care->sheet[a];
+}
+
+/* Frees the oldest n cells of agent a's trail. 0 or -1. */
+static int trail_drop(struct evac_sim *s, int a, int n) {
+  struct evac_care *c = s->care;
+  int32_t *t = c->trail + (size_t)a * BED_TRAIL;
+  for (int i = 0; i < n; i++) {
+    s->occ[t[i]] = -1;
+    if (evac_sim_wake(s, t[i]))
+      return -1;
+  }
+  for (int i = n; i < c->ntrail[a]; i++)
+    t[i - n] = t[i];
+  c->ntrail[a] = (int8_t)(c->ntrail[a] - n);
+  return 0;
+}
+
+static int footprint(struct evac_sim *s, int a, int32_t from) {
+  struct evac_care *c = s->care;
+  if (from < 0)
+    return trail_drop(s, a, c->ntrail[a]);
+  if (!is_bed(s, a))
+    return 0;
+  if (c->ntrail[a] == BED_TRAIL && trail_drop(s, a, 1))
+    return -1;
+  c->trail[(size_t)a * BED_TRAIL + c->ntrail[a]++] = from;
+  return 1;
+}
+
+/* Agent p reached safety: if it is a patient, its team hands over and
+ * goes back for the next. */
+static int safe(struct evac_sim *s, int p) {
+  struct evac_care *c = s->care;
+  if (s->agents[p].role != EVAC_ROLE_PATIENT)
+    return 0;
+  c->stage[p] = PS_DONE;
+  c->d->safe_s[c->slot[p]] = now_s(s);
+  if (trail_drop(s, p, c->ntrail[p]))
+    return -1;
+  int32_t at = s->agents[p].last_cell;
+  for (int k = 0; k < c->d->nstaff; k++) {
+    int a = c->d->staff[k];
+    if (c->task[a] != p || c->stage[a] != ST_ESCORT ||
+        s->agents[a].state == EVAC_STATE_INCAPACITATED)
+      continue;
+    c->d->trips[k]++;
+    c->d->busy_s[k] += now_s(s) - c->busy_from[a];
+    c->task[a] = -1;
+    s->agents[a].last_cell = at;
+    if (next_task(s, a, at, 1))
+      return -1;
+  }
+  return 0;
+}
+
+/* Frees the state (the drill report belongs to the result). */
+static void care_free(struct evac_care *c) {
+  if (!c)
+    return;
+  free(c->task);
+  free(c->stage);
+  free(c->assigned);
+  free(c->present);
+  free(c->busy_from);
+  free(c->slot);
+  free(c->lift);
+  free(c->trail);
+  free(c->ntrail);
+  free(c->sheet);
+  free(c->lobby);
+  evac_lifts_free(c->lifts);
+  free(c->dist);
+  free(c->q);
+  free(c);
+}
+
+/* Creates the state once the agents are placed. */
+static int init(struct evac_sim *s) {
+  const struct evac_model *m = s->m;
+  int np = 0, ns = 0;
+  for (int a = 0; a < s->nagents; a++) {
+    np += s->agents[a].role == EVAC_ROLE_PATIENT;
+    ns += s->agents[a].role == EVAC_ROLE_STAFF;
+  }
+  struct evac_care *c = calloc(1, sizeof *c);
+  if (!c)
+    return -1;
+  s->care = c;
+  size_t n = (size_t)s->nagents + 1, big = 1;
+  for (int f = 0; f < m->nfloors; f++)
+    if ((size_t)m->floors[f].nx * m->floors[f].ny > big)
+      big = (size_t)m->floors[f].nx * m->floors[f].ny;
+  c->task = malloc(n * sizeof *c->task);
+  c->stage = calloc(n, sizeof *c->stage);
+  c->assigned = calloc(n, sizeof *c->assigned);
+  c->present = calloc(n, sizeof *c->present);
+  c->busy_from = calloc(n, sizeof *c->busy_from);
+  c->slot = calloc(n, sizeof *c->slot);
+  c->dist = malloc(big * sizeof *c->dist);
+  c->lift = malloc(n * sizeof *c->lift);
+  c->sheet = calloc(n, sizeof *c->sheet);
+  c->trail = malloc(n * BED_TRAIL * sizeof *c->trail);
+  c->ntrail = calloc(n, sizeof *c->ntrail);
+  c->lobby = malloc(n * sizeof *c->lobby);
+  c->lifts = evac_lifts_create(s);
+  c->d = evac_drill_create(m, np, ns);
+  s->res.drill = c->d; /* the result owns the report */
+  if (!c->task || !c->stage || !c->assigned || !c->present || !c->busy_from ||
+      !c->slot || !c->dist || !c->lift || !c->sheet || !c->trail ||
+      !c->ntrail || !c->lobby || !c->lifts || !c->d)
+    return -1;
+  c->nstaff = ns;
+  for (int a = 0, ip = 0, is = 0; a < s->nagents; a++) {
+    c->task[a] = -1;
+    if (s->agents[a].role == EVAC_ROLE_PATIENT) {
+      c->slot[a] = ip;
+      c->d->patient[ip++] = a;
+    } else if (s->agents[a].role == EVAC_ROLE_STAFF) {
+      c->slot[a] = is;
+      c->d->staff[is++] = a;
+    }
+  }
+  return 0;
+}
+
+/* The ward clearance times and lift figures, once the run has ended. */
+static int report(struct evac_sim *s) {
+  struct evac_drill *d = s->care->d;
+  evac_drill_wards(d, s->m, &s->res);
+  for (int i = 0; i < d->nstairs; i++) {
+    d->stair_queue_max[i] = s->queue_max[i];
+    d->stair_wait_max_s[i] = s->queue_wait_max[i];
+  }
+  for (int i = 0; i < d->nlifts; i++)
+    evac_lifts_stats(s->care->lifts, i, &d->lift_trips[i],
+                     &d->lift_wait_max_s[i], &d->lift_queue_max[i]);
+  return 0;
+}
+
+const struct evac_behaviour_ops evac_behaviour_staff = {
+    "staff", init, owns, act, footprint, safe, report, care_free};
