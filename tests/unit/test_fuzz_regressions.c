@@ -41,7 +41,12 @@ static int replay(const char *sub, enum kind kind, int corpus) {
   snprintf(folder, sizeof folder, "%s/tests/fuzz/%s", EVAC_SOURCE_DIR, sub);
   char *work = NULL;
   if (kind == SCENARIO) {
-    work = evac_fuzz_dir_make(EVAC_SOURCE_DIR, evac_test_dir("fuzz"));
+    /* a folder of its own: the tests of this file run in parallel */
+    char tag[256];
+    snprintf(tag, sizeof tag, "fuzz-%s", sub);
+    for (char *c = tag; *c; c++)
+      *c = *c == '/' ? '-' : *c;
+    work = evac_fuzz_dir_make(EVAC_SOURCE_DIR, evac_test_dir(tag));
     cr_assert_not_null(work);
   }
   DIR *d = opendir(folder);
