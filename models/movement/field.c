@@ -95,17 +95,23 @@ static double step_cost(const struct evac_sim *s, int32_t u, int32_t v,
   return len * 0.5 * (s->smoke_cost[u] + s->smoke_cost[v]);
 }
 
+/* Dijkstra from the open safe places of target into dist. passable() is
+ * evaluated once per cell into pass (one byte a cell) before the search, so
+ * the inner loop reads one byte per neighbour. */
 static int build_one(const struct evac_sim *s, const uint8_t *closed,
                      int target, double *dist) {
   const struct evac_model *m = s->m;
   const double cell = m->cell_m, diag = cell * sqrt(2.0);
   struct pq q = {0};
+  uint8_t *pass = malloc(m->ncells + 1);
+  if (!pass)
+    return -1;
   for (size_t i = 0; i < s->nnodes; i++)
     dist[i] = INFINITY;
   for (size_t c = 0; c < m->ncells; c++) {
     uint8_t k = m->cell_kind[c];
-    if ((k == EVAC_CELL_EXIT || k == EVAC_CELL_REFUGE) &&
-        passable(s, closed, (int32_t)c, target)) {
+    pass[c] = (uint8_t)passable(s, closed, (int32_t)c, target);
+    if ((k == EVAC_CELL_EXIT || k == EVAC_CELL_REFUGE) && pass[c]) {
       dist[c] = 0.0;
       if (pq_push(&q, 0.0, (int32_t)c))
         goto oom;
@@ -126,7 +132,7 @@ static int build_one(const struct evac_sim *s, const uint8_t *closed,
         const struct evac_flight *f = &s->flights[fl];
         int from = s->stair_node[f->stair] + f->to_k;
         for (int i = s->landing_off[from]; i < s->landing_off[from + 1]; i++)
-          if (passable(s, closed, s->landings[i], target) &&
+          if (pass[s->landings[i]] &&
               relax(&q, dist, s->landings[i], top.d + f->length_m))
             goto oom;
       }
@@ -140,14 +146,10 @@ static int build_one(const struct evac_sim *s, const uint8_t *closed,
         int nx = x + dx, ny = y + dy;
         if ((!dx && !dy) || nx < 0 || ny < 0 || nx >= fl->nx || ny >= fl->ny)
           continue;
-        int32_t v = (int32_t)evac_model_cell(m, f, nx, ny);
-        if (!passable(s, closed, v, target))
+        int32_t v = u + dy * fl->nx + dx;
+        if (!pass[v])
           continue;
-        if (dx && dy &&
-            (!passable(s, closed, (int32_t)evac_model_cell(m, f, nx, y),
-                       target) ||
-             !passable(s, closed, (int32_t)evac_model_cell(m, f, x, ny),
-                       target)))
+        if (dx && dy && (!pass[u + dx] || !pass[u + dy * fl->nx]))
           continue;
         if (relax(&q, dist, v,
                   top.d + step_cost(s, u, v, dx && dy ? diag : cell)))
@@ -162,9 +164,11 @@ static int build_one(const struct evac_sim *s, const uint8_t *closed,
     }
   }
   free(q.e);
+  free(pass);
   return 0;
 oom:
   free(q.e);
+  free(pass);
   return -1;
 }
 

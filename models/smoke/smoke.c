@@ -78,8 +78,9 @@ struct evac_smoke {
   double *out;         /* mass leaving each cell this sub-step */
   int32_t *active;     /* cells with smoke, increasing */
   size_t nactive;
-  uint8_t *flag; /* 1 active, 2 candidate this sub-step */
-  int32_t *cand; /* active cells and their neighbours, increasing */
+  uint8_t *flag;         /* 1 active, 2 candidate this sub-step */
+  int32_t *floor_active; /* active cells of each floor */
+  int32_t *cand;         /* active cells and their neighbours, increasing */
   size_t ncand;
   int changed; /* 1 if cells became active since cand was built */
   int nlinks;
@@ -212,8 +213,10 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   s->active = malloc(s->n * sizeof *s->active);
   s->cand = malloc(s->n * sizeof *s->cand);
   s->flag = calloc(s->n, 1);
+  s->floor_active = calloc((size_t)m->nfloors + 1, sizeof *s->floor_active);
   int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->dep &&
-           s->tk && s->out && s->active && s->cand && s->flag;
+           s->tk && s->out && s->active && s->cand && s->flag &&
+           s->floor_active;
   for (int k = 0; k < NQ && ok; k++) {
     s->q[k] = calloc(s->n, sizeof **s->q);
     s->face[k][0] = calloc(s->n, sizeof **s->face[k]);
@@ -327,6 +330,7 @@ void evac_smoke_free(struct evac_smoke *s) {
   free(s->active);
   free(s->cand);
   free(s->flag);
+  free(s->floor_active);
   free(s);
 }
 
@@ -343,6 +347,7 @@ static void activate(struct evac_smoke *s, int32_t c) {
     return;
   s->flag[c] |= 1;
   s->active[s->nactive++] = c;
+  s->floor_active[s->floor_of[c]]++;
   s->changed = 1;
 }
 
@@ -644,10 +649,16 @@ static void spread(struct evac_smoke *s, double dt, int threads) {
   s->updates += (uint64_t)nc;
 }
 
-/* Buoyant and stack-driven rise through the vertical links. */
+/* Buoyant and stack-driven rise through the vertical links. A link whose
+ * lower floor has no active cell carries nothing (inactive cells hold no
+ * gas), so it is skipped without summing its cells. What leaves the lower
+ * cells is summed and then spread evenly over the upper cells, O(nlo +
+ * nhi) per quantity. */
 static void rise(struct evac_smoke *s, double dt) {
   for (int i = 0; i < s->nlinks; i++) {
     struct vlink *v = &s->links[i];
+    if (!s->floor_active[s->floor_of[v->lo[0]]])
+      continue;
     double mass = 0.0, heat = 0.0;
     for (int j = 0; j < v->nlo; j++) {
       mass += s->q[Q_MASS][v->lo[j]];
@@ -666,14 +677,16 @@ static void rise(struct evac_smoke *s, double dt) {
       continue;
     double flow = ORIFICE_C * v->area_m2 * sqrt(2.0 * rho * dp) * dt;
     double frac = min2(flow / mass, 0.5);
-    for (int j = 0; j < v->nlo; j++) {
-      int32_t a = v->lo[j];
-      for (int k = 0; k < NQ; k++) {
+    for (int k = 0; k < NQ; k++) {
+      double moved = 0.0;
+      for (int j = 0; j < v->nlo; j++) {
+        int32_t a = v->lo[j];
         double amt = s->q[k][a] * frac;
         s->q[k][a] -= amt;
-        for (int h = 0; h < v->nhi; h++)
-          s->q[k][v->hi[h]] += amt / v->nhi;
+        moved += amt;
       }
+      for (int h = 0; h < v->nhi; h++)
+        s->q[k][v->hi[h]] += moved / v->nhi;
     }
     for (int h = 0; h < v->nhi; h++)
       activate(s, v->hi[h]);
@@ -760,10 +773,7 @@ void evac_smoke_gas(const struct evac_smoke *s, int32_t c, double head_m,
 }
 
 int evac_smoke_floor_has_smoke(const struct evac_smoke *s, int f) {
-  for (size_t i = 0; i < s->nactive; i++)
-    if (s->floor_of[s->active[i]] == f)
-      return 1;
-  return 0;
+  return s->floor_active[f] > 0;
 }
 
 void evac_smoke_floor_ambient(const struct evac_smoke *s, int f, float *out) {
