@@ -1,6 +1,6 @@
 /* bench_reference: the performance reference case of issue 8.
  *
- *   bench_reference [--reps R] [--threads T]... [--floors N]
+ *   bench_reference [--reps R] [--threads T]... [--floors N] [--no-triad]
  *
  * The building is `evacsim gen tower --floors 30 --occupants 1000 --seed
  * 42`, with its fire replaced by a fast-growth ward fire (3 MW, ward
@@ -18,7 +18,9 @@
  * simulate, reduce: the unit of work of rank) for each thread count T
  * given (default 1 and 2), one replication per thread at a time, and prints
  * the wall time, the speed-up over the first thread count and whether the
- * outcomes are identical to the first thread count's. */
+ * outcomes are identical to the first thread count's. --threads 0 skips
+ * part 2, --no-triad the triad. Each run also reports cpu_s, the process's
+ * CPU time: steadier than wall time on a shared machine. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,18 +88,20 @@ static int make_reference(const char *dir, int floors) {
 }
 
 /* One timed replication on one thread; prints its line. */
-static int time_one(const struct evac_model *m, double *wall, double *smoke,
-                    uint64_t *updates, struct evac_result *keep) {
+static int time_one(const struct evac_model *m, double *wall, double *cpu,
+                    double *smoke, uint64_t *updates,
+                    struct evac_result *keep) {
   struct evac_diag d;
   evac_diag_init(&d);
   struct evac_sim *sim = NULL;
   struct evac_run_opts o = {
       .seed = 42, .seed_given = 1, .threads = 1, .lean = 1};
-  double t0 = bench_now();
+  double t0 = bench_now(), c0 = bench_cpu();
   int st = evac_sim_create(m, &o, &d, &sim);
   if (st == EVAC_OK)
     st = evac_sim_run(sim);
   *wall = bench_now() - t0;
+  *cpu = bench_cpu() - c0;
   if (st == EVAC_OK) {
     const struct evac_result *r = evac_sim_result(sim);
     *smoke = r->smoke_wall_s;
@@ -108,9 +112,10 @@ static int time_one(const struct evac_model *m, double *wall, double *smoke,
     keep->end_time_s = r->end_time_s;
     keep->aset_s = r->aset_s;
     keep->events_processed = r->events_processed;
-    printf("{\"bench\":\"reference\",\"wall_s\":%.3f,\"smoke_wall_s\":%.3f,"
+    printf("{\"bench\":\"reference\",\"wall_s\":%.3f,\"cpu_s\":%.3f,"
+           "\"smoke_wall_s\":%.3f,"
            "\"events\":%llu,\"cell_updates\":%llu,\"peak_rss_mb\":%.1f}\n",
-           *wall, *smoke, (unsigned long long)r->events_processed,
+           *wall, *cpu, *smoke, (unsigned long long)r->events_processed,
            (unsigned long long)r->smoke_cell_updates, bench_peak_rss_mb());
     fflush(stdout);
   } else {
@@ -139,7 +144,7 @@ static int scale(const char *path, const struct evac_model *m, int threads,
 }
 
 int main(int argc, char **argv) {
-  int reps = 5, floors = 30, threads[16], nt = 0;
+  int reps = 5, floors = 30, threads[16], nt = 0, no_triad = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--reps") && i + 1 < argc)
       reps = atoi(argv[++i]);
@@ -147,9 +152,11 @@ int main(int argc, char **argv) {
       floors = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--threads") && i + 1 < argc && nt < 16)
       threads[nt++] = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--no-triad"))
+      no_triad = 1;
     else {
       fprintf(stderr, "usage: bench_reference [--reps R] [--threads T]... "
-                      "[--floors N]\n");
+                      "[--floors N] [--no-triad]\n");
       return EVAC_ERR_INPUT;
     }
   }
@@ -179,29 +186,34 @@ int main(int argc, char **argv) {
     evac_hazards_apply(m, &d);
   evac_diag_print(&d, stderr);
   evac_diag_free(&d);
-  double wall[MAX_RUNS], smoke[MAX_RUNS];
+  double wall[MAX_RUNS], cpu[MAX_RUNS], smoke[MAX_RUNS];
   uint64_t updates = 0;
   struct evac_result r = {0};
   for (int i = 0; st == EVAC_OK && i < reps; i++)
-    st = time_one(m, &wall[i], &smoke[i], &updates, &r);
+    st = time_one(m, &wall[i], &cpu[i], &smoke[i], &updates, &r);
   if (st == EVAC_OK && reps > 0) {
     double w = bench_median(wall, reps), sw = bench_median(smoke, reps);
+    double cs = bench_median(cpu, reps);
     double rss = bench_peak_rss_mb(); /* before the triad's arrays */
-    double tri = bench_triad(32u << 20, 1, 5);
+    double tri = no_triad ? NAN : bench_triad(32u << 20, 1, 5);
     double gbs = (double)updates * EST_BYTES / sw / 1e9;
-    printf("{\"bench\":\"reference_median\",\"floors\":%d,\"runs\":%d,"
-           "\"load_s\":%.3f,\"wall_s\":%.3f,\"smoke_wall_s\":%.3f,"
-           "\"events_per_s\":%.3g,\"updates_per_s\":%.3g,\"sweep_gb_s\":%.2f,"
-           "\"triad_gb_s\":%.2f,\"bandwidth_share\":%.3f,\"peak_rss_mb\":%.1f,"
-           "\"occupants\":%d,\"evacuated\":%d,\"incapacitated\":%d,"
-           "\"aset_s\":%.1f,\"simulated_s\":%.1f}\n",
-           floors, reps, load, w, sw, (double)r.events_processed / w,
-           (double)updates / sw, gbs, tri, gbs / tri, rss, r.occupants,
-           r.evacuated, r.incapacitated, r.aset_s, r.end_time_s);
+    printf(
+        "{\"bench\":\"reference_median\",\"floors\":%d,\"runs\":%d,"
+        "\"load_s\":%.3f,\"wall_s\":%.3f,\"cpu_s\":%.3f,\"smoke_wall_s\":%.3f,"
+        "\"events_per_s\":%.3g,\"updates_per_s\":%.3g,\"sweep_gb_s\":%.2f,"
+        "\"triad_gb_s\":%.2f,\"bandwidth_share\":%.3f,\"peak_rss_mb\":%.1f,"
+        "\"occupants\":%d,\"evacuated\":%d,\"incapacitated\":%d,"
+        "\"aset_s\":%.1f,\"simulated_s\":%.1f}\n",
+        floors, reps, load, w, cs, sw, (double)r.events_processed / w,
+        (double)updates / sw, gbs, tri, gbs / tri, rss, r.occupants,
+        r.evacuated, r.incapacitated, r.aset_s, r.end_time_s);
     fflush(stdout);
   }
   struct evac_outcome first[32], now[32];
   double base = 0.0;
+  for (int i = 0; i < nt; i++)
+    if (threads[i] <= 0)
+      nt = 0;
   for (int i = 0; st == EVAC_OK && i < nt; i++) {
     int t = threads[i] < 1 ? 1 : threads[i] > 16 ? 16 : threads[i];
     int n = 2 * threads[nt - 1] > 32 ? 32 : 2 * threads[nt - 1];

@@ -16,6 +16,13 @@ static inline double bench_now(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* CPU time of this process so far, s. */
+static inline double bench_cpu(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 /* Peak resident set size of this process so far, MiB. */
 static inline double bench_peak_rss_mb(void) {
   struct rusage ru;

@@ -610,13 +610,16 @@ static int incapacitate(struct evac_sim *s, int a) {
 }
 
 /* Route costs of smoke: walking in it is slower (1 / speed factor), and
- * untenable cells are avoided (x EVAC_SMOKE_AVERSION). The fields are
- * rebuilt only if a cost changed: costs change nowhere else, and the
- * timeline's rebuilds already use the current ones, so unchanged costs
- * mean unchanged fields. */
+ * untenable cells are avoided (x EVAC_SMOKE_AVERSION). Costs change nowhere
+ * else, and the timeline's rebuilds already use the current ones, so the
+ * fields are updated from the cells whose cost changed (none: nothing to
+ * do), which gives the same fields as rebuilding them. */
 static int rebuild_routes(struct evac_sim *s) {
   const struct evac_model *m = s->m;
   int changed = 0;
+  uint8_t *diff = malloc(m->ncells + 1);
+  if (!diff)
+    return -1;
   for (int f = 0; f < m->nfloors; f++) {
     int smoky = evac_smoke_floor_has_smoke(s->smoke, f);
     size_t end =
@@ -633,13 +636,17 @@ static int rebuild_routes(struct evac_sim *s) {
           v *= EVAC_SMOKE_AVERSION;
         cost = (float)v;
       }
-      changed |= s->smoke_cost[c] != cost;
+      diff[c] = s->smoke_cost[c] != cost;
+      changed |= diff[c];
       s->smoke_cost[c] = cost;
     }
   }
-  if (!changed)
-    return 0;
-  return evac_fields_build(s, 0) || evac_fields_build(s, 1) ? -1 : 0;
+  int rc = changed && (evac_fields_update(s, 0, diff) ||
+                       evac_fields_update(s, 1, diff))
+               ? -1
+               : 0;
+  free(diff);
+  return rc;
 }
 
 /* Samples the smoke fields of the floors that have smoke. */

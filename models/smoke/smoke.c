@@ -73,6 +73,8 @@ struct evac_smoke {
   int32_t (*nb)[4];    /* neighbours right, down, left, up on the floor, -1 */
   double *dep;         /* layer depth, refreshed each sub-step (active) */
   double *tk;          /* layer temperature K, likewise */
+  double *gp;          /* reduced gravity g (T - Ta) / T, likewise */
+  double *rho;         /* layer density RHO_T / T, likewise */
   double *q[NQ];       /* layer contents per cell */
   double *face[NQ][2]; /* transfer over the right [0] and down [1] face */
   double *out;         /* mass leaving each cell this sub-step */
@@ -209,14 +211,16 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   s->nb = malloc(s->n * sizeof *s->nb);
   s->dep = calloc(s->n, sizeof *s->dep);
   s->tk = malloc(s->n * sizeof *s->tk);
+  s->gp = calloc(s->n, sizeof *s->gp);
+  s->rho = malloc(s->n * sizeof *s->rho);
   s->out = calloc(s->n, sizeof *s->out);
   s->active = malloc(s->n * sizeof *s->active);
   s->cand = malloc(s->n * sizeof *s->cand);
   s->flag = calloc(s->n, 1);
   s->floor_active = calloc((size_t)m->nfloors + 1, sizeof *s->floor_active);
   int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->dep &&
-           s->tk && s->out && s->active && s->cand && s->flag &&
-           s->floor_active;
+           s->tk && s->gp && s->rho && s->out && s->active && s->cand &&
+           s->flag && s->floor_active;
   for (int k = 0; k < NQ && ok; k++) {
     s->q[k] = calloc(s->n, sizeof **s->q);
     s->face[k][0] = calloc(s->n, sizeof **s->face[k]);
@@ -232,6 +236,7 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
       double h = m->floors[f].height_m, soffit = fmin(h, DOOR_SOFFIT_M);
       s->floor_of[c] = (int16_t)f;
       s->tk[c] = s->ta;
+      s->rho[c] = RHO_T / s->ta;
       int x = (int)(i % (size_t)m->floors[f].nx);
       int y = (int)(i / (size_t)m->floors[f].nx);
       static const int dx[4] = {1, 0, -1, 0}, dy[4] = {0, 1, 0, -1};
@@ -326,6 +331,8 @@ void evac_smoke_free(struct evac_smoke *s) {
   free(s->nb);
   free(s->dep);
   free(s->tk);
+  free(s->gp);
+  free(s->rho);
   free(s->out);
   free(s->active);
   free(s->cand);
@@ -364,12 +371,17 @@ static inline int32_t neighbour(const struct evac_smoke *s, int32_t c,
   return s->nb[c][dir];
 }
 
-/* Refreshes the cached depth and temperature of n cells. */
+/* Refreshes the cached depth, temperature, reduced gravity and density of
+ * n cells: the same expressions as temp_k, depth and face_flow had, each
+ * evaluated once a cell instead of once a use. */
 static void refresh(struct evac_smoke *s, const int32_t *cells, size_t n) {
   for (size_t i = 0; i < n; i++) {
     int32_t c = cells[i];
-    s->tk[c] = temp_k(s, c);
-    s->dep[c] = depth(s, c);
+    double m = s->q[Q_MASS][c], t = temp_k(s, c);
+    s->tk[c] = t;
+    s->dep[c] = m > MIN_MASS ? m * t / RHO_T / s->area : 0.0;
+    s->gp[c] = G * (t - s->ta) / t;
+    s->rho[c] = RHO_T / t;
   }
 }
 
@@ -387,25 +399,25 @@ static double face_flow(const struct evac_smoke *s, int32_t a, int32_t b) {
       s->m->cell_kind[d == a ? b : a] == EVAC_CELL_STAIR)
     return 0.0; /* a pressurised stair lets no smoke in at its doors */
   double dd = max2(da, db), dr = min2(da, db);
-  double t = s->tk[d];
-  double gp = G * (t - s->ta) / t;
+  double gp = s->gp[d];
   if (gp <= 0.0)
     return 0.0;
   double w = s->m->cell_m * min2(s->open[a], s->open[b]);
-  double flow = RHO_T / t * w * (dd - dr) * FROUDE * sqrt(gp * dd);
+  double flow = s->rho[d] * w * (dd - dr) * FROUDE * sqrt(gp * dd);
   return d == a ? flow : -flow;
 }
 
-/* Largest gravity-current speed of the active layers, m/s. */
+/* Largest gravity-current speed of the active layers, m/s. sqrt and the
+ * product by FROUDE are monotonic (correctly rounded), so the largest
+ * FROUDE sqrt(g' d) is FROUDE sqrt of the largest g' d: one sqrt a sweep. */
 static double max_speed(const struct evac_smoke *s) {
-  double u = 0.0;
+  double x = 0.0;
   for (size_t i = 0; i < s->nactive; i++) {
     int32_t c = s->active[i];
-    double t = s->tk[c], gp = G * (t - s->ta) / t;
-    if (gp > 0.0)
-      u = max2(u, FROUDE * sqrt(gp * s->dep[c]));
+    if (s->gp[c] > 0.0)
+      x = max2(x, s->gp[c] * s->dep[c]);
   }
-  return u;
+  return FROUDE * sqrt(x);
 }
 
 /* NFPA 92 axisymmetric plume mass flow (kg/s) at height z above the fire. */
