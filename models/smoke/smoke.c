@@ -491,8 +491,10 @@ static int add_source(struct evac_smoke *s, const struct evac_smoke_source *src,
   if (s->src_cell != src->cell && build_plume(s, src->cell))
     return -1;
   double z = 0.0, mass = 0.0, o2 = 0.0;
-  for (int k = 0; k < s->nroom; k++)
-    z += evac_smoke_interface_m(s, s->room[k]);
+  for (int k = 0; k < s->nroom; k++) { /* dep was refreshed this sub-step */
+    double zk = s->ceil[s->room[k]] - s->dep[s->room[k]];
+    z += zk > 0.0 ? zk : 0.0;
+  }
   z /= s->nroom;
   for (int k = 0; k < s->njet; k++) {
     mass += s->q[Q_MASS][s->jet[k]];
@@ -564,6 +566,43 @@ static void candidates(struct evac_smoke *s) {
   s->changed = 0;
 }
 
+/* (3) The transfers over cell a's right and down faces: the donor's
+ * contents times the share of its mass the face moves (donor-cell
+ * fractions, limited so no cell gives more than 90 % of its mass). */
+static inline void face_shares(struct evac_smoke *s, int32_t a, double dt) {
+  for (int dir = 0; dir < 2; dir++) {
+    double f = s->face[Q_MASS][dir][a];
+    int32_t b = neighbour(s, a, dir);
+    int32_t d = f > 0.0 ? a : b;
+    double share = 0.0;
+    if (f != 0.0 && s->q[Q_MASS][d] > MIN_MASS) {
+      double lim = s->out[d] > 0.9 * s->q[Q_MASS][d]
+                       ? 0.9 * s->q[Q_MASS][d] / s->out[d]
+                       : 1.0;
+      share = fabs(f) * dt * lim / s->q[Q_MASS][d];
+    }
+    for (int k = 0; k < NQ; k++)
+      s->face[k][dir][a] = share == 0.0 ? 0.0
+                           : f > 0.0    ? share * s->q[k][d]
+                                        : -share * s->q[k][d];
+  }
+}
+
+/* (4) Cell a adds what crosses its four faces (exits keep nothing). */
+static inline void apply_faces(struct evac_smoke *s, int32_t a) {
+  double d[NQ] = {0};
+  for (int dir = 0; dir < 4; dir++) {
+    int32_t b = neighbour(s, a, dir);
+    if (b < 0 || !(s->flag[b] & 2))
+      continue;
+    for (int k = 0; k < NQ; k++)
+      d[k] += dir < 2 ? -s->face[k][dir][a] : s->face[k][dir - 2][b];
+  }
+  if (s->gas[a] == 1)
+    for (int k = 0; k < NQ; k++)
+      s->q[k][a] = max2(0.0, s->q[k][a] + d[k]);
+}
+
 static void spread(struct evac_smoke *s, double dt, int threads) {
   candidates(s);
   const long nc = (long)s->ncand;
@@ -595,44 +634,28 @@ static void spread(struct evac_smoke *s, double dt, int threads) {
     }
     s->out[a] = out;
   }
-  /* (3) the share each face moves from its donor: donor-cell fractions */
-#pragma omp parallel for num_threads(threads) schedule(static) if (nc > 8192)
-  for (long i = 0; i < nc; i++) {
-    int32_t a = s->cand[i];
-    for (int dir = 0; dir < 2; dir++) {
-      double f = s->face[Q_MASS][dir][a];
-      int32_t b = neighbour(s, a, dir);
-      int32_t d = f > 0.0 ? a : b;
-      double share = 0.0;
-      if (f != 0.0 && s->q[Q_MASS][d] > MIN_MASS) {
-        double lim = s->out[d] > 0.9 * s->q[Q_MASS][d]
-                         ? 0.9 * s->q[Q_MASS][d] / s->out[d]
-                         : 1.0;
-        share = fabs(f) * dt * lim / s->q[Q_MASS][d];
-      }
-      for (int k = 0; k < NQ; k++)
-        s->face[k][dir][a] = share == 0.0 ? 0.0
-                             : f > 0.0    ? share * s->q[k][d]
-                                          : -share * s->q[k][d];
+  /* (3) the share each face moves from its donor, and (4) each cell adds
+     what crosses its four faces. (4) of a cell reads the faces of its left
+     and upper neighbours, which come before it in the (increasing)
+     candidate order, and (3) reads the contents of a cell and of its right
+     and lower neighbours, which (4) has not reached yet: so one sequential
+     sweep doing (3) then (4) cell by cell computes exactly what the two
+     separate sweeps compute, with each cell's data touched once. Threaded,
+     they stay two sweeps. */
+  if (threads > 1 && nc > 8192) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (long i = 0; i < nc; i++)
+      face_shares(s, s->cand[i], dt);
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (long i = 0; i < nc; i++)
+      apply_faces(s, s->cand[i]);
+  } else {
+    for (long i = 0; i < nc; i++) {
+      face_shares(s, s->cand[i], dt);
+      apply_faces(s, s->cand[i]);
     }
   }
-  /* (4) apply: each cell adds what crosses its four faces */
   double vent[3] = {0.0, 0.0, 0.0};
-#pragma omp parallel for num_threads(threads) schedule(static) if (nc > 8192)
-  for (long i = 0; i < nc; i++) {
-    int32_t a = s->cand[i];
-    double d[NQ] = {0};
-    for (int dir = 0; dir < 4; dir++) {
-      int32_t b = neighbour(s, a, dir);
-      if (b < 0 || !(s->flag[b] & 2))
-        continue;
-      for (int k = 0; k < NQ; k++)
-        d[k] += dir < 2 ? -s->face[k][dir][a] : s->face[k][dir - 2][b];
-    }
-    if (s->gas[a] == 1)
-      for (int k = 0; k < NQ; k++)
-        s->q[k][a] = max2(0.0, s->q[k][a] + d[k]);
-  }
   /* exits: what reached them left the building (fixed order) */
   for (long i = 0; i < nc; i++) {
     int32_t a = s->cand[i];
