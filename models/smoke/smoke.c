@@ -566,6 +566,32 @@ static void candidates(struct evac_smoke *s) {
   s->changed = 0;
 }
 
+/* (1) The mass flow over cell a's right and down faces. */
+static inline void face_flows(struct evac_smoke *s, int32_t a) {
+  for (int dir = 0; dir < 2; dir++) {
+    int32_t b = neighbour(s, a, dir);
+    double f = 0.0;
+    if (b >= 0 && s->gas[b] && (s->gas[a] == 1 || s->gas[b] == 1))
+      f = face_flow(s, a, b);
+    s->face[Q_MASS][dir][a] = f;
+  }
+}
+
+/* (2) The mass cell a gives over its four faces in dt, to limit it to 90 %
+ * of its mass. */
+static inline void outflow(struct evac_smoke *s, int32_t a, double dt) {
+  double out = 0.0;
+  for (int dir = 0; dir < 4; dir++) {
+    int32_t b = neighbour(s, a, dir);
+    if (b < 0 || !(s->flag[b] & 2))
+      continue;
+    double f = dir < 2 ? s->face[Q_MASS][dir][a] : -s->face[Q_MASS][dir - 2][b];
+    if (f > 0.0)
+      out += f * dt;
+  }
+  s->out[a] = out;
+}
+
 /* (3) The transfers over cell a's right and down faces: the donor's
  * contents times the share of its mass the face moves (donor-cell
  * fractions, limited so no cell gives more than 90 % of its mass). */
@@ -606,43 +632,23 @@ static inline void apply_faces(struct evac_smoke *s, int32_t a) {
 static void spread(struct evac_smoke *s, double dt, int threads) {
   candidates(s);
   const long nc = (long)s->ncand;
-  /* (1) mass flow over each candidate's right and down faces */
-#pragma omp parallel for num_threads(threads) schedule(static) if (nc > 8192)
-  for (long i = 0; i < nc; i++) {
-    int32_t a = s->cand[i];
-    for (int dir = 0; dir < 2; dir++) {
-      int32_t b = neighbour(s, a, dir);
-      double f = 0.0;
-      if (b >= 0 && s->gas[b] && (s->gas[a] == 1 || s->gas[b] == 1))
-        f = face_flow(s, a, b);
-      s->face[Q_MASS][dir][a] = f;
-    }
-  }
-  /* (2) outflow of each cell, to limit it to 90 % of its mass */
-#pragma omp parallel for num_threads(threads) schedule(static) if (nc > 8192)
-  for (long i = 0; i < nc; i++) {
-    int32_t a = s->cand[i];
-    double out = 0.0;
-    for (int dir = 0; dir < 4; dir++) {
-      int32_t b = neighbour(s, a, dir);
-      if (b < 0 || !(s->flag[b] & 2))
-        continue;
-      double f =
-          dir < 2 ? s->face[Q_MASS][dir][a] : -s->face[Q_MASS][dir - 2][b];
-      if (f > 0.0)
-        out += f * dt;
-    }
-    s->out[a] = out;
-  }
-  /* (3) the share each face moves from its donor, and (4) each cell adds
-     what crosses its four faces. (4) of a cell reads the faces of its left
-     and upper neighbours, which come before it in the (increasing)
-     candidate order, and (3) reads the contents of a cell and of its right
-     and lower neighbours, which (4) has not reached yet: so one sequential
-     sweep doing (3) then (4) cell by cell computes exactly what the two
-     separate sweeps compute, with each cell's data touched once. Threaded,
-     they stay two sweeps. */
+  /* (1) the mass flow over each candidate's right and down faces, (2) each
+     cell's outflow, (3) the share each face moves from its donor and (4)
+     each cell's sum over its four faces. (2) and (4) of a cell read the
+     faces of its left and upper neighbours, which come before it in the
+     (increasing) candidate order; (3) reads the contents and outflows of
+     a cell and of its right and lower neighbours, which (4) has not
+     reached yet. So, sequentially, (1)+(2) in one sweep and (3)+(4) in a
+     second, cell by cell, compute exactly what four separate sweeps do,
+     touching each cell's data twice instead of four times. Threaded, they
+     stay four sweeps. */
   if (threads > 1 && nc > 8192) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (long i = 0; i < nc; i++)
+      face_flows(s, s->cand[i]);
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (long i = 0; i < nc; i++)
+      outflow(s, s->cand[i], dt);
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (long i = 0; i < nc; i++)
       face_shares(s, s->cand[i], dt);
@@ -650,6 +656,10 @@ static void spread(struct evac_smoke *s, double dt, int threads) {
     for (long i = 0; i < nc; i++)
       apply_faces(s, s->cand[i]);
   } else {
+    for (long i = 0; i < nc; i++) {
+      face_flows(s, s->cand[i]);
+      outflow(s, s->cand[i], dt);
+    }
     for (long i = 0; i < nc; i++) {
       face_shares(s, s->cand[i], dt);
       apply_faces(s, s->cand[i]);
