@@ -282,8 +282,10 @@ int evac_fields_update(struct evac_sim *s, int slot, const uint8_t *changed) {
   for (size_t i = 0; slot && i < s->nnodes && !any_closed; i++)
     any_closed = s->closed[i];
   double wmax = 0.0;
-  for (size_t c = 0; c < m->ncells; c++)
-    wmax = fmax(wmax, s->smoke_cost ? s->smoke_cost[c] : 1.0);
+  for (size_t c = 0; c < m->ncells; c++) {
+    double w = s->smoke_cost ? s->smoke_cost[c] : 1.0;
+    wmax = w > wmax ? w : wmax;
+  }
   wmax *= m->cell_m * sqrt(2.0);
   for (int i = 0; i < s->nflights; i++)
     wmax = fmax(wmax, s->flights[i].length_m);

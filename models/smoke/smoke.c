@@ -386,7 +386,8 @@ static void refresh(struct evac_smoke *s, const int32_t *cells, size_t n) {
 }
 
 /* Mass flow (kg/s) from a to b over their face (negative: b to a). */
-static double face_flow(const struct evac_smoke *s, int32_t a, int32_t b) {
+static inline double face_flow(const struct evac_smoke *s, int32_t a,
+                               int32_t b) {
   double top = min2(s->ceil[a], s->ceil[b]);
   double da = s->gas[a] == 2 ? 0.0 : top - (s->ceil[a] - s->dep[a]);
   double db = s->gas[b] == 2 ? 0.0 : top - (s->ceil[b] - s->dep[b]);
