@@ -69,11 +69,12 @@ static inline int bench_write(const char *dir, const char *name,
   return fclose(f) || bad ? -1 : 0;
 }
 
-/* Median of n values (sorts them). */
+/* qsort order of doubles, increasing. */
 static inline int bench_cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
 }
+/* Median of n values (sorts them). */
 static inline double bench_median(double *v, int n) {
   qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
