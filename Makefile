@@ -11,7 +11,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
 FUZZ_TARGETS := plan scenario
 
-.PHONY: all deps build demo test bench fuzz format clean
+.PHONY: all deps build demo test bench bench-check fuzz format clean
 
 all: build
 
@@ -35,9 +35,16 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: build
+	$(BUILD)/bench/bench_crowd
+	$(BUILD)/bench/bench_reference
 	$(BUILD)/bench/bench_tower
 	$(BUILD)/bench/bench_fire
 	bench/bench_batch.sh $(BUILD)/evacsim
+
+# CI: events/s of the movement loop over a same-process STREAM triad must
+# not drop below half of bench/baseline.json (bench/README.md).
+bench-check: build
+	$(BUILD)/bench/bench_crowd --baseline bench/baseline.json
 
 # New inputs go to $(FUZZ_BUILD)/corpus_*; crashes to $(FUZZ_BUILD)/artifacts.
 fuzz:

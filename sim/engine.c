@@ -714,30 +714,43 @@ static int incapacitate(struct evac_sim *s, int a) {
 }
 
 /* Route costs of smoke: walking in it is slower (1 / speed factor), and
- * untenable cells are avoided (x EVAC_SMOKE_AVERSION). */
+ * untenable cells are avoided (x EVAC_SMOKE_AVERSION). Costs change nowhere
+ * else, and the timeline's rebuilds already use the current ones, so the
+ * fields are updated from the cells whose cost changed (none: nothing to
+ * do), which gives the same fields as rebuilding them. */
 static int rebuild_routes(struct evac_sim *s) {
   const struct evac_model *m = s->m;
-  for (size_t c = 0; c < m->ncells; c++)
-    s->smoke_cost[c] = 1.0f;
+  int changed = 0;
+  uint8_t *diff = malloc(m->ncells + 1);
+  if (!diff)
+    return -1;
   for (int f = 0; f < m->nfloors; f++) {
-    if (!evac_smoke_floor_has_smoke(s->smoke, f))
-      continue;
+    int smoky = evac_smoke_floor_has_smoke(s->smoke, f);
     size_t end =
         m->floors[f].offset + (size_t)m->floors[f].nx * (size_t)m->floors[f].ny;
     for (size_t c = m->floors[f].offset; c < end; c++) {
-      if (!evac_cell_walkable(m->cell_kind[c]))
-        continue;
-      struct evac_gas g;
-      evac_smoke_gas(s->smoke, (int32_t)c, EVAC_HEAD_STANDING_M, &g);
-      double k = evac_tox_extinction(g.soot_kg_m3);
-      double cost = 1.0 / evac_tox_speed_factor(k);
-      if (g.temp_c > EVAC_UNTENABLE_TEMP_C ||
-          evac_tox_visibility(k, 3.0) < EVAC_UNTENABLE_VIS_M)
-        cost *= EVAC_SMOKE_AVERSION;
-      s->smoke_cost[c] = (float)cost;
+      float cost = 1.0f;
+      if (smoky && evac_cell_walkable(m->cell_kind[c])) {
+        struct evac_gas g;
+        evac_smoke_gas(s->smoke, (int32_t)c, EVAC_HEAD_STANDING_M, &g);
+        double k = evac_tox_extinction(g.soot_kg_m3);
+        double v = 1.0 / evac_tox_speed_factor(k);
+        if (g.temp_c > EVAC_UNTENABLE_TEMP_C ||
+            evac_tox_visibility(k, 3.0) < EVAC_UNTENABLE_VIS_M)
+          v *= EVAC_SMOKE_AVERSION;
+        cost = (float)v;
+      }
+      diff[c] = s->smoke_cost[c] != cost;
+      changed |= diff[c];
+      s->smoke_cost[c] = cost;
     }
   }
-  return evac_fields_build(s, 0) || evac_fields_build(s, 1) ? -1 : 0;
+  int rc = changed && (evac_fields_update(s, 0, diff) ||
+                       evac_fields_update(s, 1, diff))
+               ? -1
+               : 0;
+  free(diff);
+  return rc;
 }
 
 /* Samples the smoke fields of the floors that have smoke. */

@@ -208,6 +208,12 @@ const double *evac_sim_field(const struct evac_sim *s, int agent);
  * current closures, s->closed), with the smoke costs. Returns 0 or -1. */
 int evac_fields_build(struct evac_sim *s, int slot);
 
+/* Brings field slot, built before, up to date after the smoke costs of the
+ * cells flagged in changed ([ncells], 1 = changed) changed; the result is
+ * identical to evac_fields_build's, recomputing only the nodes at or beyond
+ * the nearest change. Returns 0 or -1. */
+int evac_fields_update(struct evac_sim *s, int slot, const uint8_t *changed);
+
 /* Frees the fields. */
 void evac_fields_free(struct evac_fields *f);
 

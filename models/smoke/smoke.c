@@ -73,13 +73,16 @@ struct evac_smoke {
   int32_t (*nb)[4];    /* neighbours right, down, left, up on the floor, -1 */
   double *dep;         /* layer depth, refreshed each sub-step (active) */
   double *tk;          /* layer temperature K, likewise */
+  double *gp;          /* reduced gravity g (T - Ta) / T, likewise */
+  double *rho;         /* layer density RHO_T / T, likewise */
   double *q[NQ];       /* layer contents per cell */
   double *face[NQ][2]; /* transfer over the right [0] and down [1] face */
   double *out;         /* mass leaving each cell this sub-step */
   int32_t *active;     /* cells with smoke, increasing */
   size_t nactive;
-  uint8_t *flag; /* 1 active, 2 candidate this sub-step */
-  int32_t *cand; /* active cells and their neighbours, increasing */
+  uint8_t *flag;         /* 1 active, 2 candidate this sub-step */
+  int32_t *floor_active; /* active cells of each floor */
+  int32_t *cand;         /* active cells and their neighbours, increasing */
   size_t ncand;
   int changed; /* 1 if cells became active since cand was built */
   int nlinks;
@@ -208,12 +211,16 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   s->nb = malloc(s->n * sizeof *s->nb);
   s->dep = calloc(s->n, sizeof *s->dep);
   s->tk = malloc(s->n * sizeof *s->tk);
+  s->gp = calloc(s->n, sizeof *s->gp);
+  s->rho = malloc(s->n * sizeof *s->rho);
   s->out = calloc(s->n, sizeof *s->out);
   s->active = malloc(s->n * sizeof *s->active);
   s->cand = malloc(s->n * sizeof *s->cand);
   s->flag = calloc(s->n, 1);
+  s->floor_active = calloc((size_t)m->nfloors + 1, sizeof *s->floor_active);
   int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->dep &&
-           s->tk && s->out && s->active && s->cand && s->flag;
+           s->tk && s->gp && s->rho && s->out && s->active && s->cand &&
+           s->flag && s->floor_active;
   for (int k = 0; k < NQ && ok; k++) {
     s->q[k] = calloc(s->n, sizeof **s->q);
     s->face[k][0] = calloc(s->n, sizeof **s->face[k]);
@@ -229,6 +236,7 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
       double h = m->floors[f].height_m, soffit = fmin(h, DOOR_SOFFIT_M);
       s->floor_of[c] = (int16_t)f;
       s->tk[c] = s->ta;
+      s->rho[c] = RHO_T / s->ta;
       int x = (int)(i % (size_t)m->floors[f].nx);
       int y = (int)(i / (size_t)m->floors[f].nx);
       static const int dx[4] = {1, 0, -1, 0}, dy[4] = {0, 1, 0, -1};
@@ -323,10 +331,13 @@ void evac_smoke_free(struct evac_smoke *s) {
   free(s->nb);
   free(s->dep);
   free(s->tk);
+  free(s->gp);
+  free(s->rho);
   free(s->out);
   free(s->active);
   free(s->cand);
   free(s->flag);
+  free(s->floor_active);
   free(s);
 }
 
@@ -343,6 +354,7 @@ static void activate(struct evac_smoke *s, int32_t c) {
     return;
   s->flag[c] |= 1;
   s->active[s->nactive++] = c;
+  s->floor_active[s->floor_of[c]]++;
   s->changed = 1;
 }
 
@@ -359,17 +371,23 @@ static inline int32_t neighbour(const struct evac_smoke *s, int32_t c,
   return s->nb[c][dir];
 }
 
-/* Refreshes the cached depth and temperature of n cells. */
+/* Refreshes the cached depth, temperature, reduced gravity and density of
+ * n cells: the same expressions as temp_k, depth and face_flow had, each
+ * evaluated once a cell instead of once a use. */
 static void refresh(struct evac_smoke *s, const int32_t *cells, size_t n) {
   for (size_t i = 0; i < n; i++) {
     int32_t c = cells[i];
-    s->tk[c] = temp_k(s, c);
-    s->dep[c] = depth(s, c);
+    double m = s->q[Q_MASS][c], t = temp_k(s, c);
+    s->tk[c] = t;
+    s->dep[c] = m > MIN_MASS ? m * t / RHO_T / s->area : 0.0;
+    s->gp[c] = G * (t - s->ta) / t;
+    s->rho[c] = RHO_T / t;
   }
 }
 
 /* Mass flow (kg/s) from a to b over their face (negative: b to a). */
-static double face_flow(const struct evac_smoke *s, int32_t a, int32_t b) {
+static inline double face_flow(const struct evac_smoke *s, int32_t a,
+                               int32_t b) {
   double top = min2(s->ceil[a], s->ceil[b]);
   double da = s->gas[a] == 2 ? 0.0 : top - (s->ceil[a] - s->dep[a]);
   double db = s->gas[b] == 2 ? 0.0 : top - (s->ceil[b] - s->dep[b]);
@@ -382,25 +400,25 @@ static double face_flow(const struct evac_smoke *s, int32_t a, int32_t b) {
       s->m->cell_kind[d == a ? b : a] == EVAC_CELL_STAIR)
     return 0.0; /* a pressurised stair lets no smoke in at its doors */
   double dd = max2(da, db), dr = min2(da, db);
-  double t = s->tk[d];
-  double gp = G * (t - s->ta) / t;
+  double gp = s->gp[d];
   if (gp <= 0.0)
     return 0.0;
   double w = s->m->cell_m * min2(s->open[a], s->open[b]);
-  double flow = RHO_T / t * w * (dd - dr) * FROUDE * sqrt(gp * dd);
+  double flow = s->rho[d] * w * (dd - dr) * FROUDE * sqrt(gp * dd);
   return d == a ? flow : -flow;
 }
 
-/* Largest gravity-current speed of the active layers, m/s. */
+/* Largest gravity-current speed of the active layers, m/s. sqrt and the
+ * product by FROUDE are monotonic (correctly rounded), so the largest
+ * FROUDE sqrt(g' d) is FROUDE sqrt of the largest g' d: one sqrt a sweep. */
 static double max_speed(const struct evac_smoke *s) {
-  double u = 0.0;
+  double x = 0.0;
   for (size_t i = 0; i < s->nactive; i++) {
     int32_t c = s->active[i];
-    double t = s->tk[c], gp = G * (t - s->ta) / t;
-    if (gp > 0.0)
-      u = max2(u, FROUDE * sqrt(gp * s->dep[c]));
+    if (s->gp[c] > 0.0)
+      x = max2(x, s->gp[c] * s->dep[c]);
   }
-  return u;
+  return FROUDE * sqrt(x);
 }
 
 /* NFPA 92 axisymmetric plume mass flow (kg/s) at height z above the fire. */
@@ -474,8 +492,10 @@ static int add_source(struct evac_smoke *s, const struct evac_smoke_source *src,
   if (s->src_cell != src->cell && build_plume(s, src->cell))
     return -1;
   double z = 0.0, mass = 0.0, o2 = 0.0;
-  for (int k = 0; k < s->nroom; k++)
-    z += evac_smoke_interface_m(s, s->room[k]);
+  for (int k = 0; k < s->nroom; k++) { /* dep was refreshed this sub-step */
+    double zk = s->ceil[s->room[k]] - s->dep[s->room[k]];
+    z += zk > 0.0 ? zk : 0.0;
+  }
   z /= s->nroom;
   for (int k = 0; k < s->njet; k++) {
     mass += s->q[Q_MASS][s->jet[k]];
@@ -547,75 +567,106 @@ static void candidates(struct evac_smoke *s) {
   s->changed = 0;
 }
 
+/* (1) The mass flow over cell a's right and down faces. */
+static inline void face_flows(struct evac_smoke *s, int32_t a) {
+  for (int dir = 0; dir < 2; dir++) {
+    int32_t b = neighbour(s, a, dir);
+    double f = 0.0;
+    if (b >= 0 && s->gas[b] && (s->gas[a] == 1 || s->gas[b] == 1))
+      f = face_flow(s, a, b);
+    s->face[Q_MASS][dir][a] = f;
+  }
+}
+
+/* (2) The mass cell a gives over its four faces in dt, to limit it to 90 %
+ * of its mass. */
+static inline void outflow(struct evac_smoke *s, int32_t a, double dt) {
+  double out = 0.0;
+  for (int dir = 0; dir < 4; dir++) {
+    int32_t b = neighbour(s, a, dir);
+    if (b < 0 || !(s->flag[b] & 2))
+      continue;
+    double f = dir < 2 ? s->face[Q_MASS][dir][a] : -s->face[Q_MASS][dir - 2][b];
+    if (f > 0.0)
+      out += f * dt;
+  }
+  s->out[a] = out;
+}
+
+/* (3) The transfers over cell a's right and down faces: the donor's
+ * contents times the share of its mass the face moves (donor-cell
+ * fractions, limited so no cell gives more than 90 % of its mass). */
+static inline void face_shares(struct evac_smoke *s, int32_t a, double dt) {
+  for (int dir = 0; dir < 2; dir++) {
+    double f = s->face[Q_MASS][dir][a];
+    int32_t b = neighbour(s, a, dir);
+    int32_t d = f > 0.0 ? a : b;
+    double share = 0.0;
+    if (f != 0.0 && s->q[Q_MASS][d] > MIN_MASS) {
+      double lim = s->out[d] > 0.9 * s->q[Q_MASS][d]
+                       ? 0.9 * s->q[Q_MASS][d] / s->out[d]
+                       : 1.0;
+      share = fabs(f) * dt * lim / s->q[Q_MASS][d];
+    }
+    for (int k = 0; k < NQ; k++)
+      s->face[k][dir][a] = share == 0.0 ? 0.0
+                           : f > 0.0    ? share * s->q[k][d]
+                                        : -share * s->q[k][d];
+  }
+}
+
+/* (4) Cell a adds what crosses its four faces (exits keep nothing). */
+static inline void apply_faces(struct evac_smoke *s, int32_t a) {
+  double d[NQ] = {0};
+  for (int dir = 0; dir < 4; dir++) {
+    int32_t b = neighbour(s, a, dir);
+    if (b < 0 || !(s->flag[b] & 2))
+      continue;
+    for (int k = 0; k < NQ; k++)
+      d[k] += dir < 2 ? -s->face[k][dir][a] : s->face[k][dir - 2][b];
+  }
+  if (s->gas[a] == 1)
+    for (int k = 0; k < NQ; k++)
+      s->q[k][a] = max2(0.0, s->q[k][a] + d[k]);
+}
+
 static void spread(struct evac_smoke *s, double dt, int threads) {
   candidates(s);
   const long nc = (long)s->ncand;
-  /* (1) mass flow over each candidate's right and down faces */
-#pragma omp parallel for num_threads(threads) schedule(static) if (nc > 8192)
-  for (long i = 0; i < nc; i++) {
-    int32_t a = s->cand[i];
-    for (int dir = 0; dir < 2; dir++) {
-      int32_t b = neighbour(s, a, dir);
-      double f = 0.0;
-      if (b >= 0 && s->gas[b] && (s->gas[a] == 1 || s->gas[b] == 1))
-        f = face_flow(s, a, b);
-      s->face[Q_MASS][dir][a] = f;
+  /* (1) the mass flow over each candidate's right and down faces, (2) each
+     cell's outflow, (3) the share each face moves from its donor and (4)
+     each cell's sum over its four faces. (2) and (4) of a cell read the
+     faces of its left and upper neighbours, which come before it in the
+     (increasing) candidate order; (3) reads the contents and outflows of
+     a cell and of its right and lower neighbours, which (4) has not
+     reached yet. So, sequentially, (1)+(2) in one sweep and (3)+(4) in a
+     second, cell by cell, compute exactly what four separate sweeps do,
+     touching each cell's data twice instead of four times. Threaded, they
+     stay four sweeps. */
+  if (threads > 1 && nc > 8192) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (long i = 0; i < nc; i++)
+      face_flows(s, s->cand[i]);
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (long i = 0; i < nc; i++)
+      outflow(s, s->cand[i], dt);
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (long i = 0; i < nc; i++)
+      face_shares(s, s->cand[i], dt);
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (long i = 0; i < nc; i++)
+      apply_faces(s, s->cand[i]);
+  } else {
+    for (long i = 0; i < nc; i++) {
+      face_flows(s, s->cand[i]);
+      outflow(s, s->cand[i], dt);
+    }
+    for (long i = 0; i < nc; i++) {
+      face_shares(s, s->cand[i], dt);
+      apply_faces(s, s->cand[i]);
     }
   }
-  /* (2) outflow of each cell, to limit it to 90 % of its mass */
-#pragma omp parallel for num_threads(threads) schedule(static) if (nc > 8192)
-  for (long i = 0; i < nc; i++) {
-    int32_t a = s->cand[i];
-    double out = 0.0;
-    for (int dir = 0; dir < 4; dir++) {
-      int32_t b = neighbour(s, a, dir);
-      if (b < 0 || !(s->flag[b] & 2))
-        continue;
-      double f =
-          dir < 2 ? s->face[Q_MASS][dir][a] : -s->face[Q_MASS][dir - 2][b];
-      if (f > 0.0)
-        out += f * dt;
-    }
-    s->out[a] = out;
-  }
-  /* (3) the share each face moves from its donor: donor-cell fractions */
-#pragma omp parallel for num_threads(threads) schedule(static) if (nc > 8192)
-  for (long i = 0; i < nc; i++) {
-    int32_t a = s->cand[i];
-    for (int dir = 0; dir < 2; dir++) {
-      double f = s->face[Q_MASS][dir][a];
-      int32_t b = neighbour(s, a, dir);
-      int32_t d = f > 0.0 ? a : b;
-      double share = 0.0;
-      if (f != 0.0 && s->q[Q_MASS][d] > MIN_MASS) {
-        double lim = s->out[d] > 0.9 * s->q[Q_MASS][d]
-                         ? 0.9 * s->q[Q_MASS][d] / s->out[d]
-                         : 1.0;
-        share = fabs(f) * dt * lim / s->q[Q_MASS][d];
-      }
-      for (int k = 0; k < NQ; k++)
-        s->face[k][dir][a] = share == 0.0 ? 0.0
-                             : f > 0.0    ? share * s->q[k][d]
-                                          : -share * s->q[k][d];
-    }
-  }
-  /* (4) apply: each cell adds what crosses its four faces */
   double vent[3] = {0.0, 0.0, 0.0};
-#pragma omp parallel for num_threads(threads) schedule(static) if (nc > 8192)
-  for (long i = 0; i < nc; i++) {
-    int32_t a = s->cand[i];
-    double d[NQ] = {0};
-    for (int dir = 0; dir < 4; dir++) {
-      int32_t b = neighbour(s, a, dir);
-      if (b < 0 || !(s->flag[b] & 2))
-        continue;
-      for (int k = 0; k < NQ; k++)
-        d[k] += dir < 2 ? -s->face[k][dir][a] : s->face[k][dir - 2][b];
-    }
-    if (s->gas[a] == 1)
-      for (int k = 0; k < NQ; k++)
-        s->q[k][a] = max2(0.0, s->q[k][a] + d[k]);
-  }
   /* exits: what reached them left the building (fixed order) */
   for (long i = 0; i < nc; i++) {
     int32_t a = s->cand[i];
@@ -644,10 +695,16 @@ static void spread(struct evac_smoke *s, double dt, int threads) {
   s->updates += (uint64_t)nc;
 }
 
-/* Buoyant and stack-driven rise through the vertical links. */
+/* Buoyant and stack-driven rise through the vertical links. A link whose
+ * lower floor has no active cell carries nothing (inactive cells hold no
+ * gas), so it is skipped without summing its cells. What leaves the lower
+ * cells is summed and then spread evenly over the upper cells, O(nlo +
+ * nhi) per quantity. */
 static void rise(struct evac_smoke *s, double dt) {
   for (int i = 0; i < s->nlinks; i++) {
     struct vlink *v = &s->links[i];
+    if (!s->floor_active[s->floor_of[v->lo[0]]])
+      continue;
     double mass = 0.0, heat = 0.0;
     for (int j = 0; j < v->nlo; j++) {
       mass += s->q[Q_MASS][v->lo[j]];
@@ -666,14 +723,16 @@ static void rise(struct evac_smoke *s, double dt) {
       continue;
     double flow = ORIFICE_C * v->area_m2 * sqrt(2.0 * rho * dp) * dt;
     double frac = min2(flow / mass, 0.5);
-    for (int j = 0; j < v->nlo; j++) {
-      int32_t a = v->lo[j];
-      for (int k = 0; k < NQ; k++) {
+    for (int k = 0; k < NQ; k++) {
+      double moved = 0.0;
+      for (int j = 0; j < v->nlo; j++) {
+        int32_t a = v->lo[j];
         double amt = s->q[k][a] * frac;
         s->q[k][a] -= amt;
-        for (int h = 0; h < v->nhi; h++)
-          s->q[k][v->hi[h]] += amt / v->nhi;
+        moved += amt;
       }
+      for (int h = 0; h < v->nhi; h++)
+        s->q[k][v->hi[h]] += moved / v->nhi;
     }
     for (int h = 0; h < v->nhi; h++)
       activate(s, v->hi[h]);
@@ -760,10 +819,7 @@ void evac_smoke_gas(const struct evac_smoke *s, int32_t c, double head_m,
 }
 
 int evac_smoke_floor_has_smoke(const struct evac_smoke *s, int f) {
-  for (size_t i = 0; i < s->nactive; i++)
-    if (s->floor_of[s->active[i]] == f)
-      return 1;
-  return 0;
+  return s->floor_active[f] > 0;
 }
 
 void evac_smoke_floor_ambient(const struct evac_smoke *s, int f, float *out) {

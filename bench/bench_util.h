@@ -1,0 +1,83 @@
+/* Helpers shared by the benchmarks: a monotonic clock, peak memory, a
+ * STREAM-like triad measured in the same process, and writing a file. */
+#ifndef EVAC_BENCH_UTIL_H
+#define EVAC_BENCH_UTIL_H
+
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+
+/* Seconds on the monotonic clock. */
+static inline double bench_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* CPU time of this process so far, s. */
+static inline double bench_cpu(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Peak resident set size of this process so far, MiB. */
+static inline double bench_peak_rss_mb(void) {
+  struct rusage ru;
+  if (getrusage(RUSAGE_SELF, &ru) != 0)
+    return 0.0;
+  return (double)ru.ru_maxrss / 1024.0; /* KiB on Linux */
+}
+
+/* STREAM triad a = b + 3 c over three arrays of n doubles on threads
+ * threads, best of reps, GB/s (McCalpin's counting: 24 bytes an element);
+ * 0 out of memory. n = 32 Mi (768 MiB in all) is far beyond any cache. */
+static inline double bench_triad(size_t n, int threads, int reps) {
+  double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b),
+         *c = malloc(n * sizeof *c);
+  double best = 0.0;
+  if (a && b && c) {
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (size_t i = 0; i < n; i++)
+      a[i] = 0.0, b[i] = 1.0, c[i] = 2.0;
+    for (int k = 0; k < reps; k++) {
+      double t0 = bench_now();
+#pragma omp parallel for num_threads(threads) schedule(static)
+      for (size_t i = 0; i < n; i++)
+        a[i] = b[i] + 3.0 * c[i];
+      double gbs = 3.0 * (double)n * sizeof *a / (bench_now() - t0) / 1e9;
+      best = gbs > best ? gbs : best;
+    }
+  }
+  free(a);
+  free(b);
+  free(c);
+  return best;
+}
+
+/* Writes text to dir/name; returns 0 or -1. */
+static inline int bench_write(const char *dir, const char *name,
+                              const char *text) {
+  char path[4200];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  if (!f)
+    return -1;
+  int bad = fputs(text, f) < 0;
+  return fclose(f) || bad ? -1 : 0;
+}
+
+/* qsort order of doubles, increasing. */
+static inline int bench_cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+/* Median of n values (sorts them). */
+static inline double bench_median(double *v, int n) {
+  qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+#endif
