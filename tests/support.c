@@ -24,6 +24,29 @@ const char *evac_test_dir(const char *tag) {
   return dir;
 }
 
+char *evac_test_read(const char *path, size_t *n) {
+  if (n)
+    *n = 0;
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return NULL;
+  char *buf = NULL;
+  long len = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+  if (len >= 0 && fseek(f, 0, SEEK_SET) == 0)
+    buf = malloc((size_t)len + 1);
+  if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
+    free(buf);
+    buf = NULL;
+  }
+  fclose(f);
+  if (buf) {
+    buf[len] = '\0';
+    if (n)
+      *n = (size_t)len;
+  }
+  return buf;
+}
+
 char *evac_test_write(const char *dir, const char *name, const char *text) {
   size_t len = strlen(dir) + strlen(name) + 2;
   char *path = malloc(len);

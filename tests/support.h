@@ -15,6 +15,10 @@ const char *evac_test_dir(const char *tag);
 /* Writes text to dir/name; returns the path (malloc'd). */
 char *evac_test_write(const char *dir, const char *name, const char *text);
 
+/* Reads the whole file at path (NUL-terminated, malloc'd; its size in *n
+ * when n is not NULL); NULL if it cannot. */
+char *evac_test_read(const char *path, size_t *n);
+
 /* Runs `evacsim args` with the shell, stdout and stderr captured into *out
  * (malloc'd, may be NULL). Returns the exit code, or -1. */
 int evac_test_cli(const char *args, char **out);

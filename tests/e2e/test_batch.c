@@ -49,22 +49,6 @@ static int batch(const char *dir, const char *sub, const char *extra,
   return evac_test_cli(args, out);
 }
 
-/* Reads a whole file (malloc'd, *n its size); NULL if missing. */
-static char *slurp(const char *path, size_t *n) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long len = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)len + 1);
-  *n = buf ? fread(buf, 1, (size_t)len, f) : 0;
-  if (buf)
-    buf[*n] = '\0';
-  fclose(f);
-  return buf;
-}
-
 /* Asserts that dir/a/NAME and dir/b/NAME are identical for every output. */
 static void expect_same_outputs(const char *dir, const char *a, const char *b) {
   for (int i = 0; outputs[i]; i++) {
@@ -72,7 +56,7 @@ static void expect_same_outputs(const char *dir, const char *a, const char *b) {
     snprintf(pa, sizeof pa, "%s/%s/%s", dir, a, outputs[i]);
     snprintf(pb, sizeof pb, "%s/%s/%s", dir, b, outputs[i]);
     size_t na = 0, nb = 0;
-    char *x = slurp(pa, &na), *y = slurp(pb, &nb);
+    char *x = evac_test_read(pa, &na), *y = evac_test_read(pb, &nb);
     cr_assert_not_null(x, "%s is missing", pa);
     cr_assert_not_null(y, "%s is missing", pb);
     cr_expect(na == nb && memcmp(x, y, na) == 0, "%s differs from %s", pb, pa);
@@ -138,7 +122,7 @@ Test(batch, three_ranks_equal_one_rank, .timeout = 300) {
   char p[4096];
   size_t n;
   snprintf(p, sizeof p, "%s/one/county.csv", dir);
-  char *csv = slurp(p, &n);
+  char *csv = evac_test_read(p, &n);
   cr_assert_not_null(csv);
   static const char header[] =
       "rank,building,hazard_id,type,delta_casualties_mean,"
@@ -256,7 +240,7 @@ Test(batch, killed_and_resumed_equals_uninterrupted, .timeout = 300) {
               "SIGTERM: exit status %d, not 3", WEXITSTATUS(status));
     snprintf(cmd, sizeof cmd, "%s/term.log", dir);
     size_t n;
-    char *log = slurp(cmd, &n);
+    char *log = evac_test_read(cmd, &n);
     cr_expect(log && strstr(log, "interrupted; re-run to resume"),
               "SIGTERM: no message:\n%s", log ? log : "");
     free(log);
@@ -302,7 +286,7 @@ Test(batch, bad_buildings_fail_alone, .timeout = 300) {
   cr_expect_neq(access(p, F_OK), 0, "tower-02 has a result");
   snprintf(p, sizeof p, "%s/out/county.csv", dir);
   size_t n;
-  char *csv = slurp(p, &n);
+  char *csv = evac_test_read(p, &n);
   cr_assert_not_null(csv);
   int rows = 0;
   for (char *l = strchr(csv, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
@@ -335,7 +319,7 @@ Test(batch, large_plan_is_stored, .timeout = 300) {
   free(out);
   snprintf(p, sizeof p, "%s/tower-01/tower.plan.json", dir);
   size_t n;
-  char *plan = slurp(p, &n);
+  char *plan = evac_test_read(p, &n);
   cr_assert_not_null(plan);
   free(plan);
   cr_assert_gt(n, 65536, "the test plan has only %zu bytes", n);

@@ -44,23 +44,6 @@ Test(batch_tasks, manifest_defaults_paths_and_seeds) {
   free(dir);
 }
 
-/* Reads a whole file (malloc'd); NULL if missing. */
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long len = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = calloc((size_t)len + 1, 1);
-  if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
-    free(buf);
-    buf = NULL;
-  }
-  fclose(f);
-  return buf;
-}
-
 Test(batch_tasks, gen_county_depends_on_its_options_only) {
   const char *d = evac_test_dir("batch-gen");
   cr_assert_not_null(d);
@@ -77,9 +60,9 @@ Test(batch_tasks, gen_county_depends_on_its_options_only) {
                                       "tower-04/tower.plan.json", NULL};
   for (int i = 0; files[i]; i++) {
     snprintf(p, sizeof p, "%s/x/%s", dir, files[i]);
-    char *x = slurp(p);
+    char *x = evac_test_read(p, NULL);
     snprintf(p, sizeof p, "%s/y/%s", dir, files[i]);
-    char *y = slurp(p);
+    char *y = evac_test_read(p, NULL);
     cr_assert(x && y, "%s is missing", files[i]);
     cr_expect_str_eq(x, y, "%s differs for the same options", files[i]);
     free(x);
@@ -89,9 +72,9 @@ Test(batch_tasks, gen_county_depends_on_its_options_only) {
   int differ = 0;
   for (int t = 1; t <= 4; t++) {
     snprintf(p, sizeof p, "%s/x/tower-%02d/tower.scenario.json", dir, t);
-    char *x = slurp(p);
+    char *x = evac_test_read(p, NULL);
     snprintf(p, sizeof p, "%s/z/tower-%02d/tower.scenario.json", dir, t);
-    char *z = slurp(p);
+    char *z = evac_test_read(p, NULL);
     differ += x && z && strcmp(x, z) != 0;
     free(x);
     free(z);
@@ -131,7 +114,7 @@ Test(batch_tasks, a_changed_building_gets_new_tasks, .timeout = 300) {
   int before = count_tasks(p);
   /* tower-01: 2..4 hazards + 1 variants, one block of 2 replications */
   snprintf(p, sizeof p, "%s/tower-01/tower.scenario.json", dir);
-  char *sc = slurp(p);
+  char *sc = evac_test_read(p, NULL);
   cr_assert_not_null(sc);
   char *dur = strstr(sc, "\"duration_s\":");
   cr_assert_not_null(dur);

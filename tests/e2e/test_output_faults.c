@@ -22,22 +22,6 @@
 #define DATA EVAC_SOURCE_DIR "/tests/data/"
 #define WARD EVAC_SOURCE_DIR "/scenarios/ward-block.scenario.json"
 
-/* Reads a whole file (malloc'd), its size in *n; NULL if it cannot. */
-static char *slurp(const char *path, size_t *n) {
-  *n = 0;
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  fseek(f, 0, SEEK_END);
-  long len = ftell(f);
-  rewind(f);
-  char *s = malloc((size_t)len + 1);
-  *n = fread(s, 1, (size_t)len, f);
-  s[*n] = '\0';
-  fclose(f);
-  return s;
-}
-
 static int exists(const char *path) {
   struct stat st;
   return stat(path, &st) == 0;
@@ -59,7 +43,7 @@ struct place {
  * writes a large result (a fire, trajectories every 10 ms). */
 static void setup(const char *tag, struct place *p) {
   size_t n;
-  char *plan = slurp(DATA "two_floor.plan.json", &n);
+  char *plan = evac_test_read(DATA "two_floor.plan.json", &n);
   cr_assert(plan);
   const char *dir = evac_test_dir(tag);
   free(evac_test_write(dir, "two_floor.plan.json", plan));
@@ -168,7 +152,7 @@ static int complete_result(const char *path) {
 /* Expects path to hold exactly the bytes prev (size n). */
 static void expect_same(const char *path, const char *prev, size_t n) {
   size_t m;
-  char *now = slurp(path, &m);
+  char *now = evac_test_read(path, &m);
   cr_assert(now, "%s is gone", path);
   cr_expect(m == n && memcmp(now, prev, n) == 0,
             "%s changed (%zu bytes, was %zu)", path, m, n);
@@ -199,7 +183,7 @@ Test(output_faults, full_disk_keeps_previous_result) {
   setup("faults_disk_prev", &p);
   run_ok(&p, 1);
   size_t n;
-  char *prev = slurp(p.out, &n);
+  char *prev = evac_test_read(p.out, &n);
   cr_assert(prev && n > 64 * 1024, "the result is larger than the limit");
   char *text;
   int st = finish(start(p.scenario, p.out, 2, 32 * 1024), &text);
@@ -222,7 +206,7 @@ static void kill_during_run(const char *tag, int sig) {
   setup(tag, &p);
   run_ok(&p, 1);
   size_t n;
-  char *prev = slurp(p.out, &n);
+  char *prev = evac_test_read(p.out, &n);
   struct child c = start(WARD, p.out, 2, 0);
   sleep_ms(500);
   cr_assert_eq(kill(c.pid, sig), 0);
@@ -252,7 +236,7 @@ static int kill_mid_write(const char *tag, int sig) {
   setup(tag, &p);
   run_ok(&p, 1);
   size_t n;
-  char *prev = slurp(p.out, &n);
+  char *prev = evac_test_read(p.out, &n);
   struct child c = start(p.scenario, p.out, 2, 0);
   int seen = 0;
   for (int i = 0; i < 20000 && !seen; i++) { /* 20 s at most */
@@ -266,7 +250,7 @@ static int kill_mid_write(const char *tag, int sig) {
   int st = finish(c, &text);
   cr_expect(WIFSIGNALED(st) && WTERMSIG(st) == sig, "status %#x: %s", st, text);
   size_t m;
-  char *now = slurp(p.out, &m);
+  char *now = evac_test_read(p.out, &m);
   cr_assert(now, "the previous result is gone");
   int same = m == n && memcmp(now, prev, n) == 0;
   cr_expect(same || complete_result(p.out),

@@ -73,20 +73,6 @@ static int exists(const char *dir, const char *name) {
   return stat(path, &st) == 0;
 }
 
-/* Reads a whole small file (malloc'd), or NULL. */
-static char *slurp(const char *dir, const char *name) {
-  char path[8400];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return NULL;
-  char *buf = calloc(1, 1 << 20);
-  if (buf)
-    fread(buf, 1, (1 << 20) - 1, f);
-  fclose(f);
-  return buf;
-}
-
 Test(report, run_with_fire_fields_and_animation, .timeout = 180) {
   char *dir = strdup(evac_test_dir("report-run"));
   char rep[4200], h5[4200];
@@ -111,7 +97,9 @@ Test(report, run_with_fire_fields_and_animation, .timeout = 180) {
   cr_expect_not_null(strstr(out, "40 frames"), "%s", out);
   cr_expect_not_null(strstr(out, "chromium: evacsim-check: "), "%s", out);
   free(out);
-  char *html = slurp(rep, "index.html");
+  char path[8400];
+  snprintf(path, sizeof path, "%s/index.html", rep);
+  char *html = evac_test_read(path, NULL);
   cr_assert_not_null(html);
   cr_expect_not_null(strstr(html, "<td class=\"n\">30</td>"), "occupants");
   cr_expect_not_null(strstr(html, "Floor 2"), "floor name");
@@ -158,7 +146,9 @@ Test(report, ranking, .timeout = 120) {
   free(cli_expect(0, "report %s -o %s", h5, rep));
   free(check_report(rep, "--expect tornado.png --expect tornado.svg "
                          "--expect order.png"));
-  char *html = slurp(rep, "index.html");
+  char path[8400];
+  snprintf(path, sizeof path, "%s/index.html", rep);
+  char *html = evac_test_read(path, NULL);
   cr_assert_not_null(html);
   /* the blocked stair traps the 12 people of floor 1 */
   cr_expect_not_null(strstr(html, "<tr><td class=\"n\">1</td><td>H-STAIR</td>"),
@@ -209,7 +199,9 @@ Test(report, county_fixture, .timeout = 120) {
   free(cli_expect(0, "report %s -o %s", h5, rep));
   free(check_report(rep, "--expect buildings.png --expect hazard_types.png "
                          "--expect county_tornado.png"));
-  char *html = slurp(rep, "index.html");
+  char path[8400];
+  snprintf(path, sizeof path, "%s/index.html", rep);
+  char *html = evac_test_read(path, NULL);
   cr_assert_not_null(html);
   cr_expect_not_null(strstr(html, "3 buildings, 550 people, 3.75 casualties"),
                      "%s", html);

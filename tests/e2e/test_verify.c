@@ -14,25 +14,12 @@
 
 #define DATA EVAC_SOURCE_DIR "/tests/data/"
 
-/* Reads a whole file (malloc'd). */
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  cr_assert(f, "%s", path);
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  rewind(f);
-  char *s = malloc((size_t)n + 1);
-  cr_assert_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-  s[n] = '\0';
-  fclose(f);
-  return s;
-}
-
 /* A folder tag holding two_floor.plan.json and a scenario (extra: more
  * top-level keys, "" for none) as s.scenario.json; returns its path
  * (malloc'd). */
 static char *setup(const char *tag, const char *extra) {
-  char *plan = slurp(DATA "two_floor.plan.json");
+  char *plan = evac_test_read(DATA "two_floor.plan.json", NULL);
+  cr_assert_not_null(plan);
   const char *dir = evac_test_dir(tag);
   free(evac_test_write(dir, "two_floor.plan.json", plan));
   free(plan);
