@@ -616,7 +616,7 @@ static void lifts_read(struct plan_ctx *c, const cJSON *root,
   m->nlifts = n;
   for (int f = 0; f < c->nlegend; f++)
     if (m->features[f].kind == EVAC_FEAT_LIFT)
-      m->lifts[m->features[f].index] = (struct evac_lift){f, 0, 13, 0, 1.0};
+      m->lifts[m->features[f].index] = (struct evac_lift){f, 0, 13, 0, 1.0, 0};
   char path[EVAC_JSON_PATH_MAX], p[EVAC_JSON_PATH_MAX];
   const cJSON *a = plan_array(c, root, "lifts", path);
   int i = 0;

@@ -192,6 +192,13 @@ int evac_fields_build(struct evac_sim *s, int slot);
 /* Frees the fields. */
 void evac_fields_free(struct evac_fields *f);
 
+/* ------------------------------------------------- outside rescue */
+
+/* At the end of each ladder cycle after the brigade's arrival, takes one
+ * stuck person out through a window (sim/rescue.c); called every smoke
+ * step. Returns 0 or -1 (memory). */
+int evac_rescue_step(struct evac_sim *s);
+
 /* ------------------------------------------------------- movement */
 
 /* A movement model: how agents choose and make moves. */
