@@ -1,5 +1,5 @@
 # Thin front-end over CMake presets. `make` builds build/evacsim,
-# `make demo` runs the sample building, `make test` runs every test.
+# `make demo` ranks the sample building's hazards, `make test` runs every test.
 # Each installs missing Debian packages first (.ci/deps.sh).
 # `make fuzz` builds the libFuzzer targets with clang in build-fuzz/ and
 # runs each for FUZZ_SECONDS (docs/reliability.md, "Fuzzing").
@@ -7,6 +7,9 @@ PRESET ?= release
 BUILD := $(if $(filter release,$(PRESET)),build,build-$(subst asan-ubsan,asan,$(PRESET)))
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_OUT ?= demo-out
+# demo ranking: 4 replications, the first 2 greedy steps re-ranked (<= 5 min
+# on 2 cores; docs/ranking.md "Speed")
+DEMO_RANK ?= --reps 4 --min-reps 4 --steps 2
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
 FUZZ_TARGETS := plan scenario
@@ -25,10 +28,9 @@ build: deps
 demo: build
 	$(BUILD)/evacsim check scenarios/ward-block.scenario.json
 	@mkdir -p $(DEMO_OUT)
-	$(BUILD)/evacsim run scenarios/ward-block.scenario.json -o $(DEMO_OUT)/ward-block.h5
-	@echo "--- the same building with hazard H-02 (the wedged fire door) fixed:"
-	$(BUILD)/evacsim run scenarios/ward-block.scenario.json --fix H-02 -o $(DEMO_OUT)/ward-block-fixed.h5
-	$(BUILD)/evacsim info $(DEMO_OUT)/ward-block.h5
+	@echo "--- ranking the 12 hazards of the sample's inspection list (docs/ranking.md):"
+	$(BUILD)/evacsim rank scenarios/ward-block.scenario.json $(DEMO_RANK) \
+	  -o $(DEMO_OUT)/ward-block-rank.h5 --csv $(DEMO_OUT)/ward-block-rank.csv
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -36,6 +38,7 @@ test: build
 bench: build
 	$(BUILD)/bench/bench_tower
 	$(BUILD)/bench/bench_fire
+	$(BUILD)/bench/bench_rank
 
 # New inputs go to $(FUZZ_BUILD)/corpus_*; crashes to $(FUZZ_BUILD)/artifacts.
 fuzz: deps

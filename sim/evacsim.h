@@ -116,6 +116,8 @@ struct evac_rank_opts {
   int min_reps;   /* first round (adaptive: doubled until the order is
                      resolved at 95 % or reps is reached); 0: min(10, reps);
                      = reps: a fixed number */
+  int steps;      /* greedy steps at most (0: all); the rest are listed
+                     by their effect at the last step */
   int threads;    /* replications run in parallel; 0 = OpenMP default */
   int progress;   /* 1: print progress to stderr */
   uint64_t seed;  /* base seed */

@@ -65,7 +65,7 @@ static const char usage_run[] =
 
 static const char usage_rank[] =
     "usage: evacsim rank SCENARIO.json -o RANK.h5 [--csv RANK.csv] [--reps N]\n"
-    "       [--min-reps N] [--threads N] [--seed N] [--quiet]\n"
+    "       [--min-reps N] [--steps N] [--threads N] [--seed N] [--quiet]\n"
     "\n"
     "Ranks the scenario's hazard list: simulates the building with every\n"
     "hazard, with each fixed, and greedily fixes the one that avoids the most\n"
@@ -81,6 +81,8 @@ static const char usage_rank[] =
     "  --reps N             replications per variant at most, 2..100000\n"
     "                       (default 40)\n"
     "  --min-reps N         first round (default 10; = --reps: fixed)\n"
+    "  --steps N            greedy steps at most (default 0: all); the rest\n"
+    "                       are listed by their effect at the last step\n"
     "  --threads N          replications run in parallel (default: all)\n"
     "  --seed N             base seed (default: the scenario's)\n"
     "  --quiet              print nothing but errors\n";
@@ -347,6 +349,10 @@ static int cmd_rank(int argc, char **argv) {
     } else if (!strcmp(a, "--csv")) {
       if (!(csv = option_value(argc, argv, &i)))
         return EVAC_ERR_INPUT;
+    } else if (!strcmp(a, "--steps")) {
+      if (!(v = option_value(argc, argv, &i)) || parse_uint(a, v, 63, &n))
+        return EVAC_ERR_INPUT;
+      opts.steps = (int)n;
     } else if (!strcmp(a, "--min-reps")) {
       if (!(v = option_value(argc, argv, &i)) || parse_uint(a, v, 100000, &n))
         return EVAC_ERR_INPUT;

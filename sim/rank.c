@@ -151,14 +151,71 @@ static void paired(const struct evac_ranking *rk, int a, int b, double *mean,
   *hi = *mean + half;
 }
 
+/* Fills row with hazard h's effect: fixing it in variant base (to variant
+ * next), and alone (the closure check). */
+static void fill_row(struct evac_ranking *rk, struct evac_rank_row *row, int h,
+                     int base, int next) {
+  double var;
+  row->hazard = h;
+  paired(rk, base, next, &row->delta_mean, &row->ci_low, &row->ci_high, &var);
+  int solo = variant(rk, 1ull << h);
+  paired(rk, 0, solo, &row->solo_mean, &row->solo_ci_low, &row->solo_ci_high,
+         &var);
+  row->solo_rset_p95_s =
+      rk->variants[0].rset_p95_s - rk->variants[solo].rset_p95_s;
+  row->solo_margin_s =
+      rk->variants[solo].margin_mean_s - rk->variants[0].margin_mean_s;
+  row->delta_rset_p95_s =
+      rk->variants[base].rset_p95_s - rk->variants[next].rset_p95_s;
+  row->delta_margin_s =
+      rk->variants[next].margin_mean_s - rk->variants[base].margin_mean_s;
+  row->major = row->ci_low >= EVAC_MAJOR_CASUALTIES;
+  double cost = rk->m->hazards[h].cost;
+  row->per_cost = isnan(cost) || cost <= 0.0 ? NAN : row->delta_mean / cost;
+}
+
+/* The greedy sequence stops at this step (no hazard left changes the
+ * casualties of any replication, or the step limit is reached): the rest
+ * go in rows step.. by the casualties each avoids here, then by the p95
+ * evacuation time it saves here (ties: list order), each measured against
+ * this step's variant, without simulating further steps. */
+static enum evac_status rest_at(struct evac_ranking *rk, int step,
+                                uint64_t fixed) {
+  int base = variant(rk, fixed);
+  rk->inert_from = step;
+  for (int k = step; k < rk->nrows; k++) {
+    int pick = -1;
+    double best_c = -INFINITY, best_t = -INFINITY;
+    for (int i = 0; i < rk->nrows; i++) {
+      if (fixed >> i & 1)
+        continue;
+      const struct evac_variant *v =
+          &rk->variants[variant(rk, fixed | 1ull << i)];
+      double c = rk->variants[base].casualties_mean - v->casualties_mean;
+      double t = rk->variants[base].rset_p95_s - v->rset_p95_s;
+      if (c > best_c || (c == best_c && t > best_t)) {
+        best_c = c;
+        best_t = t;
+        pick = i;
+      }
+    }
+    struct evac_rank_row *row = &rk->rows[k];
+    fill_row(rk, row, pick, base, variant(rk, fixed | 1ull << pick));
+    row->order = k + 1;
+    row->resolved = 1; /* not compared further */
+    fixed |= 1ull << pick;
+  }
+  return EVAC_OK;
+}
+
 /* One greedy pass at rk->reps replications: fills rk->rows and sets
  * rk->resolved. */
 static enum evac_status greedy(const char *path, struct evac_ranking *rk,
                                const struct evac_rank_opts *opts) {
-  const struct evac_model *m = rk->m;
   int n = rk->nrows;
   uint64_t fixed = 0;
   rk->resolved = 1;
+  rk->inert_from = rk->nrows;
   for (int step = 0; step < n; step++) {
     for (int i = 0; i < n; i++)
       if (!(fixed >> i & 1) && variant(rk, fixed | 1ull << i) < 0)
@@ -166,13 +223,14 @@ static enum evac_status greedy(const char *path, struct evac_ranking *rk,
     enum evac_status st = simulate(path, rk, opts);
     if (st != EVAC_OK)
       return st;
-    int base = variant(rk, fixed), best = -1, second = -1;
+    int base = variant(rk, fixed), best = -1, second = -1, inert = 1;
     double best_mean = -INFINITY, second_mean = -INFINITY, lo, hi, var;
     for (int i = 0; i < n; i++) {
       if (fixed >> i & 1)
         continue;
       double mean;
       paired(rk, base, variant(rk, fixed | 1ull << i), &mean, &lo, &hi, &var);
+      inert &= mean == 0.0 && var == 0.0;
       if (mean > best_mean) {
         second = best;
         second_mean = best_mean;
@@ -183,11 +241,12 @@ static enum evac_status greedy(const char *path, struct evac_ranking *rk,
         second_mean = mean;
       }
     }
+    if (inert || (rk->steps > 0 && step == rk->steps))
+      return rest_at(rk, step, fixed);
     struct evac_rank_row *row = &rk->rows[step];
     int next = variant(rk, fixed | 1ull << best);
-    row->hazard = best;
+    fill_row(rk, row, best, base, next);
     row->order = step + 1;
-    paired(rk, base, next, &row->delta_mean, &row->ci_low, &row->ci_high, &var);
     row->resolved = 1;
     if (second >= 0) {
       double mean;
@@ -196,20 +255,6 @@ static enum evac_status greedy(const char *path, struct evac_ranking *rk,
       row->resolved = lo > 0.0 || (mean == 0.0 && var == 0.0);
     }
     rk->resolved &= row->resolved;
-    int solo = variant(rk, 1ull << best);
-    paired(rk, 0, solo, &row->solo_mean, &row->solo_ci_low, &row->solo_ci_high,
-           &var);
-    row->solo_rset_p95_s =
-        rk->variants[0].rset_p95_s - rk->variants[solo].rset_p95_s;
-    row->solo_margin_s =
-        rk->variants[solo].margin_mean_s - rk->variants[0].margin_mean_s;
-    row->delta_rset_p95_s =
-        rk->variants[base].rset_p95_s - rk->variants[next].rset_p95_s;
-    row->delta_margin_s =
-        rk->variants[next].margin_mean_s - rk->variants[base].margin_mean_s;
-    row->major = row->ci_low >= EVAC_MAJOR_CASUALTIES;
-    double cost = m->hazards[best].cost;
-    row->per_cost = isnan(cost) || cost <= 0.0 ? NAN : row->delta_mean / cost;
     fixed |= 1ull << best;
   }
   return EVAC_OK;
@@ -251,6 +296,7 @@ enum evac_status evac_rank_run(const char *path,
   if (rk->min_reps > rk->max_reps)
     rk->min_reps = rk->max_reps;
   rk->reps = rk->min_reps;
+  rk->steps = opts->steps;
   rk->seed = opts->seed_given ? opts->seed : m->seed;
   rk->threads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
   rk->nrows = m->nhazards;

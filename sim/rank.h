@@ -53,6 +53,10 @@ struct evac_ranking {
   int min_reps, max_reps; /* adaptive: first round, cap */
   int rounds;             /* rounds of the adaptive replication */
   int resolved;           /* 1: every step's choice resolved at 95 % */
+  int steps;              /* greedy steps simulated at most (0: all) */
+  int inert_from;         /* rows from here on are not re-ranked: they change no
+                             casualty, or the step limit was reached (= nrows if
+                             every step was simulated) */
   uint64_t seed;
   int threads;
   int nvariants, capvariants;

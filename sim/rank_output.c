@@ -37,13 +37,13 @@ static void floors_text(const struct evac_model *m, const struct evac_hazard *h,
 }
 
 /* Index of the variant with every hazard fixed (the end of the greedy
- * sequence). */
+ * sequence), -1 if it was not simulated. */
 static int all_fixed(const struct evac_ranking *r) {
   uint64_t all = r->nrows >= 64 ? ~0ull : (1ull << r->nrows) - 1;
   for (int v = 0; v < r->nvariants; v++)
     if (r->variants[v].fixed == all)
       return v;
-  return 0;
+  return -1;
 }
 
 /* One owner's share of the rectification list. */
@@ -87,9 +87,13 @@ void evac_ranking_print(const struct evac_ranking *r, FILE *f) {
           m->name, r->nrows, r->reps, r->rounds,
           r->resolved ? "resolved at 95 %" : "not resolved: cap reached",
           r->nvariants, r->runs, r->wall_clock_s);
-  fprintf(f, "  casualties with every hazard: %.2f a fire; with none: %.2f\n",
-          r->variants[0].casualties_mean,
-          r->variants[all_fixed(r)].casualties_mean);
+  int none = all_fixed(r);
+  fprintf(f, "  casualties with every hazard: %.2f a fire; ",
+          r->variants[0].casualties_mean);
+  if (none >= 0)
+    fprintf(f, "with none: %.2f\n", r->variants[none].casualties_mean);
+  else
+    fprintf(f, "the last %d are not re-ranked (=)\n", r->nrows - r->inert_from);
   fprintf(f, "\n  Rectification list\n");
   fprintf(f, "  %-5s %-8s %-24s %-20s %-22s %-6s %-8s %9s  %s\n", "order",
           "hazard", "type", "target", "avoided (95 % CI)", "major", "priority",
@@ -99,7 +103,10 @@ void evac_ranking_print(const struct evac_ranking *r, FILE *f) {
     const struct evac_hazard *h = &m->hazards[row->hazard];
     char ci[64], cost[32];
     snprintf(ci, sizeof ci, "%.2f [%.2f, %.2f]%s", row->delta_mean, row->ci_low,
-             row->ci_high, row->resolved ? "" : "~");
+             row->ci_high,
+             i >= r->inert_from ? "="
+             : row->resolved    ? ""
+                                : "~");
     if (isnan(h->cost))
       snprintf(cost, sizeof cost, "-");
     else
@@ -112,7 +119,8 @@ void evac_ranking_print(const struct evac_ranking *r, FILE *f) {
   fprintf(f,
           "  (fix in this order: each line's effect assumes the lines "
           "above are fixed; major: 95 %% lower bound >= %.1f; ~: not "
-          "told apart from the next best at 95 %%)\n",
+          "told apart from the next best at 95 %%; =: measured at the last "
+          "greedy step, not re-ranked)\n",
           EVAC_MAJOR_CASUALTIES);
   fprintf(f, "\n  Closure check (the building as inspected, this hazard "
              "alone fixed)\n");
@@ -554,6 +562,7 @@ static int write_h5(const struct evac_ranking *r, const char *tmp) {
           attr_double(g, "simulations", (double)r->runs) |
           attr_double(g, "wall_clock_s", r->wall_clock_s) |
           attr_double(g, "rounds", r->rounds) |
+          attr_double(g, "inert_from", r->inert_from) |
           attr_double(g, "resolved", r->resolved);
     H5Gclose(g);
     rc |= h5_lists(f, r);
