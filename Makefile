@@ -1,5 +1,5 @@
 # Thin front-end over CMake presets. `make` builds build/evacsim,
-# `make demo` runs the sample building, `make test` runs every test.
+# `make demo` ranks the sample building's hazards, `make test` runs every test.
 # Each installs missing Debian packages first (.ci/deps.sh).
 # `make fuzz` builds the libFuzzer targets with clang in build-fuzz/ and
 # runs each for FUZZ_SECONDS (docs/reliability.md, "Fuzzing").
@@ -7,6 +7,9 @@ PRESET ?= release
 BUILD := $(if $(filter release,$(PRESET)),build,build-$(subst asan-ubsan,asan,$(PRESET)))
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_OUT ?= demo-out
+# demo ranking: 4 replications, the first greedy step simulated (<= 5 min
+# on 2 cores; docs/ranking.md "Speed")
+DEMO_RANK ?= --reps 4 --min-reps 4 --steps 1
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
 FUZZ_TARGETS := plan scenario
@@ -26,10 +29,12 @@ demo: build
 	$(BUILD)/evacsim check scenarios/ward-block.scenario.json
 	@mkdir -p $(DEMO_OUT)
 	$(BUILD)/evacsim run scenarios/ward-block.scenario.json -o $(DEMO_OUT)/ward-block.h5
-	@echo "--- the same building with hazard H-02 (the wedged fire door) fixed:"
-	$(BUILD)/evacsim run scenarios/ward-block.scenario.json --fix H-02 -o $(DEMO_OUT)/ward-block-fixed.h5
 	$(BUILD)/evacsim info $(DEMO_OUT)/ward-block.h5
 	$(BUILD)/evacsim report $(DEMO_OUT)/ward-block.h5 -o $(DEMO_OUT)/report
+	@echo "--- ranking the 12 hazards of the generated tower's inspection list (docs/ranking.md):"
+	$(BUILD)/evacsim gen tower --floors 10 --occupants 400 --seed 42 -o $(DEMO_OUT)/tower
+	$(BUILD)/evacsim rank $(DEMO_OUT)/tower/tower.scenario.json $(DEMO_RANK) \
+	  -o $(DEMO_OUT)/tower-rank.h5 --csv $(DEMO_OUT)/tower-rank.csv
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
@@ -39,6 +44,7 @@ bench: build
 	$(BUILD)/bench/bench_reference
 	$(BUILD)/bench/bench_tower
 	$(BUILD)/bench/bench_fire
+	$(BUILD)/bench/bench_rank
 	bench/bench_batch.sh $(BUILD)/evacsim
 
 # CI: events/s of the movement loop over a same-process STREAM triad must

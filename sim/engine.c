@@ -826,7 +826,8 @@ static int smoke_step(struct evac_sim *s) {
     double vis = evac_tox_visibility(k, 3.0);
     ag->fed += evac_tox_fed_rate(&g) * dt;
     s->res.agents.fed_max[a] = ag->fed;
-    ag->smoke_factor = evac_tox_speed_factor(k);
+    ag->smoke_factor = evac_tox_speed_factor(
+        k * evac_hazards_extinction_factor(m, s->cell_floor[c]));
     if ((g.temp_c > EVAC_UNTENABLE_TEMP_C || vis < EVAC_UNTENABLE_VIS_M) &&
         isnan(s->res.aset_s))
       s->res.aset_s = t;
@@ -845,6 +846,8 @@ static int smoke_step(struct evac_sim *s) {
     if (ag->fed >= ag->fed_threshold && incapacitate(s, a))
       return -1;
   }
+  if (evac_rescue_step(s))
+    return -1;
   if (s->now >= s->next_route) {
     s->next_route = s->now + to_ticks(EVAC_ROUTE_SMOKE_S);
     if (rebuild_routes(s))

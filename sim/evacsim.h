@@ -107,9 +107,17 @@ enum evac_status evac_result_verify(const char *path, int threads, FILE *f,
 
 struct evac_ranking; /* a ranked rectification list, see rank.h */
 
+/* Default cap of replications per variant (evacsim rank --reps). */
+#define EVAC_RANK_DEFAULT_REPS 40
+
 /* Options of a ranking. */
 struct evac_rank_opts {
-  int reps;       /* replications per variant, >= 2 */
+  int reps;       /* replications per variant at most (the cap), >= 2 */
+  int min_reps;   /* first round (adaptive: doubled until the order is
+                     resolved at 95 % or reps is reached); 0: min(10, reps);
+                     = reps: a fixed number */
+  int steps;      /* greedy steps at most (0: all); the rest are listed
+                     by their effect at the last step */
   int threads;    /* replications run in parallel; 0 = OpenMP default */
   int progress;   /* 1: print progress to stderr */
   uint64_t seed;  /* base seed */
@@ -118,8 +126,9 @@ struct evac_rank_opts {
 
 /* Ranks the scenario's hazards: simulates variants of the building (all
  * hazards, each fixed in turn, greedily) over replications with common
- * random numbers, and orders the hazards by the casualties fixing them
- * avoids. */
+ * random numbers, adding replications until each step's choice is resolved
+ * at 95 % or opts->reps is reached, and orders the hazards by the
+ * casualties fixing them avoids. */
 enum evac_status evac_rank_run(const char *scenario_path,
                                const struct evac_rank_opts *opts,
                                struct evac_diag *diag,
@@ -128,14 +137,22 @@ enum evac_status evac_rank_run(const char *scenario_path,
 /* Prints the rectification list as a table. */
 void evac_ranking_print(const struct evac_ranking *r, FILE *f);
 
-/* Writes the list as CSV (DESIGN § 2.4 columns), or as HDF5 (the groups
- * ranking, variants, parameters and summary), each atomically. */
-enum evac_status evac_ranking_write_csv(const struct evac_ranking *r,
-                                        const char *path,
-                                        struct evac_diag *diag);
-enum evac_status evac_ranking_write_h5(const struct evac_ranking *r,
-                                       const char *path,
-                                       struct evac_diag *diag);
+/* Files a ranking writes: RANK.h5, and with a CSV path LIST.csv, the
+ * rectification list, and beside it LIST-hazards.csv, LIST-closure.csv and
+ * LIST-owners.csv. */
+#define EVAC_RANK_MAX_OUTPUTS 5
+
+/* Fills paths with the files evac_ranking_write writes for h5 and csv
+ * (csv may be NULL); returns how many, or -1 if a path is too long. */
+int evac_ranking_output_paths(const char *h5, const char *csv,
+                              char paths[EVAC_RANK_MAX_OUTPUTS][4096]);
+
+/* Writes the ranking as HDF5 (groups ranking, variants, parameters,
+ * summary) and, if csv is not NULL, the four lists as CSV: every file to
+ * PATH.partial first, then all renamed; on failure none is left. */
+enum evac_status evac_ranking_write(const struct evac_ranking *r,
+                                    const char *h5, const char *csv,
+                                    struct evac_diag *diag);
 
 /* Frees a ranking (NULL is allowed). */
 void evac_ranking_free(struct evac_ranking *r);

@@ -314,6 +314,75 @@ static void gen_fires(cJSON *sc, int nfloors) {
   cJSON_AddItemToArray(fires, f);
 }
 
+/* One entry of the generated inspection list; "%d" in target and note is
+ * the fire floor. */
+struct gen_hazard {
+  const char *id, *type, *target; /* target NULL: none */
+  int on_floor;                   /* 1: applies to the fire floor only */
+  double cost;
+  const char *owner, *note;
+};
+
+/* A night inspection of a Chinese high-rise ward block: twelve findings of
+ * twelve types, the kinds the fire-safety campaigns list most (locked or
+ * cluttered escape routes, e-bikes charging indoors, fire doors wedged,
+ * shut sprinkler valves, unsealed penetrations). Costs are rough CNY
+ * figures (assumptions, docs/hazards.md). */
+static const struct gen_hazard gen_hazards[] = {
+    {"H-01", "sprinkler_inoperative", NULL, 1, 800, "Facilities",
+     "sprinkler zone valve of floor %d found shut"},
+    {"H-02", "fire_door_open", "Corridor fire door", 1, 50, "Ward nursing",
+     "corridor fire door of floor %d wedged open"},
+    {"H-03", "alarm_delayed", NULL, 0, 20000, "Security",
+     "fire control room unstaffed at night"},
+    {"H-04", "blocked_stair", "Stair B", 1, 200, "Logistics",
+     "spare beds stored on the Stair B landing of floor %d"},
+    {"H-05", "corridor_obstruction", "Corridor %d-East", 0, 100, "Ward nursing",
+     "linen trolleys parked along the east corridor"},
+    {"H-06", "ebike_charging", "Corridor %d-West", 0, 100, "Security",
+     "a staff e-bike charging in the west corridor"},
+    {"H-07", "unsealed_shaft", "Cable shaft 1", 0, 3000, "Facilities",
+     "cable penetrations of the shaft not fire-stopped"},
+    {"H-08", "emergency_lighting_failed", NULL, 1, 1200, "Facilities",
+     "emergency lighting batteries of floor %d flat"},
+    {"H-09", "window_grilles", NULL, 1, 4000, "Facilities",
+     "fixed security grilles on the ward windows of floor %d"},
+    {"H-10", "electrical_overload", "Ward %d-03", 0, 300, "Facilities",
+     "chained multi-plug extensions in a ward"},
+    {"H-11", "fire_lane_blocked", NULL, 0, 500, "Security",
+     "cars parked on the fire lane"},
+    {"H-12", "fire_lift_failed", NULL, 0, 8000, "Facilities",
+     "fire lift out of service"},
+};
+
+/* The scenario's hazard list: gen_hazards on the fire floor. */
+static void gen_hazard_list(cJSON *sc, int nfloors) {
+  int floor = nfloors == 1 ? 1 : 1 + nfloors / 2;
+  char buf[128];
+  cJSON *list = cJSON_AddArrayToObject(sc, "hazards");
+  for (size_t i = 0; i < sizeof gen_hazards / sizeof gen_hazards[0]; i++) {
+    const struct gen_hazard *g = &gen_hazards[i];
+    cJSON *h = cJSON_CreateObject();
+    cJSON_AddStringToObject(h, "id", g->id);
+    cJSON_AddStringToObject(h, "type", g->type);
+    if (g->target) {
+      snprintf(buf, sizeof buf, g->target, floor);
+      cJSON_AddStringToObject(h, "target", buf);
+    }
+    if (g->on_floor) {
+      snprintf(buf, sizeof buf, "%d", floor);
+      cJSON_AddItemToObject(h, "floors", cJSON_CreateArray());
+      cJSON_AddItemToArray(cJSON_GetObjectItem(h, "floors"),
+                           cJSON_CreateString(buf));
+    }
+    snprintf(buf, sizeof buf, g->note, floor);
+    cJSON_AddStringToObject(h, "note", buf);
+    cJSON_AddNumberToObject(h, "cost", g->cost);
+    cJSON_AddStringToObject(h, "owner", g->owner);
+    cJSON_AddItemToArray(list, h);
+  }
+}
+
 /* Wards that take occupants: those of floors >= 2, or of floor 1 in a
  * one-storey tower. */
 static int gen_occupied_wards(int nfloors) {
@@ -371,6 +440,7 @@ static cJSON *gen_scenario(const struct evac_gen_opts *o) {
   }
   gen_fires(sc, o->floors);
   cJSON_AddNumberToObject(cJSON_AddObjectToObject(sc, "alarm"), "delay_s", 60);
+  gen_hazard_list(sc, o->floors);
   cJSON *out = cJSON_AddObjectToObject(sc, "output");
   cJSON_AddNumberToObject(out, "agents_every_s", 1);
   cJSON_AddNumberToObject(out, "fields_every_s", 5);

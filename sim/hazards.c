@@ -18,6 +18,10 @@
   2.0 /* ignition weight factor of an overloaded circuit */
 #define EBIKE_PEAK_KW 1500.0      /* e-bike battery fire (assumption, fuel.c) */
 #define ELECTRICAL_PEAK_KW 1000.0 /* fire of an overloaded circuit */
+/* Unlit floor: signs and surfaces are seen by reflected light only, so the
+ * same smoke hides them as if it were 8/3 times denser (Jin: visibility
+ * K S = 8 for light-emitting, 3 for light-reflecting signs). */
+#define DARK_EXTINCTION_FACTOR (8.0 / 3.0)
 
 static const char *const names[EVAC_HZ_NTYPES] = {"blocked_exit",
                                                   "blocked_stair",
@@ -279,8 +283,14 @@ void evac_hazards_apply(struct evac_model *m, struct evac_diag *diag) {
         overload(m, &m->regions[h->region]);
       break;
     case EVAC_HZ_FIRE_LIFT_FAILED:
+      for (int k = 0; k < m->nlifts; k++)
+        if (h->target < 0 ? m->lifts[k].fire_lift
+                          : m->lifts[k].feature == h->target)
+          m->lifts[k].failed = 1;
+      break;
     case EVAC_HZ_WINDOW_GRILLES:
     case EVAC_HZ_EMERGENCY_LIGHTING_FAILED:
+      break; /* read by the engine: evac_hazards_on_floor, sim/rescue.c */
     case EVAC_HZ_NTYPES:
       evac_diag_warn(diag, m->scenario_path, NULL,
                      "hazard %s (%s) is not modelled yet: it does not change "
@@ -289,6 +299,20 @@ void evac_hazards_apply(struct evac_model *m, struct evac_diag *diag) {
       break;
     }
   }
+}
+
+int evac_hazards_on_floor(const struct evac_model *m, enum evac_hazard_type t,
+                          int f) {
+  for (int i = 0; i < m->nhazards; i++)
+    if (m->hazards[i].type == t && on_floor(&m->hazards[i], f))
+      return 1;
+  return 0;
+}
+
+double evac_hazards_extinction_factor(const struct evac_model *m, int f) {
+  return evac_hazards_on_floor(m, EVAC_HZ_EMERGENCY_LIGHTING_FAILED, f)
+             ? DARK_EXTINCTION_FACTOR
+             : 1.0;
 }
 
 int evac_hazards_fix(struct evac_model *m, const char *id) {

@@ -73,15 +73,24 @@ static const char usage_run[] =
 
 static const char usage_rank[] =
     "usage: evacsim rank SCENARIO.json -o RANK.h5 [--csv RANK.csv] [--reps N]\n"
-    "       [--threads N] [--seed N] [--quiet]\n"
+    "       [--min-reps N] [--steps N] [--threads N] [--seed N] [--quiet]\n"
     "\n"
     "Ranks the scenario's hazard list: simulates the building with every\n"
     "hazard, with each fixed, and greedily fixes the one that avoids the most\n"
     "casualties, over replications with common random numbers (each draws\n"
-    "its fire from \"fires\" by weight). Prints the rectification list.\n"
+    "its fire from \"fires\" by weight). Replications are doubled from\n"
+    "--min-reps until every choice beats the next best at 95 % or --reps is\n"
+    "reached. Prints the rectification list, the closure check and the\n"
+    "responsibility list.\n"
     "  -o, --output RANK.h5 ranking file (required)\n"
-    "  --csv RANK.csv       also the list as CSV\n"
-    "  --reps N             replications per variant, 2..100000 (default 20)\n"
+    "  --csv RANK.csv       also the lists as CSV: RANK.csv (rectification),\n"
+    "                       RANK-hazards.csv, RANK-closure.csv, "
+    "RANK-owners.csv\n"
+    "  --reps N             replications per variant at most, 2..100000\n"
+    "                       (default 40)\n"
+    "  --min-reps N         first round (default 10; = --reps: fixed)\n"
+    "  --steps N            greedy steps at most (default 0: all); the rest\n"
+    "                       are listed by their effect at the last step\n"
     "  --threads N          replications run in parallel (default: all)\n"
     "  --seed N             base seed (default: the scenario's)\n"
     "  --quiet              print nothing but errors\n";
@@ -150,16 +159,20 @@ static const char usage_report[] =
 /* The partial files (PATH.partial) that run or rank may be writing, for
  * on_signal to remove. Global because a signal handler can reach nothing
  * else; filled before the handler is installed and never changed after. */
-static char partials[2][4200];
+static char partials[EVAC_RANK_MAX_OUTPUTS][4200];
 
 /* SIGTERM, SIGINT, SIGHUP: removes the partial files (a result is either
  * complete under its final name or absent), then dies of the signal (its
  * default action is restored by SA_RESETHAND, and the signal, blocked
  * while the handler runs, is delivered when it returns). */
 static void on_signal(int sig) {
-  for (int i = 0; i < 2; i++)
+  static const char msg[] = "evacsim: stopped by a signal; no output written\n";
+  for (int i = 0; i < EVAC_RANK_MAX_OUTPUTS; i++)
     if (partials[i][0])
       unlink(partials[i]);
+  if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) {
+    /* nothing more a handler can do */
+  }
   raise(sig);
 }
 
@@ -388,7 +401,7 @@ static int cmd_rank(int argc, char **argv) {
     return EVAC_OK;
   }
   const char *scenario = NULL, *out = NULL, *csv = NULL;
-  struct evac_rank_opts opts = {.reps = 20};
+  struct evac_rank_opts opts = {.reps = EVAC_RANK_DEFAULT_REPS};
   int quiet = 0;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i], *v;
@@ -399,6 +412,18 @@ static int cmd_rank(int argc, char **argv) {
     } else if (!strcmp(a, "--csv")) {
       if (!(csv = option_value(argc, argv, &i)))
         return EVAC_ERR_INPUT;
+    } else if (!strcmp(a, "--steps")) {
+      if (!(v = option_value(argc, argv, &i)) || parse_uint(a, v, 63, &n))
+        return EVAC_ERR_INPUT;
+      opts.steps = (int)n;
+    } else if (!strcmp(a, "--min-reps")) {
+      if (!(v = option_value(argc, argv, &i)) || parse_uint(a, v, 100000, &n))
+        return EVAC_ERR_INPUT;
+      if (n < 2) {
+        fprintf(stderr, "evacsim rank: --min-reps must be at least 2\n");
+        return EVAC_ERR_INPUT;
+      }
+      opts.min_reps = (int)n;
     } else if (!strcmp(a, "--reps") || !strcmp(a, "--threads") ||
                !strcmp(a, "--seed")) {
       if (!(v = option_value(argc, argv, &i)) ||
@@ -434,7 +459,15 @@ static int cmd_rank(int argc, char **argv) {
     st = check_output_dir(csv);
   if (st != EVAC_OK)
     return st;
-  remove_partials_on_signal(out, csv);
+  /* the CSV lists' partial files first (slots 1..), then out's (slot 0)
+     with the handler; a NULL second path leaves slot 1 as it is */
+  char paths[EVAC_RANK_MAX_OUTPUTS][4096];
+  int npaths = evac_ranking_output_paths(out, csv, paths);
+  for (int i = 1; i < npaths; i++)
+    if (snprintf(partials[i], sizeof partials[i], "%.4095s.partial",
+                 paths[i]) >= (int)sizeof partials[i])
+      partials[i][0] = '\0';
+  remove_partials_on_signal(out, NULL);
   opts.progress = !quiet && isatty(STDERR_FILENO);
   struct evac_diag d;
   evac_diag_init(&d);
@@ -443,13 +476,13 @@ static int cmd_rank(int argc, char **argv) {
   if (st == EVAC_OK && !quiet)
     evac_diag_print(&d, stderr); /* warnings */
   if (st == EVAC_OK)
-    st = evac_ranking_write_h5(r, out, &d);
-  if (st == EVAC_OK && csv)
-    st = evac_ranking_write_csv(r, csv, &d);
+    st = evac_ranking_write(r, out, csv, &d);
   if (st == EVAC_OK && !quiet) {
     evac_ranking_print(r, stdout);
-    printf("  ranking written to %s%s%s\n", out, csv ? " and " : "",
-           csv ? csv : "");
+    printf("\n  ranking written to %s", out);
+    for (int i = 1; i < npaths; i++)
+      printf("%s%s", i + 1 < npaths ? ", " : " and ", paths[i]);
+    printf("\n");
   }
   evac_ranking_free(r);
   if (st == EVAC_OK) {

@@ -343,6 +343,15 @@ int evac_hazard_type_parse(const char *name);
  * modelled yet get a warning. */
 void evac_hazards_apply(struct evac_model *m, struct evac_diag *diag);
 
+/* 1 if a hazard of type t in m's list applies to floor f. */
+int evac_hazards_on_floor(const struct evac_model *m, enum evac_hazard_type t,
+                          int f);
+
+/* Factor on the extinction coefficient that sets walking speed in smoke on
+ * floor f: 8/3 where the emergency lighting failed (signs seen by reflected
+ * light only), else 1 (docs/hazards.md). */
+double evac_hazards_extinction_factor(const struct evac_model *m, int f);
+
 /* Removes hazard id from the list (it is rectified); "all" removes every
  * hazard. Returns 0, or -1 if there is no hazard of that id. */
 int evac_hazards_fix(struct evac_model *m, const char *id);

@@ -48,7 +48,9 @@ static int variant(struct evac_ranking *rk, uint64_t fixed) {
   struct evac_variant *v = &rk->variants[rk->nvariants];
   memset(v, 0, sizeof *v);
   v->fixed = fixed;
-  v->outcomes = NULL;
+  v->outcomes = calloc((size_t)rk->max_reps, sizeof *v->outcomes);
+  if (!v->outcomes)
+    return -1;
   return rk->nvariants++;
 }
 
@@ -57,32 +59,50 @@ static int cmp_double(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* Runs every replication of the variants that have none yet, in parallel
- * (each run on one thread; results stored by index, so the outcome does
- * not depend on the thread count). */
+/* Mean casualties and margin and the p95 RSET of variant v over the
+ * first n replications. Returns 0 or -1 (memory). */
+static int summarise(struct evac_variant *v, int n) {
+  double *rs = malloc((size_t)n * sizeof *rs);
+  if (!rs)
+    return -1;
+  v->casualties_mean = v->margin_mean_s = 0.0;
+  for (int r = 0; r < n; r++) {
+    v->casualties_mean += v->outcomes[r].casualties / n;
+    v->margin_mean_s += v->outcomes[r].margin_s / n;
+    rs[r] = v->outcomes[r].rset_s;
+  }
+  qsort(rs, (size_t)n, sizeof *rs, cmp_double);
+  v->rset_p95_s = rs[(int)ceil(0.95 * n) - 1];
+  free(rs);
+  return 0;
+}
+
+/* Runs the replications the variants lack (up to rk->reps) in parallel,
+ * one run per thread; results are stored by index, so the outcome does
+ * not depend on the thread count. */
 static enum evac_status simulate(const char *path, struct evac_ranking *rk,
-                                 const struct evac_rank_opts *opts,
-                                 long total_runs) {
-  int *todo = malloc(((size_t)rk->nvariants + 1) * sizeof *todo), ntodo = 0;
-  if (!todo)
-    return EVAC_ERR_RUNTIME;
+                                 const struct evac_rank_opts *opts) {
+  long ntasks = 0;
   for (int v = 0; v < rk->nvariants; v++)
-    if (!rk->variants[v].outcomes) {
-      rk->variants[v].outcomes =
-          calloc((size_t)rk->reps, sizeof *rk->variants[v].outcomes);
-      if (!rk->variants[v].outcomes) {
-        free(todo);
-        return EVAC_ERR_RUNTIME;
-      }
-      todo[ntodo++] = v;
-    }
-  long ntasks = (long)ntodo * rk->reps;
+    ntasks += rk->reps - rk->variants[v].nreps;
+  if (ntasks == 0)
+    return EVAC_OK;
+  struct task {
+    int v, rep;
+  } *tasks = malloc((size_t)ntasks * sizeof *tasks);
+  if (!tasks)
+    return EVAC_ERR_RUNTIME;
+  long t = 0;
+  for (int v = 0; v < rk->nvariants; v++)
+    for (int r = rk->variants[v].nreps; r < rk->reps; r++)
+      tasks[t++] = (struct task){v, r};
   int status = EVAC_OK;
+  long base = rk->runs;
   double last_print = wall_now();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(rk->threads)
-  for (long t = 0; t < ntasks; t++) {
-    struct evac_variant *v = &rk->variants[todo[t / rk->reps]];
-    int rep = (int)(t % rk->reps);
+  for (long i = 0; i < ntasks; i++) {
+    struct evac_variant *v = &rk->variants[tasks[i].v];
+    int rep = tasks[i].rep;
     enum evac_status st = evac_replicate_run(path, rk->m, v->fixed, rk->seed,
                                              rep, &v->outcomes[rep]);
     long done;
@@ -96,33 +116,25 @@ static enum evac_status simulate(const char *path, struct evac_ranking *rk,
     if (opts->progress && omp_get_thread_num() == 0 &&
         wall_now() - last_print > 1.0) {
       last_print = wall_now();
-      fprintf(stderr, "\r  rank: %ld / %ld simulations ", done, total_runs);
+      fprintf(stderr,
+              "\r  rank: round %d (%d replications): %ld / %ld simulations ",
+              rk->rounds, rk->reps, done - base, ntasks);
     }
   }
-  for (int i = 0; i < ntodo; i++) {
-    struct evac_variant *v = &rk->variants[todo[i]];
-    double *rs = malloc((size_t)rk->reps * sizeof *rs);
-    if (!rs) {
-      free(todo);
-      return EVAC_ERR_RUNTIME;
+  free(tasks);
+  for (int v = 0; status == EVAC_OK && v < rk->nvariants; v++)
+    if (rk->variants[v].nreps < rk->reps) {
+      rk->variants[v].nreps = rk->reps;
+      if (summarise(&rk->variants[v], rk->reps))
+        status = EVAC_ERR_RUNTIME;
     }
-    v->casualties_mean = v->margin_mean_s = 0.0;
-    for (int r = 0; r < rk->reps; r++) {
-      v->casualties_mean += v->outcomes[r].casualties / rk->reps;
-      v->margin_mean_s += v->outcomes[r].margin_s / rk->reps;
-      rs[r] = v->outcomes[r].rset_s;
-    }
-    qsort(rs, (size_t)rk->reps, sizeof *rs, cmp_double);
-    v->rset_p95_s = rs[(int)ceil(0.95 * rk->reps) - 1];
-    free(rs);
-  }
-  free(todo);
   return (enum evac_status)status;
 }
 
-/* Paired casualties avoided going from variant a to b: mean and 95 % CI. */
+/* Paired casualties avoided going from variant a to b over rk->reps
+ * replications: mean, 95 % CI and variance. */
 static void paired(const struct evac_ranking *rk, int a, int b, double *mean,
-                   double *lo, double *hi) {
+                   double *lo, double *hi, double *var) {
   const struct evac_outcome *x = rk->variants[a].outcomes,
                             *y = rk->variants[b].outcomes;
   double s = 0.0, s2 = 0.0;
@@ -133,10 +145,125 @@ static void paired(const struct evac_ranking *rk, int a, int b, double *mean,
   }
   int n = rk->reps;
   *mean = s / n;
-  double var = n > 1 ? (s2 - s * s / n) / (n - 1) : 0.0;
-  double half = t975(n - 1) * sqrt(var > 0.0 ? var / n : 0.0);
+  *var = n > 1 ? (s2 - s * s / n) / (n - 1) : 0.0;
+  double half = t975(n - 1) * sqrt(*var > 0.0 ? *var / n : 0.0);
   *lo = *mean - half;
   *hi = *mean + half;
+}
+
+/* Fills row with hazard h's effect: fixing it in variant base (to variant
+ * next), and alone (the closure check). */
+static void fill_row(struct evac_ranking *rk, struct evac_rank_row *row, int h,
+                     int base, int next) {
+  double var;
+  row->hazard = h;
+  paired(rk, base, next, &row->delta_mean, &row->ci_low, &row->ci_high, &var);
+  int solo = variant(rk, 1ull << h);
+  paired(rk, 0, solo, &row->solo_mean, &row->solo_ci_low, &row->solo_ci_high,
+         &var);
+  row->solo_rset_p95_s =
+      rk->variants[0].rset_p95_s - rk->variants[solo].rset_p95_s;
+  row->solo_margin_s =
+      rk->variants[solo].margin_mean_s - rk->variants[0].margin_mean_s;
+  row->delta_rset_p95_s =
+      rk->variants[base].rset_p95_s - rk->variants[next].rset_p95_s;
+  row->delta_margin_s =
+      rk->variants[next].margin_mean_s - rk->variants[base].margin_mean_s;
+  row->major = row->ci_low >= EVAC_MAJOR_CASUALTIES;
+  double cost = rk->m->hazards[h].cost;
+  row->per_cost = isnan(cost) || cost <= 0.0 ? NAN : row->delta_mean / cost;
+}
+
+/* The greedy sequence stops at this step (no hazard left changes the
+ * casualties of any replication, or the step limit is reached): the rest
+ * go in rows step.. by the casualties each avoids here, then by the p95
+ * evacuation time it saves here (ties: list order), each measured against
+ * this step's variant, without simulating further steps. */
+static enum evac_status rest_at(struct evac_ranking *rk, int step,
+                                uint64_t fixed) {
+  int base = variant(rk, fixed);
+  rk->inert_from = step;
+  for (int k = step; k < rk->nrows; k++) {
+    int pick = -1;
+    double best_c = -INFINITY, best_t = -INFINITY;
+    for (int i = 0; i < rk->nrows; i++) {
+      if (fixed >> i & 1)
+        continue;
+      const struct evac_variant *v =
+          &rk->variants[variant(rk, fixed | 1ull << i)];
+      double c = rk->variants[base].casualties_mean - v->casualties_mean;
+      double t = rk->variants[base].rset_p95_s - v->rset_p95_s;
+      if (c > best_c || (c == best_c && t > best_t)) {
+        best_c = c;
+        best_t = t;
+        pick = i;
+      }
+    }
+    struct evac_rank_row *row = &rk->rows[k];
+    fill_row(rk, row, pick, base, variant(rk, fixed | 1ull << pick));
+    row->order = k + 1;
+    row->resolved = 1; /* not compared further */
+    fixed |= 1ull << pick;
+  }
+  return EVAC_OK;
+}
+
+/* One greedy pass at rk->reps replications: fills rk->rows and sets
+ * rk->resolved. */
+static enum evac_status greedy(const char *path, struct evac_ranking *rk,
+                               const struct evac_rank_opts *opts) {
+  int n = rk->nrows;
+  uint64_t fixed = 0;
+  rk->resolved = 1;
+  rk->inert_from = rk->nrows;
+  for (int step = 0; step < n; step++) {
+    for (int i = 0; i < n; i++)
+      if (!(fixed >> i & 1) && variant(rk, fixed | 1ull << i) < 0)
+        return EVAC_ERR_RUNTIME;
+    enum evac_status st = simulate(path, rk, opts);
+    if (st != EVAC_OK)
+      return st;
+    int base = variant(rk, fixed), best = -1, second = -1, inert = 1;
+    double best_mean = -INFINITY, second_mean = -INFINITY, lo, hi, var;
+    for (int i = 0; i < n; i++) {
+      if (fixed >> i & 1)
+        continue;
+      double mean;
+      paired(rk, base, variant(rk, fixed | 1ull << i), &mean, &lo, &hi, &var);
+      inert &= mean == 0.0 && var == 0.0;
+      if (mean > best_mean) {
+        second = best;
+        second_mean = best_mean;
+        best_mean = mean;
+        best = i;
+      } else if (mean > second_mean) {
+        second = i;
+        second_mean = mean;
+      }
+    }
+    if (inert || (rk->steps > 0 && step == rk->steps))
+      return rest_at(rk, step, fixed);
+    struct evac_rank_row *row = &rk->rows[step];
+    int next = variant(rk, fixed | 1ull << best);
+    fill_row(rk, row, best, base, next);
+    row->order = step + 1;
+    row->resolved = 1;
+    if (second >= 0) {
+      double mean;
+      paired(rk, variant(rk, fixed | 1ull << second), next, &mean, &lo, &hi,
+             &var);
+      row->resolved = lo > 0.0 || (mean == 0.0 && var == 0.0);
+    }
+    rk->resolved &= row->resolved;
+    fixed |= 1ull << best;
+  }
+  return EVAC_OK;
+}
+
+const char *evac_rank_priority(const struct evac_rank_row *row) {
+  if (row->major)
+    return "high";
+  return row->ci_low > 0.0 ? "medium" : "low";
 }
 
 enum evac_status evac_rank_run(const char *path,
@@ -162,53 +289,28 @@ enum evac_status evac_rank_run(const char *path,
     return EVAC_ERR_INPUT;
   }
   evac_hazards_apply(m, diag); /* once, for its warnings */
-  rk->reps = opts->reps;
+  rk->max_reps = opts->reps;
+  rk->min_reps = opts->min_reps > 0                ? opts->min_reps
+                 : opts->reps < EVAC_RANK_MIN_REPS ? opts->reps
+                                                   : EVAC_RANK_MIN_REPS;
+  if (rk->min_reps > rk->max_reps)
+    rk->min_reps = rk->max_reps;
+  rk->reps = rk->min_reps;
+  rk->steps = opts->steps;
   rk->seed = opts->seed_given ? opts->seed : m->seed;
   rk->threads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
   rk->nrows = m->nhazards;
   rk->rows = calloc((size_t)rk->nrows, sizeof *rk->rows);
-  int n = rk->nrows;
-  long total = (long)rk->reps * (1 + n * (n + 1) / 2);
-  uint64_t fixed = 0;
   st = rk->rows && variant(rk, 0) == 0 ? EVAC_OK : EVAC_ERR_RUNTIME;
-  for (int step = 0; st == EVAC_OK && step < n; step++) {
-    for (int i = 0; i < n && st == EVAC_OK; i++)
-      if (!(fixed >> i & 1) && variant(rk, fixed | 1ull << i) < 0)
-        st = EVAC_ERR_RUNTIME;
-    if (st == EVAC_OK)
-      st = simulate(path, rk, opts, total);
-    int base = variant(rk, fixed), best = -1;
-    double best_mean = -INFINITY;
-    for (int i = 0; st == EVAC_OK && i < n; i++) {
-      if (fixed >> i & 1)
-        continue;
-      double mean, lo, hi;
-      paired(rk, base, variant(rk, fixed | 1ull << i), &mean, &lo, &hi);
-      if (mean > best_mean) {
-        best_mean = mean;
-        best = i;
-      }
-    }
-    if (st != EVAC_OK)
+  while (st == EVAC_OK) {
+    rk->rounds++;
+    st = greedy(path, rk, opts);
+    if (st != EVAC_OK || rk->resolved || rk->reps == rk->max_reps)
       break;
-    struct evac_rank_row *row = &rk->rows[step];
-    int next = variant(rk, fixed | 1ull << best);
-    row->hazard = best;
-    row->order = step + 1;
-    paired(rk, base, next, &row->delta_mean, &row->ci_low, &row->ci_high);
-    double lo, hi;
-    paired(rk, 0, variant(rk, 1ull << best), &row->solo_mean, &lo, &hi);
-    row->delta_rset_p95_s =
-        rk->variants[base].rset_p95_s - rk->variants[next].rset_p95_s;
-    row->delta_margin_s =
-        rk->variants[next].margin_mean_s - rk->variants[base].margin_mean_s;
-    row->major = row->ci_low >= EVAC_MAJOR_CASUALTIES;
-    double cost = m->hazards[best].cost;
-    row->per_cost = isnan(cost) || cost <= 0.0 ? NAN : row->delta_mean / cost;
-    fixed |= 1ull << best;
+    rk->reps = 2 * rk->reps < rk->max_reps ? 2 * rk->reps : rk->max_reps;
   }
   if (opts->progress)
-    fprintf(stderr, "\r%60s\r", "");
+    fprintf(stderr, "\r%70s\r", "");
   rk->wall_clock_s = wall_now() - t0;
   if (st != EVAC_OK) {
     evac_diag_error(diag, path, NULL, "ranking failed: %s",

@@ -10,7 +10,8 @@
 /* A variant: the building with a set of hazards fixed. */
 struct evac_variant {
   uint64_t fixed;                /* bit i: hazard i rectified */
-  struct evac_outcome *outcomes; /* [reps] */
+  int nreps;                     /* replications simulated (0 .. cap) */
+  struct evac_outcome *outcomes; /* [cap], the first nreps filled */
   double casualties_mean;
   double rset_p95_s; /* 95th percentile over replications */
   double margin_mean_s;
@@ -27,7 +28,19 @@ struct evac_rank_row {
   double delta_margin_s;   /* ASET - RSET margin gained, at its step */
   int major;               /* 1 if ci_low >= EVAC_MAJOR_CASUALTIES */
   double per_cost;         /* delta_mean / cost, NAN without a cost */
+  int resolved; /* 1: it beat the runner-up of its step at 95 % (or tied
+                   it in every replication, or was the last) */
+  /* closure check: the building as inspected with this hazard alone fixed */
+  double solo_ci_low, solo_ci_high; /* 95 % CI of solo_mean */
+  double solo_rset_p95_s;           /* p95 evacuation time saved */
+  double solo_margin_s;             /* ASET - RSET margin gained */
 };
+
+/* Priority of a line: "high" (major), "medium" (CI above zero), "low". */
+const char *evac_rank_priority(const struct evac_rank_row *row);
+
+/* First round of adaptive replication when none is given. */
+#define EVAC_RANK_MIN_REPS 10
 
 /* Casualties avoided (95 % lower bound) that make a hazard "major". */
 #define EVAC_MAJOR_CASUALTIES 0.5
@@ -35,8 +48,15 @@ struct evac_rank_row {
 struct evac_model;
 
 struct evac_ranking {
-  struct evac_model *m; /* the scenario as loaded (hazards listed) */
-  int reps;
+  struct evac_model *m;   /* the scenario as loaded (hazards listed) */
+  int reps;               /* replications the list rests on */
+  int min_reps, max_reps; /* adaptive: first round, cap */
+  int rounds;             /* rounds of the adaptive replication */
+  int resolved;           /* 1: every step's choice resolved at 95 % */
+  int steps;              /* greedy steps simulated at most (0: all) */
+  int inert_from;         /* rows from here on are not re-ranked: they change no
+                             casualty, or the step limit was reached (= nrows if
+                             every step was simulated) */
   uint64_t seed;
   int threads;
   int nvariants, capvariants;

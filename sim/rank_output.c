@@ -1,11 +1,14 @@
-/* The ranked rectification list as a table, as CSV and as HDF5. Files are
- * written to PATH.partial, then renamed. */
+/* The ranked rectification list (with the hazard list, the closure check
+ * and the responsibility list) as a table, as CSV and as HDF5. All files
+ * are written to PATH.partial, then renamed together. */
 #include <errno.h>
 #include <hdf5.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "model.h"
@@ -33,45 +36,117 @@ static void floors_text(const struct evac_model *m, const struct evac_hazard *h,
     snprintf(buf, n, "all");
 }
 
+/* Index of the variant with every hazard fixed (the end of the greedy
+ * sequence), -1 if it was not simulated. */
+static int all_fixed(const struct evac_ranking *r) {
+  uint64_t all = r->nrows >= 64 ? ~0ull : (1ull << r->nrows) - 1;
+  for (int v = 0; v < r->nvariants; v++)
+    if (r->variants[v].fixed == all)
+      return v;
+  return -1;
+}
+
+/* One owner's share of the rectification list. */
+struct owner_row {
+  const char *owner; /* "" if none given */
+  int hazards, major;
+  double avoided; /* casualties avoided by its lines, at their steps */
+  double cost;    /* sum of the costs given */
+  char ids[512];  /* its hazard ids in rectification order */
+};
+
+/* The responsibility list: owners in order of their first line. Returns
+ * the number of owners (rows has r->nrows entries), or -1. */
+static int owners(const struct evac_ranking *r, struct owner_row *rows) {
+  int n = 0;
+  for (int i = 0; i < r->nrows; i++) {
+    const struct evac_rank_row *row = &r->rows[i];
+    const struct evac_hazard *h = &r->m->hazards[row->hazard];
+    const char *o = h->owner ? h->owner : "";
+    int k = 0;
+    while (k < n && strcmp(rows[k].owner, o) != 0)
+      k++;
+    if (k == n)
+      rows[n++] = (struct owner_row){.owner = o};
+    struct owner_row *w = &rows[k];
+    w->hazards++;
+    w->major += row->major;
+    w->avoided += row->delta_mean;
+    w->cost += isnan(h->cost) ? 0.0 : h->cost;
+    size_t len = strlen(w->ids);
+    snprintf(w->ids + len, sizeof w->ids - len, "%s%s", len ? " " : "", h->id);
+  }
+  return n;
+}
+
 void evac_ranking_print(const struct evac_ranking *r, FILE *f) {
   const struct evac_model *m = r->m;
   fprintf(f,
-          "evacsim rank: %s, %d hazards, %d replications, %d variants "
-          "(%ld simulations, %.1f s)\n",
-          m->name, r->nrows, r->reps, r->nvariants, r->runs, r->wall_clock_s);
-  fprintf(f, "  casualties with every hazard: %.2f a fire; with none: %.2f\n",
-          r->variants[0].casualties_mean,
-          r->variants[r->nvariants - 1].casualties_mean);
-  fprintf(f, "  %-5s %-8s %-24s %-20s %-22s %-5s %9s  %s\n", "order", "hazard",
-          "type", "target", "avoided (95 % CI)", "major", "cost", "owner");
+          "evacsim rank: %s, %d hazards, %d replications (%d rounds, order "
+          "%s), %d variants (%ld simulations, %.1f s)\n",
+          m->name, r->nrows, r->reps, r->rounds,
+          r->resolved ? "resolved at 95 %" : "not resolved: cap reached",
+          r->nvariants, r->runs, r->wall_clock_s);
+  int none = all_fixed(r);
+  fprintf(f, "  casualties with every hazard: %.2f a fire; ",
+          r->variants[0].casualties_mean);
+  if (none >= 0)
+    fprintf(f, "with none: %.2f\n", r->variants[none].casualties_mean);
+  else
+    fprintf(f, "the last %d are not re-ranked (=)\n", r->nrows - r->inert_from);
+  fprintf(f, "\n  Rectification list\n");
+  fprintf(f, "  %-5s %-8s %-24s %-20s %-22s %-6s %-8s %9s  %s\n", "order",
+          "hazard", "type", "target", "avoided (95 % CI)", "major", "priority",
+          "cost", "owner");
   for (int i = 0; i < r->nrows; i++) {
     const struct evac_rank_row *row = &r->rows[i];
     const struct evac_hazard *h = &m->hazards[row->hazard];
     char ci[64], cost[32];
-    snprintf(ci, sizeof ci, "%.2f [%.2f, %.2f]", row->delta_mean, row->ci_low,
-             row->ci_high);
+    snprintf(ci, sizeof ci, "%.2f [%.2f, %.2f]%s", row->delta_mean, row->ci_low,
+             row->ci_high,
+             i >= r->inert_from ? "="
+             : row->resolved    ? ""
+                                : "~");
     if (isnan(h->cost))
       snprintf(cost, sizeof cost, "-");
     else
       snprintf(cost, sizeof cost, "%.0f", h->cost);
-    fprintf(f, "  %-5d %-8s %-24s %-20.20s %-22s %-5s %9s  %s\n", row->order,
-            h->id, evac_hazard_type_name(h->type), target_name(m, h), ci,
-            row->major ? "yes" : "no", cost, h->owner ? h->owner : "");
+    fprintf(f, "  %-5d %-8s %-24s %-20.20s %-22s %-6s %-8s %9s  %s\n",
+            row->order, h->id, evac_hazard_type_name(h->type),
+            target_name(m, h), ci, row->major ? "yes" : "no",
+            evac_rank_priority(row), cost, h->owner ? h->owner : "");
   }
   fprintf(f,
           "  (fix in this order: each line's effect assumes the lines "
-          "above are fixed; major: 95 %% lower bound >= %.1f)\n",
+          "above are fixed; major: 95 %% lower bound >= %.1f; ~: not "
+          "told apart from the next best at 95 %%; =: measured at the last "
+          "greedy step, not re-ranked)\n",
           EVAC_MAJOR_CASUALTIES);
-}
-
-/* Finishes a file written to tmp: rename to path, or report and remove. */
-static enum evac_status finish(const char *tmp, const char *path, int ok,
-                               struct evac_diag *diag) {
-  if (ok && rename(tmp, path) == 0)
-    return EVAC_OK;
-  evac_diag_error(diag, path, NULL, "cannot write: %s", strerror(errno));
-  remove(tmp);
-  return EVAC_ERR_IO;
+  fprintf(f, "\n  Closure check (the building as inspected, this hazard "
+             "alone fixed)\n");
+  fprintf(f, "  %-8s %-22s %12s %12s  %s\n", "hazard", "avoided (95 % CI)",
+          "p95 RSET -s", "margin +s", "re-run shows");
+  for (int i = 0; i < r->nrows; i++) {
+    const struct evac_rank_row *row = &r->rows[i];
+    char ci[64];
+    snprintf(ci, sizeof ci, "%.2f [%.2f, %.2f]", row->solo_mean,
+             row->solo_ci_low, row->solo_ci_high);
+    fprintf(f, "  %-8s %-22s %12.1f %12.1f  %s\n", m->hazards[row->hazard].id,
+            ci, row->solo_rset_p95_s, row->solo_margin_s,
+            row->solo_ci_low > 0.0    ? "fewer casualties"
+            : row->solo_ci_high < 0.0 ? "more casualties"
+                                      : "no change told apart from chance");
+  }
+  struct owner_row *ow = calloc((size_t)r->nrows, sizeof *ow);
+  int no = ow ? owners(r, ow) : 0;
+  fprintf(f, "\n  Responsibility list\n");
+  fprintf(f, "  %-20s %7s %5s %9s %10s  %s\n", "owner", "hazards", "major",
+          "avoided", "cost", "hazards in order");
+  for (int k = 0; k < no; k++)
+    fprintf(f, "  %-20.20s %7d %5d %9.2f %10.0f  %s\n",
+            ow[k].owner[0] ? ow[k].owner : "(none)", ow[k].hazards, ow[k].major,
+            ow[k].avoided, ow[k].cost, ow[k].ids);
+  free(ow);
 }
 
 /* Writes s to f as a CSV field (quoted if it holds a comma or quote). */
@@ -89,17 +164,19 @@ static void csv_text(FILE *f, const char *s) {
   fputc('"', f);
 }
 
-enum evac_status evac_ranking_write_csv(const struct evac_ranking *r,
-                                        const char *path,
-                                        struct evac_diag *diag) {
-  char tmp[4096];
-  snprintf(tmp, sizeof tmp, "%s.partial", path);
-  FILE *f = fopen(tmp, "w");
-  if (!f)
-    return finish(tmp, path, 0, diag);
+/* Writes the optional number v to a CSV line ("" if NaN). */
+static void csv_num(FILE *f, double v) {
+  if (!isnan(v))
+    fprintf(f, "%.6g", v);
+}
+
+/* The rectification list (DESIGN § 2.4 columns, then priority and
+ * resolved). */
+static void csv_rectification(const struct evac_ranking *r, FILE *f) {
   fputs("rank,hazard_id,type,target,floors,delta_casualties_mean,"
         "delta_casualties_ci_low,delta_casualties_ci_high,delta_rset_p95_s,"
-        "delta_aset_margin_s,major,cost,risk_reduction_per_cost,owner\n",
+        "delta_aset_margin_s,major,cost,risk_reduction_per_cost,owner,"
+        "priority,resolved\n",
         f);
   for (int i = 0; i < r->nrows; i++) {
     const struct evac_rank_row *row = &r->rows[i];
@@ -115,25 +192,123 @@ enum evac_status evac_ranking_write_csv(const struct evac_ranking *r,
     fprintf(f, ",%.6g,%.6g,%.6g,%.6g,%.6g,%d,", row->delta_mean, row->ci_low,
             row->ci_high, row->delta_rset_p95_s, row->delta_margin_s,
             row->major);
-    if (!isnan(h->cost))
-      fprintf(f, "%.6g", h->cost);
+    csv_num(f, h->cost);
     fputc(',', f);
-    if (!isnan(row->per_cost))
-      fprintf(f, "%.6g", row->per_cost);
+    csv_num(f, row->per_cost);
     fputc(',', f);
     csv_text(f, h->owner ? h->owner : "");
+    fprintf(f, ",%s,%d\n", evac_rank_priority(row), row->resolved);
+  }
+}
+
+/* The hazard list as inspected, in the scenario's order. */
+static void csv_hazards(const struct evac_ranking *r, FILE *f) {
+  fputs("hazard_id,type,target,floors,cost,owner,note,rank\n", f);
+  for (int i = 0; i < r->m->nhazards; i++) {
+    const struct evac_hazard *h = &r->m->hazards[i];
+    char floors[256];
+    floors_text(r->m, h, floors, sizeof floors);
+    csv_text(f, h->id);
+    fprintf(f, ",%s,", evac_hazard_type_name(h->type));
+    csv_text(f, target_name(r->m, h));
+    fputc(',', f);
+    csv_text(f, floors);
+    fputc(',', f);
+    csv_num(f, h->cost);
+    fputc(',', f);
+    csv_text(f, h->owner ? h->owner : "");
+    fputc(',', f);
+    csv_text(f, h->note ? h->note : "");
+    int rank = 0;
+    for (int k = 0; k < r->nrows; k++)
+      if (r->rows[k].hazard == i)
+        rank = r->rows[k].order;
+    fprintf(f, ",%d\n", rank);
+  }
+}
+
+/* The closure check: each hazard alone fixed, against the building as
+ * inspected. */
+static void csv_closure(const struct evac_ranking *r, FILE *f) {
+  fputs("hazard_id,solo_casualties_mean,solo_casualties_ci_low,"
+        "solo_casualties_ci_high,solo_rset_p95_s,solo_aset_margin_s,"
+        "closure_shows\n",
+        f);
+  for (int i = 0; i < r->nrows; i++) {
+    const struct evac_rank_row *row = &r->rows[i];
+    csv_text(f, r->m->hazards[row->hazard].id);
+    fprintf(f, ",%.6g,%.6g,%.6g,%.6g,%.6g,%s\n", row->solo_mean,
+            row->solo_ci_low, row->solo_ci_high, row->solo_rset_p95_s,
+            row->solo_margin_s,
+            row->solo_ci_low > 0.0    ? "fewer"
+            : row->solo_ci_high < 0.0 ? "more"
+                                      : "no_change");
+  }
+}
+
+/* The responsibility list: one line per owner. */
+static int csv_owners(const struct evac_ranking *r, FILE *f) {
+  struct owner_row *ow = calloc((size_t)r->nrows, sizeof *ow);
+  if (!ow)
+    return -1;
+  int n = owners(r, ow);
+  fputs("owner,hazards,major,delta_casualties_sum,cost_sum,hazard_ids\n", f);
+  for (int k = 0; k < n; k++) {
+    csv_text(f, ow[k].owner);
+    fprintf(f, ",%d,%d,%.6g,%.6g,", ow[k].hazards, ow[k].major, ow[k].avoided,
+            ow[k].cost);
+    csv_text(f, ow[k].ids);
     fputc('\n', f);
   }
-  int ok = !ferror(f);
-  ok &= fclose(f) == 0;
-  return finish(tmp, path, ok, diag);
+  free(ow);
+  return 0;
+}
+
+/* Writes CSV list k (0: rectification, 1: hazards, 2: closure, 3: owners)
+ * to path. Returns 0 or -1. */
+static int write_csv(const struct evac_ranking *r, int k, const char *path) {
+  FILE *f = fopen(path, "w");
+  if (!f)
+    return -1;
+  int rc = 0;
+  if (k == 0)
+    csv_rectification(r, f);
+  else if (k == 1)
+    csv_hazards(r, f);
+  else if (k == 2)
+    csv_closure(r, f);
+  else
+    rc = csv_owners(r, f);
+  rc |= ferror(f) ? -1 : 0;
+  rc |= fflush(f) || fsync(fileno(f)) ? -1 : 0;
+  rc |= fclose(f) ? -1 : 0;
+  return rc ? -1 : 0;
+}
+
+int evac_ranking_output_paths(const char *h5, const char *csv,
+                              char paths[EVAC_RANK_MAX_OUTPUTS][4096]) {
+  static const char *const suffix[] = {"", "-hazards", "-closure", "-owners"};
+  int n = 0;
+  if (snprintf(paths[n++], 4096, "%s", h5) >= 4096)
+    return -1;
+  if (!csv)
+    return n;
+  size_t len = strlen(csv);
+  int ext = len > 4 && strcmp(csv + len - 4, ".csv") == 0;
+  for (int k = 0; k < 4; k++)
+    if (snprintf(paths[n++], 4096, "%.*s%s.csv", (int)(ext ? len - 4 : len),
+                 csv, suffix[k]) >= 4096)
+      return -1;
+  if (!ext) /* the list itself keeps the name given */
+    snprintf(paths[1], 4096, "%s", csv);
+  return n;
 }
 
 /* Writes a scalar double attribute. Returns 0 or -1. */
 static int attr_double(hid_t loc, const char *name, double v) {
   hid_t sp = H5Screate(H5S_SCALAR);
-  hid_t a = H5Acreate2(loc, name, H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT,
-                       H5P_DEFAULT);
+  hid_t a =
+      H5Acreate2(loc, name, H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT);
   int rc = a < 0 || H5Awrite(a, H5T_NATIVE_DOUBLE, &v) < 0;
   H5Aclose(a);
   H5Sclose(sp);
@@ -191,11 +366,109 @@ static int put_strings(hid_t g, const char *name, const char *const *v,
   return rc ? -1 : 0;
 }
 
-enum evac_status evac_ranking_write_h5(const struct evac_ranking *r,
-                                       const char *path,
-                                       struct evac_diag *diag) {
-  char tmp[4096];
-  snprintf(tmp, sizeof tmp, "%s.partial", path);
+/* Writes /ranking's priority and resolved columns and its groups hazards,
+ * closure and responsibility (the other three lists). Returns 0 or -1. */
+static int h5_lists(hid_t f, const struct evac_ranking *r) {
+  const struct evac_model *m = r->m;
+  int n = r->nrows, nh = m->nhazards;
+  size_t big = (size_t)(n > nh ? n : nh) + 1;
+  double *c = malloc(big * 6 * sizeof *c);
+  const char **t = calloc(big, 7 * sizeof *t);
+  char *fl = calloc(big, 256);
+  struct owner_row *ow = calloc(big, sizeof *ow);
+  int rc = !c || !t || !fl || !ow;
+  hid_t g = rc ? -1 : H5Gopen2(f, "ranking", H5P_DEFAULT);
+  rc |= g < 0;
+  if (!rc) { /* the rectification list's extra columns */
+    for (int i = 0; i < n; i++) {
+      t[i] = evac_rank_priority(&r->rows[i]);
+      c[i] = r->rows[i].resolved;
+    }
+    rc |= put_strings(g, "priority", t, (size_t)n) |
+          put_doubles(g, "resolved", c, (size_t)n, "1");
+  }
+  if (!rc) { /* hazard list, scenario order */
+    hid_t h = H5Gcreate2(g, "hazards", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    for (int i = 0; i < nh; i++) {
+      const struct evac_hazard *hz = &m->hazards[i];
+      floors_text(m, hz, fl + (size_t)i * 256, 256);
+      t[i] = hz->id;
+      t[big + i] = evac_hazard_type_name(hz->type);
+      t[2 * big + i] = target_name(m, hz);
+      t[3 * big + i] = fl + (size_t)i * 256;
+      t[4 * big + i] = hz->owner ? hz->owner : "";
+      t[5 * big + i] = hz->note ? hz->note : "";
+      c[i] = hz->cost;
+      c[big + i] = 0.0;
+      for (int k = 0; k < n; k++)
+        if (r->rows[k].hazard == i)
+          c[big + i] = r->rows[k].order;
+    }
+    rc |= h < 0 || put_strings(h, "hazard_id", t, (size_t)nh) |
+                       put_strings(h, "type", t + big, (size_t)nh) |
+                       put_strings(h, "target", t + 2 * big, (size_t)nh) |
+                       put_strings(h, "floors", t + 3 * big, (size_t)nh) |
+                       put_doubles(h, "cost", c, (size_t)nh, "1") |
+                       put_strings(h, "owner", t + 4 * big, (size_t)nh) |
+                       put_strings(h, "note", t + 5 * big, (size_t)nh) |
+                       put_doubles(h, "rank", c + big, (size_t)nh, "1");
+    H5Gclose(h);
+  }
+  if (!rc) { /* closure check, rectification order */
+    hid_t h = H5Gcreate2(g, "closure", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    for (int i = 0; i < n; i++) {
+      const struct evac_rank_row *row = &r->rows[i];
+      t[i] = m->hazards[row->hazard].id;
+      c[i] = row->solo_mean;
+      c[big + i] = row->solo_ci_low;
+      c[2 * big + i] = row->solo_ci_high;
+      c[3 * big + i] = row->solo_rset_p95_s;
+      c[4 * big + i] = row->solo_margin_s;
+    }
+    rc |=
+        h < 0 ||
+        put_strings(h, "hazard_id", t, (size_t)n) |
+            put_doubles(h, "solo_casualties_mean", c, (size_t)n, "1") |
+            put_doubles(h, "solo_casualties_ci_low", c + big, (size_t)n, "1") |
+            put_doubles(h, "solo_casualties_ci_high", c + 2 * big, (size_t)n,
+                        "1") |
+            put_doubles(h, "solo_rset_p95_s", c + 3 * big, (size_t)n, "s") |
+            put_doubles(h, "solo_aset_margin_s", c + 4 * big, (size_t)n, "s");
+    H5Gclose(h);
+  }
+  if (!rc) { /* responsibility list */
+    int no = owners(r, ow);
+    hid_t h =
+        H5Gcreate2(g, "responsibility", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    for (int k = 0; k < no; k++) {
+      t[k] = ow[k].owner;
+      t[big + k] = ow[k].ids;
+      c[k] = ow[k].hazards;
+      c[big + k] = ow[k].major;
+      c[2 * big + k] = ow[k].avoided;
+      c[3 * big + k] = ow[k].cost;
+    }
+    rc |=
+        h < 0 || put_strings(h, "owner", t, (size_t)no) |
+                     put_doubles(h, "hazards", c, (size_t)no, "1") |
+                     put_doubles(h, "major", c + big, (size_t)no, "1") |
+                     put_doubles(h, "delta_casualties_sum", c + 2 * big,
+                                 (size_t)no, "1") |
+                     put_doubles(h, "cost_sum", c + 3 * big, (size_t)no, "1") |
+                     put_strings(h, "hazard_ids", t + big, (size_t)no);
+    H5Gclose(h);
+  }
+  if (g >= 0)
+    H5Gclose(g);
+  free(c);
+  free(t);
+  free(fl);
+  free(ow);
+  return rc ? -1 : 0;
+}
+
+/* Writes the ranking as HDF5 to path. Returns 0 or -1. */
+static int write_h5(const struct evac_ranking *r, const char *tmp) {
   H5E_auto2_t func;
   void *data;
   H5Eget_auto2(H5E_DEFAULT, &func, &data);
@@ -262,17 +535,22 @@ enum evac_status evac_ranking_write_h5(const struct evac_ranking *r,
       c[0][v] = r->variants[v].casualties_mean;
       c[1][v] = r->variants[v].rset_p95_s;
       c[2][v] = r->variants[v].margin_mean_s;
+      c[3][v] = r->variants[v].nreps;
     }
     if (!rc) {
       g = H5Gcreate2(f, "variants", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
       rc |= put_strings(g, "fixed", fx, (size_t)nv) |
             put_doubles(g, "casualties_mean", c[0], (size_t)nv, "1") |
             put_doubles(g, "rset_p95_s", c[1], (size_t)nv, "s") |
-            put_doubles(g, "aset_margin_mean_s", c[2], (size_t)nv, "s");
+            put_doubles(g, "aset_margin_mean_s", c[2], (size_t)nv, "s") |
+            put_doubles(g, "reps", c[3], (size_t)nv, "1");
       H5Gclose(g);
     }
     g = H5Gcreate2(f, "parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     rc |= attr_double(g, "reps", r->reps) |
+          attr_double(g, "min_reps", r->min_reps) |
+          attr_double(g, "max_reps", r->max_reps) |
+          attr_double(g, "major_threshold", EVAC_MAJOR_CASUALTIES) |
           attr_double(g, "seed", (double)r->seed) |
           attr_double(g, "threads", r->threads) |
           attr_string(g, "scenario_path", r->m->scenario_path) |
@@ -282,8 +560,14 @@ enum evac_status evac_ranking_write_h5(const struct evac_ranking *r,
     g = H5Gcreate2(f, "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     rc |= attr_double(g, "hazards", n) | attr_double(g, "variants", nv) |
           attr_double(g, "simulations", (double)r->runs) |
-          attr_double(g, "wall_clock_s", r->wall_clock_s);
-    rc |= attr_double(g, "complete", 1.0); /* last */
+          attr_double(g, "wall_clock_s", r->wall_clock_s) |
+          attr_double(g, "rounds", r->rounds) |
+          attr_double(g, "inert_from", r->inert_from) |
+          attr_double(g, "resolved", r->resolved);
+    H5Gclose(g);
+    rc |= h5_lists(f, r);
+    g = H5Gopen2(f, "summary", H5P_DEFAULT);
+    rc |= g < 0 || attr_double(g, "complete", 1.0); /* last */
     H5Gclose(g);
   }
   free(col);
@@ -293,5 +577,48 @@ enum evac_status evac_ranking_write_h5(const struct evac_ranking *r,
   if (f >= 0 && H5Fclose(f) < 0)
     rc = 1;
   H5Eset_auto2(H5E_DEFAULT, func, data);
-  return finish(tmp, path, !rc, diag);
+  FILE *sync = rc ? NULL : fopen(tmp, "r+");
+  rc |= !sync || fsync(fileno(sync));
+  if (sync)
+    fclose(sync);
+  return rc ? -1 : 0;
+}
+
+enum evac_status evac_ranking_write(const struct evac_ranking *r,
+                                    const char *h5, const char *csv,
+                                    struct evac_diag *diag) {
+  char paths[EVAC_RANK_MAX_OUTPUTS][4096], tmp[EVAC_RANK_MAX_OUTPUTS][4200];
+  int n = evac_ranking_output_paths(h5, csv, paths), bad = -1;
+  if (n < 0) {
+    evac_diag_error(diag, csv ? csv : h5, NULL, "output path too long");
+    return EVAC_ERR_IO;
+  }
+  for (int k = 0; k < n; k++)
+    snprintf(tmp[k], sizeof tmp[k], "%.4095s.partial", paths[k]);
+  for (int k = 0; bad < 0 && k < n; k++)
+    if (k == 0 ? write_h5(r, tmp[0]) : write_csv(r, k - 1, tmp[k]))
+      bad = k;
+  /* all or nothing: a termination signal waits until every file has its
+     final name (it then removes nothing, the ranking being complete) */
+  sigset_t block, old;
+  sigemptyset(&block);
+  sigaddset(&block, SIGTERM);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGHUP);
+  sigprocmask(SIG_BLOCK, &block, &old);
+  int renamed = 0;
+  for (; bad < 0 && renamed < n; renamed++)
+    if (rename(tmp[renamed], paths[renamed]))
+      bad = renamed;
+  int err = errno;
+  if (bad >= 0) {
+    for (int k = 0; k < n; k++)
+      remove(k < renamed ? paths[k] : tmp[k]);
+  }
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  if (bad < 0)
+    return EVAC_OK;
+  evac_diag_error(diag, paths[bad], NULL, "cannot write: %s",
+                  err ? strerror(err) : "write failed");
+  return EVAC_ERR_IO;
 }

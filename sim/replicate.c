@@ -13,22 +13,42 @@
 #include "result.h"
 #include "rng.h"
 
+/* The stream key of an ignition scenario: its place, so that a fire keeps
+ * its random clock when hazards add, re-weight or remove other fires. */
+static uint32_t place_key(const struct evac_fire_spec *f) {
+  return (uint32_t)f->floor * 0x9E3779B1u + (uint32_t)f->y * 0x85EBCA6Bu +
+         (uint32_t)f->x * 0xC2B2AE35u;
+}
+
+/* An exponential race: fire k draws a clock E_k = -ln(U_k) / w_k from its
+ * own stream and the earliest wins, which picks k with probability
+ * w_k / sum w. Variants that add or re-weight a fire change the draw only
+ * where that fire wins (common random numbers). Fires with equal keys take
+ * successive draws of the stream. */
 int evac_replicate_ignition(const struct evac_model *m, uint64_t seed,
                             int rep) {
-  if (m->nfires == 0)
-    return -1;
-  double total = 0.0;
-  for (int k = 0; k < m->nfires; k++)
-    total += m->fires[k].weight;
-  struct evac_rng r;
-  evac_rng_init(&r, seed, (uint32_t)rep, EVAC_RNG_IGNITION, 0);
-  double u = evac_rng_uniform(&r) * total;
+  int best = -1;
+  double best_clock = INFINITY;
   for (int k = 0; k < m->nfires; k++) {
-    u -= m->fires[k].weight;
-    if (u < 0.0)
-      return k;
+    double w = m->fires[k].weight;
+    if (!(w > 0.0))
+      continue;
+    uint32_t key = place_key(&m->fires[k]);
+    int dup = 0;
+    for (int j = 0; j < k; j++)
+      dup += place_key(&m->fires[j]) == key;
+    struct evac_rng r;
+    evac_rng_init(&r, seed, (uint32_t)rep, EVAC_RNG_IGNITION, key);
+    double u = evac_rng_uniform_pos(&r);
+    for (int i = 0; i < dup; i++)
+      u = evac_rng_uniform_pos(&r);
+    double clock = -log(u) / w;
+    if (clock < best_clock) {
+      best_clock = clock;
+      best = k;
+    }
   }
-  return m->nfires - 1;
+  return best >= 0 ? best : (m->nfires ? 0 : -1);
 }
 
 /* Makes fires[k] the fire of model m (curve copied: each owns its own). */
@@ -65,11 +85,11 @@ enum evac_status evac_replicate_run(const char *path,
   for (int i = 0; st == EVAC_OK && i < listed->nhazards; i++)
     if (fixed >> i & 1)
       evac_hazards_fix(m, listed->hazards[i].id);
+  if (st == EVAC_OK) /* first: hazards add and re-weight fires */
+    evac_hazards_apply(m, &d);
   int k = st == EVAC_OK ? evac_replicate_ignition(m, seed, rep) : -1;
   if (st == EVAC_OK && k >= 0 && set_fire(m, k))
     st = EVAC_ERR_RUNTIME;
-  if (st == EVAC_OK)
-    evac_hazards_apply(m, &d);
   struct evac_run_opts o = {.seed = seed,
                             .seed_given = 1,
                             .replication = (uint32_t)rep,

@@ -17,7 +17,9 @@ struct evac_outcome {
 };
 
 /* Ignition scenario of replication rep: drawn by weight from m's "fires"
- * (the same in every variant); -1: the scenario's "fire" (or none). */
+ * (after its hazards were applied) by an exponential race keyed by each
+ * fire's place, so variants share it wherever they can; -1: the
+ * scenario's "fire" (or none). */
 int evac_replicate_ignition(const struct evac_model *m, uint64_t seed, int rep);
 
 /* Simulates replication rep of the scenario at path with the hazards of

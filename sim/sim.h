@@ -222,6 +222,13 @@ void evac_fields_free(struct evac_fields *f);
 void evac_sim_landing(struct evac_sim *s, int agent, int32_t c, int enter,
                       int onto_flight);
 
+/* ------------------------------------------------- outside rescue */
+
+/* At the end of each ladder cycle after the brigade's arrival, takes one
+ * stuck person out through a window (sim/rescue.c); called every smoke
+ * step. Returns 0 or -1 (memory). */
+int evac_rescue_step(struct evac_sim *s);
+
 /* ------------------------------------------------------- movement */
 
 /* A movement model: how agents choose and make moves. */

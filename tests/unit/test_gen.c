@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "evacsim.h"
+#include "model.h"
 #include "support.h"
 
 /* Reads a whole file; NULL if it cannot. */
@@ -171,7 +172,17 @@ static void check_tower(int floors, int occupants) {
       cJSON_GetObjectItem(cJSON_GetObjectItem(sys, "detectors"), "kind")
           ->valuestring,
       "smoke");
-  cr_assert_null(cJSON_GetObjectItem(sc, "hazards"));
+  /* the inspection list: >= 10 distinct catalogue types */
+  const cJSON *hz, *hazards = cJSON_GetObjectItem(sc, "hazards");
+  cr_assert(cJSON_IsArray(hazards));
+  int types = 0, seen[EVAC_HZ_NTYPES] = {0};
+  cJSON_ArrayForEach(hz, hazards) {
+    int t =
+        evac_hazard_type_parse(cJSON_GetObjectItem(hz, "type")->valuestring);
+    cr_assert_geq(t, 0, "a catalogue type");
+    types += !seen[t]++;
+  }
+  cr_expect_geq(types, 10, "%d hazard types", types);
   int sum = 0, by_profile[4] = {0, 0, 0, 0};
   const char *profiles[4] = {"patient_ambulatory", "elderly", "visitor",
                              "staff"};

@@ -111,9 +111,10 @@ Test(hazards, each_type_changes_the_model) {
   cr_expect(isinf(m->systems.micro_station_s));
   cr_expect_eq(m->fire.alpha_kw_s2, 0.1876);
   cr_expect_eq(m->fire.peak_kw, 4000.0);
-  cr_expect_eq(d.n - d.errors, warnings + 1, "window_grilles: one warning");
-  cr_expect_not_null(strstr(d.msg[d.n - 1].text, "H10 (window_grilles) is "
-                                                 "not modelled yet"));
+  cr_expect_eq(d.n - d.errors, warnings,
+               "window_grilles: modelled (rescue from outside), no warning");
+  cr_expect(evac_hazards_on_floor(m, EVAC_HZ_WINDOW_GRILLES, 1));
+  cr_expect(!evac_hazards_on_floor(m, EVAC_HZ_EMERGENCY_LIGHTING_FAILED, 1));
   evac_diag_free(&d);
   evac_model_free(m);
 }

@@ -71,7 +71,8 @@ static char *write_case(const char *tag) {
 static struct evac_ranking *rank(const char *path, int reps, int threads) {
   struct evac_diag d;
   evac_diag_init(&d);
-  struct evac_rank_opts o = {.reps = reps, .threads = threads};
+  struct evac_rank_opts o = {
+      .reps = reps, .min_reps = reps, .threads = threads};
   struct evac_ranking *r = NULL;
   int rc = evac_rank_run(path, &o, &d, &r);
   if (rc)
@@ -136,6 +137,36 @@ Test(rank, more_replications_narrow_the_interval) {
   free(path);
 }
 
+/* Adaptive replication: from 2 replications (too few to tell anything
+ * apart at 95 %: t = 12.7), doubled until each step's choice beats the
+ * runner-up at 95 % or the cap is reached. */
+Test(rank, adaptive_replication_stops_when_resolved_or_capped) {
+  char *path = write_case("rank-adaptive");
+  struct evac_diag d;
+  evac_diag_init(&d);
+  struct evac_rank_opts o = {.reps = 16, .min_reps = 2, .threads = 2};
+  struct evac_ranking *r = NULL;
+  cr_assert_eq(evac_rank_run(path, &o, &d, &r), 0);
+  cr_log_info("adaptive: %d rounds, %d replications, resolved %d", r->rounds,
+              r->reps, r->resolved);
+  cr_expect(r->resolved || r->reps == 16, "stops only resolved or capped");
+  cr_expect_geq(r->rounds, 2, "2 replications resolve nothing here");
+  cr_expect_eq(r->reps, 2 << (r->rounds - 1), "doubling: 2, 4, 8, 16");
+  for (int v = 0; v < r->nvariants; v++)
+    cr_expect_leq(r->variants[v].nreps, r->reps);
+  /* the rows rest on r->reps replications: recomputing with that many,
+     fixed, gives the same list */
+  struct evac_ranking *f = rank(path, r->reps, 2);
+  for (int i = 0; i < r->nrows; i++) {
+    cr_expect_eq(f->rows[i].hazard, r->rows[i].hazard);
+    cr_expect_eq(f->rows[i].delta_mean, r->rows[i].delta_mean);
+  }
+  evac_ranking_free(f);
+  evac_ranking_free(r);
+  evac_diag_free(&d);
+  free(path);
+}
+
 Test(rank, cli_writes_table_csv_and_h5) {
   char *path = write_case("rank-cli");
   char dir[4096], args[8400], *out;
@@ -157,6 +188,19 @@ Test(rank, cli_writes_table_csv_and_h5) {
   cr_expect_eq(strncmp(line, "1,H-STAIR,blocked_stair,Stair A,2,", 34), 0, "%s",
                line);
   fclose(f);
+  static const char *const lists[] = {"r-hazards.csv", "r-closure.csv",
+                                      "r-owners.csv"};
+  static const char *const heads[] = {"hazard_id,type,target,floors,cost,",
+                                      "hazard_id,solo_casualties_mean,",
+                                      "owner,hazards,major,"};
+  for (int k = 0; k < 3; k++) {
+    snprintf(csv, sizeof csv, "%s/%s", dir, lists[k]);
+    f = fopen(csv, "r");
+    cr_assert_not_null(f, "%s is written", lists[k]);
+    cr_assert_not_null(fgets(line, sizeof line, f));
+    cr_expect_eq(strncmp(line, heads[k], strlen(heads[k])), 0, "%s", line);
+    fclose(f);
+  }
   snprintf(args, sizeof args, "rank %s -o %s/r.h5 --reps 1", path, dir);
   cr_expect_eq(evac_test_cli(args, &out), 2);
   free(out);
