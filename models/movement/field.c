@@ -73,6 +73,8 @@ static int passable(const struct evac_sim *s, const uint8_t *closed, int32_t c,
   uint8_t k = m->cell_kind[c];
   if (!evac_cell_walkable(k) || (closed && closed[c]))
     return 0;
+  if (s->unsafe && s->unsafe[c])
+    return 1; /* a refuge lost to smoke: walkable, no target */
   if (k == EVAC_CELL_EXIT || k == EVAC_CELL_REFUGE)
     return target == EVAC_TARGET_ALL ||
            (target == EVAC_TARGET_EXITS && k == EVAC_CELL_EXIT) ||
@@ -108,6 +110,7 @@ static int build_one(const struct evac_sim *s, const uint8_t *closed,
   for (size_t c = 0; c < m->ncells; c++) {
     uint8_t k = m->cell_kind[c];
     if ((k == EVAC_CELL_EXIT || k == EVAC_CELL_REFUGE) &&
+        !(s->unsafe && s->unsafe[c]) &&
         passable(s, closed, (int32_t)c, target)) {
       dist[c] = 0.0;
       if (pq_push(&q, 0.0, (int32_t)c))
