@@ -62,7 +62,7 @@ struct evac_drill *evac_drill_create(const struct evac_model *m, int npatients,
     d->team_s[i] = d->moving_s[i] = d->safe_s[i] = NAN;
   for (int i = 0, k = 0; i < m->nregions; i++)
     if (all || is_ward(&m->regions[i]))
-      d->ward[k++] = i;
+      d->clearance_s[k] = NAN, d->ward[k++] = i;
   d->last_patient_s = NAN;
   return d;
 }
@@ -96,6 +96,39 @@ void evac_drill_wards(struct evac_drill *d, const struct evac_model *m,
       last = fmax(last, d->safe_s[i]);
   }
   d->last_patient_s = d->npatients && !never ? last : NAN;
+}
+
+/* Grows the column at p (a T **) to n elements of size elem. 0 or -1. */
+static int grow_col(void *p, size_t elem, size_t n) {
+  void *old, *q;
+  memcpy(&old, p, sizeof old);
+  q = realloc(old, n * elem);
+  if (!q)
+    return -1;
+  memcpy(p, &q, sizeof q);
+  return 0;
+}
+
+int evac_drill_escalation(struct evac_drill *d, const char *name, int floor,
+                          double t_s, int horizontal, int vertical) {
+  size_t n = (size_t)d->nescalations + 1, len = strlen(name) + 1;
+  char *copy = malloc(len);
+  if (!copy || grow_col(&d->esc_name, sizeof *d->esc_name, n) ||
+      grow_col(&d->esc_floor, sizeof *d->esc_floor, n) ||
+      grow_col(&d->esc_time_s, sizeof *d->esc_time_s, n) ||
+      grow_col(&d->esc_horizontal, sizeof *d->esc_horizontal, n) ||
+      grow_col(&d->esc_vertical, sizeof *d->esc_vertical, n)) {
+    free(copy);
+    return -1;
+  }
+  memcpy(copy, name, len);
+  int i = d->nescalations++;
+  d->esc_name[i] = copy;
+  d->esc_floor[i] = floor;
+  d->esc_time_s[i] = t_s;
+  d->esc_horizontal[i] = horizontal;
+  d->esc_vertical[i] = vertical;
+  return 0;
 }
 
 /* Prints a time column ("-" for NaN). */
@@ -150,6 +183,13 @@ void evac_drill_print(const struct evac_drill *d, const struct evac_model *m,
       fprintf(f, "    %-20s %4d most on a landing, longest wait %.1f s\n",
               m->features[m->stairs[i].feature].name, d->stair_queue_max[i],
               d->stair_wait_max_s[i]);
+  for (int i = 0; i < d->nescalations; i++)
+    fprintf(f,
+            "    %-20s untenable at %.1f s: %d moved on, %d to another "
+            "compartment, %d to an exit\n",
+            d->esc_name[i], d->esc_time_s[i],
+            d->esc_horizontal[i] + d->esc_vertical[i], d->esc_horizontal[i],
+            d->esc_vertical[i]);
   int header = 0;
   for (int k = 0; k < d->nwards; k++) {
     if (!d->ward_people[k])
@@ -230,7 +270,20 @@ int evac_drill_write(const struct evac_drill_sink *k,
            ? -1
            : 0;
   free(names);
-  return rc;
+  size_t ne = (size_t)d->nescalations;
+  if (rc || k->group(k->ctx, "/drill/escalations") ||
+      k->strings(k->ctx, "/drill/escalations/compartment", ne,
+                 (const char *const *)d->esc_name, "1") ||
+      k->col(k->ctx, "/drill/escalations/floor", i32, fi32, ne, d->esc_floor,
+             "1") ||
+      k->col(k->ctx, "/drill/escalations/time_s", f64, ff64, ne, d->esc_time_s,
+             "s") ||
+      k->col(k->ctx, "/drill/escalations/horizontal", i32, fi32, ne,
+             d->esc_horizontal, "1") ||
+      k->col(k->ctx, "/drill/escalations/vertical", i32, fi32, ne,
+             d->esc_vertical, "1"))
+    return -1;
+  return 0;
 }
 
 void evac_drill_free(struct evac_drill *d) {
@@ -252,5 +305,12 @@ void evac_drill_free(struct evac_drill *d) {
   free(d->lift_queue_max);
   free(d->stair_queue_max);
   free(d->stair_wait_max_s);
+  for (int i = 0; i < d->nescalations; i++)
+    free(d->esc_name[i]);
+  free(d->esc_name);
+  free(d->esc_floor);
+  free(d->esc_time_s);
+  free(d->esc_horizontal);
+  free(d->esc_vertical);
   free(d);
 }

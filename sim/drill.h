@@ -38,6 +38,15 @@ struct evac_drill {
   int32_t *stair_queue_max; /* [nstairs] most people on one landing */
   double *stair_wait_max_s; /* [nstairs] longest time on a landing before
                                entering a flight */
+  int nescalations;         /* compartments that became untenable with
+                               people waiting in them */
+  char **esc_name;          /* [nescalations] the compartment */
+  int32_t *esc_floor;       /* [nescalations] its floor index */
+  double *esc_time_s;       /* [nescalations] when it became untenable */
+  int32_t *esc_horizontal;  /* [nescalations] people sent on to another
+                               compartment (stage 2) */
+  int32_t *esc_vertical;    /* [nescalations] people sent to an exit
+                               (stage 3) */
 };
 
 /* Allocates a report for npatients and nstaff (columns NaN / 0) and the
@@ -49,6 +58,12 @@ struct evac_drill *evac_drill_create(const struct evac_model *m, int npatients,
  * times of result r. */
 void evac_drill_wards(struct evac_drill *d, const struct evac_model *m,
                       const struct evac_result *r);
+
+/* Appends an escalation: compartment name on floor left at time t_s,
+ * horizontal people to another compartment, vertical to an exit. 0 or -1
+ * (out of memory). */
+int evac_drill_escalation(struct evac_drill *d, const char *name, int floor,
+                          double t_s, int horizontal, int vertical);
 
 /* Prints the drill report (under the run's summary table). */
 void evac_drill_print(const struct evac_drill *d, const struct evac_model *m,

@@ -260,12 +260,14 @@ static void build_measures(struct evac_sim *s) {
 static int build_targets(struct evac_sim *s) {
   const struct evac_model *m = s->m;
   struct evac_fields *f = &s->fields;
-  f->target = malloc(((size_t)m->ngroups + 1) * sizeof *f->target);
+  f->target = malloc(((size_t)m->ngroups + 2) * sizeof *f->target);
   if (!f->target)
     return -1;
   static const int32_t set0[] = {EVAC_TARGET_ALL, EVAC_TARGET_EXITS,
                                  EVAC_TARGET_REFUGES, EVAC_TARGET_REFUGES};
   f->target[f->ntargets++] = set0[m->strategy]; /* enum evac_strategy */
+  if (m->has_fire && set0[m->strategy] == EVAC_TARGET_REFUGES)
+    f->target[f->ntargets++] = EVAC_TARGET_EXITS; /* stage 3 (tenability.c) */
   for (int g = 0; g < m->ngroups; g++) {
     int t = m->groups[g].target, seen = 0;
     for (int i = 0; i < f->ntargets; i++)
@@ -552,7 +554,7 @@ enum evac_status evac_sim_create(const struct evac_model *m,
   build_measures(s);
   s->has_fire = m->has_fire;
   s->alarm = s->has_fire || scripted_alarm(m) ? INT64_MAX : 0;
-  if (s->has_fire && start_fire(s))
+  if (s->has_fire && (start_fire(s) || !(s->tenab = evac_tenab_create(s))))
     goto fail;
   if (build_targets(s) || evac_fields_build(s, 0) || evac_fields_build(s, 1))
     goto fail;
@@ -846,7 +848,7 @@ static int smoke_step(struct evac_sim *s) {
     if (ag->fed >= ag->fed_threshold && incapacitate(s, a))
       return -1;
   }
-  if (evac_rescue_step(s))
+  if (evac_rescue_step(s) || evac_tenab_step(s))
     return -1;
   if (s->now >= s->next_route) {
     s->next_route = s->now + to_ticks(EVAC_ROUTE_SMOKE_S);
@@ -933,7 +935,8 @@ enum evac_status evac_sim_run(struct evac_sim *s) {
     if (!s->has_fire &&
         (s->nsafe + s->nincap + s->nstuck == s->nagents || s->pending == 0))
       break;
-    if (s->has_fire && s->nsafe + s->nincap == s->nagents)
+    if (s->has_fire && s->nsafe + s->nincap == s->nagents &&
+        !evac_tenab_watching(s))
       break;
   }
   if (s->opts.progress)
@@ -1038,6 +1041,8 @@ void evac_sim_free(struct evac_sim *s) {
   if (s->behaviour)
     s->behaviour->free(s->care);
   evac_smoke_free(s->smoke);
+  evac_tenab_free(s->tenab);
+  free(s->unsafe);
   free(s->smoke_cost);
   free(s->field_buf);
   evac_result_free(&s->res);

@@ -30,6 +30,8 @@ const char *evac_event_type_name(enum evac_event_type t) {
     return "open";
   case EVAC_LOG_INCAPACITATED:
     return "incapacitated";
+  case EVAC_LOG_ESCALATE:
+    return "escalate";
   case EVAC_LOG_NTYPES:
     break;
   }

@@ -20,6 +20,8 @@ enum evac_event_type {
   EVAC_LOG_CLOSE,         /* the timeline closed a feature (target) */
   EVAC_LOG_OPEN,          /* the timeline opened a feature (target) */
   EVAC_LOG_INCAPACITATED, /* an agent's dose reached its threshold */
+  EVAC_LOG_ESCALATE,      /* an agent waiting in a compartment gone untenable
+                             moves on (target: -1; docs/hospital.md) */
   EVAC_LOG_NTYPES
 };
 

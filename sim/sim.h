@@ -33,6 +33,19 @@
 #define EVAC_UNTENABLE_TEMP_C 60.0 /* ASET: head-height temperature */
 #define EVAC_SMOKE_AVERSION 10.0   /* route cost factor of untenable cells */
 
+/* Compartment tenability for progressive horizontal evacuation
+ * (docs/hospital.md gives the sources): a cell is untenable when the smoke
+ * layer is below EVAC_TENAB_HEIGHT_M with a visibility under
+ * EVAC_TENAB_VIS_M or a temperature over EVAC_TENAB_TEMP_C, or the layer
+ * is hotter than EVAC_TENAB_RADIANT_C (radiant flux of about 2.5 kW/m2);
+ * a compartment when at least EVAC_TENAB_SHARE of its cells are, or the
+ * cell of somebody waiting in it is. */
+#define EVAC_TENAB_HEIGHT_M 1.8
+#define EVAC_TENAB_VIS_M 10.0
+#define EVAC_TENAB_TEMP_C 60.0
+#define EVAC_TENAB_RADIANT_C 200.0
+#define EVAC_TENAB_SHARE 0.5
+
 /* Event classes, in the order they run at equal ticks. */
 enum evac_event_class {
   EVAC_EVC_SAMPLE = 0,   /* record time series and trajectories */
@@ -170,6 +183,10 @@ struct evac_sim {
   int64_t next_fields; /* tick of the next field sample */
   float *field_buf;    /* one field sample of every smoky floor */
   int64_t next_sample;
+
+  struct evac_tenab *tenab; /* compartment tenability (fire runs), or NULL */
+  uint8_t *unsafe; /* [ncells] 1: a refuge cell of an untenable compartment
+                      (walkable, no longer a safe place); NULL if none */
 
   const struct evac_behaviour_ops *behaviour; /* staff model, or NULL */
   struct evac_care *care;                     /* its state */
@@ -320,5 +337,36 @@ struct evac_behaviour_ops {
 /* Hospital staff: allocation, preparation, escort, return
  * (models/behaviour/staff.c, docs/hospital.md). */
 extern const struct evac_behaviour_ops evac_behaviour_staff;
+
+/* Patient p (back on the grid, not safe) waits for a new team: its
+ * compartment became untenable. 0 or -1. */
+int evac_care_rewait(struct evac_sim *s, int p);
+
+/* Staff member a (back on the grid at its cell, not safe) takes on its
+ * next patient or walks out. 0 or -1. */
+int evac_care_resume(struct evac_sim *s, int a);
+
+/* ------------------------------------------------------ tenability */
+
+struct evac_tenab; /* compartments and their state
+                      (models/behaviour/tenability.c) */
+
+/* Finds the compartments of s's plan: a region's named compartment, else
+ * the walkable area enclosed by walls and fire doors. NULL out of memory. */
+struct evac_tenab *evac_tenab_create(const struct evac_sim *s);
+
+/* Evaluates, at a smoke step, the compartments where people wait (in a
+ * refuge, or defending in place); a compartment that became untenable
+ * stays so, and its people move on: to a refuge of a tenable compartment
+ * (stage 2), or, with none reachable, to an exit (stage 3). 0 or -1. */
+int evac_tenab_step(struct evac_sim *s);
+
+/* 1 if, under a horizontal or defend-in-place strategy, people were
+ * waiting in a refuge of a tenable compartment at the last smoke step: the
+ * run goes on while they may still have to move on. */
+int evac_tenab_watching(const struct evac_sim *s);
+
+/* Frees the state (NULL is allowed). */
+void evac_tenab_free(struct evac_tenab *t);
 
 #endif

@@ -334,6 +334,8 @@ static int arrive(struct evac_sim *s, int a) {
   evac_rng_init(&r, s->res.seed, s->res.replication, EVAC_RNG_STAFF,
                 (uint32_t)p);
   double prep = evac_dist_sample(&pr->prepare_s, &r);
+  if (!isnan(c->d->moving_s[c->slot[p]]))
+    prep = 0.0; /* moved before (its refuge was lost): still on its device */
   pa->gen++;
   pa->phase = EVAC_PHASE_TASK;
   return evac_sim_schedule_agent(
@@ -632,12 +634,40 @@ static void care_free(struct evac_care *c) {
   free(c);
 }
 
+/* 1 if agent a is a patient who needs staff: waiting for them, or
+ * defending in place (moved only if its compartment becomes untenable). */
+static int is_patient(const struct evac_sim *s, int a) {
+  const struct evac_agent *ag = &s->agents[a];
+  return ag->role == EVAC_ROLE_PATIENT ||
+         (ag->role == EVAC_ROLE_DEFENDED &&
+          s->m->profiles[s->res.agents.profile[a]].needs_staff);
+}
+
+int evac_care_rewait(struct evac_sim *s, int p) {
+  struct evac_care *c = s->care;
+  struct evac_agent *pa = &s->agents[p];
+  c->stage[p] = PS_WAIT;
+  c->assigned[p] = c->present[p] = 0;
+  c->d->safe_s[c->slot[p]] = NAN;
+  pa->role = EVAC_ROLE_PATIENT;
+  pa->needs_staff = 1;
+  pa->phase = EVAC_PHASE_DONE;
+  pa->state = EVAC_STATE_STUCK;
+  s->nstuck++;
+  return 0;
+}
+
+int evac_care_resume(struct evac_sim *s, int a) {
+  s->care->stage[a] = ST_IDLE;
+  return next_task(s, a, s->agents[a].cell, 0);
+}
+
 /* Creates the state once the agents are placed. */
 static int init(struct evac_sim *s) {
   const struct evac_model *m = s->m;
   int np = 0, ns = 0;
   for (int a = 0; a < s->nagents; a++) {
-    np += s->agents[a].role == EVAC_ROLE_PATIENT;
+    np += is_patient(s, a);
     ns += s->agents[a].role == EVAC_ROLE_STAFF;
   }
   struct evac_care *c = calloc(1, sizeof *c);
@@ -670,9 +700,11 @@ static int init(struct evac_sim *s) {
   c->nstaff = ns;
   for (int a = 0, ip = 0, is = 0; a < s->nagents; a++) {
     c->task[a] = -1;
-    if (s->agents[a].role == EVAC_ROLE_PATIENT) {
+    if (is_patient(s, a)) {
       c->slot[a] = ip;
       c->d->patient[ip++] = a;
+      if (s->agents[a].role == EVAC_ROLE_DEFENDED)
+        c->stage[a] = PS_DONE; /* stays, unless its compartment is lost */
     } else if (s->agents[a].role == EVAC_ROLE_STAFF) {
       c->slot[a] = is;
       c->d->staff[is++] = a;

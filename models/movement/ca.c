@@ -269,7 +269,8 @@ static int arrive(struct evac_sim *s, int a) {
   if (kind == EVAC_CELL_STAIR &&
       (was != EVAC_CELL_STAIR || feature_of(s, c) != feature_of(s, from)))
     evac_sim_landing(s, a, c, 1, 0);
-  if (kind != EVAC_CELL_EXIT && kind != EVAC_CELL_REFUGE)
+  if ((kind != EVAC_CELL_EXIT && kind != EVAC_CELL_REFUGE) ||
+      (s->unsafe && s->unsafe[c])) /* a refuge lost to smoke */
     return decide(s, a);
   int f, x, y;
   evac_sim_cell_xy(s, c, &f, &x, &y);

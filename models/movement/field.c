@@ -73,6 +73,8 @@ static int passable(const struct evac_sim *s, const uint8_t *closed, int32_t c,
   uint8_t k = m->cell_kind[c];
   if (!evac_cell_walkable(k) || (closed && closed[c]))
     return 0;
+  if (s->unsafe && s->unsafe[c])
+    return 1; /* a refuge lost to smoke: walkable, no target */
   if (k == EVAC_CELL_EXIT || k == EVAC_CELL_REFUGE)
     return target == EVAC_TARGET_ALL ||
            (target == EVAC_TARGET_EXITS && k == EVAC_CELL_EXIT) ||
@@ -111,7 +113,8 @@ static uint8_t *pass_map(const struct evac_sim *s, const uint8_t *closed,
 /* 1 if cell c is a safe place of the target set (a source). */
 static int is_source(const struct evac_sim *s, const uint8_t *pass, size_t c) {
   uint8_t k = s->m->cell_kind[c];
-  return (k == EVAC_CELL_EXIT || k == EVAC_CELL_REFUGE) && pass[c];
+  return (k == EVAC_CELL_EXIT || k == EVAC_CELL_REFUGE) && pass[c] &&
+         !(s->unsafe && s->unsafe[c]);
 }
 
 /* Runs Dijkstra's search from the queue q over dist (entries in q are

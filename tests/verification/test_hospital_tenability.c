@@ -1,0 +1,181 @@
+/* Untenable compartments (docs/hospital.md, "Untenable compartments"):
+ * people waiting in a refuge or defending in place move on when smoke
+ * makes their compartment untenable, and stay when it does not. */
+#include <criterion/criterion.h>
+#include <math.h>
+
+#include "drill.h"
+#include "evacsim.h"
+#include "grid.h"
+#include "model.h"
+#include "result.h"
+#include "support.h"
+
+/* One floor, three compartments along a 2.4 m corridor (rows 10..15):
+ * West x 1..19, Middle x 21..39, East x 41..61, separated by fire doors at
+ * x = 20 and x = 40 (a plain door at x = 20 if west_door). Each has a
+ * north room (x0..x0+8, rows 1..8, door x0+3..x0+5 on row 9) and a south
+ * room (rows 17..24, door on row 16); the north rooms of Middle and East
+ * are refuges ("Refuge M", "Refuge E"). Regions name the compartments. */
+static cJSON *three_compartments(int west_door) {
+  struct grid g = grid_new(63, 26);
+  grid_fill(&g, 1, 10, 61, 15, '.');
+  grid_fill(&g, 20, 10, 20, 15, west_door ? 'D' : 'F');
+  grid_fill(&g, 40, 10, 40, 15, 'F');
+  for (int k = 0; k < 3; k++) {
+    int x0 = 4 + 20 * k;
+    grid_fill(&g, x0, 1, x0 + 8, 8, k ? (k == 1 ? 'M' : 'N') : '.');
+    grid_fill(&g, x0, 17, x0 + 8, 24, '.');
+    grid_fill(&g, x0 + 3, 9, x0 + 5, 9, 'D');
+    grid_fill(&g, x0 + 3, 16, x0 + 5, 16, 'D');
+  }
+  cJSON *floors = cJSON_CreateArray();
+  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 0.0));
+  free(g.c);
+  cJSON *plan = plan_new(0.4, floors);
+  cJSON_AddItemToObject(plan, "legend",
+                        cJSON_Parse("{\"M\": {\"refuge\": \"Refuge M\"}, "
+                                    "\"N\": {\"refuge\": \"Refuge E\"}}"));
+  cJSON_AddItemToObject(
+      plan, "regions",
+      cJSON_Parse("[{\"name\": \"W\", \"floor\": \"1\", \"rect\": [0, 0, 19, "
+                  "25], \"compartment\": \"West\"},"
+                  "{\"name\": \"M\", \"floor\": \"1\", \"rect\": [21, 0, 39, "
+                  "25], \"compartment\": \"Middle\"},"
+                  "{\"name\": \"E\", \"floor\": \"1\", \"rect\": [41, 0, 62, "
+                  "25], \"compartment\": \"East\"}]"));
+  return plan;
+}
+
+/* Counts the agents safe in the refuge named name. */
+static int safe_in(const struct evac_model *m, const struct evac_result *r,
+                   const char *name) {
+  int n = 0, fe = evac_model_feature(m, name);
+  for (int a = 0; a < r->occupants; a++)
+    n += r->agents.safe_place[a] == fe && !isnan(r->agents.exit_time_s[a]);
+  return n;
+}
+
+/* Progressive horizontal evacuation of the west rooms (2 bed-bound
+ * patients, 3 walkers at 1.34 m/s, 4 staff) into Refuge M. A fire in
+ * Middle's south room stays at 0 kW until 400 s, then grows to 1.5 MW at
+ * 460 s (fire_in_middle), or a 100 kW fire burns in the west south room
+ * behind the closed fire door. Returns the sim; *m gets the model. */
+static struct evac_sim *refuge_run(const char *tag, int fire_in_middle,
+                                   struct evac_model **m) {
+  cJSON *sc = scenario_new(900);
+  cJSON_AddStringToObject(sc, "strategy", "horizontal");
+  add_profile(sc, "walker", "1.34");
+  add_group(sc, 4, 1, 12, 8, "bedridden", 2, NULL);
+  add_group(sc, 4, 1, 12, 8, "walker", 3, NULL);
+  cJSON *staff = cJSON_AddArrayToObject(sc, "staff");
+  cJSON_AddItemToArray(staff, cJSON_Parse("{\"floor\": \"1\", \"rect\": [1, "
+                                          "10, 4, 15], \"count\": 4}"));
+  cJSON_AddItemToObject(
+      sc, "fire",
+      cJSON_Parse(fire_in_middle
+                      ? "{\"floor\": \"1\", \"at\": [28, 20], \"growth\": "
+                        "{\"curve\": [[0, 0], [400, 0], [460, 1500]]}}"
+                      : "{\"floor\": \"1\", \"at\": [8, 20], \"growth\": "
+                        "\"steady\", \"peak_kw\": 100}"));
+  cJSON_AddItemToObject(sc, "timeline",
+                        cJSON_Parse("[{\"t_s\": 0, \"do\": \"alarm\"}]"));
+  return run_json(tag, three_compartments(0), sc, 3, m);
+}
+
+/* Without smoke in Middle, the 9 people brought to Refuge M stay there:
+ * no escalation. With the fire in Middle they all move on to Refuge E
+ * (stage 2, through the fire door at x = 40) once Middle is untenable.
+ * The way from Refuge M's door (x 27..29, row 9) along the corridor to
+ * Refuge E's (x 47..49) is about 21 cells, 8.3 m: walkers 8.3 / 1.34 =
+ * 6.2 s (plus the queue at the doors: < 20 s); beds, which are still on
+ * their device and need no new preparation, with their staff beside them,
+ * 8.3 / 0.8 = 10.4 s (plus the queue behind the other bed: < 30 s). */
+Test(hospital_tenability, untenable_refuge_sends_its_people_on) {
+  struct evac_model *m;
+  struct evac_sim *sim = refuge_run("calm", 0, &m);
+  const struct evac_result *r = evac_sim_result(sim);
+  cr_assert_not_null(r->drill);
+  cr_expect_eq(r->drill->nescalations, 0, "calm: %d escalations",
+               r->drill->nescalations);
+  cr_expect_eq(safe_in(m, r, "Refuge M"), 9, "calm: %d in Refuge M",
+               safe_in(m, r, "Refuge M"));
+  cr_expect_eq(r->evacuated, 9);
+  double calm_last = r->drill->last_patient_s;
+  cr_expect(calm_last < 400.0, "patients in Refuge M at %.1f s", calm_last);
+  evac_sim_free(sim);
+  evac_model_free(m);
+
+  sim = refuge_run("smoke", 1, &m);
+  r = evac_sim_result(sim);
+  const struct evac_drill *d = r->drill;
+  cr_assert_not_null(d);
+  cr_assert_eq(d->nescalations, 1, "smoke: %d escalations", d->nescalations);
+  double t = d->esc_time_s[0];
+  cr_log_info("Middle untenable at %.1f s: %d on, %d to an exit; last "
+              "patient safe %.1f s",
+              t, d->esc_horizontal[0], d->esc_vertical[0], d->last_patient_s);
+  cr_expect_str_eq(d->esc_name[0], "1/Middle");
+  cr_expect(t > 400.0 && t < 900.0, "untenable at %.1f s", t);
+  cr_expect_eq(d->esc_horizontal[0], 9, "%d moved on", d->esc_horizontal[0]);
+  cr_expect_eq(d->esc_vertical[0], 0);
+  cr_expect_eq(r->evacuated, 9, "%d safe", r->evacuated);
+  cr_expect_eq(safe_in(m, r, "Refuge E"), 9, "%d in Refuge E",
+               safe_in(m, r, "Refuge E"));
+  cr_expect_eq(safe_in(m, r, "Refuge M"), 0);
+  for (int a = 0; a < r->occupants; a++) {
+    double e = r->agents.exit_time_s[a] - t;
+    const char *pr = m->profiles[r->agents.profile[a]].name;
+    if (!strcmp(pr, "walker"))
+      cr_expect(e > 6.0 && e < 20.0, "walker %d safe %.1f s after", a, e);
+    else if (!strcmp(pr, "bedridden"))
+      cr_expect(e > 10.4 && e < 30.0, "bed %d safe %.1f s after", a, e);
+  }
+  int esc = 0;
+  for (size_t i = 0; i < r->events.n; i++)
+    esc += r->events.type[i] == EVAC_LOG_ESCALATE;
+  cr_expect_eq(esc, 9, "%d escalate events", esc);
+  evac_sim_free(sim);
+  evac_model_free(m);
+}
+
+/* Defend in place: a fast 2 MW fire in West's south room, whose
+ * compartment is open to Middle (a plain door at x = 20). Four walkers
+ * defend in place in Middle's corridor (x 24..36) and four in East's,
+ * behind the closed fire door at x = 40. Middle becomes untenable (the
+ * layer reaches the westmost defender first): its four move on to Refuge
+ * E (stage 2; Refuge M lies in the lost compartment), 11 to 23 cells
+ * along the corridor and 1.5 m into the refuge, 4.4 to 10.7 m at 1.34 m/s:
+ * 3.3 to 8 s (up to 12 s with the queue at the refuge door). East's four
+ * stay; nobody is incapacitated. */
+Test(hospital_tenability, defenders_move_when_their_compartment_is_lost) {
+  cJSON *sc = scenario_new(600);
+  cJSON_AddStringToObject(sc, "strategy", "defend_in_place");
+  add_profile(sc, "walker", "1.34");
+  add_group(sc, 24, 11, 36, 14, "walker", 4, NULL);
+  add_group(sc, 44, 11, 56, 14, "walker", 4, NULL);
+  cJSON_AddItemToObject(sc, "fire",
+                        cJSON_Parse("{\"floor\": \"1\", \"at\": [8, 20], "
+                                    "\"growth\": \"fast\", \"peak_kw\": "
+                                    "2000}"));
+  struct evac_model *m;
+  struct evac_sim *sim = run_json("defend", three_compartments(1), sc, 5, &m);
+  const struct evac_result *r = evac_sim_result(sim);
+  const struct evac_drill *d = r->drill;
+  cr_assert_not_null(d, "no escalation report");
+  cr_assert_eq(d->nescalations, 1, "%d escalations", d->nescalations);
+  double t = d->esc_time_s[0];
+  cr_log_info("Middle untenable at %.1f s", t);
+  cr_expect_str_eq(d->esc_name[0], "1/Middle");
+  cr_expect_eq(d->esc_horizontal[0], 4);
+  cr_expect_eq(safe_in(m, r, "Refuge E"), 4, "%d in Refuge E",
+               safe_in(m, r, "Refuge E"));
+  for (int a = 0; a < 4; a++) {
+    double e = r->agents.exit_time_s[a] - t;
+    cr_expect(e > 3.3 && e < 12.0, "walker %d safe %.1f s after", a, e);
+  }
+  cr_expect_eq(r->remaining, 4, "East's defenders stay: %d", r->remaining);
+  cr_expect_eq(r->incapacitated, 0);
+  evac_sim_free(sim);
+  evac_model_free(m);
+}
