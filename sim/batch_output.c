@@ -33,32 +33,6 @@ struct bo_pair {
   int rank, rank_per_cost;
 };
 
-/* Two-sided 97.5 % quantile of Student's t with df degrees of freedom (as
- * in sim/rank.c). */
-static double t975(int df) {
-  static const double t[30] = {
-      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-      2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-      2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
-  return df <= 30 ? t[df - 1] : 1.96 + 2.5 / df;
-}
-
-/* Paired casualties avoided from x to y over n replications: mean, CI. */
-static void paired(const struct evac_outcome *x, const struct evac_outcome *y,
-                   int n, double *mean, double *lo, double *hi) {
-  double s = 0.0, s2 = 0.0;
-  for (int r = 0; r < n; r++) {
-    double d = x[r].casualties - y[r].casualties;
-    s += d;
-    s2 += d * d;
-  }
-  *mean = s / n;
-  double var = n > 1 ? (s2 - s * s / n) / (n - 1) : 0.0;
-  double half = t975(n - 1) * sqrt(var > 0.0 ? var / n : 0.0);
-  *lo = *mean - half;
-  *hi = *mean + half;
-}
-
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
@@ -224,8 +198,8 @@ static int write_building(const struct bo_h5 *h, const struct evac_batch *bt,
   int rc = f < 0 || !order || !c || !txt || !fixed;
   for (int k = 0; !rc && k < nh; k++) { /* rank by solo mean, list order */
     order[k] = k;
-    paired(s->out[0], s->out[k + 1], bt->reps, &c[k], &c[nh + k],
-           &c[2 * nh + k]);
+    evac_outcome_paired(s->out[0], s->out[k + 1], bt->reps, &c[k], &c[nh + k],
+                        &c[2 * nh + k]);
   }
   for (int a = 1; !rc && a < nh; a++)
     for (int b = a; b > 0 && c[order[b]] > c[order[b - 1]]; b--) {
@@ -574,7 +548,8 @@ enum evac_status evac_batch_reduce(const struct evac_batch *bt,
       struct bo_pair *q = &pairs[k];
       q->b = i;
       q->h = j;
-      paired(s[i].out[0], s[i].out[j + 1], bt->reps, &q->mean, &q->lo, &q->hi);
+      evac_outcome_paired(s[i].out[0], s[i].out[j + 1], bt->reps, &q->mean,
+                          &q->lo, &q->hi);
       q->cost = bt->b[i].m->hazards[j].cost;
       q->per_cost = isnan(q->cost) || q->cost <= 0 ? NAN : q->mean / q->cost;
     }

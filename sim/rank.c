@@ -23,15 +23,6 @@ static double wall_now(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Two-sided 97.5 % quantile of Student's t with df degrees of freedom. */
-static double t975(int df) {
-  static const double t[30] = {
-      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-      2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-      2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
-  return df <= 30 ? t[df - 1] : 1.96 + 2.5 / df;
-}
-
 /* Index of the variant with these fixed hazards, added if new. */
 static int variant(struct evac_ranking *rk, uint64_t fixed) {
   for (int v = 0; v < rk->nvariants; v++)
@@ -135,20 +126,8 @@ static enum evac_status simulate(const char *path, struct evac_ranking *rk,
  * replications: mean, 95 % CI and variance. */
 static void paired(const struct evac_ranking *rk, int a, int b, double *mean,
                    double *lo, double *hi, double *var) {
-  const struct evac_outcome *x = rk->variants[a].outcomes,
-                            *y = rk->variants[b].outcomes;
-  double s = 0.0, s2 = 0.0;
-  for (int r = 0; r < rk->reps; r++) {
-    double d = x[r].casualties - y[r].casualties;
-    s += d;
-    s2 += d * d;
-  }
-  int n = rk->reps;
-  *mean = s / n;
-  *var = n > 1 ? (s2 - s * s / n) / (n - 1) : 0.0;
-  double half = t975(n - 1) * sqrt(*var > 0.0 ? *var / n : 0.0);
-  *lo = *mean - half;
-  *hi = *mean + half;
+  *var = evac_outcome_paired(rk->variants[a].outcomes, rk->variants[b].outcomes,
+                             rk->reps, mean, lo, hi);
 }
 
 /* Fills row with hazard h's effect: fixing it in variant base (to variant

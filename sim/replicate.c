@@ -115,3 +115,29 @@ enum evac_status evac_replicate_run(const char *path,
   evac_diag_free(&d);
   return st;
 }
+
+/* Two-sided 97.5 % quantile of Student's t with df degrees of freedom. */
+static double t975(int df) {
+  static const double t[30] = {
+      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+      2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+      2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+  return df <= 30 ? t[df - 1] : 1.96 + 2.5 / df;
+}
+
+double evac_outcome_paired(const struct evac_outcome *x,
+                           const struct evac_outcome *y, int n, double *mean,
+                           double *lo, double *hi) {
+  double s = 0.0, s2 = 0.0;
+  for (int r = 0; r < n; r++) {
+    double d = x[r].casualties - y[r].casualties;
+    s += d;
+    s2 += d * d;
+  }
+  *mean = s / n;
+  double var = n > 1 ? (s2 - s * s / n) / (n - 1) : 0.0;
+  double half = t975(n - 1) * sqrt(var > 0.0 ? var / n : 0.0);
+  *lo = *mean - half;
+  *hi = *mean + half;
+  return var;
+}

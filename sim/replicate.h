@@ -30,4 +30,12 @@ enum evac_status evac_replicate_run(const char *path,
                                     uint64_t fixed, uint64_t seed, int rep,
                                     struct evac_outcome *out);
 
+/* Paired casualties avoided going from outcomes x to y over n
+ * replications (common random numbers): the mean, its 95 % confidence
+ * interval [lo, hi] (Student's t) and the variance of the differences,
+ * which it returns. */
+double evac_outcome_paired(const struct evac_outcome *x,
+                           const struct evac_outcome *y, int n, double *mean,
+                           double *lo, double *hi);
+
 #endif
