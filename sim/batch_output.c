@@ -170,16 +170,6 @@ static int commit(const char *tmp, const char *path, int ok) {
   return ok ? 0 : -1;
 }
 
-/* The target of hazard h as text ("" if none). */
-static const char *target_name(const struct evac_model *m,
-                               const struct evac_hazard *h) {
-  if (h->target >= 0)
-    return m->features[h->target].name;
-  if (h->region >= 0)
-    return m->regions[h->region].name;
-  return "";
-}
-
 /* Writes DIR/buildings/NAME.h5: the building's hazards ranked by solo
  * effect and its variants. */
 static int write_building(const struct bo_h5 *h, const struct evac_batch *bt,
@@ -217,7 +207,7 @@ static int write_building(const struct bo_h5 *h, const struct evac_batch *bt,
       rank[k] = k + 1;
       txt[k] = hz->id;
       txt[nh + k] = evac_hazard_type_name(hz->type);
-      txt[2 * nh + k] = target_name(m, hz);
+      txt[2 * nh + k] = evac_hazard_target_name(m, hz);
       txt[3 * nh + k] = hz->owner ? hz->owner : "";
       col[k] = c[order[k]];
       col[nh + k] = c[nh + order[k]];

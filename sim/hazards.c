@@ -333,3 +333,12 @@ int evac_hazards_fix(struct evac_model *m, const char *id) {
   }
   return found || all ? 0 : -1;
 }
+
+const char *evac_hazard_target_name(const struct evac_model *m,
+                                    const struct evac_hazard *h) {
+  if (h->target >= 0)
+    return m->features[h->target].name;
+  if (h->region >= 0)
+    return m->regions[h->region].name;
+  return "";
+}

@@ -334,6 +334,11 @@ enum evac_status evac_scenario_parse(struct evac_model *m, const char *text,
  * onto it; fixed 0 for an unknown name (sim/profile.c). */
 struct evac_dist evac_device_prepare(const char *name);
 
+/* The target of hazard h in m as text: its feature or region name, ""
+ * if it has none. */
+const char *evac_hazard_target_name(const struct evac_model *m,
+                                    const struct evac_hazard *h);
+
 /* Name of a hazard type ("blocked_exit"), and its inverse (-1 unknown). */
 const char *evac_hazard_type_name(enum evac_hazard_type t);
 int evac_hazard_type_parse(const char *name);

@@ -14,16 +14,6 @@
 #include "model.h"
 #include "rank.h"
 
-/* The target of hazard h as text ("" if none). */
-static const char *target_name(const struct evac_model *m,
-                               const struct evac_hazard *h) {
-  if (h->target >= 0)
-    return m->features[h->target].name;
-  if (h->region >= 0)
-    return m->regions[h->region].name;
-  return "";
-}
-
 /* The floors of hazard h as "6 7" ("all" if none listed). */
 static void floors_text(const struct evac_model *m, const struct evac_hazard *h,
                         char *buf, size_t n) {
@@ -113,7 +103,7 @@ void evac_ranking_print(const struct evac_ranking *r, FILE *f) {
       snprintf(cost, sizeof cost, "%.0f", h->cost);
     fprintf(f, "  %-5d %-8s %-24s %-20.20s %-22s %-6s %-8s %9s  %s\n",
             row->order, h->id, evac_hazard_type_name(h->type),
-            target_name(m, h), ci, row->major ? "yes" : "no",
+            evac_hazard_target_name(m, h), ci, row->major ? "yes" : "no",
             evac_rank_priority(row), cost, h->owner ? h->owner : "");
   }
   fprintf(f,
@@ -186,7 +176,7 @@ static void csv_rectification(const struct evac_ranking *r, FILE *f) {
     fprintf(f, "%d,", row->order);
     csv_text(f, h->id);
     fprintf(f, ",%s,", evac_hazard_type_name(h->type));
-    csv_text(f, target_name(r->m, h));
+    csv_text(f, evac_hazard_target_name(r->m, h));
     fputc(',', f);
     csv_text(f, floors);
     fprintf(f, ",%.6g,%.6g,%.6g,%.6g,%.6g,%d,", row->delta_mean, row->ci_low,
@@ -210,7 +200,7 @@ static void csv_hazards(const struct evac_ranking *r, FILE *f) {
     floors_text(r->m, h, floors, sizeof floors);
     csv_text(f, h->id);
     fprintf(f, ",%s,", evac_hazard_type_name(h->type));
-    csv_text(f, target_name(r->m, h));
+    csv_text(f, evac_hazard_target_name(r->m, h));
     fputc(',', f);
     csv_text(f, floors);
     fputc(',', f);
@@ -394,7 +384,7 @@ static int h5_lists(hid_t f, const struct evac_ranking *r) {
       floors_text(m, hz, fl + (size_t)i * 256, 256);
       t[i] = hz->id;
       t[big + i] = evac_hazard_type_name(hz->type);
-      t[2 * big + i] = target_name(m, hz);
+      t[2 * big + i] = evac_hazard_target_name(m, hz);
       t[3 * big + i] = fl + (size_t)i * 256;
       t[4 * big + i] = hz->owner ? hz->owner : "";
       t[5 * big + i] = hz->note ? hz->note : "";
@@ -492,7 +482,7 @@ static int write_h5(const struct evac_ranking *r, const char *tmp) {
       floors_text(r->m, h, floors + (size_t)i * 256, 256);
       id[i] = h->id;
       type[i] = evac_hazard_type_name(h->type);
-      target[i] = target_name(r->m, h);
+      target[i] = evac_hazard_target_name(r->m, h);
       fl[i] = floors + (size_t)i * 256;
       owner[i] = h->owner ? h->owner : "";
       c[0][i] = row->order;
