@@ -3,7 +3,6 @@
  * has the tasks that are not done yet run, and has rank 0 reduce the task
  * files into the outputs. A building that fails to load fails alone. */
 #include <errno.h>
-#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,6 +10,7 @@
 #include "batch.h"
 #include "diag.h"
 #include "model.h"
+#include "threads.h"
 
 /* FNV-1a 64 of n bytes, continuing from h. */
 static uint64_t fnv(uint64_t h, const void *p, size_t n) {
@@ -173,7 +173,7 @@ enum evac_status evac_batch_run(const char *path, const char *dir,
   st = evac_manifest_load(path, d, &bt.mf);
   if (st == EVAC_OK) {
     bt.reps = opts->reps > 0 ? opts->reps : bt.mf->reps;
-    bt.threads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
+    bt.threads = opts->threads > 0 ? opts->threads : evac_threads_default();
     bt.b = calloc((size_t)bt.mf->nbuildings, sizeof *bt.b);
     if (!bt.b)
       st = EVAC_ERR_RUNTIME;

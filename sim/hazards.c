@@ -124,14 +124,28 @@ static void block(struct evac_model *m, const struct evac_region *r, int x0,
     }
 }
 
+/* 1 if the cell at (x, y) of floor f is inside the floor and walkable. */
+static int open_at(const struct evac_model *m, int f, int x, int y) {
+  if (x < 0 || y < 0 || x >= m->floors[f].nx || y >= m->floors[f].ny)
+    return 0;
+  return evac_cell_walkable(m->cell_kind[evac_model_cell(m, f, x, y)]);
+}
+
 /* Goods stored along a corridor: the half of region r's short side next to
- * its first long wall is obstructed over its whole length. */
+ * its first long wall is obstructed over its whole length, but for a gap in
+ * front of each opening in that wall (goods are not stacked against doors,
+ * and a room must keep its way out). */
 static void obstruct(struct evac_model *m, const struct evac_region *r) {
   int w = r->rect[2] - r->rect[0] + 1, h = r->rect[3] - r->rect[1] + 1;
-  if (w >= h)
-    block(m, r, r->rect[0], r->rect[1], r->rect[2], r->rect[1] + h / 2 - 1);
-  else
-    block(m, r, r->rect[0], r->rect[1], r->rect[0] + w / 2 - 1, r->rect[3]);
+  if (w >= h) {
+    for (int x = r->rect[0]; x <= r->rect[2]; x++)
+      if (!open_at(m, r->floor, x, r->rect[1] - 1))
+        block(m, r, x, r->rect[1], x, r->rect[1] + h / 2 - 1);
+  } else {
+    for (int y = r->rect[1]; y <= r->rect[3]; y++)
+      if (!open_at(m, r->floor, r->rect[0] - 1, y))
+        block(m, r, r->rect[0], y, r->rect[0] + w / 2 - 1, y);
+  }
 }
 
 /* The mean weight of the ignition scenarios (1 without any). */

@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "evacsim.h"
 #include "model.h"
+#include "threads.h"
 
 static const char usage_main[] =
     "usage: evacsim COMMAND [ARGS]\n"
@@ -60,7 +61,8 @@ static const char usage_run[] =
     "OUT.h5.partial, then renamed). Prints a summary table.\n"
     "  -o, --output OUT.h5  result file (required)\n"
     "  --seed N             random seed (default: the scenario's \"seed\")\n"
-    "  --threads N          threads for the smoke sweep (default: all)\n"
+    "  --threads N          threads for the smoke sweep (default: the CPUs\n"
+    "                       allowed, OMP_NUM_THREADS if set)\n"
     "  --fix ID             simulate as if hazard ID were rectified\n"
     "                       (repeatable; 'all' rectifies every hazard)\n"
     "  --quiet              print nothing but errors\n"
@@ -91,7 +93,8 @@ static const char usage_rank[] =
     "  --min-reps N         first round (default 10; = --reps: fixed)\n"
     "  --steps N            greedy steps at most (default 0: all); the rest\n"
     "                       are listed by their effect at the last step\n"
-    "  --threads N          replications run in parallel (default: all)\n"
+    "  --threads N          replications run in parallel (default: the CPUs\n"
+    "                       allowed, OMP_NUM_THREADS if set)\n"
     "  --seed N             base seed (default: the scenario's)\n"
     "  --quiet              print nothing but errors\n";
 
@@ -114,7 +117,8 @@ static const char usage_batch[] =
     "  -o, --output DIR  output folder (created if missing)\n"
     "  --reps N          replications per variant, 2..100000 (default: the\n"
     "                    manifest's \"reps\", else 20)\n"
-    "  --threads N       threads per rank (default: all)\n"
+    "  --threads N       threads per rank (default: the CPUs allowed,\n"
+    "                    OMP_NUM_THREADS if set)\n"
     "  --quiet           print nothing but errors\n";
 
 static const char usage_info[] = "usage: evacsim info OUT.h5\n"
@@ -351,10 +355,9 @@ static int cmd_run(int argc, char **argv) {
   if (st != EVAC_OK)
     return st;
   remove_partials_on_signal(out, NULL);
-  if (opts.threads > 0)
-    omp_set_num_threads(opts.threads);
-  else
-    opts.threads = omp_get_max_threads();
+  if (opts.threads <= 0)
+    opts.threads = evac_threads_default();
+  omp_set_num_threads(opts.threads);
   opts.progress = !quiet && isatty(STDERR_FILENO);
 
   struct evac_diag d;

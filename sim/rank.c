@@ -16,6 +16,7 @@
 #include "model.h"
 #include "replicate.h"
 #include "result.h"
+#include "threads.h"
 
 static double wall_now(void) {
   struct timespec ts;
@@ -277,7 +278,7 @@ enum evac_status evac_rank_run(const char *path,
   rk->reps = rk->min_reps;
   rk->steps = opts->steps;
   rk->seed = opts->seed_given ? opts->seed : m->seed;
-  rk->threads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
+  rk->threads = opts->threads > 0 ? opts->threads : evac_threads_default();
   rk->nrows = m->nhazards;
   rk->rows = calloc((size_t)rk->nrows, sizeof *rk->rows);
   st = rk->rows && variant(rk, 0) == 0 ? EVAC_OK : EVAC_ERR_RUNTIME;

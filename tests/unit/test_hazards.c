@@ -269,3 +269,52 @@ Test(hazards, obstruction_slows_the_evacuation) {
   cr_log_info("40 people: %.1f s clear, %.1f s obstructed", t[0], t[1]);
   cr_expect_gt(t[1], 1.25 * t[0], "obstruction must slow the evacuation");
 }
+
+/* Stored goods leave the doors free: a ward whose door opens onto the
+ * obstructed half of the corridor (0.4 m cells; corridor rows 6-10, door
+ * at columns 15-16 of the wall row 5) still gets all its people out. */
+Test(hazards, obstruction_keeps_doors_free) {
+  struct grid g = grid_new(33, 12);
+  grid_fill(&g, 11, 1, 20, 4, '.');
+  grid_fill(&g, 15, 5, 16, 5, 'D');
+  grid_fill(&g, 1, 6, 30, 10, '.');
+  grid_fill(&g, 31, 6, 31, 10, 'E');
+  cJSON *floors = cJSON_CreateArray();
+  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 0.0));
+  free(g.c);
+  cJSON *plan = plan_new(0.4, floors);
+  cJSON_AddItemToObject(
+      plan, "regions",
+      cJSON_Parse("[{\"name\": \"Corridor\", \"floor\": \"1\", \"rect\": "
+                  "[1, 6, 30, 10]}]"));
+  cJSON *sc = scenario_new(600);
+  cJSON_AddItemToObject(
+      sc, "occupants",
+      cJSON_Parse("[{\"floor\": \"1\", \"rect\": [11, 1, 20, 4], \"count\": "
+                  "10}]"));
+  cJSON_AddItemToObject(
+      sc, "hazards",
+      cJSON_Parse("[{\"id\": \"O\", \"type\": \"corridor_obstruction\", "
+                  "\"target\": \"Corridor\"}]"));
+  char *p = json_take(plan), *s = json_take(sc);
+  struct evac_diag d;
+  struct evac_model *m = NULL;
+  evac_test_load("hz-doors", "test.plan.json", p, s, &d, &m);
+  evac_diag_print(&d, stderr);
+  free(p);
+  free(s);
+  cr_assert_not_null(m);
+  evac_hazards_apply(m, &d);
+  /* 2 of the 5 rows over 30 columns, less the 2 in front of the door */
+  cr_expect_eq(count_kind(m, 0, EVAC_CELL_OBSTACLE), 56);
+  struct evac_run_opts o = {.seed = 3, .seed_given = 1, .threads = 1};
+  struct evac_sim *sim = NULL;
+  cr_assert_eq(evac_sim_create(m, &o, &d, &sim), 0);
+  cr_assert_eq(evac_sim_run(sim), 0);
+  const struct evac_result *res = evac_sim_result(sim);
+  cr_expect_eq(res->evacuated, 10, "the ward is cut off: %d out",
+               res->evacuated);
+  evac_sim_free(sim);
+  evac_model_free(m);
+  evac_diag_free(&d);
+}

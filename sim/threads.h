@@ -1,0 +1,17 @@
+/* How many threads to use when the user names none. */
+#ifndef EVAC_THREADS_H
+#define EVAC_THREADS_H
+
+/* Threads for a run whose --threads was not given: OMP_NUM_THREADS when
+ * set, else the CPUs this process may run on, capped by a cgroup CPU quota
+ * (containers and batch slots often allow fewer CPUs than they show;
+ * more threads than the quota makes OpenMP barriers wait out throttling). */
+int evac_threads_default(void);
+
+/* The cgroup CPU quota in CPUs, rounded up, read under the cgroup mount
+ * root (normally "/sys/fs/cgroup"): v2 root/cpu.max, else v1
+ * root/cpu/cpu.cfs_quota_us over root/cpu/cpu.cfs_period_us; 0 when there
+ * is none. */
+int evac_threads_quota(const char *root);
+
+#endif
