@@ -162,12 +162,13 @@ static void fill_row(struct evac_ranking *rk, struct evac_rank_row *row, int h,
 static enum evac_status rest_at(struct evac_ranking *rk, int step,
                                 uint64_t fixed) {
   int base = variant(rk, fixed);
+  uint64_t taken = fixed; /* listed already */
   rk->inert_from = step;
   for (int k = step; k < rk->nrows; k++) {
     int pick = -1;
     double best_c = -INFINITY, best_t = -INFINITY;
     for (int i = 0; i < rk->nrows; i++) {
-      if (fixed >> i & 1)
+      if (taken >> i & 1)
         continue;
       const struct evac_variant *v =
           &rk->variants[variant(rk, fixed | 1ull << i)];
@@ -183,7 +184,7 @@ static enum evac_status rest_at(struct evac_ranking *rk, int step,
     fill_row(rk, row, pick, base, variant(rk, fixed | 1ull << pick));
     row->order = k + 1;
     row->resolved = 1; /* not compared further */
-    fixed |= 1ull << pick;
+    taken |= 1ull << pick;
   }
   return EVAC_OK;
 }

@@ -167,6 +167,50 @@ Test(rank, adaptive_replication_stops_when_resolved_or_capped) {
   free(path);
 }
 
+/* The variant with exactly these hazards fixed, or NULL. */
+static const struct evac_variant *variant_of(const struct evac_ranking *r,
+                                             uint64_t fixed) {
+  for (int v = 0; v < r->nvariants; v++)
+    if (r->variants[v].fixed == fixed)
+      return &r->variants[v];
+  return NULL;
+}
+
+/* --steps 1: the first row is the greedy choice; every later row is its
+ * hazard's effect measured against the first step's variant (the blocked
+ * stair fixed), from replications simulated there, not a cumulative
+ * variant nobody simulated. */
+Test(rank, rows_past_the_step_limit_measure_against_the_last_step) {
+  char *path = write_case("rank-steps");
+  struct evac_diag d;
+  evac_diag_init(&d);
+  struct evac_rank_opts o = {
+      .reps = 6, .min_reps = 6, .steps = 1, .threads = 2};
+  struct evac_ranking *r = NULL;
+  cr_assert_eq(evac_rank_run(path, &o, &d, &r), 0);
+  cr_assert_eq(r->inert_from, 1);
+  int first = r->rows[0].hazard;
+  cr_expect_str_eq(r->m->hazards[first].id, "H-STAIR");
+  const struct evac_variant *base = variant_of(r, 1ull << first);
+  cr_assert_not_null(base);
+  for (int k = 1; k < r->nrows; k++) {
+    const struct evac_rank_row *row = &r->rows[k];
+    const struct evac_variant *v =
+        variant_of(r, 1ull << first | 1ull << row->hazard);
+    cr_assert_not_null(v);
+    cr_expect_eq(v->nreps, 6, "row %d rests on simulated replications", k);
+    cr_expect_leq(
+        fabs(row->delta_mean - (base->casualties_mean - v->casualties_mean)),
+        1e-9, "row %d (%s): %.3f", k, r->m->hazards[row->hazard].id,
+        row->delta_mean);
+  }
+  cr_expect_eq(row_of(r, "H-NULL")->delta_mean, 0.0);
+  cr_expect_eq(row_of(r, "H-NULL")->major, 0);
+  evac_ranking_free(r);
+  evac_diag_free(&d);
+  free(path);
+}
+
 Test(rank, cli_writes_table_csv_and_h5) {
   char *path = write_case("rank-cli");
   char dir[4096], args[8400], *out;
