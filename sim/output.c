@@ -38,10 +38,10 @@ struct writer {
   char reason[512]; /* the first failure; "" while there is none */
 };
 
-/* Copies the innermost HDF5 error description into data (a char[256]). */
+/* Copies the innermost HDF5 error description into data (a char[250]). */
 static herr_t innermost(unsigned n, const H5E_error2_t *e, void *data) {
   if (n == 0 && e->desc)
-    snprintf(data, 256, "%s", e->desc);
+    snprintf(data, 250, "%s", e->desc);
   return 0;
 }
 
@@ -51,7 +51,7 @@ static herr_t innermost(unsigned n, const H5E_error2_t *e, void *data) {
 static int fail(struct writer *w, const char *fmt, ...) {
   if (w->reason[0])
     return -1;
-  char what[256], detail[256] = "";
+  char what[256], detail[250] = "";
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(what, sizeof what, fmt, ap);

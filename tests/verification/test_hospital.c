@@ -284,7 +284,7 @@ static double lift_clearance(const char *tag, int lift_failed, int *trips) {
         grid_fill(&g, x0, 1, x0 + 8, 8, '.');
         grid_fill(&g, x0 + 3, 9, x0 + 5, 9, 'D');
       }
-    char name[8];
+    char name[12];
     snprintf(name, sizeof name, "%d", f);
     cJSON_AddItemToArray(floors, grid_floor(&g, name, 3.6 * (f - 1)));
     free(g.c);

@@ -207,7 +207,7 @@ Test(stairs, closed_stair_discovered_and_avoided) {
       grid_fill(&g, 0, 2, 0, 4, 'E');
       grid_fill(&g, 43, 2, 43, 4, 'E');
     }
-    char name[4];
+    char name[12];
     snprintf(name, sizeof name, "%d", f + 1);
     cJSON_AddItemToArray(floors, grid_floor(&g, name, 3.0 * f));
     free(g.c);
