@@ -70,8 +70,11 @@ static int make_reference(const char *dir, int floors) {
   char *dur = strstr(text, "\"duration_s\": 3600");
   char *fire = strstr(text, "\"fire\": {");
   char *alarm = strstr(text, "\"alarm\":");
+  char *hazards = strstr(text, "\"hazards\": [");
+  char *output = strstr(text, "\"output\":");
   char *out = malloc(n + sizeof reference_fire + 64);
-  if (!dur || !fire || !alarm || alarm < fire || !out) {
+  if (!dur || !fire || !alarm || !hazards || !output || alarm < fire ||
+      hazards < alarm || output < hazards || !out) {
     fprintf(stderr, "bench_reference: the generated scenario changed shape\n");
     free(text);
     free(out);
@@ -79,8 +82,9 @@ static int make_reference(const char *dir, int floors) {
   }
   memcpy(dur, "\"duration_s\": 1800", 18);
   *fire = '\0';
-  snprintf(out, n + sizeof reference_fire + 64, "%s%s%s", text, reference_fire,
-           alarm);
+  *hazards = '\0'; /* the generated inspection list gives way to the shaft */
+  snprintf(out, n + sizeof reference_fire + 64, "%s%s%s%s", text,
+           reference_fire, alarm, output);
   st = bench_write(dir, "tower.scenario.json", out) ? EVAC_ERR_IO : EVAC_OK;
   free(text);
   free(out);
