@@ -170,30 +170,21 @@ Test(hazards, bad_targets_are_input_errors) {
   evac_model_free(m);
 }
 
-/* A corridor 12 m x 2 m (0.4 m cells: 30 x 5) with an exit at its east
- * end, 40 people at its west end, a region over it and the hazards given;
- * two ignition scenarios, one inside the corridor. */
-static struct evac_model *corridor(const char *tag, const char *hazards) {
-  struct grid g = grid_new(33, 7);
-  grid_fill(&g, 1, 1, 30, 5, '.');
-  grid_fill(&g, 31, 1, 31, 5, 'E');
+/* Loads a one-floor building: grid g (freed here) at 0.4 m cells with the
+ * regions, and a 600 s scenario with the occupants, fires (NULL: none) and
+ * hazards given as JSON texts. */
+static struct evac_model *one_floor(const char *tag, struct grid *g,
+                                    const char *regions, const char *occupants,
+                                    const char *fires, const char *hazards) {
   cJSON *floors = cJSON_CreateArray();
-  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 0.0));
-  free(g.c);
+  cJSON_AddItemToArray(floors, grid_floor(g, "1", 0.0));
+  free(g->c);
   cJSON *plan = plan_new(0.4, floors);
-  cJSON_AddItemToObject(
-      plan, "regions",
-      cJSON_Parse("[{\"name\": \"Corridor\", \"floor\": \"1\", \"rect\": "
-                  "[11, 1, 30, 5]}]"));
+  cJSON_AddItemToObject(plan, "regions", cJSON_Parse(regions));
   cJSON *sc = scenario_new(600);
-  cJSON_AddItemToObject(
-      sc, "occupants",
-      cJSON_Parse("[{\"floor\": \"1\", \"rect\": [1, 1, 8, 5], \"count\": "
-                  "40}]"));
-  cJSON_AddItemToObject(
-      sc, "fires",
-      cJSON_Parse("[{\"floor\": \"1\", \"at\": [3, 3], \"weight\": 0.6},"
-                  " {\"floor\": \"1\", \"at\": [20, 3], \"weight\": 0.2}]"));
+  cJSON_AddItemToObject(sc, "occupants", cJSON_Parse(occupants));
+  if (fires)
+    cJSON_AddItemToObject(sc, "fires", cJSON_Parse(fires));
   cJSON_AddItemToObject(sc, "hazards", cJSON_Parse(hazards));
   char *p = json_take(plan), *s = json_take(sc);
   struct evac_diag d;
@@ -205,6 +196,22 @@ static struct evac_model *corridor(const char *tag, const char *hazards) {
   free(s);
   cr_assert_not_null(m);
   return m;
+}
+
+/* A corridor 12 m x 2 m (0.4 m cells: 30 x 5) with an exit at its east
+ * end, 40 people at its west end, a region over it and the hazards given;
+ * two ignition scenarios, one inside the corridor. */
+static struct evac_model *corridor(const char *tag, const char *hazards) {
+  struct grid g = grid_new(33, 7);
+  grid_fill(&g, 1, 1, 30, 5, '.');
+  grid_fill(&g, 31, 1, 31, 5, 'E');
+  return one_floor(
+      tag, &g,
+      "[{\"name\": \"Corridor\", \"floor\": \"1\", \"rect\": [11, 1, 30, 5]}]",
+      "[{\"floor\": \"1\", \"rect\": [1, 1, 8, 5], \"count\": 40}]",
+      "[{\"floor\": \"1\", \"at\": [3, 3], \"weight\": 0.6},"
+      " {\"floor\": \"1\", \"at\": [20, 3], \"weight\": 0.2}]",
+      hazards);
 }
 
 Test(hazards, obstruction_ebike_and_overload_change_the_model) {
@@ -279,31 +286,14 @@ Test(hazards, obstruction_keeps_doors_free) {
   grid_fill(&g, 15, 5, 16, 5, 'D');
   grid_fill(&g, 1, 6, 30, 10, '.');
   grid_fill(&g, 31, 6, 31, 10, 'E');
-  cJSON *floors = cJSON_CreateArray();
-  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 0.0));
-  free(g.c);
-  cJSON *plan = plan_new(0.4, floors);
-  cJSON_AddItemToObject(
-      plan, "regions",
-      cJSON_Parse("[{\"name\": \"Corridor\", \"floor\": \"1\", \"rect\": "
-                  "[1, 6, 30, 10]}]"));
-  cJSON *sc = scenario_new(600);
-  cJSON_AddItemToObject(
-      sc, "occupants",
-      cJSON_Parse("[{\"floor\": \"1\", \"rect\": [11, 1, 20, 4], \"count\": "
-                  "10}]"));
-  cJSON_AddItemToObject(
-      sc, "hazards",
-      cJSON_Parse("[{\"id\": \"O\", \"type\": \"corridor_obstruction\", "
-                  "\"target\": \"Corridor\"}]"));
-  char *p = json_take(plan), *s = json_take(sc);
+  struct evac_model *m = one_floor(
+      "hz-doors", &g,
+      "[{\"name\": \"Corridor\", \"floor\": \"1\", \"rect\": [1, 6, 30, 10]}]",
+      "[{\"floor\": \"1\", \"rect\": [11, 1, 20, 4], \"count\": 10}]", NULL,
+      "[{\"id\": \"O\", \"type\": \"corridor_obstruction\", \"target\": "
+      "\"Corridor\"}]");
   struct evac_diag d;
-  struct evac_model *m = NULL;
-  evac_test_load("hz-doors", "test.plan.json", p, s, &d, &m);
-  evac_diag_print(&d, stderr);
-  free(p);
-  free(s);
-  cr_assert_not_null(m);
+  evac_diag_init(&d);
   evac_hazards_apply(m, &d);
   /* 2 of the 5 rows over 30 columns, less the 2 in front of the door */
   cr_expect_eq(count_kind(m, 0, EVAC_CELL_OBSTACLE), 56);
