@@ -81,11 +81,11 @@ Test(report, run_with_fire_fields_and_animation, .timeout = 180) {
   free(cli_expect(0, "gen tower --floors 2 --occupants 30 -o %s%s", dir, ""));
   free(cli_expect(0, "run %s/tower.scenario.json -o %s --quiet --threads 1",
                   dir, h5));
-  char *out = cli_expect(0, "report %s -o %s --animate --frames 40", h5, rep);
+  char *out = cli_expect(0, "report %s -o %s --animate --frames 12", h5, rep);
   cr_expect_not_null(strstr(out, "report written to"), "%s", out);
   free(out);
   cr_expect(!exists(rep, ".partial"), "the partial folder is left");
-  out = check_report(rep, "--browser --max-frames 40 --expect evacuation.png "
+  out = check_report(rep, "--browser --max-frames 12 --expect evacuation.png "
                           "--expect evacuation.svg --expect hrr.png "
                           "--expect plan_00.png --expect plan_01.png "
                           "--expect smoke_01_visibility.png "
@@ -94,7 +94,7 @@ Test(report, run_with_fire_fields_and_animation, .timeout = 180) {
                           "--expect floor_01.gif");
   /* the fire is on floor "2" (index 1): floor 1 has no smoke, so no maps */
   cr_expect_null(strstr(out, "smoke_00"), "%s", out);
-  cr_expect_not_null(strstr(out, "40 frames"), "%s", out);
+  cr_expect_not_null(strstr(out, "12 frames"), "%s", out);
   cr_expect_not_null(strstr(out, "chromium: evacsim-check: "), "%s", out);
   free(out);
   char path[8400];
