@@ -63,6 +63,8 @@ static int options(const struct evac_sim *s, int a, int32_t c,
             !evac_cell_walkable(m->cell_kind[a2]) || s->closed[a1] ||
             s->closed[a2])
           continue;
+        if (s->occ[a1] >= 0 && s->occ[a1] == s->occ[a2] && s->occ[a1] != a)
+          continue; /* between two cells of one bed's footprint */
       }
       double step = dx && dy ? diag : cell;
       opt[n++] = (struct option){v, -1, step, step + S[v], s->closed[v]};
@@ -195,7 +197,7 @@ static int decide(struct evac_sim *s, int a) {
     if (o->closed || o->total > limit)
       continue;
     if (o->cell >= 0) {
-      if (s->occ[o->cell] >= 0) {
+      if (s->occ[o->cell] >= 0 && s->occ[o->cell] != a) {
         if (evac_sim_wait(s, a, o->cell))
           return -1;
         continue;

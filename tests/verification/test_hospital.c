@@ -466,3 +466,74 @@ Test(hospital, bed_footprint_keeps_followers_back) {
   evac_sim_free(sim);
   evac_model_free(m);
 }
+
+/* A corridor of `lanes` cells of cell_m and 40 m, exit at its east end; a
+ * bed (prepared in 10 s) 4 m from the west end, two staff at the west end,
+ * and a walker (1.34 m/s) behind the bed who starts at 20 s, once the bed
+ * is moving. Sets the times the bed and the walker are safe. */
+static void corridor_overtake(double cell_m, int lanes, double *bed,
+                              double *walker) {
+  int len = (int)lround(40.0 / cell_m), mid = 1 + lanes / 2;
+  struct grid g = grid_new(len + 3, lanes + 2);
+  grid_fill(&g, 1, 1, len, lanes, '.');
+  grid_fill(&g, len + 1, 1, len + 1, lanes, 'E');
+  cJSON *floors = cJSON_CreateArray();
+  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 0.0));
+  free(g.c);
+  cJSON *sc = scenario_new(600);
+  add_profile(sc, "walker", "1.34");
+  cJSON *pr = cJSON_GetObjectItem(sc, "profiles");
+  cJSON_AddNumberToObject(cJSON_GetObjectItem(pr, "walker"), "premovement_s",
+                          20);
+  cJSON *bp = cJSON_AddObjectToObject(pr, "abed");
+  cJSON_AddStringToObject(bp, "base", "bedridden");
+  cJSON_AddNumberToObject(bp, "prepare_s", 10);
+  int xb = 1 + (int)lround(4.0 / cell_m);
+  add_group(sc, xb, mid, xb, mid, "abed", 1, NULL);
+  add_group(sc, xb - 3, 1, xb - 3, 1, "walker", 1, NULL);
+  add_staff(sc, 1, 1, 2, 1, 2, NULL);
+  struct evac_model *m;
+  struct evac_sim *sim = run_json("width", plan_new(cell_m, floors), sc, 5, &m);
+  const struct evac_result *r = evac_sim_result(sim);
+  *bed = r->agents.exit_time_s[0];
+  *walker = r->agents.exit_time_s[1];
+  evac_sim_free(sim);
+  evac_model_free(m);
+}
+
+/* A bed is 1.0 m wide: in a 1.2 m corridor (3 cells of 0.4 m) it covers
+ * the whole width, so a walker behind it cannot overtake and is safe
+ * 6 x 0.4 / 1.34 = 1.79 s after it (it waits on the sixth cell back, the
+ * bed's footprint being five cells long); in a 2.4 m corridor (6 cells)
+ * the bed leaves a 1.2 m lane and the walker passes: safe at 20 +
+ * 37.2 / 1.34 = 47.8 s, while the bed needs 36 / 0.8 = 45 s of walking
+ * after a 10 s preparation and its staff's walk (bed safe after 55 s). */
+Test(hospital, bed_blocks_narrow_corridor_not_wide) {
+  double b3, w3, b6, w6;
+  corridor_overtake(0.4, 3, &b3, &w3);
+  corridor_overtake(0.4, 6, &b6, &w6);
+  cr_log_info("1.2 m corridor: bed %.2f s, walker %.2f s; 2.4 m: bed %.2f s, "
+              "walker %.2f s",
+              b3, w3, b6, w6);
+  cr_expect(w3 - b3 > 6 * 0.4 / 1.34 - 0.05 && w3 - b3 < 6 * 0.4 / 1.34 + 0.3,
+            "1.2 m: walker %.2f s after the bed, want 1.79 s", w3 - b3);
+  cr_expect(b6 - w6 > 5.0, "2.4 m: walker %.2f s before the bed, want > 5 s",
+            b6 - w6);
+  cr_expect(w6 < 47.8 + 1.0, "2.4 m: walker safe at %.2f s, want 47.8 s", w6);
+}
+
+/* The same at 0.5 m cells: the bed covers 2 cells (1.0 m) across and 4
+ * (2.0 m) along its way; a 1.0 m corridor is full (walker safe 5 x 0.5 /
+ * 1.34 = 1.87 s after the bed), a 2.0 m one leaves two lanes. */
+Test(hospital, bed_width_follows_cell_size) {
+  double b2, w2, b4, w4;
+  corridor_overtake(0.5, 2, &b2, &w2);
+  corridor_overtake(0.5, 4, &b4, &w4);
+  cr_log_info("0.5 m cells, 1.0 m corridor: bed %.2f s, walker %.2f s; "
+              "2.0 m: bed %.2f s, walker %.2f s",
+              b2, w2, b4, w4);
+  cr_expect(w2 - b2 > 5 * 0.5 / 1.34 - 0.05 && w2 - b2 < 5 * 0.5 / 1.34 + 0.3,
+            "1.0 m: walker %.2f s after the bed, want 1.87 s", w2 - b2);
+  cr_expect(b4 - w4 > 5.0, "2.0 m: walker %.2f s before the bed, want > 5 s",
+            b4 - w4);
+}
