@@ -280,6 +280,8 @@ static int next_task(struct evac_sim *s, int a, int32_t from, int at_safe) {
     }
     int f, x, y;
     evac_sim_cell_xy(s, from, &f, &x, &y);
+    if (evac_refuge_stay(s, a, from))
+      return -1;
     ag->phase = EVAC_PHASE_DONE;
     ag->state = EVAC_STATE_SAFE;
     s->nsafe++;

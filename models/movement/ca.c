@@ -272,8 +272,13 @@ static int arrive(struct evac_sim *s, int a) {
       (was != EVAC_CELL_STAIR || feature_of(s, c) != feature_of(s, from)))
     evac_sim_landing(s, a, c, 1, 0);
   if ((kind != EVAC_CELL_EXIT && kind != EVAC_CELL_REFUGE) ||
-      (s->unsafe && s->unsafe[c])) /* a refuge lost to smoke */
+      (s->unsafe && s->unsafe[c])) /* a refuge lost to smoke, or full */
     return decide(s, a);
+  if (kind == EVAC_CELL_REFUGE) {
+    int in = evac_refuge_admit(s, a, c);
+    if (in <= 0)
+      return in < 0 ? -1 : decide(s, a);
+  }
   int f, x, y;
   evac_sim_cell_xy(s, c, &f, &x, &y);
   s->occ[c] = -1;

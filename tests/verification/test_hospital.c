@@ -2,6 +2,7 @@
  * staff numbers, day and night shift, on a ward drawn in code. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <string.h>
 
 #include "drill.h"
 #include "evacsim.h"
@@ -536,4 +537,78 @@ Test(hospital, bed_width_follows_cell_size) {
             "1.0 m: walker %.2f s after the bed, want 1.87 s", w2 - b2);
   cr_expect(b4 - w4 > 5.0, "2.0 m: walker %.2f s before the bed, want > 5 s",
             b4 - w4);
+}
+
+/* Counts the occupants safe in the feature named name. */
+static int safe_in(const struct evac_model *m, const struct evac_result *r,
+                   const char *name) {
+  int n = 0;
+  for (int a = 0; a < r->occupants; a++)
+    n += r->agents.safe_place[a] >= 0 &&
+         !strcmp(m->features[r->agents.safe_place[a]].name, name);
+  return n;
+}
+
+/* Eight walkers at the west end of a 1.2 m corridor; a small refuge room
+ * (2 x 5 cells of 0.4 m: 1.6 m^2) opens off it 4 m on, a large one (30
+ * cells: 4.8 m^2) closes its east end. By area (0.5 m^2 a standing person)
+ * the small one holds 3: the fourth closes it and the other five go on to
+ * the large one; unlimited, all eight stop in the small one. */
+static void refuge_fill(const char *capacity, const char *strategy, int *small,
+                        int *large, int *nfull, double *used) {
+  struct grid g = grid_new(52, 9);
+  grid_fill(&g, 1, 1, 39, 3, '.');
+  grid_fill(&g, 40, 1, 49, 3, strategy ? 'E' : 'L');
+  grid_fill(&g, 12, 4, 12, 4, 'D');
+  grid_fill(&g, 10, 5, 14, 6, 'S');
+  cJSON *floors = cJSON_CreateArray();
+  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 0.0));
+  free(g.c);
+  cJSON *plan = plan_new(0.4, floors);
+  cJSON_AddItemToObject(plan, "legend",
+                        cJSON_Parse("{\"S\": {\"refuge\": \"Small\"}, "
+                                    "\"L\": {\"refuge\": \"Large\"}}"));
+  cJSON *sc = scenario_new(300);
+  cJSON_AddStringToObject(sc, "refuge_capacity", capacity);
+  if (strategy)
+    cJSON_AddStringToObject(sc, "strategy", strategy);
+  add_profile(sc, "walker", "1.2");
+  add_group(sc, 1, 1, 4, 3, "walker", 8, NULL);
+  struct evac_model *m;
+  struct evac_sim *sim = run_json(capacity, plan, sc, 11, &m);
+  const struct evac_result *r = evac_sim_result(sim);
+  *small = safe_in(m, r, "Small");
+  *large = safe_in(m, r, strategy ? "exit-1" : "Large");
+  *nfull = r->drill ? r->drill->nfull : 0;
+  *used = *nfull ? r->drill->full_used_m2[0] : 0;
+  evac_sim_free(sim);
+  evac_model_free(m);
+}
+
+Test(hospital, full_refuge_sends_the_rest_on) {
+  int s, l, nf;
+  double used;
+  refuge_fill("area", NULL, &s, &l, &nf, &used);
+  cr_log_info("by area: %d in the small refuge, %d in the large; %d full "
+              "(%.1f m2 taken)",
+              s, l, nf, used);
+  cr_expect_eq(s, 3, "small refuge holds 1.6 / 0.5 = 3: %d", s);
+  cr_expect_eq(l, 5, "the other 5 go on: %d", l);
+  cr_expect_eq(nf, 1, "one refuge full: %d", nf);
+  cr_expect(fabs(used - 1.5) < 1e-9, "1.5 m2 taken: %.3f", used);
+  refuge_fill("unlimited", NULL, &s, &l, &nf, &used);
+  cr_expect_eq(s, 8, "unlimited: all 8 in the small refuge: %d", s);
+  cr_expect_eq(nf, 0);
+}
+
+/* Under "horizontal" (refuges only) with the large refuge replaced by an
+ * exit: once the only refuge is full the other five have no refuge left
+ * and go to the exit (stage 3). */
+Test(hospital, full_last_refuge_sends_the_rest_out) {
+  int s, l, nf;
+  double used;
+  refuge_fill("area", "horizontal", &s, &l, &nf, &used);
+  cr_log_info("horizontal: %d in the refuge, %d out", s, l);
+  cr_expect_eq(s, 3, "refuge holds 3: %d", s);
+  cr_expect_eq(l, 5, "5 out through the exit: %d", l);
 }
