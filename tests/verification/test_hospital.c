@@ -553,9 +553,11 @@ static int safe_in(const struct evac_model *m, const struct evac_result *r,
  * (2 x 5 cells of 0.4 m: 1.6 m^2) opens off it 4 m on, a large one (30
  * cells: 4.8 m^2) closes its east end. By area (0.5 m^2 a standing person)
  * the small one holds 3: the fourth closes it and the other five go on to
- * the large one; unlimited, all eight stop in the small one. */
+ * the large one; unlimited, all eight stop in the small one. Sets how many
+ * end in each, the refuges full, the area taken and when (first one).
+ * With a strategy the large refuge is an exit ("exit-1"). */
 static void refuge_fill(const char *capacity, const char *strategy, int *small,
-                        int *large, int *nfull, double *used) {
+                        int *large, int *nfull, double *used, double *when) {
   struct grid g = grid_new(52, 9);
   grid_fill(&g, 1, 1, 39, 3, '.');
   grid_fill(&g, 40, 1, 49, 3, strategy ? 'E' : 'L');
@@ -581,22 +583,23 @@ static void refuge_fill(const char *capacity, const char *strategy, int *small,
   *large = safe_in(m, r, strategy ? "exit-1" : "Large");
   *nfull = r->drill ? r->drill->nfull : 0;
   *used = *nfull ? r->drill->full_used_m2[0] : 0;
+  *when = *nfull ? r->drill->full_time_s[0] : NAN;
   evac_sim_free(sim);
   evac_model_free(m);
 }
 
 Test(hospital, full_refuge_sends_the_rest_on) {
   int s, l, nf;
-  double used;
-  refuge_fill("area", NULL, &s, &l, &nf, &used);
+  double used, when;
+  refuge_fill("area", NULL, &s, &l, &nf, &used, &when);
   cr_log_info("by area: %d in the small refuge, %d in the large; %d full "
-              "(%.1f m2 taken)",
-              s, l, nf, used);
+              "at %.2f s (%.1f m2 taken)",
+              s, l, nf, when, used);
   cr_expect_eq(s, 3, "small refuge holds 1.6 / 0.5 = 3: %d", s);
   cr_expect_eq(l, 5, "the other 5 go on: %d", l);
   cr_expect_eq(nf, 1, "one refuge full: %d", nf);
   cr_expect(fabs(used - 1.5) < 1e-9, "1.5 m2 taken: %.3f", used);
-  refuge_fill("unlimited", NULL, &s, &l, &nf, &used);
+  refuge_fill("unlimited", NULL, &s, &l, &nf, &used, &when);
   cr_expect_eq(s, 8, "unlimited: all 8 in the small refuge: %d", s);
   cr_expect_eq(nf, 0);
 }
@@ -606,8 +609,8 @@ Test(hospital, full_refuge_sends_the_rest_on) {
  * and go to the exit (stage 3). */
 Test(hospital, full_last_refuge_sends_the_rest_out) {
   int s, l, nf;
-  double used;
-  refuge_fill("area", "horizontal", &s, &l, &nf, &used);
+  double used, when;
+  refuge_fill("area", "horizontal", &s, &l, &nf, &used, &when);
   cr_log_info("horizontal: %d in the refuge, %d out", s, l);
   cr_expect_eq(s, 3, "refuge holds 3: %d", s);
   cr_expect_eq(l, 5, "5 out through the exit: %d", l);
