@@ -357,6 +357,10 @@ int evac_refuge_admit(struct evac_sim *s, int a, int32_t c);
  * last hand-over): it takes its area if c is a refuge. 0 or -1. */
 int evac_refuge_stay(struct evac_sim *s, int a, int32_t c);
 
+/* Agent a, safe in refuge feature, leaves it (called back): its area is
+ * free again. 0 or -1. */
+int evac_refuge_leave(struct evac_sim *s, int a, int feature);
+
 /* Patient p (back on the grid, not safe) waits for a new team: its
  * compartment became untenable. 0 or -1. */
 int evac_care_rewait(struct evac_sim *s, int p);

@@ -104,3 +104,13 @@ int evac_refuge_stay(struct evac_sim *s, int a, int32_t c) {
   s->refuge_used_m2[s->m->cell_feature[c]] += area_of(s, a);
   return 0;
 }
+
+int evac_refuge_leave(struct evac_sim *s, int a, int feature) {
+  if (!s->m->refuge_area || feature < 0 ||
+      s->m->features[feature].kind != EVAC_FEAT_REFUGE)
+    return 0;
+  if (refuges_init(s))
+    return -1;
+  s->refuge_used_m2[feature] -= area_of(s, a);
+  return 0;
+}
