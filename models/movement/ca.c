@@ -39,6 +39,19 @@ static int feature_of(const struct evac_sim *s, int32_t c) {
   return s->m->cell_feature[c];
 }
 
+/* 1 if cells a1 and a2 both belong to the footprint of one unit other
+ * than agent a (a bed, models/behaviour/staff.c) other than the two cells
+ * of a plain move: nobody cuts diagonally between them. */
+static int footprint_pair(const struct evac_sim *s, int a, int32_t a1,
+                          int32_t a2) {
+  int h = s->occ[a1];
+  if (h < 0 || h == a || s->occ[a2] != h)
+    return 0;
+  const struct evac_agent *ha = &s->agents[h];
+  return !((a1 == ha->cell || a1 == ha->prev_cell) &&
+           (a2 == ha->cell || a2 == ha->prev_cell));
+}
+
 /* Collects the improving options of agent a on cell c; returns how many. */
 static int options(const struct evac_sim *s, int a, int32_t c,
                    struct option *opt) {
@@ -63,8 +76,8 @@ static int options(const struct evac_sim *s, int a, int32_t c,
             !evac_cell_walkable(m->cell_kind[a2]) || s->closed[a1] ||
             s->closed[a2])
           continue;
-        if (s->occ[a1] >= 0 && s->occ[a1] == s->occ[a2] && s->occ[a1] != a)
-          continue; /* between two cells of one bed's footprint */
+        if (footprint_pair(s, a, a1, a2))
+          continue;
       }
       double step = dx && dy ? diag : cell;
       opt[n++] = (struct option){v, -1, step, step + S[v], s->closed[v]};
