@@ -131,6 +131,28 @@ int evac_drill_escalation(struct evac_drill *d, const char *name, int floor,
   return 0;
 }
 
+int evac_drill_refuge_full(struct evac_drill *d, const char *name, int floor,
+                           double t_s, double used_m2, double area_m2) {
+  size_t n = (size_t)d->nfull + 1, len = strlen(name) + 1;
+  char *copy = malloc(len);
+  if (!copy || grow_col(&d->full_name, sizeof *d->full_name, n) ||
+      grow_col(&d->full_floor, sizeof *d->full_floor, n) ||
+      grow_col(&d->full_time_s, sizeof *d->full_time_s, n) ||
+      grow_col(&d->full_used_m2, sizeof *d->full_used_m2, n) ||
+      grow_col(&d->full_area_m2, sizeof *d->full_area_m2, n)) {
+    free(copy);
+    return -1;
+  }
+  memcpy(copy, name, len);
+  int i = d->nfull++;
+  d->full_name[i] = copy;
+  d->full_floor[i] = floor;
+  d->full_time_s[i] = t_s;
+  d->full_used_m2[i] = used_m2;
+  d->full_area_m2[i] = area_m2;
+  return 0;
+}
+
 /* Prints a time column ("-" for NaN). */
 static void print_t(FILE *f, double t) {
   if (isnan(t))
@@ -190,6 +212,10 @@ void evac_drill_print(const struct evac_drill *d, const struct evac_model *m,
             d->esc_name[i], d->esc_time_s[i],
             d->esc_horizontal[i] + d->esc_vertical[i], d->esc_horizontal[i],
             d->esc_vertical[i]);
+  for (int i = 0; i < d->nfull; i++)
+    fprintf(f, "    %-20s full at %.1f s: %.1f of %.1f m2 taken\n",
+            d->full_name[i], d->full_time_s[i], d->full_used_m2[i],
+            d->full_area_m2[i]);
   int header = 0;
   for (int k = 0; k < d->nwards; k++) {
     if (!d->ward_people[k])
@@ -283,6 +309,19 @@ int evac_drill_write(const struct evac_drill_sink *k,
       k->col(k->ctx, "/drill/escalations/vertical", i32, fi32, ne,
              d->esc_vertical, "1"))
     return -1;
+  size_t nf = (size_t)d->nfull;
+  if (k->group(k->ctx, "/drill/refuges_full") ||
+      k->strings(k->ctx, "/drill/refuges_full/refuge", nf,
+                 (const char *const *)d->full_name, "1") ||
+      k->col(k->ctx, "/drill/refuges_full/floor", i32, fi32, nf, d->full_floor,
+             "1") ||
+      k->col(k->ctx, "/drill/refuges_full/time_s", f64, ff64, nf,
+             d->full_time_s, "s") ||
+      k->col(k->ctx, "/drill/refuges_full/used_m2", f64, ff64, nf,
+             d->full_used_m2, "m2") ||
+      k->col(k->ctx, "/drill/refuges_full/area_m2", f64, ff64, nf,
+             d->full_area_m2, "m2"))
+    return -1;
   return 0;
 }
 
@@ -312,5 +351,12 @@ void evac_drill_free(struct evac_drill *d) {
   free(d->esc_time_s);
   free(d->esc_horizontal);
   free(d->esc_vertical);
+  for (int i = 0; i < d->nfull; i++)
+    free(d->full_name[i]);
+  free(d->full_name);
+  free(d->full_floor);
+  free(d->full_time_s);
+  free(d->full_used_m2);
+  free(d->full_area_m2);
   free(d);
 }

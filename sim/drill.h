@@ -47,6 +47,13 @@ struct evac_drill {
                                compartment (stage 2) */
   int32_t *esc_vertical;    /* [nescalations] people sent to an exit
                                (stage 3) */
+  int nfull;                /* refuges that filled up (scenario
+                               "refuge_capacity": "area") */
+  char **full_name;         /* [nfull] the refuge */
+  int32_t *full_floor;      /* [nfull] its floor index */
+  double *full_time_s;      /* [nfull] when someone first did not fit */
+  double *full_used_m2;     /* [nfull] area taken then */
+  double *full_area_m2;     /* [nfull] the refuge's area */
 };
 
 /* Allocates a report for npatients and nstaff (columns NaN / 0) and the
@@ -64,6 +71,11 @@ void evac_drill_wards(struct evac_drill *d, const struct evac_model *m,
  * (out of memory). */
 int evac_drill_escalation(struct evac_drill *d, const char *name, int floor,
                           double t_s, int horizontal, int vertical);
+
+/* Appends a full refuge: name on floor, full at t_s with used_m2 of its
+ * area_m2 taken. 0 or -1 (out of memory). */
+int evac_drill_refuge_full(struct evac_drill *d, const char *name, int floor,
+                           double t_s, double used_m2, double area_m2);
 
 /* Prints the drill report (under the run's summary table). */
 void evac_drill_print(const struct evac_drill *d, const struct evac_model *m,

@@ -266,8 +266,11 @@ static int build_targets(struct evac_sim *s) {
   static const int32_t set0[] = {EVAC_TARGET_ALL, EVAC_TARGET_EXITS,
                                  EVAC_TARGET_REFUGES, EVAC_TARGET_REFUGES};
   f->target[f->ntargets++] = set0[m->strategy]; /* enum evac_strategy */
-  if (m->has_fire && set0[m->strategy] == EVAC_TARGET_REFUGES)
-    f->target[f->ntargets++] = EVAC_TARGET_EXITS; /* stage 3 (tenability.c) */
+  /* the exits when no refuge is left: stage 3 (tenability.c), full
+   * refuges (refuge.c) */
+  if ((m->has_fire || m->refuge_area) &&
+      set0[m->strategy] == EVAC_TARGET_REFUGES)
+    f->target[f->ntargets++] = EVAC_TARGET_EXITS;
   for (int g = 0; g < m->ngroups; g++) {
     int t = m->groups[g].target, seen = 0;
     for (int i = 0; i < f->ntargets; i++)
@@ -1043,6 +1046,8 @@ void evac_sim_free(struct evac_sim *s) {
   evac_smoke_free(s->smoke);
   evac_tenab_free(s->tenab);
   free(s->unsafe);
+  free(s->refuge_cap_m2);
+  free(s->refuge_used_m2);
   free(s->smoke_cost);
   free(s->field_buf);
   evac_result_free(&s->res);

@@ -14,7 +14,7 @@ static const char *const scenario_keys[] = {
     "evacsim_scenario", "plan",      "duration_s", "seed",  "alarm",
     "profiles",         "occupants", "staff",      "fire",  "fires",
     "hazards",          "timeline",  "output",     "shift", "allocation",
-    "strategy",         NULL};
+    "refuge_capacity",  "strategy",  NULL};
 static const char *const alarm_keys[] = {"delay_s", NULL};
 static const char *const output_keys[] = {"fields_every_s", "agents_every_s",
                                           NULL};
@@ -26,6 +26,8 @@ static const char *const staff_keys[] = {"region", "floor", "rect", "count",
 static const char *const shift_names[] = {"day", "night", "both", NULL};
 /* Staff allocation rules, in enum evac_allocation order. */
 static const char *const allocation_names[] = {"nearest", "triage", NULL};
+/* Refuge capacity: "unlimited" (0) or "area" (1). */
+static const char *const refuge_capacity_names[] = {"unlimited", "area", NULL};
 /* Strategies, in enum evac_strategy order. */
 static const char *const strategy_names[] = {
     "nearest", "vertical", "horizontal", "defend_in_place", NULL};
@@ -917,6 +919,8 @@ void evac_scenario_read(struct evac_model *m, const cJSON *root,
   int strategy = EVAC_STRATEGY_NEAREST;
   choice_read(&c, root, "", "strategy", strategy_names, &strategy);
   m->strategy = (enum evac_strategy)strategy;
+  choice_read(&c, root, "", "refuge_capacity", refuge_capacity_names,
+              &m->refuge_area);
   const cJSON *profiles = NULL;
   evac_json_object(j, root, "", "profiles", &profiles);
   evac_profiles_read(m, profiles, j, "profiles");

@@ -186,7 +186,11 @@ struct evac_sim {
 
   struct evac_tenab *tenab; /* compartment tenability (fire runs), or NULL */
   uint8_t *unsafe; /* [ncells] 1: a refuge cell of an untenable compartment
-                      (walkable, no longer a safe place); NULL if none */
+                      or of a full refuge (walkable, no longer a safe
+                      place); NULL if none */
+  double *refuge_cap_m2;  /* [nfeatures] area of each refuge, m^2 (refuge
+                             capacity by area), NULL until first used */
+  double *refuge_used_m2; /* [nfeatures] area taken in each refuge, m^2 */
 
   const struct evac_behaviour_ops *behaviour; /* staff model, or NULL */
   struct evac_care *care;                     /* its state */
@@ -337,6 +341,25 @@ struct evac_behaviour_ops {
 /* Hospital staff: allocation, preparation, escort, return
  * (models/behaviour/staff.c, docs/hospital.md). */
 extern const struct evac_behaviour_ops evac_behaviour_staff;
+
+/* Area a person takes in a refuge, m^2 (docs/hospital.md, "Refuge
+ * capacity": assumed): standing, on a bed or mattress, in a chair. */
+#define EVAC_REFUGE_PERSON_M2 0.5
+#define EVAC_REFUGE_BED_M2 2.5
+#define EVAC_REFUGE_CHAIR_M2 1.26
+
+/* Agent a reached refuge cell c (models/behaviour/refuge.c): 1 if it is
+ * admitted (or refuges are unlimited), 0 if the refuge is full (it is then
+ * closed and the fields rebuilt: the agent goes on), -1 out of memory. */
+int evac_refuge_admit(struct evac_sim *s, int a, int32_t c);
+
+/* Agent a stays at cell c without being moved there (staff after their
+ * last hand-over): it takes its area if c is a refuge. 0 or -1. */
+int evac_refuge_stay(struct evac_sim *s, int a, int32_t c);
+
+/* Agent a, safe in refuge feature, leaves it (called back): its area is
+ * free again. 0 or -1. */
+int evac_refuge_leave(struct evac_sim *s, int a, int feature);
 
 /* Patient p (back on the grid, not safe) waits for a new team: its
  * compartment became untenable. 0 or -1. */

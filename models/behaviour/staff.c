@@ -20,7 +20,8 @@
  * (on the same floor: shortest 8-neighbour path; otherwise via the nearest
  * safe place; back up by fire lift when quicker) over their speed, and
  * they hold no cell meanwhile. The patient with its device holds one cell,
- * like a person, and a bed the BED_TRAIL cells it left last too.
+ * like a person; a bed holds a footprint about 2 m long and 1 m wide (see
+ * footprint() below).
  *
  * Beds take a fire lift (models/movement/lift.c) when one is in service
  * and expected to be quicker than the stair; otherwise a bed whose way
@@ -36,9 +37,11 @@
 #include "drill.h"
 #include "sim.h"
 
-/* Cells a moving bed covers behind the patient's own: a hospital bed with
- * its pushers is about 2 m long, five 0.4 m cells (docs/hospital.md). */
-#define BED_TRAIL 4
+/* A moving bed's footprint, m: a hospital bed is about 1.0 m wide and
+ * 2.1-2.3 m long; with its pushers about 2 m of its way is covered
+ * (docs/hospital.md "Footprint"). */
+#define BED_LENGTH_M 2.0
+#define BED_WIDTH_M 1.0
 
 /* What a staff member is doing. */
 enum stage {
@@ -75,9 +78,16 @@ struct evac_care {
   int32_t *slot;     /* [agents] index in the drill report's columns */
   int8_t *sheet;     /* [agents] patient: 1 once moved from its bed onto a ski
                         sheet for the stairs */
-  int32_t *trail;    /* [agents][BED_TRAIL] patient: cells its bed still
-                        covers behind it, oldest first */
-  int8_t *ntrail;    /* [agents] how many */
+  int bed_len;       /* positions a bed covers along its way (its own and
+                        the ones it left last): BED_LENGTH_M in cells */
+  int bed_w;         /* cells a bed covers across its way: BED_WIDTH_M in
+                        cells, rounded up */
+  int32_t *fp;       /* [agents][bed_len][bed_w] patient: its bed's cells,
+                        by position (oldest first), each the cell on its way
+                        then the cells beside it, -1 for none */
+  int8_t *nfp;       /* [agents] positions stored, the last its own cell */
+  int8_t *axis;      /* [agents] patient: 0 unknown, 1 the bed lies along x
+                        (covers cells across in y), 2 along y */
   int32_t *lift;     /* [agents] patient: fire lift it takes, or -1 */
   int32_t *lobby;    /* [agents] patient: its lobby cell */
   struct evac_lifts *lifts; /* the fire lifts' state */
@@ -270,6 +280,8 @@ static int next_task(struct evac_sim *s, int a, int32_t from, int at_safe) {
     }
     int f, x, y;
     evac_sim_cell_xy(s, from, &f, &x, &y);
+    if (evac_refuge_stay(s, a, from))
+      return -1;
     ag->phase = EVAC_PHASE_DONE;
     ag->state = EVAC_STATE_SAFE;
     s->nsafe++;
@@ -560,30 +572,127 @@ static int is_bed(const struct evac_sim *s, int a) {
          !strcmp(pr->device, "bed") && !s->care->sheet[a];
 }
 
-/* Frees the oldest n cells of agent a's trail. 0 or -1. */
-static int trail_drop(struct evac_sim *s, int a, int n) {
+/* Position k of agent a's footprint. */
+static int32_t *fp_at(const struct evac_care *c, int a, int k) {
+  return c->fp + ((size_t)a * c->bed_len + k) * c->bed_w;
+}
+
+/* Frees the oldest n positions of agent a's footprint (the cells it still
+ * holds), waking their waiters. 0 or -1. */
+static int fp_drop(struct evac_sim *s, int a, int n) {
   struct evac_care *c = s->care;
-  int32_t *t = c->trail + (size_t)a * BED_TRAIL;
-  for (int i = 0; i < n; i++) {
-    s->occ[t[i]] = -1;
-    if (evac_sim_wake(s, t[i]))
-      return -1;
-  }
-  for (int i = n; i < c->ntrail[a]; i++)
-    t[i - n] = t[i];
-  c->ntrail[a] = (int8_t)(c->ntrail[a] - n);
+  for (int k = 0; k < n; k++)
+    for (int i = 0; i < c->bed_w; i++) {
+      int32_t v = fp_at(c, a, k)[i];
+      if (v < 0 || s->occ[v] != a)
+        continue;
+      s->occ[v] = -1;
+      if (evac_sim_wake(s, v))
+        return -1;
+    }
+  int left = c->nfp[a] - n;
+  memmove(fp_at(c, a, 0), fp_at(c, a, n),
+          (size_t)left * c->bed_w * sizeof *c->fp);
+  c->nfp[a] = (int8_t)left;
+  if (!left)
+    c->axis[a] = 0;
   return 0;
 }
 
+/* 1 if a bed can cover cell (f, x, y) beside its way: a walkable cell
+ * that is not closed (who holds it is checked by the caller). Sets *v. */
+static int coverable(const struct evac_sim *s, int f, int x, int y,
+                     int32_t *v) {
+  const struct evac_floor *fl = &s->m->floors[f];
+  if (x < 0 || y < 0 || x >= fl->nx || y >= fl->ny)
+    return 0;
+  *v = (int32_t)evac_model_cell(s->m, f, x, y);
+  return evac_cell_walkable(s->m->cell_kind[*v]) && !s->closed[*v];
+}
+
+/* Covers the cells beside agent a's new cell h (a bed's width across its
+ * way, along axis ax) into out[1..]: a window of bed_w cells holding h,
+ * clipped by walls and closed cells (a door or a narrow passage narrows
+ * the footprint), placed where it finds the most free cells, centred on
+ * ties; cells held by others stay theirs. */
+static void fp_across(struct evac_sim *s, int a, int32_t h, int ax,
+                      int32_t *out) {
+  struct evac_care *c = s->care;
+  int w = c->bed_w, f, x, y, lo = 0, hi = 0;
+  evac_sim_cell_xy(s, h, &f, &x, &y);
+  int ex = ax == 2, ey = ax == 1;
+  int32_t v, neg[64], pos[64];
+  while (lo < w - 1 &&
+         coverable(s, f, x - ex * (lo + 1), y - ey * (lo + 1), &v))
+    neg[lo++] = v;
+  while (hi < w - 1 &&
+         coverable(s, f, x + ex * (hi + 1), y + ey * (hi + 1), &v))
+    pos[hi++] = v;
+  /* the window is [st, st + w - 1]: it holds 0 and stays in [-lo, hi] */
+  int first = -lo > -(w - 1) ? -lo : -(w - 1);
+  int last = hi - (w - 1) < 0 ? hi - (w - 1) : 0;
+  last = last < first ? first : last; /* narrower than the bed: all of it */
+  int best = first, best_free = -1, best_off = 0;
+  for (int st = first; st <= last; st++) {
+    int nfree = 0;
+    for (int k = st; k < st + w; k++) {
+      if (!k || k < -lo || k > hi)
+        continue;
+      int32_t u = k < 0 ? neg[-k - 1] : pos[k - 1];
+      nfree += s->occ[u] < 0 || s->occ[u] == a;
+    }
+    int off = abs(2 * st + w - 1); /* twice the distance from centred */
+    if (nfree > best_free || (nfree == best_free && off < best_off))
+      best = st, best_free = nfree, best_off = off;
+  }
+  int n = 1;
+  for (int k = best; k < best + w; k++) {
+    if (!k || k < -lo || k > hi)
+      continue;
+    int32_t u = k < 0 ? neg[-k - 1] : pos[k - 1];
+    if (s->occ[u] < 0)
+      s->occ[u] = a;
+    if (s->occ[u] == a)
+      out[n++] = u;
+  }
+}
+
+/* A bed's footprint (docs/hospital.md "Footprint"): bed_len positions of
+ * its way (its own cell and the ones it left last), each bed_w cells wide
+ * across the way. The bed lies along its last straight step (a diagonal
+ * step keeps it as it was; along x before its first straight step). */
 static int footprint(struct evac_sim *s, int a, int32_t from) {
   struct evac_care *c = s->care;
   if (from < 0)
-    return trail_drop(s, a, c->ntrail[a]);
+    return fp_drop(s, a, c->nfp[a]);
   if (!is_bed(s, a))
     return 0;
-  if (c->ntrail[a] == BED_TRAIL && trail_drop(s, a, 1))
+  int32_t h = s->agents[a].cell;
+  int f, x0, y0, x1, y1;
+  evac_sim_cell_xy(s, from, &f, &x0, &y0);
+  evac_sim_cell_xy(s, h, &f, &x1, &y1);
+  if (x1 == x0 || y1 == y0)
+    c->axis[a] = (int8_t)(y1 == y0 ? 1 : 2);
+  else if (!c->axis[a])
+    c->axis[a] = 1;
+  if (!c->nfp[a]) { /* its first step: the bed stood on one cell */
+    int32_t *p = fp_at(c, a, 0);
+    p[0] = from;
+    for (int i = 1; i < c->bed_w; i++)
+      p[i] = -1;
+    c->nfp[a] = 1;
+  }
+  for (int k = 0; k < c->nfp[a]; k++) /* h may be a cell it covered */
+    for (int i = 0; i < c->bed_w; i++)
+      if (fp_at(c, a, k)[i] == h)
+        fp_at(c, a, k)[i] = -1;
+  if (c->nfp[a] == c->bed_len && fp_drop(s, a, 1))
     return -1;
-  c->trail[(size_t)a * BED_TRAIL + c->ntrail[a]++] = from;
+  int32_t *p = fp_at(c, a, c->nfp[a]++);
+  for (int i = 0; i < c->bed_w; i++)
+    p[i] = -1;
+  p[0] = h;
+  fp_across(s, a, h, c->axis[a], p);
   return 1;
 }
 
@@ -595,7 +704,7 @@ static int safe(struct evac_sim *s, int p) {
     return 0;
   c->stage[p] = PS_DONE;
   c->d->safe_s[c->slot[p]] = now_s(s);
-  if (trail_drop(s, p, c->ntrail[p]))
+  if (fp_drop(s, p, c->nfp[p]))
     return -1;
   int32_t at = s->agents[p].last_cell;
   for (int k = 0; k < c->d->nstaff; k++) {
@@ -624,8 +733,9 @@ static void care_free(struct evac_care *c) {
   free(c->busy_from);
   free(c->slot);
   free(c->lift);
-  free(c->trail);
-  free(c->ntrail);
+  free(c->fp);
+  free(c->nfp);
+  free(c->axis);
   free(c->sheet);
   free(c->lobby);
   evac_lifts_free(c->lifts);
@@ -687,15 +797,20 @@ static int init(struct evac_sim *s) {
   c->dist = malloc(big * sizeof *c->dist);
   c->lift = malloc(n * sizeof *c->lift);
   c->sheet = calloc(n, sizeof *c->sheet);
-  c->trail = malloc(n * BED_TRAIL * sizeof *c->trail);
-  c->ntrail = calloc(n, sizeof *c->ntrail);
+  c->bed_len = (int)lround(BED_LENGTH_M / m->cell_m);
+  c->bed_len = c->bed_len < 1 ? 1 : c->bed_len > 100 ? 100 : c->bed_len;
+  c->bed_w = (int)ceil(BED_WIDTH_M / m->cell_m - 1e-9);
+  c->bed_w = c->bed_w < 1 ? 1 : c->bed_w > 64 ? 64 : c->bed_w;
+  c->fp = malloc(n * c->bed_len * c->bed_w * sizeof *c->fp);
+  c->nfp = calloc(n, sizeof *c->nfp);
+  c->axis = calloc(n, sizeof *c->axis);
   c->lobby = malloc(n * sizeof *c->lobby);
   c->lifts = evac_lifts_create(s);
   c->d = evac_drill_create(m, np, ns);
   s->res.drill = c->d; /* the result owns the report */
   if (!c->task || !c->stage || !c->assigned || !c->present || !c->busy_from ||
-      !c->slot || !c->dist || !c->lift || !c->sheet || !c->trail ||
-      !c->ntrail || !c->lobby || !c->lifts || !c->d)
+      !c->slot || !c->dist || !c->lift || !c->sheet || !c->fp || !c->nfp ||
+      !c->axis || !c->lobby || !c->lifts || !c->d)
     return -1;
   c->nstaff = ns;
   for (int a = 0, ip = 0, is = 0; a < s->nagents; a++) {

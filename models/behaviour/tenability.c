@@ -17,7 +17,8 @@
  * grid, knowing the building as it is, to the nearest refuge of a tenable
  * compartment (stage 2), or, when none can be reached, to an exit (stage
  * 3, the fields' exit set). Patients who need staff wait for a new team;
- * staff resting in the compartment go back to work. */
+ * staff resting in the compartment go back to work, and so do staff
+ * resting in the refuges of tenable compartments (call_back). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -311,8 +312,36 @@ static int order(const struct evac_sim *s, int a) {
   return s->m->profiles[s->res.agents.profile[a]].needs_staff ? 1 : 0;
 }
 
+/* Staff resting in the refuges of tenable compartments (after their last
+ * hand-over) go back to work: patients of compartment i wait for new
+ * teams. 0 or -1. */
+static int call_back(struct evac_sim *s, struct evac_tenab *t, int i) {
+  for (int a = 0; a < s->nagents; a++) {
+    struct evac_agent *ag = &s->agents[a];
+    int j = ag->role == EVAC_ROLE_STAFF ? waits_in(s, t, a) : -1;
+    if (j < 0 || j == i || !isnan(t->untenable_s[j]))
+      continue;
+    int32_t c = free_cell(s, t, j, ag->last_cell);
+    if (c < 0)
+      continue;
+    if (evac_refuge_leave(s, a, s->res.agents.safe_place[a]))
+      return -1;
+    ag->cell = ag->last_cell = c;
+    s->occ[c] = a;
+    s->nsafe--;
+    s->res.agents.exit_time_s[a] = NAN;
+    s->res.agents.safe_place[a] = -1;
+    ag->know = 1;
+    ag->gen++;
+    if (evac_care_resume(s, a))
+      return -1;
+  }
+  return 0;
+}
+
 /* Compartment i became untenable: its refuges are no longer safe, its
- * people move on (in the order of order()). */
+ * people move on (in the order of order()), and staff resting elsewhere
+ * are called back when patients need new teams. */
 static int escalate(struct evac_sim *s, struct evac_tenab *t, int i) {
   const struct evac_model *m = s->m;
   double now = (double)s->now / EVAC_TICKS_PER_S;
@@ -324,7 +353,7 @@ static int escalate(struct evac_sim *s, struct evac_tenab *t, int i) {
       s->unsafe[t->cells[j]] = 1;
   if (evac_fields_build(s, 0) || evac_fields_build(s, 1))
     return -1;
-  int horizontal = 0, vertical = 0;
+  int horizontal = 0, vertical = 0, patients = 0;
   for (int pass = 0; pass < 3; pass++)
     for (int a = 0; a < s->nagents; a++) {
       if (waits_in(s, t, a) != i || order(s, a) != pass)
@@ -333,8 +362,10 @@ static int escalate(struct evac_sim *s, struct evac_tenab *t, int i) {
       if (rc < 0)
         return -1;
       if (rc == 0)
-        vertical += v, horizontal += !v;
+        vertical += v, horizontal += !v, patients += pass == 1;
     }
+  if (patients && s->behaviour && call_back(s, t, i))
+    return -1;
   if (!s->res.drill && !(s->res.drill = evac_drill_create(m, 0, 0)))
     return -1;
   return evac_drill_escalation(s->res.drill, t->name[i], t->floor[i], now,

@@ -39,6 +39,19 @@ static int feature_of(const struct evac_sim *s, int32_t c) {
   return s->m->cell_feature[c];
 }
 
+/* 1 if cells a1 and a2 both belong to the footprint of one unit other
+ * than agent a (a bed, models/behaviour/staff.c) other than the two cells
+ * of a plain move: nobody cuts diagonally between them. */
+static int footprint_pair(const struct evac_sim *s, int a, int32_t a1,
+                          int32_t a2) {
+  int h = s->occ[a1];
+  if (h < 0 || h == a || s->occ[a2] != h)
+    return 0;
+  const struct evac_agent *ha = &s->agents[h];
+  return !((a1 == ha->cell || a1 == ha->prev_cell) &&
+           (a2 == ha->cell || a2 == ha->prev_cell));
+}
+
 /* Collects the improving options of agent a on cell c; returns how many. */
 static int options(const struct evac_sim *s, int a, int32_t c,
                    struct option *opt) {
@@ -62,6 +75,8 @@ static int options(const struct evac_sim *s, int a, int32_t c,
         if (!evac_cell_walkable(m->cell_kind[a1]) ||
             !evac_cell_walkable(m->cell_kind[a2]) || s->closed[a1] ||
             s->closed[a2])
+          continue;
+        if (footprint_pair(s, a, a1, a2))
           continue;
       }
       double step = dx && dy ? diag : cell;
@@ -195,7 +210,7 @@ static int decide(struct evac_sim *s, int a) {
     if (o->closed || o->total > limit)
       continue;
     if (o->cell >= 0) {
-      if (s->occ[o->cell] >= 0) {
+      if (s->occ[o->cell] >= 0 && s->occ[o->cell] != a) {
         if (evac_sim_wait(s, a, o->cell))
           return -1;
         continue;
@@ -270,8 +285,13 @@ static int arrive(struct evac_sim *s, int a) {
       (was != EVAC_CELL_STAIR || feature_of(s, c) != feature_of(s, from)))
     evac_sim_landing(s, a, c, 1, 0);
   if ((kind != EVAC_CELL_EXIT && kind != EVAC_CELL_REFUGE) ||
-      (s->unsafe && s->unsafe[c])) /* a refuge lost to smoke */
+      (s->unsafe && s->unsafe[c])) /* a refuge lost to smoke, or full */
     return decide(s, a);
+  if (kind == EVAC_CELL_REFUGE) {
+    int in = evac_refuge_admit(s, a, c);
+    if (in <= 0)
+      return in < 0 ? -1 : decide(s, a);
+  }
   int f, x, y;
   evac_sim_cell_xy(s, c, &f, &x, &y);
   s->occ[c] = -1;

@@ -2,6 +2,7 @@
  * staff numbers, day and night shift, on a ward drawn in code. */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <string.h>
 
 #include "drill.h"
 #include "evacsim.h"
@@ -465,4 +466,152 @@ Test(hospital, bed_footprint_keeps_followers_back) {
             gap);
   evac_sim_free(sim);
   evac_model_free(m);
+}
+
+/* A corridor of `lanes` cells of cell_m and 40 m, exit at its east end; a
+ * bed (prepared in 10 s) 4 m from the west end, two staff at the west end,
+ * and a walker (1.34 m/s) behind the bed who starts at 20 s, once the bed
+ * is moving. Sets the times the bed and the walker are safe. */
+static void corridor_overtake(double cell_m, int lanes, double *bed,
+                              double *walker) {
+  int len = (int)lround(40.0 / cell_m), mid = 1 + lanes / 2;
+  struct grid g = grid_new(len + 3, lanes + 2);
+  grid_fill(&g, 1, 1, len, lanes, '.');
+  grid_fill(&g, len + 1, 1, len + 1, lanes, 'E');
+  cJSON *floors = cJSON_CreateArray();
+  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 0.0));
+  free(g.c);
+  cJSON *sc = scenario_new(600);
+  add_profile(sc, "walker", "1.34");
+  cJSON *pr = cJSON_GetObjectItem(sc, "profiles");
+  cJSON_AddNumberToObject(cJSON_GetObjectItem(pr, "walker"), "premovement_s",
+                          20);
+  cJSON *bp = cJSON_AddObjectToObject(pr, "abed");
+  cJSON_AddStringToObject(bp, "base", "bedridden");
+  cJSON_AddNumberToObject(bp, "prepare_s", 10);
+  int xb = 1 + (int)lround(4.0 / cell_m);
+  add_group(sc, xb, mid, xb, mid, "abed", 1, NULL);
+  add_group(sc, xb - 3, 1, xb - 3, 1, "walker", 1, NULL);
+  add_staff(sc, 1, 1, 2, 1, 2, NULL);
+  struct evac_model *m;
+  struct evac_sim *sim = run_json("width", plan_new(cell_m, floors), sc, 5, &m);
+  const struct evac_result *r = evac_sim_result(sim);
+  *bed = r->agents.exit_time_s[0];
+  *walker = r->agents.exit_time_s[1];
+  evac_sim_free(sim);
+  evac_model_free(m);
+}
+
+/* A bed is 1.0 m wide: in a 1.2 m corridor (3 cells of 0.4 m) it covers
+ * the whole width, so a walker behind it cannot overtake and is safe
+ * 6 x 0.4 / 1.34 = 1.79 s after it (it waits on the sixth cell back, the
+ * bed's footprint being five cells long); in a 2.4 m corridor (6 cells)
+ * the bed leaves a 1.2 m lane and the walker passes: safe at 20 +
+ * 37.2 / 1.34 = 47.8 s, while the bed needs 36 / 0.8 = 45 s of walking
+ * after a 10 s preparation and its staff's walk (bed safe after 55 s). */
+Test(hospital, bed_blocks_narrow_corridor_not_wide) {
+  double b3, w3, b6, w6;
+  corridor_overtake(0.4, 3, &b3, &w3);
+  corridor_overtake(0.4, 6, &b6, &w6);
+  cr_log_info("1.2 m corridor: bed %.2f s, walker %.2f s; 2.4 m: bed %.2f s, "
+              "walker %.2f s",
+              b3, w3, b6, w6);
+  cr_expect(w3 - b3 > 6 * 0.4 / 1.34 - 0.05 && w3 - b3 < 6 * 0.4 / 1.34 + 0.3,
+            "1.2 m: walker %.2f s after the bed, want 1.79 s", w3 - b3);
+  cr_expect(b6 - w6 > 5.0, "2.4 m: walker %.2f s before the bed, want > 5 s",
+            b6 - w6);
+  cr_expect(w6 < 47.8 + 1.0, "2.4 m: walker safe at %.2f s, want 47.8 s", w6);
+}
+
+/* The same at 0.5 m cells: the bed covers 2 cells (1.0 m) across and 4
+ * (2.0 m) along its way; a 1.0 m corridor is full (walker safe 5 x 0.5 /
+ * 1.34 = 1.87 s after the bed), a 2.0 m one leaves two lanes. */
+Test(hospital, bed_width_follows_cell_size) {
+  double b2, w2, b4, w4;
+  corridor_overtake(0.5, 2, &b2, &w2);
+  corridor_overtake(0.5, 4, &b4, &w4);
+  cr_log_info("0.5 m cells, 1.0 m corridor: bed %.2f s, walker %.2f s; "
+              "2.0 m: bed %.2f s, walker %.2f s",
+              b2, w2, b4, w4);
+  cr_expect(w2 - b2 > 5 * 0.5 / 1.34 - 0.05 && w2 - b2 < 5 * 0.5 / 1.34 + 0.3,
+            "1.0 m: walker %.2f s after the bed, want 1.87 s", w2 - b2);
+  cr_expect(b4 - w4 > 5.0, "2.0 m: walker %.2f s before the bed, want > 5 s",
+            b4 - w4);
+}
+
+/* Counts the occupants safe in the feature named name. */
+static int safe_in(const struct evac_model *m, const struct evac_result *r,
+                   const char *name) {
+  int n = 0;
+  for (int a = 0; a < r->occupants; a++)
+    n += r->agents.safe_place[a] >= 0 &&
+         !strcmp(m->features[r->agents.safe_place[a]].name, name);
+  return n;
+}
+
+/* Eight walkers at the west end of a 1.2 m corridor; a small refuge room
+ * (2 x 5 cells of 0.4 m: 1.6 m^2) opens off it 4 m on, a large one (30
+ * cells: 4.8 m^2) closes its east end. By area (0.5 m^2 a standing person)
+ * the small one holds 3: the fourth closes it and the other five go on to
+ * the large one; unlimited, all eight stop in the small one. Sets how many
+ * end in each, the refuges full, the area taken and when (first one).
+ * With a strategy the large refuge is an exit ("exit-1"). */
+static void refuge_fill(const char *capacity, const char *strategy, int *small,
+                        int *large, int *nfull, double *used, double *when) {
+  struct grid g = grid_new(52, 9);
+  grid_fill(&g, 1, 1, 39, 3, '.');
+  grid_fill(&g, 40, 1, 49, 3, strategy ? 'E' : 'L');
+  grid_fill(&g, 12, 4, 12, 4, 'D');
+  grid_fill(&g, 10, 5, 14, 6, 'S');
+  cJSON *floors = cJSON_CreateArray();
+  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 0.0));
+  free(g.c);
+  cJSON *plan = plan_new(0.4, floors);
+  cJSON_AddItemToObject(plan, "legend",
+                        cJSON_Parse("{\"S\": {\"refuge\": \"Small\"}, "
+                                    "\"L\": {\"refuge\": \"Large\"}}"));
+  cJSON *sc = scenario_new(300);
+  cJSON_AddStringToObject(sc, "refuge_capacity", capacity);
+  if (strategy)
+    cJSON_AddStringToObject(sc, "strategy", strategy);
+  add_profile(sc, "walker", "1.2");
+  add_group(sc, 1, 1, 4, 3, "walker", 8, NULL);
+  struct evac_model *m;
+  struct evac_sim *sim = run_json(capacity, plan, sc, 11, &m);
+  const struct evac_result *r = evac_sim_result(sim);
+  *small = safe_in(m, r, "Small");
+  *large = safe_in(m, r, strategy ? "exit-1" : "Large");
+  *nfull = r->drill ? r->drill->nfull : 0;
+  *used = *nfull ? r->drill->full_used_m2[0] : 0;
+  *when = *nfull ? r->drill->full_time_s[0] : NAN;
+  evac_sim_free(sim);
+  evac_model_free(m);
+}
+
+Test(hospital, full_refuge_sends_the_rest_on) {
+  int s, l, nf;
+  double used, when;
+  refuge_fill("area", NULL, &s, &l, &nf, &used, &when);
+  cr_log_info("by area: %d in the small refuge, %d in the large; %d full "
+              "at %.2f s (%.1f m2 taken)",
+              s, l, nf, when, used);
+  cr_expect_eq(s, 3, "small refuge holds 1.6 / 0.5 = 3: %d", s);
+  cr_expect_eq(l, 5, "the other 5 go on: %d", l);
+  cr_expect_eq(nf, 1, "one refuge full: %d", nf);
+  cr_expect(fabs(used - 1.5) < 1e-9, "1.5 m2 taken: %.3f", used);
+  refuge_fill("unlimited", NULL, &s, &l, &nf, &used, &when);
+  cr_expect_eq(s, 8, "unlimited: all 8 in the small refuge: %d", s);
+  cr_expect_eq(nf, 0);
+}
+
+/* Under "horizontal" (refuges only) with the large refuge replaced by an
+ * exit: once the only refuge is full the other five have no refuge left
+ * and go to the exit (stage 3). */
+Test(hospital, full_last_refuge_sends_the_rest_out) {
+  int s, l, nf;
+  double used, when;
+  refuge_fill("area", "horizontal", &s, &l, &nf, &used, &when);
+  cr_log_info("horizontal: %d in the refuge, %d out", s, l);
+  cr_expect_eq(s, 3, "refuge holds 3: %d", s);
+  cr_expect_eq(l, 5, "5 out through the exit: %d", l);
 }

@@ -179,3 +179,41 @@ Test(hospital_tenability, defenders_move_when_their_compartment_is_lost) {
   evac_sim_free(sim);
   evac_model_free(m);
 }
+
+/* Defend in place as above, but Middle's defender is one bed-bound patient
+ * (x 26, row 12) and two staff start in East's corridor, their group's
+ * exit Refuge E: at the alarm (10 s) with nobody to move they go there
+ * and rest. When Middle is
+ * lost the patient needs a team: the two are called back (docs/hospital.md),
+ * walk to it (about 30 cells, 12 m at their speed, some 9 s), prepare the bed
+ * (uniform 30-90 s) and wheel it about 31 cells along the corridor and 4
+ * into the refuge (14 m at 0.8 m/s: 17.5 s): safe 56 to 120 s after
+ * Middle is lost. Before the call-back it stayed there for good. */
+Test(hospital_tenability, resting_staff_are_called_back) {
+  cJSON *sc = scenario_new(900);
+  cJSON_AddStringToObject(sc, "strategy", "defend_in_place");
+  cJSON_AddItemToObject(sc, "timeline",
+                        cJSON_Parse("[{\"t_s\": 10, \"do\": \"alarm\"}]"));
+  add_group(sc, 26, 12, 26, 12, "bedridden", 1, NULL);
+  cJSON_AddItemToArray(
+      cJSON_AddArrayToObject(sc, "staff"),
+      cJSON_Parse("{\"floor\": \"1\", \"rect\": [50, 11, 52, "
+                  "12], \"count\": 2, \"exit\": \"Refuge E\"}"));
+  cJSON_AddItemToObject(sc, "fire",
+                        cJSON_Parse("{\"floor\": \"1\", \"at\": [8, 20], "
+                                    "\"growth\": \"fast\", \"peak_kw\": "
+                                    "2000}"));
+  struct evac_model *m;
+  struct evac_sim *sim = run_json("callback", three_compartments(1), sc, 5, &m);
+  const struct evac_result *r = evac_sim_result(sim);
+  const struct evac_drill *d = r->drill;
+  cr_assert_not_null(d, "no drill report");
+  cr_assert_eq(d->nescalations, 1, "%d escalations", d->nescalations);
+  double t = d->esc_time_s[0], e = r->agents.exit_time_s[0] - t;
+  cr_log_info("Middle untenable at %.1f s; patient safe %.1f s after", t, e);
+  cr_expect_eq(safe_in(m, r, "Refuge E"), 3, "%d in Refuge E",
+               safe_in(m, r, "Refuge E"));
+  cr_expect(e > 56.0 && e < 120.0, "patient safe %.1f s after", e);
+  evac_sim_free(sim);
+  evac_model_free(m);
+}
