@@ -13,6 +13,7 @@
 #include "batch.h"
 #include "diag.h"
 #include "evacsim.h"
+#include "memory.h"
 #include "model.h"
 #include "threads.h"
 
@@ -374,6 +375,9 @@ static int cmd_run(int argc, char **argv) {
     }
   if (st == EVAC_OK)
     evac_hazards_apply(m, &d); /* run simulates the building as it is */
+  int refused = 0;             /* too large for the memory available */
+  if (st == EVAC_OK && (st = evac_memory_check(m, scenario, 0, 1, &d)))
+    refused = 1;
   if (st == EVAC_OK)
     st = evac_sim_create(m, &opts, &d, &sim);
   if (st == EVAC_OK && !quiet)
@@ -386,7 +390,7 @@ static int cmd_run(int argc, char **argv) {
     evac_sim_print_summary(sim, stdout);
     printf("  result written to %s\n", out);
   }
-  if (st == EVAC_ERR_RUNTIME)
+  if (st == EVAC_ERR_RUNTIME && !refused)
     fprintf(stderr, "evacsim run: %s: simulation failed (out of memory?)\n",
             scenario);
   evac_sim_free(sim);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "memory.h"
 #include "model.h"
 #include "replicate.h"
 #include "result.h"
@@ -270,6 +271,12 @@ enum evac_status evac_rank_run(const char *path,
     return EVAC_ERR_INPUT;
   }
   evac_hazards_apply(m, diag); /* once, for its warnings */
+  rk->threads = opts->threads > 0 ? opts->threads : evac_threads_default();
+  st = evac_memory_check(m, path, 1, rk->threads, diag);
+  if (st != EVAC_OK) { /* refused before the replications allocate */
+    evac_ranking_free(rk);
+    return st;
+  }
   rk->max_reps = opts->reps;
   rk->min_reps = opts->min_reps > 0                ? opts->min_reps
                  : opts->reps < EVAC_RANK_MIN_REPS ? opts->reps
@@ -279,7 +286,6 @@ enum evac_status evac_rank_run(const char *path,
   rk->reps = rk->min_reps;
   rk->steps = opts->steps;
   rk->seed = opts->seed_given ? opts->seed : m->seed;
-  rk->threads = opts->threads > 0 ? opts->threads : evac_threads_default();
   rk->nrows = m->nhazards;
   rk->rows = calloc((size_t)rk->nrows, sizeof *rk->rows);
   st = rk->rows && variant(rk, 0) == 0 ? EVAC_OK : EVAC_ERR_RUNTIME;
