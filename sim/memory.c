@@ -20,8 +20,9 @@
 /* Simulation state per grid cell without a fire (floor fields, occupancy):
  * 42 B measured. */
 #define CELL_BYTES 42.0
-/* ... with a fire (two-layer smoke, toxicity, fire model): 212 B. */
-#define FIRE_CELL_BYTES 212.0
+/* ... with a fire (two-layer smoke, toxicity, fire model): 157 B measured
+ * with lean replications, which store no fields. */
+#define FIRE_CELL_BYTES 160.0
 /* Per agent: state, drawn profile, event log: 1050 B measured. */
 #define AGENT_BYTES 1100.0
 /* Per agent and trajectory sample: position, floor, state and the series,
