@@ -9,6 +9,7 @@
 
 #include "batch.h"
 #include "diag.h"
+#include "memory.h"
 #include "model.h"
 #include "outcome_store.h"
 #include "threads.h"
@@ -35,6 +36,8 @@ static void plan_building(struct evac_batch *bt, int i) {
                     b->m->nhazards);
     b->status = EVAC_ERR_INPUT;
   }
+  if (b->status == EVAC_OK) /* a task runs bt->threads replications at once */
+    b->status = evac_memory_check(b->m, mb->path, 1, bt->threads, &d);
   if (b->status != EVAC_OK) {
     b->error = first_error(&d);
     evac_model_free(b->m);

@@ -1,6 +1,6 @@
 /* Memory a run will need, compared with what the machine, its limits and
- * its cgroup leave (docs/reliability.md, "Memory"): run and rank refuse a
- * model that would not fit before they allocate its simulation. */
+ * its cgroup leave (docs/reliability.md, "Memory"): run, rank and batch
+ * refuse a model that would not fit before they allocate its simulation. */
 #ifndef EVAC_MEMORY_H
 #define EVAC_MEMORY_H
 

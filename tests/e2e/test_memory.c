@@ -1,6 +1,7 @@
 /* Memory refusal (docs/reliability.md, "Memory"): a run or ranking that
  * needs more memory than is available is refused before it allocates its
- * simulation, with exit 3, a message and no output; the cap is set with
+ * simulation (batch: the building fails alone), with exit 3, a message and
+ * no output; the cap is set with
  * EVACSIM_MEMORY_LIMIT (the tests do not depend on the machine's memory). */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -100,5 +101,27 @@ Test(memory, malformed_cap_is_input_error) {
   cr_expect_eq(rc, 2, "%s", out);
   cr_expect_not_null(
       strstr(out, "EVACSIM_MEMORY_LIMIT: \"lots\" is not a size"), "%s", out);
+  free(out);
+}
+
+Test(memory, batch_building_refused) {
+  const char *dir = evac_test_dir("memory_batch");
+  char args[9000], *out = NULL;
+  snprintf(args, sizeof args,
+           "gen county --buildings 2 --floors-max 2 --occupants-max 2 "
+           "--duration 60 --reps 2 --seed 8 -o %s/in",
+           dir);
+  cr_assert_eq(evac_test_cli(args, &out), 0, "%s", out);
+  free(out);
+  setenv("EVACSIM_MEMORY_LIMIT", "8M", 1); /* below the 20 MB base */
+  snprintf(args, sizeof args, "batch %s/in/county.json -o %s/out --quiet", dir,
+           dir);
+  int rc = evac_test_cli_timeout(args, 60, &out);
+  unsetenv("EVACSIM_MEMORY_LIMIT");
+  cr_expect_eq(rc, 3, "exit 3: %s", out);
+  cr_expect_not_null(strstr(out, "building \"tower-01\" failed: "), "%s", out);
+  cr_expect_not_null(strstr(out, "but 8 MB are available "
+                                 "(EVACSIM_MEMORY_LIMIT)"),
+                     "%s", out);
   free(out);
 }
