@@ -9,23 +9,10 @@
 
 #include "batch.h"
 #include "diag.h"
+#include "memory.h"
 #include "model.h"
+#include "outcome_store.h"
 #include "threads.h"
-
-/* FNV-1a 64 of n bytes, continuing from h. */
-static uint64_t fnv(uint64_t h, const void *p, size_t n) {
-  const unsigned char *c = p;
-  for (size_t i = 0; i < n; i++) {
-    h ^= c[i];
-    h *= UINT64_C(0x100000001b3);
-  }
-  return h;
-}
-
-/* Hashes a string with its terminating NUL (so "ab"+"c" != "a"+"bc"). */
-static uint64_t fnv_str(uint64_t h, const char *s) {
-  return fnv(h, s ? s : "", strlen(s ? s : "") + 1);
-}
 
 /* The first error of d as a new string ("unknown error" if none). */
 static char *first_error(const struct evac_diag *d) {
@@ -49,6 +36,8 @@ static void plan_building(struct evac_batch *bt, int i) {
                     b->m->nhazards);
     b->status = EVAC_ERR_INPUT;
   }
+  if (b->status == EVAC_OK) /* a task runs bt->threads replications at once */
+    b->status = evac_memory_check(b->m, mb->path, 1, bt->threads, &d);
   if (b->status != EVAC_OK) {
     b->error = first_error(&d);
     evac_model_free(b->m);
@@ -57,13 +46,7 @@ static void plan_building(struct evac_batch *bt, int i) {
     b->seed = mb->seed_given   ? mb->seed
               : mf->seed_given ? mf->seed
                                : b->m->seed;
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    h = fnv_str(h, b->m->plan_json);
-    h = fnv_str(h, b->m->scenario_json);
-    h = fnv(h, &b->seed, sizeof b->seed);
-    h = fnv_str(h, evac_version());
-    h = fnv_str(h, evac_git_revision());
-    b->key = h;
+    b->key = evac_outcome_inputs_key(b->m, b->seed);
   }
   evac_diag_free(&d);
 }
@@ -91,8 +74,8 @@ static int plan_tasks(struct evac_batch *bt) {
         tk->variant = v;
         tk->first = first;
         tk->n = bt->reps - first < block ? bt->reps - first : block;
-        int32_t k[3] = {v, first, tk->n};
-        tk->key = fnv(bt->b[i].key, k, sizeof k);
+        tk->key =
+            evac_outcome_block_key(bt->b[i].key, (uint64_t)v, first, tk->n);
         tk->cost = (double)m->ncells * m->duration_s * tk->n;
       }
   }

@@ -3,116 +3,43 @@
  * hashes the building's plan and scenario texts, its seed, the variant,
  * the block and the evacsim version. The file is written to KEY.bin.partial,
  * fsync'd and renamed, so a task is either whole or absent; a finished
- * task is never run again.
- *
- * File layout (native byte order, this machine's doubles):
- *   8 bytes "EVTASK01", uint64 key, int32 first, int32 n,
- *   n x {casualties, rset_s, margin_s} doubles, uint64 FNV-1a of the above. */
-#include <errno.h>
-#include <fcntl.h>
+ * task is never run again. The files are sim/outcome_store.c's blocks. */
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "batch.h"
 #include "model.h"
+#include "outcome_store.h"
 
-static const char task_magic[8] = {'E', 'V', 'T', 'A', 'S', 'K', '0', '1'};
-
-/* Size of a task file holding n outcomes. */
-static size_t task_size(int n) {
-  return sizeof task_magic + 8 + 4 + 4 + (size_t)n * 3 * sizeof(double) + 8;
-}
-
-/* FNV-1a 64 of n bytes, continuing from h. */
-static uint64_t fnv(uint64_t h, const void *p, size_t n) {
-  const unsigned char *c = p;
-  for (size_t i = 0; i < n; i++) {
-    h ^= c[i];
-    h *= UINT64_C(0x100000001b3);
-  }
-  return h;
+/* The folder of the task files. */
+static void tasks_dir(const struct evac_batch *bt, char *buf, size_t n) {
+  snprintf(buf, n, "%s/tasks", bt->dir);
 }
 
 void evac_batch_task_path(const struct evac_batch *bt, int t, char *buf,
                           size_t n) {
-  snprintf(buf, n, "%s/tasks/%016llx.bin", bt->dir,
-           (unsigned long long)bt->tasks[t].key);
-}
-
-/* Fills buf (task_size(n) bytes) with task t's file image. */
-static void task_image(const struct evac_batch_task *tk,
-                       const struct evac_outcome *out, unsigned char *buf) {
-  size_t k = 0;
-  int32_t first = tk->first, n = tk->n;
-  memcpy(buf + k, task_magic, sizeof task_magic);
-  k += sizeof task_magic;
-  memcpy(buf + k, &tk->key, 8);
-  k += 8;
-  memcpy(buf + k, &first, 4);
-  k += 4;
-  memcpy(buf + k, &n, 4);
-  k += 4;
-  for (int r = 0; r < n; r++) {
-    double v[3] = {out[r].casualties, out[r].rset_s, out[r].margin_s};
-    memcpy(buf + k, v, sizeof v);
-    k += sizeof v;
-  }
-  uint64_t sum = fnv(UINT64_C(0xcbf29ce484222325), buf, k);
-  memcpy(buf + k, &sum, 8);
+  char dir[4096];
+  tasks_dir(bt, dir, sizeof dir);
+  evac_outcome_block_path(dir, bt->tasks[t].key, buf, n);
 }
 
 /* Writes task t's outcomes to its file atomically. */
 static enum evac_status task_write(const struct evac_batch *bt, int t,
                                    const struct evac_outcome *out) {
   const struct evac_batch_task *tk = &bt->tasks[t];
-  size_t size = task_size(tk->n);
-  unsigned char *buf = malloc(size);
-  char path[4096], tmp[4200];
-  if (!buf)
-    return EVAC_ERR_RUNTIME;
-  task_image(tk, out, buf);
-  evac_batch_task_path(bt, t, path, sizeof path);
-  snprintf(tmp, sizeof tmp, "%s.partial", path);
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-  int ok = fd >= 0 && write(fd, buf, size) == (ssize_t)size;
-  ok = ok && fsync(fd) == 0;
-  if (fd >= 0 && close(fd) != 0)
-    ok = 0;
-  ok = ok && rename(tmp, path) == 0;
-  if (!ok)
-    unlink(tmp);
-  free(buf);
-  return ok ? EVAC_OK : EVAC_ERR_IO;
+  char dir[4096];
+  tasks_dir(bt, dir, sizeof dir);
+  return evac_outcome_block_write(dir, tk->key, tk->first, tk->n, out);
 }
 
 int evac_batch_task_read(const struct evac_batch *bt, int t,
                          struct evac_outcome *out) {
   const struct evac_batch_task *tk = &bt->tasks[t];
-  size_t size = task_size(tk->n);
-  char path[4096];
-  evac_batch_task_path(bt, t, path, sizeof path);
-  unsigned char *buf = malloc(size + 1), *want = malloc(size);
-  FILE *f = fopen(path, "rb");
-  int ok = buf && want && f && fread(buf, 1, size + 1, f) == size;
-  if (f)
-    fclose(f);
-  for (int r = 0; ok && r < tk->n; r++) {
-    double v[3];
-    memcpy(v, buf + sizeof task_magic + 16 + (size_t)r * sizeof v, sizeof v);
-    out[r].casualties = v[0];
-    out[r].rset_s = v[1];
-    out[r].margin_s = v[2];
-  }
-  if (ok) { /* the whole image must match: magic, key, block, checksum */
-    task_image(tk, out, want);
-    ok = memcmp(buf, want, size) == 0;
-  }
-  free(buf);
-  free(want);
-  return ok ? 0 : -1;
+  char dir[4096];
+  tasks_dir(bt, dir, sizeof dir);
+  return evac_outcome_block_read(dir, tk->key, tk->first, tk->n, out);
 }
 
 int evac_batch_task_done(const struct evac_batch *bt, int t) {

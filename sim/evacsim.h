@@ -112,16 +112,19 @@ struct evac_ranking; /* a ranked rectification list, see rank.h */
 
 /* Options of a ranking. */
 struct evac_rank_opts {
-  int reps;       /* replications per variant at most (the cap), >= 2 */
-  int min_reps;   /* first round (adaptive: doubled until the order is
-                     resolved at 95 % or reps is reached); 0: min(10, reps);
-                     = reps: a fixed number */
-  int steps;      /* greedy steps at most (0: all); the rest are listed
-                     by their effect at the last step */
-  int threads;    /* replications run in parallel; 0 = OpenMP default */
-  int progress;   /* 1: print progress to stderr */
-  uint64_t seed;  /* base seed */
-  int seed_given; /* 1: seed overrides the scenario's */
+  int reps;              /* replications per variant at most (the cap), >= 2 */
+  int min_reps;          /* first round (adaptive: doubled until the order is
+                            resolved at 95 % or reps is reached); 0: min(10, reps);
+                            = reps: a fixed number */
+  int steps;             /* greedy steps at most (0: all); the rest are listed
+                            by their effect at the last step */
+  int threads;           /* replications run in parallel; 0 = OpenMP default */
+  int progress;          /* 1: print progress to stderr */
+  uint64_t seed;         /* base seed */
+  int seed_given;        /* 1: seed overrides the scenario's */
+  const char *state_dir; /* folder keeping each finished replication, so a
+                            re-run resumes (created if missing; NULL:
+                            none; docs/ranking.md, "Resuming") */
 };
 
 /* Ranks the scenario's hazards: simulates variants of the building (all

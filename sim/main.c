@@ -13,7 +13,9 @@
 #include "batch.h"
 #include "diag.h"
 #include "evacsim.h"
+#include "memory.h"
 #include "model.h"
+#include "outcome_store.h"
 #include "threads.h"
 
 static const char usage_main[] =
@@ -165,6 +167,10 @@ static const char usage_report[] =
  * else; filled before the handler is installed and never changed after. */
 static char partials[EVAC_RANK_MAX_OUTPUTS][4200];
 
+/* A line on_signal adds after its message (rank: how to resume); set
+ * before the handler is installed, as partials. */
+static char signal_note[4400];
+
 /* SIGTERM, SIGINT, SIGHUP: removes the partial files (a result is either
  * complete under its final name or absent), then dies of the signal (its
  * default action is restored by SA_RESETHAND, and the signal, blocked
@@ -174,7 +180,9 @@ static void on_signal(int sig) {
   for (int i = 0; i < EVAC_RANK_MAX_OUTPUTS; i++)
     if (partials[i][0])
       unlink(partials[i]);
-  if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0) {
+  if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0 ||
+      (signal_note[0] &&
+       write(STDERR_FILENO, signal_note, strlen(signal_note)) < 0)) {
     /* nothing more a handler can do */
   }
   raise(sig);
@@ -374,6 +382,9 @@ static int cmd_run(int argc, char **argv) {
     }
   if (st == EVAC_OK)
     evac_hazards_apply(m, &d); /* run simulates the building as it is */
+  int refused = 0;             /* too large for the memory available */
+  if (st == EVAC_OK && (st = evac_memory_check(m, scenario, 0, 1, &d)))
+    refused = 1;
   if (st == EVAC_OK)
     st = evac_sim_create(m, &opts, &d, &sim);
   if (st == EVAC_OK && !quiet)
@@ -386,7 +397,7 @@ static int cmd_run(int argc, char **argv) {
     evac_sim_print_summary(sim, stdout);
     printf("  result written to %s\n", out);
   }
-  if (st == EVAC_ERR_RUNTIME)
+  if (st == EVAC_ERR_RUNTIME && !refused)
     fprintf(stderr, "evacsim run: %s: simulation failed (out of memory?)\n",
             scenario);
   evac_sim_free(sim);
@@ -470,6 +481,15 @@ static int cmd_rank(int argc, char **argv) {
     if (snprintf(partials[i], sizeof partials[i], "%.4095s.partial",
                  paths[i]) >= (int)sizeof partials[i])
       partials[i][0] = '\0';
+  char state[4200]; /* finished replications: RANK.h5.state */
+  if (snprintf(state, sizeof state, "%s.state", out) >= (int)sizeof state) {
+    fprintf(stderr, "evacsim rank: %s: path too long\n", out);
+    return EVAC_ERR_INPUT;
+  }
+  opts.state_dir = state;
+  snprintf(signal_note, sizeof signal_note,
+           "evacsim: finished replications kept in %s; re-run to resume\n",
+           state);
   remove_partials_on_signal(out, NULL);
   opts.progress = !quiet && isatty(STDERR_FILENO);
   struct evac_diag d;
@@ -480,6 +500,9 @@ static int cmd_rank(int argc, char **argv) {
     evac_diag_print(&d, stderr); /* warnings */
   if (st == EVAC_OK)
     st = evac_ranking_write(r, out, csv, &d);
+  if (st == EVAC_OK && evac_outcome_dir_remove(state) != 0)
+    fprintf(stderr, "evacsim rank: warning: cannot remove %s: %s\n", state,
+            strerror(errno));
   if (st == EVAC_OK && !quiet) {
     evac_ranking_print(r, stdout);
     printf("\n  ranking written to %s", out);

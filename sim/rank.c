@@ -5,15 +5,19 @@
  * the hazard that avoids the most casualties, then re-ranks the rest. */
 #include "rank.h"
 
+#include <errno.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "diag.h"
+#include "memory.h"
 #include "model.h"
+#include "outcome_store.h"
 #include "replicate.h"
 #include "result.h"
 #include "threads.h"
@@ -69,9 +73,16 @@ static int summarise(struct evac_variant *v, int n) {
   return 0;
 }
 
+/* Key of replication rep of variant v in the state folder. */
+static uint64_t state_key(const struct evac_ranking *rk,
+                          const struct evac_variant *v, int rep) {
+  return evac_outcome_block_key(rk->state_key, v->fixed, rep, 1);
+}
+
 /* Runs the replications the variants lack (up to rk->reps) in parallel,
  * one run per thread; results are stored by index, so the outcome does
- * not depend on the thread count. */
+ * not depend on the thread count. With a state folder, replications found
+ * there are read instead, and each one run is kept there. */
 static enum evac_status simulate(const char *path, struct evac_ranking *rk,
                                  const struct evac_rank_opts *opts) {
   long ntasks = 0;
@@ -86,8 +97,18 @@ static enum evac_status simulate(const char *path, struct evac_ranking *rk,
     return EVAC_ERR_RUNTIME;
   long t = 0;
   for (int v = 0; v < rk->nvariants; v++)
-    for (int r = rk->variants[v].nreps; r < rk->reps; r++)
+    for (int r = rk->variants[v].nreps; r < rk->reps; r++) {
+      struct evac_variant *var = &rk->variants[v];
+      if (rk->state_dir && /* finished before an interruption */
+          evac_outcome_block_read(rk->state_dir, state_key(rk, var, r), r, 1,
+                                  &var->outcomes[r]) == 0) {
+        rk->runs++;
+        rk->resumed++;
+        continue;
+      }
       tasks[t++] = (struct task){v, r};
+    }
+  ntasks = t;
   int status = EVAC_OK;
   long base = rk->runs;
   double last_print = wall_now();
@@ -97,6 +118,9 @@ static enum evac_status simulate(const char *path, struct evac_ranking *rk,
     int rep = tasks[i].rep;
     enum evac_status st = evac_replicate_run(path, rk->m, v->fixed, rk->seed,
                                              rep, &v->outcomes[rep]);
+    if (st == EVAC_OK && rk->state_dir)
+      st = evac_outcome_block_write(rk->state_dir, state_key(rk, v, rep), rep,
+                                    1, &v->outcomes[rep]);
     long done;
 #pragma omp atomic capture
     done = ++rk->runs;
@@ -270,6 +294,12 @@ enum evac_status evac_rank_run(const char *path,
     return EVAC_ERR_INPUT;
   }
   evac_hazards_apply(m, diag); /* once, for its warnings */
+  rk->threads = opts->threads > 0 ? opts->threads : evac_threads_default();
+  st = evac_memory_check(m, path, 1, rk->threads, diag);
+  if (st != EVAC_OK) { /* refused before the replications allocate */
+    evac_ranking_free(rk);
+    return st;
+  }
   rk->max_reps = opts->reps;
   rk->min_reps = opts->min_reps > 0                ? opts->min_reps
                  : opts->reps < EVAC_RANK_MIN_REPS ? opts->reps
@@ -279,8 +309,17 @@ enum evac_status evac_rank_run(const char *path,
   rk->reps = rk->min_reps;
   rk->steps = opts->steps;
   rk->seed = opts->seed_given ? opts->seed : m->seed;
-  rk->threads = opts->threads > 0 ? opts->threads : evac_threads_default();
   rk->nrows = m->nhazards;
+  if (opts->state_dir) {
+    rk->state_dir = opts->state_dir;
+    rk->state_key = evac_outcome_inputs_key(m, rk->seed);
+    if (mkdir(rk->state_dir, 0777) != 0 && errno != EEXIST) {
+      evac_diag_error(diag, rk->state_dir, NULL,
+                      "cannot create the state folder: %s", strerror(errno));
+      evac_ranking_free(rk);
+      return EVAC_ERR_IO;
+    }
+  }
   rk->rows = calloc((size_t)rk->nrows, sizeof *rk->rows);
   st = rk->rows && variant(rk, 0) == 0 ? EVAC_OK : EVAC_ERR_RUNTIME;
   while (st == EVAC_OK) {
@@ -293,6 +332,10 @@ enum evac_status evac_rank_run(const char *path,
   if (opts->progress)
     fprintf(stderr, "\r%70s\r", "");
   rk->wall_clock_s = wall_now() - t0;
+  if (rk->resumed > 0)
+    evac_diag_warn(diag, rk->state_dir, NULL,
+                   "resumed %ld finished replications of %ld", rk->resumed,
+                   rk->runs);
   if (st != EVAC_OK) {
     evac_diag_error(diag, path, NULL, "ranking failed: %s",
                     evac_status_str(st));

@@ -64,7 +64,10 @@ struct evac_ranking {
   int nrows;                  /* = number of hazards */
   struct evac_rank_row *rows; /* in greedy order */
   double wall_clock_s;
-  long runs; /* simulations done */
+  long runs;             /* simulations the list rests on (resumed ones too) */
+  long resumed;          /* of which read from state_dir */
+  const char *state_dir; /* finished replications (opts), or NULL */
+  uint64_t state_key;    /* evac_outcome_inputs_key of m and seed */
 };
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/batch.h"
 #include "sim/diag.h"
 #include "sim/evacsim.h"
 #include "sim/model.h"
@@ -111,10 +112,14 @@ void evac_fuzz_dir_free(char *dir) {
       unlink(p);
     free(p);
   }
-  char *p = join(dir, "fuzz.scenario.json");
-  if (p)
-    unlink(p);
-  free(p);
+  static const char *const made[] = {"fuzz.scenario.json", "fuzz.county.json",
+                                     NULL};
+  for (int i = 0; made[i]; i++) {
+    char *p = join(dir, made[i]);
+    if (p)
+      unlink(p);
+    free(p);
+  }
   rmdir(dir);
   free(dir);
 }
@@ -149,6 +154,22 @@ int evac_fuzz_scenario(const uint8_t *data, size_t size, const char *dir) {
   if (st == EVAC_OK)
     st = simulate(m, &d);
   evac_model_free(m);
+  evac_diag_free(&d);
+  free(path);
+  return st;
+}
+
+int evac_fuzz_manifest(const uint8_t *data, size_t size, const char *dir) {
+  char *path = join(dir, "fuzz.county.json");
+  if (!path || write_file(path, data, size) != 0) {
+    free(path);
+    return -1;
+  }
+  struct evac_diag d;
+  evac_diag_init(&d);
+  struct evac_manifest *mf = NULL;
+  enum evac_status st = evac_manifest_load(path, &d, &mf);
+  evac_manifest_free(mf);
   evac_diag_free(&d);
   free(path);
   return st;

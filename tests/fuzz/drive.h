@@ -1,4 +1,5 @@
-/* The code paths the fuzz targets (fuzz_plan.c, fuzz_scenario.c) drive,
+/* The code paths the fuzz targets (fuzz_plan.c, fuzz_scenario.c,
+ * fuzz_manifest.c) drive,
  * shared with their regression test (tests/unit/test_fuzz_regressions.c),
  * which replays the corpus and the reproducers of found bugs through the
  * same functions. */
@@ -36,5 +37,11 @@ void evac_fuzz_dir_free(char *dir);
  * Returns the first status that was not EVAC_OK (0 if none), or -1 if the
  * file could not be written. */
 int evac_fuzz_scenario(const uint8_t *data, size_t size, const char *dir);
+
+/* Writes data as dir/fuzz.county.json and loads it as a county manifest
+ * (evac_manifest_load: validation, paths resolved against dir; the
+ * buildings' scenarios are not read), then frees it. Returns the status
+ * (0 or 2), or -1 if the file could not be written. */
+int evac_fuzz_manifest(const uint8_t *data, size_t size, const char *dir);
 
 #endif

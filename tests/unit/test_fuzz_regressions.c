@@ -13,7 +13,7 @@
 #include "support.h"
 
 /* Which code path a folder's files go through. */
-enum kind { PLAN, SCENARIO };
+enum kind { PLAN, SCENARIO, MANIFEST };
 
 /* Reads a whole file (malloc'd, its size in *n). */
 static uint8_t *slurp(const char *path, size_t *n) {
@@ -40,7 +40,7 @@ static int replay(const char *sub, enum kind kind, int corpus) {
   char folder[1024];
   snprintf(folder, sizeof folder, "%s/tests/fuzz/%s", EVAC_SOURCE_DIR, sub);
   char *work = NULL;
-  if (kind == SCENARIO) {
+  if (kind != PLAN) {
     /* a folder of its own: the tests of this file run in parallel */
     char tag[256];
     snprintf(tag, sizeof tag, "fuzz-%s", sub);
@@ -61,8 +61,9 @@ static int replay(const char *sub, enum kind kind, int corpus) {
     size_t n = 0;
     uint8_t *data = slurp(path, &n);
     fprintf(stderr, "replaying %s\n", path); /* names a crashing file */
-    int st = kind == PLAN ? evac_fuzz_plan(data, n)
-                          : evac_fuzz_scenario(data, n, work);
+    int st = kind == PLAN       ? evac_fuzz_plan(data, n)
+             : kind == SCENARIO ? evac_fuzz_scenario(data, n, work)
+                                : evac_fuzz_manifest(data, n, work);
     free(data);
     cr_expect(st == EVAC_OK || st == EVAC_ERR_INPUT, "%s: status %d", path, st);
     if (corpus) {
@@ -91,4 +92,12 @@ Test(fuzz_regressions, plan_regressions) {
 
 Test(fuzz_regressions, scenario_regressions) {
   cr_assert_geq(replay("regressions/scenario", SCENARIO, 0), 1);
+}
+
+Test(fuzz_regressions, manifest_corpus) {
+  cr_assert_geq(replay("corpus_manifest", MANIFEST, 1), 8);
+}
+
+Test(fuzz_regressions, manifest_regressions) {
+  replay("regressions/manifest", MANIFEST, 0);
 }
