@@ -24,6 +24,25 @@ static int exists(const char *path) {
   return stat(path, &st) == 0;
 }
 
+/* Reads the child's stderr from fd into err (n bytes at most, NUL
+ * terminated) until it closes, then waits for pid; returns its status. */
+static int drain_and_wait(pid_t pid, int fd, char *err, size_t n) {
+  size_t k = 0;
+  ssize_t got;
+  while (k + 1 < n && (got = read(fd, err + k, n - 1 - k)) != 0) {
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got < 0)
+      break;
+    k += (size_t)got;
+  }
+  err[k] = '\0';
+  close(fd);
+  int st;
+  cr_assert_eq(waitpid(pid, &st, 0), pid);
+  return st;
+}
+
 /* Starts a long ranking of the sample into dir, stderr to a pipe read
  * through *err; kills it with sig after 1.5 s; returns its wait status. */
 static int rank_and_kill(const char *dir, int sig, char *err, size_t n) {
@@ -45,20 +64,7 @@ static int rank_and_kill(const char *dir, int sig, char *err, size_t n) {
   struct timespec ts = {1, 500000000L};
   nanosleep(&ts, NULL);
   cr_assert_eq(kill(pid, sig), 0);
-  size_t k = 0;
-  ssize_t got;
-  while (k + 1 < n && (got = read(fd[0], err + k, n - 1 - k)) != 0) {
-    if (got < 0 && errno == EINTR)
-      continue;
-    if (got < 0)
-      break;
-    k += (size_t)got;
-  }
-  err[k] = '\0';
-  close(fd[0]);
-  int st;
-  cr_assert_eq(waitpid(pid, &st, 0), pid);
-  return st;
+  return drain_and_wait(pid, fd[0], err, n);
 }
 
 static void expect_clean_stop(const char *tag, int sig) {
@@ -132,20 +138,7 @@ static int rank_until(const char *scenario, const char *out, int after,
     nanosleep(&ms, NULL);
   cr_assert_geq(count_files(state), after, "state files appear");
   cr_assert_eq(kill(pid, SIGTERM), 0);
-  size_t k = 0;
-  ssize_t got;
-  while (k + 1 < n && (got = read(fd[0], err + k, n - 1 - k)) != 0) {
-    if (got < 0 && errno == EINTR)
-      continue;
-    if (got < 0)
-      break;
-    k += (size_t)got;
-  }
-  err[k] = '\0';
-  close(fd[0]);
-  int st;
-  cr_assert_eq(waitpid(pid, &st, 0), pid);
-  return st;
+  return drain_and_wait(pid, fd[0], err, n);
 }
 
 /* 1 if the files a/name and b/name have the same bytes. */

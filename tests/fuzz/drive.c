@@ -124,6 +124,26 @@ void evac_fuzz_dir_free(char *dir) {
   free(dir);
 }
 
+/* The working folder of this fuzzing process (libFuzzer runs the inputs one
+ * after the other in one process). */
+static char *process_dir;
+
+/* Removes the process's working folder at a normal exit. */
+static void process_dir_remove(void) {
+  evac_fuzz_dir_free(process_dir);
+  process_dir = NULL;
+}
+
+const char *evac_fuzz_process_dir(const char *source_dir) {
+  if (!process_dir) {
+    process_dir = evac_fuzz_dir_make(source_dir, NULL);
+    if (!process_dir)
+      abort();
+    atexit(process_dir_remove);
+  }
+  return process_dir;
+}
+
 /* Applies the hazards of a loaded model and simulates it briefly, as
  * evacsim run would; returns the first status that was not EVAC_OK. */
 static enum evac_status simulate(struct evac_model *m, struct evac_diag *d) {

@@ -30,6 +30,10 @@ char *evac_fuzz_dir_make(const char *source_dir, const char *tmp);
 /* Removes the working folder and frees its path (NULL is allowed). */
 void evac_fuzz_dir_free(char *dir);
 
+/* The working folder of this fuzzing process: made by evac_fuzz_dir_make
+ * on the first call (aborting if it cannot be), removed at exit. */
+const char *evac_fuzz_process_dir(const char *source_dir);
+
 /* Writes data as dir/fuzz.scenario.json and loads it (evac_model_load);
  * when it loads, applies its hazards and, for at most
  * EVAC_FUZZ_MAX_OCCUPANTS occupants, creates the simulation and runs it for
