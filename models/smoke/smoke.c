@@ -59,6 +59,28 @@ struct vlink {
   double rise_m;  /* floor-to-floor height */
 };
 
+/* Kinds of a face (struct face_geom.kind). */
+enum {
+  FACE_FLOWS = 1,  /* both sides gas, not both exits: gas can cross */
+  FACE_A_EXIT = 2, /* cell a is an exit (no layer of its own) */
+  FACE_B_EXIT = 4, /* cell b is an exit */
+  FACE_NO_AB = 8,  /* no flow a to b: a pressurised stair's door (b) */
+  FACE_NO_BA = 16  /* no flow b to a: likewise with a the stair */
+};
+
+/* What the gravity current over the face between candidate a and its
+ * right or lower neighbour b needs besides the layers: the same values as
+ * the cells' ceilings, openings and kinds give, computed when the
+ * candidates (or an opening) change instead of once a sub-step. */
+struct face_geom {
+  double top;   /* the lower of the two ceilings, m */
+  double ca;    /* ceiling of a, m */
+  double cb;    /* ceiling of b, m */
+  double w;     /* width times the smaller opening factor, m */
+  int32_t b;    /* the neighbour (the dummy cell n if none) */
+  int32_t kind; /* FACE_* bits */
+};
+
 struct evac_smoke {
   const struct evac_model *m;
   size_t n;              /* cells; arrays hold n + 1, the last a dummy */
@@ -84,8 +106,10 @@ struct evac_smoke {
   uint8_t *flag;         /* 1 active, 2 candidate this sub-step */
   int32_t *floor_active; /* active cells of each floor */
   int32_t *cand;         /* active cells and their neighbours, increasing */
+  struct face_geom (*geom)[2]; /* right and down faces of each candidate */
   size_t ncand;
-  int changed; /* 1 if cells became active since cand was built */
+  int changed; /* 1 if cells became active (or an opening changed) since
+                  cand and geom were built */
   int nlinks;
   struct vlink *links;
   int32_t src_cell; /* fire cell the jet disk below is for, -1 none */
@@ -218,13 +242,14 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   s->out = calloc(n1, sizeof *s->out);
   s->active = malloc(s->n * sizeof *s->active);
   s->cand = malloc(s->n * sizeof *s->cand);
+  s->geom = malloc(s->n * sizeof *s->geom);
   s->flag = calloc(n1, 1);
   s->q = calloc(n1, sizeof *s->q);
   s->face = calloc(n1, sizeof *s->face);
   s->floor_active = calloc((size_t)m->nfloors + 1, sizeof *s->floor_active);
   int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->dep &&
            s->tk && s->gp && s->rho && s->out && s->active && s->cand &&
-           s->flag && s->floor_active && s->q && s->face;
+           s->geom && s->flag && s->floor_active && s->q && s->face;
   if (!ok)
     goto fail;
   for (int f = 0; f < m->nfloors; f++) {
@@ -331,14 +356,17 @@ void evac_smoke_free(struct evac_smoke *s) {
   free(s->out);
   free(s->active);
   free(s->cand);
+  free(s->geom);
   free(s->flag);
   free(s->floor_active);
   free(s);
 }
 
 void evac_smoke_hold_open(struct evac_smoke *s, int32_t c, int open) {
-  if (s->m->cell_kind[c] == EVAC_CELL_FIRE_DOOR)
+  if (s->m->cell_kind[c] == EVAC_CELL_FIRE_DOOR) {
     s->open[c] = open ? 1.0f : (float)FIRE_DOOR_LEAK;
+    s->changed = 1; /* the faces' widths */
+  }
 }
 
 /* ------------------------------------------------------------ stepping */
@@ -387,27 +415,50 @@ static double refresh(struct evac_smoke *s, const int32_t *cells, size_t n) {
   return x;
 }
 
-/* Mass flow (kg/s) from a to b over their face (negative: b to a). */
+/* The geometry of the face between a and b. */
+static void face_geom_set(const struct evac_smoke *s, int32_t a, int32_t b,
+                          struct face_geom *g) {
+  const uint8_t *ck = s->m->cell_kind;
+  g->b = b;
+  g->top = min2(s->ceil[a], s->ceil[b]);
+  g->ca = s->ceil[a];
+  g->cb = s->ceil[b];
+  g->w = s->m->cell_m * min2(s->open[a], s->open[b]);
+  g->kind = 0;
+  if (!s->gas[b] || (s->gas[a] != 1 && s->gas[b] != 1))
+    return;
+  g->kind = FACE_FLOWS | (s->gas[a] == 2 ? FACE_A_EXIT : 0) |
+            (s->gas[b] == 2 ? FACE_B_EXIT : 0);
+  /* a pressurised stair lets no smoke in at its doors */
+  if (s->pressurised && ck[a] != EVAC_CELL_STAIR && ck[b] == EVAC_CELL_STAIR)
+    g->kind |= FACE_NO_AB;
+  if (s->pressurised && ck[b] != EVAC_CELL_STAIR && ck[a] == EVAC_CELL_STAIR)
+    g->kind |= FACE_NO_BA;
+}
+
+/* Mass flow (kg/s) from a to g->b over their face (negative: b to a). */
 static inline double face_flow(const struct evac_smoke *s, int32_t a,
-                               int32_t b) {
-  double top = min2(s->ceil[a], s->ceil[b]);
-  double da = s->gas[a] == 2 ? 0.0 : top - (s->ceil[a] - s->dep[a]);
-  double db = s->gas[b] == 2 ? 0.0 : top - (s->ceil[b] - s->dep[b]);
+                               const struct face_geom *g) {
+  if (!(g->kind & FACE_FLOWS))
+    return 0.0;
+  int32_t b = g->b;
+  double top = g->top;
+  double da = g->kind & FACE_A_EXIT ? 0.0 : top - (g->ca - s->dep[a]);
+  double db = g->kind & FACE_B_EXIT ? 0.0 : top - (g->cb - s->dep[b]);
   da = da > 0.0 ? da : 0.0;
   db = db > 0.0 ? db : 0.0;
   if (da == db)
     return 0.0;
-  int32_t d = da > db ? a : b;
-  if (s->pressurised && s->m->cell_kind[d] != EVAC_CELL_STAIR &&
-      s->m->cell_kind[d == a ? b : a] == EVAC_CELL_STAIR)
-    return 0.0; /* a pressurised stair lets no smoke in at its doors */
+  int from_a = da > db;
+  if (g->kind & (from_a ? FACE_NO_AB : FACE_NO_BA))
+    return 0.0;
+  int32_t d = from_a ? a : b;
   double dd = max2(da, db), dr = min2(da, db);
   double gp = s->gp[d];
   if (gp <= 0.0)
     return 0.0;
-  double w = s->m->cell_m * min2(s->open[a], s->open[b]);
-  double flow = s->rho[d] * w * (dd - dr) * FROUDE * sqrt(gp * dd);
-  return d == a ? flow : -flow;
+  double flow = s->rho[d] * g->w * (dd - dr) * FROUDE * sqrt(gp * dd);
+  return from_a ? flow : -flow;
 }
 
 /* Largest gravity-current speed, m/s, of layers whose largest g' d is x
@@ -558,19 +609,18 @@ static void candidates(struct evac_smoke *s) {
   }
   qsort(s->cand, s->ncand, sizeof *s->cand, cmp_cell);
   qsort(s->active, s->nactive, sizeof *s->active, cmp_cell);
+  for (size_t i = 0; i < s->ncand; i++)
+    for (int dir = 0; dir < 2; dir++)
+      face_geom_set(s, s->cand[i], neighbour(s, s->cand[i], dir),
+                    &s->geom[i][dir]);
   s->changed = 0;
 }
 
-/* (1) The mass flow over cell a's right and down faces (the dummy
- * neighbour has no gas: no flow). */
-static inline void face_flows(struct evac_smoke *s, int32_t a) {
-  for (int dir = 0; dir < 2; dir++) {
-    int32_t b = neighbour(s, a, dir);
-    double f = 0.0;
-    if (s->gas[b] && (s->gas[a] == 1 || s->gas[b] == 1))
-      f = face_flow(s, a, b);
-    s->face[a][dir][Q_MASS] = f;
-  }
+/* (1) The mass flow over the right and down faces of candidate i (cell
+ * a; the dummy neighbour has no gas: no flow). */
+static inline void face_flows(struct evac_smoke *s, long i, int32_t a) {
+  for (int dir = 0; dir < 2; dir++)
+    s->face[a][dir][Q_MASS] = face_flow(s, a, &s->geom[i][dir]);
 }
 
 /* (2) The mass cell a gives over its four faces in dt, to limit it to 90 %
@@ -691,7 +741,7 @@ static void spread(struct evac_smoke *s, double dt, int threads) {
   if (threads > 1 && nc > 8192) {
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (long i = 0; i < nc; i++)
-      face_flows(s, s->cand[i]);
+      face_flows(s, i, s->cand[i]);
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (long i = 0; i < nc; i++)
       outflow(s, s->cand[i], dt);
@@ -710,7 +760,7 @@ static void spread(struct evac_smoke *s, double dt, int threads) {
     }
   } else {
     for (long i = 0; i < nc; i++) {
-      face_flows(s, s->cand[i]);
+      face_flows(s, i, s->cand[i]);
       outflow(s, s->cand[i], dt);
     }
     for (long i = 0; i < nc; i++) {
