@@ -100,7 +100,7 @@ struct evac_smoke {
   double *rho;           /* layer density RHO_T / T, likewise */
   double (*q)[NQ];       /* layer contents per cell, quantities adjacent */
   double (*face)[2][NQ]; /* transfer over the right [0] and down [1] face */
-  double *out;           /* mass leaving each cell this sub-step */
+  double *lim;           /* share of each cell's outflow it may give */
   int32_t *active;       /* cells with smoke, increasing */
   size_t nactive;
   uint8_t *flag;         /* 1 active, 2 candidate this sub-step */
@@ -239,7 +239,7 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   s->tk = calloc(n1, sizeof *s->tk);
   s->gp = calloc(n1, sizeof *s->gp);
   s->rho = calloc(n1, sizeof *s->rho);
-  s->out = calloc(n1, sizeof *s->out);
+  s->lim = calloc(n1, sizeof *s->lim);
   s->active = malloc(s->n * sizeof *s->active);
   s->cand = malloc(s->n * sizeof *s->cand);
   s->geom = malloc(s->n * sizeof *s->geom);
@@ -248,7 +248,7 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   s->face = calloc(n1, sizeof *s->face);
   s->floor_active = calloc((size_t)m->nfloors + 1, sizeof *s->floor_active);
   int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->dep &&
-           s->tk && s->gp && s->rho && s->out && s->active && s->cand &&
+           s->tk && s->gp && s->rho && s->lim && s->active && s->cand &&
            s->geom && s->flag && s->floor_active && s->q && s->face;
   if (!ok)
     goto fail;
@@ -353,7 +353,7 @@ void evac_smoke_free(struct evac_smoke *s) {
   free(s->tk);
   free(s->gp);
   free(s->rho);
-  free(s->out);
+  free(s->lim);
   free(s->active);
   free(s->cand);
   free(s->geom);
@@ -623,11 +623,13 @@ static inline void face_flows(struct evac_smoke *s, long i, int32_t a) {
     s->face[a][dir][Q_MASS] = face_flow(s, a, &s->geom[i][dir]);
 }
 
-/* (2) The mass cell a gives over its four faces in dt, to limit it to 90 %
- * of its mass. The faces to a non-candidate neighbour (the dummy cell, or
- * a cell never active nor next to an active one) carry +0.0: neither cell
- * has a layer, and a non-candidate's faces were never written. So they
- * are summed like the others without changing a bit. */
+/* (2) The mass cell a gives over its four faces in dt, and lim, the factor
+ * that limits it to 90 % of its mass (the layer a holds now is still the
+ * one (3) divides by: (4) reaches a only after (3) has read it). The faces to a
+ * non-candidate neighbour (the dummy cell, or a cell never active nor next to
+ * an active one) carry +0.0: neither cell has a layer, and a non-candidate's
+ * faces were never written. So they are summed like the others without changing
+ * a bit. */
 static inline void outflow(struct evac_smoke *s, int32_t a, double dt) {
   const int32_t *nb = s->nb[a];
   double f[4] = {s->face[a][0][Q_MASS], s->face[a][1][Q_MASS],
@@ -636,7 +638,8 @@ static inline void outflow(struct evac_smoke *s, int32_t a, double dt) {
   for (int dir = 0; dir < 4; dir++)
     if (f[dir] > 0.0)
       out += f[dir] * dt;
-  s->out[a] = out;
+  double m = s->q[a][Q_MASS];
+  s->lim[a] = out > 0.9 * m ? 0.9 * m / out : 1.0;
 }
 
 /* (3) The transfers over cell a's right and down faces: the donor's
@@ -649,10 +652,7 @@ static inline void face_shares(struct evac_smoke *s, int32_t a, double dt) {
     int32_t d = f > 0.0 ? a : neighbour(s, a, dir);
     double share = 0.0;
     if (f != 0.0 && s->q[d][Q_MASS] > MIN_MASS) {
-      double lim = s->out[d] > 0.9 * s->q[d][Q_MASS]
-                       ? 0.9 * s->q[d][Q_MASS] / s->out[d]
-                       : 1.0;
-      share = fabs(f) * dt * lim / s->q[d][Q_MASS];
+      share = fabs(f) * dt * s->lim[d] / s->q[d][Q_MASS];
     }
     if (share == 0.0) {
       for (int k = 0; k < NQ; k++)
@@ -727,10 +727,10 @@ static void spread(struct evac_smoke *s, double dt, int threads) {
   const long nc = (long)s->ncand;
   double vent[3] = {0.0, 0.0, 0.0};
   /* (1) the mass flow over each candidate's right and down faces, (2) each
-     cell's outflow, (3) the share each face moves from its donor and (4)
+     cell's outflow limit, (3) the share each face moves from its donor and (4)
      each cell's sum over its four faces. (2) and (4) of a cell read the
      faces of its left and upper neighbours, which come before it in the
-     (increasing) candidate order; (3) reads the contents and outflows of
+     (increasing) candidate order; (3) reads the contents and outflow limits of
      a cell and of its right and lower neighbours, which (4) has not
      reached yet. So, sequentially, (1)+(2) in one sweep and (3)+(4) in a
      second, cell by cell, compute exactly what four separate sweeps do,
