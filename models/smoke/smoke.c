@@ -59,32 +59,57 @@ struct vlink {
   double rise_m;  /* floor-to-floor height */
 };
 
+/* Kinds of a face (struct face_geom.kind). */
+enum {
+  FACE_FLOWS = 1,  /* both sides gas, not both exits: gas can cross */
+  FACE_A_EXIT = 2, /* cell a is an exit (no layer of its own) */
+  FACE_B_EXIT = 4, /* cell b is an exit */
+  FACE_NO_AB = 8,  /* no flow a to b: a pressurised stair's door (b) */
+  FACE_NO_BA = 16  /* no flow b to a: likewise with a the stair */
+};
+
+/* What the gravity current over the face between candidate a and its
+ * right or lower neighbour b needs besides the layers: the same values as
+ * the cells' ceilings, openings and kinds give, computed when the
+ * candidates (or an opening) change instead of once a sub-step. */
+struct face_geom {
+  double top;   /* the lower of the two ceilings, m */
+  double ca;    /* ceiling of a, m */
+  double cb;    /* ceiling of b, m */
+  double w;     /* width times the smaller opening factor, m */
+  int32_t b;    /* the neighbour (the dummy cell n if none) */
+  int32_t kind; /* FACE_* bits */
+};
+
 struct evac_smoke {
   const struct evac_model *m;
-  size_t n;            /* cells */
-  double ta;           /* ambient, K */
-  double tout;         /* outside, K */
-  double area;         /* cell area, m2 */
-  int pressurised;     /* 1 if stair pressurisation runs */
-  uint8_t *gas;        /* 1 gas cell, 2 exit (outside), 0 solid */
-  float *ceil;         /* ceiling (or soffit) height of each cell, m */
-  float *open;         /* opening factor of a cell's faces */
-  int16_t *floor_of;   /* floor of each cell */
-  int32_t (*nb)[4];    /* neighbours right, down, left, up on the floor, -1 */
-  double *dep;         /* layer depth, refreshed each sub-step (active) */
-  double *tk;          /* layer temperature K, likewise */
-  double *gp;          /* reduced gravity g (T - Ta) / T, likewise */
-  double *rho;         /* layer density RHO_T / T, likewise */
-  double *q[NQ];       /* layer contents per cell */
-  double *face[NQ][2]; /* transfer over the right [0] and down [1] face */
-  double *out;         /* mass leaving each cell this sub-step */
-  int32_t *active;     /* cells with smoke, increasing */
+  size_t n;              /* cells; arrays hold n + 1, the last a dummy */
+  double ta;             /* ambient, K */
+  double tout;           /* outside, K */
+  double area;           /* cell area, m2 */
+  int pressurised;       /* 1 if stair pressurisation runs */
+  uint8_t *gas;          /* 1 gas cell, 2 exit (outside), 0 solid */
+  float *ceil;           /* ceiling (or soffit) height of each cell, m */
+  float *open;           /* opening factor of a cell's faces */
+  int16_t *floor_of;     /* floor of each cell */
+  int32_t (*nb)[4];      /* neighbours right, down, left, up on the floor, or
+                            the dummy cell n (no gas, no smoke, no transfer) */
+  double *dep;           /* layer depth, refreshed each sub-step (active) */
+  double *tk;            /* layer temperature K, likewise */
+  double *gp;            /* reduced gravity g (T - Ta) / T, likewise */
+  double *rho;           /* layer density RHO_T / T, likewise */
+  double (*q)[NQ];       /* layer contents per cell, quantities adjacent */
+  double (*face)[2][NQ]; /* transfer over the right [0] and down [1] face */
+  double *lim;           /* share of each cell's outflow it may give */
+  int32_t *active;       /* cells with smoke, increasing */
   size_t nactive;
   uint8_t *flag;         /* 1 active, 2 candidate this sub-step */
   int32_t *floor_active; /* active cells of each floor */
   int32_t *cand;         /* active cells and their neighbours, increasing */
+  struct face_geom (*geom)[2]; /* right and down faces of each candidate */
   size_t ncand;
-  int changed; /* 1 if cells became active since cand was built */
+  int changed; /* 1 if cells became active (or an opening changed) since
+                  cand and geom were built */
   int nlinks;
   struct vlink *links;
   int32_t src_cell; /* fire cell the jet disk below is for, -1 none */
@@ -99,13 +124,13 @@ struct evac_smoke {
 /* ------------------------------------------------------------ state */
 
 static double temp_k(const struct evac_smoke *s, int32_t c) {
-  double m = s->q[Q_MASS][c];
-  return m > MIN_MASS ? s->ta + s->q[Q_HEAT][c] / (m * CP) : s->ta;
+  double m = s->q[c][Q_MASS];
+  return m > MIN_MASS ? s->ta + s->q[c][Q_HEAT] / (m * CP) : s->ta;
 }
 
 /* Layer depth below the cell's ceiling, m. */
 static double depth(const struct evac_smoke *s, int32_t c) {
-  double m = s->q[Q_MASS][c];
+  double m = s->q[c][Q_MASS];
   if (m <= MIN_MASS)
     return 0.0;
   return m * temp_k(s, c) / RHO_T / s->area;
@@ -204,29 +229,27 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   s->area = m->cell_m * m->cell_m;
   s->pressurised = m->systems.stair_pressure_pa > 0.0;
   s->src_cell = -1;
-  s->gas = calloc(s->n, 1);
-  s->ceil = malloc(s->n * sizeof *s->ceil);
-  s->open = malloc(s->n * sizeof *s->open);
+  size_t n1 = s->n + 1; /* the dummy neighbour of edge cells is cell n */
+  s->gas = calloc(n1, 1);
+  s->ceil = calloc(n1, sizeof *s->ceil);
+  s->open = calloc(n1, sizeof *s->open);
   s->floor_of = malloc(s->n * sizeof *s->floor_of);
   s->nb = malloc(s->n * sizeof *s->nb);
-  s->dep = calloc(s->n, sizeof *s->dep);
-  s->tk = malloc(s->n * sizeof *s->tk);
-  s->gp = calloc(s->n, sizeof *s->gp);
-  s->rho = malloc(s->n * sizeof *s->rho);
-  s->out = calloc(s->n, sizeof *s->out);
+  s->dep = calloc(n1, sizeof *s->dep);
+  s->tk = calloc(n1, sizeof *s->tk);
+  s->gp = calloc(n1, sizeof *s->gp);
+  s->rho = calloc(n1, sizeof *s->rho);
+  s->lim = calloc(n1, sizeof *s->lim);
   s->active = malloc(s->n * sizeof *s->active);
   s->cand = malloc(s->n * sizeof *s->cand);
-  s->flag = calloc(s->n, 1);
+  s->geom = malloc(s->n * sizeof *s->geom);
+  s->flag = calloc(n1, 1);
+  s->q = calloc(n1, sizeof *s->q);
+  s->face = calloc(n1, sizeof *s->face);
   s->floor_active = calloc((size_t)m->nfloors + 1, sizeof *s->floor_active);
   int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->dep &&
-           s->tk && s->gp && s->rho && s->out && s->active && s->cand &&
-           s->flag && s->floor_active;
-  for (int k = 0; k < NQ && ok; k++) {
-    s->q[k] = calloc(s->n, sizeof **s->q);
-    s->face[k][0] = calloc(s->n, sizeof **s->face[k]);
-    s->face[k][1] = calloc(s->n, sizeof **s->face[k]);
-    ok = s->q[k] && s->face[k][0] && s->face[k][1];
-  }
+           s->tk && s->gp && s->rho && s->lim && s->active && s->cand &&
+           s->geom && s->flag && s->floor_active && s->q && s->face;
   if (!ok)
     goto fail;
   for (int f = 0; f < m->nfloors; f++) {
@@ -244,7 +267,7 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
         int nx = x + dx[d], ny = y + dy[d];
         s->nb[c][d] =
             nx < 0 || ny < 0 || nx >= m->floors[f].nx || ny >= m->floors[f].ny
-                ? -1
+                ? (int32_t)s->n
                 : (int32_t)(m->floors[f].offset + (size_t)ny * m->floors[f].nx +
                             nx);
       }
@@ -312,11 +335,8 @@ fail:
 void evac_smoke_free(struct evac_smoke *s) {
   if (!s)
     return;
-  for (int k = 0; k < NQ; k++) {
-    free(s->q[k]);
-    free(s->face[k][0]);
-    free(s->face[k][1]);
-  }
+  free(s->q);
+  free(s->face);
   for (int i = 0; i < s->nlinks; i++) {
     free(s->links[i].lo);
     free(s->links[i].hi);
@@ -333,17 +353,20 @@ void evac_smoke_free(struct evac_smoke *s) {
   free(s->tk);
   free(s->gp);
   free(s->rho);
-  free(s->out);
+  free(s->lim);
   free(s->active);
   free(s->cand);
+  free(s->geom);
   free(s->flag);
   free(s->floor_active);
   free(s);
 }
 
 void evac_smoke_hold_open(struct evac_smoke *s, int32_t c, int open) {
-  if (s->m->cell_kind[c] == EVAC_CELL_FIRE_DOOR)
+  if (s->m->cell_kind[c] == EVAC_CELL_FIRE_DOOR) {
     s->open[c] = open ? 1.0f : (float)FIRE_DOOR_LEAK;
+    s->changed = 1; /* the faces' widths */
+  }
 }
 
 /* ------------------------------------------------------------ stepping */
@@ -365,7 +388,7 @@ static int cmp_cell(const void *a, const void *b) {
 }
 
 /* Neighbour of c in direction dir (0 right, 1 down, 2 left, 3 up) on its
- * floor, or -1. */
+ * floor, or the dummy cell n (gas 0). */
 static inline int32_t neighbour(const struct evac_smoke *s, int32_t c,
                                 int dir) {
   return s->nb[c][dir];
@@ -373,53 +396,76 @@ static inline int32_t neighbour(const struct evac_smoke *s, int32_t c,
 
 /* Refreshes the cached depth, temperature, reduced gravity and density of
  * n cells: the same expressions as temp_k, depth and face_flow had, each
- * evaluated once a cell instead of once a use. */
-static void refresh(struct evac_smoke *s, const int32_t *cells, size_t n) {
+ * evaluated once a cell instead of once a use. Returns the largest g' d of
+ * the cells with g' > 0 (0 if none), for max_speed. */
+static double refresh(struct evac_smoke *s, const int32_t *cells, size_t n) {
+  double x = 0.0;
   for (size_t i = 0; i < n; i++) {
     int32_t c = cells[i];
-    double m = s->q[Q_MASS][c], t = temp_k(s, c);
+    double m = s->q[c][Q_MASS], t = temp_k(s, c);
+    double dep = m > MIN_MASS ? m * t / RHO_T / s->area : 0.0;
+    double gp = G * (t - s->ta) / t;
     s->tk[c] = t;
-    s->dep[c] = m > MIN_MASS ? m * t / RHO_T / s->area : 0.0;
-    s->gp[c] = G * (t - s->ta) / t;
+    s->dep[c] = dep;
+    s->gp[c] = gp;
     s->rho[c] = RHO_T / t;
+    if (gp > 0.0)
+      x = max2(x, gp * dep);
   }
+  return x;
 }
 
-/* Mass flow (kg/s) from a to b over their face (negative: b to a). */
+/* The geometry of the face between a and b. */
+static void face_geom_set(const struct evac_smoke *s, int32_t a, int32_t b,
+                          struct face_geom *g) {
+  const uint8_t *ck = s->m->cell_kind;
+  g->b = b;
+  g->top = min2(s->ceil[a], s->ceil[b]);
+  g->ca = s->ceil[a];
+  g->cb = s->ceil[b];
+  g->w = s->m->cell_m * min2(s->open[a], s->open[b]);
+  g->kind = 0;
+  if (!s->gas[b] || (s->gas[a] != 1 && s->gas[b] != 1))
+    return;
+  g->kind = FACE_FLOWS | (s->gas[a] == 2 ? FACE_A_EXIT : 0) |
+            (s->gas[b] == 2 ? FACE_B_EXIT : 0);
+  /* a pressurised stair lets no smoke in at its doors */
+  if (s->pressurised && ck[a] != EVAC_CELL_STAIR && ck[b] == EVAC_CELL_STAIR)
+    g->kind |= FACE_NO_AB;
+  if (s->pressurised && ck[b] != EVAC_CELL_STAIR && ck[a] == EVAC_CELL_STAIR)
+    g->kind |= FACE_NO_BA;
+}
+
+/* Mass flow (kg/s) from a to g->b over their face (negative: b to a). */
 static inline double face_flow(const struct evac_smoke *s, int32_t a,
-                               int32_t b) {
-  double top = min2(s->ceil[a], s->ceil[b]);
-  double da = s->gas[a] == 2 ? 0.0 : top - (s->ceil[a] - s->dep[a]);
-  double db = s->gas[b] == 2 ? 0.0 : top - (s->ceil[b] - s->dep[b]);
+                               const struct face_geom *g) {
+  if (!(g->kind & FACE_FLOWS))
+    return 0.0;
+  int32_t b = g->b;
+  double top = g->top;
+  double da = g->kind & FACE_A_EXIT ? 0.0 : top - (g->ca - s->dep[a]);
+  double db = g->kind & FACE_B_EXIT ? 0.0 : top - (g->cb - s->dep[b]);
   da = da > 0.0 ? da : 0.0;
   db = db > 0.0 ? db : 0.0;
   if (da == db)
     return 0.0;
-  int32_t d = da > db ? a : b;
-  if (s->pressurised && s->m->cell_kind[d] != EVAC_CELL_STAIR &&
-      s->m->cell_kind[d == a ? b : a] == EVAC_CELL_STAIR)
-    return 0.0; /* a pressurised stair lets no smoke in at its doors */
+  int from_a = da > db;
+  if (g->kind & (from_a ? FACE_NO_AB : FACE_NO_BA))
+    return 0.0;
+  int32_t d = from_a ? a : b;
   double dd = max2(da, db), dr = min2(da, db);
   double gp = s->gp[d];
   if (gp <= 0.0)
     return 0.0;
-  double w = s->m->cell_m * min2(s->open[a], s->open[b]);
-  double flow = s->rho[d] * w * (dd - dr) * FROUDE * sqrt(gp * dd);
-  return d == a ? flow : -flow;
+  double flow = s->rho[d] * g->w * (dd - dr) * FROUDE * sqrt(gp * dd);
+  return from_a ? flow : -flow;
 }
 
-/* Largest gravity-current speed of the active layers, m/s. sqrt and the
- * product by FROUDE are monotonic (correctly rounded), so the largest
- * FROUDE sqrt(g' d) is FROUDE sqrt of the largest g' d: one sqrt a sweep. */
-static double max_speed(const struct evac_smoke *s) {
-  double x = 0.0;
-  for (size_t i = 0; i < s->nactive; i++) {
-    int32_t c = s->active[i];
-    if (s->gp[c] > 0.0)
-      x = max2(x, s->gp[c] * s->dep[c]);
-  }
-  return FROUDE * sqrt(x);
-}
+/* Largest gravity-current speed, m/s, of layers whose largest g' d is x
+ * (from refresh). sqrt and the product by FROUDE are monotonic (correctly
+ * rounded), so the largest FROUDE sqrt(g' d) is FROUDE sqrt of the largest
+ * g' d: one sqrt a sweep. */
+static double max_speed(double x) { return FROUDE * sqrt(x); }
 
 /* NFPA 92 axisymmetric plume mass flow (kg/s) at height z above the fire. */
 static double plume_mass(double qc_kw, double z) {
@@ -449,7 +495,7 @@ static int flood(struct evac_smoke *s, int32_t c, double r, int32_t **out) {
   for (int k = 0; k < n; k++)
     for (int dir = 0; dir < 4; dir++) {
       int32_t b = neighbour(s, list[k], dir);
-      if (b < 0 || s->gas[b] != 1 || (s->flag[b] & 4) ||
+      if (s->gas[b] != 1 || (s->flag[b] & 4) ||
           m->cell_kind[b] != m->cell_kind[c])
         continue;
       size_t ib = (size_t)b - fl->offset;
@@ -498,8 +544,8 @@ static int add_source(struct evac_smoke *s, const struct evac_smoke_source *src,
   }
   z /= s->nroom;
   for (int k = 0; k < s->njet; k++) {
-    mass += s->q[Q_MASS][s->jet[k]];
-    o2 += s->q[Q_O2][s->jet[k]];
+    mass += s->q[s->jet[k]][Q_MASS];
+    o2 += s->q[s->jet[k]][Q_O2];
   }
   double y_layer = mass > MIN_MASS ? o2 / mass : Y_O2_AIR;
   double fresh = z > 0.0 ? plume_mass(src->qc_kw, z) : 0.0;
@@ -517,8 +563,8 @@ static int add_source(struct evac_smoke *s, const struct evac_smoke_source *src,
   for (int k = 0; k < s->njet; k++) {
     int32_t c = s->jet[k];
     for (int q = 0; q < NQ; q++)
-      s->q[q][c] += add[q] / s->njet;
-    s->q[Q_O2][c] = max2(0.0, s->q[Q_O2][c]);
+      s->q[c][q] += add[q] / s->njet;
+    s->q[c][Q_O2] = max2(0.0, s->q[c][Q_O2]);
     activate(s, c);
   }
   s->budget.produced += add[Q_MASS];
@@ -531,15 +577,14 @@ static int add_source(struct evac_smoke *s, const struct evac_smoke_source *src,
 static void vent_share(struct evac_smoke *s, int32_t a, double frac) {
   double amt[NQ];
   for (int k = 0; k < NQ; k++) {
-    amt[k] = s->q[k][a] * frac;
-    s->q[k][a] -= amt[k];
+    amt[k] = s->q[a][k] * frac;
+    s->q[a][k] -= amt[k];
   }
   s->budget.vented += amt[Q_MASS];
   s->budget.soot_vented += amt[Q_SOOT];
   s->budget.co_vented += amt[Q_CO];
 }
 
-/* Lateral spread over all faces of the active cells, one sub-step. */
 /* Rebuilds the candidates (active cells and their gas neighbours, flag 2)
  * when the active set has grown. */
 static void candidates(struct evac_smoke *s) {
@@ -556,7 +601,7 @@ static void candidates(struct evac_smoke *s) {
     }
     for (int dir = 0; dir < 4; dir++) {
       int32_t b = neighbour(s, c, dir);
-      if (b >= 0 && s->gas[b] && !(s->flag[b] & 2)) {
+      if (s->gas[b] && !(s->flag[b] & 2)) {
         s->flag[b] |= 2;
         s->cand[s->ncand++] = b;
       }
@@ -564,33 +609,37 @@ static void candidates(struct evac_smoke *s) {
   }
   qsort(s->cand, s->ncand, sizeof *s->cand, cmp_cell);
   qsort(s->active, s->nactive, sizeof *s->active, cmp_cell);
+  for (size_t i = 0; i < s->ncand; i++)
+    for (int dir = 0; dir < 2; dir++)
+      face_geom_set(s, s->cand[i], neighbour(s, s->cand[i], dir),
+                    &s->geom[i][dir]);
   s->changed = 0;
 }
 
-/* (1) The mass flow over cell a's right and down faces. */
-static inline void face_flows(struct evac_smoke *s, int32_t a) {
-  for (int dir = 0; dir < 2; dir++) {
-    int32_t b = neighbour(s, a, dir);
-    double f = 0.0;
-    if (b >= 0 && s->gas[b] && (s->gas[a] == 1 || s->gas[b] == 1))
-      f = face_flow(s, a, b);
-    s->face[Q_MASS][dir][a] = f;
-  }
+/* (1) The mass flow over the right and down faces of candidate i (cell
+ * a; the dummy neighbour has no gas: no flow). */
+static inline void face_flows(struct evac_smoke *s, long i, int32_t a) {
+  for (int dir = 0; dir < 2; dir++)
+    s->face[a][dir][Q_MASS] = face_flow(s, a, &s->geom[i][dir]);
 }
 
-/* (2) The mass cell a gives over its four faces in dt, to limit it to 90 %
- * of its mass. */
+/* (2) The mass cell a gives over its four faces in dt, and lim, the factor
+ * that limits it to 90 % of its mass (the layer a holds now is still the
+ * one (3) divides by: (4) reaches a only after (3) has read it). The faces to a
+ * non-candidate neighbour (the dummy cell, or a cell never active nor next to
+ * an active one) carry +0.0: neither cell has a layer, and a non-candidate's
+ * faces were never written. So they are summed like the others without changing
+ * a bit. */
 static inline void outflow(struct evac_smoke *s, int32_t a, double dt) {
+  const int32_t *nb = s->nb[a];
+  double f[4] = {s->face[a][0][Q_MASS], s->face[a][1][Q_MASS],
+                 -s->face[nb[2]][0][Q_MASS], -s->face[nb[3]][1][Q_MASS]};
   double out = 0.0;
-  for (int dir = 0; dir < 4; dir++) {
-    int32_t b = neighbour(s, a, dir);
-    if (b < 0 || !(s->flag[b] & 2))
-      continue;
-    double f = dir < 2 ? s->face[Q_MASS][dir][a] : -s->face[Q_MASS][dir - 2][b];
-    if (f > 0.0)
-      out += f * dt;
-  }
-  s->out[a] = out;
+  for (int dir = 0; dir < 4; dir++)
+    if (f[dir] > 0.0)
+      out += f[dir] * dt;
+  double m = s->q[a][Q_MASS];
+  s->lim[a] = out > 0.9 * m ? 0.9 * m / out : 1.0;
 }
 
 /* (3) The transfers over cell a's right and down faces: the donor's
@@ -598,55 +647,101 @@ static inline void outflow(struct evac_smoke *s, int32_t a, double dt) {
  * fractions, limited so no cell gives more than 90 % of its mass). */
 static inline void face_shares(struct evac_smoke *s, int32_t a, double dt) {
   for (int dir = 0; dir < 2; dir++) {
-    double f = s->face[Q_MASS][dir][a];
-    int32_t b = neighbour(s, a, dir);
-    int32_t d = f > 0.0 ? a : b;
+    double *restrict fa = s->face[a][dir];
+    double f = fa[Q_MASS];
+    int32_t d = f > 0.0 ? a : neighbour(s, a, dir);
     double share = 0.0;
-    if (f != 0.0 && s->q[Q_MASS][d] > MIN_MASS) {
-      double lim = s->out[d] > 0.9 * s->q[Q_MASS][d]
-                       ? 0.9 * s->q[Q_MASS][d] / s->out[d]
-                       : 1.0;
-      share = fabs(f) * dt * lim / s->q[Q_MASS][d];
+    if (f != 0.0 && s->q[d][Q_MASS] > MIN_MASS) {
+      share = fabs(f) * dt * s->lim[d] / s->q[d][Q_MASS];
     }
-    for (int k = 0; k < NQ; k++)
-      s->face[k][dir][a] = share == 0.0 ? 0.0
-                           : f > 0.0    ? share * s->q[k][d]
-                                        : -share * s->q[k][d];
+    if (share == 0.0) {
+      for (int k = 0; k < NQ; k++)
+        fa[k] = 0.0;
+    } else {
+      /* -share * q is -(share * q) exactly: the sign is taken out */
+      const double *restrict qd = s->q[d];
+      double sg = f > 0.0 ? share : -share;
+      for (int k = 0; k < NQ; k++)
+        fa[k] = sg * qd[k];
+    }
+  }
+}
+
+/* Sum over cell a's four faces of what enters it, into d. The sum starts
+ * at +0.0 and takes the faces right, down, left, up, as before the dummy
+ * neighbour; a +-0.0 term leaves a sum that is never -0.0 unchanged. */
+static inline void face_sum(const struct evac_smoke *s, int32_t a,
+                            double d[NQ]) {
+  const int32_t *nb = s->nb[a];
+  const double *restrict f0 = s->face[a][0], *restrict f1 = s->face[a][1];
+  const double *restrict f2 = s->face[nb[2]][0], *restrict f3 =
+                                                     s->face[nb[3]][1];
+  for (int k = 0; k < NQ; k++) {
+    double x = 0.0;
+    x += -f0[k];
+    x += -f1[k];
+    x += f2[k];
+    x += f3[k];
+    d[k] = x;
   }
 }
 
 /* (4) Cell a adds what crosses its four faces (exits keep nothing). */
 static inline void apply_faces(struct evac_smoke *s, int32_t a) {
-  double d[NQ] = {0};
-  for (int dir = 0; dir < 4; dir++) {
-    int32_t b = neighbour(s, a, dir);
-    if (b < 0 || !(s->flag[b] & 2))
-      continue;
-    for (int k = 0; k < NQ; k++)
-      d[k] += dir < 2 ? -s->face[k][dir][a] : s->face[k][dir - 2][b];
-  }
-  if (s->gas[a] == 1)
-    for (int k = 0; k < NQ; k++)
-      s->q[k][a] = max2(0.0, s->q[k][a] + d[k]);
+  if (s->gas[a] != 1)
+    return;
+  double d[NQ];
+  face_sum(s, a, d);
+  double *restrict qa = s->q[a];
+  for (int k = 0; k < NQ; k++)
+    qa[k] = max2(0.0, qa[k] + d[k]);
 }
 
+/* What reached exit a leaves the building: its mass, soot and CO into
+ * vent[3]. */
+static inline void vent_exit(const struct evac_smoke *s, int32_t a,
+                             double vent[3]) {
+  double d[NQ];
+  face_sum(s, a, d);
+  vent[0] += d[Q_MASS];
+  vent[1] += d[Q_SOOT];
+  vent[2] += d[Q_CO];
+}
+
+/* (4) sequentially, with the exits' venting and the activation of cells
+ * that received smoke in the same pass (in candidate order, as separate
+ * passes would). */
+static inline void settle(struct evac_smoke *s, int32_t a, double vent[3]) {
+  if (s->gas[a] != 1) {
+    vent_exit(s, a, vent);
+    return;
+  }
+  apply_faces(s, a);
+  if (s->q[a][Q_MASS] > 0.0)
+    activate(s, a);
+}
+
+/* Lateral spread over all faces of the active cells, one sub-step. */
 static void spread(struct evac_smoke *s, double dt, int threads) {
   candidates(s);
   const long nc = (long)s->ncand;
+  double vent[3] = {0.0, 0.0, 0.0};
   /* (1) the mass flow over each candidate's right and down faces, (2) each
-     cell's outflow, (3) the share each face moves from its donor and (4)
+     cell's outflow limit, (3) the share each face moves from its donor and (4)
      each cell's sum over its four faces. (2) and (4) of a cell read the
      faces of its left and upper neighbours, which come before it in the
-     (increasing) candidate order; (3) reads the contents and outflows of
+     (increasing) candidate order; (3) reads the contents and outflow limits of
      a cell and of its right and lower neighbours, which (4) has not
      reached yet. So, sequentially, (1)+(2) in one sweep and (3)+(4) in a
      second, cell by cell, compute exactly what four separate sweeps do,
-     touching each cell's data twice instead of four times. Threaded, they
-     stay four sweeps. */
+     touching each cell's data twice instead of four times; the exits'
+     venting (a sum in candidate order) and the activations (appended in
+     candidate order) join the second. Threaded, they stay four sweeps and
+     the venting and activations follow in one sequential pass. */
   if (threads > 1 && nc > 8192) {
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (long i = 0; i < nc; i++)
-      face_flows(s, s->cand[i]);
+      face_flows(s, i, s->cand[i]);
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (long i = 0; i < nc; i++)
       outflow(s, s->cand[i], dt);
@@ -656,42 +751,26 @@ static void spread(struct evac_smoke *s, double dt, int threads) {
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (long i = 0; i < nc; i++)
       apply_faces(s, s->cand[i]);
+    for (long i = 0; i < nc; i++) {
+      int32_t a = s->cand[i];
+      if (s->gas[a] != 1)
+        vent_exit(s, a, vent);
+      else if (s->q[a][Q_MASS] > 0.0)
+        activate(s, a);
+    }
   } else {
     for (long i = 0; i < nc; i++) {
-      face_flows(s, s->cand[i]);
+      face_flows(s, i, s->cand[i]);
       outflow(s, s->cand[i], dt);
     }
     for (long i = 0; i < nc; i++) {
       face_shares(s, s->cand[i], dt);
-      apply_faces(s, s->cand[i]);
+      settle(s, s->cand[i], vent);
     }
-  }
-  double vent[3] = {0.0, 0.0, 0.0};
-  /* exits: what reached them left the building (fixed order) */
-  for (long i = 0; i < nc; i++) {
-    int32_t a = s->cand[i];
-    if (s->gas[a] != 2)
-      continue;
-    double d[NQ] = {0};
-    for (int dir = 0; dir < 4; dir++) {
-      int32_t b = neighbour(s, a, dir);
-      if (b < 0 || !(s->flag[b] & 2))
-        continue;
-      for (int k = 0; k < NQ; k++)
-        d[k] += dir < 2 ? -s->face[k][dir][a] : s->face[k][dir - 2][b];
-    }
-    vent[0] += d[Q_MASS];
-    vent[1] += d[Q_SOOT];
-    vent[2] += d[Q_CO];
   }
   s->budget.vented += vent[0];
   s->budget.soot_vented += vent[1];
   s->budget.co_vented += vent[2];
-  for (long i = 0; i < nc; i++) {
-    int32_t a = s->cand[i];
-    if (s->gas[a] == 1 && s->q[Q_MASS][a] > 0.0)
-      activate(s, a);
-  }
   s->updates += (uint64_t)nc;
 }
 
@@ -707,8 +786,8 @@ static void rise(struct evac_smoke *s, double dt) {
       continue;
     double mass = 0.0, heat = 0.0;
     for (int j = 0; j < v->nlo; j++) {
-      mass += s->q[Q_MASS][v->lo[j]];
-      heat += s->q[Q_HEAT][v->lo[j]];
+      mass += s->q[v->lo[j]][Q_MASS];
+      heat += s->q[v->lo[j]][Q_HEAT];
     }
     if (mass <= MIN_MASS || v->area_m2 <= 0.0)
       continue;
@@ -727,12 +806,12 @@ static void rise(struct evac_smoke *s, double dt) {
       double moved = 0.0;
       for (int j = 0; j < v->nlo; j++) {
         int32_t a = v->lo[j];
-        double amt = s->q[k][a] * frac;
-        s->q[k][a] -= amt;
+        double amt = s->q[a][k] * frac;
+        s->q[a][k] -= amt;
         moved += amt;
       }
       for (int h = 0; h < v->nhi; h++)
-        s->q[k][v->hi[h]] += moved / v->nhi;
+        s->q[v->hi[h]][k] += moved / v->nhi;
     }
     for (int h = 0; h < v->nhi; h++)
       activate(s, v->hi[h]);
@@ -769,7 +848,7 @@ static void cool(struct evac_smoke *s, double dt) {
     int32_t c = s->active[i];
     double t = temp_k(s, c);
     double loss = H_LOSS * s->area * (t - s->ta) * dt;
-    s->q[Q_HEAT][c] = max2(0.0, s->q[Q_HEAT][c] - loss);
+    s->q[c][Q_HEAT] = max2(0.0, s->q[c][Q_HEAT] - loss);
   }
 }
 
@@ -779,8 +858,7 @@ int evac_smoke_step(struct evac_smoke *s, double dt,
   if (threads < 1)
     threads = 1;
   while (t < dt - 1e-12) {
-    refresh(s, s->active, s->nactive);
-    double u = max_speed(s);
+    double u = max_speed(refresh(s, s->active, s->nactive));
     double h = u > 0.0 ? 0.2 * s->m->cell_m / u : dt;
     if (h > dt - t)
       h = dt - t;
@@ -807,14 +885,14 @@ void evac_smoke_gas(const struct evac_smoke *s, int32_t c, double head_m,
   g->co2_pct = 0.04;
   g->o2_pct = 20.9;
   g->soot_kg_m3 = 0.0;
-  double m = s->q[Q_MASS][c];
+  double m = s->q[c][Q_MASS];
   if (m <= MIN_MASS || evac_smoke_interface_m(s, c) > head_m)
     return;
   double t = temp_k(s, c), vol = m * t / RHO_T;
   g->temp_c = t - 273.15;
-  g->soot_kg_m3 = s->q[Q_SOOT][c] / vol;
-  evac_tox_volume_fractions(s->q[Q_CO][c] / m, s->q[Q_CO2][c] / m,
-                            s->q[Q_O2][c] / m, &g->co_ppm, &g->co2_pct,
+  g->soot_kg_m3 = s->q[c][Q_SOOT] / vol;
+  evac_tox_volume_fractions(s->q[c][Q_CO] / m, s->q[c][Q_CO2] / m,
+                            s->q[c][Q_O2] / m, &g->co_ppm, &g->co2_pct,
                             &g->o2_pct);
 }
 
@@ -839,15 +917,15 @@ void evac_smoke_floor_fields(const struct evac_smoke *s, int f, double head_m,
     int32_t c = (int32_t)(fl->offset + i);
     struct evac_gas g;
     evac_smoke_gas(s, c, head_m, &g);
-    double m = s->q[Q_MASS][c];
+    double m = s->q[c][Q_MASS];
     double vol = m > MIN_MASS ? m * temp_k(s, c) / RHO_T : 0.0;
     double co_ppm = 0.0, co2, o2;
     if (m > MIN_MASS)
-      evac_tox_volume_fractions(s->q[Q_CO][c] / m, s->q[Q_CO2][c] / m,
-                                s->q[Q_O2][c] / m, &co_ppm, &co2, &o2);
+      evac_tox_volume_fractions(s->q[c][Q_CO] / m, s->q[c][Q_CO2] / m,
+                                s->q[c][Q_O2] / m, &co_ppm, &co2, &o2);
     out[EVAC_FQ_LAYER_HEIGHT * nc + i] = (float)evac_smoke_interface_m(s, c);
     out[EVAC_FQ_UPPER_TEMP * nc + i] = (float)(temp_k(s, c) - 273.15);
-    out[EVAC_FQ_SOOT * nc + i] = (float)(vol > 0 ? s->q[Q_SOOT][c] / vol : 0);
+    out[EVAC_FQ_SOOT * nc + i] = (float)(vol > 0 ? s->q[c][Q_SOOT] / vol : 0);
     out[EVAC_FQ_CO * nc + i] = (float)co_ppm;
     out[EVAC_FQ_VISIBILITY * nc + i] =
         (float)evac_tox_visibility(evac_tox_extinction(g.soot_kg_m3), 3.0);
@@ -860,9 +938,9 @@ void evac_smoke_budget(const struct evac_smoke *s,
   *b = s->budget;
   b->present = b->soot_present = b->co_present = 0.0;
   for (size_t c = 0; c < s->n; c++) {
-    b->present += s->q[Q_MASS][c];
-    b->soot_present += s->q[Q_SOOT][c];
-    b->co_present += s->q[Q_CO][c];
+    b->present += s->q[c][Q_MASS];
+    b->soot_present += s->q[c][Q_SOOT];
+    b->co_present += s->q[c][Q_CO];
   }
 }
 
