@@ -73,7 +73,7 @@ static int exists(const char *dir, const char *name) {
   return stat(path, &st) == 0;
 }
 
-Test(report, run_with_fire_fields_and_animation, .timeout = 180) {
+Test(report, run_with_fire_fields_and_animation, .timeout = 300) {
   char *dir = strdup(evac_test_dir("report-run"));
   char rep[4200], h5[4200];
   snprintf(rep, sizeof rep, "%s/rep", dir);
@@ -122,7 +122,7 @@ Test(report, run_with_fire_fields_and_animation, .timeout = 180) {
   free(dir);
 }
 
-Test(report, ranking, .timeout = 120) {
+Test(report, ranking, .timeout = 300) {
   char *dir = strdup(evac_test_dir("report-rank"));
   char *sc = evac_test_write(
       dir, "rank.scenario.json",
@@ -187,7 +187,7 @@ static const char county_fixture[] =
     "    r['risk_reduction_per_cost'] = np.array([0.005, 0.015, np.nan])\n"
     "    r['owner'] = np.array(['Facilities', 'Ward 6', ''], dtype='S16')\n";
 
-Test(report, county_fixture, .timeout = 120) {
+Test(report, county_fixture, .timeout = 300) {
   char *dir = strdup(evac_test_dir("report-county"));
   char *py = evac_test_write(dir, "county.py", county_fixture);
   char cmd[8400], *out = NULL, rep[4200], h5[4200];
@@ -211,7 +211,7 @@ Test(report, county_fixture, .timeout = 120) {
   free(dir);
 }
 
-Test(report, checker_finds_a_missing_image, .timeout = 60) {
+Test(report, checker_finds_a_missing_image, .timeout = 300) {
   char *dir = strdup(evac_test_dir("report-checker"));
   char *html = evac_test_write(
       dir, "index.html",
@@ -231,7 +231,7 @@ Test(report, checker_finds_a_missing_image, .timeout = 60) {
   free(dir);
 }
 
-Test(report, bad_inputs_exit_2_and_write_nothing, .timeout = 120) {
+Test(report, bad_inputs_exit_2_and_write_nothing, .timeout = 300) {
   char *dir = strdup(evac_test_dir("report-bad"));
   char rep[4200], path[4200];
   snprintf(rep, sizeof rep, "%s/rep", dir);
