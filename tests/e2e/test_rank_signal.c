@@ -24,6 +24,24 @@ static int exists(const char *path) {
   return stat(path, &st) == 0;
 }
 
+/* Starts evacsim with argv (argv[0] = EVAC_BIN), its stderr to a pipe whose
+ * read end goes to *fd; returns its pid. */
+static pid_t spawn(char *const argv[], int *fd) {
+  int p[2];
+  cr_assert_eq(pipe(p), 0);
+  pid_t pid = fork();
+  cr_assert_geq(pid, 0);
+  if (pid == 0) {
+    dup2(p[1], STDERR_FILENO);
+    close(p[0]);
+    execv(EVAC_BIN, argv);
+    _exit(127);
+  }
+  close(p[1]);
+  *fd = p[0];
+  return pid;
+}
+
 /* Reads the child's stderr from fd into err (n bytes at most, NUL
  * terminated) until it closes, then waits for pid; returns its status. */
 static int drain_and_wait(pid_t pid, int fd, char *err, size_t n) {
@@ -49,22 +67,14 @@ static int rank_and_kill(const char *dir, int sig, char *err, size_t n) {
   char out[4200], csv[4200];
   snprintf(out, sizeof out, "%s/r.h5", dir);
   snprintf(csv, sizeof csv, "%s/r.csv", dir);
-  int fd[2];
-  cr_assert_eq(pipe(fd), 0);
-  pid_t pid = fork();
-  cr_assert_geq(pid, 0);
-  if (pid == 0) {
-    dup2(fd[1], STDERR_FILENO);
-    close(fd[0]);
-    execl(EVAC_BIN, EVAC_BIN, "rank", WARD, "-o", out, "--csv", csv, "--reps",
-          "200", "--threads", "1", "--quiet", (char *)NULL);
-    _exit(127);
-  }
-  close(fd[1]);
+  char *argv[] = {EVAC_BIN, "rank", WARD,        "-o", out,       "--csv", csv,
+                  "--reps", "200",  "--threads", "1",  "--quiet", NULL};
+  int fd;
+  pid_t pid = spawn(argv, &fd);
   struct timespec ts = {1, 500000000L};
   nanosleep(&ts, NULL);
   cr_assert_eq(kill(pid, sig), 0);
-  return drain_and_wait(pid, fd[0], err, n);
+  return drain_and_wait(pid, fd, err, n);
 }
 
 static void expect_clean_stop(const char *tag, int sig) {
@@ -120,25 +130,19 @@ static int rank_until(const char *scenario, const char *out, int after,
   char state[4200];
   cr_assert_lt(snprintf(state, sizeof state, "%s.state", out),
                (int)sizeof state);
-  int fd[2];
-  cr_assert_eq(pipe(fd), 0);
-  pid_t pid = fork();
-  cr_assert_geq(pid, 0);
-  if (pid == 0) {
-    dup2(fd[1], STDERR_FILENO);
-    close(fd[0]);
-    execl(EVAC_BIN, EVAC_BIN, "rank", scenario, "-o", out, "--reps", "8",
-          "--min-reps", "8", "--steps", "1", "--threads", "2", "--quiet",
-          (char *)NULL);
-    _exit(127);
-  }
-  close(fd[1]);
+  char *argv[] = {EVAC_BIN,  "rank",       (char *)scenario,
+                  "-o",      (char *)out,  "--reps",
+                  "8",       "--min-reps", "8",
+                  "--steps", "1",          "--threads",
+                  "2",       "--quiet",    NULL};
+  int fd;
+  pid_t pid = spawn(argv, &fd);
   struct timespec ms = {0, 1000000L};
   for (int i = 0; i < 20000 && count_files(state) < after; i++)
     nanosleep(&ms, NULL);
   cr_assert_geq(count_files(state), after, "state files appear");
   cr_assert_eq(kill(pid, SIGTERM), 0);
-  return drain_and_wait(pid, fd[0], err, n);
+  return drain_and_wait(pid, fd, err, n);
 }
 
 /* 1 if the files a/name and b/name have the same bytes. */
