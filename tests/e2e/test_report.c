@@ -1,5 +1,5 @@
 /* End-to-end: `evacsim report` on a run (a 2-storey tower with a fire,
- * smoke fields and an animation), a ranking and a county fixture. Each
+ * smoke fields and an animation), a ranking and a county batch. Each
  * report is checked by viz/check_report.py: every file the HTML references
  * exists, every file is referenced, every image opens with PIL and has a
  * sensible size; the run's report is also loaded in headless Chromium,
@@ -159,55 +159,49 @@ Test(report, ranking, .timeout = 300) {
   free(dir);
 }
 
-/* A county file as the batch engineer's contract describes it (DESIGN
- * 2.1; /county/buildings and /county/ranking 1-D datasets). */
-static const char county_fixture[] =
-    "import sys, h5py, numpy as np\n"
-    "s = h5py.string_dtype()\n"
-    "with h5py.File(sys.argv[1], 'w') as f:\n"
-    "    b = f.create_group('county/buildings')\n"
-    "    b['name'] = np.array(['North tower', 'South ward', 'Clinic'], "
-    "dtype=object).astype(s)\n"
-    "    b['file'] = np.array(['n.h5', 's.h5', 'c.h5'], dtype=object)"
-    ".astype(s)\n"
-    "    b['occupants'] = np.array([400, 120, 30], dtype='i4')\n"
-    "    b['casualties_mean'] = np.array([3.5, 0.25, 0.0])\n"
-    "    b['hazards'] = np.array([2, 1, 0], dtype='i4')\n"
-    "    r = f.create_group('county/ranking')\n"
-    "    r['rank'] = np.array([1, 2, 3], dtype='i4')\n"
-    "    r['building'] = np.array(['North tower', 'North tower', 'South "
-    "ward'], dtype='S16')\n"
-    "    r['hazard_id'] = np.array(['H-01', 'H-02', 'H-01'], dtype='S8')\n"
-    "    r['type'] = np.array(['blocked_stair', 'fire_door_open', "
-    "'blocked_stair'], dtype='S16')\n"
-    "    r['delta_casualties_mean'] = np.array([2.5, 0.75, 0.25])\n"
-    "    r['delta_casualties_ci_low'] = np.array([1.5, 0.0, -0.1])\n"
-    "    r['delta_casualties_ci_high'] = np.array([3.5, 1.5, 0.6])\n"
-    "    r['cost'] = np.array([500.0, 50.0, np.nan])\n"
-    "    r['risk_reduction_per_cost'] = np.array([0.005, 0.015, np.nan])\n"
-    "    r['owner'] = np.array(['Facilities', 'Ward 6', ''], dtype='S16')\n";
-
-Test(report, county_fixture, .timeout = 300) {
+/* A county batch of three 2-storey towers, one of which has lost its plan:
+ * the report shows the two that ran, names the failed one with its error
+ * and keeps it out of the totals and charts. */
+Test(report, county_batch_with_a_failed_building, .timeout = 300) {
   char *dir = strdup(evac_test_dir("report-county"));
-  char *py = evac_test_write(dir, "county.py", county_fixture);
-  char cmd[8400], *out = NULL, rep[4200], h5[4200];
+  char *out = NULL, rep[4200], h5[4200], path[8400];
   snprintf(rep, sizeof rep, "%s/rep", dir);
-  snprintf(h5, sizeof h5, "%s/county.h5", dir);
-  snprintf(cmd, sizeof cmd, "/usr/bin/python3 %s %s", py, h5);
-  cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+  snprintf(h5, sizeof h5, "%s/out/county.h5", dir);
+  free(cli_expect(0,
+                  "gen county --buildings 3 --floors-max 2 --occupants-max 3 "
+                  "--duration 100 --reps 2 --seed 3 -o %s%s",
+                  dir, ""));
+  snprintf(path, sizeof path, "%s/tower-02/tower.plan.json", dir);
+  cr_assert_eq(unlink(path), 0, "%s", path);
+  out = cli_expect(2, "batch %s/county.json -o %s/out --threads 1", dir, dir);
+  cr_expect_not_null(strstr(out, "\"tower-02\" failed"), "%s", out);
   free(out);
   free(cli_expect(0, "report %s -o %s", h5, rep));
   free(check_report(rep, "--expect buildings.png --expect hazard_types.png "
                          "--expect county_tornado.png"));
-  char path[8400];
   snprintf(path, sizeof path, "%s/index.html", rep);
   char *html = evac_test_read(path, NULL);
   cr_assert_not_null(html);
-  cr_expect_not_null(strstr(html, "3 buildings, 550 people, 3.75 casualties"),
-                     "%s", html);
-  cr_expect_not_null(strstr(html, "<td>fire_door_open</td>"));
+  cr_expect_not_null(strstr(html, ": 3 buildings (1 failed), "), "%s", html);
+  cr_expect_not_null(strstr(html, "<td>tower-02</td><td>"), "failed row");
+  cr_expect_not_null(strstr(html, "tower.plan.json: cannot read"), "error");
+  cr_expect_not_null(strstr(html, "<td>buildings/tower-01.h5</td>"));
+  cr_expect_null(strstr(html, "buildings/tower-02.h5"));
+  /* the first line of the list is county.csv's first line */
+  snprintf(path, sizeof path, "%s/out/county.csv", dir);
+  char *csv = evac_test_read(path, NULL), first[256];
+  cr_assert_not_null(csv);
+  char *row = strchr(csv, '\n');
+  cr_assert_not_null(row);
+  int n = 0;
+  char building[64] = "", id[16] = "", type[64] = "";
+  n = sscanf(row + 1, "1,%63[^,],%15[^,],%63[^,],", building, id, type);
+  cr_assert_eq(n, 3, "%s", csv);
+  snprintf(first, sizeof first, "<td>%s</td><td>%s</td><td>%s</td>", building,
+           id, type);
+  cr_expect_not_null(strstr(html, first), "%s not in the page", first);
+  free(csv);
   free(html);
-  free(py);
   free(dir);
 }
 

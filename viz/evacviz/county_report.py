@@ -12,11 +12,11 @@ from .rank_report import tornado
 # Lower bound of casualties avoided that makes a hazard major (docs/ranking.md).
 MAJOR_CI_LOW = 0.5
 
-BUILDING_COLUMNS = ["name", "file", "occupants", "casualties_mean", "hazards"]
+BUILDING_COLUMNS = ["name", "file", "occupants", "casualties_mean", "hazards", "error"]
 RANKING_COLUMNS = ["rank", "building", "hazard_id", "type", "delta_casualties_mean",
                    "delta_casualties_ci_low", "delta_casualties_ci_high", "cost",
                    "risk_reduction_per_cost", "owner"]
-STRINGS = {"name", "file", "building", "hazard_id", "type", "owner"}
+STRINGS = {"name", "file", "building", "hazard_id", "type", "owner", "error"}
 
 # Rows shown in charts and tables at most (the largest first).
 TOP = 40
@@ -105,17 +105,24 @@ def build(f, path, outdir, opts, page, log):
     b = columns(c["buildings"], BUILDING_COLUMNS, path, "/county/buildings")
     r = columns(c["ranking"], RANKING_COLUMNS, path, "/county/ranking")
     page.title = "evacsim batch: %d buildings" % len(b["name"])
-    total = sum(v for v in b["casualties_mean"] if not math.isnan(v))
-    page.p("County file %s: %d buildings, %d people, %.2f casualties a fire in all "
-           "(mean, as inspected), %d hazards." % (path, len(b["name"]), sum(b["occupants"]),
-                                                  total, len(r["rank"])))
+    failed = [i for i in range(len(b["name"])) if b["error"][i]]
+    done = {k: [v[i] for i in range(len(v)) if not b["error"][i]] for k, v in b.items()}
+    page.p("County file %s: %d buildings%s, %d people, %.2f casualties a fire in all "
+           "(mean, as inspected), %d hazards."
+           % (path, len(b["name"]), " (%d failed)" % len(failed) if failed else "",
+              sum(done["occupants"]), sum(done["casualties_mean"]), len(r["rank"])))
     page.h2("Buildings")
-    if b["name"]:
+    if failed:
+        page.p("Failed, not in the charts or the county list (fix the input and run the "
+               "batch again: finished tasks are kept):", "note")
+        page.table(["name", "error"], [[b["name"][i], b["error"][i]] for i in failed])
+    if done["name"]:
         log("buildings chart")
-        page.figure(buildings_figure(b, outdir), "Mean casualties a fire per building, "
+        page.figure(buildings_figure(done, outdir), "Mean casualties a fire per building, "
                     "as inspected.", "buildings.svg")
-    page.table(BUILDING_COLUMNS, [[fmt(k, b[k][i]) for k in BUILDING_COLUMNS]
-                                  for i in range(len(b["name"]))])
+    columns_shown = BUILDING_COLUMNS[:-1]
+    page.table(columns_shown, [[fmt(k, done[k][i]) for k in columns_shown]
+                               for i in range(len(done["name"]))])
     page.h2("Hazards by type")
     if r["rank"]:
         log("hazard types chart")
