@@ -15,7 +15,9 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "csv.h"
 #include "diag.h"
+#include "h5attr.h"
 #include "model.h"
 
 /* Statistics of one building. */
@@ -94,53 +96,16 @@ struct bo_h5 {
   hid_t gcpl, dcpl;
 };
 
-/* Writes a string attribute (UTF-8, fixed length). Returns 0 or -1. */
-static int attr_text(hid_t loc, const char *name, const char *v) {
-  hid_t sp = H5Screate(H5S_SCALAR), st = H5Tcopy(H5T_C_S1);
-  H5Tset_size(st, strlen(v) + 1);
-  H5Tset_cset(st, H5T_CSET_UTF8);
-  hid_t a = H5Acreate2(loc, name, st, sp, H5P_DEFAULT, H5P_DEFAULT);
-  int rc = a < 0 || H5Awrite(a, st, v) < 0;
-  H5Aclose(a);
-  H5Tclose(st);
-  H5Sclose(sp);
-  return rc ? -1 : 0;
-}
-
-/* Writes a double attribute. Returns 0 or -1. */
-static int attr_num(hid_t loc, const char *name, double v) {
-  hid_t sp = H5Screate(H5S_SCALAR);
-  hid_t a =
-      H5Acreate2(loc, name, H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT);
-  int rc = a < 0 || H5Awrite(a, H5T_NATIVE_DOUBLE, &v) < 0;
-  H5Aclose(a);
-  H5Sclose(sp);
-  return rc ? -1 : 0;
-}
-
-/* Writes a 1-D dataset of n values of memory type mt, file type ft, with a
- * unit attribute. Returns 0 or -1. */
-static int put(const struct bo_h5 *h, hid_t g, const char *name, hid_t ft,
-               hid_t mt, const void *v, size_t n, const char *unit) {
-  hsize_t dims = n;
-  hid_t sp = H5Screate_simple(1, &dims, NULL);
-  hid_t d = H5Dcreate2(g, name, ft, sp, H5P_DEFAULT, h->dcpl, H5P_DEFAULT);
-  int rc =
-      d < 0 || (n && H5Dwrite(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0);
-  rc |= d < 0 || attr_text(d, "unit", unit);
-  H5Dclose(d);
-  H5Sclose(sp);
-  return rc ? -1 : 0;
-}
-
 static int put_doubles(const struct bo_h5 *h, hid_t g, const char *name,
                        const double *v, size_t n, const char *unit) {
-  return put(h, g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v, n, unit);
+  return evac_h5_column_write(g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v, n,
+                              unit, h->dcpl);
 }
 
 static int put_ints(const struct bo_h5 *h, hid_t g, const char *name,
                     const int *v, size_t n, const char *unit) {
-  return put(h, g, name, H5T_STD_I32LE, H5T_NATIVE_INT, v, n, unit);
+  return evac_h5_column_write(g, name, H5T_STD_I32LE, H5T_NATIVE_INT, v, n,
+                              unit, h->dcpl);
 }
 
 /* Variable-length UTF-8 strings (unit "" : text). */
@@ -149,7 +114,7 @@ static int put_texts(const struct bo_h5 *h, hid_t g, const char *name,
   hid_t st = H5Tcopy(H5T_C_S1);
   H5Tset_size(st, H5T_VARIABLE);
   H5Tset_cset(st, H5T_CSET_UTF8);
-  int rc = put(h, g, name, st, st, v, n, "");
+  int rc = evac_h5_column_write(g, name, st, st, v, n, "", h->dcpl);
   H5Tclose(st);
   return rc;
 }
@@ -243,23 +208,24 @@ static int write_building(const struct bo_h5 *h, const struct evac_batch *bt,
           put_doubles(h, g, "aset_margin_mean_s", s->marg, (size_t)nv, "s");
     H5Gclose(g);
     g = group(h, f, "parameters");
-    rc |= attr_text(g, "building", mb->name) |
-          attr_text(g, "scenario", mb->scenario) |
-          attr_num(g, "reps", bt->reps) |
-          attr_num(g, "seed", (double)bt->b[i].seed) |
-          attr_text(g, "evacsim_version", evac_version()) |
-          attr_text(g, "git_revision", evac_git_revision());
+    rc |= evac_h5_attr_write_text(g, "building", mb->name) |
+          evac_h5_attr_write_text(g, "scenario", mb->scenario) |
+          evac_h5_attr_write_num(g, "reps", bt->reps) |
+          evac_h5_attr_write_num(g, "seed", (double)bt->b[i].seed) |
+          evac_h5_attr_write_text(g, "evacsim_version", evac_version()) |
+          evac_h5_attr_write_text(g, "git_revision", evac_git_revision());
     /* datasets, not attributes: attributes hold at most 64 KiB */
     const char *json[2] = {m->scenario_json, m->plan_json ? m->plan_json : ""};
     rc |= put_texts(h, g, "scenario_json", json, 1) |
           put_texts(h, g, "plan_json", json + 1, 1);
     H5Gclose(g);
     g = group(h, f, "summary");
-    rc |= attr_num(g, "occupants", m->noccupants) |
-          attr_num(g, "casualties_mean", s->cas[0]) |
-          attr_num(g, "hazards", nh) | attr_num(g, "variants", nv) |
-          attr_num(g, "simulations", (double)nv * bt->reps);
-    rc |= attr_num(g, "complete", 1.0); /* last */
+    rc |= evac_h5_attr_write_num(g, "occupants", m->noccupants) |
+          evac_h5_attr_write_num(g, "casualties_mean", s->cas[0]) |
+          evac_h5_attr_write_num(g, "hazards", nh) |
+          evac_h5_attr_write_num(g, "variants", nv) |
+          evac_h5_attr_write_num(g, "simulations", (double)nv * bt->reps);
+    rc |= evac_h5_attr_write_num(g, "complete", 1.0); /* last */
     H5Gclose(g);
   }
   free(order);
@@ -370,15 +336,18 @@ static int write_county_h5(const struct bo_h5 *h, const struct evac_batch *bt,
                                  H5P_DEFAULT) < 0;
     H5Gclose(g);
     g = group(h, f, "parameters");
-    rc |= attr_text(g, "county", bt->mf->name) | attr_num(g, "reps", bt->reps) |
-          attr_num(g, "block", bt->mf->block) |
-          attr_text(g, "evacsim_version", evac_version()) |
-          attr_text(g, "git_revision", evac_git_revision());
+    rc |= evac_h5_attr_write_text(g, "county", bt->mf->name) |
+          evac_h5_attr_write_num(g, "reps", bt->reps) |
+          evac_h5_attr_write_num(g, "block", bt->mf->block) |
+          evac_h5_attr_write_text(g, "evacsim_version", evac_version()) |
+          evac_h5_attr_write_text(g, "git_revision", evac_git_revision());
     H5Gclose(g);
     g = group(h, f, "summary");
-    rc |= attr_num(g, "buildings", nb) | attr_num(g, "failed", nfailed) |
-          attr_num(g, "pairs", np) | attr_num(g, "tasks", bt->ntasks);
-    rc |= attr_num(g, "complete", 1.0); /* last */
+    rc |= evac_h5_attr_write_num(g, "buildings", nb) |
+          evac_h5_attr_write_num(g, "failed", nfailed) |
+          evac_h5_attr_write_num(g, "pairs", np) |
+          evac_h5_attr_write_num(g, "tasks", bt->ntasks);
+    rc |= evac_h5_attr_write_num(g, "complete", 1.0); /* last */
     H5Gclose(g);
   }
   if (top >= 0)
@@ -390,21 +359,6 @@ static int write_county_h5(const struct bo_h5 *h, const struct evac_batch *bt,
   if (f >= 0 && H5Fclose(f) < 0)
     rc = 1;
   return commit(tmp, path, !rc);
-}
-
-/* Writes s to f as a CSV field (quoted if it holds a comma or quote). */
-static void csv_text(FILE *f, const char *s) {
-  if (!strpbrk(s, ",\"\n")) {
-    fputs(s, f);
-    return;
-  }
-  fputc('"', f);
-  for (; *s; s++) {
-    if (*s == '"')
-      fputc('"', f);
-    fputc(*s, f);
-  }
-  fputc('"', f);
 }
 
 /* Writes DIR/county.csv: the ranking columns, then rank_per_cost. */
@@ -422,18 +376,16 @@ static int write_csv(const struct evac_batch *bt, const struct bo_pair *p,
   for (int k = 0; k < np; k++) {
     const struct evac_hazard *hz = &bt->b[p[k].b].m->hazards[p[k].h];
     fprintf(f, "%d,", p[k].rank);
-    csv_text(f, bt->mf->buildings[p[k].b].name);
+    evac_csv_text(f, bt->mf->buildings[p[k].b].name);
     fputc(',', f);
-    csv_text(f, hz->id);
+    evac_csv_text(f, hz->id);
     fprintf(f, ",%s,%.6g,%.6g,%.6g,", evac_hazard_type_name(hz->type),
             p[k].mean, p[k].lo, p[k].hi);
-    if (!isnan(p[k].cost))
-      fprintf(f, "%.6g", p[k].cost);
+    evac_csv_num(f, p[k].cost);
     fputc(',', f);
-    if (!isnan(p[k].per_cost))
-      fprintf(f, "%.6g", p[k].per_cost);
+    evac_csv_num(f, p[k].per_cost);
     fputc(',', f);
-    csv_text(f, hz->owner ? hz->owner : "");
+    evac_csv_text(f, hz->owner ? hz->owner : "");
     fprintf(f, ",%d\n", p[k].rank_per_cost);
   }
   int ok = !ferror(f) && fflush(f) == 0;

@@ -10,7 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "csv.h"
 #include "diag.h"
+#include "h5attr.h"
 #include "model.h"
 #include "rank.h"
 
@@ -139,27 +141,6 @@ void evac_ranking_print(const struct evac_ranking *r, FILE *f) {
   free(ow);
 }
 
-/* Writes s to f as a CSV field (quoted if it holds a comma or quote). */
-static void csv_text(FILE *f, const char *s) {
-  if (!strpbrk(s, ",\"\n")) {
-    fputs(s, f);
-    return;
-  }
-  fputc('"', f);
-  for (; *s; s++) {
-    if (*s == '"')
-      fputc('"', f);
-    fputc(*s, f);
-  }
-  fputc('"', f);
-}
-
-/* Writes the optional number v to a CSV line ("" if NaN). */
-static void csv_num(FILE *f, double v) {
-  if (!isnan(v))
-    fprintf(f, "%.6g", v);
-}
-
 /* The rectification list (DESIGN § 2.4 columns, then priority and
  * resolved). */
 static void csv_rectification(const struct evac_ranking *r, FILE *f) {
@@ -174,19 +155,19 @@ static void csv_rectification(const struct evac_ranking *r, FILE *f) {
     char floors[256];
     floors_text(r->m, h, floors, sizeof floors);
     fprintf(f, "%d,", row->order);
-    csv_text(f, h->id);
+    evac_csv_text(f, h->id);
     fprintf(f, ",%s,", evac_hazard_type_name(h->type));
-    csv_text(f, evac_hazard_target_name(r->m, h));
+    evac_csv_text(f, evac_hazard_target_name(r->m, h));
     fputc(',', f);
-    csv_text(f, floors);
+    evac_csv_text(f, floors);
     fprintf(f, ",%.6g,%.6g,%.6g,%.6g,%.6g,%d,", row->delta_mean, row->ci_low,
             row->ci_high, row->delta_rset_p95_s, row->delta_margin_s,
             row->major);
-    csv_num(f, h->cost);
+    evac_csv_num(f, h->cost);
     fputc(',', f);
-    csv_num(f, row->per_cost);
+    evac_csv_num(f, row->per_cost);
     fputc(',', f);
-    csv_text(f, h->owner ? h->owner : "");
+    evac_csv_text(f, h->owner ? h->owner : "");
     fprintf(f, ",%s,%d\n", evac_rank_priority(row), row->resolved);
   }
 }
@@ -198,17 +179,17 @@ static void csv_hazards(const struct evac_ranking *r, FILE *f) {
     const struct evac_hazard *h = &r->m->hazards[i];
     char floors[256];
     floors_text(r->m, h, floors, sizeof floors);
-    csv_text(f, h->id);
+    evac_csv_text(f, h->id);
     fprintf(f, ",%s,", evac_hazard_type_name(h->type));
-    csv_text(f, evac_hazard_target_name(r->m, h));
+    evac_csv_text(f, evac_hazard_target_name(r->m, h));
     fputc(',', f);
-    csv_text(f, floors);
+    evac_csv_text(f, floors);
     fputc(',', f);
-    csv_num(f, h->cost);
+    evac_csv_num(f, h->cost);
     fputc(',', f);
-    csv_text(f, h->owner ? h->owner : "");
+    evac_csv_text(f, h->owner ? h->owner : "");
     fputc(',', f);
-    csv_text(f, h->note ? h->note : "");
+    evac_csv_text(f, h->note ? h->note : "");
     int rank = 0;
     for (int k = 0; k < r->nrows; k++)
       if (r->rows[k].hazard == i)
@@ -226,7 +207,7 @@ static void csv_closure(const struct evac_ranking *r, FILE *f) {
         f);
   for (int i = 0; i < r->nrows; i++) {
     const struct evac_rank_row *row = &r->rows[i];
-    csv_text(f, r->m->hazards[row->hazard].id);
+    evac_csv_text(f, r->m->hazards[row->hazard].id);
     fprintf(f, ",%.6g,%.6g,%.6g,%.6g,%.6g,%s\n", row->solo_mean,
             row->solo_ci_low, row->solo_ci_high, row->solo_rset_p95_s,
             row->solo_margin_s,
@@ -244,10 +225,10 @@ static int csv_owners(const struct evac_ranking *r, FILE *f) {
   int n = owners(r, ow);
   fputs("owner,hazards,major,delta_casualties_sum,cost_sum,hazard_ids\n", f);
   for (int k = 0; k < n; k++) {
-    csv_text(f, ow[k].owner);
+    evac_csv_text(f, ow[k].owner);
     fprintf(f, ",%d,%d,%.6g,%.6g,", ow[k].hazards, ow[k].major, ow[k].avoided,
             ow[k].cost);
-    csv_text(f, ow[k].ids);
+    evac_csv_text(f, ow[k].ids);
     fputc('\n', f);
   }
   free(ow);
@@ -294,42 +275,11 @@ int evac_ranking_output_paths(const char *h5, const char *csv,
   return n;
 }
 
-/* Writes a scalar double attribute. Returns 0 or -1. */
-static int attr_double(hid_t loc, const char *name, double v) {
-  hid_t sp = H5Screate(H5S_SCALAR);
-  hid_t a =
-      H5Acreate2(loc, name, H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT);
-  int rc = a < 0 || H5Awrite(a, H5T_NATIVE_DOUBLE, &v) < 0;
-  H5Aclose(a);
-  H5Sclose(sp);
-  return rc ? -1 : 0;
-}
-
-/* Writes a string attribute. Returns 0 or -1. */
-static int attr_string(hid_t loc, const char *name, const char *v) {
-  hid_t sp = H5Screate(H5S_SCALAR), st = H5Tcopy(H5T_C_S1);
-  H5Tset_size(st, strlen(v) + 1);
-  hid_t a = H5Acreate2(loc, name, st, sp, H5P_DEFAULT, H5P_DEFAULT);
-  int rc = a < 0 || H5Awrite(a, st, v) < 0;
-  H5Aclose(a);
-  H5Tclose(st);
-  H5Sclose(sp);
-  return rc ? -1 : 0;
-}
-
 /* Writes a double column with a unit. Returns 0 or -1. */
 static int put_doubles(hid_t g, const char *name, const double *v, size_t n,
                        const char *unit) {
-  hsize_t dims = n;
-  hid_t sp = H5Screate_simple(1, &dims, NULL);
-  hid_t d = H5Dcreate2(g, name, H5T_NATIVE_DOUBLE, sp, H5P_DEFAULT, H5P_DEFAULT,
-                       H5P_DEFAULT);
-  int rc = d < 0 || (n && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL,
-                                   H5P_DEFAULT, v) < 0);
-  rc |= d < 0 || attr_string(d, "unit", unit);
-  H5Dclose(d);
-  H5Sclose(sp);
-  return rc ? -1 : 0;
+  return evac_h5_column_write(g, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, v, n,
+                              unit, H5P_DEFAULT);
 }
 
 /* Writes a fixed-length string column. Returns 0 or -1. */
@@ -537,27 +487,28 @@ static int write_h5(const struct evac_ranking *r, const char *tmp) {
       H5Gclose(g);
     }
     g = H5Gcreate2(f, "parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    rc |= attr_double(g, "reps", r->reps) |
-          attr_double(g, "min_reps", r->min_reps) |
-          attr_double(g, "max_reps", r->max_reps) |
-          attr_double(g, "major_threshold", EVAC_MAJOR_CASUALTIES) |
-          attr_double(g, "seed", (double)r->seed) |
-          attr_double(g, "threads", r->threads) |
-          attr_string(g, "scenario_path", r->m->scenario_path) |
-          attr_string(g, "evacsim_version", evac_version()) |
-          attr_string(g, "git_revision", evac_git_revision());
+    rc |= evac_h5_attr_write_num(g, "reps", r->reps) |
+          evac_h5_attr_write_num(g, "min_reps", r->min_reps) |
+          evac_h5_attr_write_num(g, "max_reps", r->max_reps) |
+          evac_h5_attr_write_num(g, "major_threshold", EVAC_MAJOR_CASUALTIES) |
+          evac_h5_attr_write_num(g, "seed", (double)r->seed) |
+          evac_h5_attr_write_num(g, "threads", r->threads) |
+          evac_h5_attr_write_text(g, "scenario_path", r->m->scenario_path) |
+          evac_h5_attr_write_text(g, "evacsim_version", evac_version()) |
+          evac_h5_attr_write_text(g, "git_revision", evac_git_revision());
     H5Gclose(g);
     g = H5Gcreate2(f, "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    rc |= attr_double(g, "hazards", n) | attr_double(g, "variants", nv) |
-          attr_double(g, "simulations", (double)r->runs) |
-          attr_double(g, "wall_clock_s", r->wall_clock_s) |
-          attr_double(g, "rounds", r->rounds) |
-          attr_double(g, "inert_from", r->inert_from) |
-          attr_double(g, "resolved", r->resolved);
+    rc |= evac_h5_attr_write_num(g, "hazards", n) |
+          evac_h5_attr_write_num(g, "variants", nv) |
+          evac_h5_attr_write_num(g, "simulations", (double)r->runs) |
+          evac_h5_attr_write_num(g, "wall_clock_s", r->wall_clock_s) |
+          evac_h5_attr_write_num(g, "rounds", r->rounds) |
+          evac_h5_attr_write_num(g, "inert_from", r->inert_from) |
+          evac_h5_attr_write_num(g, "resolved", r->resolved);
     H5Gclose(g);
     rc |= h5_lists(f, r);
     g = H5Gopen2(f, "summary", H5P_DEFAULT);
-    rc |= g < 0 || attr_double(g, "complete", 1.0); /* last */
+    rc |= g < 0 || evac_h5_attr_write_num(g, "complete", 1.0); /* last */
     H5Gclose(g);
   }
   free(col);
