@@ -218,6 +218,17 @@ Test(rank_signal, sigterm_then_resume_is_identical) {
   free(out);
   cr_expect(!exists(state), "the state folder goes when the rank completes");
 
+  /* the variants differ (fixing the chained exit moves RSET), so replications
+     stored under the wrong variant would change the lists */
+  char path[4700];
+  snprintf(path, sizeof path, "%s/r.csv", whole);
+  char *csv = evac_test_read(path, NULL);
+  cr_assert_not_null(csv);
+  cr_expect_not_null(strstr(csv, "\n1,H-03,blocked_exit,"), "%s", csv);
+  cr_expect_null(strstr(csv, "\n1,H-03,blocked_exit,East exit,all,0,0,0,0,0,"),
+                 "H-03 changes the outcome:\n%s", csv);
+  free(csv);
+
   static const char *const csvs[] = {"r.csv", "r-hazards.csv", "r-closure.csv",
                                      "r-owners.csv"};
   for (int i = 0; i < 4; i++)
