@@ -282,7 +282,8 @@ static int put_doubles(hid_t g, const char *name, const double *v, size_t n,
                               unit, H5P_DEFAULT);
 }
 
-/* Writes a fixed-length string column. Returns 0 or -1. */
+/* Writes a fixed-length UTF-8 string column (unit "": text). Returns 0 or
+ * -1. */
 static int put_strings(hid_t g, const char *name, const char *const *v,
                        size_t n) {
   size_t len = 1;
@@ -293,17 +294,13 @@ static int put_strings(hid_t g, const char *name, const char *const *v,
     return -1;
   for (size_t i = 0; i < n; i++)
     memcpy(buf + i * len, v[i], strlen(v[i]));
-  hsize_t dims = n;
-  hid_t sp = H5Screate_simple(1, &dims, NULL), st = H5Tcopy(H5T_C_S1);
+  hid_t st = H5Tcopy(H5T_C_S1);
   H5Tset_size(st, len);
-  hid_t d = H5Dcreate2(g, name, st, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-  int rc =
-      d < 0 || (n && H5Dwrite(d, st, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0);
-  H5Dclose(d);
+  H5Tset_cset(st, H5T_CSET_UTF8);
+  int rc = evac_h5_column_write(g, name, st, st, buf, n, "", H5P_DEFAULT);
   H5Tclose(st);
-  H5Sclose(sp);
   free(buf);
-  return rc ? -1 : 0;
+  return rc;
 }
 
 /* Writes /ranking's priority and resolved columns and its groups hazards,

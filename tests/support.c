@@ -2,6 +2,7 @@
 #include "support.h"
 
 #include <criterion/criterion.h>
+#include <hdf5.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,4 +169,39 @@ void evac_test_expect_msg(const struct evac_diag *d, const char *s) {
     evac_diag_print(d, stderr);
     cr_assert(0, "no message contains: %s", s);
   }
+}
+
+/* H5Literate callback: counts the datasets below loc/name (recursing into
+ * groups), and those without a unit. */
+static herr_t unit_visit(hid_t loc, const char *name, const H5L_info_t *info,
+                         void *data) {
+  (void)info;
+  int *count = data;
+  hid_t o = H5Oopen(loc, name, H5P_DEFAULT);
+  if (o < 0)
+    return -1;
+  herr_t rc = 0;
+  if (H5Iget_type(o) == H5I_GROUP) {
+    rc = H5Literate(o, H5_INDEX_NAME, H5_ITER_INC, NULL, unit_visit, data);
+  } else if (H5Iget_type(o) == H5I_DATASET) {
+    count[0]++;
+    if (H5Aexists(o, "unit") <= 0) {
+      cr_log_error("dataset %s has no unit", name);
+      count[1]++;
+    }
+  }
+  H5Oclose(o);
+  return rc;
+}
+
+void evac_test_expect_units(const char *path) {
+  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  cr_assert_geq(f, 0, "cannot open %s", path);
+  int count[2] = {0, 0};
+  cr_expect_geq(
+      H5Literate(f, H5_INDEX_NAME, H5_ITER_INC, NULL, unit_visit, count), 0);
+  H5Fclose(f);
+  cr_expect_gt(count[0], 0, "%s has no datasets", path);
+  cr_expect_eq(count[1], 0, "%s: %d of %d datasets have no unit", path,
+               count[1], count[0]);
 }

@@ -49,6 +49,10 @@ struct evac_sim *evac_test_run(const char *tag, const char *plan_text,
                                const char *scenario_text,
                                unsigned long long seed, struct evac_model **m);
 
+/* Fails the test unless every dataset of the HDF5 file at path has a
+ * "unit" attribute (DESIGN 2.4) and there is at least one dataset. */
+void evac_test_expect_units(const char *path);
+
 /* Builds a grid row: n copies of c (malloc'd). */
 char *evac_test_repeat(char c, int n);
 

@@ -92,6 +92,7 @@ static double run_sample(const char *dir, const char *name, const char *extra,
   cr_expect_eq(ev + inc, 400.0, "everyone is out or incapacitated");
   cr_expect(H5Lexists(f, "/fields", H5P_DEFAULT) > 0, "the fire's fields");
   H5Fclose(f);
+  evac_test_expect_units(h5);
   return inc;
 }
 
