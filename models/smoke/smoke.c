@@ -814,8 +814,20 @@ static inline void face_sum(const struct evac_smoke *s, int32_t a, unsigned j,
   }
 }
 
-/* (4) Cell a adds what crosses its four faces (exits keep nothing). */
-static inline void apply_faces(struct evac_smoke *s, int32_t a, unsigned j) {
+/* (5) Heat lost by convection to the ceiling the layer touches (walls in
+ * contact are neglected: small beside the ceiling in large rooms, and
+ * surfaces held at ambient already overstate the loss as they warm), over
+ * dt. A cell without a layer loses nothing. */
+static inline void cool(struct evac_smoke *s, int32_t c, double dt) {
+  double t = temp_k(s, c);
+  double loss = H_LOSS * s->area * (t - s->ta) * dt;
+  s->q[c][Q_HEAT] = max2(0.0, s->q[c][Q_HEAT] - loss);
+}
+
+/* (4) Cell a adds what crosses its four faces (exits keep nothing), and
+ * (5) cools over its own step if that starts at fine sub-step j of dt. */
+static inline void apply_faces(struct evac_smoke *s, int32_t a, unsigned j,
+                               double dt) {
   if (s->gas[a] != 1)
     return;
   double d[NQ];
@@ -823,6 +835,8 @@ static inline void apply_faces(struct evac_smoke *s, int32_t a, unsigned j) {
   double *restrict qa = s->q[a];
   for (int k = 0; k < NQ; k++)
     qa[k] = max2(0.0, qa[k] + d[k]);
+  if (!(j & s->mask[a]))
+    cool(s, a, dt * (s->mask[a] + 1u));
 }
 
 /* What reached exit a leaves the building: its mass, soot and CO into
@@ -840,12 +854,12 @@ static inline void vent_exit(const struct evac_smoke *s, int32_t a, unsigned j,
  * that received smoke in the same pass (in candidate order, as separate
  * passes would). */
 static inline void settle(struct evac_smoke *s, int32_t a, unsigned j,
-                          double vent[3]) {
+                          double dt, double vent[3]) {
   if (s->gas[a] != 1) {
     vent_exit(s, a, j, vent);
     return;
   }
-  apply_faces(s, a, j);
+  apply_faces(s, a, j, dt);
   if (s->q[a][Q_MASS] > 0.0)
     activate(s, a);
 }
@@ -891,7 +905,7 @@ static void spread(struct evac_smoke *s, double dt, unsigned j, int threads) {
       face_shares(s, cand[sw[k]], dt);
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (long k = 0; k < ns; k++)
-      apply_faces(s, cand[sw[k]], j);
+      apply_faces(s, cand[sw[k]], j, dt);
     for (long k = 0; k < ns; k++) {
       int32_t a = cand[sw[k]];
       if (s->gas[a] != 1)
@@ -909,7 +923,7 @@ static void spread(struct evac_smoke *s, double dt, unsigned j, int threads) {
     }
     for (long k = 0; k < ns; k++) {
       face_shares(s, cand[sw[k]], dt);
-      settle(s, cand[sw[k]], j, vent);
+      settle(s, cand[sw[k]], j, dt, vent);
     }
   }
   s->budget.vented += vent[0];
@@ -984,25 +998,6 @@ static void exhaust(struct evac_smoke *s, double dt) {
   }
 }
 
-/* Heat lost by convection to the ceiling the layer touches (walls in
- * contact are neglected: small beside the ceiling in large rooms, and
- * surfaces held at ambient already overstate the loss as they warm); each
- * cell at the start of its own step, over that step (fine sub-step j of
- * h). */
-static void cool(struct evac_smoke *s, double h, unsigned j) {
-  candidates(s); /* with the cells rise has just made active */
-  long ns;
-  const int32_t *sw = sweep_list(s, j, &ns);
-  for (long k = 0; k < ns; k++) {
-    int32_t c = s->cand[sw[k]];
-    if (!(s->flag[c] & 1) || (j & s->mask[c]))
-      continue;
-    double t = temp_k(s, c);
-    double loss = H_LOSS * s->area * (t - s->ta) * (h * (s->mask[c] + 1u));
-    s->q[c][Q_HEAT] = max2(0.0, s->q[c][Q_HEAT] - loss);
-  }
-}
-
 int evac_smoke_step(struct evac_smoke *s, double dt,
                     const struct evac_smoke_source *src, int threads) {
   double t = 0.0;
@@ -1032,7 +1027,6 @@ int evac_smoke_step(struct evac_smoke *s, double dt,
       spread(s, h, j, threads);
       rise(s, h);
       exhaust(s, h);
-      cool(s, h, j);
       t += h;
     }
   }
