@@ -4,9 +4,14 @@
  * soot, CO, CO2 and O2 masses (kg). Temperature T = Ta + H / (M cp);
  * density rho = 353 / T (kg/m3, T in K); depth d = M / (rho A).
  *
- * Each sub-step: (1) the plume adds mass, heat and species to the fire
+ * Time stepping is multi-rate (docs/models.md § Smoke, "Sub-steps"): a
+ * macro step of up to 16 fine sub-steps h, h from the fastest front
+ * anywhere; each cell steps at 2^k h as its own and its neighbours' fronts
+ * allow, each face at the shorter step of its two cells.
+ *
+ * Each fine sub-step: (1) the plume adds mass, heat and species to the fire
  * cell (NFPA 92 plume mass flow at the interface height); (2) every face
- * between neighbouring gas cells passes a gravity-current flux from the
+ * due (between neighbouring gas cells) passes a gravity-current flux from the
  * deeper layer (below the lower of the two ceilings, i.e. door soffits) at
  * speed Fr sqrt(g' d), times the face's opening factor (closed fire doors,
  * shaft walls leak); fluxes are computed for all faces first, scaled so no
@@ -16,7 +21,7 @@
  * stairs, lift and service shafts carry upper-layer gas up a
  * floor by orifice flow C A sqrt(2 rho dp) with dp from the layer's
  * buoyancy plus the stack effect; (4) exhausts vent; (5) layers lose heat to
- * the ceiling. */
+ * the ceiling (in (2)'s sweep, each cell at the start of its own step). */
 #include "smoke.h"
 
 #include <math.h>
