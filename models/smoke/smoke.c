@@ -4,9 +4,14 @@
  * soot, CO, CO2 and O2 masses (kg). Temperature T = Ta + H / (M cp);
  * density rho = 353 / T (kg/m3, T in K); depth d = M / (rho A).
  *
- * Each sub-step: (1) the plume adds mass, heat and species to the fire
+ * Time stepping is multi-rate (docs/models.md § Smoke, "Sub-steps"): a
+ * macro step of up to 16 fine sub-steps h, h from the fastest front
+ * anywhere; each cell steps at 2^k h as its own and its neighbours' fronts
+ * allow, each face at the shorter step of its two cells.
+ *
+ * Each fine sub-step: (1) the plume adds mass, heat and species to the fire
  * cell (NFPA 92 plume mass flow at the interface height); (2) every face
- * between neighbouring gas cells passes a gravity-current flux from the
+ * due (between neighbouring gas cells) passes a gravity-current flux from the
  * deeper layer (below the lower of the two ceilings, i.e. door soffits) at
  * speed Fr sqrt(g' d), times the face's opening factor (closed fire doors,
  * shaft walls leak); fluxes are computed for all faces first, scaled so no
@@ -16,7 +21,7 @@
  * stairs, lift and service shafts carry upper-layer gas up a
  * floor by orifice flow C A sqrt(2 rho dp) with dp from the layer's
  * buoyancy plus the stack effect; (4) exhausts vent; (5) layers lose heat to
- * the ceiling. */
+ * the ceiling (in (2)'s sweep, each cell at the start of its own step). */
 #include "smoke.h"
 
 #include <math.h>
@@ -42,6 +47,9 @@
 #define H_LOSS 0.010     /* kW/(m2 K) convective loss to the ceiling */
 #define MIN_MASS 1e-12   /* below this a layer counts as empty */
 #define JET_R 0.4        /* ceiling-jet disk radius / ceiling height */
+#define MAX_LEVEL                                                              \
+  4 /* macro steps of up to 2^4 fine sub-steps h: cells step                   \
+       at h, 2h, 4h, 8h or 16h */
 
 /* Larger and smaller of two numbers that are never NaN (inlined, unlike
  * fmax and fmin). */
@@ -57,6 +65,14 @@ struct vlink {
   int nlo, nhi;
   double area_m2; /* opening area */
   double rise_m;  /* floor-to-floor height */
+};
+
+/* When a candidate c and its faces are updated: at the fine sub-steps j
+ * with (j & mask) == 0. Masks are 2^k - 1: a step of 2^k fine sub-steps. */
+struct step_mask {
+  uint16_t sweep;   /* c: the mask of its finest face */
+  uint16_t face[4]; /* its faces right, down, left, up: the smaller mask of
+                       the two cells (the shorter step) */
 };
 
 /* Kinds of a face (struct face_geom.kind). */
@@ -103,7 +119,17 @@ struct evac_smoke {
   double *lim;           /* share of each cell's outflow it may give */
   int32_t *active;       /* cells with smoke, increasing */
   size_t nactive;
-  uint8_t *flag;         /* 1 active, 2 candidate this sub-step */
+  uint8_t *flag;        /* 1 active, 2 candidate this sub-step, 8 has been
+                           a candidate */
+  uint16_t *mask;       /* per cell, its own step in fine sub-steps minus 1
+                           (0, 1, 3 or 7: steps of 1, 2, 4 or 8 h); 0xffff
+                           for cells never a candidate and the dummy */
+  struct step_mask *sm; /* per candidate, the masks of its sweep and faces */
+  int32_t *sweep; /* MAX_LEVEL + 1 lists of n candidate indices, increasing:
+                     list z holds those with sweep mask < 2^z, the ones swept at
+                     the fine sub-steps j with 2^z the largest power of 2
+                     dividing j (list MAX_LEVEL at j = 0: all) */
+  size_t nsweep[MAX_LEVEL + 1];
   int32_t *floor_active; /* active cells of each floor */
   int32_t *cand;         /* active cells and their neighbours, increasing */
   struct face_geom (*geom)[2]; /* right and down faces of each candidate */
@@ -244,14 +270,20 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   s->cand = malloc(s->n * sizeof *s->cand);
   s->geom = malloc(s->n * sizeof *s->geom);
   s->flag = calloc(n1, 1);
+  s->mask = malloc(n1 * sizeof *s->mask);
+  s->sm = malloc(n1 * sizeof *s->sm);
+  s->sweep = malloc((MAX_LEVEL + 1) * s->n * sizeof *s->sweep);
   s->q = calloc(n1, sizeof *s->q);
   s->face = calloc(n1, sizeof *s->face);
   s->floor_active = calloc((size_t)m->nfloors + 1, sizeof *s->floor_active);
   int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->dep &&
            s->tk && s->gp && s->rho && s->lim && s->active && s->cand &&
-           s->geom && s->flag && s->floor_active && s->q && s->face;
+           s->geom && s->flag && s->floor_active && s->q && s->face &&
+           s->mask && s->sm && s->sweep;
   if (!ok)
     goto fail;
+  for (size_t c = 0; c < n1; c++)
+    s->mask[c] = 0xffff;
   for (int f = 0; f < m->nfloors; f++) {
     size_t nc = (size_t)m->floors[f].nx * m->floors[f].ny;
     for (size_t i = 0; i < nc; i++) {
@@ -358,6 +390,9 @@ void evac_smoke_free(struct evac_smoke *s) {
   free(s->cand);
   free(s->geom);
   free(s->flag);
+  free(s->mask);
+  free(s->sm);
+  free(s->sweep);
   free(s->floor_active);
   free(s);
 }
@@ -371,10 +406,20 @@ void evac_smoke_hold_open(struct evac_smoke *s, int32_t c, int open) {
 
 /* ------------------------------------------------------------ stepping */
 
+/* Gives c, if it was never a candidate, the finest step until the next
+ * macro step sets its own. */
+static void first_step(struct evac_smoke *s, int32_t c) {
+  if (!(s->flag[c] & 8)) {
+    s->flag[c] |= 8;
+    s->mask[c] = 0;
+  }
+}
+
 /* Marks c active (it holds smoke from now on). */
 static void activate(struct evac_smoke *s, int32_t c) {
   if (s->flag[c] & 1)
     return;
+  first_step(s, c);
   s->flag[c] |= 1;
   s->active[s->nactive++] = c;
   s->floor_active[s->floor_of[c]]++;
@@ -398,20 +443,21 @@ static inline int32_t neighbour(const struct evac_smoke *s, int32_t c,
  * n cells: the same expressions as temp_k, depth and face_flow had, each
  * evaluated once a cell instead of once a use. Returns the largest g' d of
  * the cells with g' > 0 (0 if none), for max_speed. */
+static inline double refresh_cell(struct evac_smoke *s, int32_t c) {
+  double m = s->q[c][Q_MASS], t = temp_k(s, c);
+  double dep = m > MIN_MASS ? m * t / RHO_T / s->area : 0.0;
+  double gp = G * (t - s->ta) / t;
+  s->tk[c] = t;
+  s->dep[c] = dep;
+  s->gp[c] = gp;
+  s->rho[c] = RHO_T / t;
+  return gp > 0.0 ? gp * dep : 0.0;
+}
+
 static double refresh(struct evac_smoke *s, const int32_t *cells, size_t n) {
   double x = 0.0;
-  for (size_t i = 0; i < n; i++) {
-    int32_t c = cells[i];
-    double m = s->q[c][Q_MASS], t = temp_k(s, c);
-    double dep = m > MIN_MASS ? m * t / RHO_T / s->area : 0.0;
-    double gp = G * (t - s->ta) / t;
-    s->tk[c] = t;
-    s->dep[c] = dep;
-    s->gp[c] = gp;
-    s->rho[c] = RHO_T / t;
-    if (gp > 0.0)
-      x = max2(x, gp * dep);
-  }
+  for (size_t i = 0; i < n; i++)
+    x = max2(x, refresh_cell(s, cells[i]));
   return x;
 }
 
@@ -538,8 +584,8 @@ static int add_source(struct evac_smoke *s, const struct evac_smoke_source *src,
   if (s->src_cell != src->cell && build_plume(s, src->cell))
     return -1;
   double z = 0.0, mass = 0.0, o2 = 0.0;
-  for (int k = 0; k < s->nroom; k++) { /* dep was refreshed this sub-step */
-    double zk = s->ceil[s->room[k]] - s->dep[s->room[k]];
+  for (int k = 0; k < s->nroom; k++) { /* the cache may be a step old */
+    double zk = s->ceil[s->room[k]] - depth(s, s->room[k]);
     z += zk > 0.0 ? zk : 0.0;
   }
   z /= s->nroom;
@@ -585,6 +631,40 @@ static void vent_share(struct evac_smoke *s, int32_t a, double frac) {
   s->budget.co_vented += amt[Q_CO];
 }
 
+/* The sweep and face masks of each candidate (cells never a candidate and
+ * the dummy have mask 0xffff: no face of theirs carries anything), and the
+ * sweep lists. */
+static void sweep_masks(struct evac_smoke *s) {
+  for (size_t k = 0; k <= MAX_LEVEL; k++)
+    s->nsweep[k] = 0;
+  for (size_t i = 0; i < s->ncand; i++) {
+    int32_t c = s->cand[i];
+    uint16_t mc = s->mask[c], m = mc;
+    for (int dir = 0; dir < 4; dir++) {
+      uint16_t mb = s->mask[neighbour(s, c, dir)];
+      s->sm[c].face[dir] = mb < mc ? mb : mc;
+      m = mb < m ? mb : m;
+    }
+    s->sm[c].sweep = m;
+    for (int z = MAX_LEVEL; z >= 0 && m < 1u << z; z--)
+      s->sweep[(size_t)z * s->n + s->nsweep[z]++] = (int32_t)i;
+  }
+}
+
+/* The sweep list of fine sub-step j (see struct evac_smoke.sweep) and its
+ * length. */
+static const int32_t *sweep_list(const struct evac_smoke *s, unsigned j,
+                                 long *n) {
+  int z = 0;
+  if (!j)
+    z = MAX_LEVEL;
+  else
+    while (!((j >> z) & 1u))
+      z++;
+  *n = (long)s->nsweep[z];
+  return s->sweep + (size_t)z * s->n;
+}
+
 /* Rebuilds the candidates (active cells and their gas neighbours, flag 2)
  * when the active set has grown. */
 static void candidates(struct evac_smoke *s) {
@@ -609,18 +689,67 @@ static void candidates(struct evac_smoke *s) {
   }
   qsort(s->cand, s->ncand, sizeof *s->cand, cmp_cell);
   qsort(s->active, s->nactive, sizeof *s->active, cmp_cell);
-  for (size_t i = 0; i < s->ncand; i++)
+  for (size_t i = 0; i < s->ncand; i++) {
+    int32_t c = s->cand[i];
     for (int dir = 0; dir < 2; dir++)
-      face_geom_set(s, s->cand[i], neighbour(s, s->cand[i], dir),
-                    &s->geom[i][dir]);
+      face_geom_set(s, c, neighbour(s, c, dir), &s->geom[i][dir]);
+    first_step(s, c);
+  }
+  sweep_masks(s);
   s->changed = 0;
 }
 
+/* The local step of each candidate for the macro step of 2^lv fine
+ * sub-steps of h (multi-rate explicit stepping). A cell's step is the
+ * longest 2^k h (k <= lv) that keeps the fastest layer front of the cell
+ * and its four neighbours within 0.2 cell per step, as the global step did
+ * for the fastest front anywhere; then no cell's step may exceed twice a
+ * neighbour's, so a front needs several cells of steps growing by 2 to
+ * reach a cell of long steps (it moves at most 0.2 cell per fine sub-step).
+ * The cached g' and depth of the active cells must be fresh. */
+static void levels(struct evac_smoke *s, double h, int lv) {
+  const double cfl = 0.2 * s->m->cell_m;
+  for (size_t i = 0; i < s->ncand; i++) {
+    int32_t c = s->cand[i];
+    double x = s->gp[c] > 0.0 ? s->gp[c] * s->dep[c] : 0.0;
+    for (int dir = 0; dir < 4; dir++) {
+      int32_t b = neighbour(s, c, dir);
+      if (s->gp[b] > 0.0)
+        x = max2(x, s->gp[b] * s->dep[b]);
+    }
+    double u = max_speed(x);
+    unsigned p = 1u << lv;
+    while (p > 1 && p * h * u > cfl)
+      p >>= 1;
+    s->mask[c] = (uint16_t)(p - 1);
+  }
+  for (int k = 0; k < lv; k++) /* non-candidates: 0xffff, no bound */
+    for (size_t i = 0; i < s->ncand; i++) {
+      int32_t c = s->cand[i];
+      unsigned m = s->mask[c];
+      for (int dir = 0; dir < 4; dir++) {
+        unsigned b2 = 2u * s->mask[neighbour(s, c, dir)] + 1u;
+        m = b2 < m ? b2 : m;
+      }
+      s->mask[c] = (uint16_t)m;
+    }
+  sweep_masks(s);
+}
+
+/* A face of no transfer, for faces not updated at a fine sub-step. */
+static const double no_transfer[NQ];
+
 /* (1) The mass flow over the right and down faces of candidate i (cell
- * a; the dummy neighbour has no gas: no flow). */
-static inline void face_flows(struct evac_smoke *s, long i, int32_t a) {
-  for (int dir = 0; dir < 2; dir++)
-    s->face[a][dir][Q_MASS] = face_flow(s, a, &s->geom[i][dir]);
+ * a; the dummy neighbour has no gas: no flow) at fine sub-step j, times
+ * the face's step in fine sub-steps; 0 for a face not updated at j. */
+static inline void face_flows(struct evac_smoke *s, long i, int32_t a,
+                              unsigned j) {
+  for (int dir = 0; dir < 2; dir++) {
+    const struct face_geom *g = &s->geom[i][dir];
+    uint16_t fm = s->sm[a].face[dir];
+    s->face[a][dir][Q_MASS] =
+        j & fm ? 0.0 : face_flow(s, a, g) * (double)(fm + 1u);
+  }
 }
 
 /* (2) The mass cell a gives over its four faces in dt, and lim, the factor
@@ -630,10 +759,12 @@ static inline void face_flows(struct evac_smoke *s, long i, int32_t a) {
  * an active one) carry +0.0: neither cell has a layer, and a non-candidate's
  * faces were never written. So they are summed like the others without changing
  * a bit. */
-static inline void outflow(struct evac_smoke *s, int32_t a, double dt) {
+static inline void outflow(struct evac_smoke *s, int32_t a, double dt,
+                           unsigned j) {
   const int32_t *nb = s->nb[a];
   double f[4] = {s->face[a][0][Q_MASS], s->face[a][1][Q_MASS],
-                 -s->face[nb[2]][0][Q_MASS], -s->face[nb[3]][1][Q_MASS]};
+                 j & s->sm[a].face[2] ? 0.0 : -s->face[nb[2]][0][Q_MASS],
+                 j & s->sm[a].face[3] ? 0.0 : -s->face[nb[3]][1][Q_MASS]};
   double out = 0.0;
   for (int dir = 0; dir < 4; dir++)
     if (f[dir] > 0.0)
@@ -670,12 +801,14 @@ static inline void face_shares(struct evac_smoke *s, int32_t a, double dt) {
 /* Sum over cell a's four faces of what enters it, into d. The sum starts
  * at +0.0 and takes the faces right, down, left, up, as before the dummy
  * neighbour; a +-0.0 term leaves a sum that is never -0.0 unchanged. */
-static inline void face_sum(const struct evac_smoke *s, int32_t a,
+static inline void face_sum(const struct evac_smoke *s, int32_t a, unsigned j,
                             double d[NQ]) {
   const int32_t *nb = s->nb[a];
   const double *restrict f0 = s->face[a][0], *restrict f1 = s->face[a][1];
-  const double *restrict f2 = s->face[nb[2]][0], *restrict f3 =
-                                                     s->face[nb[3]][1];
+  const double *restrict f2 =
+      j & s->sm[a].face[2] ? no_transfer : s->face[nb[2]][0];
+  const double *restrict f3 =
+      j & s->sm[a].face[3] ? no_transfer : s->face[nb[3]][1];
   for (int k = 0; k < NQ; k++) {
     double x = 0.0;
     x += -f0[k];
@@ -686,23 +819,37 @@ static inline void face_sum(const struct evac_smoke *s, int32_t a,
   }
 }
 
-/* (4) Cell a adds what crosses its four faces (exits keep nothing). */
-static inline void apply_faces(struct evac_smoke *s, int32_t a) {
+/* (5) Heat lost by convection to the ceiling the layer touches (walls in
+ * contact are neglected: small beside the ceiling in large rooms, and
+ * surfaces held at ambient already overstate the loss as they warm), over
+ * dt. A cell without a layer loses nothing. */
+static inline void cool(struct evac_smoke *s, int32_t c, double dt) {
+  double t = temp_k(s, c);
+  double loss = H_LOSS * s->area * (t - s->ta) * dt;
+  s->q[c][Q_HEAT] = max2(0.0, s->q[c][Q_HEAT] - loss);
+}
+
+/* (4) Cell a adds what crosses its four faces (exits keep nothing), and
+ * (5) cools over its own step if that starts at fine sub-step j of dt. */
+static inline void apply_faces(struct evac_smoke *s, int32_t a, unsigned j,
+                               double dt) {
   if (s->gas[a] != 1)
     return;
   double d[NQ];
-  face_sum(s, a, d);
+  face_sum(s, a, j, d);
   double *restrict qa = s->q[a];
   for (int k = 0; k < NQ; k++)
     qa[k] = max2(0.0, qa[k] + d[k]);
+  if (!(j & s->mask[a]))
+    cool(s, a, dt * (s->mask[a] + 1u));
 }
 
 /* What reached exit a leaves the building: its mass, soot and CO into
  * vent[3]. */
-static inline void vent_exit(const struct evac_smoke *s, int32_t a,
+static inline void vent_exit(const struct evac_smoke *s, int32_t a, unsigned j,
                              double vent[3]) {
   double d[NQ];
-  face_sum(s, a, d);
+  face_sum(s, a, j, d);
   vent[0] += d[Q_MASS];
   vent[1] += d[Q_SOOT];
   vent[2] += d[Q_CO];
@@ -711,20 +858,26 @@ static inline void vent_exit(const struct evac_smoke *s, int32_t a,
 /* (4) sequentially, with the exits' venting and the activation of cells
  * that received smoke in the same pass (in candidate order, as separate
  * passes would). */
-static inline void settle(struct evac_smoke *s, int32_t a, double vent[3]) {
+static inline void settle(struct evac_smoke *s, int32_t a, unsigned j,
+                          double dt, double vent[3]) {
   if (s->gas[a] != 1) {
-    vent_exit(s, a, vent);
+    vent_exit(s, a, j, vent);
     return;
   }
-  apply_faces(s, a);
+  apply_faces(s, a, j, dt);
   if (s->q[a][Q_MASS] > 0.0)
     activate(s, a);
 }
 
-/* Lateral spread over all faces of the active cells, one sub-step. */
-static void spread(struct evac_smoke *s, double dt, int threads) {
+/* Lateral spread, fine sub-step j of h: over the faces updated at j (each
+ * over its own step), of the candidates swept at j (those with such a
+ * face), whose cached depths and gas terms are refreshed first (at j = 0
+ * the macro step has refreshed all). */
+static void spread(struct evac_smoke *s, double dt, unsigned j, int threads) {
   candidates(s);
-  const long nc = (long)s->ncand;
+  long ns;
+  const int32_t *sw = sweep_list(s, j, &ns);
+  const int32_t *cand = s->cand;
   double vent[3] = {0.0, 0.0, 0.0};
   /* (1) the mass flow over each candidate's right and down faces, (2) each
      cell's outflow limit, (3) the share each face moves from its donor and (4)
@@ -737,41 +890,51 @@ static void spread(struct evac_smoke *s, double dt, int threads) {
      touching each cell's data twice instead of four times; the exits'
      venting (a sum in candidate order) and the activations (appended in
      candidate order) join the second. Threaded, they stay four sweeps and
-     the venting and activations follow in one sequential pass. */
-  if (threads > 1 && nc > 8192) {
+     the venting and activations follow in one sequential pass. Both ends
+     of a face updated at j are swept at j; a face not updated at j is read
+     as no transfer. */
+  if (threads > 1 && ns > 8192) {
+    if (j) {
 #pragma omp parallel for num_threads(threads) schedule(static)
-    for (long i = 0; i < nc; i++)
-      face_flows(s, i, s->cand[i]);
+      for (long k = 0; k < ns; k++)
+        refresh_cell(s, cand[sw[k]]);
+    }
 #pragma omp parallel for num_threads(threads) schedule(static)
-    for (long i = 0; i < nc; i++)
-      outflow(s, s->cand[i], dt);
+    for (long k = 0; k < ns; k++)
+      face_flows(s, sw[k], cand[sw[k]], j);
 #pragma omp parallel for num_threads(threads) schedule(static)
-    for (long i = 0; i < nc; i++)
-      face_shares(s, s->cand[i], dt);
+    for (long k = 0; k < ns; k++)
+      outflow(s, cand[sw[k]], dt, j);
 #pragma omp parallel for num_threads(threads) schedule(static)
-    for (long i = 0; i < nc; i++)
-      apply_faces(s, s->cand[i]);
-    for (long i = 0; i < nc; i++) {
-      int32_t a = s->cand[i];
+    for (long k = 0; k < ns; k++)
+      face_shares(s, cand[sw[k]], dt);
+#pragma omp parallel for num_threads(threads) schedule(static)
+    for (long k = 0; k < ns; k++)
+      apply_faces(s, cand[sw[k]], j, dt);
+    for (long k = 0; k < ns; k++) {
+      int32_t a = cand[sw[k]];
       if (s->gas[a] != 1)
-        vent_exit(s, a, vent);
+        vent_exit(s, a, j, vent);
       else if (s->q[a][Q_MASS] > 0.0)
         activate(s, a);
     }
   } else {
-    for (long i = 0; i < nc; i++) {
-      face_flows(s, i, s->cand[i]);
-      outflow(s, s->cand[i], dt);
+    if (j)
+      for (long k = 0; k < ns; k++)
+        refresh_cell(s, cand[sw[k]]);
+    for (long k = 0; k < ns; k++) {
+      face_flows(s, sw[k], cand[sw[k]], j);
+      outflow(s, cand[sw[k]], dt, j);
     }
-    for (long i = 0; i < nc; i++) {
-      face_shares(s, s->cand[i], dt);
-      settle(s, s->cand[i], vent);
+    for (long k = 0; k < ns; k++) {
+      face_shares(s, cand[sw[k]], dt);
+      settle(s, cand[sw[k]], j, dt, vent);
     }
   }
   s->budget.vented += vent[0];
   s->budget.soot_vented += vent[1];
   s->budget.co_vented += vent[2];
-  s->updates += (uint64_t)nc;
+  s->updates += (uint64_t)ns;
 }
 
 /* Buoyant and stack-driven rise through the vertical links. A link whose
@@ -840,38 +1003,37 @@ static void exhaust(struct evac_smoke *s, double dt) {
   }
 }
 
-/* Heat lost by convection to the ceiling the layer touches (walls in
- * contact are neglected: small beside the ceiling in large rooms, and
- * surfaces held at ambient already overstate the loss as they warm). */
-static void cool(struct evac_smoke *s, double dt) {
-  for (size_t i = 0; i < s->nactive; i++) {
-    int32_t c = s->active[i];
-    double t = temp_k(s, c);
-    double loss = H_LOSS * s->area * (t - s->ta) * dt;
-    s->q[c][Q_HEAT] = max2(0.0, s->q[c][Q_HEAT] - loss);
-  }
-}
-
 int evac_smoke_step(struct evac_smoke *s, double dt,
                     const struct evac_smoke_source *src, int threads) {
   double t = 0.0;
   if (threads < 1)
     threads = 1;
   while (t < dt - 1e-12) {
+    /* the global step of the fastest front, as before multi-rate stepping:
+       the fine sub-step; the macro step is up to 2^MAX_LEVEL of them */
     double u = max_speed(refresh(s, s->active, s->nactive));
-    double h = u > 0.0 ? 0.2 * s->m->cell_m / u : dt;
-    if (h > dt - t)
-      h = dt - t;
-    if (src && src->hrr_kw > 0.0) {
-      if (add_source(s, src, h))
-        return -1;
-      refresh(s, s->jet, (size_t)s->njet);
+    double hmin = u > 0.0 ? 0.2 * s->m->cell_m / u : dt;
+    double big = dt - t;
+    int lv = 0;
+    if (hmin < big) {
+      big = min2(big, (1 << MAX_LEVEL) * hmin);
+      while (lv < MAX_LEVEL && big / (1 << lv) > hmin)
+        lv++;
     }
-    spread(s, h, threads);
-    rise(s, h);
-    exhaust(s, h);
-    cool(s, h);
-    t += h;
+    double h = big / (1 << lv);
+    candidates(s);
+    levels(s, h, lv);
+    for (unsigned j = 0; j < 1u << lv; j++) {
+      if (src && src->hrr_kw > 0.0) {
+        if (add_source(s, src, h))
+          return -1;
+        refresh(s, s->jet, (size_t)s->njet);
+      }
+      spread(s, h, j, threads);
+      rise(s, h);
+      exhaust(s, h);
+      t += h;
+    }
   }
   return 0;
 }

@@ -72,7 +72,8 @@ void evac_smoke_floor_ambient(const struct evac_smoke *s, int f, float *out);
 /* The mass budget so far. */
 void evac_smoke_budget(const struct evac_smoke *s, struct evac_smoke_budget *b);
 
-/* Cell updates done so far (active cells times sub-steps). */
+/* Cell updates done so far (the cells swept at each fine sub-step,
+ * summed). */
 uint64_t evac_smoke_cell_updates(const struct evac_smoke *s);
 
 #endif

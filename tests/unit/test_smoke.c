@@ -165,7 +165,7 @@ static double soot_upstairs(struct evac_model *m, int unsealed, double tmax,
  * wisp under its ceiling (< 0.2 m; measured 0.07 m, 0.0068 kg of soot).
  * Unsealed, the shaft carries at least 50 times the soot (measured 0.44
  * kg, 65 times) and a layer below the door heads (> 0.9 m deep; measured
- * 1.16 m) spreads over the floor. */
+ * 1.15 m) spreads over the floor. */
 Test(smoke, sealed_shaft_keeps_upper_floor_clear) {
   struct evac_model *m = load("smoke-shaft", two_floor_plan('D', 0));
   double d_sealed, d_open;
