@@ -725,8 +725,8 @@ static int incapacitate(struct evac_sim *s, int a) {
  * do), which gives the same fields as rebuilding them. */
 static int rebuild_routes(struct evac_sim *s) {
   const struct evac_model *m = s->m;
-  int changed = 0;
-  uint8_t *diff = malloc(m->ncells + 1);
+  size_t changed = 0;
+  int32_t *diff = malloc((m->ncells + 1) * sizeof *diff);
   if (!diff)
     return -1;
   for (int f = 0; f < m->nfloors; f++) {
@@ -745,13 +745,13 @@ static int rebuild_routes(struct evac_sim *s) {
           v *= EVAC_SMOKE_AVERSION;
         cost = (float)v;
       }
-      diff[c] = s->smoke_cost[c] != cost;
-      changed |= diff[c];
+      if (s->smoke_cost[c] != cost)
+        diff[changed++] = (int32_t)c;
       s->smoke_cost[c] = cost;
     }
   }
-  int rc = changed && (evac_fields_update(s, 0, diff) ||
-                       evac_fields_update(s, 1, diff))
+  int rc = changed && (evac_fields_update(s, 0, diff, changed) ||
+                       evac_fields_update(s, 1, diff, changed))
                ? -1
                : 0;
   free(diff);
