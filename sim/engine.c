@@ -718,17 +718,34 @@ static int incapacitate(struct evac_sim *s, int a) {
   return evac_sim_log(s, EVAC_LOG_INCAPACITATED, a, f, x, y, -1);
 }
 
-/* Route costs of smoke: walking in it is slower (1 / speed factor), and
- * untenable cells are avoided (x EVAC_SMOKE_AVERSION). Costs change nowhere
- * else, and the timeline's rebuilds already use the current ones, so the
- * fields are updated from the cells whose cost changed (none: nothing to
- * do), which gives the same fields as rebuilding them. */
+/* Route cost factor of a cell with gas g at head height: walking in smoke
+ * is slower (1 / speed factor), and untenable cells are avoided
+ * (x EVAC_SMOKE_AVERSION). */
+static float route_cost(const struct evac_gas *g) {
+  double k = evac_tox_extinction(g->soot_kg_m3);
+  double v = 1.0 / evac_tox_speed_factor(k);
+  if (g->temp_c > EVAC_UNTENABLE_TEMP_C ||
+      evac_tox_visibility(k, 3.0) < EVAC_UNTENABLE_VIS_M)
+    v *= EVAC_SMOKE_AVERSION;
+  return (float)v;
+}
+
+/* Route costs of smoke (route_cost()). Costs change nowhere else, and the
+ * timeline's rebuilds already use the current ones, so the fields are
+ * updated from the cells whose cost changed (none: nothing to do), which
+ * gives the same fields as rebuilding them. Most cells of a smoky floor
+ * have no soot at head height: their cost depends on the temperature
+ * alone, and is taken from the two soot-free costs worked out once. */
 static int rebuild_routes(struct evac_sim *s) {
   const struct evac_model *m = s->m;
   size_t changed = 0;
   int32_t *diff = malloc((m->ncells + 1) * sizeof *diff);
   if (!diff)
     return -1;
+  const float clear = route_cost(
+      &(struct evac_gas){.soot_kg_m3 = 0.0, .temp_c = EVAC_UNTENABLE_TEMP_C});
+  const float hot =
+      route_cost(&(struct evac_gas){.soot_kg_m3 = 0.0, .temp_c = INFINITY});
   for (int f = 0; f < m->nfloors; f++) {
     int smoky = evac_smoke_floor_has_smoke(s->smoke, f);
     size_t end =
@@ -738,12 +755,10 @@ static int rebuild_routes(struct evac_sim *s) {
       if (smoky && evac_cell_walkable(m->cell_kind[c])) {
         struct evac_gas g;
         evac_smoke_gas(s->smoke, (int32_t)c, EVAC_HEAD_STANDING_M, &g);
-        double k = evac_tox_extinction(g.soot_kg_m3);
-        double v = 1.0 / evac_tox_speed_factor(k);
-        if (g.temp_c > EVAC_UNTENABLE_TEMP_C ||
-            evac_tox_visibility(k, 3.0) < EVAC_UNTENABLE_VIS_M)
-          v *= EVAC_SMOKE_AVERSION;
-        cost = (float)v;
+        if (g.soot_kg_m3 <= 0.0) /* extinction 0 for any such soot */
+          cost = g.temp_c > EVAC_UNTENABLE_TEMP_C ? hot : clear;
+        else
+          cost = route_cost(&g);
       }
       if (s->smoke_cost[c] != cost)
         diff[changed++] = (int32_t)c;
