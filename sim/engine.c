@@ -491,7 +491,8 @@ static int start_fire(struct evac_sim *s) {
                  vent_limit(s, c));
   s->smoke = evac_smoke_create(m);
   s->smoke_cost = malloc(s->nnodes * sizeof *s->smoke_cost);
-  if (!s->smoke || !s->smoke_cost)
+  s->cost_raised = calloc((size_t)m->nfloors, 1);
+  if (!s->smoke || !s->smoke_cost || !s->cost_raised)
     return -1;
   for (size_t i = 0; i < s->nnodes; i++)
     s->smoke_cost[i] = 1.0f;
@@ -735,7 +736,8 @@ static float route_cost(const struct evac_gas *g) {
  * updated from the cells whose cost changed (none: nothing to do), which
  * gives the same fields as rebuilding them. Most cells of a smoky floor
  * have no soot at head height: their cost depends on the temperature
- * alone, and is taken from the two soot-free costs worked out once. */
+ * alone, and is taken from the two soot-free costs worked out once. A
+ * floor without smoke whose cells all cost 1 already is skipped. */
 static int rebuild_routes(struct evac_sim *s) {
   const struct evac_model *m = s->m;
   size_t changed = 0;
@@ -748,6 +750,9 @@ static int rebuild_routes(struct evac_sim *s) {
       route_cost(&(struct evac_gas){.soot_kg_m3 = 0.0, .temp_c = INFINITY});
   for (int f = 0; f < m->nfloors; f++) {
     int smoky = evac_smoke_floor_has_smoke(s->smoke, f);
+    if (!smoky && !s->cost_raised[f])
+      continue;
+    int raised = 0;
     size_t end =
         m->floors[f].offset + (size_t)m->floors[f].nx * (size_t)m->floors[f].ny;
     for (size_t c = m->floors[f].offset; c < end; c++) {
@@ -763,7 +768,9 @@ static int rebuild_routes(struct evac_sim *s) {
       if (s->smoke_cost[c] != cost)
         diff[changed++] = (int32_t)c;
       s->smoke_cost[c] = cost;
+      raised |= cost != 1.0f;
     }
+    s->cost_raised[f] = (uint8_t)raised;
   }
   int rc = changed && (evac_fields_update(s, 0, diff, changed) ||
                        evac_fields_update(s, 1, diff, changed))
@@ -1064,6 +1071,7 @@ void evac_sim_free(struct evac_sim *s) {
   free(s->refuge_cap_m2);
   free(s->refuge_used_m2);
   free(s->smoke_cost);
+  free(s->cost_raised);
   free(s->field_buf);
   evac_result_free(&s->res);
   free(s);

@@ -188,6 +188,10 @@ struct evac_sim {
   float *field_buf;    /* one field sample of every smoky floor */
   int64_t next_sample;
 
+  /* [nfloors] 1 if a cell of the floor may have a smoke cost other than 1
+   * (0: all cost 1) */
+  uint8_t *cost_raised;
+
   struct evac_tenab *tenab; /* compartment tenability (fire runs), or NULL */
   uint8_t *unsafe; /* [ncells] 1: a refuge cell of an untenable compartment
                       or of a full refuge (walkable, no longer a safe
