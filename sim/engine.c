@@ -491,7 +491,8 @@ static int start_fire(struct evac_sim *s) {
                  vent_limit(s, c));
   s->smoke = evac_smoke_create(m);
   s->smoke_cost = malloc(s->nnodes * sizeof *s->smoke_cost);
-  if (!s->smoke || !s->smoke_cost)
+  s->cost_raised = calloc((size_t)m->nfloors, 1);
+  if (!s->smoke || !s->smoke_cost || !s->cost_raised)
     return -1;
   for (size_t i = 0; i < s->nnodes; i++)
     s->smoke_cost[i] = 1.0f;
@@ -718,19 +719,40 @@ static int incapacitate(struct evac_sim *s, int a) {
   return evac_sim_log(s, EVAC_LOG_INCAPACITATED, a, f, x, y, -1);
 }
 
-/* Route costs of smoke: walking in it is slower (1 / speed factor), and
- * untenable cells are avoided (x EVAC_SMOKE_AVERSION). Costs change nowhere
- * else, and the timeline's rebuilds already use the current ones, so the
- * fields are updated from the cells whose cost changed (none: nothing to
- * do), which gives the same fields as rebuilding them. */
+/* Route cost factor of a cell with gas g at head height: walking in smoke
+ * is slower (1 / speed factor), and untenable cells are avoided
+ * (x EVAC_SMOKE_AVERSION). */
+static float route_cost(const struct evac_gas *g) {
+  double k = evac_tox_extinction(g->soot_kg_m3);
+  double v = 1.0 / evac_tox_speed_factor(k);
+  if (g->temp_c > EVAC_UNTENABLE_TEMP_C ||
+      evac_tox_visibility(k, 3.0) < EVAC_UNTENABLE_VIS_M)
+    v *= EVAC_SMOKE_AVERSION;
+  return (float)v;
+}
+
+/* Route costs of smoke (route_cost()). Costs change nowhere else, and the
+ * timeline's rebuilds already use the current ones, so the fields are
+ * updated from the cells whose cost changed (none: nothing to do), which
+ * gives the same fields as rebuilding them. Most cells of a smoky floor
+ * have no soot at head height: their cost depends on the temperature
+ * alone, and is taken from the two soot-free costs worked out once. A
+ * floor without smoke whose cells all cost 1 already is skipped. */
 static int rebuild_routes(struct evac_sim *s) {
   const struct evac_model *m = s->m;
-  int changed = 0;
-  uint8_t *diff = malloc(m->ncells + 1);
+  size_t changed = 0;
+  int32_t *diff = malloc((m->ncells + 1) * sizeof *diff);
   if (!diff)
     return -1;
+  const float clear = route_cost(
+      &(struct evac_gas){.soot_kg_m3 = 0.0, .temp_c = EVAC_UNTENABLE_TEMP_C});
+  const float hot =
+      route_cost(&(struct evac_gas){.soot_kg_m3 = 0.0, .temp_c = INFINITY});
   for (int f = 0; f < m->nfloors; f++) {
     int smoky = evac_smoke_floor_has_smoke(s->smoke, f);
+    if (!smoky && !s->cost_raised[f])
+      continue;
+    int raised = 0;
     size_t end =
         m->floors[f].offset + (size_t)m->floors[f].nx * (size_t)m->floors[f].ny;
     for (size_t c = m->floors[f].offset; c < end; c++) {
@@ -738,20 +760,20 @@ static int rebuild_routes(struct evac_sim *s) {
       if (smoky && evac_cell_walkable(m->cell_kind[c])) {
         struct evac_gas g;
         evac_smoke_gas(s->smoke, (int32_t)c, EVAC_HEAD_STANDING_M, &g);
-        double k = evac_tox_extinction(g.soot_kg_m3);
-        double v = 1.0 / evac_tox_speed_factor(k);
-        if (g.temp_c > EVAC_UNTENABLE_TEMP_C ||
-            evac_tox_visibility(k, 3.0) < EVAC_UNTENABLE_VIS_M)
-          v *= EVAC_SMOKE_AVERSION;
-        cost = (float)v;
+        if (g.soot_kg_m3 <= 0.0) /* extinction 0 for any such soot */
+          cost = g.temp_c > EVAC_UNTENABLE_TEMP_C ? hot : clear;
+        else
+          cost = route_cost(&g);
       }
-      diff[c] = s->smoke_cost[c] != cost;
-      changed |= diff[c];
+      if (s->smoke_cost[c] != cost)
+        diff[changed++] = (int32_t)c;
       s->smoke_cost[c] = cost;
+      raised |= cost != 1.0f;
     }
+    s->cost_raised[f] = (uint8_t)raised;
   }
-  int rc = changed && (evac_fields_update(s, 0, diff) ||
-                       evac_fields_update(s, 1, diff))
+  int rc = changed && (evac_fields_update(s, 0, diff, changed) ||
+                       evac_fields_update(s, 1, diff, changed))
                ? -1
                : 0;
   free(diff);
@@ -1049,6 +1071,7 @@ void evac_sim_free(struct evac_sim *s) {
   free(s->refuge_cap_m2);
   free(s->refuge_used_m2);
   free(s->smoke_cost);
+  free(s->cost_raised);
   free(s->field_buf);
   evac_result_free(&s->res);
   free(s);

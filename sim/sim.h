@@ -122,6 +122,10 @@ struct evac_fields {
                       group target */
   int32_t *target; /* [ntargets] feature index, -1 for set 0 */
   double **dist;   /* [2 * ntargets][nnodes] */
+  uint8_t **pass;  /* [2 * ntargets][ncells] passable cells of each field
+                      at its last build (closures and lost refuges change
+                      only with a build) */
+  uint8_t *mark;   /* [nnodes] scratch marks of evac_fields_update, 0 */
 };
 
 /* The simulation. */
@@ -184,6 +188,10 @@ struct evac_sim {
   float *field_buf;    /* one field sample of every smoky floor */
   int64_t next_sample;
 
+  /* [nfloors] 1 if a cell of the floor may have a smoke cost other than 1
+   * (0: all cost 1) */
+  uint8_t *cost_raised;
+
   struct evac_tenab *tenab; /* compartment tenability (fire runs), or NULL */
   uint8_t *unsafe; /* [ncells] 1: a refuge cell of an untenable compartment
                       or of a full refuge (walkable, no longer a safe
@@ -230,10 +238,11 @@ const double *evac_sim_field(const struct evac_sim *s, int agent);
 int evac_fields_build(struct evac_sim *s, int slot);
 
 /* Brings field slot, built before, up to date after the smoke costs of the
- * cells flagged in changed ([ncells], 1 = changed) changed; the result is
- * identical to evac_fields_build's, recomputing only the nodes at or beyond
- * the nearest change. Returns 0 or -1. */
-int evac_fields_update(struct evac_sim *s, int slot, const uint8_t *changed);
+ * nchanged cells listed in changed changed; the result is identical to
+ * evac_fields_build's, recomputing only the nodes whose distance rested on
+ * a changed cost. Returns 0 or -1. */
+int evac_fields_update(struct evac_sim *s, int slot, const int32_t *changed,
+                       size_t nchanged);
 
 /* Frees the fields. */
 void evac_fields_free(struct evac_fields *f);

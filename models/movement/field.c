@@ -23,6 +23,13 @@ struct qent {
   int32_t node;
 };
 
+/* Queue order: by distance, then cells before stair nodes (an update's
+ * invalidation pass needs a landing cell before its stair node, which it
+ * reaches at no cost); the fields do not depend on it. */
+static inline int qless(struct qent a, struct qent b) {
+  return a.d < b.d || (a.d == b.d && a.node < b.node);
+}
+
 struct pq {
   struct qent *e;
   size_t n, cap;
@@ -38,11 +45,12 @@ static int pq_push(struct pq *q, double d, int32_t node) {
     q->cap = cap;
   }
   size_t i = q->n++;
-  while (i > 0 && q->e[(i - 1) / 2].d > d) {
+  struct qent x = {d, node};
+  while (i > 0 && qless(x, q->e[(i - 1) / 2])) {
     q->e[i] = q->e[(i - 1) / 2];
     i = (i - 1) / 2;
   }
-  q->e[i] = (struct qent){d, node};
+  q->e[i] = x;
   return 0;
 }
 
@@ -53,9 +61,9 @@ static struct qent pq_pop(struct pq *q) {
     size_t c = 2 * i + 1;
     if (c >= q->n)
       break;
-    if (c + 1 < q->n && q->e[c + 1].d < q->e[c].d)
+    if (c + 1 < q->n && qless(q->e[c + 1], q->e[c]))
       c++;
-    if (q->e[c].d >= last.d)
+    if (!qless(q->e[c], last))
       break;
     q->e[i] = q->e[c];
     i = c;
@@ -100,14 +108,12 @@ static double step_cost(const struct evac_sim *s, int32_t u, int32_t v,
   return len * 0.5 * (s->smoke_cost[u] + s->smoke_cost[v]);
 }
 
-/* passable() of every cell under closed and target, one byte a cell, so
- * the search reads one byte per neighbour. NULL out of memory. */
-static uint8_t *pass_map(const struct evac_sim *s, const uint8_t *closed,
-                         int target) {
-  uint8_t *pass = malloc(s->m->ncells + 1);
-  for (size_t c = 0; pass && c < s->m->ncells; c++)
+/* Fills pass ([ncells]) with passable() of every cell under closed and
+ * target, one byte a cell, so the search reads one byte per neighbour. */
+static void pass_map(const struct evac_sim *s, const uint8_t *closed,
+                     int target, uint8_t *pass) {
+  for (size_t c = 0; c < s->m->ncells; c++)
     pass[c] = (uint8_t)passable(s, closed, (int32_t)c, target);
-  return pass;
 }
 
 /* 1 if cell c is a safe place of the target set (a source). */
@@ -177,13 +183,10 @@ oom:
   return -1;
 }
 
-/* Dijkstra from the open safe places of target into dist. */
+/* Dijkstra from the open safe places of the field (pass) into dist. */
 static int build_one(const struct evac_sim *s, const uint8_t *closed,
-                     int target, double *dist) {
+                     const uint8_t *pass, double *dist) {
   struct pq q = {0};
-  uint8_t *pass = pass_map(s, closed, target);
-  if (!pass)
-    return -1;
   for (size_t i = 0; i < s->nnodes; i++)
     dist[i] = INFINITY;
   int rc = 0;
@@ -192,115 +195,314 @@ static int build_one(const struct evac_sim *s, const uint8_t *closed,
       dist[c] = 0.0;
       rc = pq_push(&q, 0.0, (int32_t)c);
     }
-  rc = rc ? (free(q.e), -1) : search(s, closed, pass, &q, dist);
-  free(pass);
-  return rc;
+  return rc ? (free(q.e), -1) : search(s, closed, pass, &q, dist);
 }
 
-/* The smallest distance in dist of the cells flagged in changed and their
- * eight neighbours: every edge whose cost changed has both ends at this
- * distance or beyond. */
-static double change_front(const struct evac_sim *s, const uint8_t *changed,
-                           const double *dist) {
-  const struct evac_model *m = s->m;
-  double theta = INFINITY;
-  for (int f = 0; f < m->nfloors; f++) {
-    const struct evac_floor *fl = &m->floors[f];
-    for (int y = 0; y < fl->ny; y++)
-      for (int x = 0; x < fl->nx; x++) {
-        size_t c = evac_model_cell(m, f, x, y);
-        if (!changed[c])
-          continue;
-        for (int dy = -1; dy <= 1; dy++)
-          for (int dx = -1; dx <= 1; dx++) {
-            int nx = x + dx, ny = y + dy;
-            if (nx >= 0 && ny >= 0 && nx < fl->nx && ny < fl->ny &&
-                dist[evac_model_cell(m, f, nx, ny)] < theta)
-              theta = dist[evac_model_cell(m, f, nx, ny)];
-          }
-      }
-  }
-  return theta;
-}
+/* Marks of an update's nodes (evac_fields.mark, all clear between
+ * updates). */
+enum {
+  MARK_SEEN = 1,  /* queued for the invalidation pass */
+  MARK_DONE = 2,  /* the invalidation pass decided it */
+  MARK_BAD = 4,   /* its distance is no longer reached: recomputed */
+  MARK_QUEUED = 8 /* queued for the search */
+};
 
-/* Updates dist, the field of target under closed for the previous smoke
- * costs, to the current ones, given the cells whose cost changed. Let
- * theta be change_front(): a node closer than theta reaches its target by
- * a path that uses no changed edge, and any path over a changed edge is at
- * least theta long, so its distance stays as it is. The search restarts
- * from the kept nodes within one longest edge of theta (the only ones with
- * an edge to a node at theta or beyond) and recomputes the rest. Dijkstra's
- * labels are the unique solution of d(v) = min over u of d(u) + w(u, v)
- * (rounded additions are monotonic and every edge is positive), so the
- * result is bit for bit the one build_one gives. */
-static int update_one(const struct evac_sim *s, const uint8_t *closed,
-                      int target, const uint8_t *changed, double wmax,
-                      double *dist) {
-  double theta = change_front(s, changed, dist);
-  if (theta == INFINITY)
-    return 0; /* no changed edge is reachable: nothing moves */
-  struct pq q = {0};
-  uint8_t *pass = pass_map(s, closed, target);
-  if (!pass)
-    return -1;
-  /* margin: fl(d + w) >= theta needs d >= theta - w - one rounding */
-  double band = theta - wmax * (1.0 + 1e-9) - 1e-9;
-  int rc = 0;
-  for (size_t v = 0; v < s->nnodes && !rc; v++) {
-    if (dist[v] >= theta)
-      dist[v] = INFINITY;
-    else if (dist[v] >= band)
-      rc = pq_push(&q, dist[v], (int32_t)v);
-  }
-  for (size_t c = 0; c < s->m->ncells && !rc; c++)
-    if (is_source(s, pass, c) && dist[c] > 0.0) {
-      dist[c] = 0.0;
-      rc = pq_push(&q, 0.0, (int32_t)c);
-    }
-  rc = rc ? (free(q.e), -1) : search(s, closed, pass, &q, dist);
-  free(pass);
-  return rc;
-}
+/* A growing list of nodes. */
+struct nodes {
+  int32_t *v;
+  size_t n, cap;
+};
 
-int evac_fields_build(struct evac_sim *s, int slot) {
-  struct evac_fields *f = &s->fields;
-  if (!f->dist && !(f->dist = calloc(2 * (size_t)f->ntargets, sizeof *f->dist)))
-    return -1;
-  int any_closed = 0;
-  for (size_t i = 0; slot && i < s->nnodes && !any_closed; i++)
-    any_closed = s->closed[i];
-  for (int t = 0; t < f->ntargets; t++) {
-    double **d = &f->dist[(size_t)slot * f->ntargets + t];
-    if (!*d && !(*d = malloc(s->nnodes * sizeof **d)))
+static int nodes_add(struct nodes *l, int32_t v) {
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? 2 * l->cap : 256;
+    int32_t *p = realloc(l->v, cap * sizeof *p);
+    if (!p)
       return -1;
-    if (slot && !any_closed && f->dist[t]) /* as planned: the same field */
-      memcpy(*d, f->dist[t], s->nnodes * sizeof **d);
-    else if (build_one(s, slot ? s->closed : NULL, f->target[t], *d))
+    l->v = p;
+    l->cap = cap;
+  }
+  l->v[l->n++] = v;
+  return 0;
+}
+
+/* State of one field's update. */
+struct update {
+  const struct evac_sim *s;
+  const uint8_t *closed, *pass;
+  double *dist;
+  uint8_t *mark;
+  struct nodes touched; /* every node with a mark */
+  struct nodes bad;     /* the nodes marked MARK_BAD */
+  struct pq q;          /* invalidation pass, then search */
+};
+
+/* Sets bits on u's mark, listing u among the touched nodes. */
+static int mark(struct update *up, int32_t u, uint8_t bits) {
+  if (!up->mark[u] && nodes_add(&up->touched, u))
+    return -1;
+  up->mark[u] |= bits;
+  return 0;
+}
+
+/* 1 if u keeps its distance: never queued for the invalidation pass, or
+ * decided and not bad. */
+static int kept(const struct update *up, int32_t u) {
+  uint8_t k = up->mark[u];
+  return !(k & MARK_SEEN) || (k & (MARK_DONE | MARK_BAD)) == MARK_DONE;
+}
+
+/* One in-edge (u, v) of the search with tail u kept and finite: in
+ * support mode (seed 0) returns 1 if dist[u] + w == dist[v], else queues u
+ * (once) for the search. Returns 0, or -1 out of memory. */
+static int in_edge(struct update *up, int32_t u, int32_t v, double dv,
+                   int seed) {
+  if (!kept(up, u) || up->dist[u] == INFINITY)
+    return 0;
+  if (!seed)
+    return dv == up->dist[v];
+  if (up->mark[u] & MARK_QUEUED)
+    return 0;
+  return mark(up, u, MARK_QUEUED) || pq_push(&up->q, up->dist[u], u) ? -1 : 0;
+}
+
+/* Visits the in-edges of v with the same arithmetic as search(): support
+ * mode (seed 0) returns 1 if one of them from a kept node reaches dist[v],
+ * seed mode queues their kept tails. Returns 0, 1 or -1. */
+static int in_edges(struct update *up, int32_t v, int seed) {
+  const struct evac_sim *s = up->s;
+  const struct evac_model *m = s->m;
+  const double *dist = up->dist;
+  int r;
+  if ((size_t)v >= m->ncells) { /* stair node: from its landing's cells */
+    int node = v - (int32_t)m->ncells;
+    if (up->closed && up->closed[v])
+      return 0;
+    for (int i = s->landing_off[node]; i < s->landing_off[node + 1]; i++)
+      if ((r = in_edge(up, s->landings[i], v, dist[s->landings[i]], seed)))
+        return r;
+    return 0;
+  }
+  if (!up->pass[v])
+    return 0;
+  const double cell = m->cell_m, diag = cell * sqrt(2.0);
+  int f, x, y;
+  evac_sim_cell_xy(s, v, &f, &x, &y);
+  const struct evac_floor *fl = &m->floors[f];
+  for (int dy = -1; dy <= 1; dy++)
+    for (int dx = -1; dx <= 1; dx++) {
+      int nx = x + dx, ny = y + dy;
+      if ((!dx && !dy) || nx < 0 || ny < 0 || nx >= fl->nx || ny >= fl->ny)
+        continue;
+      int32_t u = v + dy * fl->nx + dx;
+      if (dx && dy && (!up->pass[v + dx] || !up->pass[v + dy * fl->nx]))
+        continue;
+      if (!seed && (!kept(up, u) || dist[u] == INFINITY))
+        continue;
+      if ((r = in_edge(up, u, v,
+                       dist[u] + step_cost(s, u, v, dx && dy ? diag : cell),
+                       seed)))
+        return r;
+    }
+  if (m->cell_kind[v] != EVAC_CELL_STAIR)
+    return 0;
+  /* from the stair nodes one flight away, over the flight towards v */
+  int st = m->features[m->cell_feature[v]].index;
+  int k = s->stair_k[st * m->nfloors + f];
+  int node = s->stair_node[st] + k;
+  for (int dir = 0; k >= 0 && dir < 2; dir++) {
+    int out = s->flight_of[2 * node + dir];
+    if (out < 0)
+      continue;
+    int from = s->stair_node[st] + s->flights[out].to_k;
+    for (int back = 0; back < 2; back++) {
+      int fi = s->flight_of[2 * from + back];
+      if (fi < 0 || s->flights[fi].to_k != k)
+        continue;
+      int32_t u = (int32_t)m->ncells + from;
+      if ((r = in_edge(up, u, v, dist[u] + s->flights[fi].length_m, seed)))
+        return r;
+    }
+  }
+  return 0;
+}
+
+/* Queues w for the invalidation pass if its distance may rest on v's:
+ * finite, not queued yet, and after v in queue order. */
+static int follow(struct update *up, int32_t v, int32_t w) {
+  const double *dist = up->dist;
+  if (up->mark[w] || dist[w] == INFINITY ||
+      !qless((struct qent){dist[v], v}, (struct qent){dist[w], w}))
+    return 0;
+  return mark(up, w, MARK_SEEN) || pq_push(&up->q, dist[w], w) ? -1 : 0;
+}
+
+/* Queues the out-neighbours of bad node v (a superset of the search's
+ * out-edges) for the invalidation pass. 0 or -1. */
+static int follow_all(struct update *up, int32_t v) {
+  const struct evac_sim *s = up->s;
+  const struct evac_model *m = s->m;
+  if ((size_t)v >= m->ncells) { /* stair node: the landings a flight away */
+    int node = v - (int32_t)m->ncells;
+    for (int dir = 0; dir < 2; dir++) {
+      int fi = s->flight_of[2 * node + dir];
+      if (fi < 0)
+        continue;
+      int to = s->stair_node[s->flights[fi].stair] + s->flights[fi].to_k;
+      for (int i = s->landing_off[to]; i < s->landing_off[to + 1]; i++)
+        if (follow(up, v, s->landings[i]))
+          return -1;
+    }
+    return 0;
+  }
+  int f, x, y;
+  evac_sim_cell_xy(s, v, &f, &x, &y);
+  const struct evac_floor *fl = &m->floors[f];
+  for (int dy = -1; dy <= 1; dy++)
+    for (int dx = -1; dx <= 1; dx++) {
+      int nx = x + dx, ny = y + dy;
+      if ((dx || dy) && nx >= 0 && ny >= 0 && nx < fl->nx && ny < fl->ny &&
+          follow(up, v, v + dy * fl->nx + dx))
+        return -1;
+    }
+  if (m->cell_kind[v] == EVAC_CELL_STAIR) {
+    int st = m->features[m->cell_feature[v]].index;
+    int k = s->stair_k[st * m->nfloors + f];
+    if (k >= 0 && follow(up, v, (int32_t)m->ncells + s->stair_node[st] + k))
       return -1;
   }
   return 0;
 }
 
-int evac_fields_update(struct evac_sim *s, int slot, const uint8_t *changed) {
+/* Calls fn(up, c) for each cell c changed and its eight neighbours: the
+ * ends of every edge whose cost changed. 0 or -1. */
+static int around_changes(struct update *up, const int32_t *changed,
+                          size_t nchanged,
+                          int (*fn)(struct update *, int32_t)) {
+  const struct evac_model *m = up->s->m;
+  for (size_t i = 0; i < nchanged; i++) {
+    int f, x, y;
+    evac_sim_cell_xy(up->s, changed[i], &f, &x, &y);
+    const struct evac_floor *fl = &m->floors[f];
+    for (int dy = -1; dy <= 1; dy++)
+      for (int dx = -1; dx <= 1; dx++) {
+        int nx = x + dx, ny = y + dy;
+        if (nx >= 0 && ny >= 0 && nx < fl->nx && ny < fl->ny &&
+            fn(up, changed[i] + dy * fl->nx + dx))
+          return -1;
+      }
+  }
+  return 0;
+}
+
+/* around_changes(): queues a finite node for the invalidation pass. */
+static int seen(struct update *up, int32_t c) {
+  if (up->mark[c] || up->dist[c] == INFINITY)
+    return 0;
+  return mark(up, c, MARK_SEEN) || pq_push(&up->q, up->dist[c], c) ? -1 : 0;
+}
+
+/* around_changes(): queues a kept finite node for the search, its out-edges
+ * may have become shorter. */
+static int shorter(struct update *up, int32_t c) {
+  if (!kept(up, c) || up->dist[c] == INFINITY || (up->mark[c] & MARK_QUEUED))
+    return 0;
+  return mark(up, c, MARK_QUEUED) || pq_push(&up->q, up->dist[c], c) ? -1 : 0;
+}
+
+/* Updates dist, the field (pass, closed) for the previous smoke costs, to
+ * the current ones, given the cells whose cost changed (so the grid edges
+ * at them changed; flights and landings cost no smoke).
+ *
+ * 1. Invalidation, in queue order of the old distances from the ends of the
+ *    changed edges: a node keeps its distance if a kept node still reaches
+ *    it exactly over an edge at the new costs (a source always does);
+ *    otherwise it is bad, and the nodes after it that may rest on it are
+ *    examined too. A node never examined rests, over an unchanged edge, on
+ *    one that kept its distance, and keeps it too.
+ * 2. The bad nodes are cleared; the search is seeded with the kept tails of
+ *    the edges into them and the kept ends of the changed edges (the only
+ *    edges that can now give a shorter distance).
+ * Every distance left is reached by a path at the new costs and every edge
+ * that could lower one is relaxed, so the search ends on the unique
+ * solution of d(v) = min over u of d(u) + w(u, v) (rounded additions are
+ * monotonic and every edge is positive but the landing-to-stair one), the
+ * same bit for bit as build_one's. */
+static int update_one(const struct evac_sim *s, const uint8_t *closed,
+                      const uint8_t *pass, const int32_t *changed,
+                      size_t nchanged, uint8_t *marks, double *dist) {
+  struct update up = {
+      .s = s, .closed = closed, .pass = pass, .dist = dist, .mark = marks};
+  int rc = around_changes(&up, changed, nchanged, seen);
+  while (!rc && up.q.n) {
+    int32_t v = pq_pop(&up.q).node;
+    up.mark[v] |= MARK_DONE;
+    if ((size_t)v < s->m->ncells && dist[v] == 0.0 &&
+        is_source(s, pass, (size_t)v))
+      continue;
+    int r = in_edges(&up, v, 0);
+    if (r == 0) {
+      up.mark[v] |= MARK_BAD;
+      r = nodes_add(&up.bad, v) || follow_all(&up, v) ? -1 : 0;
+    }
+    rc = r < 0 ? -1 : 0;
+  }
+  for (size_t i = 0; !rc && i < up.bad.n; i++)
+    dist[up.bad.v[i]] = INFINITY;
+  for (size_t i = 0; !rc && i < up.bad.n; i++)
+    rc = in_edges(&up, up.bad.v[i], 1) < 0 ? -1 : 0;
+  if (!rc)
+    rc = around_changes(&up, changed, nchanged, shorter);
+  if (!rc)
+    rc = search(s, closed, pass, &up.q, dist);
+  else
+    free(up.q.e);
+  for (size_t i = 0; i < up.touched.n; i++)
+    marks[up.touched.v[i]] = 0;
+  free(up.touched.v);
+  free(up.bad.v);
+  return rc;
+}
+
+/* The closures of field slot (NULL for the building as planned). */
+static const uint8_t *closures(const struct evac_sim *s, int slot) {
+  return slot ? s->closed : NULL;
+}
+
+int evac_fields_build(struct evac_sim *s, int slot) {
   struct evac_fields *f = &s->fields;
-  const struct evac_model *m = s->m;
+  size_t nf = 2 * (size_t)f->ntargets;
+  if (!f->dist && !(f->dist = calloc(nf, sizeof *f->dist)))
+    return -1;
+  if (!f->pass && !(f->pass = calloc(nf, sizeof *f->pass)))
+    return -1;
+  if (!f->mark && !(f->mark = calloc(s->nnodes, 1)))
+    return -1;
   int any_closed = 0;
   for (size_t i = 0; slot && i < s->nnodes && !any_closed; i++)
     any_closed = s->closed[i];
-  double wmax = 0.0;
-  for (size_t c = 0; c < m->ncells; c++) {
-    double w = s->smoke_cost ? s->smoke_cost[c] : 1.0;
-    wmax = w > wmax ? w : wmax;
-  }
-  wmax *= m->cell_m * sqrt(2.0);
-  for (int i = 0; i < s->nflights; i++)
-    wmax = fmax(wmax, s->flights[i].length_m);
   for (int t = 0; t < f->ntargets; t++) {
-    double *d = f->dist[(size_t)slot * f->ntargets + t];
-    if (slot && !any_closed) /* as planned: the same field */
-      memcpy(d, f->dist[t], s->nnodes * sizeof *d);
-    else if (update_one(s, slot ? s->closed : NULL, f->target[t], changed, wmax,
-                        d))
+    size_t i = (size_t)slot * f->ntargets + t;
+    if (!f->dist[i] && !(f->dist[i] = malloc(s->nnodes * sizeof *f->dist[i])))
+      return -1;
+    if (!f->pass[i] && !(f->pass[i] = malloc(s->m->ncells + 1)))
+      return -1;
+    pass_map(s, closures(s, slot), f->target[t], f->pass[i]);
+    if (slot && !any_closed && f->dist[t]) /* as planned: the same field */
+      memcpy(f->dist[i], f->dist[t], s->nnodes * sizeof *f->dist[i]);
+    else if (build_one(s, closures(s, slot), f->pass[i], f->dist[i]))
+      return -1;
+  }
+  return 0;
+}
+
+int evac_fields_update(struct evac_sim *s, int slot, const int32_t *changed,
+                       size_t nchanged) {
+  struct evac_fields *f = &s->fields;
+  for (int t = 0; t < f->ntargets; t++) {
+    size_t i = (size_t)slot * f->ntargets + t;
+    if (update_one(s, closures(s, slot), f->pass[i], changed, nchanged, f->mark,
+                   f->dist[i]))
       return -1;
   }
   return 0;
@@ -309,7 +511,11 @@ int evac_fields_update(struct evac_sim *s, int slot, const uint8_t *changed) {
 void evac_fields_free(struct evac_fields *f) {
   for (int i = 0; f->dist && i < 2 * f->ntargets; i++)
     free(f->dist[i]);
+  for (int i = 0; f->pass && i < 2 * f->ntargets; i++)
+    free(f->pass[i]);
   free(f->dist);
+  free(f->pass);
+  free(f->mark);
   free(f->target);
   *f = (struct evac_fields){0};
 }

@@ -51,3 +51,122 @@ Test(fields, incremental_update_equals_rebuild) {
   evac_model_free(m);
   evac_diag_free(&d);
 }
+
+/* Next value of a small linear congruential generator (the test's own
+ * draws; no simulation stream is involved). */
+static uint32_t draw(uint64_t *state) {
+  *state = *state * 6364136223846793005ull + 1442695040888963407ull;
+  return (uint32_t)(*state >> 33);
+}
+
+/* Copies every field (both slots) of s into out. */
+static void keep_fields(const struct evac_sim *s, double *out) {
+  const struct evac_fields *f = &s->fields;
+  for (int i = 0; i < 2 * f->ntargets; i++)
+    memcpy(out + (size_t)i * s->nnodes, f->dist[i], s->nnodes * sizeof *out);
+}
+
+/* Nodes of out (keep_fields()) that differ bit for bit from the fields. */
+static size_t count_differ(const struct evac_sim *s, const double *out) {
+  const struct evac_fields *f = &s->fields;
+  size_t differ = 0;
+  for (int i = 0; i < 2 * f->ntargets; i++)
+    for (size_t v = 0; v < s->nnodes; v++)
+      differ += memcmp(&out[(size_t)i * s->nnodes + v], &f->dist[i][v],
+                       sizeof(double)) != 0;
+  return differ;
+}
+
+/* Random smoke costs, raised and lowered in patches (on landings too), with
+ * a stair landing closed in slot 1: after each change, both slots updated
+ * incrementally equal a full rebuild bit for bit, and the changes do move
+ * many distances. */
+Test(fields, random_cost_changes_equal_rebuild) {
+  const char *dir = evac_test_dir("fields_random");
+  struct evac_gen_opts g = {4, 120, 42};
+  struct evac_diag d;
+  evac_diag_init(&d);
+  cr_assert_eq(evac_gen_tower(&g, dir, &d), EVAC_OK);
+  char path[4200];
+  snprintf(path, sizeof path, "%s/tower.scenario.json", dir);
+  struct evac_model *m = NULL;
+  struct evac_sim *s = NULL;
+  struct evac_run_opts o = {
+      .seed = 42, .seed_given = 1, .threads = 1, .lean = 1};
+  cr_assert_eq(evac_model_load(path, &d, &m), EVAC_OK);
+  cr_assert_eq(evac_sim_create(m, &o, &d, &s), EVAC_OK);
+  cr_assert_not_null(s->smoke_cost, "the tower has no fire");
+  /* close the first stair's landing on floor 1 for slot 1 */
+  size_t closed = 0;
+  for (size_t c = m->floors[1].offset; c < m->floors[2].offset; c++)
+    if (m->cell_kind[c] == EVAC_CELL_STAIR &&
+        m->features[m->cell_feature[c]].index == 0) {
+      s->closed[c] = 1;
+      closed++;
+    }
+  s->closed[m->ncells + (size_t)s->stair_node[0] + s->stair_k[m->nfloors]] = 1;
+  cr_assert_gt(closed, 0);
+  cr_assert_eq(evac_fields_build(s, 1), 0);
+  size_t nf = 2 * (size_t)s->fields.ntargets * s->nnodes;
+  double *before = malloc(nf * sizeof *before);
+  double *updated = malloc(nf * sizeof *updated);
+  int32_t *changed = malloc(m->ncells * sizeof *changed);
+  int32_t *exits = malloc(m->ncells * sizeof *exits);
+  size_t nexits = 0;
+  for (size_t c = 0; c < m->ncells; c++)
+    if (m->cell_kind[c] == EVAC_CELL_EXIT)
+      exits[nexits++] = (int32_t)c;
+  int nland = s->landing_off[s->nnodes - m->ncells];
+  cr_assert_gt(nexits, 0);
+  cr_assert_gt(nland, 0);
+  uint64_t rng = 7;
+  size_t differ = 0, moved = 0;
+  for (int round = 0; round < 150; round++) {
+    keep_fields(s, before);
+    /* a patch around a random cell (every fifth round a landing cell, and
+     * every fifth an exit cell: a source keeps its distance 0 whatever its
+     * cost, so a cheaper step from it must still be followed) */
+    int32_t c0 = (int32_t)(draw(&rng) % (uint32_t)m->ncells);
+    if (round % 5 == 0)
+      c0 = s->landings[draw(&rng) % (uint32_t)nland];
+    else if (round % 5 == 1)
+      c0 = exits[draw(&rng) % (uint32_t)nexits];
+    int f = s->cell_floor[c0], nx = m->floors[f].nx, ny = m->floors[f].ny;
+    int x0 = (int)((size_t)c0 - m->floors[f].offset) % nx;
+    int y0 = (int)((size_t)c0 - m->floors[f].offset) / nx;
+    int r = (int)(draw(&rng) % 4);
+    uint32_t kind = draw(&rng) % 3; /* 0 clear, 1 raised, 2 untenable */
+    size_t n = 0;
+    for (int y = y0 - r; y <= y0 + r; y++)
+      for (int x = x0 - r; x <= x0 + r; x++) {
+        if (x < 0 || y < 0 || x >= nx || y >= ny)
+          continue;
+        size_t c = evac_model_cell(m, f, x, y);
+        float cost = kind == 0   ? 1.0f
+                     : kind == 1 ? 1.0f + (float)(draw(&rng) % 1000) / 500.0f
+                                 : 10.0f + (float)(draw(&rng) % 100) / 10.0f;
+        if (s->smoke_cost[c] != cost) {
+          s->smoke_cost[c] = cost;
+          changed[n++] = (int32_t)c;
+        }
+      }
+    if (!n)
+      continue;
+    cr_assert_eq(evac_fields_update(s, 0, changed, n), 0);
+    cr_assert_eq(evac_fields_update(s, 1, changed, n), 0);
+    keep_fields(s, updated);
+    cr_assert_eq(evac_fields_build(s, 0), 0);
+    cr_assert_eq(evac_fields_build(s, 1), 0);
+    differ += count_differ(s, updated);
+    moved += count_differ(s, before);
+  }
+  cr_expect_eq(differ, 0, "%zu node distances differ from a rebuild", differ);
+  cr_expect_gt(moved, 10000, "the changes moved %zu distances only", moved);
+  free(before);
+  free(updated);
+  free(changed);
+  free(exits);
+  evac_sim_free(s);
+  evac_model_free(m);
+  evac_diag_free(&d);
+}
