@@ -165,6 +165,7 @@ static int trapped(struct evac_sim *s, int a) {
   evac_sim_cell_xy(s, ag->cell, &f, &x, &y);
   ag->phase = EVAC_PHASE_DONE;
   ag->state = EVAC_STATE_STUCK;
+  ag->shelter = 0;
   s->trapped[s->ntrapped++] = a;
   return evac_sim_log(s, EVAC_LOG_TRAPPED, a, f, x, y, -1);
 }
@@ -232,6 +233,18 @@ static int decide(struct evac_sim *s, int a) {
   }
   if (!best || best->closed)
     return trapped(s, a);
+  if (best->cell >= 0 && evac_shelter_needed(s, a, best->cell)) {
+    double step = 0.0; /* draw back from the smoke, then wait */
+    int32_t v = evac_shelter_retreat(s, a, &step);
+    if (evac_shelter_begin(s, a))
+      return -1;
+    if (v >= 0)
+      return step_into(s, a, v, step);
+    ag->phase = EVAC_PHASE_DONE;
+    ag->state = EVAC_STATE_STUCK;
+    return 0;
+  }
+  ag->shelter = 0;
   double limit = best->total + s->m->cell_m + 1e-9;
   const struct option *pick = NULL;
   int ties = 0;
