@@ -877,7 +877,7 @@ static int smoke_step(struct evac_sim *s) {
     return -1;
   if (s->now >= s->next_route) {
     s->next_route = s->now + to_ticks(EVAC_ROUTE_SMOKE_S);
-    if (rebuild_routes(s))
+    if (rebuild_routes(s) || evac_shelter_step(s))
       return -1;
   }
   if (s->now >= s->next_fields) {

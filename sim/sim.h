@@ -83,6 +83,7 @@ struct evac_agent {
   int8_t state;         /* enum evac_agent_state, for trajectories */
   int8_t needs_staff;   /* 1 if it cannot move without staff */
   int8_t role;          /* enum evac_agent_role */
+  int8_t shelter;       /* 1: shelters from smoke, awaiting rescue */
   int64_t landed;       /* tick it stepped onto a stair landing */
   int16_t field;        /* which target field it follows */
   int32_t know;         /* 0: knows the building as planned, 1: as it is */
@@ -258,6 +259,29 @@ void evac_sim_landing(struct evac_sim *s, int agent, int32_t c, int enter,
  * stuck person out through a window (sim/rescue.c); called every smoke
  * step. Returns 0 or -1 (memory). */
 int evac_rescue_step(struct evac_sim *s);
+
+/* ------------------------------------------------------- shelter */
+
+/* 1 if occupant a, with cell v next on its route, should shelter instead
+ * (models/behaviour/shelter.c): standing in tenable air (or sheltering
+ * already), with v untenable (or sheltering already), walking the route
+ * through the smoke as it is now would incapacitate it; or people
+ * sheltering hold v. */
+int evac_shelter_needed(const struct evac_sim *s, int a, int32_t v);
+
+/* Agent a starts sheltering (logged as trapped; who waits for its cell
+ * looks again); nothing if it already does. Returns 0 or -1 (memory). */
+int evac_shelter_begin(struct evac_sim *s, int a);
+
+/* The free neighbour cell on sheltering agent a's way to the cell of its
+ * floor furthest from the nearest untenable cell (walking distance) that
+ * it reaches through tenable cells, or -1 (it stays); *step the length of
+ * that step, m. */
+int32_t evac_shelter_retreat(const struct evac_sim *s, int a, double *step);
+
+/* After a route rebuild: everyone sheltering and waiting looks again.
+ * Returns 0 or -1 (memory). */
+int evac_shelter_step(struct evac_sim *s);
 
 /* ------------------------------------------------------- movement */
 

@@ -165,6 +165,7 @@ static int trapped(struct evac_sim *s, int a) {
   evac_sim_cell_xy(s, ag->cell, &f, &x, &y);
   ag->phase = EVAC_PHASE_DONE;
   ag->state = EVAC_STATE_STUCK;
+  ag->shelter = 0;
   s->trapped[s->ntrapped++] = a;
   return evac_sim_log(s, EVAC_LOG_TRAPPED, a, f, x, y, -1);
 }
@@ -180,6 +181,37 @@ static int discover(struct evac_sim *s, int a, const struct option *o) {
   if (evac_sim_log(s, EVAC_LOG_REROUTE, a, f, x, y, target))
     return -1;
   return decide(s, a);
+}
+
+/* Word of mouth: agents a and h (on cell v, which a wants) face each other,
+ * one knowing the building as it is and the other still following the
+ * plan, and the one following the plan wants the other's cell (as when
+ * the first people at a blocked stair turn back into the queue behind
+ * them). The one who turned back tells: the other learns the building as
+ * it is (logged as a reroute with no target) and chooses again. Without
+ * this the two block each other for good (docs/models.md, "Word of
+ * mouth"). Returns 1 if a itself learned (it must choose again), 0, or -1
+ * out of memory. */
+static int tell(struct evac_sim *s, int a, int32_t v) {
+  int h = s->occ[v];
+  struct evac_agent *ag = &s->agents[a], *ha = &s->agents[h];
+  if (ha->cell != v || ag->know == ha->know)
+    return 0;
+  int learner = ag->know < 1 ? a : h;
+  int32_t from = learner == a ? ag->cell : v, to = learner == a ? v : ag->cell;
+  if (learner == h && ha->phase != EVAC_PHASE_DECIDE)
+    return 0; /* h is on its way into v: it will ask again there */
+  const double *S = evac_sim_field(s, learner);
+  if (!(S[to] < S[from] - 1e-9))
+    return 0; /* the one following the plan is not heading at the other */
+  struct evac_agent *l = &s->agents[learner];
+  l->know = 1;
+  l->gen++;
+  int f, x, y;
+  evac_sim_cell_xy(s, from, &f, &x, &y);
+  if (evac_sim_log(s, EVAC_LOG_REROUTE, learner, f, x, y, -1))
+    return -1;
+  return learner == a ? 1 : evac_sim_schedule_agent(s, h, s->now);
 }
 
 static int decide(struct evac_sim *s, int a) {
@@ -201,6 +233,18 @@ static int decide(struct evac_sim *s, int a) {
   }
   if (!best || best->closed)
     return trapped(s, a);
+  if (best->cell >= 0 && evac_shelter_needed(s, a, best->cell)) {
+    double step = 0.0; /* draw back from the smoke, then wait */
+    int32_t v = evac_shelter_retreat(s, a, &step);
+    if (evac_shelter_begin(s, a))
+      return -1;
+    if (v >= 0)
+      return step_into(s, a, v, step);
+    ag->phase = EVAC_PHASE_DONE;
+    ag->state = EVAC_STATE_STUCK;
+    return 0;
+  }
+  ag->shelter = 0;
   double limit = best->total + s->m->cell_m + 1e-9;
   const struct option *pick = NULL;
   int ties = 0;
@@ -211,8 +255,9 @@ static int decide(struct evac_sim *s, int a) {
       continue;
     if (o->cell >= 0) {
       if (s->occ[o->cell] >= 0 && s->occ[o->cell] != a) {
-        if (evac_sim_wait(s, a, o->cell))
-          return -1;
+        int told = evac_sim_wait(s, a, o->cell) ? -1 : tell(s, a, o->cell);
+        if (told)
+          return told < 0 ? -1 : decide(s, a);
         continue;
       }
       if (s->now < s->next_entry[o->cell]) {

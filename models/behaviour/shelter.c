@@ -1,0 +1,225 @@
+/* Sheltering from smoke (docs/hazards.md, "Sheltering and rescue").
+ *
+ * Routes avoid untenable cells only by a cost factor (EVAC_SMOKE_AVERSION),
+ * so where every way out crosses smoke they lead into it however much of
+ * it there is. An occupant standing in tenable air, whose next step enters
+ * untenable conditions (visibility under 5 m or head temperature over
+ * 60 °C, the route model's test), first weighs the route: the dose it
+ * would take walking it to the stair, exit or refuge that ends it on this
+ * floor, in the smoke as it is now and at its speed there. If that dose
+ * would incapacitate it (its dose so far plus the route's reaches its
+ * threshold), it does not set out: it shelters. It draws back from the
+ * smoke towards the cell of its floor furthest from the nearest untenable
+ * cell (walking distance) that it reaches through tenable cells, and waits
+ * there to be rescued (state stuck); when the smoke reaches it there, it
+ * draws back again. Whoever queues behind
+ * people sheltering shelters with them. At every route rebuild it looks
+ * again: it goes on once the route is survivable (the smoke thinned, a way
+ * reopened).
+ * Staff and the patients they move follow the staff model and the
+ * compartment tenability rules instead. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "models/tox/tox.h"
+#include "sim.h"
+
+/* 1 if the route cost of cell c marks it untenable (rebuild_routes in
+ * sim/engine.c: tenable cells cost 1 / speed factor, at most about 1.05
+ * where visibility is 5 m; untenable ones EVAC_SMOKE_AVERSION times more). */
+static int untenable(const struct evac_sim *s, int32_t c) {
+  return s->smoke_cost[c] >= EVAC_SMOKE_AVERSION;
+}
+
+/* The next cell of agent a's route from cell v (its field's lowest
+ * walkable open neighbour, if lower than v), or -1; *step its length. */
+static int32_t downhill(const struct evac_sim *s, int a, int32_t v,
+                        double *step) {
+  const struct evac_model *m = s->m;
+  const double *S = evac_sim_field(s, a);
+  int f, x, y;
+  evac_sim_cell_xy(s, v, &f, &x, &y);
+  const struct evac_floor *fl = &m->floors[f];
+  int32_t next = -1;
+  for (int dy = -1; dy <= 1; dy++)
+    for (int dx = -1; dx <= 1; dx++) {
+      int nx = x + dx, ny = y + dy;
+      if ((!dx && !dy) || nx < 0 || ny < 0 || nx >= fl->nx || ny >= fl->ny)
+        continue;
+      int32_t u = (int32_t)evac_model_cell(m, f, nx, ny);
+      if (!evac_cell_walkable(m->cell_kind[u]) || s->closed[u] ||
+          !(S[u] < (next < 0 ? S[v] : S[next])))
+        continue;
+      next = u;
+      *step = dx && dy ? m->cell_m * sqrt(2.0) : m->cell_m;
+    }
+  return next;
+}
+
+/* The dose agent a would take walking its route on this floor from cell
+ * v on, through the smoke as it is now. */
+static double route_dose(const struct evac_sim *s, int a, int32_t v) {
+  const struct evac_model *m = s->m;
+  const struct evac_agent *ag = &s->agents[a];
+  double dose = 0.0;
+  for (size_t n = 0; n < m->ncells; n++) {
+    uint8_t k = m->cell_kind[v];
+    if (k == EVAC_CELL_EXIT || k == EVAC_CELL_REFUGE || k == EVAC_CELL_STAIR)
+      break; /* out of the floor's smoke */
+    double step = 0.0;
+    int32_t next = downhill(s, a, v, &step);
+    if (next < 0)
+      break; /* no way on */
+    struct evac_gas g;
+    evac_smoke_gas(s->smoke, v, ag->head_m, &g);
+    double speed =
+        ag->speed * evac_tox_speed_factor(
+                        evac_tox_extinction(g.soot_kg_m3) *
+                        evac_hazards_extinction_factor(m, s->cell_floor[v]));
+    dose += evac_tox_fed_rate(&g) * step / speed;
+    v = next;
+  }
+  return dose;
+}
+
+int evac_shelter_needed(const struct evac_sim *s, int a, int32_t v) {
+  const struct evac_agent *ag = &s->agents[a];
+  if (!s->smoke_cost || v < 0 || ag->role != EVAC_ROLE_OCCUPANT ||
+      (untenable(s, ag->cell) && !ag->shelter))
+    return 0;
+  int h = s->occ[v];
+  if (h >= 0 && h != a && s->agents[h].shelter)
+    return 1; /* queued behind people sheltering: shelters with them */
+  if (!ag->shelter && !untenable(s, v))
+    return 0; /* not at the smoke */
+  return ag->fed + route_dose(s, a, ag->cell) >= ag->fed_threshold;
+}
+
+int evac_shelter_begin(struct evac_sim *s, int a) {
+  struct evac_agent *ag = &s->agents[a];
+  if (ag->shelter)
+    return 0;
+  ag->shelter = 1;
+  int f, x, y;
+  evac_sim_cell_xy(s, ag->cell, &f, &x, &y);
+  if (evac_sim_log(s, EVAC_LOG_TRAPPED, a, f, x, y, -1))
+    return -1;
+  return evac_sim_wake(s, ag->cell); /* who waits for its cell looks again */
+}
+
+/* Breadth-first walking distances (cells, 4-neighbour) over floor f from
+ * the cells of queue q[0 .. n) (index relative to the floor, their d set
+ * to 0, every other -1), through walkable cells that pass: all (pass
+ * NULL) or those with pass[i] > 0. q has room for the floor. */
+static void spread(const struct evac_sim *s, int f, int32_t *d, int32_t *q,
+                   size_t n, const int32_t *pass) {
+  const struct evac_model *m = s->m;
+  const struct evac_floor *fl = &m->floors[f];
+  static const int dx[4] = {1, 0, -1, 0}, dy[4] = {0, 1, 0, -1};
+  for (size_t head = 0; head < n; head++) {
+    int32_t i = q[head];
+    int x = i % fl->nx, y = i / fl->nx;
+    for (int k = 0; k < 4; k++) {
+      int nx = x + dx[k], ny = y + dy[k];
+      if (nx < 0 || ny < 0 || nx >= fl->nx || ny >= fl->ny)
+        continue;
+      int32_t j = ny * fl->nx + nx;
+      size_t c = fl->offset + (size_t)j;
+      if (d[j] >= 0 || !evac_cell_walkable(m->cell_kind[c]) ||
+          (pass && (pass[j] <= 0 || m->cell_kind[c] == EVAC_CELL_STAIR ||
+                    s->closed[c])))
+        continue;
+      d[j] = d[i] + 1;
+      q[n++] = j;
+    }
+  }
+}
+
+int32_t evac_shelter_retreat(const struct evac_sim *s, int a, double *step) {
+  const struct evac_model *m = s->m;
+  int32_t c = s->agents[a].cell, best = -1;
+  int f, x, y;
+  evac_sim_cell_xy(s, c, &f, &x, &y);
+  const struct evac_floor *fl = &m->floors[f];
+  size_t nc = (size_t)fl->nx * fl->ny, n = 0;
+  int32_t *smoke = malloc(nc * sizeof *smoke), *to = malloc(nc * sizeof *to),
+          *q = malloc(nc * sizeof *q);
+  if (!smoke || !to || !q) {
+    free(smoke);
+    free(to);
+    free(q);
+    return -1; /* out of memory: it stays where it is */
+  }
+  /* distance from the smoke */
+  for (size_t i = 0; i < nc; i++) {
+    size_t cc = fl->offset + i;
+    smoke[i] = evac_cell_walkable(m->cell_kind[cc]) && untenable(s, (int32_t)cc)
+                   ? 0
+                   : -1;
+    if (!smoke[i])
+      q[n++] = (int32_t)i;
+  }
+  spread(s, f, smoke, q, n, NULL);
+  /* the place furthest from it that a reaches through clear cells */
+  int32_t here = (int32_t)((size_t)c - fl->offset), target = here;
+  for (size_t i = 0; i < nc; i++)
+    to[i] = -1;
+  int32_t keep = smoke[here];
+  smoke[here] = smoke[here] > 0 ? smoke[here] : 1; /* may start in smoke */
+  to[here] = 0;
+  q[0] = here;
+  spread(s, f, to, q, 1, smoke);
+  smoke[here] = keep;
+  for (size_t i = 0; i < nc; i++)
+    if (to[i] >= 0 && smoke[i] > smoke[target])
+      target = (int32_t)i;
+  if (target != here) { /* the way there: distances back from it */
+    for (size_t i = 0; i < nc; i++)
+      to[i] = -1;
+    to[target] = 0;
+    q[0] = target;
+    smoke[here] = smoke[here] > 0 ? smoke[here] : 1;
+    spread(s, f, to, q, 1, smoke);
+    int32_t near = to[here];
+    for (int dy = -1; dy <= 1; dy++)
+      for (int dx = -1; dx <= 1; dx++) {
+        int nx = x + dx, ny = y + dy;
+        if ((!dx && !dy) || nx < 0 || ny < 0 || nx >= fl->nx || ny >= fl->ny)
+          continue;
+        int32_t u = (int32_t)evac_model_cell(m, f, nx, ny);
+        int32_t du = to[(size_t)u - fl->offset];
+        if (du < 0 || (near >= 0 && du >= near) || s->occ[u] >= 0 ||
+            s->now < s->next_entry[u])
+          continue;
+        if (dx && dy) { /* no corner cutting */
+          int32_t a1 = (int32_t)evac_model_cell(m, f, nx, y);
+          int32_t a2 = (int32_t)evac_model_cell(m, f, x, ny);
+          if (!evac_cell_walkable(m->cell_kind[a1]) ||
+              !evac_cell_walkable(m->cell_kind[a2]))
+            continue;
+        }
+        near = du;
+        best = u;
+        *step = dx && dy ? m->cell_m * sqrt(2.0) : m->cell_m;
+      }
+  }
+  free(smoke);
+  free(to);
+  free(q);
+  return best;
+}
+
+int evac_shelter_step(struct evac_sim *s) {
+  for (int a = 0; a < s->nagents; a++) {
+    struct evac_agent *ag = &s->agents[a];
+    if (!ag->shelter || ag->state != EVAC_STATE_STUCK ||
+        ag->phase != EVAC_PHASE_DONE)
+      continue;
+    ag->phase = EVAC_PHASE_DECIDE;
+    ag->state = EVAC_STATE_MOVING;
+    ag->gen++;
+    if (evac_sim_schedule_agent(s, a, s->now))
+      return -1;
+  }
+  return 0;
+}

@@ -1,0 +1,117 @@
+/* Sheltering from smoke and rescue from outside (docs/hazards.md,
+ * "Sheltering and rescue"). Floor "1", 3.5 m above ground: a corridor of
+ * 98 x 3 cells of 0.4 m, its only exit W at the west end, a fire door F at
+ * x 80; a 1.5 MW fire at (4, 2), by the exit, fills the west compartment
+ * with smoke. Six sensitive people (FED threshold 0.05) in the east
+ * compartment start late (pre-movement 300 s): their only way out crosses
+ * 32 m of that smoke. The brigade arrives at 60 s and attacks the fire;
+ * its ladder is up at 180 s and brings one person down every 120 s (people
+ * still in pre-movement count as waiting, so the first two cycles take
+ * them too). */
+#include <criterion/criterion.h>
+#include <math.h>
+
+#include "diag.h"
+#include "grid.h"
+#include "model.h"
+#include "result.h"
+#include "sim.h"
+
+/* Outcome of a run. */
+struct outcome {
+  int rescued;    /* safe without an exit (down the ladder) */
+  int walked;     /* safe by the exit */
+  int incap;      /* incapacitated */
+  int sheltering; /* inside at the end, sheltering */
+  double fed_max; /* highest dose of the six */
+};
+
+static struct outcome run_case(int grilles, double duration_s) {
+  struct grid g = grid_new(100, 5);
+  grid_fill(&g, 1, 1, 98, 3, '.');
+  grid_fill(&g, 80, 1, 80, 3, 'F');
+  grid_fill(&g, 0, 1, 0, 3, 'W');
+  cJSON *floors = cJSON_CreateArray();
+  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 3.5));
+  free(g.c);
+  cJSON *plan = plan_new(0.4, floors);
+  cJSON_AddItemToObject(plan, "legend",
+                        cJSON_Parse("{\"W\": {\"exit\": \"West\"}}"));
+  cJSON_AddItemToObject(
+      plan, "systems",
+      cJSON_Parse("{\"brigade\": {\"arrival_s\": 60}, \"detectors\": "
+                  "{\"floors\": \"all\"}}"));
+  cJSON *sc = scenario_new(duration_s);
+  cJSON_AddItemToObject(
+      sc, "profiles",
+      cJSON_Parse("{\"late\": {\"base\": \"adult\", \"premovement_s\": "
+                  "300, \"fed_threshold\": 0.05}}"));
+  add_group(sc, 86, 1, 98, 3, "late", 6, NULL);
+  cJSON_AddItemToObject(sc, "fire",
+                        cJSON_Parse("{\"floor\": \"1\", \"at\": [4, 2], "
+                                    "\"growth\": \"ultrafast\", \"peak_kw\": "
+                                    "1500, \"fuel\": \"lithium_battery\"}"));
+  cJSON_AddItemToObject(sc, "alarm", cJSON_Parse("{\"delay_s\": 30}"));
+  cJSON_AddItemToObject(
+      sc, "hazards",
+      cJSON_Parse(grilles ? "[{\"id\": \"H\", \"type\": \"window_grilles\", "
+                            "\"floors\": [\"1\"]}]"
+                          : "[]"));
+  char *p = json_take(plan), *s = json_take(sc);
+  struct evac_diag d;
+  struct evac_model *m = NULL;
+  int rc = evac_test_load("shelter", "test.plan.json", p, s, &d, &m);
+  if (rc)
+    evac_diag_print(&d, stderr);
+  cr_assert_eq(rc, 0);
+  free(p);
+  free(s);
+  evac_hazards_apply(m, &d);
+  evac_diag_free(&d);
+  evac_diag_init(&d);
+  struct evac_run_opts o = {.seed = 5, .seed_given = 1, .threads = 1};
+  struct evac_sim *sim = NULL;
+  cr_assert_eq(evac_sim_create(m, &o, &d, &sim), 0);
+  cr_assert_eq(evac_sim_run(sim), 0);
+  const struct evac_result *r = evac_sim_result(sim);
+  struct outcome out = {0};
+  for (int a = 0; a < r->occupants; a++) {
+    out.fed_max = fmax(out.fed_max, r->agents.fed_max[a]);
+    out.incap += r->agents.incapacitated[a];
+    if (!isnan(r->agents.exit_time_s[a])) {
+      out.rescued += r->agents.safe_place[a] < 0;
+      out.walked += r->agents.safe_place[a] >= 0;
+    }
+    out.sheltering +=
+        sim->agents[a].shelter && sim->agents[a].state == EVAC_STATE_STUCK;
+  }
+  cr_log_info("grilles %d: rescued %d walked %d incap %d sheltering %d "
+              "fed %.3f",
+              grilles, out.rescued, out.walked, out.incap, out.sheltering,
+              out.fed_max);
+  evac_sim_free(sim);
+  evac_model_free(m);
+  evac_diag_free(&d);
+  return out;
+}
+
+Test(shelter, cut_off_people_wait_and_the_ladder_takes_them) {
+  /* ladder cycles end at 180, 300, 420, 540, 660 and 780 s */
+  struct outcome r = run_case(0, 800);
+  cr_expect_eq(r.incap, 0, "nobody walks into the smoke");
+  cr_expect_eq(r.walked, 0);
+  cr_expect_eq(r.rescued, 6, "six ladder cycles");
+  cr_expect_lt(r.fed_max, 0.01, "they waited in tenable air: %.3f", r.fed_max);
+}
+
+Test(shelter, grilles_leave_them_sheltering_until_the_smoke_clears) {
+  /* no ladder: they wait until the brigade's attack has thinned the smoke
+     enough for the walk to be survivable; by 800 s four have walked out and
+     two still shelter, nobody incapacitated */
+  struct outcome r = run_case(1, 800);
+  cr_expect_eq(r.rescued, 0, "no ladder through grilles");
+  cr_expect_eq(r.incap, 0);
+  cr_expect_eq(r.walked, 4);
+  cr_expect_eq(r.sheltering, 2, "still sheltering, awaiting rescue");
+  cr_expect_lt(r.fed_max, 0.05, "under their threshold: %.3f", r.fed_max);
+}
