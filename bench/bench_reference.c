@@ -14,7 +14,7 @@
  * estimated traffic against a STREAM triad measured in the same process
  * (one thread), and the outcome.
  *
- * Part 2 runs replications 0 .. 2T-1 through evac_replicate_run (load,
+ * Part 2 runs replications 0 .. min(4T, 32)-1 through evac_replicate_run (load,
  * simulate, reduce: the unit of work of rank) for each thread count T
  * given (default 1 and 2), one replication per thread at a time, and prints
  * the wall time, the speed-up over the first thread count and whether the
@@ -220,7 +220,7 @@ int main(int argc, char **argv) {
       nt = 0;
   for (int i = 0; st == EVAC_OK && i < nt; i++) {
     int t = threads[i] < 1 ? 1 : threads[i] > 16 ? 16 : threads[i];
-    int n = 2 * threads[nt - 1] > 32 ? 32 : 2 * threads[nt - 1];
+    int n = 4 * threads[nt - 1] > 32 ? 32 : 4 * threads[nt - 1];
     double w = 0.0;
     st = scale(path, m, t, n, i ? now : first, &w);
     if (i == 0)
