@@ -9,24 +9,32 @@
 #include "sim.h"
 #include "support.h"
 
-/* A generated tower with its fire, run to the end on one thread: the
- * smoke-aware routes are updated incrementally every 10 s. Rebuilding the
- * as-planned fields from scratch with the final smoke costs must reproduce
- * them bit for bit. */
-Test(fields, incremental_update_equals_rebuild) {
-  const char *dir = evac_test_dir("fields_update");
+/* Generates a 4-storey tower of 120 people with its fire into the test
+ * folder tag, loads it and creates its simulation (seed 42, one thread,
+ * lean output) into *m and *s. */
+static void tower(const char *tag, struct evac_model **m, struct evac_sim **s) {
+  const char *dir = evac_test_dir(tag);
   struct evac_gen_opts g = {4, 120, 42};
   struct evac_diag d;
   evac_diag_init(&d);
   cr_assert_eq(evac_gen_tower(&g, dir, &d), EVAC_OK);
   char path[4200];
   snprintf(path, sizeof path, "%s/tower.scenario.json", dir);
-  struct evac_model *m = NULL;
-  struct evac_sim *s = NULL;
   struct evac_run_opts o = {
       .seed = 42, .seed_given = 1, .threads = 1, .lean = 1};
-  cr_assert_eq(evac_model_load(path, &d, &m), EVAC_OK);
-  cr_assert_eq(evac_sim_create(m, &o, &d, &s), EVAC_OK);
+  cr_assert_eq(evac_model_load(path, &d, m), EVAC_OK);
+  cr_assert_eq(evac_sim_create(*m, &o, &d, s), EVAC_OK);
+  evac_diag_free(&d);
+}
+
+/* A generated tower with its fire, run to the end on one thread: the
+ * smoke-aware routes are updated incrementally every 10 s. Rebuilding the
+ * as-planned fields from scratch with the final smoke costs must reproduce
+ * them bit for bit. */
+Test(fields, incremental_update_equals_rebuild) {
+  struct evac_model *m = NULL;
+  struct evac_sim *s = NULL;
+  tower("fields_update", &m, &s);
   cr_assert_eq(evac_sim_run(s), EVAC_OK);
   size_t smoky = 0;
   for (size_t c = 0; c < m->ncells; c++)
@@ -49,7 +57,6 @@ Test(fields, incremental_update_equals_rebuild) {
   free(kept);
   evac_sim_free(s);
   evac_model_free(m);
-  evac_diag_free(&d);
 }
 
 /* Next value of a small linear congruential generator (the test's own
@@ -82,19 +89,9 @@ static size_t count_differ(const struct evac_sim *s, const double *out) {
  * incrementally equal a full rebuild bit for bit, and the changes do move
  * many distances. */
 Test(fields, random_cost_changes_equal_rebuild) {
-  const char *dir = evac_test_dir("fields_random");
-  struct evac_gen_opts g = {4, 120, 42};
-  struct evac_diag d;
-  evac_diag_init(&d);
-  cr_assert_eq(evac_gen_tower(&g, dir, &d), EVAC_OK);
-  char path[4200];
-  snprintf(path, sizeof path, "%s/tower.scenario.json", dir);
   struct evac_model *m = NULL;
   struct evac_sim *s = NULL;
-  struct evac_run_opts o = {
-      .seed = 42, .seed_given = 1, .threads = 1, .lean = 1};
-  cr_assert_eq(evac_model_load(path, &d, &m), EVAC_OK);
-  cr_assert_eq(evac_sim_create(m, &o, &d, &s), EVAC_OK);
+  tower("fields_random", &m, &s);
   cr_assert_not_null(s->smoke_cost, "the tower has no fire");
   /* close the first stair's landing on floor 1 for slot 1 */
   size_t closed = 0;
@@ -168,5 +165,4 @@ Test(fields, random_cost_changes_equal_rebuild) {
   free(exits);
   evac_sim_free(s);
   evac_model_free(m);
-  evac_diag_free(&d);
 }
