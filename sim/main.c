@@ -143,7 +143,7 @@ static const char usage_gen[] =
     "county: DIR/county.json and DIR/tower-NN/ for N towers of 2..F storeys\n"
     "(default 8) with 1..P occupants a floor above the ground (default 40),\n"
     "each with a hazard list of 2 to 4 hazards, duration S seconds (default\n"
-    "1800); the manifest asks for R replications (default 20).\n";
+    "1800); the manifest asks for R replications (default 20, 2..100000).\n";
 
 static const char usage_report[] =
     "usage: evacsim report RESULT.h5 -o DIR [--animate] [--floors NAMES]\n"
@@ -225,28 +225,94 @@ static int wants_help(int argc, char **argv) {
   return 0;
 }
 
-/* Parses a whole non-negative integer up to max; returns 0 or -1. */
-static int parse_uint(const char *opt, const char *s, unsigned long long max,
+/* What an option sets. */
+enum opt_kind {
+  OPT_TEXT, /* a value kept as given: dst is const char ** (or NULL) */
+  OPT_INT,  /* a whole number in min..max: dst is int * */
+  OPT_U64,  /* a whole number in min..max: dst is uint64_t * */
+  OPT_FLAG  /* no value: dst is int *, set to 1 */
+};
+
+/* One option of a command; a table of them ends with a NULL name. */
+struct opt_spec {
+  const char *name;  /* "--seed" */
+  const char *alias; /* another spelling ("-o"), or NULL */
+  enum opt_kind kind;
+  unsigned long long min, max; /* OPT_INT, OPT_U64: the allowed range */
+  void *dst;                   /* where the value goes (see enum opt_kind) */
+  int *seen; /* if not NULL, set to 1 when the option is given */
+};
+
+/* Parses a whole number in min..max; returns 0, or -1 after saying why. */
+static int parse_uint(const char *cmd, const char *opt, const char *s,
+                      unsigned long long min, unsigned long long max,
                       unsigned long long *out) {
   char *end;
   errno = 0;
   unsigned long long v = strtoull(s, &end, 10);
-  if (!*s || *s == '-' || *end || errno || v > max) {
-    fprintf(stderr, "evacsim: %s: '%s' is not a whole number in 0..%llu\n", opt,
-            s, max);
+  if (!*s || *s == '-' || *end || errno || v < min || v > max) {
+    fprintf(stderr, "%s: %s: '%s' is not a whole number in %llu..%llu\n", cmd,
+            opt, s, min, max);
     return -1;
   }
   *out = v;
   return 0;
 }
 
-/* The value of option argv[*i]; advances *i. NULL (reported) if missing. */
-static const char *option_value(int argc, char **argv, int *i) {
-  if (*i + 1 >= argc) {
-    fprintf(stderr, "evacsim: %s needs a value\n", argv[*i]);
-    return NULL;
+/* Sets one option from its value v (NULL for a flag); 0 or -1 (reported). */
+static int opt_set(const char *cmd, const struct opt_spec *o, const char *v) {
+  unsigned long long n;
+  if (o->seen)
+    *o->seen = 1;
+  switch (o->kind) {
+  case OPT_TEXT:
+    if (o->dst)
+      *(const char **)o->dst = v;
+    return 0;
+  case OPT_INT:
+    if (parse_uint(cmd, o->name, v, o->min, o->max, &n))
+      return -1;
+    *(int *)o->dst = (int)n;
+    return 0;
+  case OPT_U64:
+    if (parse_uint(cmd, o->name, v, o->min, o->max, &n))
+      return -1;
+    *(uint64_t *)o->dst = n;
+    return 0;
+  case OPT_FLAG:
+    *(int *)o->dst = 1;
+    return 0;
   }
-  return argv[++*i];
+  return -1;
+}
+
+/* Parses argv by the table specs (cmd names the command in messages, usage
+ * is printed after an unexpected argument). The one argument that is not an
+ * option goes to *positional, if positional is not NULL. Returns EVAC_OK or
+ * EVAC_ERR_INPUT (reported). */
+static int parse_options(const char *cmd, const char *usage,
+                         const struct opt_spec *specs, int argc, char **argv,
+                         const char **positional) {
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    const struct opt_spec *o = specs;
+    while (o->name && strcmp(a, o->name) && !(o->alias && !strcmp(a, o->alias)))
+      o++;
+    if (o->name) {
+      if (o->kind != OPT_FLAG && i + 1 >= argc) {
+        fprintf(stderr, "%s: %s needs a value\n", cmd, a);
+        return EVAC_ERR_INPUT;
+      }
+      if (opt_set(cmd, o, o->kind == OPT_FLAG ? NULL : argv[++i]))
+        return EVAC_ERR_INPUT;
+    } else if (a[0] == '-' || !positional || *positional) {
+      fprintf(stderr, "%s: unexpected argument '%s'\n%s", cmd, a, usage);
+      return EVAC_ERR_INPUT;
+    } else {
+      *positional = a;
+    }
+  }
+  return EVAC_OK;
 }
 
 static int finish_diag(struct evac_diag *d, int status) {
@@ -317,41 +383,18 @@ static int cmd_run(int argc, char **argv) {
   }
   const char *scenario = NULL, *out = NULL, *verify = NULL;
   struct evac_run_opts opts = {0};
-  int quiet = 0, inputs = 0; /* inputs: --seed or --fix given */
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i], *v;
-    unsigned long long n;
-    if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-      if (!(out = option_value(argc, argv, &i)))
-        return EVAC_ERR_INPUT;
-    } else if (!strcmp(a, "--verify")) {
-      if (!(verify = option_value(argc, argv, &i)))
-        return EVAC_ERR_INPUT;
-    } else if (!strcmp(a, "--seed")) {
-      inputs = 1;
-      if (!(v = option_value(argc, argv, &i)) ||
-          parse_uint(a, v, UINT64_MAX, &n))
-        return EVAC_ERR_INPUT;
-      opts.seed = n;
-      opts.seed_given = 1;
-    } else if (!strcmp(a, "--threads")) {
-      if (!(v = option_value(argc, argv, &i)) || parse_uint(a, v, 4096, &n))
-        return EVAC_ERR_INPUT;
-      opts.threads = (int)n;
-    } else if (!strcmp(a, "--fix")) {
-      inputs = 1;
-      if (!option_value(argc, argv, &i)) /* applied once the model loads */
-        return EVAC_ERR_INPUT;
-    } else if (!strcmp(a, "--quiet")) {
-      quiet = 1;
-    } else if (a[0] == '-' || scenario) {
-      fprintf(stderr, "evacsim run: unexpected argument '%s'\n%s", a,
-              usage_run);
-      return EVAC_ERR_INPUT;
-    } else {
-      scenario = a;
-    }
-  }
+  int quiet = 0, fixes = 0;
+  const struct opt_spec specs[] = {
+      {"--output", "-o", OPT_TEXT, 0, 0, &out, NULL},
+      {"--verify", NULL, OPT_TEXT, 0, 0, &verify, NULL},
+      {"--seed", NULL, OPT_U64, 0, UINT64_MAX, &opts.seed, &opts.seed_given},
+      {"--threads", NULL, OPT_INT, 0, 4096, &opts.threads, NULL},
+      {"--fix", NULL, OPT_TEXT, 0, 0, NULL, &fixes}, /* applied on load */
+      {"--quiet", NULL, OPT_FLAG, 0, 0, &quiet, NULL},
+      {NULL, NULL, OPT_FLAG, 0, 0, NULL, NULL}};
+  if (parse_options("evacsim run", usage_run, specs, argc, argv, &scenario))
+    return EVAC_ERR_INPUT;
+  int inputs = opts.seed_given || fixes; /* what --verify cannot take */
   if (verify)
     return verify_run(verify, scenario || out || inputs, opts.threads, quiet);
   if (!scenario || !out) {
@@ -417,52 +460,18 @@ static int cmd_rank(int argc, char **argv) {
   const char *scenario = NULL, *out = NULL, *csv = NULL;
   struct evac_rank_opts opts = {.reps = EVAC_RANK_DEFAULT_REPS};
   int quiet = 0;
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i], *v;
-    unsigned long long n;
-    if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-      if (!(out = option_value(argc, argv, &i)))
-        return EVAC_ERR_INPUT;
-    } else if (!strcmp(a, "--csv")) {
-      if (!(csv = option_value(argc, argv, &i)))
-        return EVAC_ERR_INPUT;
-    } else if (!strcmp(a, "--steps")) {
-      if (!(v = option_value(argc, argv, &i)) || parse_uint(a, v, 63, &n))
-        return EVAC_ERR_INPUT;
-      opts.steps = (int)n;
-    } else if (!strcmp(a, "--min-reps")) {
-      if (!(v = option_value(argc, argv, &i)) || parse_uint(a, v, 100000, &n))
-        return EVAC_ERR_INPUT;
-      if (n < 2) {
-        fprintf(stderr, "evacsim rank: --min-reps must be at least 2\n");
-        return EVAC_ERR_INPUT;
-      }
-      opts.min_reps = (int)n;
-    } else if (!strcmp(a, "--reps") || !strcmp(a, "--threads") ||
-               !strcmp(a, "--seed")) {
-      if (!(v = option_value(argc, argv, &i)) ||
-          parse_uint(a, v, a[2] == 's' ? UINT64_MAX : 100000, &n))
-        return EVAC_ERR_INPUT;
-      if (a[2] == 'r' && n < 2) {
-        fprintf(stderr, "evacsim rank: --reps must be at least 2\n");
-        return EVAC_ERR_INPUT;
-      }
-      if (a[2] == 'r')
-        opts.reps = (int)n;
-      else if (a[2] == 't')
-        opts.threads = (int)n;
-      else
-        opts.seed = n, opts.seed_given = 1;
-    } else if (!strcmp(a, "--quiet")) {
-      quiet = 1;
-    } else if (a[0] == '-' || scenario) {
-      fprintf(stderr, "evacsim rank: unexpected argument '%s'\n%s", a,
-              usage_rank);
-      return EVAC_ERR_INPUT;
-    } else {
-      scenario = a;
-    }
-  }
+  const struct opt_spec specs[] = {
+      {"--output", "-o", OPT_TEXT, 0, 0, &out, NULL},
+      {"--csv", NULL, OPT_TEXT, 0, 0, &csv, NULL},
+      {"--steps", NULL, OPT_INT, 0, 63, &opts.steps, NULL},
+      {"--min-reps", NULL, OPT_INT, 2, 100000, &opts.min_reps, NULL},
+      {"--reps", NULL, OPT_INT, 2, 100000, &opts.reps, NULL},
+      {"--threads", NULL, OPT_INT, 0, 100000, &opts.threads, NULL},
+      {"--seed", NULL, OPT_U64, 0, UINT64_MAX, &opts.seed, &opts.seed_given},
+      {"--quiet", NULL, OPT_FLAG, 0, 0, &quiet, NULL},
+      {NULL, NULL, OPT_FLAG, 0, 0, NULL, NULL}};
+  if (parse_options("evacsim rank", usage_rank, specs, argc, argv, &scenario))
+    return EVAC_ERR_INPUT;
   if (!scenario || !out) {
     fprintf(stderr, "evacsim rank: %s is required\n%s",
             scenario ? "-o RANK.h5" : "a scenario file", usage_rank);
@@ -525,33 +534,14 @@ static int cmd_batch(int argc, char **argv) {
   }
   const char *manifest = NULL, *dir = NULL;
   struct evac_batch_opts opts = {.summary = stdout, .stop = &batch_stop};
-  for (int i = 0; i < argc; i++) {
-    const char *a = argv[i], *v;
-    unsigned long long n;
-    if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-      if (!(dir = option_value(argc, argv, &i)))
-        return EVAC_ERR_INPUT;
-    } else if (!strcmp(a, "--reps") || !strcmp(a, "--threads")) {
-      if (!(v = option_value(argc, argv, &i)) || parse_uint(a, v, 100000, &n))
-        return EVAC_ERR_INPUT;
-      if (a[2] == 'r' && n < 2) {
-        fprintf(stderr, "evacsim batch: --reps must be at least 2\n");
-        return EVAC_ERR_INPUT;
-      }
-      if (a[2] == 'r')
-        opts.reps = (int)n;
-      else
-        opts.threads = (int)n;
-    } else if (!strcmp(a, "--quiet")) {
-      opts.quiet = 1;
-    } else if (a[0] == '-' || manifest) {
-      fprintf(stderr, "evacsim batch: unexpected argument '%s'\n%s", a,
-              usage_batch);
-      return EVAC_ERR_INPUT;
-    } else {
-      manifest = a;
-    }
-  }
+  const struct opt_spec specs[] = {
+      {"--output", "-o", OPT_TEXT, 0, 0, &dir, NULL},
+      {"--reps", NULL, OPT_INT, 2, 100000, &opts.reps, NULL},
+      {"--threads", NULL, OPT_INT, 0, 100000, &opts.threads, NULL},
+      {"--quiet", NULL, OPT_FLAG, 0, 0, &opts.quiet, NULL},
+      {NULL, NULL, OPT_FLAG, 0, 0, NULL, NULL}};
+  if (parse_options("evacsim batch", usage_batch, specs, argc, argv, &manifest))
+    return EVAC_ERR_INPUT;
   if (!manifest || !dir) {
     fprintf(stderr, "evacsim batch: %s is required\n%s",
             manifest ? "-o DIR" : "a manifest file", usage_batch);
@@ -581,36 +571,20 @@ static int cmd_gen_county(int argc, char **argv) {
                                    .reps = 20,
                                    .seed = 1};
   const char *dir = NULL;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v;
-    unsigned long long n;
-    if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-      if (!(dir = option_value(argc, argv, &i)))
-        return EVAC_ERR_INPUT;
-    } else if (!strcmp(a, "--buildings") || !strcmp(a, "--floors-max") ||
-               !strcmp(a, "--occupants-max") || !strcmp(a, "--duration") ||
-               !strcmp(a, "--reps") || !strcmp(a, "--seed")) {
-      if (!(v = option_value(argc, argv, &i)) ||
-          parse_uint(a, v, a[2] == 's' ? (1ull << 53) : 100000, &n))
-        return EVAC_ERR_INPUT;
-      if (a[2] == 'b')
-        o.buildings = (int)n;
-      else if (a[2] == 'f')
-        o.floors_max = (int)n;
-      else if (a[2] == 'o')
-        o.occupants_max = (int)n;
-      else if (a[2] == 'd')
-        o.duration_s = (double)n;
-      else if (a[2] == 'r')
-        o.reps = (int)n < 2 ? 2 : (int)n;
-      else
-        o.seed = n;
-    } else {
-      fprintf(stderr, "evacsim gen county: unexpected argument '%s'\n%s", a,
-              usage_gen);
-      return EVAC_ERR_INPUT;
-    }
-  }
+  int duration_s = (int)o.duration_s;
+  const struct opt_spec specs[] = {
+      {"--output", "-o", OPT_TEXT, 0, 0, &dir, NULL},
+      {"--buildings", NULL, OPT_INT, 0, 100000, &o.buildings, NULL},
+      {"--floors-max", NULL, OPT_INT, 0, 100000, &o.floors_max, NULL},
+      {"--occupants-max", NULL, OPT_INT, 0, 100000, &o.occupants_max, NULL},
+      {"--duration", NULL, OPT_INT, 0, 100000, &duration_s, NULL},
+      {"--reps", NULL, OPT_INT, 2, 100000, &o.reps, NULL},
+      {"--seed", NULL, OPT_U64, 0, 1ull << 53, &o.seed, NULL},
+      {NULL, NULL, OPT_FLAG, 0, 0, NULL, NULL}};
+  if (parse_options("evacsim gen county", usage_gen, specs, argc - 1, argv + 1,
+                    NULL))
+    return EVAC_ERR_INPUT;
+  o.duration_s = duration_s;
   if (o.buildings < 0 || !dir) {
     fprintf(stderr, "evacsim gen county: --buildings and -o are required\n%s",
             usage_gen);
@@ -649,29 +623,15 @@ static int cmd_gen(int argc, char **argv) {
   }
   struct evac_gen_opts opts = {.floors = -1, .occupants = -1, .seed = 1};
   const char *dir = NULL;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v;
-    unsigned long long n;
-    if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-      if (!(dir = option_value(argc, argv, &i)))
-        return EVAC_ERR_INPUT;
-    } else if (!strcmp(a, "--floors") || !strcmp(a, "--occupants") ||
-               !strcmp(a, "--seed")) {
-      if (!(v = option_value(argc, argv, &i)) ||
-          parse_uint(a, v, a[2] == 's' ? UINT64_MAX : 10000000, &n))
-        return EVAC_ERR_INPUT;
-      if (a[2] == 'f')
-        opts.floors = (int)n;
-      else if (a[2] == 'o')
-        opts.occupants = (int)n;
-      else
-        opts.seed = n;
-    } else {
-      fprintf(stderr, "evacsim gen: unexpected argument '%s'\n%s", a,
-              usage_gen);
-      return EVAC_ERR_INPUT;
-    }
-  }
+  const struct opt_spec specs[] = {
+      {"--output", "-o", OPT_TEXT, 0, 0, &dir, NULL},
+      {"--floors", NULL, OPT_INT, 0, 10000000, &opts.floors, NULL},
+      {"--occupants", NULL, OPT_INT, 0, 10000000, &opts.occupants, NULL},
+      {"--seed", NULL, OPT_U64, 0, UINT64_MAX, &opts.seed, NULL},
+      {NULL, NULL, OPT_FLAG, 0, 0, NULL, NULL}};
+  if (parse_options("evacsim gen tower", usage_gen, specs, argc - 1, argv + 1,
+                    NULL))
+    return EVAC_ERR_INPUT;
   if (opts.floors < 0 || opts.occupants < 0 || !dir) {
     fprintf(stderr,
             "evacsim gen tower: --floors, --occupants and -o are "

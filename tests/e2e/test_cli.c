@@ -147,6 +147,46 @@ Test(cli, bad_output_folder_exit_4_nothing_written) {
   free(out);
 }
 
+/* Every command's options: a bad one exits 2 with the command, the option,
+ * the value and what is allowed, before anything is read or written. */
+Test(cli, option_errors_name_command_option_and_range) {
+  static const char *const cases[][2] = {
+      {"run x.json -o x.h5 --seed", "evacsim run: --seed needs a value"},
+      {"run x.json -o x.h5 --threads 5000",
+       "evacsim run: --threads: '5000' is not a whole number in 0..4096"},
+      {"run a.json b.json -o x.h5",
+       "evacsim run: unexpected argument 'b.json'"},
+      {"run x.json -o x.h5 --fast",
+       "evacsim run: unexpected argument '--fast'"},
+      {"rank x.json -o r.h5 --reps 1",
+       "evacsim rank: --reps: '1' is not a whole number in 2..100000"},
+      {"rank x.json -o r.h5 --min-reps 1",
+       "evacsim rank: --min-reps: '1' is not a whole number in 2..100000"},
+      {"rank x.json -o r.h5 --steps 64",
+       "evacsim rank: --steps: '64' is not a whole number in 0..63"},
+      {"rank x.json -o r.h5 --seed -1",
+       "evacsim rank: --seed: '-1' is not a whole number in 0.."},
+      {"batch m.json -o d --threads abc",
+       "evacsim batch: --threads: 'abc' is not a whole number in 0..100000"},
+      {"batch m.json -o", "evacsim batch: -o needs a value"},
+      {"gen tower --floors 2 --occupants 5 -o d --storeys 3",
+       "evacsim gen tower: unexpected argument '--storeys'"},
+      {"gen tower --floors 2.5 --occupants 5 -o d",
+       "evacsim gen tower: --floors: '2.5' is not a whole number"},
+      {"gen county --buildings 2 -o d --reps 1",
+       "evacsim gen county: --reps: '1' is not a whole number in 2..100000"},
+      {"gen county --buildings 2 -o d --seed 9007199254740993",
+       "evacsim gen county: --seed: '9007199254740993' is not a whole number "
+       "in 0..9007199254740992"}};
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char *out;
+    cr_expect_eq(evac_test_cli(cases[i][0], &out), 2, "%s", cases[i][0]);
+    cr_expect_not_null(strstr(out, cases[i][1]), "%s: %s", cases[i][0], out);
+    free(out);
+  }
+  cr_expect_eq(access("d", F_OK), -1, "nothing written");
+}
+
 Test(cli, gen_check_run_roundtrip) {
   const char *dir = evac_test_dir("cli-gen");
   char *d = strdup(dir), args[4200], *out;
