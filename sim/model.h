@@ -287,9 +287,9 @@ struct evac_model {
   enum evac_allocation allocation; /* staff's choice of the next patient */
   enum evac_strategy strategy;     /* evacuation strategy */
   int night;                       /* 1: the night shift is on duty */
-  int refuge_area; /* 1: refuges hold people by area ("refuge_capacity":
-                      "area", docs/hospital.md) */
-  int noccupants;  /* sum of group counts */
+  int refuge_area;                 /* 1 (default): refuges hold people by area
+                                      ("refuge_capacity":                 "area", docs/hospital.md) */
+  int noccupants;                  /* sum of group counts */
   int ntimeline;
   struct evac_timeline_event *timeline; /* sorted by t_s (stable) */
   int nhazards;

@@ -919,6 +919,7 @@ void evac_scenario_read(struct evac_model *m, const cJSON *root,
   int strategy = EVAC_STRATEGY_NEAREST;
   choice_read(&c, root, "", "strategy", strategy_names, &strategy);
   m->strategy = (enum evac_strategy)strategy;
+  m->refuge_area = 1; /* a refuge is a room of finite size by default */
   choice_read(&c, root, "", "refuge_capacity", refuge_capacity_names,
               &m->refuge_area);
   const cJSON *profiles = NULL;

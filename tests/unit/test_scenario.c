@@ -85,6 +85,7 @@ Test(scenario, defaults_profiles_groups_timeline) {
   cr_assert_float_eq(m->agents_every_s, 1.0, 1e-12);
   cr_assert_float_eq(m->fields_every_s, 5.0, 1e-12);
   cr_assert_eq(m->has_fire, 0);
+  cr_assert_eq(m->refuge_area, 1, "refuges hold people by area by default");
   /* adult replaced in place; slow appended */
   cr_assert_eq(m->nprofiles, 9);
   cr_assert_str_eq(m->profiles[0].name, "adult");

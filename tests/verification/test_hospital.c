@@ -159,9 +159,9 @@ Test(hospital, night_shift_slower_than_day) {
 
 /* Two storeys: floor "2" is the ward of six rooms west of a fire door
  * (x = 30) with 12 bed-bound patients and 4 staff; east of the door a
- * refuge room (x 41..49, north side; the adjoining compartment's protected
- * area) and Stair A (x 58..61) down to floor "1", whose landing opens onto
- * an exit. */
+ * refuge room (x 33..57, north side; the adjoining compartment's protected
+ * area: 200 cells, 32 m^2, room for 12 beds at 2.5 m^2 and 4 staff) and
+ * Stair A (x 58..61) down to floor "1", whose landing opens onto an exit. */
 static double strategy_clearance(const char *tag, const char *strategy) {
   struct grid g = grid_new(63, 26);
   grid_fill(&g, 1, 10, 57, 15, '.');
@@ -173,7 +173,7 @@ static double strategy_clearance(const char *tag, const char *strategy) {
     grid_fill(&g, x0 + 3, 9, x0 + 5, 9, 'D');
     grid_fill(&g, x0 + 3, 16, x0 + 5, 16, 'D');
   }
-  grid_fill(&g, 41, 1, 49, 8, 'R');
+  grid_fill(&g, 33, 1, 57, 8, 'R');
   grid_fill(&g, 44, 9, 46, 9, 'D');
   grid_fill(&g, 58, 10, 61, 15, 'A');
   struct grid g1 = grid_new(63, 26);
