@@ -115,3 +115,59 @@ Test(imo, test8_counterflow_50_and_100_gridlock_known_deviation) {
               counter[k], t, out);
   }
 }
+
+/* ---- IMO 9: crowd dissipation from a large public room ------------------ */
+
+/* The public room as JuPedSim drew RiMEA 3.0 test 9 (the same test;
+ * systemtest/rimea_tests/test_9, removed 2021): 30 x 20 m (0.5 m cells, x
+ * 1..60, y 1..40) with two 1 m exits in each 30 m wall, at 4..5 m and
+ * 25..26 m along it (cells x 9..10 and 51..52, rows 0 and 41). With
+ * four_exits 0 the exits of the top wall are walls (closed). */
+static cJSON *imo9_plan(int four_exits) {
+  struct grid g = grid_new(62, 42);
+  grid_fill(&g, 1, 1, 60, 40, '.');
+  grid_fill(&g, 9, 41, 10, 41, 'E');
+  grid_fill(&g, 51, 41, 52, 41, 'E');
+  if (four_exits) {
+    grid_fill(&g, 9, 0, 10, 0, 'E');
+    grid_fill(&g, 51, 0, 52, 0, 'E');
+  }
+  cJSON *floors = cJSON_CreateArray();
+  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 0.0));
+  free(g.c);
+  return plan_new(0.5, floors);
+}
+
+/* Time for the 1000 people (built-in adults, no response time) to leave
+ * the room with four or two exits open, seed. */
+static double imo9_time(int four_exits, unsigned long long seed) {
+  cJSON *sc = scenario_new(1800);
+  add_group(sc, 1, 1, 60, 40, "adult", 1000, NULL);
+  struct evac_model *m;
+  struct evac_sim *sim = run_json(four_exits ? "imo9_4" : "imo9_2",
+                                  imo9_plan(four_exits), sc, seed, &m);
+  const struct evac_result *r = evac_sim_result(sim);
+  cr_expect_eq(r->evacuated, 1000);
+  double t = r->evacuation_time_s;
+  evac_sim_free(sim);
+  evac_model_free(m);
+  return t;
+}
+
+/* IMO test 9 (MSC.1/Circ.1238 and Circ.1533, Annex 3; RiMEA 3.0 test 9):
+ * 1000 people leave a public room by four exits; then with two of them
+ * (one wall's) closed. Criterion: the time to empty the room roughly
+ * doubles. "Roughly" as JuPedSim checked it: the ratio within 1.6..2.4.
+ * Three seeds (three populations). */
+Test(imo, test9_four_then_two_exits) {
+  for (unsigned long long seed = 1; seed <= 3; seed++) {
+    double t4 = imo9_time(1, seed), t2 = imo9_time(0, seed);
+    cr_log_info("IMO 9, seed %llu: 4 exits %.1f s, 2 exits %.1f s, ratio "
+                "%.3f",
+                seed, t4, t2, t2 / t4);
+    cr_expect(t2 / t4 >= 1.6 && t2 / t4 <= 2.4,
+              "IMO 9: %.1f s with 2 exits over %.1f s with 4 = %.3f, not "
+              "about 2",
+              t2, t4, t2 / t4);
+  }
+}
