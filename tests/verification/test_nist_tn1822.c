@@ -200,12 +200,10 @@ static double *memory_start_times(const struct evac_result *r) {
   return s;
 }
 
-/* Runs the NIST 1.1 room (8 x 5.2 m, 0.4 m cells; the exit is three cells,
- * 1.2 m, as in the RiMEA 5 test) with NIST11_N people whose premovement_s
- * is dist_json, with seed; returns the sorted start times, read back from
- * the written result file when to_file, else from memory. */
-static double *nist11_sample(const char *dist_json, unsigned long long seed,
-                             int to_file) {
+/* Loads the NIST 1.1 room (8 x 5.2 m, 0.4 m cells; the exit is three
+ * cells, 1.2 m, as in the RiMEA 5 test) with NIST11_N people whose
+ * premovement_s is dist_json. */
+static struct evac_model *nist11_model(const char *dist_json) {
   struct grid g = grid_new(22, 15);
   grid_fill(&g, 1, 1, 20, 13, '.');
   grid_fill(&g, 21, 6, 21, 8, 'E');
@@ -217,24 +215,41 @@ static double *nist11_sample(const char *dist_json, unsigned long long seed,
                                       "responder");
   cJSON_AddItemToObject(pr, "premovement_s", cJSON_Parse(dist_json));
   add_group(sc, 1, 1, 20, 13, "responder", NIST11_N, NULL);
-  struct evac_model *m;
-  struct evac_sim *sim =
-      run_json("nist11", plan_new(0.4, floors), sc, seed, &m);
+  char *pt = json_take(plan_new(0.4, floors)), *st = json_take(sc);
+  struct evac_diag d;
+  struct evac_model *m = NULL;
+  int rc = evac_test_load("nist11", "test.plan.json", pt, st, &d, &m);
+  if (rc != EVAC_OK)
+    evac_diag_print(&d, stderr);
+  evac_diag_free(&d);
+  free(pt);
+  free(st);
+  cr_assert_eq(rc, EVAC_OK, "NIST 1.1 model did not load");
+  return m;
+}
+
+/* Runs model m with seed; returns the sorted start times, read back from
+ * the written result file when to_file, else from memory. */
+static double *nist11_sample(const struct evac_model *m,
+                             unsigned long long seed, int to_file) {
+  struct evac_run_opts opts = {.seed = seed, .seed_given = 1, .threads = 1};
+  struct evac_diag d;
+  evac_diag_init(&d);
+  struct evac_sim *sim = NULL;
+  cr_assert_eq(evac_sim_create(m, &opts, &d, &sim), EVAC_OK);
+  cr_assert_eq(evac_sim_run(sim), EVAC_OK);
   cr_assert_eq(evac_sim_result(sim)->evacuated, NIST11_N);
   double *s;
   if (to_file) {
     char h5[4096];
-    snprintf(h5, sizeof h5, "%s/out.h5", evac_test_dir("nist11"));
-    struct evac_diag d;
-    evac_diag_init(&d);
+    snprintf(h5, sizeof h5, "%s/out.h5", evac_test_dir("nist11_h5"));
     cr_assert_eq(evac_sim_write(sim, h5, &d), EVAC_OK);
-    evac_diag_free(&d);
     s = file_start_times(h5);
   } else {
     s = memory_start_times(evac_sim_result(sim));
   }
+  evac_diag_free(&d);
   evac_sim_free(sim);
-  evac_model_free(m);
   qsort(s, NIST11_N, sizeof *s, cmp_double);
   return s;
 }
@@ -292,8 +307,9 @@ Test(nist11, premovement_distributions_ks, .timeout = 120) {
   for (int k = 0; k < 4; k++) {
     int fail = 0, caught = 0;
     double p1 = NAN, pw1 = NAN, pmin = 1.0;
+    struct evac_model *m = nist11_model(c[k].json);
     for (int rep = 1; rep <= NIST11_REPS; rep++) {
-      double *s = nist11_sample(c[k].json, (unsigned long long)rep, rep == 1);
+      double *s = nist11_sample(m, (unsigned long long)rep, rep == 1);
       double p = ks_pvalue(ks_stat(s, NIST11_N, &c[k].right), NIST11_N);
       double pw = ks_pvalue(ks_stat(s, NIST11_N, &c[k].wrong), NIST11_N);
       if (rep == 1)
@@ -303,6 +319,7 @@ Test(nist11, premovement_distributions_ks, .timeout = 120) {
       pmin = fmin(pmin, p);
       free(s);
     }
+    evac_model_free(m);
     cr_log_info("NIST 1.1 %s, n %d: seed 1 p %.3f; %d of %d samples "
                 "p <= 0.05 (min p %.3f); against %s: seed 1 p %.2g, "
                 "rejected in %d of %d",
