@@ -1,7 +1,13 @@
 /* IMO MSC.1/Circ.1533 (Annex 3; the tests of MSC.1/Circ.1238 Annex 3,
- * kept) tests 8 (counterflow), 9 (crowd dissipation from a large public
- * room) and 11 (staircase, merging flows), with their published
- * qualitative criteria. */
+ * kept) tests 8 (counterflow) and 9 (crowd dissipation from a large public
+ * room), with their published qualitative criteria, and the merging of
+ * streams at a stair landing. IMO test 11 (staircase) is tested with NIST
+ * TN 1822 test 5.1, which took it over, in test_nist_tn1822.c.
+ *
+ * The Annex text itself was not at hand while writing these: the IMO 8
+ * set-up is the Annex's as widely restated (two 10 x 10 m rooms, a 10 m
+ * long, 2 m wide corridor, 100 people at 1 m/s against 0, 10, 50, 100);
+ * the IMO 9 room is JuPedSim's drawing of the same test in RiMEA 3.0. */
 #include <criterion/criterion.h>
 #include <math.h>
 

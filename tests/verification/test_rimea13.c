@@ -1,6 +1,7 @@
 /* RiMEA guideline 4.1.1 test 13: on stairs, moving down is faster than
- * moving up at each density (the stair fundamental diagram; in RiMEA 3.0
- * the numbering differs). */
+ * moving up at each density (the stair fundamental diagram). RiMEA 3.0
+ * numbers differently: its test 13, a jam before a stair, is tested with
+ * NIST TN 1822 test 5.1 in test_nist_tn1822.c. */
 #include <criterion/criterion.h>
 #include <math.h>
 
