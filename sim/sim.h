@@ -21,6 +21,11 @@
 #define EVAC_STAIR_SPECIFIC_FLOW 1.0 /* p/(m s), stairs: SFPE 7/11 stairs */
 #define EVAC_STAIR_MAX_DENSITY 3.5   /* p/m2 on a flight: SFPE v = 0 at 3.8 */
 #define EVAC_STAIR_LANE_M 0.6        /* width of one walking lane on a stair */
+#define EVAC_WEIDMANN_V0 1.34        /* m/s, Weidmann 1993: free speed */
+#define EVAC_WEIDMANN_GAMMA 1.913    /* 1/m2, Weidmann 1993 */
+#define EVAC_WEIDMANN_RHO_MAX 5.4    /* p/m2, Weidmann 1993: v = 0 */
+#define EVAC_DENSITY_DEPTH 2         /* rows of cells ahead the law sees */
+#define EVAC_DENSITY_MIN_FACTOR 0.25 /* least density speed factor */
 
 /* Fire coupling parameters (docs/models.md gives their sources). */
 #define EVAC_SMOKE_DT_S 1.0      /* fire, smoke and dose step */
@@ -231,6 +236,18 @@ void evac_sim_cell_xy(const struct evac_sim *s, int32_t cell, int *floor,
 
 /* The field an agent follows (by what it knows of the building). */
 const double *evac_sim_field(const struct evac_sim *s, int agent);
+
+/* ------------------------------------------- density and speed */
+
+/* People per m2 on the walkable cells ahead of agent a as it steps from
+ * cell from to the neighbour cell to (models/movement/density.c). */
+double evac_density_ahead(const struct evac_sim *s, int a, int32_t from,
+                          int32_t to);
+
+/* Walking speed factor at density rho (p/m2): Weidmann's v(rho) over the
+ * speed exclusion and the flow cap already allow, min(v0, Fs / rho);
+ * exactly 1 at rho = 0, never below EVAC_DENSITY_MIN_FACTOR. */
+double evac_density_factor(double rho);
 
 /* ----------------------------------------------------- floor fields */
 

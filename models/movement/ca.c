@@ -103,13 +103,14 @@ static int options(const struct evac_sim *s, int a, int32_t c,
 /* Moves agent a from its cell into cell v. */
 static int step_into(struct evac_sim *s, int a, int32_t v, double step) {
   struct evac_agent *ag = &s->agents[a];
+  double crowd = evac_density_factor(evac_density_ahead(s, a, ag->cell, v));
   s->occ[v] = a;
   s->next_entry[v] = s->now + s->cell_headway;
   ag->prev_cell = ag->cell;
   ag->cell = v;
   ag->phase = EVAC_PHASE_MOVING;
   s->res.agents.distance_m[a] += step;
-  double speed = ag->speed * ag->smoke_factor;
+  double speed = ag->speed * ag->smoke_factor * crowd;
   int64_t dur = (int64_t)llround(step / speed * EVAC_TICKS_PER_S);
   return evac_sim_schedule_agent(s, a, s->now + (dur > 0 ? dur : 1));
 }
