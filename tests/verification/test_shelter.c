@@ -106,12 +106,13 @@ Test(shelter, cut_off_people_wait_and_the_ladder_takes_them) {
 
 Test(shelter, grilles_leave_them_sheltering_until_the_smoke_clears) {
   /* no ladder: they wait until the brigade's attack has thinned the smoke
-     enough for the walk to be survivable; by 800 s four have walked out and
-     two still shelter, nobody incapacitated */
+     enough for the walk to be survivable; by 800 s three have walked out and
+     three still shelter, nobody incapacitated (four and two before speed
+     fell with the density ahead, models/movement/density.c) */
   struct outcome r = run_case(1, 800);
   cr_expect_eq(r.rescued, 0, "no ladder through grilles");
   cr_expect_eq(r.incap, 0);
-  cr_expect_eq(r.walked, 4);
-  cr_expect_eq(r.sheltering, 2, "still sheltering, awaiting rescue");
+  cr_expect_eq(r.walked, 3);
+  cr_expect_eq(r.sheltering, 3, "still sheltering, awaiting rescue");
   cr_expect_lt(r.fed_max, 0.05, "under their threshold: %.3f", r.fed_max);
 }
