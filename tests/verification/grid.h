@@ -70,6 +70,27 @@ static inline cJSON *scenario_new(double duration_s) {
   return s;
 }
 
+/* The floors of the RiMEA 5 / IMO 5 / NIST 1.1 room: 8 x 5.2 m with 0.4 m
+ * cells (x 1..20, y 1..13), a 1.2 m exit in the east wall (x 21, y 6..8). */
+static inline cJSON *room_8x5_floors(void) {
+  struct grid g = grid_new(22, 15);
+  grid_fill(&g, 1, 1, 20, 13, '.');
+  grid_fill(&g, 21, 6, 21, 8, 'E');
+  cJSON *floors = cJSON_CreateArray();
+  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 0.0));
+  free(g.c);
+  return floors;
+}
+
+/* A profile "responder" whose premovement_s is dist_json. */
+static inline void add_responder(cJSON *scenario, const char *dist_json) {
+  cJSON *p = cJSON_GetObjectItem(scenario, "profiles");
+  if (!p)
+    p = cJSON_AddObjectToObject(scenario, "profiles");
+  cJSON *pr = cJSON_AddObjectToObject(p, "responder");
+  cJSON_AddItemToObject(pr, "premovement_s", cJSON_Parse(dist_json));
+}
+
 /* Adds an occupant group on floor "1" in rect, of profile, count people. */
 static inline void add_group(cJSON *scenario, int x0, int y0, int x1, int y1,
                              const char *profile, int count, const char *exit) {

@@ -204,18 +204,10 @@ static double *memory_start_times(const struct evac_result *r) {
  * cells, 1.2 m, as in the RiMEA 5 test) with NIST11_N people whose
  * premovement_s is dist_json. */
 static struct evac_model *nist11_model(const char *dist_json) {
-  struct grid g = grid_new(22, 15);
-  grid_fill(&g, 1, 1, 20, 13, '.');
-  grid_fill(&g, 21, 6, 21, 8, 'E');
-  cJSON *floors = cJSON_CreateArray();
-  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 0.0));
-  free(g.c);
   cJSON *sc = scenario_new(20000);
-  cJSON *pr = cJSON_AddObjectToObject(cJSON_AddObjectToObject(sc, "profiles"),
-                                      "responder");
-  cJSON_AddItemToObject(pr, "premovement_s", cJSON_Parse(dist_json));
+  add_responder(sc, dist_json);
   add_group(sc, 1, 1, 20, 13, "responder", NIST11_N, NULL);
-  char *pt = json_take(plan_new(0.4, floors)), *st = json_take(sc);
+  char *pt = json_take(plan_new(0.4, room_8x5_floors())), *st = json_take(sc);
   struct evac_diag d;
   struct evac_model *m = NULL;
   int rc = evac_test_load("nist11", "test.plan.json", pt, st, &d, &m);

@@ -263,21 +263,12 @@ Test(rimea, test12_bottleneck_flow) {
  * (to the engine's 1 ms tick), and the drawn times must spread over the
  * range. */
 Test(rimea, test5_premovement_times) {
-  struct grid g = grid_new(22, 15);
-  grid_fill(&g, 1, 1, 20, 13, '.');
-  grid_fill(&g, 21, 6, 21, 8, 'E');
-  cJSON *floors = cJSON_CreateArray();
-  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 0.0));
-  free(g.c);
   cJSON *sc = scenario_new(600);
-  cJSON *pr = cJSON_AddObjectToObject(cJSON_AddObjectToObject(sc, "profiles"),
-                                      "responder");
-  cJSON_AddItemToObject(
-      pr, "premovement_s",
-      cJSON_Parse("{\"dist\": \"uniform\", \"min\": 10, \"max\": 100}"));
+  add_responder(sc, "{\"dist\": \"uniform\", \"min\": 10, \"max\": 100}");
   add_group(sc, 1, 1, 20, 13, "responder", 10, NULL);
   struct evac_model *m;
-  struct evac_sim *sim = run_json("rimea5", plan_new(0.4, floors), sc, 1, &m);
+  struct evac_sim *sim =
+      run_json("rimea5", plan_new(0.4, room_8x5_floors()), sc, 1, &m);
   const struct evac_result *r = evac_sim_result(sim);
   cr_expect_eq(r->evacuated, 10);
   int started = 0;
