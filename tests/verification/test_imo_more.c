@@ -193,7 +193,7 @@ static cJSON *merge_plan(void) {
     else
       grid_fill(&g, 36, 1, 36, 5, 'E');
     grid_fill(&g, 31, 1, 35, 5, 'A');
-    char name[4];
+    char name[12];
     snprintf(name, sizeof name, "%d", f + 1);
     cJSON_AddItemToArray(floors, grid_floor(&g, name, 3.0 * f));
     free(g.c);
