@@ -8,8 +8,11 @@
  * broken at random; a move lasts d / v. A cell holds one person, and one
  * person may enter a cell at most every 1 / (Fs cell) seconds, so that a
  * width w passes at most Fs w people a second (Fs = 1.3 p/(m s)). If
- * nothing is free the agent waits on the cells it wanted and is woken when
- * one frees (or at the time the headway ends), never polled.
+ * nothing is free but someone coming the other way stands on a cell the
+ * agent wants and wants the agent's cell, the two exchange places
+ * (counterflow, Blue & Adler). Otherwise the agent waits on the cells it
+ * wanted and is woken when one frees (or at the time the headway ends),
+ * never polled; a freed cell goes to who has waited longest.
  *
  * A flight has lanes of about 0.6 m: entries at most every 1 / (Fst width)
  * s, a person takes length / (factor v) to walk it, in the lane where it
