@@ -38,15 +38,26 @@ const double *evac_sim_field(const struct evac_sim *s, int agent) {
   return s->fields.dist[(size_t)a->know * s->fields.ntargets + a->field];
 }
 
-int evac_sim_schedule_agent(struct evac_sim *s, int agent, int64_t t) {
+/* Pushes agent's next event at tick t, ordered at that tick by prio. */
+static int push_agent(struct evac_sim *s, int agent, int64_t t, int64_t prio) {
   struct evac_event e = {.tick = t,
                          .cls = EVAC_EVC_AGENT,
+                         .prio = prio,
                          .id = agent,
                          .gen = s->agents[agent].gen};
   if (evac_heap_push(&s->heap, e))
     return -1;
   s->pending++;
   return 0;
+}
+
+int evac_sim_schedule_agent(struct evac_sim *s, int agent, int64_t t) {
+  return push_agent(s, agent, t, t);
+}
+
+int evac_sim_schedule_queued(struct evac_sim *s, int agent, int64_t t) {
+  int64_t since = s->agents[agent].since;
+  return push_agent(s, agent, t, since < t ? since : t);
 }
 
 /* Frees the stale waiters at the head of slot's list, so that a cell that
@@ -100,7 +111,7 @@ int evac_sim_wake(struct evac_sim *s, int32_t slot) {
     int32_t next = s->wait_next[w];
     int a = s->wait_agent[w];
     if (s->wait_gen[w] == s->agents[a].gen &&
-        evac_sim_schedule_agent(s, a, s->now))
+        evac_sim_schedule_queued(s, a, s->now))
       return -1;
     s->wait_next[w] = s->wait_free;
     s->wait_free = w;
@@ -692,9 +703,11 @@ static int incapacitate(struct evac_sim *s, int a) {
   struct evac_agent *ag = &s->agents[a];
   ag->gen++;
   if (ag->prev_cell >= 0) {
-    s->occ[ag->prev_cell] = -1;
-    if (evac_sim_wake(s, ag->prev_cell))
-      return -1;
+    if (s->occ[ag->prev_cell] == a) { /* not the partner of a swap's */
+      s->occ[ag->prev_cell] = -1;
+      if (evac_sim_wake(s, ag->prev_cell))
+        return -1;
+    }
     ag->prev_cell = -1;
   }
   if (ag->flight >= 0) {

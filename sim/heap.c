@@ -10,6 +10,8 @@ static int before(const struct evac_event *a, const struct evac_event *b) {
     return a->tick < b->tick;
   if (a->cls != b->cls)
     return a->cls < b->cls;
+  if (a->prio != b->prio)
+    return a->prio < b->prio;
   if (a->id != b->id)
     return a->id < b->id;
   return a->seq < b->seq;

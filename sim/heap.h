@@ -1,7 +1,7 @@
-/* The event queue: a binary min-heap of events ordered by (tick, class, id,
- * seq). seq is given by the queue in push order, so ties are broken the same
- * way on every run. Stale events are dropped by their users (generation
- * counters), not removed from the heap. */
+/* The event queue: a binary min-heap of events ordered by (tick, class,
+ * prio, id, seq). seq is given by the queue in push order, so ties are broken
+ * the same way on every run. Stale events are dropped by their users
+ * (generation counters), not removed from the heap. */
 #ifndef EVAC_HEAP_H
 #define EVAC_HEAP_H
 
@@ -12,6 +12,8 @@
 struct evac_event {
   int64_t tick; /* when, in engine ticks */
   int32_t cls;  /* event class; lower runs first at equal ticks */
+  int64_t prio; /* order within a class at equal ticks, lower first (agents:
+                   the tick since which they stand where they are) */
   int32_t id;   /* agent, timeline entry, ... */
   uint32_t gen; /* the owner's generation when scheduled */
   uint64_t seq; /* push order, set by evac_heap_push */

@@ -90,6 +90,8 @@ struct evac_agent {
   int8_t role;          /* enum evac_agent_role */
   int8_t shelter;       /* 1: shelters from smoke, awaiting rescue */
   int64_t landed;       /* tick it stepped onto a stair landing */
+  int64_t since;        /* tick it came (or, moving, comes) to stand where it
+                           is (evac_sim_schedule_queued) */
   int16_t field;        /* which target field it follows */
   int32_t know;         /* 0: knows the building as planned, 1: as it is */
   int32_t flight;       /* flight it is on, or -1 */
@@ -219,8 +221,14 @@ struct evac_sim {
  * Returns 0, or -1 out of memory. */
 int evac_sim_schedule_agent(struct evac_sim *s, int agent, int64_t t);
 
+/* The same for an agent waiting in a queue (for a freed cell or flight
+ * place, or a flight's next entry): at tick t the queued act before the
+ * others, the one waiting longest (earliest since) first, then by id
+ * (first come, first served). Returns 0, or -1 out of memory. */
+int evac_sim_schedule_queued(struct evac_sim *s, int agent, int64_t t);
+
 /* Adds agent as a waiter on slot (a cell, or ncells + flight); it is woken
- * (scheduled now) when the slot frees. Returns 0 or -1. */
+ * (scheduled now, queued) when the slot frees. Returns 0 or -1. */
 int evac_sim_wait(struct evac_sim *s, int agent, int32_t slot);
 
 /* Wakes every waiter of slot. Returns 0 or -1. */

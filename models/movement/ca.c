@@ -8,8 +8,11 @@
  * broken at random; a move lasts d / v. A cell holds one person, and one
  * person may enter a cell at most every 1 / (Fs cell) seconds, so that a
  * width w passes at most Fs w people a second (Fs = 1.3 p/(m s)). If
- * nothing is free the agent waits on the cells it wanted and is woken when
- * one frees (or at the time the headway ends), never polled.
+ * nothing is free but someone coming the other way stands on a cell the
+ * agent wants and wants the agent's cell, the two exchange places
+ * (counterflow, Blue & Adler). Otherwise the agent waits on the cells it
+ * wanted and is woken when one frees (or at the time the headway ends),
+ * never polled; a freed cell goes to who has waited longest.
  *
  * A flight has lanes of about 0.6 m: entries at most every 1 / (Fst width)
  * s, a person takes length / (factor v) to walk it, in the lane where it
@@ -100,10 +103,11 @@ static int options(const struct evac_sim *s, int a, int32_t c,
   return n;
 }
 
-/* Moves agent a from its cell into cell v. */
-static int step_into(struct evac_sim *s, int a, int32_t v, double step) {
+/* Agent a starts its move from its cell into cell v, a step long, at the
+ * density factor crowd. */
+static int begin_move(struct evac_sim *s, int a, int32_t v, double step,
+                      double crowd) {
   struct evac_agent *ag = &s->agents[a];
-  double crowd = evac_density_factor(evac_density_ahead(s, a, ag->cell, v));
   s->occ[v] = a;
   s->next_entry[v] = s->now + s->cell_headway;
   ag->prev_cell = ag->cell;
@@ -112,7 +116,55 @@ static int step_into(struct evac_sim *s, int a, int32_t v, double step) {
   s->res.agents.distance_m[a] += step;
   double speed = ag->speed * ag->smoke_factor * crowd;
   int64_t dur = (int64_t)llround(step / speed * EVAC_TICKS_PER_S);
-  return evac_sim_schedule_agent(s, a, s->now + (dur > 0 ? dur : 1));
+  ag->since = s->now + (dur > 0 ? dur : 1);
+  return evac_sim_schedule_agent(s, a, ag->since);
+}
+
+/* Moves agent a from its cell into cell v. */
+static int step_into(struct evac_sim *s, int a, int32_t v, double step) {
+  const struct evac_agent *ag = &s->agents[a];
+  double crowd = evac_density_factor(evac_density_ahead(s, a, ag->cell, v));
+  return begin_move(s, a, v, step, crowd);
+}
+
+/* Counterflow (docs/models.md, "Counterflow"): 1 if agent a and the agent
+ * h standing on cell v, which a wants, may exchange places: h stands
+ * choosing its next step (not moving, not sheltering), neither is a
+ * patient moved by staff, and a's cell is one of h's own choices (an
+ * improving step within one cell of h's best, open, not one it would
+ * shelter from). Two people each wanting the other's cell pass each
+ * other instead of blocking each other for good. */
+static int swappable(const struct evac_sim *s, int a, int32_t v) {
+  const struct evac_agent *ag = &s->agents[a], *ha = &s->agents[s->occ[v]];
+  int32_t c = ag->cell;
+  if (ha->cell != v || ha->prev_cell >= 0 || ha->phase != EVAC_PHASE_DECIDE ||
+      ha->shelter || ha->needs_staff || ha->role == EVAC_ROLE_PATIENT ||
+      ag->role == EVAC_ROLE_PATIENT)
+    return 0;
+  const double *S = evac_sim_field(s, s->occ[v]);
+  if (!(S[c] < S[v] - 1e-9) || s->closed[c])
+    return 0; /* h is not heading at a */
+  struct option opt[10];
+  int n = options(s, s->occ[v], v, opt);
+  double best = INFINITY, mine = INFINITY;
+  for (int i = 0; i < n; i++) {
+    best = fmin(best, opt[i].total);
+    if (opt[i].cell == c)
+      mine = opt[i].total;
+  }
+  return mine <= best + s->m->cell_m + 1e-9 &&
+         !evac_shelter_needed(s, s->occ[v], c);
+}
+
+/* Agent a and the agent standing on cell v exchange places (swappable),
+ * each at its own speed and the density factor ahead of it. */
+static int swap(struct evac_sim *s, int a, int32_t v, double step) {
+  int h = s->occ[v];
+  int32_t c = s->agents[a].cell;
+  double fa = evac_density_factor(evac_density_ahead(s, a, c, v));
+  double fh = evac_density_factor(evac_density_ahead(s, h, v, c));
+  s->agents[h].gen++; /* drop its waits and pending decision */
+  return begin_move(s, a, v, step, fa) || begin_move(s, h, c, step, fh);
 }
 
 /* Agent a leaves its landing onto flight fi. */
@@ -146,6 +198,7 @@ static int enter_flight(struct evac_sim *s, int a, int fi) {
       t = tl, lane = l;
   }
   fl->lane_tail[lane] = t;
+  ag->since = t;
   evac_sim_landing(s, a, c, 0, 1);
   if (s->behaviour && s->behaviour->footprint(s, a, -1))
     return -1;
@@ -247,9 +300,9 @@ static int decide(struct evac_sim *s, int a) {
   }
   ag->shelter = 0;
   double limit = best->total + s->m->cell_m + 1e-9;
-  const struct option *pick = NULL;
+  const struct option *pick = NULL, *pass = NULL;
   int ties = 0;
-  int64_t retry = INT64_MAX;
+  int64_t retry = INT64_MAX, flight_retry = INT64_MAX;
   for (int i = 0; i < n; i++) {
     const struct option *o = &opt[i];
     if (o->closed || o->total > limit)
@@ -259,6 +312,9 @@ static int decide(struct evac_sim *s, int a) {
         int told = evac_sim_wait(s, a, o->cell) ? -1 : tell(s, a, o->cell);
         if (told)
           return told < 0 ? -1 : decide(s, a);
+        if ((!pass || o->total < pass->total - 1e-9) &&
+            swappable(s, a, o->cell))
+          pass = o;
         continue;
       }
       if (s->now < s->next_entry[o->cell]) {
@@ -273,7 +329,8 @@ static int decide(struct evac_sim *s, int a) {
         continue;
       }
       if (s->now < fl->next_entry) {
-        retry = retry < fl->next_entry ? retry : fl->next_entry;
+        flight_retry =
+            flight_retry < fl->next_entry ? flight_retry : fl->next_entry;
         continue;
       }
     }
@@ -285,11 +342,15 @@ static int decide(struct evac_sim *s, int a) {
       pick = o;
     }
   }
-  if (pick) {
+  if (pick || pass)
     ag->gen++; /* drop the waits registered above */
+  if (pick)
     return pick->cell >= 0 ? step_into(s, a, pick->cell, pick->step)
                            : enter_flight(s, a, pick->flight);
-  }
+  if (pass) /* nothing free: pass someone coming the other way */
+    return swap(s, a, pass->cell, pass->step);
+  if (flight_retry <= retry && flight_retry != INT64_MAX)
+    return evac_sim_schedule_queued(s, a, flight_retry); /* in the queue */
   if (retry != INT64_MAX)
     return evac_sim_schedule_agent(s, a, retry);
   return 0; /* woken by a cell or flight it waits on */
@@ -305,7 +366,7 @@ static int arrive(struct evac_sim *s, int a) {
     return -1;
   ag->prev_cell = -1;
   ag->last_cell = c;
-  if (!kept) {
+  if (!kept && s->occ[from] == a) { /* else a swap's partner holds it */
     s->occ[from] = -1;
     if (evac_sim_wake(s, from))
       return -1;
@@ -379,6 +440,7 @@ static int land(struct evac_sim *s, int a) {
   ag->gen++;
   s->occ[pick] = a;
   s->next_entry[pick] = s->now + s->cell_headway;
+  ag->since = s->now;
   ag->cell = ag->last_cell = pick;
   ag->flight = -1;
   evac_sim_landing(s, a, pick, 1, 0);

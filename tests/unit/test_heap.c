@@ -1,4 +1,4 @@
-/* Event heap: order by (tick, class, id, seq). */
+/* Event heap: order by (tick, class, prio, id, seq). */
 #include <criterion/criterion.h>
 
 #include "heap.h"
@@ -11,6 +11,7 @@ Test(heap, pops_in_key_order_with_stable_ties) {
   for (int i = 0; i < 5000; i++) {
     struct evac_event e = {.tick = evac_rng_below(&r, 50),
                            .cls = (int32_t)evac_rng_below(&r, 3),
+                           .prio = evac_rng_below(&r, 3),
                            .id = (int32_t)evac_rng_below(&r, 4)};
     cr_assert_eq(evac_heap_push(&h, e), 0);
   }
@@ -23,7 +24,9 @@ Test(heap, pops_in_key_order_with_stable_ties) {
         (prev.tick == e.tick &&
          (prev.cls < e.cls ||
           (prev.cls == e.cls &&
-           (prev.id < e.id || (prev.id == e.id && prev.seq < e.seq)))));
+           (prev.prio < e.prio ||
+            (prev.prio == e.prio &&
+             (prev.id < e.id || (prev.id == e.id && prev.seq < e.seq)))))));
     cr_assert(ordered, "event %d out of order", n);
     prev = e;
     n++;
