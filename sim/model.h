@@ -288,7 +288,8 @@ struct evac_model {
   enum evac_strategy strategy;     /* evacuation strategy */
   int night;                       /* 1: the night shift is on duty */
   int refuge_area;                 /* 1 (default): refuges hold people by area
-                                      ("refuge_capacity":                 "area", docs/hospital.md) */
+                                      ("refuge_capacity":                 "area",
+                                      docs/hospital.md) */
   int noccupants;                  /* sum of group counts */
   int ntimeline;
   struct evac_timeline_event *timeline; /* sorted by t_s (stable) */
@@ -307,6 +308,33 @@ struct evac_model {
 static inline size_t evac_model_cell(const struct evac_model *m, int f, int x,
                                      int y) {
   return m->floors[f].offset + (size_t)y * (size_t)m->floors[f].nx + (size_t)x;
+}
+
+/* A cell's neighbour on its floor (evac_model_neighbours). */
+struct evac_nb {
+  int32_t cell; /* the neighbour's index */
+  int dx, dy;   /* its offset from the cell: -1, 0 or 1 each */
+};
+
+/* The neighbours of cell (x, y) of floor f that lie on the floor, into nb
+ * in row order (dy, then dx, each from -1 to 1); the cell itself is among
+ * them only if self is 1. Returns how many (at most 9). */
+static inline int evac_model_neighbours(const struct evac_model *m, int f,
+                                        int x, int y, int self,
+                                        struct evac_nb nb[9]) {
+  const struct evac_floor *fl = &m->floors[f];
+  int n = 0;
+  for (int dy = -1; dy <= 1; dy++)
+    for (int dx = -1; dx <= 1; dx++) {
+      int nx = x + dx, ny = y + dy;
+      if ((!self && !dx && !dy) || nx < 0 || ny < 0 || nx >= fl->nx ||
+          ny >= fl->ny)
+        continue;
+      nb[n].cell = (int32_t)evac_model_cell(m, f, nx, ny);
+      nb[n].dx = dx;
+      nb[n++].dy = dy;
+    }
+  return n;
 }
 
 /* 1 if people can stand on or pass through a cell of this kind. */

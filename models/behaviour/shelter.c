@@ -39,20 +39,16 @@ static int32_t downhill(const struct evac_sim *s, int a, int32_t v,
   const double *S = evac_sim_field(s, a);
   int f, x, y;
   evac_sim_cell_xy(s, v, &f, &x, &y);
-  const struct evac_floor *fl = &m->floors[f];
   int32_t next = -1;
-  for (int dy = -1; dy <= 1; dy++)
-    for (int dx = -1; dx <= 1; dx++) {
-      int nx = x + dx, ny = y + dy;
-      if ((!dx && !dy) || nx < 0 || ny < 0 || nx >= fl->nx || ny >= fl->ny)
-        continue;
-      int32_t u = (int32_t)evac_model_cell(m, f, nx, ny);
-      if (!evac_cell_walkable(m->cell_kind[u]) || s->closed[u] ||
-          !(S[u] < (next < 0 ? S[v] : S[next])))
-        continue;
-      next = u;
-      *step = dx && dy ? m->cell_m * sqrt(2.0) : m->cell_m;
-    }
+  struct evac_nb nb[9];
+  for (int k = 0, n = evac_model_neighbours(m, f, x, y, 0, nb); k < n; k++) {
+    int32_t u = nb[k].cell;
+    if (!evac_cell_walkable(m->cell_kind[u]) || s->closed[u] ||
+        !(S[u] < (next < 0 ? S[v] : S[next])))
+      continue;
+    next = u;
+    *step = nb[k].dx && nb[k].dy ? m->cell_m * sqrt(2.0) : m->cell_m;
+  }
   return next;
 }
 
@@ -181,27 +177,23 @@ int32_t evac_shelter_retreat(const struct evac_sim *s, int a, double *step) {
     smoke[here] = smoke[here] > 0 ? smoke[here] : 1;
     spread(s, f, to, q, 1, smoke);
     int32_t near = to[here];
-    for (int dy = -1; dy <= 1; dy++)
-      for (int dx = -1; dx <= 1; dx++) {
-        int nx = x + dx, ny = y + dy;
-        if ((!dx && !dy) || nx < 0 || ny < 0 || nx >= fl->nx || ny >= fl->ny)
-          continue;
-        int32_t u = (int32_t)evac_model_cell(m, f, nx, ny);
-        int32_t du = to[(size_t)u - fl->offset];
-        if (du < 0 || (near >= 0 && du >= near) || s->occ[u] >= 0 ||
-            s->now < s->next_entry[u])
-          continue;
-        if (dx && dy) { /* no corner cutting */
-          int32_t a1 = (int32_t)evac_model_cell(m, f, nx, y);
-          int32_t a2 = (int32_t)evac_model_cell(m, f, x, ny);
-          if (!evac_cell_walkable(m->cell_kind[a1]) ||
-              !evac_cell_walkable(m->cell_kind[a2]))
-            continue;
-        }
-        near = du;
-        best = u;
-        *step = dx && dy ? m->cell_m * sqrt(2.0) : m->cell_m;
-      }
+    struct evac_nb nb[9];
+    for (int k = 0, nn = evac_model_neighbours(m, f, x, y, 0, nb); k < nn;
+         k++) {
+      int32_t u = nb[k].cell;
+      int dx = nb[k].dx, dy = nb[k].dy;
+      int32_t du = to[(size_t)u - fl->offset];
+      if (du < 0 || (near >= 0 && du >= near) || s->occ[u] >= 0 ||
+          s->now < s->next_entry[u])
+        continue;
+      if (dx && dy && /* no corner cutting */
+          (!evac_cell_walkable(m->cell_kind[c + dx]) ||
+           !evac_cell_walkable(m->cell_kind[c + dy * fl->nx])))
+        continue;
+      near = du;
+      best = u;
+      *step = dx && dy ? m->cell_m * sqrt(2.0) : m->cell_m;
+    }
   }
   free(smoke);
   free(to);

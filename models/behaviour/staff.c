@@ -161,28 +161,26 @@ static int floor_dist(struct evac_sim *s, int32_t from) {
     if (e.d > c->dist[e.i])
       continue;
     int x = e.i % fl->nx, y = e.i / fl->nx;
-    for (int dy = -1; dy <= 1; dy++)
-      for (int dx = -1; dx <= 1; dx++) {
-        int nx = x + dx, ny = y + dy;
-        if ((!dx && !dy) || nx < 0 || ny < 0 || nx >= fl->nx || ny >= fl->ny)
-          continue;
-        size_t v = fl->offset + (size_t)ny * fl->nx + nx;
-        if (!evac_cell_walkable(m->cell_kind[v]) || s->closed[v])
-          continue;
-        if (dx && dy &&
-            (!evac_cell_walkable(
-                 m->cell_kind[fl->offset + (size_t)y * fl->nx + nx]) ||
-             !evac_cell_walkable(
-                 m->cell_kind[fl->offset + (size_t)ny * fl->nx + x])))
-          continue;
-        double nd = e.d + (dx && dy ? diag : m->cell_m);
-        int32_t j = ny * fl->nx + nx;
-        if (nd < c->dist[j]) {
-          c->dist[j] = nd;
-          if (q_push(c, nd, j))
-            return -1;
-        }
+    int32_t u = (int32_t)(fl->offset + (size_t)e.i);
+    struct evac_nb nb[9];
+    for (int k = 0, nn = evac_model_neighbours(m, f, x, y, 0, nb); k < nn;
+         k++) {
+      int32_t v = nb[k].cell;
+      int dx = nb[k].dx, dy = nb[k].dy;
+      if (!evac_cell_walkable(m->cell_kind[v]) || s->closed[v])
+        continue;
+      if (dx && dy && /* no corner cutting */
+          (!evac_cell_walkable(m->cell_kind[u + dx]) ||
+           !evac_cell_walkable(m->cell_kind[u + dy * fl->nx])))
+        continue;
+      double nd = e.d + (dx && dy ? diag : m->cell_m);
+      int32_t j = v - (int32_t)fl->offset;
+      if (nd < c->dist[j]) {
+        c->dist[j] = nd;
+        if (q_push(c, nd, j))
+          return -1;
       }
+    }
   }
   return 0;
 }
@@ -415,16 +413,10 @@ static int32_t descend(const struct evac_sim *s, int32_t c) {
     int f, x, y;
     evac_sim_cell_xy(s, c, &f, &x, &y);
     int32_t next = -1;
-    for (int dy = -1; dy <= 1; dy++)
-      for (int dx = -1; dx <= 1; dx++) {
-        int nx = x + dx, ny = y + dy;
-        if ((!dx && !dy) || nx < 0 || ny < 0 || nx >= m->floors[f].nx ||
-            ny >= m->floors[f].ny)
-          continue;
-        int32_t v = (int32_t)evac_model_cell(m, f, nx, ny);
-        if (S[v] < (next >= 0 ? S[next] : S[c]))
-          next = v;
-      }
+    struct evac_nb nb[9];
+    for (int k = 0, n = evac_model_neighbours(m, f, x, y, 0, nb); k < n; k++)
+      if (S[nb[k].cell] < (next >= 0 ? S[next] : S[c]))
+        next = nb[k].cell;
     c = next;
   }
   return c;

@@ -63,28 +63,25 @@ static int options(const struct evac_sim *s, int a, int32_t c,
   const double cell = m->cell_m, diag = cell * sqrt(2.0);
   int f, x, y, n = 0;
   evac_sim_cell_xy(s, c, &f, &x, &y);
-  const struct evac_floor *fl = &m->floors[f];
-  for (int dy = -1; dy <= 1; dy++)
-    for (int dx = -1; dx <= 1; dx++) {
-      int nx = x + dx, ny = y + dy;
-      if ((!dx && !dy) || nx < 0 || ny < 0 || nx >= fl->nx || ny >= fl->ny)
+  const int w = m->floors[f].nx;
+  struct evac_nb nb[9];
+  for (int k = 0, nn = evac_model_neighbours(m, f, x, y, 0, nb); k < nn; k++) {
+    int32_t v = nb[k].cell;
+    int dx = nb[k].dx, dy = nb[k].dy;
+    if (!evac_cell_walkable(m->cell_kind[v]) || !(S[v] < S[c] - 1e-9))
+      continue;
+    if (dx && dy) {
+      int32_t a1 = c + dx, a2 = c + dy * w; /* the corner's two cells */
+      if (!evac_cell_walkable(m->cell_kind[a1]) ||
+          !evac_cell_walkable(m->cell_kind[a2]) || s->closed[a1] ||
+          s->closed[a2])
         continue;
-      int32_t v = (int32_t)evac_model_cell(m, f, nx, ny);
-      if (!evac_cell_walkable(m->cell_kind[v]) || !(S[v] < S[c] - 1e-9))
+      if (footprint_pair(s, a, a1, a2))
         continue;
-      if (dx && dy) {
-        int32_t a1 = (int32_t)evac_model_cell(m, f, nx, y);
-        int32_t a2 = (int32_t)evac_model_cell(m, f, x, ny);
-        if (!evac_cell_walkable(m->cell_kind[a1]) ||
-            !evac_cell_walkable(m->cell_kind[a2]) || s->closed[a1] ||
-            s->closed[a2])
-          continue;
-        if (footprint_pair(s, a, a1, a2))
-          continue;
-      }
-      double step = dx && dy ? diag : cell;
-      opt[n++] = (struct option){v, -1, step, step + S[v], s->closed[v]};
     }
+    double step = dx && dy ? diag : cell;
+    opt[n++] = (struct option){v, -1, step, step + S[v], s->closed[v]};
+  }
   if (m->cell_kind[c] == EVAC_CELL_STAIR) {
     int st = m->features[feature_of(s, c)].index;
     int node = s->stair_node[st] + s->stair_k[st * m->nfloors + f];

@@ -153,21 +153,19 @@ static int search(const struct evac_sim *s, const uint8_t *closed,
     }
     int f, x, y;
     evac_sim_cell_xy(s, u, &f, &x, &y);
-    const struct evac_floor *fl = &m->floors[f];
-    for (int dy = -1; dy <= 1; dy++)
-      for (int dx = -1; dx <= 1; dx++) {
-        int nx = x + dx, ny = y + dy;
-        if ((!dx && !dy) || nx < 0 || ny < 0 || nx >= fl->nx || ny >= fl->ny)
-          continue;
-        int32_t v = u + dy * fl->nx + dx;
-        if (!pass[v])
-          continue;
-        if (dx && dy && (!pass[u + dx] || !pass[u + dy * fl->nx]))
-          continue;
-        if (relax(&q, dist, v,
-                  top.d + step_cost(s, u, v, dx && dy ? diag : cell)))
-          goto oom;
-      }
+    const int nx = m->floors[f].nx;
+    struct evac_nb nb[9];
+    for (int k = 0, n = evac_model_neighbours(m, f, x, y, 0, nb); k < n; k++) {
+      int32_t v = nb[k].cell;
+      int dx = nb[k].dx, dy = nb[k].dy;
+      if (!pass[v])
+        continue;
+      if (dx && dy && (!pass[u + dx] || !pass[u + dy * nx]))
+        continue;
+      if (relax(&q, dist, v,
+                top.d + step_cost(s, u, v, dx && dy ? diag : cell)))
+        goto oom;
+    }
     if (m->cell_kind[u] == EVAC_CELL_STAIR) {
       int st = m->features[m->cell_feature[u]].index;
       int k = s->stair_k[st * m->nfloors + f];
@@ -288,22 +286,20 @@ static int in_edges(struct update *up, int32_t v, int seed) {
   const double cell = m->cell_m, diag = cell * sqrt(2.0);
   int f, x, y;
   evac_sim_cell_xy(s, v, &f, &x, &y);
-  const struct evac_floor *fl = &m->floors[f];
-  for (int dy = -1; dy <= 1; dy++)
-    for (int dx = -1; dx <= 1; dx++) {
-      int nx = x + dx, ny = y + dy;
-      if ((!dx && !dy) || nx < 0 || ny < 0 || nx >= fl->nx || ny >= fl->ny)
-        continue;
-      int32_t u = v + dy * fl->nx + dx;
-      if (dx && dy && (!up->pass[v + dx] || !up->pass[v + dy * fl->nx]))
-        continue;
-      if (!seed && (!kept(up, u) || dist[u] == INFINITY))
-        continue;
-      if ((r = in_edge(up, u, v,
-                       dist[u] + step_cost(s, u, v, dx && dy ? diag : cell),
-                       seed)))
-        return r;
-    }
+  const int nx = m->floors[f].nx;
+  struct evac_nb nb[9];
+  for (int i = 0, n = evac_model_neighbours(m, f, x, y, 0, nb); i < n; i++) {
+    int32_t u = nb[i].cell;
+    int dx = nb[i].dx, dy = nb[i].dy;
+    if (dx && dy && (!up->pass[v + dx] || !up->pass[v + dy * nx]))
+      continue;
+    if (!seed && (!kept(up, u) || dist[u] == INFINITY))
+      continue;
+    if ((r = in_edge(up, u, v,
+                     dist[u] + step_cost(s, u, v, dx && dy ? diag : cell),
+                     seed)))
+      return r;
+  }
   if (m->cell_kind[v] != EVAC_CELL_STAIR)
     return 0;
   /* from the stair nodes one flight away, over the flight towards v */
@@ -357,14 +353,10 @@ static int follow_all(struct update *up, int32_t v) {
   }
   int f, x, y;
   evac_sim_cell_xy(s, v, &f, &x, &y);
-  const struct evac_floor *fl = &m->floors[f];
-  for (int dy = -1; dy <= 1; dy++)
-    for (int dx = -1; dx <= 1; dx++) {
-      int nx = x + dx, ny = y + dy;
-      if ((dx || dy) && nx >= 0 && ny >= 0 && nx < fl->nx && ny < fl->ny &&
-          follow(up, v, v + dy * fl->nx + dx))
-        return -1;
-    }
+  struct evac_nb nb[9];
+  for (int i = 0, n = evac_model_neighbours(m, f, x, y, 0, nb); i < n; i++)
+    if (follow(up, v, nb[i].cell))
+      return -1;
   if (m->cell_kind[v] == EVAC_CELL_STAIR) {
     int st = m->features[m->cell_feature[v]].index;
     int k = s->stair_k[st * m->nfloors + f];
@@ -383,14 +375,10 @@ static int around_changes(struct update *up, const int32_t *changed,
   for (size_t i = 0; i < nchanged; i++) {
     int f, x, y;
     evac_sim_cell_xy(up->s, changed[i], &f, &x, &y);
-    const struct evac_floor *fl = &m->floors[f];
-    for (int dy = -1; dy <= 1; dy++)
-      for (int dx = -1; dx <= 1; dx++) {
-        int nx = x + dx, ny = y + dy;
-        if (nx >= 0 && ny >= 0 && nx < fl->nx && ny < fl->ny &&
-            fn(up, changed[i] + dy * fl->nx + dx))
-          return -1;
-      }
+    struct evac_nb nb[9];
+    for (int k = 0, n = evac_model_neighbours(m, f, x, y, 1, nb); k < n; k++)
+      if (fn(up, nb[k].cell))
+        return -1;
   }
   return 0;
 }

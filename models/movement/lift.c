@@ -37,13 +37,10 @@ static int beside(const struct evac_model *m, int f, int32_t c, int fe) {
   const struct evac_floor *fl = &m->floors[f];
   size_t i = (size_t)c - fl->offset;
   int x = (int)(i % (size_t)fl->nx), y = (int)(i / (size_t)fl->nx);
-  for (int dy = -1; dy <= 1; dy++)
-    for (int dx = -1; dx <= 1; dx++) {
-      int nx = x + dx, ny = y + dy;
-      if (nx >= 0 && ny >= 0 && nx < fl->nx && ny < fl->ny &&
-          m->cell_feature[evac_model_cell(m, f, nx, ny)] == fe)
-        return 1;
-    }
+  struct evac_nb nb[9];
+  for (int k = 0, n = evac_model_neighbours(m, f, x, y, 1, nb); k < n; k++)
+    if (m->cell_feature[nb[k].cell] == fe)
+      return 1;
   return 0;
 }
 
