@@ -1,6 +1,7 @@
-/* `evacsim info`: a short summary of a result file (layout in
- * docs/output.md). Only files whose /summary has complete = 1 are
- * summarised; others are reported as not (or not completely) written. */
+/* `evacsim info`: a short summary of a result file: a run, a ranking or
+ * a county batch (layouts in docs/output.md, docs/ranking.md, docs/hpc.md).
+ * Only files whose /summary has complete = 1 are summarised; others are
+ * reported as not (or not completely) written. */
 #include <errno.h>
 #include <hdf5.h>
 #include <math.h>
@@ -217,7 +218,191 @@ static void print_fields(FILE *f, hid_t file) {
           smoky, smoky == 1 ? "" : "s");
 }
 
-/* Prints the summary of an open, complete file. */
+/* The n values of the 1-D numeric dataset at path as doubles (malloc'd),
+ * or NULL if it is absent, shorter or unreadable. */
+static double *read_nums(hid_t file, const char *path, long long n) {
+  if (n <= 0 || rows(file, path) < n)
+    return NULL;
+  double *v = malloc((size_t)n * sizeof *v);
+  hid_t ds = H5Dopen2(file, path, H5P_DEFAULT);
+  hsize_t cnt = (hsize_t)n;
+  hid_t ms = H5Screate_simple(1, &cnt, NULL), fs = H5Dget_space(ds);
+  hsize_t zero = 0;
+  herr_t r =
+      v && ds >= 0 && ms >= 0 && fs >= 0
+          ? H5Sselect_hyperslab(fs, H5S_SELECT_SET, &zero, NULL, &cnt, NULL)
+          : -1;
+  if (r >= 0)
+    r = H5Dread(ds, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, v);
+  if (fs >= 0)
+    H5Sclose(fs);
+  if (ms >= 0)
+    H5Sclose(ms);
+  if (ds >= 0)
+    H5Dclose(ds);
+  if (r < 0) {
+    free(v);
+    return NULL;
+  }
+  return v;
+}
+
+/* The n strings of the 1-D string dataset at path (fixed or variable
+ * length), as n NUL-terminated rows of *w bytes each (malloc'd), or NULL
+ * if it is absent, shorter, of another type or unreadable. */
+static char *read_texts(hid_t file, const char *path, long long n, size_t *w) {
+  if (n <= 0 || rows(file, path) < n)
+    return NULL;
+  hid_t ds = H5Dopen2(file, path, H5P_DEFAULT);
+  hid_t ft = ds >= 0 ? H5Dget_type(ds) : -1;
+  char *buf = NULL;
+  if (ft >= 0 && H5Tget_class(ft) == H5T_STRING) {
+    int vlen = H5Tis_variable_str(ft) > 0;
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    H5Tset_cset(mt, H5Tget_cset(ft));
+    H5Tset_size(mt, vlen ? H5T_VARIABLE : H5Tget_size(ft) + 1);
+    hsize_t cnt = (hsize_t)n, zero = 0;
+    hid_t ms = H5Screate_simple(1, &cnt, NULL), fs = H5Dget_space(ds);
+    size_t width = vlen ? sizeof(char *) : H5Tget_size(ft) + 1;
+    char *raw = calloc((size_t)n, width);
+    if (raw && ms >= 0 && fs >= 0 &&
+        H5Sselect_hyperslab(fs, H5S_SELECT_SET, &zero, NULL, &cnt, NULL) >= 0 &&
+        H5Dread(ds, mt, ms, fs, H5P_DEFAULT, raw) >= 0) {
+      if (vlen) { /* copied into rows as wide as the longest */
+        char **p = (char **)raw;
+        *w = 1;
+        for (long long i = 0; i < n; i++)
+          if (p[i] && strlen(p[i]) + 1 > *w)
+            *w = strlen(p[i]) + 1;
+        buf = calloc((size_t)n, *w);
+        for (long long i = 0; buf && i < n; i++)
+          if (p[i])
+            memcpy(buf + (size_t)i * *w, p[i], strlen(p[i]));
+        for (long long i = 0; i < n; i++)
+          H5free_memory(p[i]);
+        free(raw);
+      } else {
+        buf = raw;
+        *w = width;
+      }
+    } else {
+      free(raw);
+    }
+    if (fs >= 0)
+      H5Sclose(fs);
+    if (ms >= 0)
+      H5Sclose(ms);
+    H5Tclose(mt);
+  }
+  if (ft >= 0)
+    H5Tclose(ft);
+  if (ds >= 0)
+    H5Dclose(ds);
+  return buf;
+}
+
+/* The most lines of a ranked list that info prints. */
+#define INFO_LIST_MAX 10
+
+/* Prints the first lines of the ranked list in group g (/ranking or
+ * /county/ranking): rank, building (a county's), hazard, type and the
+ * casualties avoided a fire with their 95 % interval. */
+static void print_list(FILE *f, hid_t file, const char *g, const char *title) {
+  char path[128];
+  snprintf(path, sizeof path, "%s/rank", g);
+  long long n = rows(file, path);
+  if (n <= 0) {
+    fprintf(f, LABEL " -\n", title);
+    return;
+  }
+  long long k = n < INFO_LIST_MAX ? n : INFO_LIST_MAX;
+  static const char *const num[] = {"rank", "delta_casualties_mean",
+                                    "delta_casualties_ci_low",
+                                    "delta_casualties_ci_high"};
+  static const char *const text[] = {"building", "hazard_id", "type"};
+  double *v[4];
+  char *t[3];
+  size_t w[3] = {0, 0, 0};
+  for (int i = 0; i < 4; i++) {
+    snprintf(path, sizeof path, "%s/%s", g, num[i]);
+    v[i] = read_nums(file, path, k);
+  }
+  for (int i = 0; i < 3; i++) {
+    snprintf(path, sizeof path, "%s/%s", g, text[i]);
+    t[i] = read_texts(file, path, k, &w[i]);
+  }
+  fprintf(f, LABEL " %lld line%s%s\n", title, n, n == 1 ? "" : "s",
+          n > k ? " (the first 10 below)" : "");
+  if (v[0] && v[1] && v[2] && v[3] && t[1] && t[2])
+    for (long long i = 0; i < k; i++)
+      fprintf(f, "  %-4.0f %s%s%-8s %-26s %.2f [%.2f, %.2f]\n", v[0][i],
+              t[0] ? t[0] + (size_t)i * w[0] : "", t[0] ? "  " : "",
+              t[1] + (size_t)i * w[1], t[2] + (size_t)i * w[2], v[1][i],
+              v[2][i], v[3][i]);
+  for (int i = 0; i < 4; i++)
+    free(v[i]);
+  for (int i = 0; i < 3; i++)
+    free(t[i]);
+}
+
+/* Prints what a ranking (or a batch's building file) holds: its size, the
+ * casualties a fire as inspected and the first lines of its list. */
+static void print_ranking(FILE *f, hid_t file) {
+  fprintf(f, LABEL " ranking\n", "kind");
+  print_int(f, file, "hazards", "hazards");
+  print_int(f, file, "variants", "variants");
+  print_int(f, file, "simulations", "simulations");
+  int32_t resolved;
+  if (evac_h5_attr_read(file, "/summary", "resolved", H5T_NATIVE_INT32,
+                        &resolved) >= 0)
+    fprintf(f, LABEL " %s\n", "order resolved", resolved ? "yes" : "no");
+  long long nv = rows(file, "/variants/casualties_mean");
+  double *cas = read_nums(file, "/variants/casualties_mean", nv);
+  size_t w = 0;
+  char *fixed = read_texts(file, "/variants/fixed", nv, &w);
+  for (long long i = 0; cas && fixed && i < nv; i++)
+    if (!fixed[(size_t)i * w]) {
+      fprintf(f, LABEL " %.2f a fire\n", "casualties as is", cas[i]);
+      break;
+    }
+  free(cas);
+  free(fixed);
+  print_time(f, file, "wall clock", "wall_clock_s");
+  print_list(f, file, "/ranking", "rectification list");
+}
+
+/* Prints what a county batch file holds: its buildings and the first
+ * lines of the county's list. */
+static void print_county(FILE *f, hid_t file) {
+  fprintf(f, LABEL " county batch\n", "kind");
+  print_int(f, file, "buildings", "buildings");
+  print_int(f, file, "failed", "failed");
+  print_int(f, file, "tasks", "tasks");
+  print_list(f, file, "/county/ranking", "county list");
+}
+
+/* Prints the summary of an open, complete run file. */
+static void print_run(FILE *f, hid_t file) {
+  print_int(f, file, "occupants", "occupants");
+  print_int(f, file, "evacuated", "evacuated");
+  print_int(f, file, "incapacitated", "incapacitated");
+  print_int(f, file, "remaining", "remaining");
+  print_time(f, file, "evacuation time", "evacuation_time_s");
+  print_time(f, file, "RSET", "rset_s");
+  print_time(f, file, "ASET", "aset_s");
+  print_time(f, file, "first incapacitation", "first_incapacitation_s");
+  print_time(f, file, "simulated time", "end_time_s");
+  print_time(f, file, "wall clock", "wall_clock_s");
+  print_count(f, "agents", rows(file, "/agents/id"), NULL);
+  print_count(f, "time series", rows(file, "/timeseries/time_s"), "samples");
+  print_count(f, "trajectories", rows(file, "/trajectories/position/time"),
+              "samples");
+  print_measures(f, file);
+  print_events(f, file);
+  print_fields(f, file);
+}
+
+/* Prints the summary of an open, complete file of any kind. */
 static void print_info(FILE *f, hid_t file, const char *path) {
   char version[128], rev[128];
   uint64_t seed = 0;
@@ -239,23 +424,12 @@ static void print_info(FILE *f, hid_t file, const char *path) {
   if (evac_h5_attr_read(file, "/parameters", "threads", H5T_NATIVE_INT32,
                         &threads) >= 0)
     fprintf(f, LABEL " %d\n", "threads", (int)threads);
-  print_int(f, file, "occupants", "occupants");
-  print_int(f, file, "evacuated", "evacuated");
-  print_int(f, file, "incapacitated", "incapacitated");
-  print_int(f, file, "remaining", "remaining");
-  print_time(f, file, "evacuation time", "evacuation_time_s");
-  print_time(f, file, "RSET", "rset_s");
-  print_time(f, file, "ASET", "aset_s");
-  print_time(f, file, "first incapacitation", "first_incapacitation_s");
-  print_time(f, file, "simulated time", "end_time_s");
-  print_time(f, file, "wall clock", "wall_clock_s");
-  print_count(f, "agents", rows(file, "/agents/id"), NULL);
-  print_count(f, "time series", rows(file, "/timeseries/time_s"), "samples");
-  print_count(f, "trajectories", rows(file, "/trajectories/position/time"),
-              "samples");
-  print_measures(f, file);
-  print_events(f, file);
-  print_fields(f, file);
+  if (H5Lexists(file, "/county", H5P_DEFAULT) > 0)
+    print_county(f, file);
+  else if (H5Lexists(file, "/ranking", H5P_DEFAULT) > 0)
+    print_ranking(f, file);
+  else
+    print_run(f, file);
 }
 
 enum evac_status evac_info_print(const char *path, FILE *f,

@@ -35,7 +35,7 @@ static const char usage_main[] =
     "  batch MANIFEST.json -o DIR [--reps N] [--threads N]\n"
     "                            rank many buildings' hazards (resumable;\n"
     "                            also under mpirun)\n"
-    "  info OUT.h5               summarise a result file\n"
+    "  info RESULT.h5            summarise a run, ranking or batch file\n"
     "  gen tower --floors N --occupants M [--seed S] -o DIR\n"
     "                            write a synthetic hospital tower\n"
     "  gen county --buildings N [--seed S] -o DIR\n"
@@ -123,9 +123,12 @@ static const char usage_batch[] =
     "                    OMP_NUM_THREADS if set)\n"
     "  --quiet           print nothing but errors\n";
 
-static const char usage_info[] = "usage: evacsim info OUT.h5\n"
-                                 "\n"
-                                 "Prints a summary of a result file.\n";
+static const char usage_info[] =
+    "usage: evacsim info RESULT.h5\n"
+    "\n"
+    "Prints a summary of a result file: a run (outcome, samples, events), a\n"
+    "ranking (its size and the first lines of its list) or a batch's\n"
+    "county.h5 (its buildings and the first lines of the county list).\n";
 
 static const char usage_gen[] =
     "usage: evacsim gen tower --floors N --occupants M [--seed S] -o DIR\n"

@@ -129,6 +129,21 @@ Test(batch, three_ranks_equal_one_rank, .timeout = 300) {
       "delta_casualties_ci_low,delta_casualties_ci_high,cost,"
       "risk_reduction_per_cost,owner,rank_per_cost\n";
   cr_expect(!strncmp(csv, header, strlen(header)), "bad header:\n%s", csv);
+  /* `info` summarises county.h5: its size and the county list's first line
+     (the CSV's first row: rank 1, its building and hazard) */
+  snprintf(p, sizeof p, "info %s/one/county.h5", dir);
+  char *info = NULL;
+  cr_expect_eq(evac_test_cli(p, &info), 0, "%s", info);
+  cr_expect_not_null(strstr(info, "kind                   county batch\n"),
+                     "%s", info);
+  cr_expect_not_null(strstr(info, "buildings              6\n"), "%s", info);
+  const char *row1 = csv + strlen(header); /* "1,tower-NN,H-NN,..." */
+  char first[64];
+  int nb = (int)strcspn(row1 + 2, ","), nh = (int)strcspn(row1 + 3 + nb, ",");
+  snprintf(first, sizeof first, "\n  1    %.*s  %-8.*s", nb, row1 + 2, nh,
+           row1 + 3 + nb);
+  cr_expect_not_null(strstr(info, first), "no line '%s' in\n%s", first, info);
+  free(info);
   int rows = 0;
   double last = 1e300;
   for (char *line = strchr(csv, '\n'); line && line[1];

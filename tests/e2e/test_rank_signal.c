@@ -222,6 +222,18 @@ Test(rank_signal, sigterm_then_resume_is_identical) {
   snprintf(path, sizeof path, "%s/r.h5", whole);
   evac_test_expect_units(path); /* every column of RANK.h5 has a unit */
 
+  /* `info` summarises a ranking: its size and the list's first line */
+  snprintf(cmd, sizeof cmd, "info %s/r.h5", whole);
+  cr_expect_eq(evac_test_cli(cmd, &out), 0, "%s", out);
+  cr_expect_not_null(strstr(out, "kind                   ranking\n"), "%s",
+                     out);
+  cr_expect_not_null(strstr(out, "hazards                4\n"), "%s", out);
+  cr_expect_not_null(strstr(out, "rectification list     4 lines\n"), "%s",
+                     out);
+  cr_expect_not_null(strstr(out, "\n  1    H-03     blocked_exit "), "%s", out);
+  cr_expect_not_null(strstr(out, "casualties as is "), "%s", out);
+  free(out);
+
   /* the variants differ (fixing the chained exit moves RSET), so replications
      stored under the wrong variant would change the lists */
   snprintf(path, sizeof path, "%s/r.csv", whole);
