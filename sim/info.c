@@ -218,38 +218,42 @@ static void print_fields(FILE *f, hid_t file) {
           smoky, smoky == 1 ? "" : "s");
 }
 
-/* The n values of the 1-D numeric dataset at path as doubles (malloc'd),
- * or NULL if it is absent, shorter or unreadable. */
+/* Reads the first n rows of the open 1-D dataset ds as memory type mt
+ * into buf; the HDF5 status. */
+static herr_t read_head(hid_t ds, long long n, hid_t mt, void *buf) {
+  hsize_t cnt = (hsize_t)n, zero = 0;
+  hid_t ms = H5Screate_simple(1, &cnt, NULL), fs = H5Dget_space(ds);
+  herr_t r = ms >= 0 && fs >= 0 ? H5Sselect_hyperslab(fs, H5S_SELECT_SET, &zero,
+                                                      NULL, &cnt, NULL)
+                                : -1;
+  if (r >= 0)
+    r = H5Dread(ds, mt, ms, fs, H5P_DEFAULT, buf);
+  if (fs >= 0)
+    H5Sclose(fs);
+  if (ms >= 0)
+    H5Sclose(ms);
+  return r;
+}
+
+/* The first n values of the 1-D numeric dataset at path as doubles
+ * (malloc'd), or NULL if it is absent, shorter or unreadable. */
 static double *read_nums(hid_t file, const char *path, long long n) {
   if (n <= 0 || rows(file, path) < n)
     return NULL;
   double *v = malloc((size_t)n * sizeof *v);
   hid_t ds = H5Dopen2(file, path, H5P_DEFAULT);
-  hsize_t cnt = (hsize_t)n;
-  hid_t ms = H5Screate_simple(1, &cnt, NULL), fs = H5Dget_space(ds);
-  hsize_t zero = 0;
-  herr_t r =
-      v && ds >= 0 && ms >= 0 && fs >= 0
-          ? H5Sselect_hyperslab(fs, H5S_SELECT_SET, &zero, NULL, &cnt, NULL)
-          : -1;
-  if (r >= 0)
-    r = H5Dread(ds, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, v);
-  if (fs >= 0)
-    H5Sclose(fs);
-  if (ms >= 0)
-    H5Sclose(ms);
+  if (!v || ds < 0 || read_head(ds, n, H5T_NATIVE_DOUBLE, v) < 0) {
+    free(v);
+    v = NULL;
+  }
   if (ds >= 0)
     H5Dclose(ds);
-  if (r < 0) {
-    free(v);
-    return NULL;
-  }
   return v;
 }
 
-/* The n strings of the 1-D string dataset at path (fixed or variable
- * length), as n NUL-terminated rows of *w bytes each (malloc'd), or NULL
- * if it is absent, shorter, of another type or unreadable. */
+/* The first n strings of the 1-D string dataset at path (fixed or
+ * variable length), as n NUL-terminated rows of *w bytes each (malloc'd),
+ * or NULL if it is absent, shorter, of another type or unreadable. */
 static char *read_texts(hid_t file, const char *path, long long n, size_t *w) {
   if (n <= 0 || rows(file, path) < n)
     return NULL;
@@ -258,16 +262,12 @@ static char *read_texts(hid_t file, const char *path, long long n, size_t *w) {
   char *buf = NULL;
   if (ft >= 0 && H5Tget_class(ft) == H5T_STRING) {
     int vlen = H5Tis_variable_str(ft) > 0;
+    size_t width = vlen ? sizeof(char *) : H5Tget_size(ft) + 1;
     hid_t mt = H5Tcopy(H5T_C_S1);
     H5Tset_cset(mt, H5Tget_cset(ft));
-    H5Tset_size(mt, vlen ? H5T_VARIABLE : H5Tget_size(ft) + 1);
-    hsize_t cnt = (hsize_t)n, zero = 0;
-    hid_t ms = H5Screate_simple(1, &cnt, NULL), fs = H5Dget_space(ds);
-    size_t width = vlen ? sizeof(char *) : H5Tget_size(ft) + 1;
+    H5Tset_size(mt, vlen ? H5T_VARIABLE : width);
     char *raw = calloc((size_t)n, width);
-    if (raw && ms >= 0 && fs >= 0 &&
-        H5Sselect_hyperslab(fs, H5S_SELECT_SET, &zero, NULL, &cnt, NULL) >= 0 &&
-        H5Dread(ds, mt, ms, fs, H5P_DEFAULT, raw) >= 0) {
+    if (raw && read_head(ds, n, mt, raw) >= 0) {
       if (vlen) { /* copied into rows as wide as the longest */
         char **p = (char **)raw;
         *w = 1;
@@ -288,10 +288,6 @@ static char *read_texts(hid_t file, const char *path, long long n, size_t *w) {
     } else {
       free(raw);
     }
-    if (fs >= 0)
-      H5Sclose(fs);
-    if (ms >= 0)
-      H5Sclose(ms);
     H5Tclose(mt);
   }
   if (ft >= 0)
@@ -331,8 +327,10 @@ static void print_list(FILE *f, hid_t file, const char *g, const char *title) {
     snprintf(path, sizeof path, "%s/%s", g, text[i]);
     t[i] = read_texts(file, path, k, &w[i]);
   }
-  fprintf(f, LABEL " %lld line%s%s\n", title, n, n == 1 ? "" : "s",
-          n > k ? " (the first 10 below)" : "");
+  char more[32] = "";
+  if (n > k)
+    snprintf(more, sizeof more, " (the first %d below)", INFO_LIST_MAX);
+  fprintf(f, LABEL " %lld line%s%s\n", title, n, n == 1 ? "" : "s", more);
   if (v[0] && v[1] && v[2] && v[3] && t[1] && t[2])
     for (long long i = 0; i < k; i++)
       fprintf(f, "  %-4.0f %s%s%-8s %-26s %.2f [%.2f, %.2f]\n", v[0][i],
