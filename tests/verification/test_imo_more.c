@@ -19,19 +19,18 @@
 
 /* ---- IMO 8: counterflow ------------------------------------------------ */
 
-/* Two 10 x 10 m rooms (0.5 m cells: room 1 x 1..20, room 2 x 41..60, y
- * 1..20) joined by a 10 m long, 2 m wide corridor (x 21..40, y 9..12)
- * from the middle of a side of each. Exits "East" (room 2's far wall) and
- * "West" (room 1's far wall) are where each group is sent, so that "in
- * room 2" is a line: the measure "into room 2" across the corridor's end
- * (x 40). */
-static cJSON *imo8_plan(void) {
-  struct grid g = grid_new(62, 22);
-  grid_fill(&g, 1, 1, 20, 20, '.');
-  grid_fill(&g, 41, 1, 60, 20, '.');
-  grid_fill(&g, 21, 9, 40, 12, '.');
-  grid_fill(&g, 0, 1, 0, 20, 'W');
-  grid_fill(&g, 61, 1, 61, 20, 'X');
+/* Two rooms of w x h cells (0.5 m cells: room 1 x 1..w, room 2 beyond the
+ * corridor, y 1..h) joined by a corridor len cells long on rows y0..y1.
+ * Exits "West" (room 1's far wall) and "East" (room 2's far wall) are
+ * where each group is sent. */
+static cJSON *two_rooms_plan(int w, int h, int len, int y0, int y1) {
+  int east = 2 * w + len + 1; /* room 2's far wall */
+  struct grid g = grid_new(east + 1, h + 2);
+  grid_fill(&g, 1, 1, w, h, '.');
+  grid_fill(&g, w + len + 1, 1, east - 1, h, '.');
+  grid_fill(&g, w + 1, y0, w + len, y1, '.');
+  grid_fill(&g, 0, 1, 0, h, 'W');
+  grid_fill(&g, east, 1, east, h, 'X');
   cJSON *floors = cJSON_CreateArray();
   cJSON_AddItemToArray(floors, grid_floor(&g, "1", 0.0));
   free(g.c);
@@ -39,6 +38,15 @@ static cJSON *imo8_plan(void) {
   cJSON *legend = cJSON_AddObjectToObject(plan, "legend");
   cJSON_AddItemToObject(legend, "W", cJSON_Parse("{\"exit\": \"West\"}"));
   cJSON_AddItemToObject(legend, "X", cJSON_Parse("{\"exit\": \"East\"}"));
+  return plan;
+}
+
+/* IMO 8: two 10 x 10 m rooms (room 1 x 1..20, room 2 x 41..60, y 1..20)
+ * joined by a 10 m long, 2 m wide corridor (x 21..40, y 9..12), so that
+ * "in room 2" is a line: the measure "into room 2" across the corridor's
+ * end (x 40). */
+static cJSON *imo8_plan(void) {
+  cJSON *plan = two_rooms_plan(20, 20, 20, 9, 12);
   cJSON *ms = cJSON_AddArrayToObject(plan, "measures");
   cJSON_AddItemToArray(ms, cJSON_Parse("{\"name\": \"into room 2\", \"floor\": "
                                        "\"1\", \"line\": [40, 9, 40, 12]}"));
@@ -116,19 +124,7 @@ Test(imo, test8_counterflow) {
  * must get out. Each walks at least the corridor and the rooms' width at
  * 1 m/s, so nobody is out before 10 s. */
 Test(imo, counterflow_single_file_passes) {
-  struct grid g = grid_new(36, 12);
-  grid_fill(&g, 1, 1, 6, 10, '.');
-  grid_fill(&g, 29, 1, 34, 10, '.');
-  grid_fill(&g, 7, 5, 28, 5, '.');
-  grid_fill(&g, 0, 1, 0, 10, 'W');
-  grid_fill(&g, 35, 1, 35, 10, 'X');
-  cJSON *floors = cJSON_CreateArray();
-  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 0.0));
-  free(g.c);
-  cJSON *plan = plan_new(0.5, floors);
-  cJSON *legend = cJSON_AddObjectToObject(plan, "legend");
-  cJSON_AddItemToObject(legend, "W", cJSON_Parse("{\"exit\": \"West\"}"));
-  cJSON_AddItemToObject(legend, "X", cJSON_Parse("{\"exit\": \"East\"}"));
+  cJSON *plan = two_rooms_plan(6, 10, 22, 5, 5); /* corridor x 7..28 */
   cJSON *sc = scenario_new(600);
   add_profile(sc, "walker", "1.0");
   add_group(sc, 1, 1, 6, 10, "walker", 5, "East");
