@@ -73,7 +73,7 @@ fuzz:
 	done
 
 format:
-	clang-format -i sim/*.[ch] models/*/*.[ch] tests/*.[ch] tests/*/*.[ch] bench/*.c
+	clang-format -i sim/*.h sim/*/*.[ch] models/*/*.[ch] tests/*.[ch] tests/*/*.[ch] bench/*.c
 
 clean:
 	rm -rf build build-dev build-asan $(FUZZ_BUILD) $(DEMO_OUT)

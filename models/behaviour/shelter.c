@@ -25,7 +25,7 @@
 #include "sim.h"
 
 /* 1 if the route cost of cell c marks it untenable (rebuild_routes in
- * sim/engine.c: tenable cells cost 1 / speed factor, at most about 1.05
+ * sim/engine/engine.c: tenable cells cost 1 / speed factor, at most about 1.05
  * where visibility is 5 m; untenable ones EVAC_SMOKE_AVERSION times more). */
 static int untenable(const struct evac_sim *s, int32_t c) {
   return s->smoke_cost[c] >= EVAC_SMOKE_AVERSION;

@@ -469,7 +469,7 @@ static int act(struct evac_sim *s, int a) {
   case EVAC_PHASE_FLIGHT:
     return land(s, a);
   case EVAC_PHASE_DONE:
-  case EVAC_PHASE_TASK: /* the behaviour model's (sim/engine.c) */
+  case EVAC_PHASE_TASK: /* the behaviour model's (sim/engine/engine.c) */
     return 0;
   }
   return 0;

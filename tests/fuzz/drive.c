@@ -7,10 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/batch.h"
-#include "sim/diag.h"
-#include "sim/evacsim.h"
-#include "sim/model.h"
+#include "batch.h"
+#include "diag.h"
+#include "evacsim.h"
+#include "model.h"
 
 /* The plans of the working folder of evac_fuzz_scenario. */
 static const char *const plans[] = {"two_floor.plan.json", "good.plan.json",

@@ -139,7 +139,7 @@ enum evac_status evac_check_file(const char *path, struct evac_diag *diag) {
     m->scenario_path = strdup(path);
     evac_scenario_read(m, root, &j);
   } else if (cJSON_GetObjectItemCaseSensitive(root, "evacsim_county")) {
-    evac_manifest_check(root, path, diag); /* sim/manifest.c */
+    evac_manifest_check(root, path, diag); /* sim/ensemble/manifest.c */
   } else {
     evac_diag_error(diag, path, NULL,
                     "not an evacsim file: expected a plan (an object with "

@@ -1,4 +1,4 @@
-/* Memory estimate and availability (sim/memory.h). The coefficients were
+/* Memory estimate and availability (sim/engine/memory.h). The coefficients were
  * fitted on the maximum resident size (/usr/bin/time -v) of `evacsim run
  * --threads 1` on generated towers of 2 to 48 floors (4978 cells a floor)
  * with and without a fire; docs/reliability.md, "Memory", has the table. */

@@ -1,4 +1,4 @@
-/* Block files of outcomes (sim/outcome_store.h), shared by batch tasks and
+/* Block files of outcomes (sim/ensemble/outcome_store.h), shared by batch tasks and
  * the resumable ranking.
  *
  * File layout (native byte order, this machine's doubles):

@@ -18,7 +18,7 @@
 #include "rng.h"
 
 /* A hazard the generator can put on a list ({fire floor} = the floor of
- * the tower's fires, see sim/gen.c). */
+ * the tower's fires, see sim/tools/gen.c). */
 struct gc_hazard {
   const char *type;
   const char *target; /* NULL: none */

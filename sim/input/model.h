@@ -361,7 +361,7 @@ enum evac_status evac_scenario_parse(struct evac_model *m, const char *text,
                                      const char *file, struct evac_diag *diag);
 
 /* The preparation time of a device ("ski_sheet", ...): moving a patient
- * onto it; fixed 0 for an unknown name (sim/profile.c). */
+ * onto it; fixed 0 for an unknown name (sim/input/profile.c). */
 struct evac_dist evac_device_prepare(const char *name);
 
 /* The target of hazard h in m as text: its feature or region name, ""
@@ -374,7 +374,7 @@ const char *evac_hazard_type_name(enum evac_hazard_type t);
 int evac_hazard_type_parse(const char *name);
 
 /* Applies the model's hazards to it (the building with its hazards, as
- * run simulates it): see sim/hazards.c for each type's effect. Types not
+ * run simulates it): see sim/input/hazards.c for each type's effect. Types not
  * modelled yet get a warning. */
 void evac_hazards_apply(struct evac_model *m, struct evac_diag *diag);
 

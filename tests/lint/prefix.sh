@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Prefix check (docs/architecture.md, "Style"): every symbol the library
+# exports (functions and data) starts with evac_. Argument: the library.
+set -u
+lib=$1
+bad=$(nm -g --defined-only "$lib" | awk 'NF == 3 && $2 ~ /^[TDRBC]$/ { print $3 }' |
+  grep -v '^evac_' | sort -u)
+n=$(nm -g --defined-only "$lib" | awk 'NF == 3 && $2 ~ /^[TDRBC]$/' | wc -l)
+if [ -n "$bad" ]; then
+  echo "exported symbols without the evac_ prefix:"
+  echo "$bad" | sed 's/^/  /'
+  exit 1
+fi
+echo "prefix: $n exported symbols, all evac_"
