@@ -82,8 +82,8 @@ void evac_drill_print(const struct evac_drill *d, const struct evac_model *m,
                       FILE *f);
 
 /* Where the drill report is written: the result writer's own helpers
- * (sim/output/output.c), so that /drill is chunked, compressed and has units like
- * every other dataset. Each returns 0 or -1. */
+ * (sim/output/output.c), so that /drill is chunked, compressed and has units
+ * like every other dataset. Each returns 0 or -1. */
 struct evac_drill_sink {
   void *ctx; /* the writer */
   int (*group)(void *ctx, const char *path);

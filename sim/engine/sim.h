@@ -1,5 +1,5 @@
-/* The simulation object's insides, shared by the engine (sim/engine/engine.c) and
- * the models (models/). Not part of the public interface. */
+/* The simulation object's insides, shared by the engine (sim/engine/engine.c)
+ * and the models (models/). Not part of the public interface. */
 #ifndef EVAC_SIM_H
 #define EVAC_SIM_H
 
@@ -281,8 +281,8 @@ void evac_sim_landing(struct evac_sim *s, int agent, int32_t c, int enter,
 /* ------------------------------------------------- outside rescue */
 
 /* At the end of each ladder cycle after the brigade's arrival, takes one
- * stuck person out through a window (models/behaviour/rescue.c); called every smoke
- * step. Returns 0 or -1 (memory). */
+ * stuck person out through a window (models/behaviour/rescue.c); called every
+ * smoke step. Returns 0 or -1 (memory). */
 int evac_rescue_step(struct evac_sim *s);
 
 /* ------------------------------------------------------- shelter */

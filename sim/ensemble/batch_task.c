@@ -3,7 +3,8 @@
  * hashes the building's plan and scenario texts, its seed, the variant,
  * the block and the evacsim version. The file is written to KEY.bin.partial,
  * fsync'd and renamed, so a task is either whole or absent; a finished
- * task is never run again. The files are sim/ensemble/outcome_store.c's blocks. */
+ * task is never run again. The files are sim/ensemble/outcome_store.c's blocks.
+ */
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
-/* Block files of outcomes (sim/ensemble/outcome_store.h), shared by batch tasks and
- * the resumable ranking.
+/* Block files of outcomes (sim/ensemble/outcome_store.h), shared by batch tasks
+ * and the resumable ranking.
  *
  * File layout (native byte order, this machine's doubles):
  *   8 bytes "EVTASK01", uint64 key, int32 first, int32 n,

@@ -304,7 +304,8 @@ void evac_hazards_apply(struct evac_model *m, struct evac_diag *diag) {
       break;
     case EVAC_HZ_WINDOW_GRILLES:
     case EVAC_HZ_EMERGENCY_LIGHTING_FAILED:
-      break; /* read by the engine: evac_hazards_on_floor, models/behaviour/rescue.c */
+      break; /* read by the engine: evac_hazards_on_floor,
+                models/behaviour/rescue.c */
     case EVAC_HZ_NTYPES:
       evac_diag_warn(diag, m->scenario_path, NULL,
                      "hazard %s (%s) is not modelled yet: it does not change "
