@@ -917,6 +917,14 @@ static void finish(struct evac_sim *s) {
   r->evacuated = s->nsafe;
   r->incapacitated = s->nincap;
   r->remaining = s->nagents - s->nsafe - s->nincap;
+  r->trapped = 0;
+  for (int a = 0; a < s->nagents; a++) {
+    const struct evac_agent *ag = &s->agents[a];
+    if (ag->state != EVAC_STATE_SAFE && ag->state != EVAC_STATE_INCAPACITATED &&
+        (ag->shelter || ag->state == EVAC_STATE_STUCK))
+      r->trapped++;
+  }
+  r->not_out = r->remaining - r->trapped;
   double last = 0.0;
   for (int a = 0; a < s->nagents; a++)
     if (!isnan(r->agents.exit_time_s[a]) && r->agents.exit_time_s[a] > last)

@@ -125,7 +125,10 @@ struct evac_result {
   int occupants;
   int evacuated;
   int incapacitated;
-  int remaining;
+  int remaining; /* occupants - evacuated - incapacitated, that is
+                    trapped + not_out */
+  int trapped;   /* of remaining: sheltering or with no route at the end */
+  int not_out;   /* of remaining: still on their way at the end */
   double evacuation_time_s;      /* last to safety; NaN if some never */
   double rset_s;                 /* required safe egress time */
   double aset_s;                 /* available safe egress time; NaN */
