@@ -31,6 +31,16 @@ const char *evac_git_revision(void);
 
 struct evac_diag; /* list of errors and warnings, see diag.h */
 
+/* Creates an empty list on the heap, for callers that see only this header
+ * (NULL if out of memory); free it with evac_diag_destroy. */
+struct evac_diag *evac_diag_create(void);
+
+/* Prints every message, one a line, warnings prefixed "warning: ". */
+void evac_diag_print(const struct evac_diag *d, FILE *f);
+
+/* Frees a list made by evac_diag_create (NULL is allowed). */
+void evac_diag_destroy(struct evac_diag *d);
+
 /* ----------------------------------------------------------------- model */
 
 struct evac_model; /* a plan and its scenario, validated; see model.h */
@@ -81,6 +91,26 @@ enum evac_status evac_sim_write(const struct evac_sim *sim, const char *path,
 void evac_sim_print_summary(const struct evac_sim *sim, FILE *f);
 
 struct evac_result; /* what a run produced, see result.h */
+
+/* The headline figures of a finished run, as /summary stores them. The
+ * counts add up: evacuated + incapacitated + trapped + not_out =
+ * occupants. */
+struct evac_summary {
+  int occupants;                 /* people placed */
+  int evacuated;                 /* reached a safe place */
+  int incapacitated;             /* dose reached their threshold */
+  int trapped;                   /* sheltering or with no route at the end */
+  int not_out;                   /* still on their way at the end */
+  double evacuation_time_s;      /* last to safety; NaN if some never */
+  double rset_s;                 /* required safe egress time, s */
+  double aset_s;                 /* available safe egress time; NaN if the
+                                    building never became untenable */
+  double first_incapacitation_s; /* NaN if none */
+  double end_time_s;             /* simulated time at the end */
+};
+
+/* Fills out with the figures of a finished run. */
+void evac_sim_summary(const struct evac_sim *sim, struct evac_summary *out);
 
 /* The result of a finished run (owned by sim). */
 const struct evac_result *evac_sim_result(const struct evac_sim *sim);

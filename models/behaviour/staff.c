@@ -1,4 +1,4 @@
-/* Hospital staff (DESIGN § 4 "Hospital behaviour", docs/hospital.md).
+/* Hospital staff (docs/hospital.md).
  *
  * Patients who need staff wait where they are. After the alarm and their
  * own pre-movement, staff choose a patient (allocation rule below), walk to

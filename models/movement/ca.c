@@ -1,4 +1,4 @@
-/* Event-driven floor-field cellular automaton (DESIGN § 4).
+/* Event-driven floor-field cellular automaton (docs/models.md).
  *
  * An agent on a cell looks at its options: the 8 neighbour cells (no corner
  * cutting) and, on a stair landing, the flights to the next served floors.

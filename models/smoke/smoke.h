@@ -1,4 +1,4 @@
-/* Two-layer grid smoke model (DESIGN § 4): every gas cell of every floor
+/* Two-layer grid smoke model (docs/models.md): every gas cell of every floor
  * carries a hot upper layer (mass, heat, species) under its ceiling. The
  * fire's plume fills the fire cell; layers spread under ceilings as gravity
  * currents, pass doorways below their soffits, leak through closed fire

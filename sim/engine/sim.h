@@ -317,7 +317,7 @@ struct evac_movement_ops {
   int (*act)(struct evac_sim *s, int agent);
 };
 
-/* The event-driven floor-field cellular automaton (DESIGN § 4). */
+/* The event-driven floor-field cellular automaton (docs/models.md). */
 extern const struct evac_movement_ops evac_movement_ca;
 
 /* ----------------------------------------------------------- lifts */

@@ -141,7 +141,7 @@ void evac_ranking_print(const struct evac_ranking *r, FILE *f) {
   free(ow);
 }
 
-/* The rectification list (DESIGN § 2.4 columns, then priority and
+/* The rectification list (docs/ranking.md columns, then priority and
  * resolved). */
 static void csv_rectification(const struct evac_ranking *r, FILE *f) {
   fputs("rank,hazard_id,type,target,floors,delta_casualties_mean,"

@@ -1,4 +1,4 @@
-/* Hazards: the catalogue of DESIGN § 5, and how each hazard changes the
+/* Hazards: the catalogue of docs/hazards.md, and how each hazard changes the
  * model (the building with its hazards, as run simulates it). Each effect
  * and its assumptions are documented in docs/models.md § Hazards. */
 #include <math.h>

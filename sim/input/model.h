@@ -210,7 +210,7 @@ struct evac_timeline_event {
   int *floors;             /* floor indices */
 };
 
-/* Hazard types: the catalogue of DESIGN § 5, in its order. */
+/* Hazard types: the catalogue of docs/hazards.md, in its order. */
 enum evac_hazard_type {
   EVAC_HZ_BLOCKED_EXIT = 0,
   EVAC_HZ_BLOCKED_STAIR,

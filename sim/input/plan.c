@@ -1,4 +1,4 @@
-/* The building plan loader (DESIGN § 2.2, docs/formats.md): floors of grid
+/* The building plan loader (docs/formats.md): floors of grid
  * rows, a legend of named features, stairs, shafts, lifts, regions,
  * measure lines and fire systems, read and validated into a struct
  * evac_model. */

@@ -1,4 +1,4 @@
-/* The scenario loader (DESIGN § 2.3, docs/formats.md): the plan it names,
+/* The scenario loader (docs/formats.md): the plan it names,
  * run settings, profiles, occupant and staff groups, the fire and the
  * weighted ignition scenarios, hazards (validated, not yet applied), the
  * drill timeline and output settings. */

@@ -1,4 +1,4 @@
-/* The result file writer (DESIGN § 2.4, layout in docs/output.md).
+/* The result file writer (layout in docs/output.md).
  *
  * The file is built in memory, written to PATH.partial, fsync'ed, closed
  * and renamed over PATH, then the directory is fsync'ed, so that PATH is

@@ -1,7 +1,7 @@
 /* The synthetic hospital tower generator (`evacsim gen tower`): a
  * double-loaded ward floor repeated over N storeys, with two protected
  * stairs, a fire lift, a cable shaft and occupants spread over the wards,
- * written as a plan and a scenario (DESIGN § 2.2, § 2.3).
+ * written as a plan and a scenario (docs/formats.md).
  *
  * One floor's grid (cell 0.4 m; x along the 52.4 m length, y across):
  *

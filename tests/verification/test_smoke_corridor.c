@@ -1,4 +1,4 @@
-/* Corridor smoke front speed (DESIGN § 4, "Verification: ... corridor
+/* Corridor smoke front speed (docs/models.md, "Verification: ... corridor
  * front speed"). KNOWN DEVIATION: this file asserts that the model is
  * still far from the reference, so that the gap stays visible and the
  * suite stays green; it fails (and must then be turned into the reference
