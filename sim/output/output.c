@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "diag.h"
-#include "drill.h"
+#include "drill_output.h"
 #include "json.h"
 #include "model.h"
 
