@@ -330,6 +330,25 @@ double evac_hazards_extinction_factor(const struct evac_model *m, int f) {
              : 1.0;
 }
 
+void evac_hazard_clear(struct evac_hazard *h) {
+  free(h->id);
+  free(h->owner);
+  free(h->note);
+  free(h->floors);
+}
+
+/* Inserts h into m->fixed (room for every listed hazard was allocated with
+ * the list), keeping the scenario's order. */
+static void fixed_insert(struct evac_model *m, const struct evac_hazard *h) {
+  int k = m->nfixed;
+  while (k > 0 && m->fixed[k - 1].listed > h->listed) {
+    m->fixed[k] = m->fixed[k - 1];
+    k--;
+  }
+  m->fixed[k] = *h;
+  m->nfixed++;
+}
+
 int evac_hazards_fix(struct evac_model *m, const char *id) {
   int all = strcmp(id, "all") == 0, found = 0;
   for (int i = 0; i < m->nhazards;) {
@@ -338,10 +357,7 @@ int evac_hazards_fix(struct evac_model *m, const char *id) {
       i++;
       continue;
     }
-    free(h->id);
-    free(h->owner);
-    free(h->note);
-    free(h->floors);
+    fixed_insert(m, h);
     memmove(h, h + 1, (size_t)(m->nhazards - i - 1) * sizeof *h);
     m->nhazards--;
     found = 1;

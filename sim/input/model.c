@@ -59,13 +59,12 @@ void evac_model_free(struct evac_model *m) {
   free(m->groups);
   for (int i = 0; m->timeline && i < m->ntimeline; i++)
     free(m->timeline[i].floors);
-  for (int i = 0; i < m->nhazards; i++) {
-    free(m->hazards[i].id);
-    free(m->hazards[i].owner);
-    free(m->hazards[i].note);
-    free(m->hazards[i].floors);
-  }
+  for (int i = 0; i < m->nhazards; i++)
+    evac_hazard_clear(&m->hazards[i]);
+  for (int i = 0; i < m->nfixed; i++)
+    evac_hazard_clear(&m->fixed[i]);
   free(m->hazards);
+  free(m->fixed);
   free(m->timeline);
   free(m->fire.curve_t_s);
   free(m->fire.curve_kw);

@@ -244,6 +244,7 @@ struct evac_hazard {
   int *floors;
   double cost;        /* rectification cost, NAN if not given */
   char *owner, *note; /* may be NULL */
+  int listed;         /* position in the scenario's "hazards" list */
 };
 
 /* --------------------------------------------------------------- model */
@@ -294,7 +295,11 @@ struct evac_model {
   int ntimeline;
   struct evac_timeline_event *timeline; /* sorted by t_s (stable) */
   int nhazards;
-  struct evac_hazard *hazards; /* the scenario's hazard list */
+  struct evac_hazard *hazards; /* the scenario's hazard list, less those
+                                  fixed */
+  int nfixed;
+  struct evac_hazard *fixed;  /* hazards removed by evac_hazards_fix, in the
+                                 scenario's order (written to /parameters) */
   double agents_every_s;      /* trajectory and time-series sampling interval */
   double fields_every_s;      /* field sampling interval (fire models) */
   int has_fire;               /* the scenario has "fire" (run simulates it) */
@@ -387,8 +392,11 @@ int evac_hazards_on_floor(const struct evac_model *m, enum evac_hazard_type t,
  * light only), else 1 (docs/hazards.md). */
 double evac_hazards_extinction_factor(const struct evac_model *m, int f);
 
-/* Removes hazard id from the list (it is rectified); "all" removes every
- * hazard. Returns 0, or -1 if there is no hazard of that id. */
+/* Frees the strings and floors of one hazard. */
+void evac_hazard_clear(struct evac_hazard *h);
+
+/* Moves hazard id from the list to m->fixed (it is rectified); "all" moves
+ * every hazard. Returns 0, or -1 if there is no hazard of that id. */
 int evac_hazards_fix(struct evac_model *m, const char *id);
 
 #endif

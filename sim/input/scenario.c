@@ -716,9 +716,13 @@ static void hazards_read(struct scen_ctx *c, const cJSON *root) {
   const cJSON *a = NULL;
   if (evac_json_array(j, root, "", "hazards", &a) <= 0)
     return;
-  m->hazards = calloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *m->hazards);
-  if (!m->hazards)
+  size_t n = (size_t)cJSON_GetArraySize(a) + 1;
+  m->hazards = calloc(n, sizeof *m->hazards);
+  m->fixed = calloc(n, sizeof *m->fixed);
+  if (!m->hazards || !m->fixed) {
+    evac_diag_error(j->diag, j->file, "hazards", "out of memory");
     return;
+  }
   char p[EVAC_JSON_PATH_MAX], q[EVAC_JSON_PATH_MAX], list[1024];
   int i = 0;
   for (const cJSON *e = a->child; e; e = e->next, i++) {
@@ -769,6 +773,7 @@ static void hazards_read(struct scen_ctx *c, const cJSON *root) {
     h.owner = owner ? strdup(owner) : NULL;
     h.note = note ? strdup(note) : NULL;
     if (ok && h.id) {
+      h.listed = i;
       m->hazards[m->nhazards++] = h;
     } else {
       free(h.id);

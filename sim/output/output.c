@@ -20,7 +20,6 @@
 
 #include "diag.h"
 #include "drill_output.h"
-#include "json.h"
 #include "model.h"
 
 /* Bytes aimed at per chunk: well under HDF5's default 1 MiB chunk cache. */
@@ -279,33 +278,21 @@ static const char *feature_name(const struct evac_model *m, int32_t i) {
   return i >= 0 && i < m->nfeatures ? str_or_empty(m->features[i].name) : "";
 }
 
-/* The ids of the stored scenario's hazards that m no longer lists (fixed
- * with `run --fix`), comma-separated in list order; "" if none. Malloc'd,
- * NULL out of memory. */
+/* The ids of the hazards fixed, comma-separated in the scenario's order
+ * ("" if none); NULL out of memory. */
 static char *fixed_hazards(const struct evac_model *m) {
-  cJSON *root = m->scenario_json ? cJSON_Parse(m->scenario_json) : NULL;
-  const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "hazards"), *h;
   size_t len = 1;
-  cJSON_ArrayForEach(h, list) {
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(h, "id");
-    if (cJSON_IsString(id))
-      len += strlen(id->valuestring) + 1;
-  }
+  for (int i = 0; i < m->nfixed; i++)
+    len += strlen(m->fixed[i].id) + 1;
   char *out = malloc(len);
-  if (out)
-    out[0] = '\0';
-  cJSON_ArrayForEach(h, list) {
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(h, "id");
-    int kept = 0;
-    for (int i = 0; cJSON_IsString(id) && i < m->nhazards && !kept; i++)
-      kept = strcmp(m->hazards[i].id, id->valuestring) == 0;
-    if (out && cJSON_IsString(id) && !kept) {
-      if (out[0])
-        strcat(out, ",");
-      strcat(out, id->valuestring);
-    }
+  if (!out)
+    return NULL;
+  out[0] = '\0';
+  for (int i = 0; i < m->nfixed; i++) {
+    if (i)
+      strcat(out, ",");
+    strcat(out, m->fixed[i].id);
   }
-  cJSON_Delete(root);
   return out;
 }
 
