@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "evacsim.h"
+#include "models/smoke/smoke.h"
 
 /* Types of logged events (the /events/type enum). */
 enum evac_event_type {
@@ -89,17 +90,6 @@ struct evac_result_events {
   int32_t *floor;  /* -1 if none */
   int32_t *x, *y;  /* cell, -1 if none */
   int32_t *target; /* feature index, -1 if none */
-};
-
-/* Smoke field quantities sampled per floor (/fields/floor_NN/NAME). */
-enum evac_field_qty {
-  EVAC_FQ_LAYER_HEIGHT = 0, /* layer_height_m: smoke interface above floor */
-  EVAC_FQ_UPPER_TEMP,       /* upper_temp_c */
-  EVAC_FQ_SOOT,             /* soot_kg_m3 (upper layer) */
-  EVAC_FQ_CO,               /* co_ppm (upper layer) */
-  EVAC_FQ_VISIBILITY,       /* visibility_m at head height (C = 3) */
-  EVAC_FQ_FED_RATE,         /* fed_rate_per_min at head height */
-  EVAC_NFQ
 };
 
 /* Name and unit of a field quantity ("layer_height_m", "m"). */
