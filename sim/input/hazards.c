@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "diag.h"
+#include "fuel.h"
 #include "model.h"
-#include "models/fire/fire.h"
 
 /* Extra delays (s) of the hazards that delay a response: assumptions. */
 #define ALARM_DELAY_S 300.0        /* unstaffed control room */

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuel.h"
 #include "loader.h"
-#include "models/fire/fire.h"
 
 static const char *const scenario_keys[] = {
     "evacsim_scenario", "plan",      "duration_s", "seed",  "alarm",
