@@ -142,7 +142,7 @@ struct evac_fire_spec {
   double peak_kw;     /* cap (and the steady value) */
   int ncurve;         /* EVAC_GROWTH_CURVE points */
   double *curve_t_s, *curve_kw;
-  int fuel;      /* index into evac_fuels (models/fire/fuel.c) */
+  int fuel;      /* index into evac_fuels (sim/input/fuel.c) */
   double weight; /* ignition scenario weight ("fires") */
 };
 
