@@ -387,15 +387,15 @@ int evac_tenab_avoid_fire(struct evac_sim *s) {
   int refuges = 0;
   for (int j = i >= 0 ? t->off[i] : 0; i >= 0 && j < t->off[i + 1]; j++)
     refuges += m->cell_kind[t->cells[j]] == EVAC_CELL_REFUGE;
-  if (!refuges)
-    return 0;
-  if (!s->unsafe && !(s->unsafe = calloc(m->ncells, 1)))
-    return -1;
-  for (int j = t->off[i]; j < t->off[i + 1]; j++)
-    if (m->cell_kind[t->cells[j]] == EVAC_CELL_REFUGE)
-      s->unsafe[t->cells[j]] = 1;
-  if (evac_fields_build(s, 0) || evac_fields_build(s, 1))
-    return -1;
+  if (refuges) {
+    if (!s->unsafe && !(s->unsafe = calloc(m->ncells, 1)))
+      return -1;
+    for (int j = t->off[i]; j < t->off[i + 1]; j++)
+      if (m->cell_kind[t->cells[j]] == EVAC_CELL_REFUGE)
+        s->unsafe[t->cells[j]] = 1;
+    if (evac_fields_build(s, 0) || evac_fields_build(s, 1))
+      return -1;
+  }
   int ex = exits_slot(s);
   for (int a = 0; a < s->nagents && ex >= 0; a++) {
     struct evac_agent *ag = &s->agents[a];

@@ -123,7 +123,9 @@ int evac_model_reach(const struct evac_model *m, int target, uint8_t *reach) {
 }
 
 /* The target set the people of group g head for at the start, as the
- * engine's fields give it: the group's exit, or by the strategy. */
+ * engine's fields give it: the group's exit, or by the strategy (under
+ * "horizontal" and "defend_in_place" a fire run sends who can reach no
+ * refuge to an exit). */
 static int group_set(const struct evac_model *m, const struct evac_group *g) {
   if (g->target >= 0)
     return g->target;
@@ -132,7 +134,7 @@ static int group_set(const struct evac_model *m, const struct evac_group *g) {
     return EVAC_TARGET_EXITS;
   case EVAC_STRATEGY_HORIZONTAL:
   case EVAC_STRATEGY_DEFEND:
-    return EVAC_TARGET_REFUGES;
+    return m->has_fire ? EVAC_TARGET_ALL : EVAC_TARGET_REFUGES;
   default:
     return EVAC_TARGET_ALL;
   }

@@ -187,3 +187,38 @@ Test(plan_check, groups_need_a_route) {
   evac_diag_free(&d);
   evac_model_free(m);
 }
+
+/* Under "horizontal" people head for refuges; in a fire run who can reach
+ * none goes to an exit, so a plan without refuges passes only then. */
+Test(plan_check, horizontal_needs_a_refuge_without_fire) {
+  const char *p = "{\"evacsim_plan\": 1, \"floors\": ["
+                  "{\"name\": \"0\", \"elevation_m\": 0,"
+                  " \"rows\": [\"##E######\", \"#.......#\", \"#########\"]}]}";
+  for (int fire = 0; fire <= 1; fire++) {
+    char sc[512];
+    snprintf(sc, sizeof sc,
+             "{\"evacsim_scenario\": 1, \"plan\": \"p.plan.json\","
+             " \"strategy\": \"horizontal\",%s"
+             " \"occupants\": [{\"floor\": \"0\", \"rect\": [1, 1, 7, 1], "
+             "\"count\": 2}]}",
+             fire ? " \"fire\": {\"floor\": \"0\", \"at\": [6, 1], "
+                    "\"growth\": \"slow\"},"
+                  : "");
+    struct evac_diag d;
+    struct evac_model *m = NULL;
+    cr_assert_eq(
+        evac_test_load("plan-check-horizontal", "p.plan.json", p, sc, &d, &m),
+        EVAC_OK);
+    if (fire) {
+      cr_expect_eq(evac_model_check(m, &d), EVAC_OK);
+    } else {
+      cr_expect_eq(evac_model_check(m, &d), EVAC_ERR_INPUT);
+      evac_test_expect_msg(&d, "occupants[0]: 7 of the 7 floor cells of its "
+                               "place (rect [1, 1, 7, 1], floor \"0\") have "
+                               "no walking route to a refuge (strategy "
+                               "\"horizontal\")");
+    }
+    evac_diag_free(&d);
+    evac_model_free(m);
+  }
+}
