@@ -64,6 +64,19 @@ static void reach_landings(const struct evac_model *m, int st, int f, int t,
     }
 }
 
+/* The floor of cell c (binary search over the floors' offsets). */
+static int floor_of(const struct evac_model *m, size_t c) {
+  int lo = 0, hi = m->nfloors - 1;
+  while (lo < hi) {
+    int mid = (lo + hi + 1) / 2;
+    if (m->floors[mid].offset <= c)
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  return lo;
+}
+
 int evac_model_reach(const struct evac_model *m, int target, uint8_t *reach) {
   int nodes = 0;
   for (int i = 0; i < m->nstairs; i++)
@@ -83,9 +96,7 @@ int evac_model_reach(const struct evac_model *m, int target, uint8_t *reach) {
   }
   for (size_t head = 0; head < n; head++) {
     int32_t u = queue[head];
-    int f = 0;
-    while (f + 1 < m->nfloors && m->floors[f + 1].offset <= (size_t)u)
-      f++;
+    int f = floor_of(m, (size_t)u);
     int nx = m->floors[f].nx, x = (int)((size_t)u - m->floors[f].offset) % nx,
         y = (int)((size_t)u - m->floors[f].offset) / nx;
     struct evac_nb nb[9];
@@ -140,21 +151,24 @@ static int group_set(const struct evac_model *m, const struct evac_group *g) {
   }
 }
 
+/* Target sets whose reach maps are kept at once. */
+#define REACH_CACHED 8
+
 /* Reach maps already computed, one per target set. */
 struct reach_cache {
-  int n;
-  int set[8];
-  uint8_t *map[8];
+  int n;                      /* maps kept */
+  int set[REACH_CACHED];      /* their target sets */
+  uint8_t *map[REACH_CACHED]; /* [ncells] each */
 };
 
-/* The reach map of target set t (computed on first use), or NULL (out of
- * memory, or more sets than the cache holds: reported by the caller). */
+/* The reach map of target set t, computed on first use (once every slot is
+ * taken, the last one is reused), or NULL out of memory. */
 static const uint8_t *cached_reach(const struct evac_model *m,
                                    struct reach_cache *rc, int t) {
   for (int i = 0; i < rc->n; i++)
     if (rc->set[i] == t)
       return rc->map[i];
-  int i = rc->n < 8 ? rc->n++ : 7; /* the oldest of the last slot goes */
+  int i = rc->n < REACH_CACHED ? rc->n++ : REACH_CACHED - 1;
   free(rc->map[i]);
   rc->set[i] = t;
   rc->map[i] = malloc(m->ncells + 1);
@@ -163,7 +177,7 @@ static const uint8_t *cached_reach(const struct evac_model *m,
     rc->map[i] = NULL;
   }
   if (!rc->map[i])
-    rc->n = i; /* not cached */
+    rc->n = i; /* not kept */
   return rc->map[i];
 }
 
