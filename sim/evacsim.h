@@ -52,9 +52,22 @@ enum evac_status evac_model_load(const char *scenario_path,
                                  struct evac_diag *diag,
                                  struct evac_model **out);
 
-/* Validates one plan or scenario file (kind told by its top-level key);
- * the status as for evac_model_load. */
-enum evac_status evac_check_file(const char *path, struct evac_diag *diag);
+/* Checks that a loaded model can be right (docs/formats.md, "What check
+ * verifies"): every '.' cell of an occupant or staff group's place has a
+ * walking route (stairs included) to a safe place of the group's target
+ * set, every exit touches the outside, and exits above the ground floor
+ * state why (warnings otherwise). Returns EVAC_ERR_INPUT if diag got an
+ * error. Run it before the hazards are applied: it checks the building as
+ * planned. */
+enum evac_status evac_model_check(const struct evac_model *m,
+                                  struct evac_diag *diag);
+
+/* Validates one plan, scenario or county manifest file (kind told by its
+ * top-level key), with evac_model_check for plans and scenarios; strict 1
+ * turns the file's warnings into errors (sim/tools/check.c). The status as
+ * for evac_model_load. */
+enum evac_status evac_check_file(const char *path, int strict,
+                                 struct evac_diag *diag);
 
 /* Frees a model (NULL is allowed). */
 void evac_model_free(struct evac_model *m);

@@ -47,11 +47,17 @@ static const char usage_main[] =
     "3 runtime failure, 4 output I/O failure.\n";
 
 static const char usage_check[] =
-    "usage: evacsim check FILE.json...\n"
+    "usage: evacsim check [--strict] FILE.json...\n"
     "\n"
-    "Validates building plans (*.plan.json) and scenarios (*.scenario.json;\n"
-    "their plan too). Prints 'FILE: ok' or every error found, each naming\n"
-    "the file and the JSON path. Exit 0 if all are valid, else 2.\n";
+    "Validates building plans (*.plan.json), scenarios (*.scenario.json;\n"
+    "their plan too) and county manifests. Beyond the format it checks that\n"
+    "the building can be left: every place of an occupant or staff group\n"
+    "has a walking route (stairs included) to a safe place, every exit\n"
+    "touches the outside, every stair joins two floors; an exit above the\n"
+    "ground floor without a stated reason is a warning. Prints 'FILE: ok'\n"
+    "or every error found, each naming the file and the JSON path.\n"
+    "  --strict   warnings count as errors\n"
+    "Exit 0 if all are valid, else 2.\n";
 
 static const char usage_run[] =
     "usage: evacsim run SCENARIO.json -o OUT.h5 [--seed N] [--threads N] "
@@ -329,17 +335,26 @@ static int cmd_check(int argc, char **argv) {
     fputs(usage_check, argc < 1 ? stderr : stdout);
     return argc < 1 ? EVAC_ERR_INPUT : EVAC_OK;
   }
-  int status = EVAC_OK;
+  int status = EVAC_OK, strict = 0, files = 0;
+  for (int i = 0; i < argc; i++)
+    strict |= !strcmp(argv[i], "--strict");
   for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "--strict"))
+      continue;
+    files++;
     struct evac_diag d;
     evac_diag_init(&d);
-    enum evac_status st = evac_check_file(argv[i], &d);
+    enum evac_status st = evac_check_file(argv[i], strict, &d);
     evac_diag_print(&d, st == EVAC_OK ? stdout : stderr);
     if (st == EVAC_OK)
       printf("%s: ok\n", argv[i]);
     else
       status = st;
     evac_diag_free(&d);
+  }
+  if (!files) {
+    fputs(usage_check, stderr);
+    return EVAC_ERR_INPUT;
   }
   return status;
 }
@@ -426,6 +441,8 @@ static int cmd_run(int argc, char **argv) {
                       argv[i]);
       st = EVAC_ERR_INPUT;
     }
+  if (st == EVAC_OK)
+    st = evac_model_check(m, &d); /* the building as planned can be left */
   if (st == EVAC_OK)
     evac_hazards_apply(m, &d); /* run simulates the building as it is */
   int refused = 0;             /* too large for the memory available */

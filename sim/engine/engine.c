@@ -583,7 +583,7 @@ enum evac_status evac_sim_create(const struct evac_model *m,
   if (st != EVAC_OK)
     goto fail;
   st = EVAC_ERR_RUNTIME;
-  if (start_behaviour(s))
+  if (evac_tenab_avoid_fire(s) || start_behaviour(s))
     goto fail;
   for (int i = 0; i < m->ntimeline; i++) {
     struct evac_event e = {.tick = to_ticks(m->timeline[i].t_s),

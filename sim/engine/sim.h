@@ -436,6 +436,13 @@ struct evac_tenab; /* compartments and their state
  * the walkable area enclosed by walls and fire doors. NULL out of memory. */
 struct evac_tenab *evac_tenab_create(const struct evac_sim *s);
 
+/* Under a horizontal or defend-in-place strategy in a fire run, once the
+ * agents are placed: the refuges of the fire's compartment stop being safe
+ * places (still walkable), so that people go to a refuge of another
+ * compartment; who cannot reach one turns to the exits (stage 3). Nothing
+ * without a fire. 0 or -1. */
+int evac_tenab_avoid_fire(struct evac_sim *s);
+
 /* Evaluates, at a smoke step, the compartments where people wait (in a
  * refuge, or defending in place); a compartment that became untenable
  * stays so, and its people move on: to a refuge of a tenable compartment

@@ -57,6 +57,8 @@ struct evac_feature {
   char *name;                  /* unique among features */
   enum evac_feature_kind kind; /* what it is */
   int index;                   /* stairs/shafts/lifts: index in that array */
+  char *elevated; /* exits: why the exit may stand above the ground floor
+                     (the plan's "exits"), or NULL */
 };
 
 /* A stair: landings are its cells on each floor it serves; consecutive
@@ -172,6 +174,7 @@ struct evac_group {
   int region;  /* index in regions, or -1 when given as floor + rect */
   int target;  /* feature index of the only exit/refuge they use, or -1 */
   int staff;   /* 1: a "staff" group (hospital staff who move patients) */
+  int source;  /* index in the scenario's "occupants" or "staff" array */
 };
 
 /* Where people without a group "exit" go (docs/hospital.md). */
@@ -348,6 +351,14 @@ static inline int evac_cell_walkable(uint8_t kind) {
          kind == EVAC_CELL_DOOR || kind == EVAC_CELL_FIRE_DOOR ||
          kind == EVAC_CELL_REFUGE || kind == EVAC_CELL_STAIR;
 }
+
+/* Marks in reach ([ncells]) with 1 the cells from which people reach a safe
+ * place of target set target (a feature index or EVAC_TARGET_*) walking as
+ * the movement model does on the building as planned: 8 neighbours without
+ * cutting corners, over walkable cells, exits and refuges only if in the
+ * set, stair landings joined to those of the next served floor up and down
+ * (sim/input/plan_check.c). Returns 0, or -1 out of memory. */
+int evac_model_reach(const struct evac_model *m, int target, uint8_t *reach);
 
 /* Index of the feature named name, or -1. */
 int evac_model_feature(const struct evac_model *m, const char *name);

@@ -15,8 +15,9 @@
 
 /* Keys of a plan, of a floor, of the arrays' entries. */
 static const char *const plan_keys[] = {
-    "evacsim_plan", "name",  "cell_m",  "floors",   "legend",  "stairs",
-    "shafts",       "lifts", "regions", "measures", "systems", NULL};
+    "evacsim_plan", "name",    "cell_m", "floors", "legend",
+    "stairs",       "shafts",  "lifts",  "exits",  "regions",
+    "measures",     "systems", NULL};
 static const char *const floor_keys[] = {"name", "elevation_m", "height_m",
                                          "rows", NULL};
 static const char *const stair_keys[] = {"name", "width_m", "flight_length_m",
@@ -83,7 +84,7 @@ static int feature_add(struct evac_model *m, const char *name,
   if (!f)
     return -1;
   m->features = f;
-  f[m->nfeatures] = (struct evac_feature){strdup(name), kind, -1};
+  f[m->nfeatures] = (struct evac_feature){strdup(name), kind, -1, NULL};
   if (!f[m->nfeatures].name)
     return -1;
   return m->nfeatures++;
@@ -535,10 +536,11 @@ static void stairs_read(struct plan_ctx *c, const cJSON *root,
       char key[2] = {(char)c->fchar[f], 0};
       evac_json_path_key(base, c->base, "legend");
       evac_json_path_key(p, base, key);
-      evac_diag_warn(j->diag, j->file, p,
-                     "stair \"%s\" appears on one floor only (floors[%d]); "
-                     "it joins nothing",
-                     m->features[f].name, s->floors[0]);
+      evac_diag_error(j->diag, j->file, p,
+                      "stair \"%s\" appears on one floor only (floors[%d]); "
+                      "it joins nothing: a stair must be drawn on at least "
+                      "two floors",
+                      m->features[f].name, s->floors[0]);
     }
   }
   char path[EVAC_JSON_PATH_MAX], p[EVAC_JSON_PATH_MAX];
@@ -1030,6 +1032,7 @@ void evac_plan_read(struct evac_model *m, const cJSON *root,
     evac_diag_error(j->diag, j->file, base, "out of memory");
   }
   free(seen);
+  evac_plan_exits_read(m, root, j, base);
   regions_read(&c, root);
   measures_read(&c, root);
   evac_json_object(j, root, base, "systems", &systems);

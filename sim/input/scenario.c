@@ -173,7 +173,7 @@ static int group_read(struct scen_ctx *c, const cJSON *e, const char *p,
   const struct evac_json *j = c->j;
   const struct evac_model *m = c->m;
   char q[EVAC_JSON_PATH_MAX];
-  *g = (struct evac_group){-1, 0, -1, {0, 0, 0, 0}, -1, -1, staff};
+  *g = (struct evac_group){-1, 0, -1, {0, 0, 0, 0}, -1, -1, staff, -1};
   if (!evac_json_is_object(j, e, p))
     return 0;
   int ok =
@@ -319,6 +319,7 @@ static void groups_read(struct scen_ctx *c, const cJSON *root) {
       struct evac_group g;
       if (group_read(c, e, p, s, &g) && (!s || on_shift(c, e, p)) &&
           (!c->plan_ok || !m->cell_kind || group_fits(j, m, &g, p))) {
+        g.source = i;
         m->groups[m->ngroups++] = g;
         m->noccupants += g.count;
       }
