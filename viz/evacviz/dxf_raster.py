@@ -47,9 +47,10 @@ class Frame:
         self.ny = int(math.floor((self.top - min(ys)) / cell)) + 2
 
     def cell_of(self, x, y):
-        """(col, row) of the point, clamped to the grid."""
-        c = int(math.floor((x - self.x0) / self.cell))
-        r = int(math.floor((self.top - y) / self.cell))
+        """(col, row) of the point, clamped to the grid; a point on a cell
+        edge (to rounding) is in the cell right of it or below it."""
+        c = int(math.floor((x - self.x0) / self.cell + 1e-6))
+        r = int(math.floor((self.top - y) / self.cell + 1e-6))
         return min(max(c, 0), self.nx - 1), min(max(r, 0), self.ny - 1)
 
     def line_cells(self, pts, closed):
@@ -337,7 +338,8 @@ def polygon_area(pts):
 
 def add_rooms(frame, grid, floor, fname, plan):
     """Rooms: a closed outline on a room layer is a region (the bounding box
-    of the cells inside it but walls) named by the room label inside it; a room label outside
+    of the cells inside it but walls,
+    doors and exits) named by the room label inside it; a room label outside
     every outline names the walled area around it (bounded by walls,
     doors, fire doors and exits)."""
     walkable = set(".R") | {f["char"] for f in plan.features.values()
@@ -352,7 +354,7 @@ def add_rooms(frame, grid, floor, fname, plan):
         lb = label_inside(floor.labels, "room", s.points)
         if lb:
             used.add(id(lb))
-        cells = [(c, r) for c, r in frame.area_cells(s.points) if grid[r, c] not in "# "]
+        cells = [(c, r) for c, r in frame.area_cells(s.points) if grid[r, c] not in "# DFE"]
         if not cells:
             plan.warn(floor.path, "%s: a room with no floor cell inside (outside the "
                       "walls or smaller than a cell): left out" % s.where())
