@@ -687,9 +687,10 @@ static int cmd_gen(int argc, char **argv) {
 #define REPORT_PYTHON "/usr/bin/python3"
 
 /* The folder of the Python scripts (evacsim-report, evacsim-import), into
- * buf: $EVACSIM_VIZ_DIR if set; else share/evacsim/viz beside the folder
- * of this executable (an installed evacsim: PREFIX/bin/evacsim); else the
- * source tree's viz/ (EVAC_VIZ_DIR, set by CMake). Allocates nothing. */
+ * buf: $EVACSIM_VIZ_DIR if set; else EVAC_VIZ_REL from the folder of this
+ * executable (an installed evacsim: PREFIX/bin/../share/evacsim/viz) if it
+ * holds evacsim-report; else the source tree's viz/ (EVAC_VIZ_DIR). Both
+ * are set by CMake. Allocates nothing. */
 static const char *viz_dir(char *buf, size_t n) {
   const char *env = getenv("EVACSIM_VIZ_DIR");
   if (env && *env)
@@ -698,11 +699,18 @@ static const char *viz_dir(char *buf, size_t n) {
   ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
   if (len > 0) {
     exe[len] = '\0';
+    const char *rel = EVAC_VIZ_REL;
     char *slash = strrchr(exe, '/');
     if (slash)
       *slash = '\0';
+    /* PREFIX/bin + ../share/evacsim/viz: PREFIX/share/evacsim/viz */
+    while (!strncmp(rel, "../", 3) && (slash = strrchr(exe, '/')) &&
+           slash != exe) {
+      *slash = '\0';
+      rel += 3;
+    }
     char probe[4200];
-    int m = snprintf(buf, n, "%s/../share/evacsim/viz", exe);
+    int m = snprintf(buf, n, "%s/%s", exe, rel);
     if (m > 0 && (size_t)m < n &&
         snprintf(probe, sizeof probe, "%s/evacsim-report", buf) <
             (int)sizeof probe &&

@@ -94,8 +94,8 @@ static void expect_rect(const cJSON *r, int x0, int y0, int x1, int y1) {
     v[i] = cJSON_GetArrayItem(rect, i)->valueint;
   cr_expect(v[0] == x0 && v[1] == y0 && v[2] == x1 && v[3] == y1,
             "%s: rect [%d, %d, %d, %d], not [%d, %d, %d, %d]",
-            cJSON_GetObjectItem(r, "name")->valuestring, v[0], v[1], v[2],
-            v[3], x0, y0, x1, y1);
+            cJSON_GetObjectItem(r, "name")->valuestring, v[0], v[1], v[2], v[3],
+            x0, y0, x1, y1);
 }
 
 Test(import, ward_floor, .timeout = 120) {
@@ -115,10 +115,10 @@ Test(import, ward_floor, .timeout = 120) {
   /* 24 x 10 m: 60 x 25 cells between the outer wall lines, one cell for
      each wall line and one empty cell around: 63 x 28 */
   cr_expect_eq((int)strlen(row_of(p, 0, 0)), 63);
-  cr_expect_eq(cJSON_GetArraySize(cJSON_GetObjectItem(
-                   cJSON_GetArrayItem(cJSON_GetObjectItem(p, "floors"), 0),
-                   "rows")),
-               28);
+  cr_expect_eq(
+      cJSON_GetArraySize(cJSON_GetObjectItem(
+          cJSON_GetArrayItem(cJSON_GetObjectItem(p, "floors"), 0), "rows")),
+      28);
   /* the outer wall: row 1 from column 1; the exit (y 4.5..5.5) at column 1,
      rows 13 and 14 (cell centres y = 5.2 and 4.8) */
   cr_expect_eq(row_of(p, 0, 13)[1], 'E');
@@ -130,8 +130,9 @@ Test(import, ward_floor, .timeout = 120) {
     cr_expect_eq(row_of(p, 0, y)[31], 'F', "row %d: %s", y, row_of(p, 0, y));
   cr_expect_eq(count_cells(p, 0, 'F'), 6);
   /* 8 doors 1 m wide: 2 cells each; the door swing (an arc) adds none */
-  cr_expect_eq(count_cells(p, 0, 'D'), 16 + 1, "the store's door at "
-                                               "x 22..23 takes 3 cells");
+  cr_expect_eq(count_cells(p, 0, 'D'), 16 + 1,
+               "the store's door at "
+               "x 22..23 takes 3 cells");
   /* Ward 1 (x 0..6, y 0..4): columns 2..15, rows 17..25 inside its walls */
   expect_rect(region(p, "Ward 1"), 2, 17, 15, 25);
   cr_expect_str_eq(
@@ -184,10 +185,9 @@ Test(import, two_storey_block_with_stairs, .timeout = 120) {
   cr_expect_str_eq(
       cJSON_GetObjectItem(cJSON_GetArrayItem(floors, 1), "name")->valuestring,
       "1");
-  cr_expect_eq(
-      cJSON_GetObjectItem(cJSON_GetArrayItem(floors, 1), "elevation_m")
-          ->valuedouble,
-      4.0);
+  cr_expect_eq(cJSON_GetObjectItem(cJSON_GetArrayItem(floors, 1), "elevation_m")
+                   ->valuedouble,
+               4.0);
   /* stair A is named on the ground floor only; upstairs its outline
      overlaps: the same character on both floors. Each stair is 4 x 3 m
      between wall lines: 10 x 7.5 cells. A line on a cell edge is drawn in
@@ -253,8 +253,8 @@ Test(import, millimetres_own_layers_and_blocks, .timeout = 120) {
 Test(import, what_cannot_be_mapped_is_listed, .timeout = 120) {
   const char *dir = fixtures("import-flawed");
   char args[4200];
-  snprintf(args, sizeof args, "import dxf %s/flawed.dxf -o %s/f.plan.json",
-           dir, dir);
+  snprintf(args, sizeof args, "import dxf %s/flawed.dxf -o %s/f.plan.json", dir,
+           dir);
   char *out = cli_expect(0, args);
   static const char *const want[] = {
       "flawed.dxf: layer DOOR at (2.00, 4.00): a door that is not in a wall",
