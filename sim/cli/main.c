@@ -789,6 +789,19 @@ static const char *output_arg(int argc, char **argv) {
   return out;
 }
 
+/* The import's Python process while `import` waits for it, for
+ * on_import_signal. Global because a signal handler can reach nothing
+ * else. */
+static volatile pid_t import_child;
+
+/* SIGTERM, SIGHUP during `import`: passed on to the Python process, whose
+ * end (128 + the signal) is then the command's. (Ctrl-C reaches both
+ * processes; the waiting one ignores it.) */
+static void on_import_signal(int sig) {
+  if (import_child > 0)
+    kill(import_child, sig);
+}
+
 /* `import dxf ...`: runs `python3 VIZ/evacsim-import dxf ARGS` (no shell)
  * and waits; when it wrote the plan, checks it as `check` does. Exit: the
  * import's (128 + the signal that ended it), else the check's. */
@@ -803,13 +816,25 @@ static int cmd_import(int argc, char **argv) {
   if (!args)
     return EVAC_ERR_RUNTIME;
   fflush(NULL);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sigemptyset(&sa.sa_mask);
+  static const int sigs[] = {SIGTERM, SIGHUP, SIGINT};
+  for (int i = 0; i < 3; i++) {
+    sa.sa_handler = sigs[i] == SIGINT ? SIG_IGN : on_import_signal;
+    sigaction(sigs[i], &sa, NULL);
+  }
   pid_t pid = fork();
   if (pid == 0) {
+    sa.sa_handler = SIG_DFL;
+    for (int i = 0; i < 3; i++)
+      sigaction(sigs[i], &sa, NULL);
     execv(REPORT_PYTHON, args);
     fprintf(stderr, "evacsim import: cannot run %s: %s\n", REPORT_PYTHON,
             strerror(errno));
     _exit(EVAC_ERR_RUNTIME);
   }
+  import_child = pid;
   free(args);
   int ws = 0;
   while (pid > 0 && waitpid(pid, &ws, 0) < 0 && errno == EINTR)
