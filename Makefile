@@ -3,7 +3,8 @@
 # Each installs missing Debian packages first (.ci/deps.sh).
 # `make install PREFIX=DIR` installs the binary, the Python report and
 # import, the man page, bash completion and the sample scenarios under DIR
-# (default /usr/local; DESTDIR is honoured).
+# (default /usr/local; DESTDIR is honoured). `make deb` packs the same
+# files into $(BUILD)/evacsim_VERSION_ARCH.deb.
 # `make fuzz` builds the libFuzzer targets with clang in build-fuzz/ and
 # runs each for FUZZ_SECONDS (docs/reliability.md, "Fuzzing").
 PRESET ?= release
@@ -18,7 +19,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
 FUZZ_TARGETS := plan scenario manifest
 
-.PHONY: all deps build demo test install bench bench-check fuzz format clean
+.PHONY: all deps build demo test install deb bench bench-check fuzz format clean
 
 all: build
 
@@ -45,6 +46,10 @@ test: build
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
+
+# A Debian package (prefix /usr) in $(BUILD)/; needs dpkg-dev
+deb: build
+	cd $(BUILD) && cpack -G DEB
 
 bench: build
 	$(BUILD)/bench/bench_crowd

@@ -16,6 +16,9 @@ LEGEND_CHARS = ("ABCGHIJKLMNOPQSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 
 UNSET = "?"  # a cell not yet known to be floor or void
 
+# Cells of all floors together at most: the plan loader's limit.
+MAX_CELLS = 50000000
+
 # Feature roles: the legend kind, the automatic name, whether walls under
 # the outline become the feature (lifts and shafts take their enclosure).
 FEATURES = {"stair": ("stair", "Stair", False), "lift": ("lift", "Lift", True),
@@ -41,10 +44,19 @@ class Frame:
         # a line at the drawing's edge, or any whole number of cells from
         # it, runs through cell centres; one empty cell is left around
         self.cell = cell
+        self.span = (max(xs) - min(xs), max(ys) - min(ys))  # metres
         self.x0 = min(xs) - 1.5 * cell
         self.top = max(ys) + 1.5 * cell
         self.nx = int(math.floor((max(xs) - self.x0) / cell)) + 2
         self.ny = int(math.floor((self.top - min(ys)) / cell)) + 2
+        if self.nx * self.ny * len(floors) > MAX_CELLS:
+            raise ReportError(
+                "%s: the drawings span %.0f x %.0f m: %d x %d cells a floor at %g m, "
+                "more than %d cells in all; is something drawn far from the building "
+                "(x %.1f .. %.1f, y %.1f .. %.1f), or are the units wrong (map key "
+                "unit_m)?" % (", ".join(f.path for f in floors), max(xs) - min(xs),
+                              max(ys) - min(ys), self.nx, self.ny, cell, MAX_CELLS,
+                              min(xs), max(xs), min(ys), max(ys)))
 
     def cell_of(self, x, y):
         """(col, row) of the point, clamped to the grid; a point on a cell
@@ -151,8 +163,9 @@ def paint_openings(frame, grid, floor, plan):
         else:
             cells = frame.opening_cells(s.points)
         if not any(grid[r, c] == "#" or ends_at_wall(grid, c, r) for c, r in cells):
-            plan.warn(floor.path, "%s: a %s that is not in a wall: left out"
-                      % (s.where(), s.role.replace("_", " ")))
+            plan.warn(floor.path, "%s: %s that is not in a wall: left out"
+                      % (s.where(), {"door": "a door", "fire_door": "a fire door",
+                                     "exit": "an exit"}[s.role]))
             continue
         for c, r in cells:
             if grid[r, c] in ("#", UNSET):
@@ -439,9 +452,13 @@ def rasterise_floor(plan, floor, fname, elevation, height):
     fill_void(grid)
     dangling_wall_ends(frame, floor, walls, plan)
     if not (grid == ".").any():
-        raise ReportError("%s: no floor inside the walls: are the walls closed?%s"
-                          % (floor.path, " (see the open wall ends above)"
-                             if plan.open_wall_ends else ""))
+        w, h = frame.span
+        raise ReportError("%s: no floor inside the walls: are the walls closed? (%sthe "
+                          "drawings span %.3g x %.3g m%s)"
+                          % (floor.path, "see the open wall ends above; "
+                             if plan.open_wall_ends else "", w, h,
+                             ": wrong units? see unit_m in docs/import.md"
+                             if min(w, h) < 2 else ""))
     paint_features(frame, grid, floor, fname, plan)
     add_rooms(frame, grid, floor, fname, plan)
     add_exit_measures(grid, fname, plan)
