@@ -147,7 +147,9 @@ def no_walls(path):
 
 def cad(path, map_path):
     """A drawing in millimetres with its own layer names (A-WALL, A-DOOR,
-    A-EXIT) and a map file for them; the walls are a block (INSERT)."""
+    A-EXIT) and a map file for them; the walls are a block (INSERT), the
+    door in the partition at x = 4000 a door block (leaf and swing) turned
+    by 90 degrees, hinged at y = 1500, opening 1000 mm."""
     doc = ezdxf.new("R2013")
     doc.header["$INSUNITS"] = 4  # millimetres
     msp = doc.modelspace()
@@ -157,7 +159,11 @@ def cad(path, map_path):
     blk.add_lwpolyline([(0, 0), (8000, 0), (8000, 4000), (0, 4000)], close=True)
     blk.add_line((4000, 0), (4000, 4000))
     msp.add_blockref("SHELL", (0, 0), dxfattribs={"layer": "A-WALL"})
-    msp.add_line((4000, 1500), (4000, 2500), dxfattribs={"layer": "A-DOOR"})
+    door = doc.blocks.new("DOOR1000")
+    door.add_line((0, 0), (0, 1000))  # the leaf, open
+    door.add_arc((0, 0), 1000, 0, 90)  # the swing
+    msp.add_blockref("DOOR1000", (4000, 1500), dxfattribs={"layer": "A-DOOR",
+                                                         "rotation": 90})
     msp.add_line((8000, 1500), (8000, 2500), dxfattribs={"layer": "A-EXIT"})
     msp.add_text("Ward", dxfattribs={"layer": "A-TEXT", "insert": (2000, 2000)})
     doc.saveas(path)

@@ -240,7 +240,12 @@ Test(import, millimetres_own_layers_and_blocks, .timeout = 120) {
   cJSON *p = read_json(path);
   /* 8000 x 4000 mm: 20 x 10 cells and the walls and border */
   cr_expect_eq((int)strlen(row_of(p, 0, 0)), 23);
-  cr_expect_gt(count_cells(p, 0, 'D'), 1);
+  /* the door block's swing gives the opening along the partition (column
+     11, rows 5..7: cell centres y = 2.4, 2.0, 1.6 m); its leaf, drawn open
+     into the west room, adds no door cell */
+  cr_expect_eq(count_cells(p, 0, 'D'), 3);
+  for (int y = 5; y <= 7; y++)
+    cr_expect_eq(row_of(p, 0, y)[11], 'D', "row %d: %s", y, row_of(p, 0, y));
   cr_expect_gt(count_cells(p, 0, 'E'), 1);
   /* two rooms of 9 x 9 cells inside their walls */
   cr_expect_eq(count_cells(p, 0, '.'), 162);

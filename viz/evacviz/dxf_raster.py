@@ -152,13 +152,18 @@ def paint_walls(frame, grid, floor):
 
 def paint_openings(frame, grid, floor, plan):
     """Doors, fire doors and exits: their cells replace the wall they cross
-    (a closed outline is filled, so a rectangle can span a thick wall); one
+    (a closed outline is filled, so a rectangle can span a thick wall; of a
+    swing's two radii, the one along more wall cells is the opening); one
     that touches no wall is reported and left out."""
     for s in floor.shapes:
         ch = OPENINGS.get(s.role)
         if not ch:
             continue
-        if s.closed or s.filled:
+        if s.swing:  # along the wall: more wall (or door) cells, else jambs
+            cells = max((frame.opening_cells(radius) for radius in s.swing),
+                        key=lambda cs: (sum(grid[r, c] in "#DFE" for c, r in cs),
+                                        sum(ends_at_wall(grid, c, r) for c, r in cs)))
+        elif s.closed or s.filled:
             cells = frame.line_cells(s.points, True) + frame.area_cells(s.points)
         else:
             cells = frame.opening_cells(s.points)

@@ -29,18 +29,22 @@ INSUNITS_M = {1: 0.0254, 2: 0.3048, 4: 0.001, 5: 0.01, 6: 1.0, 14: 0.1}
 GEOMETRY = {"LINE", "LWPOLYLINE", "POLYLINE", "ARC", "CIRCLE", "ELLIPSE",
             "SPLINE", "HATCH", "SOLID", "TRACE"}
 LABELS = {"TEXT", "MTEXT"}
-SWING_TYPES = {"ARC", "CIRCLE", "ELLIPSE", "SPLINE"}  # ignored on door layers
+SWING_TYPES = {"ARC", "CIRCLE", "ELLIPSE", "SPLINE"}  # swings on door layers
+OPENING_ROLES = ("door", "fire_door", "exit")
 
 
 class Shape:
     """One piece of geometry of a mapped layer, in metres."""
 
-    def __init__(self, role, layer, points, closed, filled):
+    def __init__(self, role, layer, points, closed, filled, swing=None):
         self.role = role        # a ROLES entry
         self.layer = layer      # the DXF layer name
         self.points = points    # [(x, y), ...] metres; closed: last != first
         self.closed = closed    # an outline (a closed polyline or a circle)
         self.filled = filled    # an area drawn solid (HATCH, SOLID)
+        # a door swing (an arc): the two lines from its hinge to its ends,
+        # one of which is the opening (along the wall); else None
+        self.swing = swing
 
     def where(self):
         """'layer WALL at (x, y)': the first point, in drawing metres."""
@@ -154,14 +158,21 @@ def read_floor(path, mapping, tolerance_m):
     return floor
 
 
-def add_entity(floor, e, layer, layers, unit, flat, depth):
+def add_entity(floor, e, layer, layers, unit, flat, depth, swing_only=False):
     """Adds entity e (layer: its effective layer) to floor; blocks (INSERT)
-    are expanded, their layer-0 entities taking the INSERT's layer."""
+    are expanded, their layer-0 entities taking the INSERT's layer. A block
+    with a door swing (an arc on a door layer) is read by its swing alone
+    (swing_only): its other lines on door layers are the leaf."""
     kind = e.dxftype()
     if kind == "INSERT" and depth < 16:
-        for sub in e.virtual_entities():
-            sub_layer = sub.dxf.layer if sub.dxf.layer != "0" else layer
-            add_entity(floor, sub, sub_layer, layers, unit, flat, depth + 1)
+        subs = [(sub, sub.dxf.layer if sub.dxf.layer != "0" else layer)
+                for sub in e.virtual_entities()]
+        swung = any(sub.dxftype() == "ARC" and
+                    layers.get(sub_layer.upper()) in OPENING_ROLES
+                    for sub, sub_layer in subs)
+        for sub, sub_layer in subs:
+            add_entity(floor, sub, sub_layer, layers, unit, flat, depth + 1,
+                       swing_only or swung)
         return
     role = layers.get(layer.upper())
     if role is None:
@@ -180,8 +191,14 @@ def add_entity(floor, e, layer, layers, unit, flat, depth):
         key = (layer, kind)
         floor.unsupported[key] = floor.unsupported.get(key, 0) + 1
         return
-    if role in ("door", "fire_door", "exit") and kind in SWING_TYPES:
-        return  # a door's swing, not its opening
+    if role in OPENING_ROLES and kind == "ARC":
+        hinge = e.ocs().to_wcs(e.dxf.center)
+        ends = [[(hinge.x * unit, hinge.y * unit), (p.x * unit, p.y * unit)]
+                for p in (e.start_point, e.end_point)]
+        floor.shapes.append(Shape(role, layer, ends[0], False, False, swing=ends))
+        return
+    if role in OPENING_ROLES and (kind in SWING_TYPES or swing_only):
+        return  # a swing that is not an arc, or the leaf of a swung door
     for pts, closed, filled in outlines(e, kind, flat):
         pts = [(p.x * unit, p.y * unit) for p in pts]
         if closed and len(pts) > 1 and pts[0] == pts[-1]:
