@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <omp.h>
@@ -42,6 +43,10 @@ static const char usage_main[] =
     "                            write a county of towers and its manifest\n"
     "  report RESULT.h5 -o DIR [--animate]\n"
     "                            HTML report of a run, rank or batch file\n"
+    "  import dxf FLOOR.dxf... -o PLAN.json [--map MAP.json] [--cell-m M]\n"
+    "                            a plan from CAD floor plans, one DXF a floor\n"
+    "  --version                 the version and the folder of the Python\n"
+    "                            report and import scripts\n"
     "\n"
     "'evacsim COMMAND --help' tells more. Exit codes: 0 ok, 2 bad input,\n"
     "3 runtime failure, 4 output I/O failure.\n";
@@ -160,9 +165,10 @@ static const char usage_report[] =
     "\n"
     "Writes DIR/index.html with its figures (PNG, SVG; GIF with --animate)\n"
     "for a run result, a hazard ranking or a county batch file; it opens in\n"
-    "a browser with no server. Runs the Python report (viz/evacsim-report,\n"
-    "folder overridable by EVACSIM_VIZ_DIR) with /usr/bin/python3, h5py and\n"
-    "matplotlib. DIR is written as DIR.partial and renamed when complete.\n"
+    "a browser with no server. Runs the Python report (evacsim-report in the\n"
+    "folder 'evacsim --version' names; EVACSIM_VIZ_DIR overrides it) with\n"
+    "/usr/bin/python3, h5py and matplotlib. DIR is written as DIR.partial\n"
+    "and renamed when complete.\n"
     "  -o, --output DIR     report folder (required)\n"
     "  --animate            also floor_NN.gif: smoke and occupants by state\n"
     "  --floors NAMES       comma-separated floor names to draw and animate\n"
@@ -170,6 +176,32 @@ static const char usage_report[] =
     "  --frames N           animation frames at most, 2..1000 (default 120)\n"
     "  --max-floors N       floors drawn by default at most (default 12)\n"
     "  --quiet              print nothing but errors\n";
+
+static const char usage_import[] =
+    "usage: evacsim import dxf FLOOR.dxf... -o PLAN.json [--map MAP.json]\n"
+    "       [--cell-m M] [--names N,...] [--heights H,...] [--name NAME] "
+    "[--quiet]\n"
+    "\n"
+    "Writes a building plan from CAD drawings: one DXF file per floor, the\n"
+    "bottom floor first, read by layer (walls, doors, fire doors, exits,\n"
+    "stairs, lifts, shafts, refuges, rooms, compartments; docs/import.md)\n"
+    "and rasterised into cells. Lists what could not be mapped with its\n"
+    "layer and coordinates, then checks the plan as 'evacsim check' does.\n"
+    "Runs the Python import (evacsim-import, beside evacsim-report) with\n"
+    "/usr/bin/python3 and ezdxf (Debian package python3-ezdxf).\n"
+    "  -o, --output PLAN.json  plan file (written to PLAN.json.partial, then\n"
+    "                          renamed)\n"
+    "  --map MAP.json          layer names and defaults (default: the layer\n"
+    "                          names WALL, DOOR, FIRE_DOOR, EXIT, STAIR, "
+    "LIFT,\n"
+    "                          FIRE_LIFT, SHAFT, REFUGE, ROOM, COMPARTMENT)\n"
+    "  --cell-m M              cell size in metres, 0.05 < M <= 5 (default "
+    "0.4)\n"
+    "  --names N,...           floor names, bottom up (default 1, 2, ...)\n"
+    "  --heights H,...         floor heights in metres: one for all floors\n"
+    "                          or one per floor (default 3.6)\n"
+    "  --name NAME             plan name (default: the first file's name)\n"
+    "  --quiet                 print nothing but warnings and errors\n";
 
 /* The partial files (PATH.partial) that run or rank may be writing, for
  * on_signal to remove. Global because a signal handler can reach nothing
@@ -667,53 +699,194 @@ static int cmd_gen(int argc, char **argv) {
   return finish_diag(&d, st);
 }
 
-/* The Python interpreter that runs the report (Debian's, with h5py and
- * matplotlib from Debian packages). */
+/* The Python interpreter that runs the report and the import (Debian's,
+ * with h5py, matplotlib and ezdxf from Debian packages). */
 #define REPORT_PYTHON "/usr/bin/python3"
+
+/* The folder of the Python scripts (evacsim-report, evacsim-import), into
+ * buf: $EVACSIM_VIZ_DIR if set; else EVAC_VIZ_REL from the folder of this
+ * executable (an installed evacsim: PREFIX/bin/../share/evacsim/viz) if it
+ * holds evacsim-report; else the source tree's viz/ (EVAC_VIZ_DIR). Both
+ * are set by CMake. Allocates nothing. */
+static const char *viz_dir(char *buf, size_t n) {
+  const char *env = getenv("EVACSIM_VIZ_DIR");
+  if (env && *env)
+    return env;
+  char exe[4096];
+  ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (len > 0) {
+    exe[len] = '\0';
+    const char *rel = EVAC_VIZ_REL;
+    char *slash = strrchr(exe, '/');
+    if (slash)
+      *slash = '\0';
+    /* PREFIX/bin + ../share/evacsim/viz: PREFIX/share/evacsim/viz */
+    while (!strncmp(rel, "../", 3) && (slash = strrchr(exe, '/')) &&
+           slash != exe) {
+      *slash = '\0';
+      rel += 3;
+    }
+    char probe[4200];
+    int m = snprintf(buf, n, "%s/%s", exe, rel);
+    if (m > 0 && (size_t)m < n &&
+        snprintf(probe, sizeof probe, "%s/evacsim-report", buf) <
+            (int)sizeof probe &&
+        access(probe, R_OK) == 0)
+      return buf;
+  }
+  return EVAC_VIZ_DIR;
+}
+
+/* argv for `python3 DIR/script ARGS` (malloc'd; script into buf), or NULL
+ * after saying why (cmd names the command). */
+static char **python_args(const char *cmd, const char *script_name, int argc,
+                          char **argv, char *script, size_t n) {
+  char dir_buf[4200];
+  const char *dir = viz_dir(dir_buf, sizeof dir_buf);
+  int len = snprintf(script, n, "%s/%s", dir, script_name);
+  if (len < 0 || (size_t)len >= n || access(script, R_OK) != 0) {
+    fprintf(stderr,
+            "evacsim %s: cannot read the script '%s/%s' (set "
+            "EVACSIM_VIZ_DIR to the viz/ folder of the evacsim sources or "
+            "share/evacsim/viz of an installed evacsim)\n",
+            cmd, dir, script_name);
+    return NULL;
+  }
+  if (access(REPORT_PYTHON, X_OK) != 0) {
+    fprintf(stderr,
+            "evacsim %s: needs %s with h5py, matplotlib and ezdxf (Debian "
+            "packages python3-h5py, python3-matplotlib, python3-pil, "
+            "python3-ezdxf; 'make deps' installs them)\n",
+            cmd, REPORT_PYTHON);
+    return NULL;
+  }
+  char **args = calloc((size_t)argc + 3, sizeof *args);
+  if (!args)
+    return NULL;
+  args[0] = REPORT_PYTHON;
+  args[1] = script;
+  for (int i = 0; i < argc; i++)
+    args[i + 2] = argv[i];
+  return args;
+}
 
 /* `report`: a thin front-end that replaces this process by
  * `python3 VIZ/evacsim-report ARGS` (no shell), so the report's exit code
- * and signals are the command's. VIZ is $EVACSIM_VIZ_DIR, else the source
- * tree's viz/ (EVAC_VIZ_DIR, set by CMake). Returns only on failure. */
+ * and signals are the command's (VIZ: viz_dir). Returns only on failure. */
 static int cmd_report(int argc, char **argv) {
   if (wants_help(argc, argv)) {
     fputs(usage_report, stdout);
     return EVAC_OK;
   }
-  const char *dir = getenv("EVACSIM_VIZ_DIR");
-  if (!dir || !*dir)
-    dir = EVAC_VIZ_DIR;
-  char script[4200];
-  int n = snprintf(script, sizeof script, "%s/evacsim-report", dir);
-  if (n < 0 || (size_t)n >= sizeof script || access(script, R_OK) != 0) {
-    fprintf(stderr,
-            "evacsim report: cannot read the report script '%s/evacsim-report'"
-            " (set EVACSIM_VIZ_DIR to the viz/ folder of the evacsim "
-            "sources)\n",
-            dir);
-    return EVAC_ERR_RUNTIME;
-  }
-  if (access(REPORT_PYTHON, X_OK) != 0) {
-    fprintf(stderr,
-            "evacsim report: needs %s with h5py and matplotlib (Debian "
-            "packages python3-h5py, python3-matplotlib, python3-pil; 'make "
-            "deps' installs them)\n",
-            REPORT_PYTHON);
-    return EVAC_ERR_RUNTIME;
-  }
-  char **args = calloc((size_t)argc + 3, sizeof *args);
+  char script[4400];
+  char **args = python_args("report", "evacsim-report", argc, argv, script,
+                            sizeof script);
   if (!args)
     return EVAC_ERR_RUNTIME;
-  args[0] = REPORT_PYTHON;
-  args[1] = script;
-  for (int i = 0; i < argc; i++)
-    args[i + 2] = argv[i];
   fflush(NULL);
   execv(REPORT_PYTHON, args);
   fprintf(stderr, "evacsim report: cannot run %s: %s\n", REPORT_PYTHON,
           strerror(errno));
   free(args);
   return EVAC_ERR_RUNTIME;
+}
+
+/* The value of -o/--output in argv (also --output=P and -oP), or NULL. */
+static const char *output_arg(int argc, char **argv) {
+  const char *out = NULL;
+  for (int i = 0; i < argc; i++) {
+    if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) &&
+        i + 1 < argc)
+      out = argv[++i];
+    else if (!strncmp(argv[i], "--output=", 9))
+      out = argv[i] + 9;
+    else if (!strncmp(argv[i], "-o", 2) && argv[i][2])
+      out = argv[i] + 2;
+  }
+  return out;
+}
+
+/* The import's Python process while `import` waits for it, for
+ * on_import_signal. Global because a signal handler can reach nothing
+ * else. */
+static volatile pid_t import_child;
+
+/* SIGTERM, SIGHUP during `import`: passed on to the Python process, whose
+ * end (128 + the signal) is then the command's. (Ctrl-C reaches both
+ * processes; the waiting one ignores it.) */
+static void on_import_signal(int sig) {
+  if (import_child > 0)
+    kill(import_child, sig);
+}
+
+/* `import dxf ...`: runs `python3 VIZ/evacsim-import dxf ARGS` (no shell)
+ * and waits; when it wrote the plan, checks it as `check` does. Exit: the
+ * import's (128 + the signal that ended it), else the check's. */
+static int cmd_import(int argc, char **argv) {
+  if (wants_help(argc, argv) || argc < 1) {
+    fputs(usage_import, argc < 1 ? stderr : stdout);
+    return argc < 1 ? EVAC_ERR_INPUT : EVAC_OK;
+  }
+  char script[4400];
+  char **args = python_args("import", "evacsim-import", argc, argv, script,
+                            sizeof script);
+  if (!args)
+    return EVAC_ERR_RUNTIME;
+  fflush(NULL);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sigemptyset(&sa.sa_mask);
+  static const int sigs[] = {SIGTERM, SIGHUP, SIGINT};
+  for (int i = 0; i < 3; i++) {
+    sa.sa_handler = sigs[i] == SIGINT ? SIG_IGN : on_import_signal;
+    sigaction(sigs[i], &sa, NULL);
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    sa.sa_handler = SIG_DFL;
+    for (int i = 0; i < 3; i++)
+      sigaction(sigs[i], &sa, NULL);
+    execv(REPORT_PYTHON, args);
+    fprintf(stderr, "evacsim import: cannot run %s: %s\n", REPORT_PYTHON,
+            strerror(errno));
+    _exit(EVAC_ERR_RUNTIME);
+  }
+  import_child = pid;
+  free(args);
+  int ws = 0;
+  while (pid > 0 && waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+    ;
+  if (pid < 0) {
+    fprintf(stderr, "evacsim import: cannot start %s: %s\n", REPORT_PYTHON,
+            strerror(errno));
+    return EVAC_ERR_RUNTIME;
+  }
+  if (WIFSIGNALED(ws))
+    return 128 + WTERMSIG(ws);
+  if (WEXITSTATUS(ws) != 0)
+    return WEXITSTATUS(ws);
+  const char *plan = output_arg(argc, argv);
+  if (!plan)
+    return EVAC_OK;
+  struct evac_diag d;
+  evac_diag_init(&d);
+  enum evac_status st = evac_check_file(plan, &d);
+  evac_diag_print(&d, st == EVAC_OK ? stdout : stderr);
+  int quiet = 0;
+  for (int i = 0; i < argc; i++)
+    quiet |= !strcmp(argv[i], "--quiet");
+  if (st == EVAC_OK && !quiet)
+    printf("%s: ok\n", plan);
+  evac_diag_free(&d);
+  return st;
+}
+
+/* `--version`: the version, the revision and the scripts' folder. */
+static int print_version(void) {
+  char buf[4200];
+  printf("evacsim %s (%s)\nscripts: %s\n", evac_version(), evac_git_revision(),
+         viz_dir(buf, sizeof buf));
+  return EVAC_OK;
 }
 
 int main(int argc, char **argv) {
@@ -729,10 +902,8 @@ int main(int argc, char **argv) {
     fputs(usage_main, stdout);
     return EVAC_OK;
   }
-  if (!strcmp(cmd, "--version")) {
-    printf("evacsim %s (%s)\n", evac_version(), evac_git_revision());
-    return EVAC_OK;
-  }
+  if (!strcmp(cmd, "--version"))
+    return print_version();
   if (!strcmp(cmd, "check"))
     return cmd_check(argc - 2, argv + 2);
   if (!strcmp(cmd, "run"))
@@ -747,6 +918,8 @@ int main(int argc, char **argv) {
     return cmd_gen(argc - 2, argv + 2);
   if (!strcmp(cmd, "report"))
     return cmd_report(argc - 2, argv + 2);
+  if (!strcmp(cmd, "import"))
+    return cmd_import(argc - 2, argv + 2);
   fprintf(stderr, "evacsim: unknown command '%s'\n\n%s", cmd, usage_main);
   return EVAC_ERR_INPUT;
 }
