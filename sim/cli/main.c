@@ -870,7 +870,7 @@ static int cmd_import(int argc, char **argv) {
     return EVAC_OK;
   struct evac_diag d;
   evac_diag_init(&d);
-  enum evac_status st = evac_check_file(plan, &d);
+  enum evac_status st = evac_check_file(plan, 0, &d);
   evac_diag_print(&d, st == EVAC_OK ? stdout : stderr);
   int quiet = 0;
   for (int i = 0; i < argc; i++)
