@@ -209,18 +209,6 @@ static int enter_flight(struct evac_sim *s, int a, int fi) {
 
 static int decide(struct evac_sim *s, int a);
 
-/* The agent has no route to any safe place it knows of. */
-static int trapped(struct evac_sim *s, int a) {
-  struct evac_agent *ag = &s->agents[a];
-  int f, x, y;
-  evac_sim_cell_xy(s, ag->cell, &f, &x, &y);
-  ag->phase = EVAC_PHASE_DONE;
-  ag->state = EVAC_STATE_STUCK;
-  ag->shelter = 0;
-  s->trapped[s->ntrapped++] = a;
-  return evac_sim_log(s, EVAC_LOG_TRAPPED, a, f, x, y, -1);
-}
-
 /* The agent found its best option closed: it learns the building as it is. */
 static int discover(struct evac_sim *s, int a, const struct option *o) {
   struct evac_agent *ag = &s->agents[a];
@@ -283,7 +271,7 @@ static int decide(struct evac_sim *s, int a) {
     return decide(s, a);
   }
   if (!best || best->closed)
-    return trapped(s, a);
+    return evac_sim_agent_trap(s, a);
   if (best->cell >= 0 && evac_shelter_needed(s, a, best->cell)) {
     double step = 0.0; /* draw back from the smoke, then wait */
     int32_t v = evac_shelter_retreat(s, a, &step);
@@ -396,19 +384,7 @@ static int arrive(struct evac_sim *s, int a) {
     if (in <= 0)
       return in < 0 ? -1 : decide(s, a);
   }
-  int f, x, y;
-  evac_sim_cell_xy(s, c, &f, &x, &y);
-  s->occ[c] = -1;
-  ag->cell = -1;
-  ag->phase = EVAC_PHASE_DONE;
-  ag->state = EVAC_STATE_SAFE;
-  s->nsafe++;
-  s->res.agents.exit_time_s[a] = (double)s->now / EVAC_TICKS_PER_S;
-  s->res.agents.safe_place[a] = feature_of(s, c);
-  if (evac_sim_log(s, EVAC_LOG_SAFE, a, f, x, y, feature_of(s, c)) ||
-      evac_sim_wake(s, c))
-    return -1;
-  return s->behaviour ? s->behaviour->safe(s, a) : 0;
+  return evac_sim_agent_safe(s, a, c, feature_of(s, c));
 }
 
 /* Agent a reached the end of flight fi and steps onto a landing. */
