@@ -27,8 +27,11 @@
  * and expected to be quicker than the stair; otherwise a bed whose way
  * goes down a stair is first moved onto a ski sheet.
  *
- * Known limits: a team member incapacitated on the way leaves the team
- * incomplete for good; a patient incapacitated while moving keeps its team.
+ * Staff and smoke (docs/hospital.md "Staff and smoke"): no patient in
+ * untenable conditions, incapacitated or already safe is chosen or
+ * fetched; staff arriving at one turn to the next. A patient incapacitated
+ * releases its team; a staff member incapacitated on the way or waiting
+ * frees its place in the team (evac_sim_agent_incapacitate calls back).
  */
 #include <math.h>
 #include <stdlib.h>

@@ -1031,7 +1031,13 @@ enum evac_status evac_sim_run(struct evac_sim *s) {
   }
   if (s->opts.progress)
     fprintf(stderr, "\r%60s\r", "");
-  if (last_sample != s->now && record_sample(s))
+  /* the last sample is the state at the end: one taken at this tick ran
+     before the tick's agent events, and is replaced */
+  if (last_sample == s->now && !s->opts.lean) {
+    s->res.series.n--;
+    s->res.traj.n--;
+  }
+  if (record_sample(s))
     return EVAC_ERR_RUNTIME;
   finish(s);
   if (s->behaviour && s->behaviour->report(s))

@@ -77,8 +77,7 @@ Test(gridlock, frozen_run_is_marked) {
   const struct evac_result *r = evac_sim_result(sim);
   cr_expect_eq(r->evacuated, 0);
   cr_expect_eq(r->gridlocked, 1, "gridlocked %d", r->gridlocked);
-  cr_expect_eq(r->trapped, 1, "the patient, nobody to move it: %d",
-               r->trapped);
+  cr_expect_eq(r->trapped, 1, "the patient, nobody to move it: %d", r->trapped);
   cr_expect_eq(r->not_out, 1, "the walker: %d", r->not_out);
   cr_expect(r->gridlock_time_s > 0.0 && r->gridlock_time_s < 600.0,
             "gridlock at %g s", r->gridlock_time_s);
