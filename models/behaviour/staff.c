@@ -72,7 +72,7 @@ struct qent {
 
 /* The staff model's state. */
 struct evac_care {
-  int nstaff;        /* staff agents */
+  int nstaff;        /* staff agents not incapacitated */
   int32_t *task;     /* [agents] staff: patient served, or -1 */
   int8_t *stage;     /* [agents] staff: enum stage; patient: enum pstage */
   int32_t *assigned; /* [agents] patient: staff assigned */
@@ -776,11 +776,26 @@ static int incapacitated(struct evac_sim *s, int a) {
   struct evac_care *c = s->care;
   if (s->agents[a].role == EVAC_ROLE_STAFF) {
     int p = c->task[a];
+    c->nstaff--;
     if (p >= 0 && (c->stage[a] == ST_WALK || c->stage[a] == ST_AT)) {
       c->assigned[p]--;
       c->present[p] -= c->stage[a] == ST_AT;
       c->task[a] = -1;
       c->stage[a] = ST_IDLE;
+    }
+    /* who waits for a team that can no longer be formed goes on */
+    for (int k = 0; k < c->d->nstaff; k++) {
+      int b = c->d->staff[k], q = c->task[b];
+      if (q < 0 || c->stage[b] != ST_AT || c->stage[q] != PS_WAIT ||
+          evac_sim_agent_final(s, b) ||
+          s->m->profiles[s->res.agents.profile[q]].staff_needed <= c->nstaff)
+        continue;
+      c->assigned[q]--;
+      c->present[q]--;
+      c->task[b] = -1;
+      c->stage[b] = ST_IDLE;
+      if (next_task(s, b, patient_cell(s, q), 0))
+        return -1;
     }
     return 0;
   }

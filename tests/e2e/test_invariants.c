@@ -106,10 +106,16 @@ static void draw_case(int k, char **plan_text, char **scen_text,
   if (d->strategy_horizontal)
     cJSON_AddStringToObject(sc, "strategy", "horizontal");
   int cells = d->w * d->h, left = cells - 2;
+  /* frail: bedridden, incapacitated by a small dose (in smoke still
+   * tenable by the route test), so that staff meet incapacitated patients */
+  cJSON *pr = cJSON_AddObjectToObject(sc, "profiles");
+  cJSON *frail = cJSON_AddObjectToObject(pr, "frail");
+  cJSON_AddStringToObject(frail, "base", "bedridden");
+  cJSON_AddNumberToObject(frail, "fed_threshold", 0.01 * pick(&x, 1, 5));
   static const char *const profiles[] = {"adult", "elderly", "wheelchair",
-                                         "bedridden"};
-  static const int most[] = {15, 6, 3, 8};
-  for (int p = 0; p < 4; p++) {
+                                         "bedridden", "frail"};
+  static const int most[] = {15, 6, 3, 8, 6};
+  for (int p = 0; p < 5; p++) {
     int n = pick(&x, 0, most[p]);
     n = n < left ? n : left;
     group(sc, "occupants", 1, 1, d->w, d->h, profiles[p], n);
