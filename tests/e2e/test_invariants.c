@@ -12,7 +12,8 @@
  * - an incapacitated person never moves again and is logged once, with no
  *   event after it;
  * - at the end evacuated + incapacitated + trapped + not out = occupants,
- *   and RSET is the last survivor's time;
+ *   every evacuated person has a safe place (an exit, a refuge or the
+ *   brigade's ladder), and RSET is the last survivor's time;
  * - a run that ends before its duration with people on their way ends
  *   gridlocked, and says so;
  * - for some runs, the file's /summary, `evacsim info` and the last row of
@@ -249,6 +250,12 @@ static void check_run(int k, const struct draw *d,
   cr_assert_eq(s->evacuated[s->n - 1], r->evacuated, "case %d", k);
   cr_assert_eq(s->incapacitated[s->n - 1], r->incapacitated, "case %d", k);
   cr_assert_eq(s->remaining[s->n - 1], r->remaining, "case %d", k);
+  int placed = 0; /* every safe person has a safe place: exit, refuge or
+                     ladder */
+  for (int a = 0; a < n; a++)
+    placed += r->agents.safe_place[a] != -1;
+  cr_assert_eq(placed, r->evacuated, "case %d: %d safe places, %d evacuated", k,
+               placed, r->evacuated);
   double last = -1.0;
   for (int a = 0; a < n; a++)
     if (!isnan(r->agents.exit_time_s[a]))
