@@ -39,10 +39,8 @@ int evac_rescue_step(struct evac_sim *s) {
   int64_t step = (int64_t)llround(EVAC_SMOKE_DT_S * EVAC_TICKS_PER_S);
   if (since < 0 || since % each >= step)
     return 0; /* not a ladder cycle's end in this step */
-  for (int a = 0; a < s->nagents; a++) {
-    if (!rescuable(s, a))
-      continue;
-    return evac_sim_agent_safe(s, a, s->agents[a].cell, EVAC_SAFE_LADDER);
-  }
+  for (int a = 0; a < s->nagents; a++)
+    if (rescuable(s, a))
+      return evac_sim_agent_safe(s, a, s->agents[a].cell, EVAC_SAFE_LADDER);
   return 0;
 }

@@ -12,7 +12,9 @@
  * agent wants and wants the agent's cell, the two exchange places
  * (counterflow, Blue & Adler). Otherwise the agent waits on the cells it
  * wanted and is woken when one frees (or at the time the headway ends),
- * never polled; a freed cell goes to who has waited longest.
+ * never polled; a freed cell goes to who has waited longest. If every cell
+ * it waits on is held by people who will not move by themselves (waiting
+ * for staff, incapacitated, sheltering), it takes a detour round them.
  *
  * A flight has lanes of about 0.6 m: entries at most every 1 / (Fst width)
  * s, a person takes length / (factor v) to walk it, in the lane where it
