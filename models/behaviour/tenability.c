@@ -273,13 +273,9 @@ static int move_on(struct evac_sim *s, struct evac_tenab *t, int i, int a,
     int32_t c = free_cell(s, t, i, ag->last_cell);
     if (c < 0)
       return 1;
-    ag->cell = ag->last_cell = c;
-    s->occ[c] = a;
-    s->nsafe--;
-    s->res.agents.exit_time_s[a] = NAN;
-    s->res.agents.safe_place[a] = -1;
+    evac_sim_agent_leave_safety(s, a, c);
   } else { /* defending in place */
-    s->nstuck--;
+    evac_sim_agent_hold(s, a, 0);
     ag->role = pr->needs_staff ? EVAC_ROLE_PATIENT : EVAC_ROLE_OCCUPANT;
   }
   ag->know = 1;
@@ -300,7 +296,7 @@ static int move_on(struct evac_sim *s, struct evac_tenab *t, int i, int a,
     ag->phase = EVAC_PHASE_DONE; /* nobody to move it */
     ag->state = EVAC_STATE_STUCK;
     ag->needs_staff = 1;
-    s->nstuck++;
+    evac_sim_agent_hold(s, a, 1);
     return 0;
   }
   ag->phase = EVAC_PHASE_DECIDE;
@@ -331,11 +327,7 @@ static int call_back(struct evac_sim *s, struct evac_tenab *t, int i) {
       continue;
     if (evac_refuge_leave(s, a, s->res.agents.safe_place[a]))
       return -1;
-    ag->cell = ag->last_cell = c;
-    s->occ[c] = a;
-    s->nsafe--;
-    s->res.agents.exit_time_s[a] = NAN;
-    s->res.agents.safe_place[a] = -1;
+    evac_sim_agent_leave_safety(s, a, c);
     ag->know = 1;
     ag->gen++;
     if (evac_care_resume(s, a))

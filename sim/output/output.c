@@ -360,7 +360,7 @@ static int write_agents(struct writer *w, const struct evac_model *m,
   if (put_strings(w, "/agents/floor", n, names, "1"))
     goto done;
   for (size_t i = 0; i < n; i++)
-    names[i] = feature_name(m, a->safe_place[i]);
+    names[i] = evac_safe_place_name(m, a->safe_place[i]);
   hid_t i32 = H5T_NATIVE_INT32, f64 = H5T_NATIVE_DOUBLE;
   hid_t fi32 = H5T_STD_I32LE, ff64 = H5T_IEEE_F64LE;
   if (put_col(w, "/agents/floor_index", i32, fi32, n, a->floor, "1") ||
@@ -651,23 +651,35 @@ static int write_fields(struct writer *w, const struct evac_model *m,
 
 /* /summary attributes, all but `complete`. */
 static int write_summary(struct writer *w, const struct evac_result *r) {
-  const int32_t ints[4] = {r->occupants, r->evacuated, r->incapacitated,
-                           r->remaining};
-  static const char *const int_names[4] = {"occupants", "evacuated",
-                                           "incapacitated", "remaining"};
-  const double dbls[6] = {
-      r->evacuation_time_s,      r->rset_s,       r->aset_s,
-      r->first_incapacitation_s, r->wall_clock_s, r->end_time_s};
-  static const char *const dbl_names[6] = {
-      "evacuation_time_s",      "rset_s",       "aset_s",
-      "first_incapacitation_s", "wall_clock_s", "end_time_s"};
+  const int32_t ints[] = {r->occupants, r->evacuated, r->incapacitated,
+                          r->remaining, r->trapped,   r->not_out,
+                          r->gridlocked};
+  static const char *const int_names[] = {
+      "occupants", "evacuated", "incapacitated", "remaining",
+      "trapped",   "not_out",   "gridlocked"};
+  const double dbls[] = {r->evacuation_time_s,
+                         r->rset_s,
+                         r->rset_p95_s,
+                         r->aset_s,
+                         r->first_incapacitation_s,
+                         r->gridlock_time_s,
+                         r->wall_clock_s,
+                         r->end_time_s};
+  static const char *const dbl_names[] = {"evacuation_time_s",
+                                          "rset_s",
+                                          "rset_p95_s",
+                                          "aset_s",
+                                          "first_incapacitation_s",
+                                          "gridlock_time_s",
+                                          "wall_clock_s",
+                                          "end_time_s"};
   if (put_group(w, "/summary", 0))
     return -1;
-  for (int i = 0; i < 4; i++)
+  for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
     if (put_attr(w, "/summary", int_names[i], H5T_NATIVE_INT32, H5T_STD_I32LE,
                  &ints[i]))
       return -1;
-  for (int i = 0; i < 6; i++)
+  for (size_t i = 0; i < sizeof dbls / sizeof *dbls; i++)
     if (put_attr(w, "/summary", dbl_names[i], H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE,
                  &dbls[i]))
       return -1;

@@ -385,8 +385,13 @@ static void print_run(FILE *f, hid_t file) {
   print_int(f, file, "evacuated", "evacuated");
   print_int(f, file, "incapacitated", "incapacitated");
   print_int(f, file, "remaining", "remaining");
+  print_int(f, file, "  trapped", "trapped");
+  print_int(f, file, "  not out", "not_out");
+  print_int(f, file, "gridlocked", "gridlocked");
+  print_time(f, file, "gridlock from", "gridlock_time_s");
   print_time(f, file, "evacuation time", "evacuation_time_s");
-  print_time(f, file, "RSET", "rset_s");
+  print_time(f, file, "RSET (last survivor)", "rset_s");
+  print_time(f, file, "RSET p95", "rset_p95_s");
   print_time(f, file, "ASET", "aset_s");
   print_time(f, file, "first incapacitation", "first_incapacitation_s");
   print_time(f, file, "simulated time", "end_time_s");
