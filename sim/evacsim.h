@@ -114,8 +114,11 @@ struct evac_summary {
   int incapacitated;             /* dose reached their threshold */
   int trapped;                   /* sheltering or with no route at the end */
   int not_out;                   /* still on their way at the end */
+  int gridlocked;                /* of not_out: frozen, nobody able to move */
+  double gridlock_time_s;        /* when that gridlock began; NaN if none */
   double evacuation_time_s;      /* last to safety; NaN if some never */
-  double rset_s;                 /* required safe egress time, s */
+  double rset_s;                 /* the last survivor's time to safety, s */
+  double rset_p95_s;             /* 95th percentile of the survivors' times */
   double aset_s;                 /* available safe egress time; NaN if the
                                     building never became untenable */
   double first_incapacitation_s; /* NaN if none */
