@@ -12,7 +12,7 @@ DEMO_OUT ?= demo-out
 DEMO_RANK ?= --reps 4 --min-reps 4 --steps 1
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
-FUZZ_TARGETS := plan scenario manifest
+FUZZ_TARGETS := plan scenario manifest result
 
 .PHONY: all deps build demo test bench bench-check fuzz format clean
 
