@@ -459,7 +459,12 @@ enum evac_status evac_batch_reduce(const struct evac_batch *bt,
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   enum evac_status st = EVAC_OK;
   char reason[600];
+  int stopped = 0; /* a termination signal came: stop between files */
   for (int i = 0; i < nb; i++) {
+    if (opts->stop && *opts->stop) {
+      stopped = 1;
+      break;
+    }
     char p[64];
     snprintf(p, sizeof p, "buildings[%d]", i);
     const char *name = bt->mf->buildings[i].name;
@@ -493,9 +498,15 @@ enum evac_status evac_batch_reduce(const struct evac_batch *bt,
       st = EVAC_ERR_IO;
     }
   }
+  stopped |= opts->stop && *opts->stop;
+  if (stopped) {
+    evac_diag_error(diag, bt->mf->path, NULL,
+                    "interrupted while writing the outputs; re-run to resume");
+    st = EVAC_ERR_RUNTIME;
+  }
   struct bo_pair *pairs = calloc((size_t)np + 1, sizeof *pairs);
   if (!pairs || oom)
-    st = EVAC_ERR_RUNTIME;
+    st = st == EVAC_OK ? EVAC_ERR_RUNTIME : st;
   int k = 0;
   for (int i = 0; st == EVAC_OK && i < nb; i++)
     for (int j = 0; s[i].ok && j < bt->b[i].m->nhazards; j++, k++) {
