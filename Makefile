@@ -17,7 +17,7 @@ DEMO_RANK ?= --reps 4 --min-reps 4 --steps 1
 PREFIX ?= /usr/local
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
-FUZZ_TARGETS := plan scenario manifest
+FUZZ_TARGETS := plan scenario manifest result
 
 .PHONY: all deps build demo test install deb bench bench-check fuzz format clean
 

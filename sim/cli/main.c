@@ -12,6 +12,7 @@
 #include <omp.h>
 
 #include "batch.h"
+#include "commit.h"
 #include "diag.h"
 #include "evacsim.h"
 #include "memory.h"
@@ -203,24 +204,18 @@ static const char usage_import[] =
     "  --name NAME             plan name (default: the first file's name)\n"
     "  --quiet                 print nothing but warnings and errors\n";
 
-/* The partial files (PATH.partial) that run or rank may be writing, for
- * on_signal to remove. Global because a signal handler can reach nothing
- * else; filled before the handler is installed and never changed after. */
-static char partials[EVAC_RANK_MAX_OUTPUTS][4200];
-
 /* A line on_signal adds after its message (rank: how to resume); set
- * before the handler is installed, as partials. */
+ * before the handler is installed. Global because a signal handler can
+ * reach nothing else. */
 static char signal_note[4400];
 
-/* SIGTERM, SIGINT, SIGHUP: removes the partial files (a result is either
- * complete under its final name or absent), then dies of the signal (its
+/* SIGTERM, SIGINT, SIGHUP: removes the temporaries being written (a result is
+ * either complete under its final name or absent), then dies of the signal (its
  * default action is restored by SA_RESETHAND, and the signal, blocked
  * while the handler runs, is delivered when it returns). */
 static void on_signal(int sig) {
   static const char msg[] = "evacsim: stopped by a signal; no output written\n";
-  for (int i = 0; i < EVAC_RANK_MAX_OUTPUTS; i++)
-    if (partials[i][0])
-      unlink(partials[i]);
+  evac_commit_remove_all();
   if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0 ||
       (signal_note[0] &&
        write(STDERR_FILENO, signal_note, strlen(signal_note)) < 0)) {
@@ -229,17 +224,8 @@ static void on_signal(int sig) {
   raise(sig);
 }
 
-/* Makes a termination signal remove path.partial and path2.partial (path2
- * may be NULL). A path too long for the buffer is not protected. */
-static void remove_partials_on_signal(const char *path, const char *path2) {
-  const char *paths[2] = {path, path2};
-  for (int i = 0; i < 2; i++) {
-    int n = paths[i] ? snprintf(partials[i], sizeof partials[i], "%s.partial",
-                                paths[i])
-                     : 0;
-    if (n < 0 || (size_t)n >= sizeof partials[i])
-      partials[i][0] = '\0';
-  }
+/* Makes a termination signal remove the temporaries being written. */
+static void remove_partials_on_signal(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
@@ -455,7 +441,7 @@ static int cmd_run(int argc, char **argv) {
   int st = check_output_dir(out);
   if (st != EVAC_OK)
     return st;
-  remove_partials_on_signal(out, NULL);
+  remove_partials_on_signal();
   if (opts.threads <= 0)
     opts.threads = evac_threads_default();
   omp_set_num_threads(opts.threads);
@@ -534,14 +520,6 @@ static int cmd_rank(int argc, char **argv) {
     st = check_output_dir(csv);
   if (st != EVAC_OK)
     return st;
-  /* the CSV lists' partial files first (slots 1..), then out's (slot 0)
-     with the handler; a NULL second path leaves slot 1 as it is */
-  char paths[EVAC_RANK_MAX_OUTPUTS][4096];
-  int npaths = evac_ranking_output_paths(out, csv, paths);
-  for (int i = 1; i < npaths; i++)
-    if (snprintf(partials[i], sizeof partials[i], "%.4095s.partial",
-                 paths[i]) >= (int)sizeof partials[i])
-      partials[i][0] = '\0';
   char state[4200]; /* finished replications: RANK.h5.state */
   if (snprintf(state, sizeof state, "%s.state", out) >= (int)sizeof state) {
     fprintf(stderr, "evacsim rank: %s: path too long\n", out);
@@ -551,7 +529,7 @@ static int cmd_rank(int argc, char **argv) {
   snprintf(signal_note, sizeof signal_note,
            "evacsim: finished replications kept in %s; re-run to resume\n",
            state);
-  remove_partials_on_signal(out, NULL);
+  remove_partials_on_signal();
   opts.progress = !quiet && isatty(STDERR_FILENO);
   struct evac_diag d;
   evac_diag_init(&d);
@@ -565,6 +543,8 @@ static int cmd_rank(int argc, char **argv) {
     fprintf(stderr, "evacsim rank: warning: cannot remove %s: %s\n", state,
             strerror(errno));
   if (st == EVAC_OK && !quiet) {
+    char paths[EVAC_RANK_MAX_OUTPUTS][4096];
+    int npaths = evac_ranking_output_paths(out, csv, paths);
     evac_ranking_print(r, stdout);
     printf("\n  ranking written to %s", out);
     for (int i = 1; i < npaths; i++)

@@ -10,6 +10,11 @@
 #include "fuel.h"
 #include "loader.h"
 
+/* Most occupant and staff groups together (docs/formats.md, "Limits"):
+ * the engine keeps the index of a group's target in 16 bits, beside the
+ * set of all exits and the set of all safe places. */
+#define EVAC_SCENARIO_MAX_GROUPS 32765
+
 static const char *const scenario_keys[] = {
     "evacsim_scenario", "plan",      "duration_s", "seed",  "alarm",
     "profiles",         "occupants", "staff",      "fire",  "fires",
@@ -305,6 +310,13 @@ static void groups_read(struct scen_ctx *c, const cJSON *root) {
   evac_json_array(j, root, "", "occupants", &occ);
   evac_json_array(j, root, "", "staff", &staff);
   int n = cJSON_GetArraySize(occ) + cJSON_GetArraySize(staff);
+  if (n > EVAC_SCENARIO_MAX_GROUPS) { /* each may target its own place */
+    evac_diag_error(j->diag, j->file, "occupants",
+                    "%d occupant and staff groups; a scenario may have at "
+                    "most %d",
+                    n, EVAC_SCENARIO_MAX_GROUPS);
+    return;
+  }
   m->groups = calloc((size_t)n + 1, sizeof *m->groups);
   if (!m->groups) {
     evac_diag_error(j->diag, j->file, NULL, "out of memory");

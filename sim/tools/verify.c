@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "h5attr.h"
+#include "h5check.h"
 #include "json.h"
 #include "model.h"
 #include "result.h"
@@ -576,16 +578,10 @@ enum evac_status evac_result_verify(const char *path, int threads, FILE *f,
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   enum evac_status st = EVAC_ERR_INPUT;
   hid_t file = -1;
-  FILE *probe = fopen(path, "rb");
-  if (!probe) {
+  if (access(path, R_OK) < 0) {
     evac_diag_error(diag, path, NULL, "cannot read: %s", strerror(errno));
-  } else if (fclose(probe), H5Fis_hdf5(path) <= 0) {
-    evac_diag_error(diag, path, NULL,
-                    "not an evacsim run result (not an HDF5 file)");
-  } else if ((file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
-    evac_diag_error(diag, path, NULL,
-                    "not an evacsim run result (HDF5 cannot open it)");
-  } else {
+  } else if ((file = evac_h5_open_checked(path, "evacsim run result", diag)) >=
+             0) {
     st = replay(file, path, threads, f, diag);
     H5Fclose(file);
   }
