@@ -97,12 +97,12 @@ Test(rank, planted_hazard_first_null_hazard_zero) {
   const struct evac_rank_row *stair = row_of(r, "H-STAIR");
   const struct evac_rank_row *null = row_of(r, "H-NULL");
   cr_log_info("H-STAIR %.2f [%.2f, %.2f]; H-NULL %.2f [%.2f, %.2f]",
-              stair->delta_mean, stair->ci_low, stair->ci_high,
-              null->delta_mean, null->ci_low, null->ci_high);
+              stair->step.mean, stair->step.lo, stair->step.hi, null->step.mean,
+              null->step.lo, null->step.hi);
   cr_expect_eq(stair->order, 1, "the blocked only stair ranks first");
-  cr_expect_gt(stair->ci_low, 0.0, "its CI excludes zero");
+  cr_expect_gt(stair->step.lo, 0.0, "its CI excludes zero");
   cr_expect_eq(stair->major, 1);
-  cr_expect(null->ci_low <= 0.0 && null->ci_high >= 0.0,
+  cr_expect(null->step.lo <= 0.0 && null->step.hi >= 0.0,
             "no possible effect: the CI contains zero");
   cr_expect_eq(null->major, 0);
   cr_expect_eq(r->nvariants, 1 + 3 + 2 + 1, "greedy: 7 variants");
@@ -129,7 +129,7 @@ Test(rank, more_replications_narrow_the_interval) {
   struct evac_ranking *few = rank(path, 4, 2), *many = rank(path, 12, 2);
   const struct evac_rank_row *a = row_of(few, "H-STAIR"),
                              *b = row_of(many, "H-STAIR");
-  double wa = a->ci_high - a->ci_low, wb = b->ci_high - b->ci_low;
+  double wa = a->step.hi - a->step.lo, wb = b->step.hi - b->step.lo;
   cr_log_info("H-STAIR CI width: %.3f at 4 reps, %.3f at 12", wa, wb);
   cr_expect_lt(wb, wa, "12 replications must narrow the CI");
   evac_ranking_free(few);
@@ -159,7 +159,7 @@ Test(rank, adaptive_replication_stops_when_resolved_or_capped) {
   struct evac_ranking *f = rank(path, r->reps, 2);
   for (int i = 0; i < r->nrows; i++) {
     cr_expect_eq(f->rows[i].hazard, r->rows[i].hazard);
-    cr_expect_eq(f->rows[i].delta_mean, r->rows[i].delta_mean);
+    cr_expect_eq(f->rows[i].step.mean, r->rows[i].step.mean);
   }
   evac_ranking_free(f);
   evac_ranking_free(r);
@@ -200,11 +200,10 @@ Test(rank, rows_past_the_step_limit_measure_against_the_last_step) {
     cr_assert_not_null(v);
     cr_expect_eq(v->nreps, 6, "row %d rests on simulated replications", k);
     cr_expect_leq(
-        fabs(row->delta_mean - (base->casualties_mean - v->casualties_mean)),
-        1e-9, "row %d (%s): %.3f", k, r->m->hazards[row->hazard].id,
-        row->delta_mean);
+        fabs(row->step.mean - (base->objective_mean - v->objective_mean)), 1e-9,
+        "row %d (%s): %.3f", k, r->m->hazards[row->hazard].id, row->step.mean);
   }
-  cr_expect_eq(row_of(r, "H-NULL")->delta_mean, 0.0);
+  cr_expect_eq(row_of(r, "H-NULL")->step.mean, 0.0);
   cr_expect_eq(row_of(r, "H-NULL")->major, 0);
   evac_ranking_free(r);
   evac_diag_free(&d);
