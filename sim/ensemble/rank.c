@@ -488,11 +488,13 @@ static void add_spread(const struct evac_ranking *rk, int a, int b,
   }
 }
 
-/* Replications a variant would need for decision (mean, var) to be told
- * from threshold at 95 %, at rk->reps now (INFINITY: exactly on it). */
+/* Replications a variant would need for effect e to be told from
+ * threshold at 95 %, at rk->reps now: the half-width shrinks as 1/sqrt(n)
+ * (the t quantile falling too makes it an overestimate); INFINITY: the
+ * mean is exactly on the threshold. */
 static double needed(const struct evac_ranking *rk, const struct evac_effect *e,
                      double threshold) {
-  double gap = fabs(e->mean - threshold), half = 1.96 * sqrt(e->var);
+  double gap = fabs(e->mean - threshold), half = e->hi - e->mean;
   if (!(gap > 0.0))
     return INFINITY;
   double f = half / gap;

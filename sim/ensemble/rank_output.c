@@ -113,6 +113,72 @@ static void effect_text(const struct evac_rank_row *row,
     snprintf(buf, n, "%.2f [%.2f, %.2f]%s", e->mean, e->lo, e->hi, mark);
 }
 
+/* The objective in words ("people incapacitated or trapped"). */
+static const char *objective_words(enum evac_objective obj) {
+  return obj == EVAC_OBJ_INCAPACITATED ? "people incapacitated"
+         : obj == EVAC_OBJ_NOT_SAFE    ? "people not safe at the end"
+                                       : "people incapacitated or trapped";
+}
+
+/* What the list means, in two sentences: the first line, then the rest. */
+static void print_verdict(const struct evac_ranking *r, FILE *f) {
+  const struct evac_model *m = r->m;
+  const struct evac_rank_row *top = &r->rows[0];
+  const struct evac_hazard *h = &m->hazards[top->hazard];
+  const char *what = objective_words(r->objective);
+  fprintf(f, "\n  What it means\n  ");
+  if (!top->applicable || top->step.hi <= 0.0)
+    fprintf(f,
+            "No hazard on the list changes how many %s at 95 %% in these "
+            "replications.",
+            what);
+  else if (top->resolved && top->major)
+    fprintf(f,
+            "Fix %s (%s) first: it avoids %.2f [%.2f, %.2f] %s a fire, more "
+            "than any other hazard at 95 %%.",
+            h->id, evac_hazard_type_name(h->type), top->step.mean, top->step.lo,
+            top->step.hi, what);
+  else if (top->resolved)
+    fprintf(f,
+            "%s (%s) comes first, %.2f [%.2f, %.2f] %s a fire, but its effect "
+            "is not shown to reach %.1f a fire at 95 %%.",
+            h->id, evac_hazard_type_name(h->type), top->step.mean, top->step.lo,
+            top->step.hi, what, EVAC_MAJOR_CASUALTIES);
+  else
+    fprintf(f,
+            "%s (%s) looks most important, %.2f [%.2f, %.2f] %s a fire, but "
+            "it is not yet told apart from the next best at 95 %%.",
+            h->id, evac_hazard_type_name(h->type), top->step.mean, top->step.lo,
+            top->step.hi, what);
+  int major = 0, na = 0, other = 0;
+  char ids[256] = "";
+  for (int i = 1; i < r->nrows; i++) {
+    const struct evac_rank_row *row = &r->rows[i];
+    if (!row->applicable)
+      na++;
+    else if (row->major) {
+      size_t len = strlen(ids);
+      snprintf(ids + len, sizeof ids - len, "%s%s", major ? ", " : "",
+               m->hazards[row->hazard].id);
+      major++;
+    } else
+      other++;
+  }
+  fprintf(f, " ");
+  if (major)
+    fprintf(f, "After it, %s %s major too; ", ids, major > 1 ? "are" : "is");
+  else
+    fprintf(f, "After it, no line is shown to be major; ");
+  fprintf(f,
+          "%d other%s avoid%s less than %.1f a fire or %s not told apart from "
+          "no effect%s",
+          other, other == 1 ? "" : "s", other == 1 ? "s" : "",
+          EVAC_MAJOR_CASUALTIES, other == 1 ? "is" : "are",
+          na ? ", and " : ".\n");
+  if (na)
+    fprintf(f, "%d cannot act in this building (not applicable).\n", na);
+}
+
 void evac_ranking_print(const struct evac_ranking *r, FILE *f) {
   const struct evac_model *m = r->m;
   fprintf(f,
@@ -232,6 +298,7 @@ void evac_ranking_print(const struct evac_ranking *r, FILE *f) {
             ow[k].owner[0] ? ow[k].owner : "(none)", ow[k].hazards, ow[k].major,
             ow[k].avoided, ow[k].cost, ow[k].ids);
   free(ow);
+  print_verdict(r, f);
 }
 
 /* The rectification list (DESIGN § 2.4 columns: delta_casualties_* are
