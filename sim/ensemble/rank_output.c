@@ -753,6 +753,7 @@ static int write_h5(const struct evac_ranking *r, const char *tmp) {
           evac_h5_attr_write_num(g, "seed", (double)r->seed) |
           evac_h5_attr_write_num(g, "threads", r->threads) |
           evac_h5_attr_write_text(g, "scenario_path", r->m->scenario_path) |
+          evac_h5_attr_write_text(g, "building", r->m->name ? r->m->name : "") |
           evac_h5_attr_write_text(g, "evacsim_version", evac_version()) |
           evac_h5_attr_write_text(g, "git_revision", evac_git_revision());
     H5Gclose(g);
