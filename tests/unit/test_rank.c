@@ -259,6 +259,19 @@ Test(rank, cli_writes_table_csv_and_h5) {
   snprintf(args, sizeof args, "rank %s -o %s/r.h5 --reps 1", path, dir);
   cr_expect_eq(evac_test_cli(args, &out), 2);
   free(out);
+  /* an unknown objective is an input error naming the allowed ones */
+  snprintf(args, sizeof args, "rank %s -o %s/r.h5 --objective worst", path,
+           dir);
+  cr_expect_eq(evac_test_cli(args, &out), 2);
+  cr_expect_not_null(strstr(out, "--objective worst: unknown; allowed: "
+                                 "incapacitated+trapped, incapacitated, "
+                                 "not-safe"),
+                     "%s", out);
+  free(out);
+  snprintf(args, sizeof args, "rank %s -o %s/r.h5 --budget-s -5", path, dir);
+  cr_expect_eq(evac_test_cli(args, &out), 2);
+  cr_expect_not_null(strstr(out, "--budget-s"), "%s", out);
+  free(out);
   free(path);
 }
 
