@@ -458,19 +458,18 @@ static int cmd_run(int argc, char **argv) {
   evac_diag_init(&d);
   struct evac_model *m = NULL;
   struct evac_sim *sim = NULL;
-  st = evac_model_load(scenario, &d, &m);
-  for (int i = 0; st == EVAC_OK && i + 1 < argc; i++)
-    if (!strcmp(argv[i], "--fix") && evac_hazards_fix(m, argv[++i])) {
-      evac_diag_error(&d, scenario, "hazards",
-                      "--fix %s: no hazard has the id \"%s\"", argv[i],
-                      argv[i]);
-      st = EVAC_ERR_INPUT;
-    }
+  const char **fix = malloc((size_t)argc * sizeof *fix);
+  int nfix = 0;
+  for (int i = 0; fix && i + 1 < argc; i++)
+    if (!strcmp(argv[i], "--fix"))
+      fix[nfix++] = argv[++i];
+  st = fix ? evac_model_load(scenario, &d, &m) : EVAC_ERR_RUNTIME;
   if (st == EVAC_OK)
     st = evac_model_check(m, &d); /* the building as planned can be left */
-  if (st == EVAC_OK)
-    evac_hazards_apply(m, &d); /* run simulates the building as it is */
-  int refused = 0;             /* too large for the memory available */
+  if (st == EVAC_OK)              /* run simulates the building as it is */
+    st = evac_hazards_prepare(m, fix, nfix, scenario, "hazards", "--fix", &d);
+  free(fix);
+  int refused = 0; /* too large for the memory available */
   if (st == EVAC_OK && (st = evac_memory_check(m, scenario, 0, 1, &d)))
     refused = 1;
   if (st == EVAC_OK)

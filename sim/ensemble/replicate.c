@@ -146,11 +146,13 @@ enum evac_status evac_replicate_load(const char *path,
                                      struct evac_model **out) {
   struct evac_model *m = NULL;
   enum evac_status st = evac_model_load(path, diag, &m);
-  for (int i = 0; st == EVAC_OK && i < listed->nhazards; i++)
+  const char *ids[64];
+  int n = 0;
+  for (int i = 0; i < listed->nhazards && i < 64; i++)
     if (fixed >> i & 1)
-      evac_hazards_fix(m, listed->hazards[i].id);
-  if (st == EVAC_OK) /* first: hazards add and re-weight fires */
-    evac_hazards_apply(m, diag);
+      ids[n++] = listed->hazards[i].id;
+  if (st == EVAC_OK)
+    st = evac_hazards_prepare(m, ids, n, path, "hazards", "fixed", diag);
   *out = m;
   return st;
 }
