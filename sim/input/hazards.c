@@ -381,8 +381,9 @@ enum evac_status evac_hazards_prepare(struct evac_model *m,
                                       struct evac_diag *diag) {
   for (int i = 0; i < n; i++)
     if (evac_hazards_fix(m, ids[i]) < 0) {
-      evac_diag_error(diag, file, where, "%s %s: no hazard has the id \"%s\"",
-                      what, ids[i], ids[i]);
+      evac_diag_error(diag, file, where,
+                      "%s %s: the scenario lists no hazard \"%s\"", what,
+                      ids[i], ids[i]);
       return EVAC_ERR_INPUT;
     }
   evac_hazards_apply(m, diag); /* hazards add and re-weight fires */

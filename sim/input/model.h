@@ -406,7 +406,8 @@ double evac_hazards_extinction_factor(const struct evac_model *m, int f);
 /* The middle of the run pipeline that run, rank, batch and replay share
  * (load → prepare → simulate): fixes the hazards ids[0..n) (moved to
  * m->fixed), then applies the remaining ones to m (evac_hazards_apply). An
- * id the model does not list is an error "WHAT ID: no hazard has the id"
+ * id the model does not list is an error "WHAT ID: the scenario lists no
+ * hazard ..."
  * at file's path where; nothing is applied then. Returns EVAC_OK or
  * EVAC_ERR_INPUT. */
 enum evac_status evac_hazards_prepare(struct evac_model *m,
