@@ -35,19 +35,21 @@
 
 #include "result.h"
 
-#define CP 1.012                 /* kJ/(kg K), air */
-#define RHO_T 353.0              /* rho T of air at 1 atm, kg K / m3 */
-#define G 9.81                   /* m/s2 */
-#define FROUDE 0.7 /* gravity-current front Froude number (Benjamin 1968;   \
-                      Simpson & Britter 1979 measured 0.7-0.75) */
-#define FRICTION 0.02 /* Darcy friction factor of the ceiling and the      \
-                         interface (turbulent, Re ~ 1e4-1e5) */
-#define WAVE_CFL 0.5  /* (|u| + sqrt(g' d)) step / cell at most */
-#define Y_O2_AIR 0.2315          /* oxygen mass fraction of air */
-#define HOC_O2 13100.0           /* kJ released per kg O2 consumed (Huggett) */
-#define DOOR_SOFFIT_M 2.1        /* height of door openings */
-#define DOOR_LEAK 0.01           /* closed door: 0.02 m2 gap of ~2 m2 */
-#define LIFT_DOOR_LEAK 0.03      /* lift landing door: 0.06 m2 of ~2 m2 */
+#define CP 1.012    /* kJ/(kg K), air */
+#define RHO_T 353.0 /* rho T of air at 1 atm, kg K / m3 */
+#define G 9.81      /* m/s2 */
+#define FROUDE                                                                 \
+  0.7 /* gravity-current front Froude number (Benjamin 1968;                   \
+         Simpson & Britter 1979 measured 0.7-0.75) */
+#define FRICTION                                                               \
+  0.02                      /* Darcy friction factor of the ceiling and the    \
+                               interface (turbulent, Re ~ 1e4-1e5) */
+#define WAVE_CFL 0.5        /* (|u| + sqrt(g' d)) step / cell at most */
+#define Y_O2_AIR 0.2315     /* oxygen mass fraction of air */
+#define HOC_O2 13100.0      /* kJ released per kg O2 consumed (Huggett) */
+#define DOOR_SOFFIT_M 2.1   /* height of door openings */
+#define DOOR_LEAK 0.01      /* closed door: 0.02 m2 gap of ~2 m2 */
+#define LIFT_DOOR_LEAK 0.03 /* lift landing door: 0.06 m2 of ~2 m2 */
 #define SHAFT_WALL_SEALED 0.001  /* sealed shaft wall and access panels */
 #define SHAFT_WALL_UNSEALED 0.05 /* unsealed cable/pipe exits per cell */
 #define SHAFT_SLAB_SEALED 1e-3   /* fire-stopped share of a slab opening */
@@ -98,14 +100,15 @@ enum {
  * the cells' ceilings, openings and kinds give, computed when the
  * candidates (or an opening) change instead of once a sub-step. */
 struct face_geom {
-  double top;   /* the lower of the two ceilings, m */
-  double ca;    /* ceiling of a, m */
-  double cb;    /* ceiling of b, m */
-  double w;     /* width of an open face, m (0 for a leaking one) */
-  double leak;  /* leakage area of a closed door, lift door or shaft wall
-                   in the face, m2 (0 for an open face) */
-  int32_t b;    /* the neighbour (the dummy cell n if none) */
-  int32_t kind; /* FACE_* bits */
+  double top;    /* the lower of the two ceilings, m */
+  double ca;     /* ceiling of a, m */
+  double cb;     /* ceiling of b, m */
+  double w;      /* width of an open face, m (0 for a leaking one) */
+  double leak;   /* leakage area of a closed door, lift door or shaft wall
+                    in the face, m2 (0 for an open face) */
+  int32_t b;     /* the neighbour (the dummy cell n if none) */
+  int32_t walls; /* sides of the face along a wall (0, 1 or 2) */
+  int32_t kind;  /* FACE_* bits */
 };
 
 struct evac_smoke {
@@ -130,6 +133,8 @@ struct evac_smoke {
   double (*face)[2][NQ]; /* transfer over the right [0] and down [1] face */
   double (*vel)[2];      /* layer velocity over the right [0] and down [1]
                             face, m/s, positive to the right / down */
+  double (*vnew)[2];     /* the same being updated at a sub-step, read by
+                            nobody until copied into vel */
   double *lim;           /* share of each cell's outflow it may give */
   int32_t *active;       /* cells with smoke, increasing */
   size_t nactive;
@@ -291,11 +296,12 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   s->q = calloc(n1, sizeof *s->q);
   s->face = calloc(n1, sizeof *s->face);
   s->vel = calloc(n1, sizeof *s->vel);
+  s->vnew = calloc(n1, sizeof *s->vnew);
   s->floor_active = calloc((size_t)m->nfloors + 1, sizeof *s->floor_active);
   int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->dep &&
            s->tk && s->gp && s->rho && s->lim && s->active && s->cand &&
-           s->geom && s->flag && s->floor_active && s->q && s->face &&
-           s->vel && s->mask && s->sm && s->sweep;
+           s->geom && s->flag && s->floor_active && s->q && s->face && s->vel &&
+           s->vnew && s->mask && s->sm && s->sweep;
   if (!ok)
     goto fail;
   for (size_t c = 0; c < n1; c++)
@@ -386,6 +392,7 @@ void evac_smoke_free(struct evac_smoke *s) {
   free(s->q);
   free(s->face);
   free(s->vel);
+  free(s->vnew);
   for (int i = 0; i < s->nlinks; i++) {
     free(s->links[i].lo);
     free(s->links[i].hi);
@@ -421,9 +428,9 @@ void evac_smoke_hold_open(struct evac_smoke *s, int32_t c, int open) {
   s->open[c] = open ? 1.0f : (float)DOOR_LEAK;
   s->changed = 1; /* the faces' widths and leaks */
   /* the door swings: the layer velocities in its faces start from rest */
-  s->vel[c][0] = s->vel[c][1] = 0.0;
-  s->vel[s->nb[c][2]][0] = 0.0;
-  s->vel[s->nb[c][3]][1] = 0.0;
+  s->vel[c][0] = s->vel[c][1] = s->vnew[c][0] = s->vnew[c][1] = 0.0;
+  s->vel[s->nb[c][2]][0] = s->vnew[s->nb[c][2]][0] = 0.0;
+  s->vel[s->nb[c][3]][1] = s->vnew[s->nb[c][3]][1] = 0.0;
 }
 
 /* ------------------------------------------------------------ stepping */
@@ -494,6 +501,11 @@ static void face_geom_set(const struct evac_smoke *s, int32_t a, int32_t b,
   g->ca = s->ceil[a];
   g->cb = s->ceil[b];
   double open = min2(s->open[a], s->open[b]);
+  int dir = b == s->nb[a][0] ? 0 : 1; /* the face's normal: x or y */
+  g->walls = 0;
+  for (int side = 1 - dir; side < 4; side += 2) /* the two sides */
+    g->walls += !s->gas[s->nb[a][side]] ||
+                (b < (int32_t)s->n && !s->gas[s->nb[b][side]]);
   g->w = open < 1.0 ? 0.0 : s->m->cell_m;
   g->leak = open < 1.0 ? open * s->m->cell_m * g->top : 0.0;
   g->kind = 0;
@@ -514,16 +526,18 @@ static void face_geom_set(const struct evac_smoke *s, int32_t a, int32_t b,
  * The layers' depths below the face's top (the lower ceiling: a door's
  * soffit) give the hydrostatic pressure of each, p = g (rho_a - rho) d =
  * rho_a g' d at the top. An open face's velocity obeys the shallow-water
- * momentum equation of the upper layer, du/dt = -(dp/dx) / rho - f |u| u /
- * (2 D_h), with Darcy friction f on the ceiling and the interface (D_h =
- * 2 d for a sheet between them), semi-implicit in the friction. It is
+ * momentum equation of the upper layer, du/dt = -(dp/dx) / rho - u du/dx
+ * - f |u| u / (2 D_h), with Darcy friction f on the ceiling and the
+ * interface (D_h = 2 d for a sheet between them) and, on a face along a
+ * wall, on the wall's height d of the cell's width (f |u| u / (8 dx) per
+ * wall), advection upwind, semi-implicit in the friction. It is
  * bounded by Benjamin's front speed Fr sqrt(g' d) of the donor's depth
  * below the top: at a front, and at a doorway, where the same bound is
  * Emmons' vent flow (2/3) Cd sqrt(2 g') d^(3/2) within 6 %. The mass flow
  * is the donor's density times u d w (upwind). A leaking face passes
  * orifice flow C A sqrt(2 rho dp). */
 static inline double face_flow(const struct evac_smoke *s, int32_t a,
-                               const struct face_geom *g, double dt,
+                               const struct face_geom *g, double dt, int dir,
                                double *u) {
   if (!(g->kind & FACE_FLOWS)) {
     *u = 0.0;
@@ -556,9 +570,13 @@ static inline double face_flow(const struct evac_smoke *s, int32_t a,
   double rf = da > 0.0 && db > 0.0 ? 0.5 * (s->rho[a] + s->rho[b])
               : da > 0.0           ? s->rho[a]
                                    : s->rho[b];
-  double v = *u + dt * s->rho_a * (pa - pb) / (rf * s->m->cell_m);
+  double u0 = s->vel[a][dir], dx = s->m->cell_m;
+  /* advection u du/dx, upwind: the face behind a, or beyond b */
+  double adv = u0 > 0.0 ? u0 * (u0 - s->vel[s->nb[a][dir + 2]][dir]) / dx
+                        : u0 * (s->vel[b][dir] - u0) / dx;
+  double v = u0 + dt * (s->rho_a * (pa - pb) / (rf * dx) - adv);
   double hf = 0.5 * (da + db);
-  v /= 1.0 + dt * FRICTION * fabs(*u) / (4.0 * hf);
+  v /= 1.0 + dt * FRICTION * fabs(u0) * (0.25 / hf + 0.125 * g->walls / dx);
   int from_a = v > 0.0;
   double hup = from_a ? da : db;
   int32_t d = from_a ? a : b;
@@ -809,14 +827,14 @@ static const double no_transfer[NQ];
  * a; the dummy neighbour has no gas: no flow) at fine sub-step j of h,
  * times the face's step in fine sub-steps, with the face's velocity
  * advanced over that step; 0 for a face not updated at j. */
-static inline void face_flows(struct evac_smoke *s, long i, int32_t a,
-                              double h, unsigned j) {
+static inline void face_flows(struct evac_smoke *s, long i, int32_t a, double h,
+                              unsigned j) {
   for (int dir = 0; dir < 2; dir++) {
     const struct face_geom *g = &s->geom[i][dir];
     uint16_t fm = s->sm[a].face[dir];
     double k = (double)(fm + 1u);
     s->face[a][dir][Q_MASS] =
-        j & fm ? 0.0 : face_flow(s, a, g, k * h, &s->vel[a][dir]) * k;
+        j & fm ? 0.0 : face_flow(s, a, g, k * h, dir, &s->vnew[a][dir]) * k;
   }
 }
 
@@ -841,11 +859,13 @@ static inline void outflow(struct evac_smoke *s, int32_t a, double dt,
   s->lim[a] = out > 0.9 * m ? 0.9 * m / out : 1.0;
 }
 
-/* (3) The transfers over cell a's right and down faces: the donor's
+/* (3) The new velocities of cell a's right and down faces, and the
+ * transfers over them: the donor's
  * contents times the share of its mass the face moves (donor-cell
  * fractions, limited so no cell gives more than 90 % of its mass). */
 static inline void face_shares(struct evac_smoke *s, int32_t a, double dt) {
   for (int dir = 0; dir < 2; dir++) {
+    s->vel[a][dir] = s->vnew[a][dir]; /* equal unless updated by (1) */
     double *restrict fa = s->face[a][dir];
     double f = fa[Q_MASS];
     int32_t d = f > 0.0 ? a : neighbour(s, a, dir);

@@ -162,10 +162,14 @@ static double soot_upstairs(struct evac_model *m, int unsealed, double tmax,
 
 /* A cable shaft sealed vs unsealed at its slab penetrations, 1 MW on the
  * floor below for 600 s. Sealed, the floor above stays clear: at most a
- * wisp under its ceiling (< 0.2 m; measured 0.07 m, 0.0068 kg of soot).
- * Unsealed, the shaft carries at least 50 times the soot (measured 0.44
- * kg, 65 times) and a layer below the door heads (> 0.9 m deep; measured
- * 1.15 m) spreads over the floor. */
+ * wisp under its ceiling (< 0.3 m; measured 0.21 m, 0.0038 kg of soot).
+ * The wisp is deepest in the cell beside the shaft wall, where the leak
+ * feeds it: a layer spreading from a point source as a gravity current is
+ * deepest at the source (the bound was 0.2 m while the spread was a
+ * diffusion of depth, which flattened it to 0.07 m). Unsealed, the shaft
+ * carries at least 50 times the soot (measured 0.32 kg, 85 times) and a
+ * layer below the door heads (> 0.9 m deep; measured 3 m: floor 2 has no
+ * exit, and the layer reaches its floor) spreads over the floor. */
 Test(smoke, sealed_shaft_keeps_upper_floor_clear) {
   struct evac_model *m = load("smoke-shaft", two_floor_plan('D', 0));
   double d_sealed, d_open;
@@ -174,7 +178,7 @@ Test(smoke, sealed_shaft_keeps_upper_floor_clear) {
   cr_log_info("floor 2 after 600 s: sealed %.3g kg soot, layer <= %.2f m; "
               "unsealed %.3g kg, layer <= %.2f m",
               sealed, d_sealed, open, d_open);
-  cr_expect_lt(d_sealed, 0.2, "sealed: floor 2 must stay clear");
+  cr_expect_lt(d_sealed, 0.3, "sealed: floor 2 must stay clear");
   cr_expect_gt(d_open, 0.9, "unsealed: smoke fills floor 2 below door heads");
   cr_expect_geq(open, 50.0 * sealed, "sealed %g vs unsealed %g kg", sealed,
                 open);
