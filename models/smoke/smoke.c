@@ -558,9 +558,13 @@ static inline double face_flow(const struct evac_smoke *s, int32_t a,
     int from_a = pa > pb;
     if (g->kind & (from_a ? FACE_NO_AB : FACE_NO_BA))
       return 0.0;
-    double rd = s->rho[from_a ? a : b];
-    double flow =
-        ORIFICE_C * g->leak * sqrt(2.0 * rd * s->rho_a * fabs(pa - pb));
+    int32_t d = from_a ? a : b;
+    double dp = fabs(pa - pb);
+    double flow = ORIFICE_C * g->leak * sqrt(2.0 * s->rho[d] * s->rho_a * dp);
+    /* no more than half the volume that would level the two pressures
+       (each side's depth moves by volume / area at the donor's g') in the
+       step: the quasi-steady flow never overshoots what drives it */
+    flow = min2(flow, 0.5 * s->rho[d] * dp * s->area / (2.0 * s->gp[d] * dt));
     return from_a ? flow : -flow;
   }
   if (da == 0.0 && db == 0.0) {
