@@ -789,11 +789,11 @@ static void candidates(struct evac_smoke *s) {
 
 /* The local step of each candidate for the macro step of 2^lv fine
  * sub-steps of h (multi-rate explicit stepping). A cell's step is the
- * longest 2^k h (k <= lv) that keeps the fastest layer front of the cell
- * and its four neighbours within 0.2 cell per step, as the global step did
- * for the fastest front anywhere; then no cell's step may exceed twice a
- * neighbour's, so a front needs several cells of steps growing by 2 to
- * reach a cell of long steps (it moves at most 0.2 cell per fine sub-step).
+ * longest 2^k h (k <= lv) that keeps the fastest wave (|u| + sqrt(g' d))
+ * of the cell and its four neighbours within WAVE_CFL cell per step, as
+ * the fine sub-step does for the fastest wave anywhere; then no cell's step
+ * may exceed twice a neighbour's, so a wave needs several cells of steps
+ * growing by 2 to reach a cell of long steps.
  * The cached g' and depth of the active cells must be fresh. */
 static void levels(struct evac_smoke *s, double h, int lv) {
   const double cfl = WAVE_CFL * s->m->cell_m;
@@ -1114,8 +1114,8 @@ int evac_smoke_step(struct evac_smoke *s, double dt,
   if (threads < 1)
     threads = 1;
   while (t < dt - 1e-12) {
-    /* the global step of the fastest front, as before multi-rate stepping:
-       the fine sub-step; the macro step is up to 2^MAX_LEVEL of them */
+    /* the step of the fastest wave anywhere: the fine sub-step; the macro
+       step is up to 2^MAX_LEVEL of them */
     double u = max_speed(refresh(s, s->active, s->nactive));
     double hmin = u > 0.0 ? WAVE_CFL * s->m->cell_m / u : dt;
     double big = dt - t;
