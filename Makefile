@@ -1,6 +1,10 @@
 # Thin front-end over CMake presets. `make` builds build/evacsim,
 # `make demo` ranks the sample building's hazards, `make test` runs every test.
 # Each installs missing Debian packages first (.ci/deps.sh).
+# `make install PREFIX=DIR` installs the binary, the Python report and
+# import, the man page, bash completion and the sample scenarios under DIR
+# (default /usr/local; DESTDIR is honoured). `make deb` packs the same
+# files into $(BUILD)/evacsim_VERSION_ARCH.deb.
 # `make fuzz` builds the libFuzzer targets with clang in build-fuzz/ and
 # runs each for FUZZ_SECONDS (docs/reliability.md, "Fuzzing").
 PRESET ?= release
@@ -10,11 +14,12 @@ DEMO_OUT ?= demo-out
 # demo ranking: 4 replications, the first greedy step simulated (<= 5 min
 # on 2 cores; docs/ranking.md "Speed")
 DEMO_RANK ?= --reps 4 --min-reps 4 --steps 1
+PREFIX ?= /usr/local
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
-FUZZ_TARGETS := plan scenario manifest
+FUZZ_TARGETS := plan scenario manifest result
 
-.PHONY: all deps build demo test bench bench-check fuzz format clean
+.PHONY: all deps build demo test install deb bench bench-check fuzz format clean
 
 all: build
 
@@ -38,6 +43,13 @@ demo: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+# A Debian package (prefix /usr) in $(BUILD)/; needs dpkg-dev
+deb: build
+	cd $(BUILD) && cpack -G DEB
 
 bench: build
 	$(BUILD)/bench/bench_crowd

@@ -9,6 +9,8 @@ if [ "${1:-}" = fuzz ]; then pkgs+=(clang libclang-rt-14-dev libomp-dev); fi
 # evacsim report (viz/): Python with h5py, matplotlib and Pillow; chromium
 # for the report test (tests/e2e/test_report.c loads the page headless)
 pkgs+=(python3 python3-h5py python3-numpy python3-matplotlib python3-pil chromium)
+# evacsim import dxf (viz/): ezdxf
+pkgs+=(python3-ezdxf)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,4 +1,4 @@
-/* bench_reference: the performance reference case of issue 8.
+/* bench_reference: the performance reference case.
  *
  *   bench_reference [--reps R] [--threads T]... [--floors N] [--no-triad]
  *

@@ -31,6 +31,16 @@ const char *evac_git_revision(void);
 
 struct evac_diag; /* list of errors and warnings, see diag.h */
 
+/* Creates an empty list on the heap, for callers that see only this header
+ * (NULL if out of memory); free it with evac_diag_destroy. */
+struct evac_diag *evac_diag_create(void);
+
+/* Prints every message, one a line, warnings prefixed "warning: ". */
+void evac_diag_print(const struct evac_diag *d, FILE *f);
+
+/* Frees a list made by evac_diag_create (NULL is allowed). */
+void evac_diag_destroy(struct evac_diag *d);
+
 /* ----------------------------------------------------------------- model */
 
 struct evac_model; /* a plan and its scenario, validated; see model.h */
@@ -42,9 +52,22 @@ enum evac_status evac_model_load(const char *scenario_path,
                                  struct evac_diag *diag,
                                  struct evac_model **out);
 
-/* Validates one plan or scenario file (kind told by its top-level key);
- * the status as for evac_model_load. */
-enum evac_status evac_check_file(const char *path, struct evac_diag *diag);
+/* Checks that a loaded model can be right (docs/formats.md, "What check
+ * verifies"): every '.' cell of an occupant or staff group's place has a
+ * walking route (stairs included) to a safe place of the group's target
+ * set, every exit touches the outside, and exits above the ground floor
+ * state why (warnings otherwise). Returns EVAC_ERR_INPUT if diag got an
+ * error. Run it before the hazards are applied: it checks the building as
+ * planned. */
+enum evac_status evac_model_check(const struct evac_model *m,
+                                  struct evac_diag *diag);
+
+/* Validates one plan, scenario or county manifest file (kind told by its
+ * top-level key), with evac_model_check for plans and scenarios; strict 1
+ * turns the file's warnings into errors (sim/tools/check.c). The status as
+ * for evac_model_load. */
+enum evac_status evac_check_file(const char *path, int strict,
+                                 struct evac_diag *diag);
 
 /* Frees a model (NULL is allowed). */
 void evac_model_free(struct evac_model *m);
@@ -81,6 +104,29 @@ enum evac_status evac_sim_write(const struct evac_sim *sim, const char *path,
 void evac_sim_print_summary(const struct evac_sim *sim, FILE *f);
 
 struct evac_result; /* what a run produced, see result.h */
+
+/* The headline figures of a finished run, as /summary stores them. The
+ * counts add up: evacuated + incapacitated + trapped + not_out =
+ * occupants. */
+struct evac_summary {
+  int occupants;                 /* people placed */
+  int evacuated;                 /* reached a safe place */
+  int incapacitated;             /* dose reached their threshold */
+  int trapped;                   /* sheltering or with no route at the end */
+  int not_out;                   /* still on their way at the end */
+  int gridlocked;                /* of not_out: frozen, nobody able to move */
+  double gridlock_time_s;        /* when that gridlock began; NaN if none */
+  double evacuation_time_s;      /* last to safety; NaN if some never */
+  double rset_s;                 /* the last survivor's time to safety, s */
+  double rset_p95_s;             /* 95th percentile of the survivors' times */
+  double aset_s;                 /* available safe egress time; NaN if the
+                                    building never became untenable */
+  double first_incapacitation_s; /* NaN if none */
+  double end_time_s;             /* simulated time at the end */
+};
+
+/* Fills out with the figures of a finished run. */
+void evac_sim_summary(const struct evac_sim *sim, struct evac_summary *out);
 
 /* The result of a finished run (owned by sim). */
 const struct evac_result *evac_sim_result(const struct evac_sim *sim);

@@ -50,7 +50,7 @@ struct evac_sim *evac_test_run(const char *tag, const char *plan_text,
                                unsigned long long seed, struct evac_model **m);
 
 /* Fails the test unless every dataset of the HDF5 file at path has a
- * "unit" attribute (DESIGN 2.4) and there is at least one dataset. */
+ * "unit" attribute (docs/output.md) and there is at least one dataset. */
 void evac_test_expect_units(const char *path);
 
 /* Builds a grid row: n copies of c (malloc'd). */

@@ -2,8 +2,9 @@
  * brigade has arrived and raised a ladder, it takes people who have not
  * got out by themselves (no route, waiting for staff, or not yet started)
  * out through a window,
- * one at a time, from floors within the ladder's reach. Floors with window
- * grilles (hazard window_grilles) cannot be reached this way. */
+ * one at a time, from floors within the ladder's reach; their safe place is
+ * named "ladder". Floors with window grilles (hazard window_grilles) cannot
+ * be reached this way. */
 #include <math.h>
 
 #include "model.h"
@@ -38,26 +39,8 @@ int evac_rescue_step(struct evac_sim *s) {
   int64_t step = (int64_t)llround(EVAC_SMOKE_DT_S * EVAC_TICKS_PER_S);
   if (since < 0 || since % each >= step)
     return 0; /* not a ladder cycle's end in this step */
-  for (int a = 0; a < s->nagents; a++) {
-    if (!rescuable(s, a))
-      continue;
-    struct evac_agent *ag = &s->agents[a];
-    int32_t c = ag->cell;
-    int f, x, y;
-    evac_sim_cell_xy(s, c, &f, &x, &y);
-    s->occ[c] = -1;
-    ag->cell = -1;
-    ag->gen++;
-    ag->phase = EVAC_PHASE_DONE;
-    ag->state = EVAC_STATE_SAFE;
-    if (ag->needs_staff)
-      s->nstuck--;
-    s->nsafe++;
-    s->res.agents.exit_time_s[a] = (double)s->now / EVAC_TICKS_PER_S;
-    s->res.agents.safe_place[a] = -1;
-    if (evac_sim_log(s, EVAC_LOG_SAFE, a, f, x, y, -1))
-      return -1;
-    return evac_sim_wake(s, c);
-  }
+  for (int a = 0; a < s->nagents; a++)
+    if (rescuable(s, a))
+      return evac_sim_agent_safe(s, a, s->agents[a].cell, EVAC_SAFE_LADDER);
   return 0;
 }

@@ -16,20 +16,14 @@
  * people sheltering shelters with them. At every route rebuild it looks
  * again: it goes on once the route is survivable (the smoke thinned, a way
  * reopened).
- * Staff and the patients they move follow the staff model and the
- * compartment tenability rules instead. */
+ * Staff walking on their own (out of the building, or to a refuge) weigh
+ * their route the same way; the patients staff move follow the staff model
+ * and the compartment tenability rules instead. */
 #include <math.h>
 #include <stdlib.h>
 
 #include "models/tox/tox.h"
 #include "sim.h"
-
-/* 1 if the route cost of cell c marks it untenable (rebuild_routes in
- * sim/engine/engine.c: tenable cells cost 1 / speed factor, at most about 1.05
- * where visibility is 5 m; untenable ones EVAC_SMOKE_AVERSION times more). */
-static int untenable(const struct evac_sim *s, int32_t c) {
-  return s->smoke_cost[c] >= EVAC_SMOKE_AVERSION;
-}
 
 /* The next cell of agent a's route from cell v (its field's lowest
  * walkable open neighbour, if lower than v), or -1; *step its length. */
@@ -80,13 +74,14 @@ static double route_dose(const struct evac_sim *s, int a, int32_t v) {
 
 int evac_shelter_needed(const struct evac_sim *s, int a, int32_t v) {
   const struct evac_agent *ag = &s->agents[a];
-  if (!s->smoke_cost || v < 0 || ag->role != EVAC_ROLE_OCCUPANT ||
-      (untenable(s, ag->cell) && !ag->shelter))
+  if (!s->smoke_cost || v < 0 ||
+      (ag->role != EVAC_ROLE_OCCUPANT && ag->role != EVAC_ROLE_STAFF) ||
+      (evac_sim_untenable(s, ag->cell) && !ag->shelter))
     return 0;
   int h = s->occ[v];
   if (h >= 0 && h != a && s->agents[h].shelter)
     return 1; /* queued behind people sheltering: shelters with them */
-  if (!ag->shelter && !untenable(s, v))
+  if (!ag->shelter && !evac_sim_untenable(s, v))
     return 0; /* not at the smoke */
   return ag->fed + route_dose(s, a, ag->cell) >= ag->fed_threshold;
 }
@@ -149,7 +144,8 @@ int32_t evac_shelter_retreat(const struct evac_sim *s, int a, double *step) {
   /* distance from the smoke */
   for (size_t i = 0; i < nc; i++) {
     size_t cc = fl->offset + i;
-    smoke[i] = evac_cell_walkable(m->cell_kind[cc]) && untenable(s, (int32_t)cc)
+    smoke[i] = evac_cell_walkable(m->cell_kind[cc]) &&
+                       evac_sim_untenable(s, (int32_t)cc)
                    ? 0
                    : -1;
     if (!smoke[i])

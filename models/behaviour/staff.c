@@ -1,4 +1,4 @@
-/* Hospital staff (DESIGN § 4 "Hospital behaviour", docs/hospital.md).
+/* Hospital staff (docs/hospital.md).
  *
  * Patients who need staff wait where they are. After the alarm and their
  * own pre-movement, staff choose a patient (allocation rule below), walk to
@@ -27,8 +27,11 @@
  * and expected to be quicker than the stair; otherwise a bed whose way
  * goes down a stair is first moved onto a ski sheet.
  *
- * Known limits: a team member incapacitated on the way leaves the team
- * incomplete for good; a patient incapacitated while moving keeps its team.
+ * Staff and smoke (docs/hospital.md "Staff and smoke"): no patient in
+ * untenable conditions, incapacitated or already safe is chosen or
+ * fetched; staff arriving at one turn to the next. A patient incapacitated
+ * releases its team; a staff member incapacitated on the way or waiting
+ * frees its place in the team (evac_sim_agent_incapacitate calls back).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -69,7 +72,7 @@ struct qent {
 
 /* The staff model's state. */
 struct evac_care {
-  int nstaff;        /* staff agents */
+  int nstaff;        /* staff agents not incapacitated */
   int32_t *task;     /* [agents] staff: patient served, or -1 */
   int8_t *stage;     /* [agents] staff: enum stage; patient: enum pstage */
   int32_t *assigned; /* [agents] patient: staff assigned */
@@ -237,9 +240,11 @@ static int choose(struct evac_sim *s, int32_t from, double *dist_m) {
     int p = c->d->patient[k];
     const struct evac_profile *pr = &m->profiles[s->res.agents.profile[p]];
     if (c->stage[p] != PS_WAIT || c->assigned[p] >= pr->staff_needed ||
-        pr->staff_needed > c->nstaff)
+        pr->staff_needed > c->nstaff || evac_sim_agent_final(s, p))
       continue;
     int32_t pc = patient_cell(s, p);
+    if (evac_sim_untenable(s, pc))
+      continue; /* staff do not go into untenable conditions */
     double d = s->cell_floor[pc] == f0
                    ? c->dist[(size_t)pc - m->floors[f0].offset]
                    : (double)S[from] + S[pc];
@@ -259,6 +264,33 @@ static int choose(struct evac_sim *s, int32_t from, double *dist_m) {
   return best;
 }
 
+/* Puts staff member a (off the grid) on the free cell nearest cell near
+ * (walking distance over near's floor), to walk out from there; it stays
+ * off the grid if no cell is free. 0 or -1. */
+static int to_grid(struct evac_sim *s, int a, int32_t near) {
+  const struct evac_model *m = s->m;
+  struct evac_care *c = s->care;
+  if (floor_dist(s, near))
+    return -1;
+  const struct evac_floor *fl = &m->floors[s->cell_floor[near]];
+  size_t n = (size_t)fl->nx * fl->ny;
+  int32_t best = -1;
+  for (size_t i = 0; i < n; i++) {
+    int32_t v = (int32_t)(fl->offset + i);
+    if (isfinite(c->dist[i]) && s->occ[v] < 0 &&
+        m->cell_kind[v] == EVAC_CELL_FLOOR &&
+        (best < 0 || c->dist[i] < c->dist[(size_t)best - fl->offset]))
+      best = v;
+  }
+  if (best < 0)
+    return 0;
+  struct evac_agent *ag = &s->agents[a];
+  s->occ[best] = a;
+  ag->cell = ag->last_cell = best;
+  ag->since = s->now;
+  return 0;
+}
+
 /* Staff member a, standing at cell from, takes on its next patient, or
  * (none left) leaves: at a safe place it stays there, elsewhere it walks
  * out through the movement model. 0 or -1. */
@@ -273,19 +305,19 @@ static int next_task(struct evac_sim *s, int a, int32_t from, int at_safe) {
   if (p < 0) {
     c->stage[a] = ST_IDLE;
     if (!at_safe) {
+      if (ag->cell < 0 && to_grid(s, a, from))
+        return -1;
+      if (ag->cell < 0) { /* no free cell near: it stays */
+        ag->phase = EVAC_PHASE_DONE;
+        ag->state = EVAC_STATE_STUCK;
+        return 0;
+      }
       ag->phase = EVAC_PHASE_DECIDE;
       return evac_sim_schedule_agent(s, a, s->now);
     }
-    int f, x, y;
-    evac_sim_cell_xy(s, from, &f, &x, &y);
     if (evac_refuge_stay(s, a, from))
       return -1;
-    ag->phase = EVAC_PHASE_DONE;
-    ag->state = EVAC_STATE_SAFE;
-    s->nsafe++;
-    s->res.agents.exit_time_s[a] = now_s(s);
-    s->res.agents.safe_place[a] = s->m->cell_feature[from];
-    return evac_sim_log(s, EVAC_LOG_SAFE, a, f, x, y, s->m->cell_feature[from]);
+    return evac_sim_agent_safe(s, a, from, s->m->cell_feature[from]);
   }
   if (ag->cell >= 0) { /* leaves the grid */
     s->occ[ag->cell] = -1;
@@ -325,12 +357,14 @@ static int arrive(struct evac_sim *s, int a) {
   struct evac_agent *ag = &s->agents[a];
   int p = c->task[a];
   int32_t pc = patient_cell(s, p);
-  ag->last_cell = pc;
-  if (c->stage[p] != PS_WAIT) { /* incapacitated meanwhile: next one */
+  if (c->stage[p] != PS_WAIT || evac_sim_untenable(s, pc)) {
+    /* incapacitated, rescued or in smoke meanwhile: staff do not go in,
+     * they turn to the next patient from where they are */
     c->task[a] = -1;
     c->assigned[p]--;
-    return next_task(s, a, pc, 0);
+    return next_task(s, a, ag->last_cell, 0);
   }
+  ag->last_cell = pc;
   c->stage[a] = ST_AT;
   ag->phase = EVAC_PHASE_DONE; /* woken by its patient */
   const struct evac_profile *pr = &s->m->profiles[s->res.agents.profile[p]];
@@ -465,17 +499,7 @@ static int lift_safe(struct evac_sim *s, int p) {
     pa->state = EVAC_STATE_STUCK;
     return 0;
   }
-  int f, x, y;
-  evac_sim_cell_xy(s, c, &f, &x, &y);
-  pa->last_cell = c;
-  pa->phase = EVAC_PHASE_DONE;
-  pa->state = EVAC_STATE_SAFE;
-  s->nsafe++;
-  s->res.agents.exit_time_s[p] = now_s(s);
-  s->res.agents.safe_place[p] = s->m->cell_feature[c];
-  if (evac_sim_log(s, EVAC_LOG_SAFE, p, f, x, y, s->m->cell_feature[c]))
-    return -1;
-  return s->behaviour->safe(s, p);
+  return evac_sim_agent_safe(s, p, c, s->m->cell_feature[c]);
 }
 
 /* Patient p is prepared: it starts to move with its team. */
@@ -516,7 +540,7 @@ static int depart(struct evac_sim *s, int p) {
   pa->needs_staff = 0;
   pa->phase = EVAC_PHASE_DECIDE;
   pa->state = EVAC_STATE_MOVING;
-  s->nstuck--;
+  evac_sim_agent_hold(s, p, 0);
   int f, x, y;
   evac_sim_cell_xy(s, pa->cell, &f, &x, &y);
   if (evac_sim_log(s, EVAC_LOG_START, p, f, x, y, -1))
@@ -688,6 +712,36 @@ static int footprint(struct evac_sim *s, int a, int32_t from) {
   return 1;
 }
 
+/* 1 if agent a is a patient who needs staff: waiting for them, or
+ * defending in place (moved only if its compartment becomes untenable). */
+static int is_patient(const struct evac_sim *s, int a) {
+  const struct evac_agent *ag = &s->agents[a];
+  return ag->role == EVAC_ROLE_PATIENT ||
+         (ag->role == EVAC_ROLE_DEFENDED &&
+          s->m->profiles[s->res.agents.profile[a]].needs_staff);
+}
+
+/* Patient p is no longer to be moved by its team (safe by other means, or
+ * incapacitated): staff waiting at it or moving it turn to their next
+ * patient from its cell; staff still walking to it learn on arrival
+ * (arrive). 0 or -1. */
+static int release(struct evac_sim *s, int p) {
+  struct evac_care *c = s->care;
+  for (int k = 0; k < c->d->nstaff; k++) {
+    int a = c->d->staff[k];
+    if (c->task[a] != p || evac_sim_agent_final(s, a) ||
+        (c->stage[a] != ST_AT && c->stage[a] != ST_ESCORT))
+      continue;
+    c->assigned[p]--;
+    c->present[p] -= c->stage[a] == ST_AT;
+    c->task[a] = -1;
+    c->stage[a] = ST_IDLE;
+    if (next_task(s, a, patient_cell(s, p), 0))
+      return -1;
+  }
+  return 0;
+}
+
 /* Agent p reached safety: if it is a patient, its team hands over and
  * goes back for the next. */
 static int safe(struct evac_sim *s, int p) {
@@ -711,7 +765,44 @@ static int safe(struct evac_sim *s, int p) {
     if (next_task(s, a, at, 1))
       return -1;
   }
-  return 0;
+  return release(s, p); /* brought out by others (a ladder) */
+}
+
+/* Agent a was incapacitated. A staff member walking to its patient or
+ * waiting there frees its place in the team (another may take it); one
+ * moving a patient stays with it. A patient is never fetched again: its
+ * team turns to the next patient. 0 or -1. */
+static int incapacitated(struct evac_sim *s, int a) {
+  struct evac_care *c = s->care;
+  if (s->agents[a].role == EVAC_ROLE_STAFF) {
+    int p = c->task[a];
+    c->nstaff--;
+    if (p >= 0 && (c->stage[a] == ST_WALK || c->stage[a] == ST_AT)) {
+      c->assigned[p]--;
+      c->present[p] -= c->stage[a] == ST_AT;
+      c->task[a] = -1;
+      c->stage[a] = ST_IDLE;
+    }
+    /* who waits for a team that can no longer be formed goes on */
+    for (int k = 0; k < c->d->nstaff; k++) {
+      int b = c->d->staff[k], q = c->task[b];
+      if (q < 0 || c->stage[b] != ST_AT || c->stage[q] != PS_WAIT ||
+          evac_sim_agent_final(s, b) ||
+          s->m->profiles[s->res.agents.profile[q]].staff_needed <= c->nstaff)
+        continue;
+      c->assigned[q]--;
+      c->present[q]--;
+      c->task[b] = -1;
+      c->stage[b] = ST_IDLE;
+      if (next_task(s, b, patient_cell(s, q), 0))
+        return -1;
+    }
+    return 0;
+  }
+  if (!is_patient(s, a))
+    return 0;
+  c->stage[a] = PS_DONE;
+  return release(s, a);
 }
 
 /* Frees the state (the drill report belongs to the result). */
@@ -736,15 +827,6 @@ static void care_free(struct evac_care *c) {
   free(c);
 }
 
-/* 1 if agent a is a patient who needs staff: waiting for them, or
- * defending in place (moved only if its compartment becomes untenable). */
-static int is_patient(const struct evac_sim *s, int a) {
-  const struct evac_agent *ag = &s->agents[a];
-  return ag->role == EVAC_ROLE_PATIENT ||
-         (ag->role == EVAC_ROLE_DEFENDED &&
-          s->m->profiles[s->res.agents.profile[a]].needs_staff);
-}
-
 int evac_care_rewait(struct evac_sim *s, int p) {
   struct evac_care *c = s->care;
   struct evac_agent *pa = &s->agents[p];
@@ -755,7 +837,7 @@ int evac_care_rewait(struct evac_sim *s, int p) {
   pa->needs_staff = 1;
   pa->phase = EVAC_PHASE_DONE;
   pa->state = EVAC_STATE_STUCK;
-  s->nstuck++;
+  evac_sim_agent_hold(s, p, 1);
   return 0;
 }
 
@@ -835,4 +917,5 @@ static int report(struct evac_sim *s) {
 }
 
 const struct evac_behaviour_ops evac_behaviour_staff = {
-    "staff", init, owns, act, footprint, safe, report, care_free};
+    "staff", init,          owns,   act,      footprint,
+    safe,    incapacitated, report, care_free};

@@ -18,7 +18,12 @@
  * compartment (stage 2), or, when none can be reached, to an exit (stage
  * 3, the fields' exit set). Patients who need staff wait for a new team;
  * staff resting in the compartment go back to work, and so do staff
- * resting in the refuges of tenable compartments (call_back). */
+ * resting in the refuges of tenable compartments (call_back).
+ *
+ * Under "horizontal" and "defend_in_place" the refuges of the fire's own
+ * compartment are never safe places (evac_tenab_avoid_fire): people go to
+ * a refuge of another compartment, as progressive horizontal evacuation
+ * asks, or, when they can reach none, to an exit. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -268,13 +273,9 @@ static int move_on(struct evac_sim *s, struct evac_tenab *t, int i, int a,
     int32_t c = free_cell(s, t, i, ag->last_cell);
     if (c < 0)
       return 1;
-    ag->cell = ag->last_cell = c;
-    s->occ[c] = a;
-    s->nsafe--;
-    s->res.agents.exit_time_s[a] = NAN;
-    s->res.agents.safe_place[a] = -1;
+    evac_sim_agent_leave_safety(s, a, c);
   } else { /* defending in place */
-    s->nstuck--;
+    evac_sim_agent_hold(s, a, 0);
     ag->role = pr->needs_staff ? EVAC_ROLE_PATIENT : EVAC_ROLE_OCCUPANT;
   }
   ag->know = 1;
@@ -295,7 +296,7 @@ static int move_on(struct evac_sim *s, struct evac_tenab *t, int i, int a,
     ag->phase = EVAC_PHASE_DONE; /* nobody to move it */
     ag->state = EVAC_STATE_STUCK;
     ag->needs_staff = 1;
-    s->nstuck++;
+    evac_sim_agent_hold(s, a, 1);
     return 0;
   }
   ag->phase = EVAC_PHASE_DECIDE;
@@ -326,11 +327,7 @@ static int call_back(struct evac_sim *s, struct evac_tenab *t, int i) {
       continue;
     if (evac_refuge_leave(s, a, s->res.agents.safe_place[a]))
       return -1;
-    ag->cell = ag->last_cell = c;
-    s->occ[c] = a;
-    s->nsafe--;
-    s->res.agents.exit_time_s[a] = NAN;
-    s->res.agents.safe_place[a] = -1;
+    evac_sim_agent_leave_safety(s, a, c);
     ag->know = 1;
     ag->gen++;
     if (evac_care_resume(s, a))
@@ -370,6 +367,34 @@ static int escalate(struct evac_sim *s, struct evac_tenab *t, int i) {
     return -1;
   return evac_drill_escalation(s->res.drill, t->name[i], t->floor[i], now,
                                horizontal, vertical);
+}
+
+int evac_tenab_avoid_fire(struct evac_sim *s) {
+  const struct evac_model *m = s->m;
+  const struct evac_tenab *t = s->tenab;
+  if (!t || (m->strategy != EVAC_STRATEGY_HORIZONTAL &&
+             m->strategy != EVAC_STRATEGY_DEFEND))
+    return 0;
+  int i = t->comp[evac_model_cell(m, m->fire.floor, m->fire.x, m->fire.y)];
+  int refuges = 0;
+  for (int j = i >= 0 ? t->off[i] : 0; i >= 0 && j < t->off[i + 1]; j++)
+    refuges += m->cell_kind[t->cells[j]] == EVAC_CELL_REFUGE;
+  if (refuges) {
+    if (!s->unsafe && !(s->unsafe = calloc(m->ncells, 1)))
+      return -1;
+    for (int j = t->off[i]; j < t->off[i + 1]; j++)
+      if (m->cell_kind[t->cells[j]] == EVAC_CELL_REFUGE)
+        s->unsafe[t->cells[j]] = 1;
+    if (evac_fields_build(s, 0) || evac_fields_build(s, 1))
+      return -1;
+  }
+  int ex = exits_slot(s);
+  for (int a = 0; a < s->nagents && ex >= 0; a++) {
+    struct evac_agent *ag = &s->agents[a];
+    if (ag->cell >= 0 && !isfinite(evac_sim_field(s, a)[ag->cell]))
+      ag->field = (int16_t)ex;
+  }
+  return 0;
 }
 
 int evac_tenab_watching(const struct evac_sim *s) {

@@ -4,22 +4,11 @@
  * Technical Reference, section 6.1); Evans' sprinkler decay (NISTIR 5254);
  * manual attack by the in-house micro fire station or the brigade. */
 #include <math.h>
-#include <string.h>
 
 #include "fire.h"
 
 /* Ambient temperature when a fire has no systems, C. */
 #define DEFAULT_AMBIENT_C 20.0
-
-double evac_growth_alpha(const char *name) {
-  static const char *const names[] = {"slow", "medium", "fast", "ultrafast"};
-  static const double alpha[] = {EVAC_ALPHA_SLOW, EVAC_ALPHA_MEDIUM,
-                                 EVAC_ALPHA_FAST, EVAC_ALPHA_ULTRAFAST};
-  for (int i = 0; name && i < 4; i++)
-    if (strcmp(names[i], name) == 0)
-      return alpha[i];
-  return NAN;
-}
 
 double evac_fire_free_hrr(const struct evac_fire_spec *spec, double t) {
   double q = 0.0;

@@ -1,4 +1,4 @@
-/* Event-driven floor-field cellular automaton (DESIGN § 4).
+/* Event-driven floor-field cellular automaton (docs/models.md).
  *
  * An agent on a cell looks at its options: the 8 neighbour cells (no corner
  * cutting) and, on a stair landing, the flights to the next served floors.
@@ -12,7 +12,9 @@
  * agent wants and wants the agent's cell, the two exchange places
  * (counterflow, Blue & Adler). Otherwise the agent waits on the cells it
  * wanted and is woken when one frees (or at the time the headway ends),
- * never polled; a freed cell goes to who has waited longest.
+ * never polled; a freed cell goes to who has waited longest. If every cell
+ * it waits on is held by people who will not move by themselves (waiting
+ * for staff, incapacitated, sheltering), it takes a detour round them.
  *
  * A flight has lanes of about 0.6 m: entries at most every 1 / (Fst width)
  * s, a person takes length / (factor v) to walk it, in the lane where it
@@ -209,18 +211,6 @@ static int enter_flight(struct evac_sim *s, int a, int fi) {
 
 static int decide(struct evac_sim *s, int a);
 
-/* The agent has no route to any safe place it knows of. */
-static int trapped(struct evac_sim *s, int a) {
-  struct evac_agent *ag = &s->agents[a];
-  int f, x, y;
-  evac_sim_cell_xy(s, ag->cell, &f, &x, &y);
-  ag->phase = EVAC_PHASE_DONE;
-  ag->state = EVAC_STATE_STUCK;
-  ag->shelter = 0;
-  s->trapped[s->ntrapped++] = a;
-  return evac_sim_log(s, EVAC_LOG_TRAPPED, a, f, x, y, -1);
-}
-
 /* The agent found its best option closed: it learns the building as it is. */
 static int discover(struct evac_sim *s, int a, const struct option *o) {
   struct evac_agent *ag = &s->agents[a];
@@ -265,6 +255,102 @@ static int tell(struct evac_sim *s, int a, int32_t v) {
   return learner == a ? 1 : evac_sim_schedule_agent(s, h, s->now);
 }
 
+/* Cells around an agent that a detour may use: a square of DETOUR_R cells
+ * each way. */
+#define DETOUR_R 10
+#define DETOUR_N ((2 * DETOUR_R + 1) * (2 * DETOUR_R + 1))
+
+/* 1 if cell v is held by someone other than agent a who will not move by
+ * themselves (phase done: waiting for staff, incapacitated, sheltering,
+ * defending in place, or a stopped bed's footprint). */
+static int held_still(const struct evac_sim *s, int a, int32_t v) {
+  int h = s->occ[v];
+  return h >= 0 && h != a && s->agents[h].phase == EVAC_PHASE_DONE;
+}
+
+/* Detour (docs/models.md, "Detours"): every way on that agent a on cell c
+ * waits for is held by people who will not move by themselves. Over the
+ * cells within DETOUR_R of c (walkable, open, not held still by others; no
+ * corner cutting) it finds the cell u nearer its target than c (field
+ * S[u] < S[c]) that minimises the walk to u plus S[u], and returns the
+ * first cell of that walk (*step its length), or -1 if there is none. */
+static int32_t detour(const struct evac_sim *s, int a, int32_t c,
+                      double *step) {
+  const struct evac_model *m = s->m;
+  const double *S = evac_sim_field(s, a);
+  int f, cx, cy;
+  evac_sim_cell_xy(s, c, &f, &cx, &cy);
+  const int w = m->floors[f].nx, side = 2 * DETOUR_R + 1;
+  double g[DETOUR_N];
+  int32_t first[DETOUR_N];
+  uint8_t done[DETOUR_N];
+  for (int i = 0; i < DETOUR_N; i++)
+    g[i] = INFINITY, first[i] = -1, done[i] = 0;
+  const int c0 = DETOUR_R * side + DETOUR_R;
+  g[c0] = 0.0;
+  double best = INFINITY;
+  int32_t pick = -1;
+  for (;;) { /* Dijkstra by selection: the window is small */
+    int u = -1;
+    for (int i = 0; i < DETOUR_N; i++)
+      if (!done[i] && isfinite(g[i]) && (u < 0 || g[i] < g[u]))
+        u = i;
+    if (u < 0 || g[u] >= best)
+      break;
+    done[u] = 1;
+    int ux = cx + u % side - DETOUR_R, uy = cy + u / side - DETOUR_R;
+    int32_t uc = (int32_t)evac_model_cell(m, f, ux, uy);
+    if (u != c0 && S[uc] < S[c] - 1e-9 && g[u] + S[uc] < best) {
+      best = g[u] + S[uc];
+      pick = first[u];
+    }
+    struct evac_nb nb[9];
+    for (int k = 0, nn = evac_model_neighbours(m, f, ux, uy, 0, nb); k < nn;
+         k++) {
+      int32_t v = nb[k].cell;
+      int dx = nb[k].dx, dy = nb[k].dy;
+      int vx = ux + dx - cx + DETOUR_R, vy = uy + dy - cy + DETOUR_R;
+      if (vx < 0 || vy < 0 || vx >= side || vy >= side ||
+          !evac_cell_walkable(m->cell_kind[v]) || s->closed[v] ||
+          held_still(s, a, v))
+        continue;
+      if (dx && dy &&
+          (!evac_cell_walkable(m->cell_kind[uc + dx]) ||
+           !evac_cell_walkable(m->cell_kind[uc + dy * w]) ||
+           s->closed[uc + dx] || s->closed[uc + dy * w]))
+        continue;
+      int vi = vy * side + vx;
+      double nd = g[u] + (dx && dy ? m->cell_m * sqrt(2.0) : m->cell_m);
+      if (nd < g[vi]) {
+        g[vi] = nd;
+        first[vi] = u == c0 ? v : first[u];
+      }
+    }
+  }
+  if (pick >= 0) {
+    int pf, px, py;
+    evac_sim_cell_xy(s, pick, &pf, &px, &py);
+    *step = px != cx && py != cy ? m->cell_m * sqrt(2.0) : m->cell_m;
+  }
+  return pick;
+}
+
+/* Agent a, blocked only by people held still, takes the first step of its
+ * detour: into it if free, else it waits for that cell too (or for its
+ * headway). With no detour it keeps waiting. */
+static int go_round(struct evac_sim *s, int a) {
+  double step = 0.0;
+  int32_t v = detour(s, a, s->agents[a].cell, &step);
+  if (v < 0)
+    return 0;
+  if (s->occ[v] >= 0)
+    return evac_sim_wait(s, a, v);
+  if (s->now < s->next_entry[v])
+    return evac_sim_schedule_agent(s, a, s->next_entry[v]);
+  s->agents[a].gen++; /* drop the waits registered before */
+  return step_into(s, a, v, step);
+}
+
 static int decide(struct evac_sim *s, int a) {
   struct evac_agent *ag = &s->agents[a];
   struct option opt[10];
@@ -283,7 +369,7 @@ static int decide(struct evac_sim *s, int a) {
     return decide(s, a);
   }
   if (!best || best->closed)
-    return trapped(s, a);
+    return evac_sim_agent_trap(s, a);
   if (best->cell >= 0 && evac_shelter_needed(s, a, best->cell)) {
     double step = 0.0; /* draw back from the smoke, then wait */
     int32_t v = evac_shelter_retreat(s, a, &step);
@@ -298,7 +384,8 @@ static int decide(struct evac_sim *s, int a) {
   ag->shelter = 0;
   double limit = best->total + s->m->cell_m + 1e-9;
   const struct option *pick = NULL, *pass = NULL;
-  int ties = 0;
+  int ties = 0, still = 0, moving = 0; /* waits on people held still, on
+                                           others (or a flight) */
   int64_t retry = INT64_MAX, flight_retry = INT64_MAX;
   for (int i = 0; i < n; i++) {
     const struct option *o = &opt[i];
@@ -312,6 +399,10 @@ static int decide(struct evac_sim *s, int a) {
         if ((!pass || o->total < pass->total - 1e-9) &&
             swappable(s, a, o->cell))
           pass = o;
+        if (held_still(s, a, o->cell))
+          still++;
+        else
+          moving++;
         continue;
       }
       if (s->now < s->next_entry[o->cell]) {
@@ -323,6 +414,7 @@ static int decide(struct evac_sim *s, int a) {
       if (fl->count >= fl->capacity) {
         if (evac_sim_wait(s, a, (int32_t)s->m->ncells + o->flight))
           return -1;
+        moving++;
         continue;
       }
       if (s->now < fl->next_entry) {
@@ -346,6 +438,8 @@ static int decide(struct evac_sim *s, int a) {
                            : enter_flight(s, a, pick->flight);
   if (pass) /* nothing free: pass someone coming the other way */
     return swap(s, a, pass->cell, pass->step);
+  if (still && !moving && retry == INT64_MAX && flight_retry == INT64_MAX)
+    return go_round(s, a);
   if (flight_retry <= retry && flight_retry != INT64_MAX)
     return evac_sim_schedule_queued(s, a, flight_retry); /* in the queue */
   if (retry != INT64_MAX)
@@ -396,19 +490,7 @@ static int arrive(struct evac_sim *s, int a) {
     if (in <= 0)
       return in < 0 ? -1 : decide(s, a);
   }
-  int f, x, y;
-  evac_sim_cell_xy(s, c, &f, &x, &y);
-  s->occ[c] = -1;
-  ag->cell = -1;
-  ag->phase = EVAC_PHASE_DONE;
-  ag->state = EVAC_STATE_SAFE;
-  s->nsafe++;
-  s->res.agents.exit_time_s[a] = (double)s->now / EVAC_TICKS_PER_S;
-  s->res.agents.safe_place[a] = feature_of(s, c);
-  if (evac_sim_log(s, EVAC_LOG_SAFE, a, f, x, y, feature_of(s, c)) ||
-      evac_sim_wake(s, c))
-    return -1;
-  return s->behaviour ? s->behaviour->safe(s, a) : 0;
+  return evac_sim_agent_safe(s, a, c, feature_of(s, c));
 }
 
 /* Agent a reached the end of flight fi and steps onto a landing. */

@@ -1,4 +1,4 @@
-/* Fire lifts as servers (DESIGN § 4 "Movement", docs/hospital.md).
+/* Fire lifts as servers (docs/hospital.md).
  *
  * A fire lift carries one bed (with its staff) a trip, first come first
  * served. Its car waits at the discharge floor (fire lifts are recalled

@@ -33,7 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "result.h"
 
 #define CP 1.012    /* kJ/(kg K), air */
 #define RHO_T 353.0 /* rho T of air at 1 atm, kg K / m3 */

@@ -1,4 +1,4 @@
-/* Two-layer grid smoke model (DESIGN § 4): every gas cell of every floor
+/* Two-layer grid smoke model (docs/models.md): every gas cell of every floor
  * carries a hot upper layer (mass, heat, species) under its ceiling. The
  * fire's plume fills the fire cell; layers spread under ceilings with
  * their own momentum (shallow-water equations), pass doorways below their
@@ -15,6 +15,17 @@
 #include "models/tox/tox.h"
 
 struct evac_smoke; /* opaque */
+
+/* Smoke field quantities sampled per floor (/fields/floor_NN/NAME). */
+enum evac_field_qty {
+  EVAC_FQ_LAYER_HEIGHT = 0, /* layer_height_m: smoke interface above floor */
+  EVAC_FQ_UPPER_TEMP,       /* upper_temp_c */
+  EVAC_FQ_SOOT,             /* soot_kg_m3 (upper layer) */
+  EVAC_FQ_CO,               /* co_ppm (upper layer) */
+  EVAC_FQ_VISIBILITY,       /* visibility_m at head height (C = 3) */
+  EVAC_FQ_FED_RATE,         /* fed_rate_per_min at head height */
+  EVAC_NFQ
+};
 
 /* What the fire puts into the fire cell's upper layer this step. */
 struct evac_smoke_source {
@@ -63,7 +74,7 @@ double evac_smoke_interface_m(const struct evac_smoke *s, int32_t c);
 int evac_smoke_floor_has_smoke(const struct evac_smoke *s, int f);
 
 /* Fills out (EVAC_NFQ arrays of the floor's nx * ny cells, quantity-major,
- * see result.h) for floor f at head height head_m. */
+ * enum evac_field_qty) for floor f at head height head_m. */
 void evac_smoke_floor_fields(const struct evac_smoke *s, int f, double head_m,
                              float *out);
 

@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <omp.h>
 
 #include "batch.h"
+#include "commit.h"
 #include "diag.h"
 #include "evacsim.h"
 #include "memory.h"
@@ -42,16 +44,26 @@ static const char usage_main[] =
     "                            write a county of towers and its manifest\n"
     "  report RESULT.h5 -o DIR [--animate]\n"
     "                            HTML report of a run, rank or batch file\n"
+    "  import dxf FLOOR.dxf... -o PLAN.json [--map MAP.json] [--cell-m M]\n"
+    "                            a plan from CAD floor plans, one DXF a floor\n"
+    "  --version                 the version and the folder of the Python\n"
+    "                            report and import scripts\n"
     "\n"
     "'evacsim COMMAND --help' tells more. Exit codes: 0 ok, 2 bad input,\n"
     "3 runtime failure, 4 output I/O failure.\n";
 
 static const char usage_check[] =
-    "usage: evacsim check FILE.json...\n"
+    "usage: evacsim check [--strict] FILE.json...\n"
     "\n"
-    "Validates building plans (*.plan.json) and scenarios (*.scenario.json;\n"
-    "their plan too). Prints 'FILE: ok' or every error found, each naming\n"
-    "the file and the JSON path. Exit 0 if all are valid, else 2.\n";
+    "Validates building plans (*.plan.json), scenarios (*.scenario.json;\n"
+    "their plan too) and county manifests. Beyond the format it checks that\n"
+    "the building can be left: every place of an occupant or staff group\n"
+    "has a walking route (stairs included) to a safe place, every exit\n"
+    "touches the outside, every stair joins two floors; an exit above the\n"
+    "ground floor without a stated reason is a warning. Prints 'FILE: ok'\n"
+    "or every error found, each naming the file and the JSON path.\n"
+    "  --strict   warnings count as errors\n"
+    "Exit 0 if all are valid, else 2.\n";
 
 static const char usage_run[] =
     "usage: evacsim run SCENARIO.json -o OUT.h5 [--seed N] [--threads N] "
@@ -154,9 +166,10 @@ static const char usage_report[] =
     "\n"
     "Writes DIR/index.html with its figures (PNG, SVG; GIF with --animate)\n"
     "for a run result, a hazard ranking or a county batch file; it opens in\n"
-    "a browser with no server. Runs the Python report (viz/evacsim-report,\n"
-    "folder overridable by EVACSIM_VIZ_DIR) with /usr/bin/python3, h5py and\n"
-    "matplotlib. DIR is written as DIR.partial and renamed when complete.\n"
+    "a browser with no server. Runs the Python report (evacsim-report in the\n"
+    "folder 'evacsim --version' names; EVACSIM_VIZ_DIR overrides it) with\n"
+    "/usr/bin/python3, h5py and matplotlib. DIR is written as DIR.partial\n"
+    "and renamed when complete.\n"
     "  -o, --output DIR     report folder (required)\n"
     "  --animate            also floor_NN.gif: smoke and occupants by state\n"
     "  --floors NAMES       comma-separated floor names to draw and animate\n"
@@ -165,24 +178,44 @@ static const char usage_report[] =
     "  --max-floors N       floors drawn by default at most (default 12)\n"
     "  --quiet              print nothing but errors\n";
 
-/* The partial files (PATH.partial) that run or rank may be writing, for
- * on_signal to remove. Global because a signal handler can reach nothing
- * else; filled before the handler is installed and never changed after. */
-static char partials[EVAC_RANK_MAX_OUTPUTS][4200];
+static const char usage_import[] =
+    "usage: evacsim import dxf FLOOR.dxf... -o PLAN.json [--map MAP.json]\n"
+    "       [--cell-m M] [--names N,...] [--heights H,...] [--name NAME] "
+    "[--quiet]\n"
+    "\n"
+    "Writes a building plan from CAD drawings: one DXF file per floor, the\n"
+    "bottom floor first, read by layer (walls, doors, fire doors, exits,\n"
+    "stairs, lifts, shafts, refuges, rooms, compartments; docs/import.md)\n"
+    "and rasterised into cells. Lists what could not be mapped with its\n"
+    "layer and coordinates, then checks the plan as 'evacsim check' does.\n"
+    "Runs the Python import (evacsim-import, beside evacsim-report) with\n"
+    "/usr/bin/python3 and ezdxf (Debian package python3-ezdxf).\n"
+    "  -o, --output PLAN.json  plan file (written to PLAN.json.partial, then\n"
+    "                          renamed)\n"
+    "  --map MAP.json          layer names and defaults (default: the layer\n"
+    "                          names WALL, DOOR, FIRE_DOOR, EXIT, STAIR, "
+    "LIFT,\n"
+    "                          FIRE_LIFT, SHAFT, REFUGE, ROOM, COMPARTMENT)\n"
+    "  --cell-m M              cell size in metres, 0.05 < M <= 5 (default "
+    "0.4)\n"
+    "  --names N,...           floor names, bottom up (default 1, 2, ...)\n"
+    "  --heights H,...         floor heights in metres: one for all floors\n"
+    "                          or one per floor (default 3.6)\n"
+    "  --name NAME             plan name (default: the first file's name)\n"
+    "  --quiet                 print nothing but warnings and errors\n";
 
 /* A line on_signal adds after its message (rank: how to resume); set
- * before the handler is installed, as partials. */
+ * before the handler is installed. Global because a signal handler can
+ * reach nothing else. */
 static char signal_note[4400];
 
-/* SIGTERM, SIGINT, SIGHUP: removes the partial files (a result is either
- * complete under its final name or absent), then dies of the signal (its
+/* SIGTERM, SIGINT, SIGHUP: removes the temporaries being written (a result is
+ * either complete under its final name or absent), then dies of the signal (its
  * default action is restored by SA_RESETHAND, and the signal, blocked
  * while the handler runs, is delivered when it returns). */
 static void on_signal(int sig) {
   static const char msg[] = "evacsim: stopped by a signal; no output written\n";
-  for (int i = 0; i < EVAC_RANK_MAX_OUTPUTS; i++)
-    if (partials[i][0])
-      unlink(partials[i]);
+  evac_commit_remove_all();
   if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0 ||
       (signal_note[0] &&
        write(STDERR_FILENO, signal_note, strlen(signal_note)) < 0)) {
@@ -191,17 +224,8 @@ static void on_signal(int sig) {
   raise(sig);
 }
 
-/* Makes a termination signal remove path.partial and path2.partial (path2
- * may be NULL). A path too long for the buffer is not protected. */
-static void remove_partials_on_signal(const char *path, const char *path2) {
-  const char *paths[2] = {path, path2};
-  for (int i = 0; i < 2; i++) {
-    int n = paths[i] ? snprintf(partials[i], sizeof partials[i], "%s.partial",
-                                paths[i])
-                     : 0;
-    if (n < 0 || (size_t)n >= sizeof partials[i])
-      partials[i][0] = '\0';
-  }
+/* Makes a termination signal remove the temporaries being written. */
+static void remove_partials_on_signal(void) {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = on_signal;
@@ -329,17 +353,26 @@ static int cmd_check(int argc, char **argv) {
     fputs(usage_check, argc < 1 ? stderr : stdout);
     return argc < 1 ? EVAC_ERR_INPUT : EVAC_OK;
   }
-  int status = EVAC_OK;
+  int status = EVAC_OK, strict = 0, files = 0;
+  for (int i = 0; i < argc; i++)
+    strict |= !strcmp(argv[i], "--strict");
   for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "--strict"))
+      continue;
+    files++;
     struct evac_diag d;
     evac_diag_init(&d);
-    enum evac_status st = evac_check_file(argv[i], &d);
+    enum evac_status st = evac_check_file(argv[i], strict, &d);
     evac_diag_print(&d, st == EVAC_OK ? stdout : stderr);
     if (st == EVAC_OK)
       printf("%s: ok\n", argv[i]);
     else
       status = st;
     evac_diag_free(&d);
+  }
+  if (!files) {
+    fputs(usage_check, stderr);
+    return EVAC_ERR_INPUT;
   }
   return status;
 }
@@ -408,7 +441,7 @@ static int cmd_run(int argc, char **argv) {
   int st = check_output_dir(out);
   if (st != EVAC_OK)
     return st;
-  remove_partials_on_signal(out, NULL);
+  remove_partials_on_signal();
   if (opts.threads <= 0)
     opts.threads = evac_threads_default();
   omp_set_num_threads(opts.threads);
@@ -426,6 +459,8 @@ static int cmd_run(int argc, char **argv) {
                       argv[i]);
       st = EVAC_ERR_INPUT;
     }
+  if (st == EVAC_OK)
+    st = evac_model_check(m, &d); /* the building as planned can be left */
   if (st == EVAC_OK)
     evac_hazards_apply(m, &d); /* run simulates the building as it is */
   int refused = 0;             /* too large for the memory available */
@@ -485,14 +520,6 @@ static int cmd_rank(int argc, char **argv) {
     st = check_output_dir(csv);
   if (st != EVAC_OK)
     return st;
-  /* the CSV lists' partial files first (slots 1..), then out's (slot 0)
-     with the handler; a NULL second path leaves slot 1 as it is */
-  char paths[EVAC_RANK_MAX_OUTPUTS][4096];
-  int npaths = evac_ranking_output_paths(out, csv, paths);
-  for (int i = 1; i < npaths; i++)
-    if (snprintf(partials[i], sizeof partials[i], "%.4095s.partial",
-                 paths[i]) >= (int)sizeof partials[i])
-      partials[i][0] = '\0';
   char state[4200]; /* finished replications: RANK.h5.state */
   if (snprintf(state, sizeof state, "%s.state", out) >= (int)sizeof state) {
     fprintf(stderr, "evacsim rank: %s: path too long\n", out);
@@ -502,7 +529,7 @@ static int cmd_rank(int argc, char **argv) {
   snprintf(signal_note, sizeof signal_note,
            "evacsim: finished replications kept in %s; re-run to resume\n",
            state);
-  remove_partials_on_signal(out, NULL);
+  remove_partials_on_signal();
   opts.progress = !quiet && isatty(STDERR_FILENO);
   struct evac_diag d;
   evac_diag_init(&d);
@@ -516,6 +543,8 @@ static int cmd_rank(int argc, char **argv) {
     fprintf(stderr, "evacsim rank: warning: cannot remove %s: %s\n", state,
             strerror(errno));
   if (st == EVAC_OK && !quiet) {
+    char paths[EVAC_RANK_MAX_OUTPUTS][4096];
+    int npaths = evac_ranking_output_paths(out, csv, paths);
     evac_ranking_print(r, stdout);
     printf("\n  ranking written to %s", out);
     for (int i = 1; i < npaths; i++)
@@ -650,53 +679,194 @@ static int cmd_gen(int argc, char **argv) {
   return finish_diag(&d, st);
 }
 
-/* The Python interpreter that runs the report (Debian's, with h5py and
- * matplotlib from Debian packages). */
+/* The Python interpreter that runs the report and the import (Debian's,
+ * with h5py, matplotlib and ezdxf from Debian packages). */
 #define REPORT_PYTHON "/usr/bin/python3"
+
+/* The folder of the Python scripts (evacsim-report, evacsim-import), into
+ * buf: $EVACSIM_VIZ_DIR if set; else EVAC_VIZ_REL from the folder of this
+ * executable (an installed evacsim: PREFIX/bin/../share/evacsim/viz) if it
+ * holds evacsim-report; else the source tree's viz/ (EVAC_VIZ_DIR). Both
+ * are set by CMake. Allocates nothing. */
+static const char *viz_dir(char *buf, size_t n) {
+  const char *env = getenv("EVACSIM_VIZ_DIR");
+  if (env && *env)
+    return env;
+  char exe[4096];
+  ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (len > 0) {
+    exe[len] = '\0';
+    const char *rel = EVAC_VIZ_REL;
+    char *slash = strrchr(exe, '/');
+    if (slash)
+      *slash = '\0';
+    /* PREFIX/bin + ../share/evacsim/viz: PREFIX/share/evacsim/viz */
+    while (!strncmp(rel, "../", 3) && (slash = strrchr(exe, '/')) &&
+           slash != exe) {
+      *slash = '\0';
+      rel += 3;
+    }
+    char probe[4200];
+    int m = snprintf(buf, n, "%s/%s", exe, rel);
+    if (m > 0 && (size_t)m < n &&
+        snprintf(probe, sizeof probe, "%s/evacsim-report", buf) <
+            (int)sizeof probe &&
+        access(probe, R_OK) == 0)
+      return buf;
+  }
+  return EVAC_VIZ_DIR;
+}
+
+/* argv for `python3 DIR/script ARGS` (malloc'd; script into buf), or NULL
+ * after saying why (cmd names the command). */
+static char **python_args(const char *cmd, const char *script_name, int argc,
+                          char **argv, char *script, size_t n) {
+  char dir_buf[4200];
+  const char *dir = viz_dir(dir_buf, sizeof dir_buf);
+  int len = snprintf(script, n, "%s/%s", dir, script_name);
+  if (len < 0 || (size_t)len >= n || access(script, R_OK) != 0) {
+    fprintf(stderr,
+            "evacsim %s: cannot read the script '%s/%s' (set "
+            "EVACSIM_VIZ_DIR to the viz/ folder of the evacsim sources or "
+            "share/evacsim/viz of an installed evacsim)\n",
+            cmd, dir, script_name);
+    return NULL;
+  }
+  if (access(REPORT_PYTHON, X_OK) != 0) {
+    fprintf(stderr,
+            "evacsim %s: needs %s with h5py, matplotlib and ezdxf (Debian "
+            "packages python3-h5py, python3-matplotlib, python3-pil, "
+            "python3-ezdxf; 'make deps' installs them)\n",
+            cmd, REPORT_PYTHON);
+    return NULL;
+  }
+  char **args = calloc((size_t)argc + 3, sizeof *args);
+  if (!args)
+    return NULL;
+  args[0] = REPORT_PYTHON;
+  args[1] = script;
+  for (int i = 0; i < argc; i++)
+    args[i + 2] = argv[i];
+  return args;
+}
 
 /* `report`: a thin front-end that replaces this process by
  * `python3 VIZ/evacsim-report ARGS` (no shell), so the report's exit code
- * and signals are the command's. VIZ is $EVACSIM_VIZ_DIR, else the source
- * tree's viz/ (EVAC_VIZ_DIR, set by CMake). Returns only on failure. */
+ * and signals are the command's (VIZ: viz_dir). Returns only on failure. */
 static int cmd_report(int argc, char **argv) {
   if (wants_help(argc, argv)) {
     fputs(usage_report, stdout);
     return EVAC_OK;
   }
-  const char *dir = getenv("EVACSIM_VIZ_DIR");
-  if (!dir || !*dir)
-    dir = EVAC_VIZ_DIR;
-  char script[4200];
-  int n = snprintf(script, sizeof script, "%s/evacsim-report", dir);
-  if (n < 0 || (size_t)n >= sizeof script || access(script, R_OK) != 0) {
-    fprintf(stderr,
-            "evacsim report: cannot read the report script '%s/evacsim-report'"
-            " (set EVACSIM_VIZ_DIR to the viz/ folder of the evacsim "
-            "sources)\n",
-            dir);
-    return EVAC_ERR_RUNTIME;
-  }
-  if (access(REPORT_PYTHON, X_OK) != 0) {
-    fprintf(stderr,
-            "evacsim report: needs %s with h5py and matplotlib (Debian "
-            "packages python3-h5py, python3-matplotlib, python3-pil; 'make "
-            "deps' installs them)\n",
-            REPORT_PYTHON);
-    return EVAC_ERR_RUNTIME;
-  }
-  char **args = calloc((size_t)argc + 3, sizeof *args);
+  char script[4400];
+  char **args = python_args("report", "evacsim-report", argc, argv, script,
+                            sizeof script);
   if (!args)
     return EVAC_ERR_RUNTIME;
-  args[0] = REPORT_PYTHON;
-  args[1] = script;
-  for (int i = 0; i < argc; i++)
-    args[i + 2] = argv[i];
   fflush(NULL);
   execv(REPORT_PYTHON, args);
   fprintf(stderr, "evacsim report: cannot run %s: %s\n", REPORT_PYTHON,
           strerror(errno));
   free(args);
   return EVAC_ERR_RUNTIME;
+}
+
+/* The value of -o/--output in argv (also --output=P and -oP), or NULL. */
+static const char *output_arg(int argc, char **argv) {
+  const char *out = NULL;
+  for (int i = 0; i < argc; i++) {
+    if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) &&
+        i + 1 < argc)
+      out = argv[++i];
+    else if (!strncmp(argv[i], "--output=", 9))
+      out = argv[i] + 9;
+    else if (!strncmp(argv[i], "-o", 2) && argv[i][2])
+      out = argv[i] + 2;
+  }
+  return out;
+}
+
+/* The import's Python process while `import` waits for it, for
+ * on_import_signal. Global because a signal handler can reach nothing
+ * else. */
+static volatile pid_t import_child;
+
+/* SIGTERM, SIGHUP during `import`: passed on to the Python process, whose
+ * end (128 + the signal) is then the command's. (Ctrl-C reaches both
+ * processes; the waiting one ignores it.) */
+static void on_import_signal(int sig) {
+  if (import_child > 0)
+    kill(import_child, sig);
+}
+
+/* `import dxf ...`: runs `python3 VIZ/evacsim-import dxf ARGS` (no shell)
+ * and waits; when it wrote the plan, checks it as `check` does. Exit: the
+ * import's (128 + the signal that ended it), else the check's. */
+static int cmd_import(int argc, char **argv) {
+  if (wants_help(argc, argv) || argc < 1) {
+    fputs(usage_import, argc < 1 ? stderr : stdout);
+    return argc < 1 ? EVAC_ERR_INPUT : EVAC_OK;
+  }
+  char script[4400];
+  char **args = python_args("import", "evacsim-import", argc, argv, script,
+                            sizeof script);
+  if (!args)
+    return EVAC_ERR_RUNTIME;
+  fflush(NULL);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sigemptyset(&sa.sa_mask);
+  static const int sigs[] = {SIGTERM, SIGHUP, SIGINT};
+  for (int i = 0; i < 3; i++) {
+    sa.sa_handler = sigs[i] == SIGINT ? SIG_IGN : on_import_signal;
+    sigaction(sigs[i], &sa, NULL);
+  }
+  pid_t pid = fork();
+  if (pid == 0) {
+    sa.sa_handler = SIG_DFL;
+    for (int i = 0; i < 3; i++)
+      sigaction(sigs[i], &sa, NULL);
+    execv(REPORT_PYTHON, args);
+    fprintf(stderr, "evacsim import: cannot run %s: %s\n", REPORT_PYTHON,
+            strerror(errno));
+    _exit(EVAC_ERR_RUNTIME);
+  }
+  import_child = pid;
+  free(args);
+  int ws = 0;
+  while (pid > 0 && waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+    ;
+  if (pid < 0) {
+    fprintf(stderr, "evacsim import: cannot start %s: %s\n", REPORT_PYTHON,
+            strerror(errno));
+    return EVAC_ERR_RUNTIME;
+  }
+  if (WIFSIGNALED(ws))
+    return 128 + WTERMSIG(ws);
+  if (WEXITSTATUS(ws) != 0)
+    return WEXITSTATUS(ws);
+  const char *plan = output_arg(argc, argv);
+  if (!plan)
+    return EVAC_OK;
+  struct evac_diag d;
+  evac_diag_init(&d);
+  enum evac_status st = evac_check_file(plan, 0, &d);
+  evac_diag_print(&d, st == EVAC_OK ? stdout : stderr);
+  int quiet = 0;
+  for (int i = 0; i < argc; i++)
+    quiet |= !strcmp(argv[i], "--quiet");
+  if (st == EVAC_OK && !quiet)
+    printf("%s: ok\n", plan);
+  evac_diag_free(&d);
+  return st;
+}
+
+/* `--version`: the version, the revision and the scripts' folder. */
+static int print_version(void) {
+  char buf[4200];
+  printf("evacsim %s (%s)\nscripts: %s\n", evac_version(), evac_git_revision(),
+         viz_dir(buf, sizeof buf));
+  return EVAC_OK;
 }
 
 int main(int argc, char **argv) {
@@ -712,10 +882,8 @@ int main(int argc, char **argv) {
     fputs(usage_main, stdout);
     return EVAC_OK;
   }
-  if (!strcmp(cmd, "--version")) {
-    printf("evacsim %s (%s)\n", evac_version(), evac_git_revision());
-    return EVAC_OK;
-  }
+  if (!strcmp(cmd, "--version"))
+    return print_version();
   if (!strcmp(cmd, "check"))
     return cmd_check(argc - 2, argv + 2);
   if (!strcmp(cmd, "run"))
@@ -730,6 +898,8 @@ int main(int argc, char **argv) {
     return cmd_gen(argc - 2, argv + 2);
   if (!strcmp(cmd, "report"))
     return cmd_report(argc - 2, argv + 2);
+  if (!strcmp(cmd, "import"))
+    return cmd_import(argc - 2, argv + 2);
   fprintf(stderr, "evacsim: unknown command '%s'\n\n%s", cmd, usage_main);
   return EVAC_ERR_INPUT;
 }

@@ -33,6 +33,10 @@ void evac_sim_cell_xy(const struct evac_sim *s, int32_t cell, int *floor,
   *y = (int)(i / (size_t)m->floors[f].nx);
 }
 
+int evac_sim_untenable(const struct evac_sim *s, int32_t c) {
+  return s->smoke_cost && s->smoke_cost[c] >= EVAC_SMOKE_AVERSION;
+}
+
 const double *evac_sim_field(const struct evac_sim *s, int agent) {
   const struct evac_agent *a = &s->agents[agent];
   return s->fields.dist[(size_t)a->know * s->fields.ntargets + a->field];
@@ -420,12 +424,12 @@ static enum evac_status place_agents(struct evac_sim *s,
         ag->phase = EVAC_PHASE_DONE; /* defend in place: stays */
         ag->state = EVAC_STATE_WAITING;
         ag->role = EVAC_ROLE_DEFENDED;
-        s->nstuck++;
+        evac_sim_agent_hold(s, a, 1);
       } else if (p->needs_staff) {
         ag->phase = EVAC_PHASE_DONE;
         ag->state = EVAC_STATE_STUCK;
         ag->needs_staff = 1;
-        s->nstuck++;
+        evac_sim_agent_hold(s, a, 1);
       } else if (!s->has_fire && !scripted_alarm(m) &&
                  evac_sim_schedule_agent(
                      s, a, to_ticks(m->alarm_delay_s + premove))) {
@@ -544,6 +548,7 @@ enum evac_status evac_sim_create(const struct evac_model *m,
   s->cell_headway = to_ticks(1.0 / (EVAC_MAX_SPECIFIC_FLOW * m->cell_m));
   s->nagents = m->noccupants;
   s->wait_free = -1;
+  s->idle_since = -1;
   enum evac_status st = EVAC_ERR_RUNTIME;
   if (build_stairs(s) || init_queues(s))
     goto fail;
@@ -583,7 +588,7 @@ enum evac_status evac_sim_create(const struct evac_model *m,
   if (st != EVAC_OK)
     goto fail;
   st = EVAC_ERR_RUNTIME;
-  if (start_behaviour(s))
+  if (evac_tenab_avoid_fire(s) || start_behaviour(s))
     goto fail;
   for (int i = 0; i < m->ntimeline; i++) {
     struct evac_event e = {.tick = to_ticks(m->timeline[i].t_s),
@@ -698,41 +703,6 @@ static int apply_timeline(struct evac_sim *s, int i) {
       return -1;
   }
   return 0;
-}
-
-/* Agent a is incapacitated: it stops where it is (a body on the floor
- * still fills its cell). */
-static int incapacitate(struct evac_sim *s, int a) {
-  struct evac_agent *ag = &s->agents[a];
-  ag->gen++;
-  if (ag->prev_cell >= 0) {
-    if (s->occ[ag->prev_cell] == a) { /* not the partner of a swap's */
-      s->occ[ag->prev_cell] = -1;
-      if (evac_sim_wake(s, ag->prev_cell))
-        return -1;
-    }
-    ag->prev_cell = -1;
-  }
-  if (ag->flight >= 0) {
-    s->flights[ag->flight].count--;
-    s->non_stairs--;
-    if (evac_sim_wake(s, (int32_t)s->m->ncells + ag->flight))
-      return -1;
-    ag->flight = -1;
-  }
-  if (ag->needs_staff || ag->role == EVAC_ROLE_DEFENDED)
-    s->nstuck--;
-  ag->phase = EVAC_PHASE_DONE;
-  ag->state = EVAC_STATE_INCAPACITATED;
-  s->nincap++;
-  s->res.agents.incapacitated[a] = 1;
-  double t = (double)s->now / EVAC_TICKS_PER_S;
-  if (isnan(s->res.first_incapacitation_s))
-    s->res.first_incapacitation_s = t;
-  int32_t c = ag->cell >= 0 ? ag->cell : ag->last_cell;
-  int f, x, y;
-  evac_sim_cell_xy(s, c, &f, &x, &y);
-  return evac_sim_log(s, EVAC_LOG_INCAPACITATED, a, f, x, y, -1);
 }
 
 /* Route cost factor of a cell with gas g at head height: walking in smoke
@@ -886,7 +856,7 @@ static int smoke_step(struct evac_sim *s) {
           return -1;
       }
     }
-    if (ag->fed >= ag->fed_threshold && incapacitate(s, a))
+    if (ag->fed >= ag->fed_threshold && evac_sim_agent_incapacitate(s, a))
       return -1;
   }
   if (evac_rescue_step(s) || evac_tenab_step(s))
@@ -914,26 +884,96 @@ static void progress(struct evac_sim *s, double *last) {
           (unsigned long long)s->res.events_processed);
 }
 
+/* 1 if agent a is on its way (walking, on a stair, or staff at work) and
+ * not sheltering: with no event left to make it act, it is gridlocked. */
+static int on_the_way(const struct evac_agent *ag) {
+  return (ag->state == EVAC_STATE_MOVING || ag->state == EVAC_STATE_STAIR) &&
+         !ag->shelter;
+}
+
+/* Nothing is left to happen to the agents (no agent or timeline event):
+ * if people are on their way, a gridlock begins now; each of them is logged
+ * where it stands. 0 or -1 (memory). */
+static int gridlock_begin(struct evac_sim *s) {
+  int any = 0;
+  for (int a = 0; a < s->nagents; a++) {
+    const struct evac_agent *ag = &s->agents[a];
+    if (!on_the_way(ag))
+      continue;
+    any = 1;
+    int32_t c = ag->cell >= 0 ? ag->cell : ag->last_cell;
+    int f, x, y;
+    evac_sim_cell_xy(s, c, &f, &x, &y);
+    if (evac_sim_log(s, EVAC_LOG_GRIDLOCKED, a, f, x, y, -1))
+      return -1;
+  }
+  if (any)
+    s->idle_since = s->now;
+  return 0;
+}
+
+/* 1 if a staff member is still at work (not safe, incapacitated, trapped
+ * or sheltering): a patient waiting for staff may still be fetched. */
+static int staff_at_work(const struct evac_sim *s) {
+  for (int a = 0; a < s->nagents; a++) {
+    const struct evac_agent *ag = &s->agents[a];
+    if (ag->role == EVAC_ROLE_STAFF && !ag->shelter &&
+        (ag->state == EVAC_STATE_MOVING || ag->state == EVAC_STATE_STAIR ||
+         ag->state == EVAC_STATE_WAITING))
+      return 1;
+  }
+  return 0;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* RSET: the last survivor's time to safety and the 95th percentile
+ * (nearest rank) of the survivors' times; NaN if nobody reached safety. */
+static void rset(struct evac_result *r) {
+  double *t = malloc(((size_t)r->occupants + 1) * sizeof *t);
+  size_t n = 0;
+  for (int a = 0; t && a < r->occupants; a++)
+    if (!isnan(r->agents.exit_time_s[a]))
+      t[n++] = r->agents.exit_time_s[a];
+  r->rset_s = r->rset_p95_s = NAN;
+  if (n) {
+    qsort(t, n, sizeof *t, cmp_double);
+    r->rset_s = t[n - 1];
+    r->rset_p95_s = t[(size_t)ceil(0.95 * (double)n) - 1];
+  }
+  free(t);
+}
+
 static void finish(struct evac_sim *s) {
   struct evac_result *r = &s->res;
   r->occupants = s->nagents;
   r->evacuated = s->nsafe;
   r->incapacitated = s->nincap;
   r->remaining = s->nagents - s->nsafe - s->nincap;
-  r->trapped = 0;
+  r->trapped = r->gridlocked = 0;
+  int working = staff_at_work(s);
   for (int a = 0; a < s->nagents; a++) {
     const struct evac_agent *ag = &s->agents[a];
-    if (ag->state != EVAC_STATE_SAFE && ag->state != EVAC_STATE_INCAPACITATED &&
-        (ag->shelter || ag->state == EVAC_STATE_STUCK))
+    if (evac_sim_agent_final(s, a))
+      continue;
+    if (ag->shelter || ag->role == EVAC_ROLE_DEFENDED ||
+        (ag->state == EVAC_STATE_STUCK && !(ag->needs_staff && working)))
       r->trapped++;
+    if (s->idle_since >= 0)
+      r->gridlocked += on_the_way(ag);
   }
   r->not_out = r->remaining - r->trapped;
+  r->gridlock_time_s =
+      r->gridlocked ? (double)s->idle_since / EVAC_TICKS_PER_S : NAN;
   double last = 0.0;
   for (int a = 0; a < s->nagents; a++)
     if (!isnan(r->agents.exit_time_s[a]) && r->agents.exit_time_s[a] > last)
       last = r->agents.exit_time_s[a];
   r->evacuation_time_s = r->remaining || s->nincap ? NAN : last;
-  r->rset_s = r->evacuation_time_s;
+  rset(r);
   r->end_time_s = (double)s->now / EVAC_TICKS_PER_S;
   r->wall_clock_s = wall_now() - s->wall_start;
 }
@@ -975,6 +1015,10 @@ enum evac_status evac_sim_run(struct evac_sim *s) {
                  : move->act(s, e.id);
       }
     }
+    if (!rc && s->pending == 0 && s->idle_since < 0)
+      rc = gridlock_begin(s);
+    else if (s->pending > 0)
+      s->idle_since = -1;
     if (rc)
       return EVAC_ERR_RUNTIME;
     if (s->opts.progress && (s->res.events_processed & 0xffff) == 0)
@@ -990,7 +1034,13 @@ enum evac_status evac_sim_run(struct evac_sim *s) {
   }
   if (s->opts.progress)
     fprintf(stderr, "\r%60s\r", "");
-  if (last_sample != s->now && record_sample(s))
+  /* the last sample is the state at the end: one taken at this tick ran
+     before the tick's agent events, and is replaced */
+  if (last_sample == s->now && !s->opts.lean) {
+    s->res.series.n--;
+    s->res.traj.n--;
+  }
+  if (record_sample(s))
     return EVAC_ERR_RUNTIME;
   finish(s);
   if (s->behaviour && s->behaviour->report(s))
@@ -1023,9 +1073,16 @@ void evac_sim_print_summary(const struct evac_sim *s, FILE *f) {
   fprintf(f, "  %-22s %10d\n", "evacuated", r->evacuated);
   fprintf(f, "  %-22s %10d\n", "incapacitated", r->incapacitated);
   fprintf(f, "  %-22s %10d\n", "remaining", r->remaining);
+  fprintf(f, "  %-22s %10d\n", "  trapped", r->trapped);
+  fprintf(f, "  %-22s %10d\n", "  not out", r->not_out);
   if (s->nstuck)
-    fprintf(f, "  %-22s %10d\n", "  of them need staff", s->nstuck);
+    fprintf(f, "  %-22s %10d\n", "  waiting for staff", s->nstuck);
+  if (r->gridlocked)
+    fprintf(f, "  %-22s %10d at %.1f s: nobody could move any more\n",
+            "gridlocked", r->gridlocked, r->gridlock_time_s);
   print_time(f, "evacuation time", r->evacuation_time_s);
+  print_time(f, "RSET (last survivor)", r->rset_s);
+  print_time(f, "RSET p95", r->rset_p95_s);
   if (s->has_fire) {
     double peak = 0.0, fed = 0.0;
     for (size_t i = 0; i < r->series.n; i++)
@@ -1046,15 +1103,15 @@ void evac_sim_print_summary(const struct evac_sim *s, FILE *f) {
           r->wall_clock_s > 0 ? (double)r->events_processed / r->wall_clock_s
                               : 0.0);
   int any = 0;
-  for (int fe = 0; fe < m->nfeatures; fe++) {
-    int used = 0;
+  for (int i = 0; i <= m->nfeatures; i++) { /* the features, then ladder */
+    int fe = i < m->nfeatures ? i : EVAC_SAFE_LADDER, used = 0;
     for (int a = 0; a < r->occupants; a++)
       used += r->agents.safe_place[a] == fe;
     if (!used)
       continue;
     if (!any++)
       fprintf(f, "  safe places used:\n");
-    fprintf(f, "    %-20s %10d\n", m->features[fe].name, used);
+    fprintf(f, "    %-20s %10d\n", evac_safe_place_name(m, fe), used);
   }
   if (r->drill)
     evac_drill_print(r->drill, m, f);

@@ -32,6 +32,8 @@ const char *evac_event_type_name(enum evac_event_type t) {
     return "incapacitated";
   case EVAC_LOG_ESCALATE:
     return "escalate";
+  case EVAC_LOG_GRIDLOCKED:
+    return "gridlocked";
   case EVAC_LOG_NTYPES:
     break;
   }
@@ -359,11 +361,23 @@ int evac_result_init(struct evac_result *r, int n, int nmeasures) {
   }
   r->occupants = n;
   r->remaining = n;
+  r->not_out = n;
   r->nmeasures = nmeasures;
   r->evacuation_time_s = NAN;
+  r->rset_s = NAN;
+  r->rset_p95_s = NAN;
+  r->gridlock_time_s = NAN;
   r->aset_s = NAN;
   r->first_incapacitation_s = NAN;
   return 0;
+}
+
+const char *evac_safe_place_name(const struct evac_model *m, int32_t i) {
+  if (i == EVAC_SAFE_LADDER)
+    return "ladder";
+  if (i < 0 || i >= m->nfeatures || !m->features[i].name)
+    return "";
+  return m->features[i].name;
 }
 
 void evac_result_free(struct evac_result *r) {

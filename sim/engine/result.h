@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "evacsim.h"
+#include "models/smoke/smoke.h"
 
 /* Types of logged events (the /events/type enum). */
 enum evac_event_type {
@@ -22,6 +23,8 @@ enum evac_event_type {
   EVAC_LOG_INCAPACITATED, /* an agent's dose reached its threshold */
   EVAC_LOG_ESCALATE,      /* an agent waiting in a compartment gone untenable
                              moves on (target: -1; docs/hospital.md) */
+  EVAC_LOG_GRIDLOCKED,    /* nobody can move any more: one per person on
+                             the way, frozen where it stands (docs/output.md) */
   EVAC_LOG_NTYPES
 };
 
@@ -38,6 +41,10 @@ enum evac_agent_state {
   EVAC_STATE_STUCK, /* cannot move (needs staff, or no route) */
 };
 
+/* The safe place of people brought down a brigade ladder (named
+ * "ladder"). */
+#define EVAC_SAFE_LADDER (-2)
+
 /* Per-agent columns; n = occupants. */
 struct evac_result_agents {
   int32_t *profile;           /* index in the model's profiles */
@@ -46,7 +53,8 @@ struct evac_result_agents {
   double *speed_m_s;          /* drawn free speed */
   double *premovement_s;      /* drawn pre-movement time */
   double *exit_time_s;        /* time to safety, NaN if never */
-  int32_t *safe_place;        /* feature index of the exit/refuge, -1 if none */
+  int32_t *safe_place;        /* feature index of the exit/refuge,
+                                 EVAC_SAFE_LADDER, -1 if none */
   double *fed_max;            /* largest dose reached */
   int8_t *incapacitated;      /* 1 if incapacitated */
   double *distance_m;         /* distance walked, flights included */
@@ -91,17 +99,6 @@ struct evac_result_events {
   int32_t *target; /* feature index, -1 if none */
 };
 
-/* Smoke field quantities sampled per floor (/fields/floor_NN/NAME). */
-enum evac_field_qty {
-  EVAC_FQ_LAYER_HEIGHT = 0, /* layer_height_m: smoke interface above floor */
-  EVAC_FQ_UPPER_TEMP,       /* upper_temp_c */
-  EVAC_FQ_SOOT,             /* soot_kg_m3 (upper layer) */
-  EVAC_FQ_CO,               /* co_ppm (upper layer) */
-  EVAC_FQ_VISIBILITY,       /* visibility_m at head height (C = 3) */
-  EVAC_FQ_FED_RATE,         /* fed_rate_per_min at head height */
-  EVAC_NFQ
-};
-
 /* Name and unit of a field quantity ("layer_height_m", "m"). */
 const char *evac_field_qty_name(enum evac_field_qty q);
 const char *evac_field_qty_unit(enum evac_field_qty q);
@@ -125,12 +122,17 @@ struct evac_result {
   int occupants;
   int evacuated;
   int incapacitated;
-  int remaining; /* occupants - evacuated - incapacitated, that is
-                    trapped + not_out */
-  int trapped;   /* of remaining: sheltering or with no route at the end */
-  int not_out;   /* of remaining: still on their way at the end */
+  int remaining;  /* occupants - evacuated - incapacitated, that is
+                     trapped + not_out */
+  int trapped;    /* of remaining: sheltering or with no route at the end */
+  int not_out;    /* of remaining: still on their way at the end */
+  int gridlocked; /* of remaining: on their way but frozen, nobody able to
+                     move, when the run ended; 0 if it did not end so */
+  double gridlock_time_s;        /* when that gridlock began; NaN if none */
   double evacuation_time_s;      /* last to safety; NaN if some never */
-  double rset_s;                 /* required safe egress time */
+  double rset_s;                 /* last survivor to safety; NaN if none */
+  double rset_p95_s;             /* 95th percentile of the survivors' times
+                                    to safety; NaN if none */
   double aset_s;                 /* available safe egress time; NaN */
   double first_incapacitation_s; /* NaN if none */
   double wall_clock_s;           /* run time */
@@ -189,10 +191,15 @@ int evac_result_traj_push(struct evac_result_traj *t, double time_s,
                           int nagents, const float *pos_m, const int16_t *floor,
                           const int8_t *state);
 
+/* Name of safe place i of model m: the feature's name, "ladder" for
+ * EVAC_SAFE_LADDER, "" for none. */
+const char *evac_safe_place_name(const struct evac_model *m, int32_t i);
+
 /* Zeroes r, then allocates the per-agent columns for n agents (exit_time_s
  * NaN, safe_place -1, the rest 0) and nmeasures empty measure sets; sets
- * occupants = remaining = n, nmeasures, and evacuation_time_s, aset_s and
- * first_incapacitation_s to NaN. Returns 0, or -1 (r is then zeroed). */
+ * occupants = remaining = not_out = n, nmeasures, and evacuation_time_s,
+ * rset_s, rset_p95_s, gridlock_time_s, aset_s and first_incapacitation_s to
+ * NaN. Returns 0, or -1 (r is then zeroed). */
 int evac_result_init(struct evac_result *r, int n, int nmeasures);
 
 /* Frees every column; r is zeroed. */

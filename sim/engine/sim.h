@@ -89,6 +89,8 @@ struct evac_agent {
   int8_t needs_staff;   /* 1 if it cannot move without staff */
   int8_t role;          /* enum evac_agent_role */
   int8_t shelter;       /* 1: shelters from smoke, awaiting rescue */
+  int8_t held;          /* 1 while counted in s->nstuck: waits for staff,
+                           or defends in place (evac_sim_agent_hold) */
   int64_t landed;       /* tick it stepped onto a stair landing */
   int64_t since;        /* tick it came (or, moving, comes) to stand where it
                            is (evac_sim_schedule_queued) */
@@ -180,8 +182,14 @@ struct evac_sim {
 
   int nagents;
   struct evac_agent *agents;
-  int nsafe, nincap, nstuck, non_stairs;
-  int32_t *trapped; /* agents with no route, woken by the timeline */
+  int nsafe;          /* agents safe now (evac_sim_agent_safe) */
+  int nincap;         /* agents incapacitated (evac_sim_agent_incapacitate) */
+  int nstuck;         /* agents held: waiting for staff or defending in place */
+  int non_stairs;     /* agents on flights now */
+  int64_t idle_since; /* tick at which no agent or timeline event was left
+                         while people were on their way (a gridlock), or
+                         -1 */
+  int32_t *trapped;   /* agents with no route, woken by the timeline */
   int ntrapped;
 
   /* fire */
@@ -238,12 +246,52 @@ int evac_sim_wake(struct evac_sim *s, int32_t slot);
 int evac_sim_log(struct evac_sim *s, enum evac_event_type type, int agent,
                  int floor, int x, int y, int target);
 
+/* 1 if a person standing on cell c (a walkable cell) is in untenable
+ * conditions by the route model's test (visibility under
+ * EVAC_UNTENABLE_VIS_M or head temperature over EVAC_UNTENABLE_TEMP_C);
+ * 0 without a fire. */
+int evac_sim_untenable(const struct evac_sim *s, int32_t c);
+
 /* Floor of a cell, and its x, y. */
 void evac_sim_cell_xy(const struct evac_sim *s, int32_t cell, int *floor,
                       int *x, int *y);
 
 /* The field an agent follows (by what it knows of the building). */
 const double *evac_sim_field(const struct evac_sim *s, int agent);
+
+/* ------------------------------------- agent-state transitions (agent.c) */
+
+/* 1 if agent a is safe or incapacitated: no transition applies to it any
+ * more (it is never moved, fetched or counted again). */
+int evac_sim_agent_final(const struct evac_sim *s, int a);
+
+/* Agent a starts (on 1) or stops (on 0) being held: counted in s->nstuck,
+ * waiting for staff or defending in place. Nothing if it already is. */
+void evac_sim_agent_hold(struct evac_sim *s, int a, int on);
+
+/* Agent a reached safety at cell at: place is the feature index of the exit
+ * or refuge, or EVAC_SAFE_LADDER. Frees the cell it held (waking its
+ * waiters), counts it, sets its exit time and safe place, logs it and tells
+ * the behaviour model. Nothing for an agent already safe or incapacitated.
+ * Returns 0 or -1 (memory). */
+int evac_sim_agent_safe(struct evac_sim *s, int a, int32_t at, int place);
+
+/* Agent a, safe in a refuge given up (its compartment was lost, or staff
+ * called back), stands on the free cell c again, not safe: the count, exit
+ * time and safe place are undone. Returns 1, or 0 if it was not safe or c
+ * is taken (nothing changes). */
+int evac_sim_agent_leave_safety(struct evac_sim *s, int a, int32_t c);
+
+/* Agent a is incapacitated: it stops where it is (a body on the floor still
+ * fills its cell; a cell being left or a flight place is freed), is counted
+ * once, logged, and the behaviour model releases whoever was serving it.
+ * Nothing for an agent already safe or incapacitated. 0 or -1 (memory). */
+int evac_sim_agent_incapacitate(struct evac_sim *s, int a);
+
+/* Agent a, standing on a cell, has no route to any safe place it knows of:
+ * it stops (state stuck), joins the list the timeline wakes when a feature
+ * opens, and is logged as trapped. 0 or -1 (memory). */
+int evac_sim_agent_trap(struct evac_sim *s, int a);
 
 /* ------------------------------------------- density and speed */
 
@@ -317,7 +365,7 @@ struct evac_movement_ops {
   int (*act)(struct evac_sim *s, int agent);
 };
 
-/* The event-driven floor-field cellular automaton (DESIGN § 4). */
+/* The event-driven floor-field cellular automaton (docs/models.md). */
 extern const struct evac_movement_ops evac_movement_ca;
 
 /* ----------------------------------------------------------- lifts */
@@ -388,8 +436,12 @@ struct evac_behaviour_ops {
    * free now, -1 out of memory. from = -1 frees the whole footprint (the
    * unit enters a flight). */
   int (*footprint)(struct evac_sim *s, int agent, int32_t from);
-  /* An agent reached safety (the movement model calls it). 0 or -1. */
+  /* An agent reached safety (evac_sim_agent_safe calls it). 0 or -1. */
   int (*safe)(struct evac_sim *s, int agent);
+  /* An agent was incapacitated (evac_sim_agent_incapacitate calls it): a
+   * patient's team and a staff member's place in a team are released.
+   * 0 or -1. */
+  int (*incapacitated)(struct evac_sim *s, int agent);
   /* Copies what the drill report needs into s->res.drill. 0 or -1. */
   int (*report)(struct evac_sim *s);
   /* Frees the state. */
@@ -435,6 +487,13 @@ struct evac_tenab; /* compartments and their state
 /* Finds the compartments of s's plan: a region's named compartment, else
  * the walkable area enclosed by walls and fire doors. NULL out of memory. */
 struct evac_tenab *evac_tenab_create(const struct evac_sim *s);
+
+/* Under a horizontal or defend-in-place strategy in a fire run, once the
+ * agents are placed: the refuges of the fire's compartment stop being safe
+ * places (still walkable), so that people go to a refuge of another
+ * compartment; who cannot reach one turns to the exits (stage 3). Nothing
+ * without a fire. 0 or -1. */
+int evac_tenab_avoid_fire(struct evac_sim *s);
 
 /* Evaluates, at a smoke step, the compartments where people wait (in a
  * refuge, or defending in place); a compartment that became untenable

@@ -4,17 +4,16 @@
  * then prints the county summary. Nothing in these files depends on the
  * number of ranks or threads, the time or the host, and HDF5 is told not to
  * stamp object times, so a re-run writes them byte for byte again. Each is
- * written to PATH.partial, fsync'd and renamed. */
-#include <errno.h>
-#include <fcntl.h>
+ * built in memory and committed (commit.h: a unique temporary, fsync,
+ * rename). */
 #include <hdf5.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "batch.h"
+#include "commit.h"
 #include "csv.h"
 #include "diag.h"
 #include "h5attr.h"
@@ -123,29 +122,32 @@ static hid_t group(const struct bo_h5 *h, hid_t loc, const char *name) {
   return H5Gcreate2(loc, name, H5P_DEFAULT, h->gcpl, H5P_DEFAULT);
 }
 
-/* Flushes path to disk and renames it to final; removes it on failure. */
-static int commit(const char *tmp, const char *path, int ok) {
-  int fd = ok ? open(tmp, O_RDONLY) : -1;
-  ok = fd >= 0 && fsync(fd) == 0;
-  if (fd >= 0)
-    close(fd);
-  ok = ok && rename(tmp, path) == 0;
-  if (!ok)
-    unlink(tmp);
-  return ok ? 0 : -1;
+/* Commits the in-memory HDF5 file f (closing it) to path, if ok; else
+ * closes it. Returns 0, or -1 with reason (600 bytes) set. */
+static int commit_h5(hid_t f, const char *path, int ok, char *reason) {
+  struct evac_commit c;
+  if (!ok || evac_commit_open(&c, path) < 0) {
+    snprintf(reason, 600, "%s", ok ? c.reason : "HDF5 error");
+    H5Fclose(f);
+    return -1;
+  }
+  if (evac_commit_h5(&c, f) < 0 || evac_commit_finish(&c) < 0) {
+    snprintf(reason, 600, "%s", c.reason);
+    evac_commit_abort(&c);
+    return -1;
+  }
+  return 0;
 }
 
 /* Writes DIR/buildings/NAME.h5: the building's hazards ranked by solo
  * effect and its variants. */
 static int write_building(const struct bo_h5 *h, const struct evac_batch *bt,
-                          int i, const struct bo_building *s,
-                          const char *path) {
+                          int i, const struct bo_building *s, const char *path,
+                          char *reason) {
   const struct evac_model *m = bt->b[i].m;
   const struct evac_manifest_building *mb = &bt->mf->buildings[i];
   int nh = m->nhazards, nv = s->nv;
-  char tmp[4200];
-  snprintf(tmp, sizeof tmp, "%s.partial", path);
-  hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t f = evac_commit_h5_create(path);
   int *order = malloc(((size_t)nh + 1) * sizeof *order);
   double *c = malloc(((size_t)nh + 1) * 6 * sizeof *c);
   const char **txt = calloc((size_t)nv * 4 + 1, sizeof *txt);
@@ -232,9 +234,11 @@ static int write_building(const struct bo_h5 *h, const struct evac_batch *bt,
   free(c);
   free(txt);
   free(fixed);
-  if (f >= 0 && H5Fclose(f) < 0)
-    rc = 1;
-  return commit(tmp, path, !rc);
+  if (f < 0) {
+    snprintf(reason, 600, "cannot create %.500s in memory", path);
+    return -1;
+  }
+  return commit_h5(f, path, !rc, reason);
 }
 
 /* Orders pairs by casualties avoided (largest first), then building and
@@ -263,11 +267,10 @@ static int by_per_cost(const void *a, const void *b) {
 /* Writes DIR/county.h5. */
 static int write_county_h5(const struct bo_h5 *h, const struct evac_batch *bt,
                            const struct bo_building *s, const int *failed,
-                           const struct bo_pair *p, int np, const char *path) {
+                           const struct bo_pair *p, int np, const char *path,
+                           char *reason) {
   int nb = bt->mf->nbuildings;
-  char tmp[4200];
-  snprintf(tmp, sizeof tmp, "%s.partial", path);
-  hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t f = evac_commit_h5_create(path);
   const char **txt = calloc((size_t)(nb + np) * 4 + 1, sizeof *txt);
   char *files = calloc((size_t)nb + 1, 96);
   int *iv = malloc(((size_t)(nb > np ? nb : np) + 1) * 3 * sizeof *iv);
@@ -356,19 +359,23 @@ static int write_county_h5(const struct bo_h5 *h, const struct evac_batch *bt,
   free(files);
   free(iv);
   free(dv);
-  if (f >= 0 && H5Fclose(f) < 0)
-    rc = 1;
-  return commit(tmp, path, !rc);
+  if (f < 0) {
+    snprintf(reason, 600, "cannot create %.500s in memory", path);
+    return -1;
+  }
+  return commit_h5(f, path, !rc, reason);
 }
 
 /* Writes DIR/county.csv: the ranking columns, then rank_per_cost. */
 static int write_csv(const struct evac_batch *bt, const struct bo_pair *p,
-                     int np, const char *path) {
-  char tmp[4200];
-  snprintf(tmp, sizeof tmp, "%s.partial", path);
-  FILE *f = fopen(tmp, "w");
-  if (!f)
+                     int np, const char *path, char *reason) {
+  char *text = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream(&text, &size);
+  if (!f) {
+    snprintf(reason, 600, "out of memory");
     return -1;
+  }
   fputs("rank,building,hazard_id,type,delta_casualties_mean,"
         "delta_casualties_ci_low,delta_casualties_ci_high,cost,"
         "risk_reduction_per_cost,owner,rank_per_cost\n",
@@ -388,9 +395,13 @@ static int write_csv(const struct evac_batch *bt, const struct bo_pair *p,
     evac_csv_text(f, hz->owner ? hz->owner : "");
     fprintf(f, ",%d\n", p[k].rank_per_cost);
   }
-  int ok = !ferror(f) && fflush(f) == 0;
+  int ok = !ferror(f);
   ok &= fclose(f) == 0;
-  return commit(tmp, path, ok);
+  int rc = ok ? evac_commit_bytes(path, text, size, reason, 600) : -1;
+  if (!ok)
+    snprintf(reason, 600, "out of memory");
+  free(text);
+  return rc;
 }
 
 /* Prints the county summary and the top of the ranking. */
@@ -447,7 +458,13 @@ enum evac_status evac_batch_reduce(const struct evac_batch *bt,
   H5Eget_auto2(H5E_DEFAULT, &func, &data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   enum evac_status st = EVAC_OK;
+  char reason[600];
+  int stopped = 0; /* a termination signal came: stop between files */
   for (int i = 0; i < nb; i++) {
+    if (opts->stop && *opts->stop) {
+      stopped = 1;
+      break;
+    }
     char p[64];
     snprintf(p, sizeof p, "buildings[%d]", i);
     const char *name = bt->mf->buildings[i].name;
@@ -476,14 +493,20 @@ enum evac_status evac_batch_reduce(const struct evac_batch *bt,
     np += bt->b[i].m->nhazards;
     char path[4096];
     snprintf(path, sizeof path, "%s/buildings/%s.h5", bt->dir, name);
-    if (write_building(&h, bt, i, &s[i], path) != 0) {
-      evac_diag_error(diag, path, NULL, "cannot write: %s", strerror(errno));
+    if (write_building(&h, bt, i, &s[i], path, reason) != 0) {
+      evac_diag_error(diag, path, NULL, "cannot write: %s", reason);
       st = EVAC_ERR_IO;
     }
   }
+  stopped |= opts->stop && *opts->stop;
+  if (stopped) {
+    evac_diag_error(diag, bt->mf->path, NULL,
+                    "interrupted while writing the outputs; re-run to resume");
+    st = EVAC_ERR_RUNTIME;
+  }
   struct bo_pair *pairs = calloc((size_t)np + 1, sizeof *pairs);
   if (!pairs || oom)
-    st = EVAC_ERR_RUNTIME;
+    st = st == EVAC_OK ? EVAC_ERR_RUNTIME : st;
   int k = 0;
   for (int i = 0; st == EVAC_OK && i < nb; i++)
     for (int j = 0; s[i].ok && j < bt->b[i].m->nhazards; j++, k++) {
@@ -505,13 +528,13 @@ enum evac_status evac_batch_reduce(const struct evac_batch *bt,
     qsort(pairs, (size_t)np, sizeof *pairs, by_mean);
     char path[4096];
     snprintf(path, sizeof path, "%s/county.h5", bt->dir);
-    if (write_county_h5(&h, bt, s, failed, pairs, np, path) != 0) {
-      evac_diag_error(diag, path, NULL, "cannot write: %s", strerror(errno));
+    if (write_county_h5(&h, bt, s, failed, pairs, np, path, reason) != 0) {
+      evac_diag_error(diag, path, NULL, "cannot write: %s", reason);
       st = EVAC_ERR_IO;
     }
     snprintf(path, sizeof path, "%s/county.csv", bt->dir);
-    if (st == EVAC_OK && write_csv(bt, pairs, np, path) != 0) {
-      evac_diag_error(diag, path, NULL, "cannot write: %s", strerror(errno));
+    if (st == EVAC_OK && write_csv(bt, pairs, np, path, reason) != 0) {
+      evac_diag_error(diag, path, NULL, "cannot write: %s", reason);
       st = EVAC_ERR_IO;
     }
   }

@@ -13,6 +13,7 @@
 #include "batch.h"
 #include "diag.h"
 #include "json.h"
+#include "names.h"
 
 /* Longest building name (it becomes a file name). */
 #define MANIFEST_NAME_MAX 64
@@ -89,6 +90,7 @@ static int manifest_read(const cJSON *root, const struct evac_json *j,
       if (!mf->buildings)
         evac_diag_error(d, j->file, NULL, "out of memory");
     }
+    struct evac_names seen = {0, 0, NULL, NULL}; /* the names so far */
     int i = 0;
     for (const cJSON *b = bs->child; b && n <= EVAC_MANIFEST_MAX_BUILDINGS;
          b = b->next, i++) {
@@ -112,16 +114,16 @@ static int manifest_read(const cJSON *root, const struct evac_json *j,
                           bn, MANIFEST_NAME_MAX);
           bn = NULL;
         }
-        int k = 0;
-        for (const cJSON *o = bs->child; bn && o != b; o = o->next, k++) {
-          const cJSON *on = cJSON_GetObjectItemCaseSensitive(o, "name");
-          if (cJSON_IsString(on) && !strcmp(on->valuestring, bn)) {
-            evac_diag_error(d, j->file, q,
-                            "building name \"%s\" is used twice (also "
-                            "buildings[%d].name); names must be unique",
-                            bn, k);
-            bn = NULL;
-          }
+        int k = bn ? evac_names_add(&seen, bn, i) : -1;
+        if (k == -2) {
+          evac_diag_error(d, j->file, NULL, "out of memory");
+          bn = NULL;
+        } else if (k >= 0) {
+          evac_diag_error(d, j->file, q,
+                          "building name \"%s\" is used twice (also "
+                          "buildings[%d].name); names must be unique",
+                          bn, k);
+          bn = NULL;
         }
       }
       if (evac_json_require(j, b, p, "scenario"))
@@ -137,6 +139,7 @@ static int manifest_read(const cJSON *root, const struct evac_json *j,
           evac_diag_error(d, j->file, NULL, "out of memory");
       }
     }
+    evac_names_free(&seen);
     if (mf)
       mf->nbuildings = i;
   }

@@ -1,4 +1,4 @@
-/* Hazard ranking (DESIGN § 4, "Risk and ranking"): variants of the building
+/* Hazard ranking (docs/ranking.md): variants of the building
  * with sets of hazards fixed, simulated over replications with common
  * random numbers (the same seed, replication, ignition scenario and agent
  * draws in every variant), compared pairwise; the greedy sequence fixes

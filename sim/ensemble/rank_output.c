@@ -1,15 +1,14 @@
 /* The ranked rectification list (with the hazard list, the closure check
  * and the responsibility list) as a table, as CSV and as HDF5. All files
- * are written to PATH.partial, then renamed together. */
-#include <errno.h>
+ * are written to temporaries (commit.h), then renamed together. */
 #include <hdf5.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "commit.h"
 #include "csv.h"
 #include "diag.h"
 #include "h5attr.h"
@@ -141,7 +140,7 @@ void evac_ranking_print(const struct evac_ranking *r, FILE *f) {
   free(ow);
 }
 
-/* The rectification list (DESIGN § 2.4 columns, then priority and
+/* The rectification list (docs/ranking.md columns, then priority and
  * resolved). */
 static void csv_rectification(const struct evac_ranking *r, FILE *f) {
   fputs("rank,hazard_id,type,target,floors,delta_casualties_mean,"
@@ -236,9 +235,12 @@ static int csv_owners(const struct evac_ranking *r, FILE *f) {
 }
 
 /* Writes CSV list k (0: rectification, 1: hazards, 2: closure, 3: owners)
- * to path. Returns 0 or -1. */
-static int write_csv(const struct evac_ranking *r, int k, const char *path) {
-  FILE *f = fopen(path, "w");
+ * into the commit c. Returns 0 or -1. */
+static int write_csv(const struct evac_ranking *r, int k,
+                     struct evac_commit *c) {
+  char *text = NULL;
+  size_t size = 0;
+  FILE *f = open_memstream(&text, &size);
   if (!f)
     return -1;
   int rc = 0;
@@ -251,9 +253,10 @@ static int write_csv(const struct evac_ranking *r, int k, const char *path) {
   else
     rc = csv_owners(r, f);
   rc |= ferror(f) ? -1 : 0;
-  rc |= fflush(f) || fsync(fileno(f)) ? -1 : 0;
   rc |= fclose(f) ? -1 : 0;
-  return rc ? -1 : 0;
+  rc = rc ? -1 : evac_commit_write(c, text, size);
+  free(text);
+  return rc;
 }
 
 int evac_ranking_output_paths(const char *h5, const char *csv,
@@ -404,13 +407,13 @@ static int h5_lists(hid_t f, const struct evac_ranking *r) {
   return rc ? -1 : 0;
 }
 
-/* Writes the ranking as HDF5 to path. Returns 0 or -1. */
-static int write_h5(const struct evac_ranking *r, const char *tmp) {
+/* Writes the ranking as HDF5 into the commit c. Returns 0 or -1. */
+static int write_h5(const struct evac_ranking *r, struct evac_commit *c) {
   H5E_auto2_t func;
   void *data;
   H5Eget_auto2(H5E_DEFAULT, &func, &data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  hid_t f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t f = evac_commit_h5_create(c->path);
   int n = r->nrows, nv = r->nvariants, rc = f < 0;
   double *col = malloc(((size_t)(n > nv ? n : nv) + 1) * 9 * sizeof *col);
   const char **txt = calloc((size_t)(n > nv ? n : nv) + 1, 5 * sizeof *txt);
@@ -512,30 +515,41 @@ static int write_h5(const struct evac_ranking *r, const char *tmp) {
   free(txt);
   free(floors);
   free(fixed);
-  if (f >= 0 && H5Fclose(f) < 0)
+  if (f >= 0 && rc)
+    H5Fclose(f);
+  else if (f >= 0 && evac_commit_h5(c, f) < 0)
     rc = 1;
   H5Eset_auto2(H5E_DEFAULT, func, data);
-  FILE *sync = rc ? NULL : fopen(tmp, "r+");
-  rc |= !sync || fsync(fileno(sync));
-  if (sync)
-    fclose(sync);
   return rc ? -1 : 0;
 }
 
 enum evac_status evac_ranking_write(const struct evac_ranking *r,
                                     const char *h5, const char *csv,
                                     struct evac_diag *diag) {
-  char paths[EVAC_RANK_MAX_OUTPUTS][4096], tmp[EVAC_RANK_MAX_OUTPUTS][4200];
-  int n = evac_ranking_output_paths(h5, csv, paths), bad = -1;
+  char paths[EVAC_RANK_MAX_OUTPUTS][4096];
+  struct evac_commit c[EVAC_RANK_MAX_OUTPUTS];
+  int n = evac_ranking_output_paths(h5, csv, paths), bad = -1, opened = 0;
   if (n < 0) {
     evac_diag_error(diag, csv ? csv : h5, NULL, "output path too long");
     return EVAC_ERR_IO;
   }
-  for (int k = 0; k < n; k++)
-    snprintf(tmp[k], sizeof tmp[k], "%.4095s.partial", paths[k]);
-  for (int k = 0; bad < 0 && k < n; k++)
-    if (k == 0 ? write_h5(r, tmp[0]) : write_csv(r, k - 1, tmp[k]))
+  for (int k = 0; bad < 0 && k < n; k++) {
+    if (evac_commit_open(&c[k], paths[k]) < 0) {
       bad = k;
+      break;
+    }
+    opened = k + 1;
+    if ((k == 0 ? write_h5(r, &c[0]) : write_csv(r, k - 1, &c[k])) < 0 ||
+        evac_commit_sync(&c[k]) < 0)
+      bad = k;
+  }
+  /* a final name that cannot be replaced is found before any is */
+  for (int k = 0; bad < 0 && k < n; k++)
+    if (evac_commit_target_ok(paths[k]) < 0) {
+      snprintf(c[k].reason, sizeof c[k].reason,
+               "cannot replace %s: it is a folder", paths[k]);
+      bad = k;
+    }
   /* all or nothing: a termination signal waits until every file has its
      final name (it then removes nothing, the ranking being complete) */
   sigset_t block, old;
@@ -544,19 +558,24 @@ enum evac_status evac_ranking_write(const struct evac_ranking *r,
   sigaddset(&block, SIGINT);
   sigaddset(&block, SIGHUP);
   sigprocmask(SIG_BLOCK, &block, &old);
-  int renamed = 0;
+  int renamed = 0; /* files under their final names */
   for (; bad < 0 && renamed < n; renamed++)
-    if (rename(tmp[renamed], paths[renamed]))
+    if (evac_commit_rename(&c[renamed]) < 0) {
       bad = renamed;
-  int err = errno;
-  if (bad >= 0) {
-    for (int k = 0; k < n; k++)
-      remove(k < renamed ? paths[k] : tmp[k]);
-  }
+      break;
+    }
+  /* what was renamed stays (each file is complete); the rest goes */
+  for (int k = renamed; k < opened; k++)
+    evac_commit_abort(&c[k]);
   sigprocmask(SIG_SETMASK, &old, NULL);
   if (bad < 0)
     return EVAC_OK;
   evac_diag_error(diag, paths[bad], NULL, "cannot write: %s",
-                  err ? strerror(err) : "write failed");
+                  c[bad].reason[0] ? c[bad].reason : "write failed");
+  if (renamed > 0)
+    evac_diag_error(diag, paths[bad], NULL,
+                    "the ranking is incomplete: %d of its %d files were "
+                    "replaced before the failure, from %s on",
+                    renamed, n, paths[0]);
   return EVAC_ERR_IO;
 }

@@ -1,4 +1,4 @@
-/* One replication of a variant of a building (DESIGN § 4, "Risk and
+/* One replication of a variant of a building (docs/ranking.md, "Risk and
  * ranking"): load the scenario, fix a set of its hazards, draw the ignition
  * scenario by weight, apply the remaining hazards, simulate, and reduce the
  * result to the outcome that rank and batch compare. */

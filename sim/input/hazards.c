@@ -1,4 +1,4 @@
-/* Hazards: the catalogue of DESIGN § 5, and how each hazard changes the
+/* Hazards: the catalogue of docs/hazards.md, and how each hazard changes the
  * model (the building with its hazards, as run simulates it). Each effect
  * and its assumptions are documented in docs/models.md § Hazards. */
 #include <math.h>
@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "diag.h"
+#include "fuel.h"
 #include "model.h"
-#include "models/fire/fire.h"
 
 /* Extra delays (s) of the hazards that delay a response: assumptions. */
 #define ALARM_DELAY_S 300.0        /* unstaffed control room */
@@ -330,6 +330,25 @@ double evac_hazards_extinction_factor(const struct evac_model *m, int f) {
              : 1.0;
 }
 
+void evac_hazard_clear(struct evac_hazard *h) {
+  free(h->id);
+  free(h->owner);
+  free(h->note);
+  free(h->floors);
+}
+
+/* Inserts h into m->fixed (room for every listed hazard was allocated with
+ * the list), keeping the scenario's order. */
+static void fixed_insert(struct evac_model *m, const struct evac_hazard *h) {
+  int k = m->nfixed;
+  while (k > 0 && m->fixed[k - 1].listed > h->listed) {
+    m->fixed[k] = m->fixed[k - 1];
+    k--;
+  }
+  m->fixed[k] = *h;
+  m->nfixed++;
+}
+
 int evac_hazards_fix(struct evac_model *m, const char *id) {
   int all = strcmp(id, "all") == 0, found = 0;
   for (int i = 0; i < m->nhazards;) {
@@ -338,10 +357,7 @@ int evac_hazards_fix(struct evac_model *m, const char *id) {
       i++;
       continue;
     }
-    free(h->id);
-    free(h->owner);
-    free(h->note);
-    free(h->floors);
+    fixed_insert(m, h);
     memmove(h, h + 1, (size_t)(m->nhazards - i - 1) * sizeof *h);
     m->nhazards--;
     found = 1;

@@ -18,6 +18,11 @@ void evac_plan_read(struct evac_model *m, const cJSON *root,
 void evac_scenario_read(struct evac_model *m, const cJSON *root,
                         const struct evac_json *j);
 
+/* Reads the plan object's "exits" array (sim/input/exits.c) into the exit
+ * features' stated properties; the floors and features must be read. */
+void evac_plan_exits_read(struct evac_model *m, const cJSON *root,
+                          const struct evac_json *j, const char *base);
+
 /* Reads obj.floor, a floor name (required), at path; returns the floor's
  * index, or -1: reported if check is 1 or the value is not a string. */
 int evac_plan_floor_ref(const struct evac_model *m, const struct evac_json *j,
@@ -29,6 +34,14 @@ int evac_plan_floor_ref(const struct evac_model *m, const struct evac_json *j,
 int evac_plan_rect(const struct evac_model *m, const struct evac_json *j,
                    const cJSON *obj, const char *path, const char *key, int f,
                    int ordered, int out[4]);
+
+/* The status of a load that began with before_errors errors and before_n
+ * messages in diag and with errno 0. An allocation that failed (malloc sets
+ * errno to ENOMEM) can surface as some other error, such as a name that is
+ * "unknown" because its copy is missing: then the load's messages are not
+ * printed (diag->oom) and the status is EVAC_ERR_RUNTIME. */
+enum evac_status evac_load_status(struct evac_diag *diag, int before_errors,
+                                  int before_n);
 
 /* Fills m->profiles with the built-in profiles, then reads the scenario's
  * "profiles" object (may be NULL) at path over them. */

@@ -1,10 +1,9 @@
-/* Loading, checking, looking up and freeing models: see evacsim.h and
+/* Loading, looking up and freeing models: see evacsim.h and
  * model.h. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "batch.h"
 #include "loader.h"
 
 int evac_model_feature(const struct evac_model *m, const char *name) {
@@ -34,8 +33,10 @@ void evac_model_free(struct evac_model *m) {
   free(m->floors);
   free(m->cell_kind);
   free(m->cell_feature);
-  for (int i = 0; m->features && i < m->nfeatures; i++)
+  for (int i = 0; m->features && i < m->nfeatures; i++) {
     free(m->features[i].name);
+    free(m->features[i].elevated);
+  }
   free(m->features);
   for (int i = 0; m->stairs && i < m->nstairs; i++)
     free(m->stairs[i].floors);
@@ -59,13 +60,12 @@ void evac_model_free(struct evac_model *m) {
   free(m->groups);
   for (int i = 0; m->timeline && i < m->ntimeline; i++)
     free(m->timeline[i].floors);
-  for (int i = 0; i < m->nhazards; i++) {
-    free(m->hazards[i].id);
-    free(m->hazards[i].owner);
-    free(m->hazards[i].note);
-    free(m->hazards[i].floors);
-  }
+  for (int i = 0; i < m->nhazards; i++)
+    evac_hazard_clear(&m->hazards[i]);
+  for (int i = 0; i < m->nfixed; i++)
+    evac_hazard_clear(&m->fixed[i]);
   free(m->hazards);
+  free(m->fixed);
   free(m->timeline);
   free(m->fire.curve_t_s);
   free(m->fire.curve_kw);
@@ -80,13 +80,8 @@ void evac_model_free(struct evac_model *m) {
   free(m);
 }
 
-/* The status of a load that began with before_errors errors and before_n
- * messages in diag and with errno 0. An allocation that failed (malloc sets
- * errno to ENOMEM) can surface as some other error, such as a name that is
- * "unknown" because its copy is missing: then the load's messages are not
- * printed (diag->oom) and the status is EVAC_ERR_RUNTIME. */
-static enum evac_status load_status(struct evac_diag *diag, int before_errors,
-                                    int before_n) {
+enum evac_status evac_load_status(struct evac_diag *diag, int before_errors,
+                                  int before_n) {
   if (diag->errors == before_errors)
     return EVAC_OK;
   if (errno == ENOMEM && !diag->oom)
@@ -102,7 +97,7 @@ enum evac_status evac_model_load(const char *scenario_path,
   errno = 0;
   char *text = evac_json_read_file(scenario_path, diag);
   if (!text)
-    return load_status(diag, before, before_n);
+    return evac_load_status(diag, before, before_n);
   struct evac_model *m = calloc(1, sizeof *m);
   if (!m) {
     free(text);
@@ -111,43 +106,11 @@ enum evac_status evac_model_load(const char *scenario_path,
   }
   evac_scenario_parse(m, text, scenario_path, diag);
   free(text);
-  enum evac_status st = load_status(diag, before, before_n);
+  enum evac_status st = evac_load_status(diag, before, before_n);
   if (st != EVAC_OK) {
     evac_model_free(m);
     return st;
   }
   *out = m;
   return EVAC_OK;
-}
-
-enum evac_status evac_check_file(const char *path, struct evac_diag *diag) {
-  int before = diag->errors, before_n = diag->n;
-  errno = 0;
-  char *text = evac_json_read_file(path, diag);
-  if (!text)
-    return load_status(diag, before, before_n);
-  cJSON *root = evac_json_parse(text, path, diag);
-  struct evac_model *m = calloc(1, sizeof *m);
-  struct evac_json j = {path, diag};
-  if (!root) {
-    /* reported */
-  } else if (!m) {
-    evac_diag_error(diag, path, NULL, "out of memory");
-  } else if (cJSON_GetObjectItemCaseSensitive(root, "evacsim_plan")) {
-    evac_plan_read(m, root, &j, "");
-  } else if (cJSON_GetObjectItemCaseSensitive(root, "evacsim_scenario")) {
-    m->scenario_path = strdup(path);
-    evac_scenario_read(m, root, &j);
-  } else if (cJSON_GetObjectItemCaseSensitive(root, "evacsim_county")) {
-    evac_manifest_check(root, path, diag); /* sim/ensemble/manifest.c */
-  } else {
-    evac_diag_error(diag, path, NULL,
-                    "not an evacsim file: expected a plan (an object with "
-                    "\"evacsim_plan\": 1) or a scenario (an object with "
-                    "\"evacsim_scenario\": 1)");
-  }
-  cJSON_Delete(root);
-  evac_model_free(m);
-  free(text);
-  return load_status(diag, before, before_n);
 }

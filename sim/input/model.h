@@ -57,6 +57,8 @@ struct evac_feature {
   char *name;                  /* unique among features */
   enum evac_feature_kind kind; /* what it is */
   int index;                   /* stairs/shafts/lifts: index in that array */
+  char *elevated; /* exits: why the exit may stand above the ground floor
+                     (the plan's "exits"), or NULL */
 };
 
 /* A stair: landings are its cells on each floor it serves; consecutive
@@ -142,7 +144,7 @@ struct evac_fire_spec {
   double peak_kw;     /* cap (and the steady value) */
   int ncurve;         /* EVAC_GROWTH_CURVE points */
   double *curve_t_s, *curve_kw;
-  int fuel;      /* index into evac_fuels (models/fire/fuel.c) */
+  int fuel;      /* index into evac_fuels (sim/input/fuel.c) */
   double weight; /* ignition scenario weight ("fires") */
 };
 
@@ -172,6 +174,7 @@ struct evac_group {
   int region;  /* index in regions, or -1 when given as floor + rect */
   int target;  /* feature index of the only exit/refuge they use, or -1 */
   int staff;   /* 1: a "staff" group (hospital staff who move patients) */
+  int source;  /* index in the scenario's "occupants" or "staff" array */
 };
 
 /* Where people without a group "exit" go (docs/hospital.md). */
@@ -210,7 +213,7 @@ struct evac_timeline_event {
   int *floors;             /* floor indices */
 };
 
-/* Hazard types: the catalogue of DESIGN § 5, in its order. */
+/* Hazard types: the catalogue of docs/hazards.md, in its order. */
 enum evac_hazard_type {
   EVAC_HZ_BLOCKED_EXIT = 0,
   EVAC_HZ_BLOCKED_STAIR,
@@ -244,6 +247,7 @@ struct evac_hazard {
   int *floors;
   double cost;        /* rectification cost, NAN if not given */
   char *owner, *note; /* may be NULL */
+  int listed;         /* position in the scenario's "hazards" list */
 };
 
 /* --------------------------------------------------------------- model */
@@ -294,7 +298,11 @@ struct evac_model {
   int ntimeline;
   struct evac_timeline_event *timeline; /* sorted by t_s (stable) */
   int nhazards;
-  struct evac_hazard *hazards; /* the scenario's hazard list */
+  struct evac_hazard *hazards; /* the scenario's hazard list, less those
+                                  fixed */
+  int nfixed;
+  struct evac_hazard *fixed;  /* hazards removed by evac_hazards_fix, in the
+                                 scenario's order (written to /parameters) */
   double agents_every_s;      /* trajectory and time-series sampling interval */
   double fields_every_s;      /* field sampling interval (fire models) */
   int has_fire;               /* the scenario has "fire" (run simulates it) */
@@ -344,6 +352,14 @@ static inline int evac_cell_walkable(uint8_t kind) {
          kind == EVAC_CELL_REFUGE || kind == EVAC_CELL_STAIR;
 }
 
+/* Marks in reach ([ncells]) with 1 the cells from which people reach a safe
+ * place of target set target (a feature index or EVAC_TARGET_*) walking as
+ * the movement model does on the building as planned: 8 neighbours without
+ * cutting corners, over walkable cells, exits and refuges only if in the
+ * set, stair landings joined to those of the next served floor up and down
+ * (sim/input/plan_check.c). Returns 0, or -1 out of memory. */
+int evac_model_reach(const struct evac_model *m, int target, uint8_t *reach);
+
 /* Index of the feature named name, or -1. */
 int evac_model_feature(const struct evac_model *m, const char *name);
 
@@ -387,8 +403,11 @@ int evac_hazards_on_floor(const struct evac_model *m, enum evac_hazard_type t,
  * light only), else 1 (docs/hazards.md). */
 double evac_hazards_extinction_factor(const struct evac_model *m, int f);
 
-/* Removes hazard id from the list (it is rectified); "all" removes every
- * hazard. Returns 0, or -1 if there is no hazard of that id. */
+/* Frees the strings and floors of one hazard. */
+void evac_hazard_clear(struct evac_hazard *h);
+
+/* Moves hazard id from the list to m->fixed (it is rectified); "all" moves
+ * every hazard. Returns 0, or -1 if there is no hazard of that id. */
 int evac_hazards_fix(struct evac_model *m, const char *id);
 
 #endif

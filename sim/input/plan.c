@@ -1,4 +1,4 @@
-/* The building plan loader (DESIGN § 2.2, docs/formats.md): floors of grid
+/* The building plan loader (docs/formats.md): floors of grid
  * rows, a legend of named features, stairs, shafts, lifts, regions,
  * measure lines and fire systems, read and validated into a struct
  * evac_model. */
@@ -8,15 +8,21 @@
 #include <string.h>
 
 #include "loader.h"
+#include "names.h"
 
 /* Most grid cells a plan may have over all its floors (docs/formats.md,
  * "Limits"): about 0.7 GB of grids and fields. */
 #define EVAC_PLAN_MAX_CELLS 50000000
+/* Most floors and measure lines a plan may have (docs/formats.md,
+ * "Limits"): the engine keeps their indices in 16 bits. */
+#define EVAC_PLAN_MAX_FLOORS 32767
+#define EVAC_PLAN_MAX_MEASURES 32767
 
 /* Keys of a plan, of a floor, of the arrays' entries. */
 static const char *const plan_keys[] = {
-    "evacsim_plan", "name",  "cell_m",  "floors",   "legend",  "stairs",
-    "shafts",       "lifts", "regions", "measures", "systems", NULL};
+    "evacsim_plan", "name",    "cell_m", "floors", "legend",
+    "stairs",       "shafts",  "lifts",  "exits",  "regions",
+    "measures",     "systems", NULL};
 static const char *const floor_keys[] = {"name", "elevation_m", "height_m",
                                          "rows", NULL};
 static const char *const stair_keys[] = {"name", "width_m", "flight_length_m",
@@ -55,6 +61,7 @@ struct plan_ctx {
   unsigned char *fchar; /* character of each legend feature */
   int nlegend;          /* legend features (the first of m->features) */
   const cJSON **rows;   /* rows array of each floor (or NULL) */
+  struct evac_names floor_names; /* floor name -> index */
 };
 
 static const char *kind_word(enum evac_feature_kind k) {
@@ -83,7 +90,7 @@ static int feature_add(struct evac_model *m, const char *name,
   if (!f)
     return -1;
   m->features = f;
-  f[m->nfeatures] = (struct evac_feature){strdup(name), kind, -1};
+  f[m->nfeatures] = (struct evac_feature){strdup(name), kind, -1, NULL};
   if (!f[m->nfeatures].name)
     return -1;
   return m->nfeatures++;
@@ -176,13 +183,14 @@ static int floor_read(struct plan_ctx *c, int i, const cJSON *e, const char *p,
   const char *name = NULL;
   if (evac_json_require(j, e, p, "name") &&
       evac_json_string(j, e, p, "name", &name) > 0) {
-    int dup = evac_model_floor(m, name);
+    int dup = evac_names_find(&c->floor_names, name);
     if (dup >= 0) {
       evac_json_path_key(q, p, "name");
       evac_diag_error(j->diag, j->file, q,
                       "\"%s\" is already the name of floors[%d]", name, dup);
-    } else {
-      fl->name = strdup(name);
+    } else if (!(fl->name = strdup(name)) ||
+               evac_names_add(&c->floor_names, fl->name, i) == -2) {
+      evac_diag_error(j->diag, j->file, p, "out of memory");
     }
   }
   if (evac_json_require(j, e, p, "elevation_m") &&
@@ -377,6 +385,12 @@ static void floors_read(struct plan_ctx *c, const cJSON *floors) {
                     "expected a non-empty array of floors, got []");
     return;
   }
+  if (n > EVAC_PLAN_MAX_FLOORS) {
+    evac_diag_error(j->diag, j->file, path,
+                    "%d floors; a plan may have at most %d", n,
+                    EVAC_PLAN_MAX_FLOORS);
+    return;
+  }
   m->floors = calloc((size_t)n, sizeof *m->floors);
   c->rows = calloc((size_t)n, sizeof *c->rows);
   if (!m->floors || !c->rows) {
@@ -535,10 +549,11 @@ static void stairs_read(struct plan_ctx *c, const cJSON *root,
       char key[2] = {(char)c->fchar[f], 0};
       evac_json_path_key(base, c->base, "legend");
       evac_json_path_key(p, base, key);
-      evac_diag_warn(j->diag, j->file, p,
-                     "stair \"%s\" appears on one floor only (floors[%d]); "
-                     "it joins nothing",
-                     m->features[f].name, s->floors[0]);
+      evac_diag_error(j->diag, j->file, p,
+                      "stair \"%s\" appears on one floor only (floors[%d]); "
+                      "it joins nothing: a stair must be drawn on at least "
+                      "two floors",
+                      m->features[f].name, s->floors[0]);
     }
   }
   char path[EVAC_JSON_PATH_MAX], p[EVAC_JSON_PATH_MAX];
@@ -714,26 +729,22 @@ int evac_plan_rect(const struct evac_model *m, const struct evac_json *j,
   return 1;
 }
 
-/* Reads the unique "name" of entry e of an array; NULL if bad (reported).
- * prev/nprev: the names so far (stride bytes apart, char * at offset 0). */
-static const char *unique_name(struct plan_ctx *c, const cJSON *e,
-                               const char *p, const void *prev, int nprev,
-                               size_t stride) {
+/* Reads the unique "name" of entry i (object e at path p) of an array into
+ * *out (strdup'd) and adds it to seen, the names so far; reports a missing,
+ * repeated name or no memory. */
+static void unique_name(struct plan_ctx *c, const cJSON *e, const char *p,
+                        struct evac_names *seen, int i, char **out) {
   const char *name = NULL;
   if (!evac_json_require(c->j, e, p, "name") ||
       evac_json_string(c->j, e, p, "name", &name) <= 0)
-    return NULL;
-  for (int i = 0; i < nprev; i++) {
-    const char *other =
-        *(char *const *)((const char *)prev + stride * (size_t)i);
-    if (other && strcmp(other, name) == 0) {
-      char q[EVAC_JSON_PATH_MAX];
-      evac_json_path_key(q, p, "name");
-      evac_diag_error(c->j->diag, c->j->file, q, "\"%s\" is given twice", name);
-      return NULL;
-    }
+    return;
+  if (evac_names_find(seen, name) >= 0) {
+    char q[EVAC_JSON_PATH_MAX];
+    evac_json_path_key(q, p, "name");
+    evac_diag_error(c->j->diag, c->j->file, q, "\"%s\" is given twice", name);
+  } else if (!(*out = strdup(name)) || evac_names_add(seen, *out, i) == -2) {
+    evac_diag_error(c->j->diag, c->j->file, p, "out of memory");
   }
-  return name;
 }
 
 static void regions_read(struct plan_ctx *c, const cJSON *root) {
@@ -746,6 +757,7 @@ static void regions_read(struct plan_ctx *c, const cJSON *root) {
   m->regions = calloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *m->regions);
   if (!m->regions)
     return;
+  struct evac_names seen = {0, 0, NULL, NULL};
   int i = 0;
   for (const cJSON *e = a->child; e; e = e->next, i++) {
     evac_json_path_index(p, path, i);
@@ -754,10 +766,7 @@ static void regions_read(struct plan_ctx *c, const cJSON *root) {
     if (!evac_json_is_object(j, e, p))
       continue;
     evac_json_check_keys(j, e, p, region_keys);
-    const char *name =
-        unique_name(c, e, p, m->regions, m->nregions - 1, sizeof *r);
-    if (name)
-      r->name = strdup(name);
+    unique_name(c, e, p, &seen, i, &r->name);
     r->floor = evac_plan_floor_ref(m, j, e, p, 1);
     evac_plan_rect(m, j, e, p, "rect", r->floor, 1, r->rect);
     const char *s = NULL;
@@ -766,6 +775,7 @@ static void regions_read(struct plan_ctx *c, const cJSON *root) {
     if (evac_json_string(j, e, p, "compartment", &s) > 0)
       r->compartment = strdup(s);
   }
+  evac_names_free(&seen);
 }
 
 static void measures_read(struct plan_ctx *c, const cJSON *root) {
@@ -775,9 +785,17 @@ static void measures_read(struct plan_ctx *c, const cJSON *root) {
   const cJSON *a = plan_array(c, root, "measures", path);
   if (!a)
     return;
-  m->measures = calloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *m->measures);
+  int n = cJSON_GetArraySize(a);
+  if (n > EVAC_PLAN_MAX_MEASURES) {
+    evac_diag_error(j->diag, j->file, path,
+                    "%d measure lines; a plan may have at most %d", n,
+                    EVAC_PLAN_MAX_MEASURES);
+    return;
+  }
+  m->measures = calloc((size_t)n + 1, sizeof *m->measures);
   if (!m->measures)
     return;
+  struct evac_names seen = {0, 0, NULL, NULL};
   int i = 0;
   for (const cJSON *e = a->child; e; e = e->next, i++) {
     evac_json_path_index(p, path, i);
@@ -786,13 +804,11 @@ static void measures_read(struct plan_ctx *c, const cJSON *root) {
     if (!evac_json_is_object(j, e, p))
       continue;
     evac_json_check_keys(j, e, p, measure_keys);
-    const char *name =
-        unique_name(c, e, p, m->measures, m->nmeasures - 1, sizeof *ms);
-    if (name)
-      ms->name = strdup(name);
+    unique_name(c, e, p, &seen, i, &ms->name);
     ms->floor = evac_plan_floor_ref(m, j, e, p, 1);
     evac_plan_rect(m, j, e, p, "line", ms->floor, 0, ms->line);
   }
+  evac_names_free(&seen);
 }
 
 /* --------------------------------------------------------------- systems */
@@ -1030,12 +1046,14 @@ void evac_plan_read(struct evac_model *m, const cJSON *root,
     evac_diag_error(j->diag, j->file, base, "out of memory");
   }
   free(seen);
+  evac_plan_exits_read(m, root, j, base);
   regions_read(&c, root);
   measures_read(&c, root);
   evac_json_object(j, root, base, "systems", &systems);
   systems_read(&c, systems);
   free(c.fchar);
   free(c.rows);
+  evac_names_free(&c.floor_names);
 }
 
 enum evac_status evac_plan_parse(struct evac_model *m, const char *text,

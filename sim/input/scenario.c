@@ -1,4 +1,4 @@
-/* The scenario loader (DESIGN § 2.3, docs/formats.md): the plan it names,
+/* The scenario loader (docs/formats.md): the plan it names,
  * run settings, profiles, occupant and staff groups, the fire and the
  * weighted ignition scenarios, hazards (validated, not yet applied), the
  * drill timeline and output settings. */
@@ -7,8 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuel.h"
 #include "loader.h"
-#include "models/fire/fire.h"
+
+/* Most occupant and staff groups together (docs/formats.md, "Limits"):
+ * the engine keeps the index of a group's target in 16 bits, beside the
+ * set of all exits and the set of all safe places. */
+#define EVAC_SCENARIO_MAX_GROUPS 32765
 
 static const char *const scenario_keys[] = {
     "evacsim_scenario", "plan",      "duration_s", "seed",  "alarm",
@@ -173,7 +178,7 @@ static int group_read(struct scen_ctx *c, const cJSON *e, const char *p,
   const struct evac_json *j = c->j;
   const struct evac_model *m = c->m;
   char q[EVAC_JSON_PATH_MAX];
-  *g = (struct evac_group){-1, 0, -1, {0, 0, 0, 0}, -1, -1, staff};
+  *g = (struct evac_group){-1, 0, -1, {0, 0, 0, 0}, -1, -1, staff, -1};
   if (!evac_json_is_object(j, e, p))
     return 0;
   int ok =
@@ -305,6 +310,13 @@ static void groups_read(struct scen_ctx *c, const cJSON *root) {
   evac_json_array(j, root, "", "occupants", &occ);
   evac_json_array(j, root, "", "staff", &staff);
   int n = cJSON_GetArraySize(occ) + cJSON_GetArraySize(staff);
+  if (n > EVAC_SCENARIO_MAX_GROUPS) { /* each may target its own place */
+    evac_diag_error(j->diag, j->file, "occupants",
+                    "%d occupant and staff groups; a scenario may have at "
+                    "most %d",
+                    n, EVAC_SCENARIO_MAX_GROUPS);
+    return;
+  }
   m->groups = calloc((size_t)n + 1, sizeof *m->groups);
   if (!m->groups) {
     evac_diag_error(j->diag, j->file, NULL, "out of memory");
@@ -319,6 +331,7 @@ static void groups_read(struct scen_ctx *c, const cJSON *root) {
       struct evac_group g;
       if (group_read(c, e, p, s, &g) && (!s || on_shift(c, e, p)) &&
           (!c->plan_ok || !m->cell_kind || group_fits(j, m, &g, p))) {
+        g.source = i;
         m->groups[m->ngroups++] = g;
         m->noccupants += g.count;
       }
@@ -716,9 +729,13 @@ static void hazards_read(struct scen_ctx *c, const cJSON *root) {
   const cJSON *a = NULL;
   if (evac_json_array(j, root, "", "hazards", &a) <= 0)
     return;
-  m->hazards = calloc((size_t)cJSON_GetArraySize(a) + 1, sizeof *m->hazards);
-  if (!m->hazards)
+  size_t n = (size_t)cJSON_GetArraySize(a) + 1;
+  m->hazards = calloc(n, sizeof *m->hazards);
+  m->fixed = calloc(n, sizeof *m->fixed);
+  if (!m->hazards || !m->fixed) {
+    evac_diag_error(j->diag, j->file, "hazards", "out of memory");
     return;
+  }
   char p[EVAC_JSON_PATH_MAX], q[EVAC_JSON_PATH_MAX], list[1024];
   int i = 0;
   for (const cJSON *e = a->child; e; e = e->next, i++) {
@@ -769,6 +786,7 @@ static void hazards_read(struct scen_ctx *c, const cJSON *root) {
     h.owner = owner ? strdup(owner) : NULL;
     h.note = note ? strdup(note) : NULL;
     if (ok && h.id) {
+      h.listed = i;
       m->hazards[m->nhazards++] = h;
     } else {
       free(h.id);

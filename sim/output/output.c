@@ -1,26 +1,23 @@
-/* The result file writer (DESIGN § 2.4, layout in docs/output.md).
+/* The result file writer (layout in docs/output.md).
  *
- * The file is built in memory, written to PATH.partial, fsync'ed, closed
- * and renamed over PATH, then the directory is fsync'ed, so that PATH is
- * either the old file or the complete new one. /summary's `complete` attribute
+ * The file is built in memory and committed (commit.h: a unique temporary,
+ * fsync, rename), so that PATH is either the old file or the complete new
+ * one. /summary's `complete` attribute
  * is written last. Every dataset is chunked, shuffled and deflated, and carries
  * a "unit" attribute. HDF5's own error printing is silenced for the duration;
  * the first failure is turned into one diagnostic. */
 #include "result.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <hdf5.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "commit.h"
 #include "diag.h"
-#include "drill.h"
-#include "json.h"
+#include "drill_output.h"
 #include "model.h"
 
 /* Bytes aimed at per chunk: well under HDF5's default 1 MiB chunk cache. */
@@ -29,13 +26,11 @@
 #define CHUNK_AGENTS ((hsize_t)4096)
 /* Deflate level. */
 #define DEFLATE_LEVEL 4
-/* Growth step of the in-memory file image, bytes. */
-#define CORE_INCREMENT ((size_t)4 << 20)
 
 /* State of one write. */
 struct writer {
-  hid_t file;       /* the open partial file */
-  char reason[512]; /* the first failure; "" while there is none */
+  hid_t file;       /* the file being built in memory */
+  char reason[640]; /* the first failure; "" while there is none */
 };
 
 /* Copies the innermost HDF5 error description into data (a char[250]). */
@@ -279,33 +274,21 @@ static const char *feature_name(const struct evac_model *m, int32_t i) {
   return i >= 0 && i < m->nfeatures ? str_or_empty(m->features[i].name) : "";
 }
 
-/* The ids of the stored scenario's hazards that m no longer lists (fixed
- * with `run --fix`), comma-separated in list order; "" if none. Malloc'd,
- * NULL out of memory. */
+/* The ids of the hazards fixed, comma-separated in the scenario's order
+ * ("" if none); NULL out of memory. */
 static char *fixed_hazards(const struct evac_model *m) {
-  cJSON *root = m->scenario_json ? cJSON_Parse(m->scenario_json) : NULL;
-  const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "hazards"), *h;
   size_t len = 1;
-  cJSON_ArrayForEach(h, list) {
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(h, "id");
-    if (cJSON_IsString(id))
-      len += strlen(id->valuestring) + 1;
-  }
+  for (int i = 0; i < m->nfixed; i++)
+    len += strlen(m->fixed[i].id) + 1;
   char *out = malloc(len);
-  if (out)
-    out[0] = '\0';
-  cJSON_ArrayForEach(h, list) {
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(h, "id");
-    int kept = 0;
-    for (int i = 0; cJSON_IsString(id) && i < m->nhazards && !kept; i++)
-      kept = strcmp(m->hazards[i].id, id->valuestring) == 0;
-    if (out && cJSON_IsString(id) && !kept) {
-      if (out[0])
-        strcat(out, ",");
-      strcat(out, id->valuestring);
-    }
+  if (!out)
+    return NULL;
+  out[0] = '\0';
+  for (int i = 0; i < m->nfixed; i++) {
+    if (i)
+      strcat(out, ",");
+    strcat(out, m->fixed[i].id);
   }
-  cJSON_Delete(root);
   return out;
 }
 
@@ -373,7 +356,7 @@ static int write_agents(struct writer *w, const struct evac_model *m,
   if (put_strings(w, "/agents/floor", n, names, "1"))
     goto done;
   for (size_t i = 0; i < n; i++)
-    names[i] = feature_name(m, a->safe_place[i]);
+    names[i] = evac_safe_place_name(m, a->safe_place[i]);
   hid_t i32 = H5T_NATIVE_INT32, f64 = H5T_NATIVE_DOUBLE;
   hid_t fi32 = H5T_STD_I32LE, ff64 = H5T_IEEE_F64LE;
   if (put_col(w, "/agents/floor_index", i32, fi32, n, a->floor, "1") ||
@@ -564,8 +547,10 @@ static int write_events(struct writer *w, const struct evac_model *m,
  * dataset ds. */
 static int put_sample(struct writer *w, hid_t ds, const char *path, hsize_t t,
                       hsize_t ny, hsize_t nx, const float *buf) {
-  hsize_t start[3] = {t, 0, 0}, count[3] = {1, ny, nx}, n = ny * nx;
-  hid_t fspace = H5Dget_space(ds), mspace = H5Screate_simple(1, &n, NULL);
+  hsize_t start[3] = {t, 0, 0}, count[3] = {1, ny, nx};
+  /* a memory space of the selection's own shape: HDF5 then copies whole
+   * rows instead of matching a 1-D space element by element */
+  hid_t fspace = H5Dget_space(ds), mspace = H5Screate_simple(3, count, NULL);
   int rc = 0;
   if (fspace < 0 || mspace < 0 ||
       H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) <
@@ -664,23 +649,35 @@ static int write_fields(struct writer *w, const struct evac_model *m,
 
 /* /summary attributes, all but `complete`. */
 static int write_summary(struct writer *w, const struct evac_result *r) {
-  const int32_t ints[4] = {r->occupants, r->evacuated, r->incapacitated,
-                           r->remaining};
-  static const char *const int_names[4] = {"occupants", "evacuated",
-                                           "incapacitated", "remaining"};
-  const double dbls[6] = {
-      r->evacuation_time_s,      r->rset_s,       r->aset_s,
-      r->first_incapacitation_s, r->wall_clock_s, r->end_time_s};
-  static const char *const dbl_names[6] = {
-      "evacuation_time_s",      "rset_s",       "aset_s",
-      "first_incapacitation_s", "wall_clock_s", "end_time_s"};
+  const int32_t ints[] = {r->occupants, r->evacuated, r->incapacitated,
+                          r->remaining, r->trapped,   r->not_out,
+                          r->gridlocked};
+  static const char *const int_names[] = {
+      "occupants", "evacuated", "incapacitated", "remaining",
+      "trapped",   "not_out",   "gridlocked"};
+  const double dbls[] = {r->evacuation_time_s,
+                         r->rset_s,
+                         r->rset_p95_s,
+                         r->aset_s,
+                         r->first_incapacitation_s,
+                         r->gridlock_time_s,
+                         r->wall_clock_s,
+                         r->end_time_s};
+  static const char *const dbl_names[] = {"evacuation_time_s",
+                                          "rset_s",
+                                          "rset_p95_s",
+                                          "aset_s",
+                                          "first_incapacitation_s",
+                                          "gridlock_time_s",
+                                          "wall_clock_s",
+                                          "end_time_s"};
   if (put_group(w, "/summary", 0))
     return -1;
-  for (int i = 0; i < 4; i++)
+  for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)
     if (put_attr(w, "/summary", int_names[i], H5T_NATIVE_INT32, H5T_STD_I32LE,
                  &ints[i]))
       return -1;
-  for (int i = 0; i < 6; i++)
+  for (size_t i = 0; i < sizeof dbls / sizeof *dbls; i++)
     if (put_attr(w, "/summary", dbl_names[i], H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE,
                  &dbls[i]))
       return -1;
@@ -724,147 +721,31 @@ static int write_all(struct writer *w, const struct evac_model *m,
                   &complete);
 }
 
-/* Flushes the directory dir to disk; 0 or -1 (errno set). A directory that
- * cannot be synced (EINVAL: not supported there) is accepted. */
-static int sync_dir(const char *dir) {
-  int fd = open(dir, O_RDONLY | O_DIRECTORY);
-  if (fd < 0)
-    return -1;
-  int rc = fsync(fd);
-  if (rc < 0 && errno == EINVAL)
-    rc = 0;
-  int e = errno;
-  close(fd);
-  errno = e;
-  return rc;
-}
-
-/* The directory part of path (malloc'd): "." when there is none. */
-static char *dir_of(const char *path) {
-  const char *slash = strrchr(path, '/');
-  size_t len = slash ? (slash == path ? 1 : (size_t)(slash - path)) : 1;
-  char *d = malloc(len + 1);
-  if (!d)
-    return NULL;
-  if (slash)
-    memcpy(d, path, len);
-  else
-    d[0] = '.';
-  d[len] = '\0';
-  return d;
-}
-
-/* Builds the whole file in memory (HDF5's core driver, no backing store)
- * and returns its image (malloc'd) in *image, *size. In memory, so that no
- * disk error can reach HDF5: HDF5 1.10 leaves a file whose H5Fclose failed
- * half-closed, and crashes at exit when it tries again. */
-static int build_image(struct writer *w, const struct evac_model *m,
-                       const struct evac_result *r, const char *partial,
-                       void **image, size_t *size) {
-  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-  if (fapl < 0 || H5Pset_fapl_core(fapl, CORE_INCREMENT, 0) < 0 ||
-      H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
-    fail(w, "cannot set up the file access");
-    if (fapl >= 0)
-      H5Pclose(fapl);
-    return -1;
-  }
-  w->file = H5Fcreate(partial, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
-  if (w->file < 0)
-    fail(w, "cannot create %s", partial);
-  H5Pclose(fapl);
-  if (w->file < 0)
-    return -1;
-  int rc = write_all(w, m, r);
-  /* the image is what is in memory: flush the caches and superblock first */
-  if (!rc && H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0)
-    rc = fail(w, "cannot flush %s", partial);
-  ssize_t n = rc ? -1 : H5Fget_file_image(w->file, NULL, 0);
-  if (!rc && n < 0)
-    rc = fail(w, "cannot get the file image");
-  *image = rc ? NULL : malloc(n > 0 ? (size_t)n : 1);
-  if (!rc && !*image)
-    rc = fail(w, "out of memory for the file image (%zd bytes)", n);
-  if (!rc && H5Fget_file_image(w->file, *image, (size_t)n) != n)
-    rc = fail(w, "cannot get the file image");
-  /* strong close: also closes anything a failed step left open */
-  if (H5Fclose(w->file) < 0 && !rc)
-    rc = fail(w, "cannot close %s", partial);
-  w->file = -1;
-  if (rc) {
-    free(*image);
-    *image = NULL;
-    return -1;
-  }
-  *size = (size_t)n;
-  return 0;
-}
-
-/* Writes size bytes to fd; 0 or -1 (errno set). */
-static int write_fully(int fd, const char *buf, size_t size) {
-  while (size > 0) {
-    ssize_t k = write(fd, buf, size);
-    if (k < 0 && errno == EINTR)
-      continue;
-    if (k <= 0) {
-      if (k == 0)
-        errno = EIO;
-      return -1;
-    }
-    buf += k;
-    size -= (size_t)k;
-  }
-  return 0;
-}
-
-/* Creates the partial file, fills, syncs and closes it; renames it to path
- * and syncs the directory. */
+/* Builds the whole file in memory (HDF5 cannot then meet a disk error:
+ * HDF5 1.10 leaves a file whose H5Fclose failed half-closed, and crashes
+ * at exit when it tries again) and commits it to path. */
 static int write_file(struct writer *w, const struct evac_model *m,
-                      const struct evac_result *r, const char *path,
-                      const char *partial) {
-  /* opened first: a clear reason (errno) when the place is not writable,
-   * before any work is done */
-  int fd = open(partial, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-  if (fd < 0) {
-    snprintf(w->reason, sizeof w->reason, "%s: %s", partial, strerror(errno));
+                      const struct evac_result *r, const char *path) {
+  struct evac_commit c;
+  /* the temporary first: a clear reason (errno) when the place is not
+   * writable, before any work is done */
+  if (evac_commit_open(&c, path) < 0) {
+    snprintf(w->reason, sizeof w->reason, "%s", c.reason);
     return -1;
   }
-  void *image = NULL;
-  size_t size = 0;
-  if (build_image(w, m, r, partial, &image, &size) < 0) {
-    close(fd);
-    return -1;
-  }
-  int rc = write_fully(fd, image, size);
-  free(image);
-  if (rc == 0)
-    rc = fsync(fd);
-  if (rc < 0) {
-    snprintf(w->reason, sizeof w->reason, "cannot write %s: %s", partial,
-             strerror(errno));
-    close(fd);
-    return -1;
-  }
-  if (close(fd) < 0) {
-    snprintf(w->reason, sizeof w->reason, "cannot close %s: %s", partial,
-             strerror(errno));
-    return -1;
-  }
-  if (rename(partial, path) < 0) {
-    snprintf(w->reason, sizeof w->reason, "cannot rename %s: %s", partial,
-             strerror(errno));
-    return -1;
-  }
-  char *dir = dir_of(path);
-  if (!dir || sync_dir(dir) < 0) {
-    snprintf(w->reason, sizeof w->reason, "cannot sync the directory %s: %s",
-             dir ? dir : path, dir ? strerror(errno) : "out of memory");
-    free(dir);
-    unlink(path); /* durability unknown: leave nothing rather than maybe */
-    return -1;
-  }
-  free(dir);
-  return 0;
+  w->file = evac_commit_h5_create(path);
+  int rc = w->file < 0 ? fail(w, "cannot create %s in memory", path)
+                       : write_all(w, m, r);
+  if (w->file >= 0 && rc)
+    H5Fclose(w->file); /* strong close: also what a failed step left open */
+  else if (w->file >= 0 && (rc = evac_commit_h5(&c, w->file)) == 0)
+    rc = evac_commit_finish(&c);
+  w->file = -1;
+  if (rc && !w->reason[0])
+    snprintf(w->reason, sizeof w->reason, "%s", c.reason);
+  if (rc)
+    evac_commit_abort(&c);
+  return rc;
 }
 
 enum evac_status evac_output_write(const struct evac_model *m,
@@ -875,19 +756,7 @@ enum evac_status evac_output_write(const struct evac_model *m,
   void *old_data = NULL;
   H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  size_t len = strlen(path) + sizeof ".partial";
-  char *partial = malloc(len);
-  int rc;
-  if (!partial) {
-    snprintf(w.reason, sizeof w.reason, "out of memory");
-    rc = -1;
-  } else {
-    snprintf(partial, len, "%s.partial", path);
-    rc = write_file(&w, m, r, path, partial);
-    if (rc)
-      unlink(partial);
-    free(partial);
-  }
+  int rc = write_file(&w, m, r, path);
   H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
   if (!rc)
     return EVAC_OK;

@@ -1,7 +1,7 @@
 /* The synthetic hospital tower generator (`evacsim gen tower`): a
  * double-loaded ward floor repeated over N storeys, with two protected
  * stairs, a fire lift, a cable shaft and occupants spread over the wards,
- * written as a plan and a scenario (DESIGN § 2.2, § 2.3).
+ * written as a plan and a scenario (docs/formats.md).
  *
  * One floor's grid (cell 0.4 m; x along the 52.4 m length, y across):
  *
@@ -77,8 +77,10 @@ static int gen_is_ward(int k, int north, int ground) {
   return north ? 0 : !ground;
 }
 
-/* Draws one floor into g (ground = 1 for floor "1"). */
-static void gen_floor_grid(char g[GEN_NY][GEN_NX + 1], int ground) {
+/* Draws one floor into g (ground = 1 for floor "1"; stairs = 0 in a
+ * one-storey tower, whose stair bays are corridor: a stair must join two
+ * floors). */
+static void gen_floor_grid(char g[GEN_NY][GEN_NX + 1], int ground, int stairs) {
   const int cy1 = GEN_CORR_Y + GEN_CORR_H - 1;
   for (int y = 0; y < GEN_NY; y++) {
     memset(g[y], '#', GEN_NX);
@@ -99,12 +101,13 @@ static void gen_floor_grid(char g[GEN_NY][GEN_NX + 1], int ground) {
   }
   /* corridor, stairs and fire doors */
   gen_fill(g, 1, GEN_CORR_Y, GEN_NX - 2, cy1, '.');
-  gen_fill(g, 1, GEN_CORR_Y, GEN_STAIR_L, cy1, 'A');
+  gen_fill(g, 1, GEN_CORR_Y, GEN_STAIR_L, cy1, stairs ? 'A' : '.');
   gen_fill(g, GEN_STAIR_L + 1, GEN_CORR_Y, GEN_STAIR_L + 1, cy1, 'P');
   gen_fill(g, GEN_MID_X, GEN_CORR_Y, GEN_MID_X, cy1, 'G');
   gen_fill(g, GEN_NX - GEN_STAIR_L - 2, GEN_CORR_Y, GEN_NX - GEN_STAIR_L - 2,
            cy1, 'Q');
-  gen_fill(g, GEN_NX - GEN_STAIR_L - 1, GEN_CORR_Y, GEN_NX - 2, cy1, 'B');
+  gen_fill(g, GEN_NX - GEN_STAIR_L - 1, GEN_CORR_Y, GEN_NX - 2, cy1,
+           stairs ? 'B' : '.');
   /* fire lift in north slot 6, opening onto the corridor; shaft beside it */
   int lx = gen_slot_x(GEN_MID_SLOT) + (GEN_ROOM_W - GEN_WIDE_W) / 2;
   gen_fill(g, lx, GEN_CORR_Y - GEN_WIDE_W, lx + GEN_WIDE_W - 1, GEN_CORR_Y - 1,
@@ -204,7 +207,7 @@ static cJSON *gen_plan(int nfloors) {
   char grid[GEN_NY][GEN_NX + 1];
   for (int f = 1; f <= nfloors; f++) {
     if (f <= 2)
-      gen_floor_grid(grid, f == 1);
+      gen_floor_grid(grid, f == 1, nfloors > 1);
     cJSON *fl = cJSON_CreateObject();
     snprintf(buf, sizeof buf, "%d", f);
     cJSON_AddStringToObject(fl, "name", buf);
@@ -216,8 +219,10 @@ static cJSON *gen_plan(int nfloors) {
     cJSON_AddItemToArray(floors, fl);
   }
   cJSON *legend = cJSON_AddObjectToObject(plan, "legend");
-  gen_legend(legend, "A", "stair", "Stair A");
-  gen_legend(legend, "B", "stair", "Stair B");
+  if (nfloors > 1) {
+    gen_legend(legend, "A", "stair", "Stair A");
+    gen_legend(legend, "B", "stair", "Stair B");
+  }
   gen_legend(legend, "L", "lift", "Fire lift 1");
   gen_legend(legend, "h", "shaft", "Cable shaft 1");
   gen_legend(legend, "P", "fire_door", "Stair A door");
@@ -227,7 +232,7 @@ static cJSON *gen_plan(int nfloors) {
   gen_legend(legend, "X", "exit", "East exit");
   gen_legend(legend, "M", "exit", "Main entrance");
   cJSON *stairs = cJSON_AddArrayToObject(plan, "stairs");
-  for (int s = 0; s < 2; s++) {
+  for (int s = 0; s < 2 && nfloors > 1; s++) {
     cJSON *st = cJSON_CreateObject();
     cJSON_AddStringToObject(st, "name", s ? "Stair B" : "Stair A");
     cJSON_AddNumberToObject(st, "width_m", 1.3);
@@ -362,6 +367,8 @@ static void gen_hazard_list(cJSON *sc, int nfloors) {
   cJSON *list = cJSON_AddArrayToObject(sc, "hazards");
   for (size_t i = 0; i < sizeof gen_hazards / sizeof gen_hazards[0]; i++) {
     const struct gen_hazard *g = &gen_hazards[i];
+    if (nfloors == 1 && !strcmp(g->type, "blocked_stair"))
+      continue; /* a one-storey tower has no stairs */
     cJSON *h = cJSON_CreateObject();
     cJSON_AddStringToObject(h, "id", g->id);
     cJSON_AddStringToObject(h, "type", g->type);

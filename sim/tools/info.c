@@ -2,7 +2,6 @@
  * a county batch (layouts in docs/output.md, docs/ranking.md, docs/hpc.md).
  * Only files whose /summary has complete = 1 are summarised; others are
  * reported as not (or not completely) written. */
-#include <errno.h>
 #include <hdf5.h>
 #include <math.h>
 #include <stdint.h>
@@ -13,6 +12,7 @@
 #include "diag.h"
 #include "evacsim.h"
 #include "h5attr.h"
+#include "h5check.h"
 
 /* Reads the scalar string attribute name of obj into buf (size n); "?" if
  * it is missing or not a scalar string. */
@@ -36,7 +36,7 @@ static void get_attr_string(hid_t file, const char *obj, const char *name,
         snprintf(buf, n, "%s", s);
         H5free_memory(s);
       }
-    } else {
+    } else if (H5Tget_size(ft) <= 65536) { /* longer: not one of ours */
       size_t size = H5Tget_size(ft);
       char *s = calloc(size + 1, 1);
       H5Tset_size(mt, size + 1);
@@ -385,8 +385,13 @@ static void print_run(FILE *f, hid_t file) {
   print_int(f, file, "evacuated", "evacuated");
   print_int(f, file, "incapacitated", "incapacitated");
   print_int(f, file, "remaining", "remaining");
+  print_int(f, file, "  trapped", "trapped");
+  print_int(f, file, "  not out", "not_out");
+  print_int(f, file, "gridlocked", "gridlocked");
+  print_time(f, file, "gridlock from", "gridlock_time_s");
   print_time(f, file, "evacuation time", "evacuation_time_s");
-  print_time(f, file, "RSET", "rset_s");
+  print_time(f, file, "RSET (last survivor)", "rset_s");
+  print_time(f, file, "RSET p95", "rset_p95_s");
   print_time(f, file, "ASET", "aset_s");
   print_time(f, file, "first incapacitation", "first_incapacitation_s");
   print_time(f, file, "simulated time", "end_time_s");
@@ -438,24 +443,9 @@ enum evac_status evac_info_print(const char *path, FILE *f,
   hid_t file = -1;
   H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  FILE *probe = fopen(path, "rb");
-  if (!probe) {
-    evac_diag_error(diag, path, NULL, "not an evacsim result file (%s)",
-                    strerror(errno));
+  file = evac_h5_open_checked(path, "evacsim result file", diag);
+  if (file < 0)
     goto done;
-  }
-  fclose(probe);
-  if (H5Fis_hdf5(path) <= 0) {
-    evac_diag_error(diag, path, NULL,
-                    "not an evacsim result file (not an HDF5 file)");
-    goto done;
-  }
-  file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file < 0) {
-    evac_diag_error(diag, path, NULL,
-                    "not an evacsim result file (HDF5 cannot open it)");
-    goto done;
-  }
   if (H5Lexists(file, "/summary", H5P_DEFAULT) <= 0) {
     evac_diag_error(diag, path, NULL,
                     "not an evacsim result file (no /summary group)");

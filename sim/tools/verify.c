@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "h5attr.h"
+#include "h5check.h"
 #include "json.h"
 #include "model.h"
 #include "result.h"
@@ -137,34 +139,37 @@ static herr_t extra_link(hid_t loc, const char *name, const H5L_info_t *info,
  * aside): each stored one must be produced, and each produced one stored. */
 static void compare_summary(struct cmp *c, hid_t file,
                             const struct evac_result *r) {
-  const int32_t ints[4] = {r->occupants, r->evacuated, r->incapacitated,
-                           r->remaining};
+  const int32_t ints[] = {r->occupants, r->evacuated, r->incapacitated,
+                          r->remaining, r->trapped,   r->not_out,
+                          r->gridlocked};
   const struct sum_attr attrs[] = {
       {"occupants", V_I32, &ints[0]},
       {"evacuated", V_I32, &ints[1]},
       {"incapacitated", V_I32, &ints[2]},
       {"remaining", V_I32, &ints[3]},
+      {"trapped", V_I32, &ints[4]},
+      {"not_out", V_I32, &ints[5]},
+      {"gridlocked", V_I32, &ints[6]},
       {"evacuation_time_s", V_F64, &r->evacuation_time_s},
       {"rset_s", V_F64, &r->rset_s},
+      {"rset_p95_s", V_F64, &r->rset_p95_s},
       {"aset_s", V_F64, &r->aset_s},
       {"first_incapacitation_s", V_F64, &r->first_incapacitation_s},
+      {"gridlock_time_s", V_F64, &r->gridlock_time_s},
       {"end_time_s", V_F64, &r->end_time_s},
       {"events_processed", V_U64, &r->events_processed},
   };
   const int na = (int)(sizeof attrs / sizeof *attrs);
-  static const char *const known[] = {"occupants",
-                                      "evacuated",
-                                      "incapacitated",
-                                      "remaining",
-                                      "evacuation_time_s",
-                                      "rset_s",
-                                      "aset_s",
-                                      "first_incapacitation_s",
-                                      "end_time_s",
-                                      "events_processed",
-                                      "wall_clock_s",
-                                      "complete",
-                                      NULL};
+  static const char *const known[] = {
+      "occupants",        "evacuated",
+      "incapacitated",    "remaining",
+      "trapped",          "not_out",
+      "gridlocked",       "evacuation_time_s",
+      "rset_s",           "rset_p95_s",
+      "aset_s",           "first_incapacitation_s",
+      "gridlock_time_s",  "end_time_s",
+      "events_processed", "wall_clock_s",
+      "complete",         NULL};
   char what[96], sa[64], sb[64];
   hid_t g = H5Gopen2(file, "/summary", H5P_DEFAULT);
   struct extra x = {c, "summary", known};
@@ -286,7 +291,7 @@ static int compare_agents(struct cmp *c, hid_t file, const struct evac_model *m,
     id[i] = (int32_t)i;
     prof[i] = p >= 0 && p < m->nprofiles ? or_empty(m->profiles[p].name) : "";
     fl[i] = f >= 0 && f < m->nfloors ? or_empty(m->floors[f].name) : "";
-    safe[i] = s >= 0 && s < m->nfeatures ? or_empty(m->features[s].name) : "";
+    safe[i] = evac_safe_place_name(m, s);
   }
   const struct column cols[] = {
       {"id", V_I32, id, NULL},
@@ -573,16 +578,10 @@ enum evac_status evac_result_verify(const char *path, int threads, FILE *f,
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   enum evac_status st = EVAC_ERR_INPUT;
   hid_t file = -1;
-  FILE *probe = fopen(path, "rb");
-  if (!probe) {
+  if (access(path, R_OK) < 0) {
     evac_diag_error(diag, path, NULL, "cannot read: %s", strerror(errno));
-  } else if (fclose(probe), H5Fis_hdf5(path) <= 0) {
-    evac_diag_error(diag, path, NULL,
-                    "not an evacsim run result (not an HDF5 file)");
-  } else if ((file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
-    evac_diag_error(diag, path, NULL,
-                    "not an evacsim run result (HDF5 cannot open it)");
-  } else {
+  } else if ((file = evac_h5_open_checked(path, "evacsim run result", diag)) >=
+             0) {
     st = replay(file, path, threads, f, diag);
     H5Fclose(file);
   }

@@ -1,6 +1,8 @@
 /* Diagnostics list: see diag.h. */
 #include "diag.h"
 
+#include "evacsim.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,4 +86,18 @@ void evac_diag_free(struct evac_diag *d) {
     free(d->msg[i].text);
   free(d->msg);
   evac_diag_init(d);
+}
+
+struct evac_diag *evac_diag_create(void) {
+  struct evac_diag *d = malloc(sizeof *d);
+  if (d)
+    evac_diag_init(d);
+  return d;
+}
+
+void evac_diag_destroy(struct evac_diag *d) {
+  if (!d)
+    return;
+  evac_diag_free(d);
+  free(d);
 }

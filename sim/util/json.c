@@ -2,10 +2,14 @@
 #include "json.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Reports "FILE: line L, column C: invalid JSON WHY" for position end of
  * text (L and C from 1, C in bytes). */
@@ -24,22 +28,95 @@ static void report_at(const char *text, const char *end, const char *file,
                   col, why);
 }
 
+/* Largest input file read by default, bytes (docs/formats.md, "Limits"). */
+#define INPUT_LIMIT_DEFAULT ((uint64_t)256 << 20)
+
+/* The input size limit: $EVACSIM_INPUT_LIMIT (bytes, or with a K, M or G
+ * suffix) or the default. Returns 0, or -1 (reported) for a bad value. */
+static int input_limit(struct evac_diag *diag, uint64_t *limit) {
+  const char *env = getenv("EVACSIM_INPUT_LIMIT");
+  *limit = INPUT_LIMIT_DEFAULT;
+  if (!env || !*env)
+    return 0;
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(env, &end, 10);
+  int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+  if (shift)
+    end++;
+  if (errno || end == env || *end || *env == '-' || v == 0 ||
+      v > (UINT64_MAX >> shift)) {
+    evac_diag_error(diag, "EVACSIM_INPUT_LIMIT", NULL,
+                    "\"%s\" is not a size; give bytes, or a number with K, "
+                    "M or G (for example 512M)",
+                    env);
+    return -1;
+  }
+  *limit = (uint64_t)v << shift;
+  return 0;
+}
+
+/* What a file that is not a regular file is, for messages. */
+static const char *file_kind(mode_t mode) {
+  return S_ISDIR(mode)    ? "a folder"
+         : S_ISFIFO(mode) ? "a FIFO"
+         : S_ISCHR(mode)  ? "a character device"
+         : S_ISBLK(mode)  ? "a block device"
+         : S_ISSOCK(mode) ? "a socket"
+                          : "not a regular file";
+}
+
 char *evac_json_read_file(const char *path, struct evac_diag *diag) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
+  uint64_t limit;
+  if (input_limit(diag, &limit) < 0)
+    return NULL;
+  /* non-blocking: opening a FIFO with no writer must not wait */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) < 0) {
     if (errno == ENOMEM)
       evac_diag_error(diag, path, NULL, "out of memory reading the file");
     else
       evac_diag_error(diag, path, NULL, "cannot read: %s", strerror(errno));
+    if (fd >= 0)
+      close(fd);
     return NULL;
   }
+  if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > limit) {
+    if (S_ISDIR(st.st_mode))
+      evac_diag_error(diag, path, NULL, "cannot read: %s", strerror(EISDIR));
+    else if (!S_ISREG(st.st_mode))
+      evac_diag_error(diag, path, NULL,
+                      "cannot read: %s; input files must be regular files",
+                      file_kind(st.st_mode));
+    else
+      evac_diag_error(diag, path, NULL,
+                      "cannot read: %lld bytes; input files may have at most "
+                      "%llu bytes (set EVACSIM_INPUT_LIMIT to allow more)",
+                      (long long)st.st_size, (unsigned long long)limit);
+    close(fd);
+    return NULL;
+  }
+  FILE *f = fdopen(fd, "rb");
+  if (!f) {
+    evac_diag_error(diag, path, NULL, "cannot read: %s", strerror(errno));
+    close(fd);
+    return NULL;
+  }
+  /* the size as read, not as stat'ed: the file may change meanwhile, so
+   * the limit holds while reading too */
   size_t n = 0, cap = 4096;
   char *buf = malloc(cap);
+  int too_long = 0;
   while (buf) {
     size_t got = fread(buf + n, 1, cap - n - 1, f);
     n += got;
     if (got == 0)
       break;
+    if ((uint64_t)n > limit) {
+      too_long = 1;
+      break;
+    }
     if (cap - n < 2) {
       char *b = realloc(buf, cap * 2);
       if (!b) {
@@ -57,8 +134,14 @@ char *evac_json_read_file(const char *path, struct evac_diag *diag) {
     evac_diag_error(diag, path, NULL, "out of memory reading the file");
     return NULL;
   }
-  if (err) {
-    evac_diag_error(diag, path, NULL, "cannot read: %s", strerror(err));
+  if (err || too_long) {
+    if (too_long)
+      evac_diag_error(diag, path, NULL,
+                      "cannot read: more than %llu bytes (it grew while "
+                      "read; set EVACSIM_INPUT_LIMIT to allow more)",
+                      (unsigned long long)limit);
+    else
+      evac_diag_error(diag, path, NULL, "cannot read: %s", strerror(err));
     free(buf);
     return NULL;
   }

@@ -26,10 +26,12 @@ struct evac_json_range {
   int lo_open, hi_open;
 };
 
-/* Reads a whole file into a NUL-terminated string (malloc'd); on failure
- * reports "FILE: cannot read: REASON" (or "FILE: line L, column C: invalid
- * JSON (a NUL byte)" for a file with a NUL byte, or "FILE: out of memory
- * reading the file") and returns NULL. */
+/* Reads a whole regular file of at most $EVACSIM_INPUT_LIMIT bytes (256 MiB
+ * by default; a FIFO, device or folder is refused before it is read) into
+ * a NUL-terminated string (malloc'd); on failure reports "FILE: cannot
+ * read: REASON" (or "FILE: line L, column C: invalid JSON (a NUL byte)" for
+ * a file with a NUL byte, or "FILE: out of memory reading the file") and
+ * returns NULL. */
 char *evac_json_read_file(const char *path, struct evac_diag *diag);
 
 /* Parses JSON text, which must be UTF-8; on failure reports "FILE: line L,

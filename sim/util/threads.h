@@ -3,9 +3,10 @@
 #define EVAC_THREADS_H
 
 /* Threads for a run whose --threads was not given: OMP_NUM_THREADS when
- * set, else the CPUs this process may run on, capped by a cgroup CPU quota
- * (containers and batch slots often allow fewer CPUs than they show;
- * more threads than the quota makes OpenMP barriers wait out throttling). */
+ * set, else the CPUs this process may run on, capped by its own cgroup's
+ * CPU quota (containers and batch slots often allow fewer CPUs than they
+ * show; more threads than the quota makes OpenMP barriers wait out
+ * throttling). */
 int evac_threads_default(void);
 
 /* The cgroup CPU quota in CPUs, rounded up, read under the cgroup mount
@@ -13,5 +14,12 @@ int evac_threads_default(void);
  * root/cpu/cpu.cfs_quota_us over root/cpu/cpu.cfs_period_us; 0 when there
  * is none. */
 int evac_threads_quota(const char *root);
+
+/* The CPU quota of this process's own cgroup, in CPUs rounded up: the
+ * smallest over its cgroup and the ones above it, found from proc_cgroup
+ * (normally "/proc/self/cgroup": v2 "0::/PATH" under mount/PATH, v1
+ * "N:cpu,...:/PATH" under mount/cpu/PATH); 0 when none has one. Without
+ * proc_cgroup, the quota of mount (evac_threads_quota). */
+int evac_threads_quota_self(const char *proc_cgroup, const char *mount);
 
 #endif

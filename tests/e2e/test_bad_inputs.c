@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "support.h"
@@ -225,6 +226,49 @@ Test(bad_inputs, a_folder_instead_of_a_file) {
   cr_assert_not_null(dir);
   char *out_dir = strdup(dir);
   case_fails_cleanly(BAD_DIR, "run", "cannot read: Is a directory", out_dir, 1);
+  free(out_dir);
+}
+
+/* A FIFO (no writer: opening it must not wait) and /dev/zero (endless) as
+ * the input: refused before reading, as not regular files. */
+Test(bad_inputs, fifo_and_device_instead_of_a_file) {
+  const char *dir = evac_test_dir("bad-inputs-fifo");
+  cr_assert_not_null(dir);
+  char *out_dir = strdup(dir), fifo[4200];
+  snprintf(fifo, sizeof fifo, "%s/pipe.scenario.json", dir);
+  cr_assert_eq(mkfifo(fifo, 0600), 0);
+  case_fails_cleanly(fifo, "run",
+                     "cannot read: a FIFO; input files must be "
+                     "regular files",
+                     out_dir, 1);
+  case_fails_cleanly("/dev/zero", "run", "cannot read: a character device",
+                     out_dir, 1);
+  free(out_dir);
+}
+
+/* Input files larger than EVACSIM_INPUT_LIMIT are refused before reading;
+ * a bad value of the variable is an input error naming it. */
+Test(bad_inputs, input_size_limit) {
+  const char *dir = evac_test_dir("bad-inputs-limit");
+  cr_assert_not_null(dir);
+  char *out_dir = strdup(dir);
+  const char *good = BAD_DIR "/good.plan.json";
+  setenv("EVACSIM_INPUT_LIMIT", "100", 1);
+  case_fails_cleanly(good, "check", "input files may have at most 100 bytes",
+                     out_dir, 1);
+  setenv("EVACSIM_INPUT_LIMIT", "1M", 1);
+  char *out;
+  int rc = evac_test_cli_timeout("check '" BAD_DIR "/good.plan.json'",
+                                 TIMEOUT_S, &out);
+  cr_expect_eq(rc, 0, "within 1M: %s", out);
+  free(out);
+  setenv("EVACSIM_INPUT_LIMIT", "lots", 1);
+  rc = evac_test_cli_timeout("check '" BAD_DIR "/good.plan.json'", TIMEOUT_S,
+                             &out);
+  cr_expect_eq(rc, 2, "%s", out);
+  cr_expect(out && strstr(out, "EVACSIM_INPUT_LIMIT: \"lots\" is not a size"),
+            "%s", out);
+  free(out);
   free(out_dir);
 }
 

@@ -1,6 +1,6 @@
 /* SIGTERM (or SIGINT) during `evacsim rank`: it stops at once with a
  * message and a non-zero status, and leaves no file under the final names
- * and no partial file (issue 9); the replications it finished are kept in
+ * and no partial file; the replications it finished are kept in
  * RANK.h5.state, and a re-run resumes from them to the same result as an
  * uninterrupted ranking. */
 #include <criterion/criterion.h>

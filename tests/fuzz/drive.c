@@ -194,3 +194,21 @@ int evac_fuzz_manifest(const uint8_t *data, size_t size, const char *dir) {
   free(path);
   return st;
 }
+
+int evac_fuzz_result(const uint8_t *data, size_t size, const char *dir) {
+  char *path = join(dir, "fuzz.h5");
+  FILE *sink = fopen("/dev/null", "w");
+  if (!path || !sink || write_file(path, data, size) != 0) {
+    free(path);
+    if (sink)
+      fclose(sink);
+    return -1;
+  }
+  struct evac_diag d;
+  evac_diag_init(&d);
+  enum evac_status st = evac_info_print(path, sink, &d);
+  evac_diag_free(&d);
+  fclose(sink);
+  free(path);
+  return st;
+}

@@ -1,5 +1,5 @@
 /* The code paths the fuzz targets (fuzz_plan.c, fuzz_scenario.c,
- * fuzz_manifest.c) drive,
+ * fuzz_manifest.c, fuzz_result.c) drive,
  * shared with their regression test (tests/unit/test_fuzz_regressions.c),
  * which replays the corpus and the reproducers of found bugs through the
  * same functions. */
@@ -47,5 +47,11 @@ int evac_fuzz_scenario(const uint8_t *data, size_t size, const char *dir);
  * buildings' scenarios are not read), then frees it. Returns the status
  * (0 or 2), or -1 if the file could not be written. */
 int evac_fuzz_manifest(const uint8_t *data, size_t size, const char *dir);
+
+/* Writes data as dir/fuzz.h5 and reads it as `evacsim info` does
+ * (evac_info_print: the checked open of every result reader, then the
+ * summary, printed to /dev/null). Returns the status (0 or 2), or -1 if
+ * the file could not be written. */
+int evac_fuzz_result(const uint8_t *data, size_t size, const char *dir);
 
 #endif

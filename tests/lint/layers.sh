@@ -46,6 +46,14 @@ if [ -n "$gone" ]; then
   echo "$gone" | sed 's/^/  /'
   bad=1
 fi
+# The API examples use the public header only.
+for f in tests/api/*.c; do
+  if grep -n '^#include "' "$f" | grep -q . ||
+    grep '^#include <' "$f" | grep -v '<evacsim.h>' | grep -vq '<std[a-z]*\.h>\|<math.h>\|<string.h>'; then
+    echo "$f: an API example includes a header other than <evacsim.h> and the C library's"
+    bad=1
+  fi
+done
 n=$(echo "$allow" | grep -c . || true)
 echo "layers: $(echo "$found" | grep -c . || true) upward include(s), $n allowed"
 exit $bad

@@ -13,7 +13,7 @@
 #include "support.h"
 
 /* Which code path a folder's files go through. */
-enum kind { PLAN, SCENARIO, MANIFEST };
+enum kind { PLAN, SCENARIO, MANIFEST, RESULT };
 
 /* Reads a whole file (malloc'd, its size in *n). */
 static uint8_t *slurp(const char *path, size_t *n) {
@@ -63,7 +63,8 @@ static int replay(const char *sub, enum kind kind, int corpus) {
     fprintf(stderr, "replaying %s\n", path); /* names a crashing file */
     int st = kind == PLAN       ? evac_fuzz_plan(data, n)
              : kind == SCENARIO ? evac_fuzz_scenario(data, n, work)
-                                : evac_fuzz_manifest(data, n, work);
+             : kind == MANIFEST ? evac_fuzz_manifest(data, n, work)
+                                : evac_fuzz_result(data, n, work);
     free(data);
     cr_expect(st == EVAC_OK || st == EVAC_ERR_INPUT, "%s: status %d", path, st);
     if (corpus) {
@@ -100,4 +101,12 @@ Test(fuzz_regressions, manifest_corpus) {
 
 Test(fuzz_regressions, manifest_regressions) {
   replay("regressions/manifest", MANIFEST, 0);
+}
+
+Test(fuzz_regressions, result_corpus) {
+  cr_assert_geq(replay("corpus_result", RESULT, 1), 4);
+}
+
+Test(fuzz_regressions, result_regressions) {
+  replay("regressions/result", RESULT, 0);
 }

@@ -190,7 +190,7 @@ Test(plan, all_errors_are_reported) {
   evac_test_expect_msg(
       &d, "p.json: colour: unknown key; allowed keys: evacsim_plan, "
           "name, cell_m, floors, legend, stairs, shafts, lifts, "
-          "regions, measures, systems");
+          "exits, regions, measures, systems");
   evac_test_expect_msg(&d,
                        "p.json: floors[0].height_m: expected a number > 0, got "
                        "\"3.6\" (a string)");
@@ -326,9 +326,9 @@ Test(plan, stairs_shafts_lifts_entries) {
   evac_test_expect_msg(
       &d, "p.json: lifts[0].capacity: expected an integer in [1, 1000000000], "
           "got 2.5");
-  cr_assert_eq(d.errors, 5);
   evac_test_expect_msg(&d, "legend.B: stair \"SB\" appears on one floor only "
-                           "(floors[0])");
+                           "(floors[0]); it joins nothing");
+  cr_assert_eq(d.errors, 6);
   cr_assert_eq(m->stairs[1].nfloors, 1);
   cr_assert_float_eq(m->stairs[0].flight_length_m, 6.0, 1e-12);
   evac_model_free(m);
@@ -364,11 +364,11 @@ Test(plan, check_file_kinds) {
   char *other = evac_test_write(dir, "o.json", "{\"name\": 1}");
   struct evac_diag d;
   evac_diag_init(&d);
-  cr_assert_eq(evac_check_file(good, &d), EVAC_OK);
+  cr_assert_eq(evac_check_file(good, 0, &d), EVAC_OK);
   cr_assert_eq(d.errors, 0);
-  cr_assert_eq(evac_check_file(other, &d), EVAC_ERR_INPUT);
+  cr_assert_eq(evac_check_file(other, 0, &d), EVAC_ERR_INPUT);
   evac_test_expect_msg(&d, "o.json: not an evacsim file: expected a plan");
-  cr_assert_eq(evac_check_file("/nonexistent/x.json", &d), EVAC_ERR_INPUT);
+  cr_assert_eq(evac_check_file("/nonexistent/x.json", 0, &d), EVAC_ERR_INPUT);
   evac_test_expect_msg(
       &d, "/nonexistent/x.json: cannot read: No such file or directory");
   cr_assert_eq(d.errors, 2);

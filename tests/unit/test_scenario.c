@@ -320,7 +320,7 @@ Test(scenario, plan_path_relative_to_the_scenario_folder) {
                        "/scen_rel/a.plan.json: cannot read: No such file or "
                        "directory");
   cr_assert_eq(d.errors, 2);
-  cr_assert_eq(evac_check_file(ok, &d), EVAC_OK);
+  cr_assert_eq(evac_check_file(ok, 0, &d), EVAC_OK);
   cr_assert_eq(d.errors, 2);
   free(ok);
   free(bad);

@@ -1,4 +1,4 @@
-/* Hazard catalogue: for every type of DESIGN § 5, the building with the
+/* Hazard catalogue: for every type of docs/hazards.md, the building with the
  * hazard is compared with the same building with it fixed, and the effect
  * must have the right sign (docs/hazards.md). One small two-storey
  * building serves all: a corridor per floor with a fire door, a stair, a

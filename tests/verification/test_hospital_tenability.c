@@ -57,11 +57,13 @@ static int safe_in(const struct evac_model *m, const struct evac_result *r,
 }
 
 /* Progressive horizontal evacuation of the west rooms (2 bed-bound
- * patients, 3 walkers at 1.34 m/s, 4 staff) into Refuge M. A fire in
- * Middle's south room stays at 0 kW until 400 s, then grows to 1.5 MW at
- * 460 s (fire_in_middle), or a 100 kW fire burns in the west south room
- * behind the closed fire door. Returns the sim; *m gets the model. */
-static struct evac_sim *refuge_run(const char *tag, int fire_in_middle,
+ * patients, 3 walkers at 1.34 m/s, 4 staff) into Refuge M, the nearest
+ * refuge outside the fire's compartment (West). A fire in West's south
+ * room stays at 0 kW until 200 s, then grows to 2 MW at 400 s, its smoke
+ * reaching Middle through a plain door at x = 20 (smoke), or a 100 kW fire
+ * burns there behind the closed fire door. Returns the sim; *m gets the
+ * model. */
+static struct evac_sim *refuge_run(const char *tag, int smoke,
                                    struct evac_model **m) {
   cJSON *sc = scenario_new(900);
   cJSON_AddStringToObject(sc, "strategy", "horizontal");
@@ -73,18 +75,17 @@ static struct evac_sim *refuge_run(const char *tag, int fire_in_middle,
                                           "10, 4, 15], \"count\": 4}"));
   cJSON_AddItemToObject(
       sc, "fire",
-      cJSON_Parse(fire_in_middle
-                      ? "{\"floor\": \"1\", \"at\": [28, 20], \"growth\": "
-                        "{\"curve\": [[0, 0], [400, 0], [460, 1500]]}}"
-                      : "{\"floor\": \"1\", \"at\": [8, 20], \"growth\": "
-                        "\"steady\", \"peak_kw\": 100}"));
+      cJSON_Parse(smoke ? "{\"floor\": \"1\", \"at\": [8, 20], \"growth\": "
+                          "{\"curve\": [[0, 0], [200, 0], [400, 2000]]}}"
+                        : "{\"floor\": \"1\", \"at\": [8, 20], \"growth\": "
+                          "\"steady\", \"peak_kw\": 100}"));
   cJSON_AddItemToObject(sc, "timeline",
                         cJSON_Parse("[{\"t_s\": 0, \"do\": \"alarm\"}]"));
-  return run_json(tag, three_compartments(0), sc, 3, m);
+  return run_json(tag, three_compartments(smoke), sc, 3, m);
 }
 
 /* Without smoke in Middle, the 9 people brought to Refuge M stay there:
- * no escalation. With the fire in Middle they all move on to Refuge E
+ * no escalation. With smoke in Middle they all move on to Refuge E
  * (stage 2, through the fire door at x = 40) once Middle is untenable.
  * The way from Refuge M's door (x 27..29, row 9) along the corridor to
  * Refuge E's (x 47..49) is about 21 cells, 8.3 m: walkers 8.3 / 1.34 =
@@ -216,4 +217,59 @@ Test(hospital_tenability, resting_staff_are_called_back) {
   cr_expect(e > 56.0 && e < 120.0, "patient safe %.1f s after", e);
   evac_sim_free(sim);
   evac_model_free(m);
+}
+
+/* Where 8 walkers in Middle's corridor (x 22..38, rows 11..14) go under
+ * "horizontal" with a fire at (fx, 20) that stays at 0 kW for the whole
+ * 300 s (so that only the choice of refuge is seen), compartments named by
+ * the regions, or (named = 0) found from the walls and fire doors. Returns
+ * the people safe in Refuge M and in Refuge E as *in_m, *in_e. */
+static void horizontal_targets(const char *tag, int fx, int named, int *in_m,
+                               int *in_e) {
+  cJSON *sc = scenario_new(300);
+  cJSON_AddStringToObject(sc, "strategy", "horizontal");
+  add_profile(sc, "walker", "1.34");
+  add_group(sc, 22, 11, 38, 14, "walker", 8, NULL);
+  char fire[160];
+  snprintf(fire, sizeof fire,
+           "{\"floor\": \"1\", \"at\": [%d, 20], \"growth\": {\"curve\": "
+           "[[0, 0], [400, 0], [460, 1500]]}}",
+           fx);
+  cJSON_AddItemToObject(sc, "fire", cJSON_Parse(fire));
+  cJSON_AddItemToObject(sc, "timeline",
+                        cJSON_Parse("[{\"t_s\": 0, \"do\": \"alarm\"}]"));
+  cJSON *plan = three_compartments(0);
+  if (!named)
+    cJSON_DeleteItemFromObject(plan, "regions");
+  struct evac_model *m;
+  struct evac_sim *sim = run_json(tag, plan, sc, 7, &m);
+  const struct evac_result *r = evac_sim_result(sim);
+  *in_m = safe_in(m, r, "Refuge M");
+  *in_e = safe_in(m, r, "Refuge E");
+  cr_log_info("%s: %d in Refuge M, %d in Refuge E, %d evacuated", tag, *in_m,
+              *in_e, r->evacuated);
+  cr_expect_eq(r->evacuated, 8, "%s: %d safe", tag, r->evacuated);
+  evac_sim_free(sim);
+  evac_model_free(m);
+}
+
+/* Progressive horizontal evacuation moves people out of the fire's
+ * compartment into the adjoining one (docs/hospital.md, "Strategies"):
+ * with the fire in Middle's south room (28, 20) the 8 walkers of Middle's
+ * corridor pass Refuge M, the nearest refuge, and walk through the fire
+ * door at x = 40 to Refuge E; with the fire in West (8, 20) Refuge M takes
+ * them all. The same with the compartments found from the walls and fire
+ * doors alone. Without the rule all 8 went to Refuge M in both cases. */
+Test(hospital_tenability, horizontal_leaves_the_fire_compartment) {
+  for (int named = 1; named >= 0; named--) {
+    int in_m, in_e;
+    horizontal_targets(named ? "h-mid" : "h-mid-walls", 28, named, &in_m,
+                       &in_e);
+    cr_expect_eq(in_m, 0, "fire in Middle: %d in its own refuge", in_m);
+    cr_expect_eq(in_e, 8, "fire in Middle: %d in Refuge E", in_e);
+    horizontal_targets(named ? "h-west" : "h-west-walls", 8, named, &in_m,
+                       &in_e);
+    cr_expect_eq(in_m, 8, "fire in West: %d in Refuge M", in_m);
+    cr_expect_eq(in_e, 0, "fire in West: %d in Refuge E", in_e);
+  }
 }

@@ -1,6 +1,6 @@
 /* Corridor smoke: front speed of the gravity current, and the settling of
- * the layer of a closed corridor after the fire stops (DESIGN § 4,
- * "Verification"; docs/models.md § Smoke, "Verification").
+ * the layer of a closed corridor after the fire stops (docs/models.md
+ * § Smoke, "Verification").
  *
  * Set-up: a closed corridor 100 m long, 2 m wide, 3 m high; a steady fire
  * of Q = 1 MW in its middle.

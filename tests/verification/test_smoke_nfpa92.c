@@ -2,7 +2,7 @@
  * no exhaust: z/H = 1.11 - 0.28 ln(t Q^(1/3) H^(-4/3) / (A/H^2)), valid
  * for z/H >= 0.2 and A/H^2 in 0.9..14. Criterion: the model's interface
  * height (mean over the room) within +-20 % of the correlation while
- * z/H > 0.2 (issue 3). */
+ * z/H > 0.2. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>

@@ -3,7 +3,7 @@ saving figures."""
 
 import math
 
-# Exit codes of the evacsim command line (DESIGN 2.1).
+# Exit codes of the evacsim command line (README, "Exit codes").
 EXIT_INPUT = 2
 EXIT_RUNTIME = 3
 EXIT_IO = 4

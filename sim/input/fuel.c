@@ -2,10 +2,11 @@
  * (SFPE Handbook, Tewarson, "Generation of heat and gaseous, liquid and
  * solid products in fires"), and the documented assumptions for the mixed
  * ward fuel and the lithium-ion battery. docs/models.md has the table. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "fire.h"
+#include "fuel.h"
 
 const struct evac_fuel evac_fuels[] = {
     {"cellulosic", 12400.0, 0.015, 0.004, 1.33, 0.3, EVAC_ALPHA_MEDIUM,
@@ -52,4 +53,14 @@ void evac_fuel_list(char *buf, size_t n) {
       break;
     len += (size_t)w;
   }
+}
+
+double evac_growth_alpha(const char *name) {
+  static const char *const names[] = {"slow", "medium", "fast", "ultrafast"};
+  static const double alpha[] = {EVAC_ALPHA_SLOW, EVAC_ALPHA_MEDIUM,
+                                 EVAC_ALPHA_FAST, EVAC_ALPHA_ULTRAFAST};
+  for (int i = 0; name && i < 4; i++)
+    if (strcmp(names[i], name) == 0)
+      return alpha[i];
+  return NAN;
 }
