@@ -2,37 +2,45 @@
  *
  * State per gas cell (upper layer): mass M (kg), heat H (kJ above ambient),
  * soot, CO, CO2 and O2 masses (kg). Temperature T = Ta + H / (M cp);
- * density rho = 353 / T (kg/m3, T in K); depth d = M / (rho A). State per
- * face (right and down of each cell): the layer velocity u (m/s).
+ * density rho = 353 / T (kg/m3, T in K); depth d = M / (rho A). The
+ * "momentum" transport also carries a layer velocity u (m/s) per face
+ * (right and down of each cell).
+ *
+ * Two transports of the layer between cells, chosen by the scenario
+ * (struct evac_model's smoke_model): "layer" (the default) and "momentum".
+ * They differ only where marked s->momentum below.
  *
  * Time stepping is multi-rate (docs/models.md § Smoke, "Sub-steps"): a
- * macro step of up to 16 fine sub-steps h, h from the fastest wave
- * anywhere; each cell steps at 2^k h as its own and its neighbours' waves
- * allow, each face at the shorter step of its two cells.
+ * macro step of up to 16 fine sub-steps h, h from the fastest front
+ * ("layer") or wave ("momentum") anywhere; each cell steps at 2^k h as its
+ * own and its neighbours' fronts or waves allow, each face at the shorter
+ * step of its two cells.
  *
  * Each fine sub-step: (1) the plume adds mass, heat and species to the fire
  * cell (NFPA 92 plume mass flow at the interface height); (2) every face
- * due (between neighbouring gas cells) updates its layer velocity from the
- * layers' hydrostatic pressure difference (below the lower of the two
- * ceilings, i.e. door soffits) with ceiling and interface friction, bounded
- * by Benjamin's front speed Fr sqrt(g' d) of the donor, and passes the
- * donor's layer at that velocity (upwind); a closed door, lift door or
- * shaft wall passes orifice flow through its leakage area instead; fluxes
- * are computed for all faces first, scaled so no cell gives more than 90 %
- * of its mass, then applied to both sides, so mass and species are
- * conserved exactly; exits take what reaches them (vented), and a
- * pressurised stair takes none in at its doors; (3) stairs, lift and
- * service shafts carry upper-layer gas up a floor by orifice flow
- * C A sqrt(2 rho dp) with dp from the layer's buoyancy plus the stack
- * effect, at most as much as the clear air below the upper floor's layer;
- * (4) exhausts vent; (5) layers lose heat to the ceiling (in (2)'s sweep,
- * each cell at the start of its own step). */
+ * due (between neighbouring gas cells) passes a flux of the donor's layer
+ * (below the lower of the two ceilings, i.e. door soffits). "layer": a
+ * gravity current from the deeper layer at speed Fr sqrt(g' d), times the
+ * face's opening factor (closed doors, lift doors and shaft walls leak).
+ * "momentum": the face's layer velocity, updated from the layers'
+ * hydrostatic pressure difference with ceiling and interface friction and
+ * bounded by Benjamin's front speed Fr sqrt(g' d) of the donor, carries
+ * the donor's layer (upwind); a closed door, lift door or shaft wall
+ * passes orifice flow through its leakage area instead. Fluxes are
+ * computed for all faces first, scaled so no cell gives more than 90 % of
+ * its mass, then applied to both sides, so mass and species are conserved
+ * exactly; exits take what reaches them (vented), and a pressurised stair
+ * takes none in at its doors; (3) stairs, lift and service shafts carry
+ * upper-layer gas up a floor by orifice flow C A sqrt(2 rho dp) with dp
+ * from the layer's buoyancy plus the stack effect ("momentum": at most as
+ * much as the clear air below the upper floor's layer); (4) exhausts vent;
+ * (5) layers lose heat to the ceiling (in (2)'s sweep, each cell at the
+ * start of its own step). */
 #include "smoke.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
 
 #define CP 1.012    /* kJ/(kg K), air */
 #define RHO_T 353.0 /* rho T of air at 1 atm, kg K / m3 */
@@ -43,7 +51,8 @@
 #define FRICTION                                                               \
   0.02                      /* Darcy friction factor of the ceiling and the    \
                                interface (turbulent, Re ~ 1e4-1e5) */
-#define WAVE_CFL 0.5        /* (|u| + sqrt(g' d)) step / cell at most */
+#define FRONT_CFL 0.2       /* "layer": Fr sqrt(g' d) step / cell at most */
+#define WAVE_CFL 0.5        /* "momentum": (|u| + sqrt(g' d)) step / cell */
 #define Y_O2_AIR 0.2315     /* oxygen mass fraction of air */
 #define HOC_O2 13100.0      /* kJ released per kg O2 consumed (Huggett) */
 #define DOOR_SOFFIT_M 2.1   /* height of door openings */
@@ -54,6 +63,7 @@
 #define SHAFT_SLAB_SEALED 1e-3   /* fire-stopped share of a slab opening */
 #define ORIFICE_C 0.7            /* orifice flow coefficient (CFAST) */
 #define STAIR_OPEN_M 1.0 /* stairwell opening between floors: width x this */
+#define H_LOSS 0.010     /* "layer": kW/(m2 K) convective loss to ceiling */
 #define PRANDTL 0.7      /* of air */
 #define MIN_MASS 1e-12   /* below this a layer counts as empty */
 #define JET_R 0.4        /* ceiling-jet disk radius / ceiling height */
@@ -102,11 +112,13 @@ struct face_geom {
   double top;    /* the lower of the two ceilings, m */
   double ca;     /* ceiling of a, m */
   double cb;     /* ceiling of b, m */
-  double w;      /* width of an open face, m (0 for a leaking one) */
-  double leak;   /* leakage area of a closed door, lift door or shaft wall
-                    in the face, m2 (0 for an open face) */
+  double w;      /* "layer": width times the smaller opening factor, m;
+                    "momentum": width of an open face (0 for a leaking one) */
+  double leak;   /* "momentum": leakage area of a closed door, lift door or
+                    shaft wall in the face, m2 (0 for an open face; always 0
+                    for "layer") */
   int32_t b;     /* the neighbour (the dummy cell n if none) */
-  int32_t walls; /* sides of the face along a wall (0, 1 or 2) */
+  int32_t walls; /* "momentum": sides of the face along a wall (0-2) */
   int32_t kind;  /* FACE_* bits */
 };
 
@@ -116,6 +128,7 @@ struct evac_smoke {
   double ta;             /* ambient, K */
   double tout;           /* outside, K */
   double rho_a;          /* ambient air density, kg/m3 */
+  int momentum;          /* 1: the "momentum" transport, 0: "layer" */
   double area;           /* cell area, m2 */
   int pressurised;       /* 1 if stair pressurisation runs */
   uint8_t *gas;          /* 1 gas cell, 2 exit (outside), 0 solid */
@@ -130,10 +143,11 @@ struct evac_smoke {
   double *rho;           /* layer density RHO_T / T, likewise */
   double (*q)[NQ];       /* layer contents per cell, quantities adjacent */
   double (*face)[2][NQ]; /* transfer over the right [0] and down [1] face */
-  double (*vel)[2];      /* layer velocity over the right [0] and down [1]
-                            face, m/s, positive to the right / down */
+  double (*vel)[2];      /* "momentum" (else NULL): layer velocity over the
+                            right [0] and down [1] face, m/s, positive to the
+                            right / down */
   double (*vnew)[2];     /* the same being updated at a sub-step, read by
-                            nobody until copied into vel */
+                            nobody until copied into vel (NULL likewise) */
   double *lim;           /* share of each cell's outflow it may give */
   int32_t *active;       /* cells with smoke, increasing */
   size_t nactive;
@@ -271,6 +285,7 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   s->ta = m->systems.ambient_c + 273.15;
   s->tout = m->systems.outside_c + 273.15;
   s->rho_a = RHO_T / s->ta;
+  s->momentum = m->smoke_model == EVAC_SMOKE_MOMENTUM;
   s->area = m->cell_m * m->cell_m;
   s->pressurised = m->systems.stair_pressure_pa > 0.0;
   s->src_cell = -1;
@@ -294,13 +309,16 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   s->sweep = malloc((MAX_LEVEL + 1) * s->n * sizeof *s->sweep);
   s->q = calloc(n1, sizeof *s->q);
   s->face = calloc(n1, sizeof *s->face);
-  s->vel = calloc(n1, sizeof *s->vel);
-  s->vnew = calloc(n1, sizeof *s->vnew);
+  if (s->momentum) {
+    s->vel = calloc(n1, sizeof *s->vel);
+    s->vnew = calloc(n1, sizeof *s->vnew);
+  }
   s->floor_active = calloc((size_t)m->nfloors + 1, sizeof *s->floor_active);
   int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->dep &&
            s->tk && s->gp && s->rho && s->lim && s->active && s->cand &&
-           s->geom && s->flag && s->floor_active && s->q && s->face && s->vel &&
-           s->vnew && s->mask && s->sm && s->sweep;
+           s->geom && s->flag && s->floor_active && s->q && s->face &&
+           (!s->momentum || (s->vel && s->vnew)) && s->mask && s->sm &&
+           s->sweep;
   if (!ok)
     goto fail;
   for (size_t c = 0; c < n1; c++)
@@ -426,6 +444,8 @@ void evac_smoke_hold_open(struct evac_smoke *s, int32_t c, int open) {
     return;
   s->open[c] = open ? 1.0f : (float)DOOR_LEAK;
   s->changed = 1; /* the faces' widths and leaks */
+  if (!s->momentum)
+    return;
   /* the door swings: the layer velocities in its faces start from rest */
   s->vel[c][0] = s->vel[c][1] = s->vnew[c][0] = s->vnew[c][1] = 0.0;
   s->vel[s->nb[c][2]][0] = s->vnew[s->nb[c][2]][0] = 0.0;
@@ -489,9 +509,10 @@ static double refresh(struct evac_smoke *s, const int32_t *cells, size_t n) {
   return x;
 }
 
-/* The geometry of the face between a and b: open (width w), or leaking
- * through the smaller opening factor of the two cells times the face's
- * area (width times the opening's height). */
+/* The geometry of the face between a and b. "layer": the width times the
+ * smaller opening factor of the two cells. "momentum": open (width w), or
+ * leaking through the smaller opening factor times the face's area (width
+ * times the opening's height). */
 static void face_geom_set(const struct evac_smoke *s, int32_t a, int32_t b,
                           struct face_geom *g) {
   const uint8_t *ck = s->m->cell_kind;
@@ -500,13 +521,18 @@ static void face_geom_set(const struct evac_smoke *s, int32_t a, int32_t b,
   g->ca = s->ceil[a];
   g->cb = s->ceil[b];
   double open = min2(s->open[a], s->open[b]);
-  int dir = b == s->nb[a][0] ? 0 : 1; /* the face's normal: x or y */
   g->walls = 0;
-  for (int side = 1 - dir; side < 4; side += 2) /* the two sides */
-    g->walls += !s->gas[s->nb[a][side]] ||
-                (b < (int32_t)s->n && !s->gas[s->nb[b][side]]);
-  g->w = open < 1.0 ? 0.0 : s->m->cell_m;
-  g->leak = open < 1.0 ? open * s->m->cell_m * g->top : 0.0;
+  if (s->momentum) {
+    int dir = b == s->nb[a][0] ? 0 : 1; /* the face's normal: x or y */
+    for (int side = 1 - dir; side < 4; side += 2) /* the two sides */
+      g->walls += !s->gas[s->nb[a][side]] ||
+                  (b < (int32_t)s->n && !s->gas[s->nb[b][side]]);
+    g->w = open < 1.0 ? 0.0 : s->m->cell_m;
+    g->leak = open < 1.0 ? open * s->m->cell_m * g->top : 0.0;
+  } else {
+    g->w = s->m->cell_m * open;
+    g->leak = 0.0;
+  }
   g->kind = 0;
   if (!s->gas[b] || (s->gas[a] != 1 && s->gas[b] != 1))
     return;
@@ -519,8 +545,36 @@ static void face_geom_set(const struct evac_smoke *s, int32_t a, int32_t b,
     g->kind |= FACE_NO_BA;
 }
 
-/* Mass flow (kg/s) from a to g->b over their face (negative: b to a) over
- * the face's step dt, updating the face's layer velocity *u.
+/* "layer": mass flow (kg/s) from a to g->b over their face (negative: b
+ * to a): a gravity current from the deeper layer (below the face's top) at
+ * Benjamin's front speed Fr sqrt(g' d) of its depth, of the depth
+ * difference, over the face's width. */
+static inline double face_flow_layer(const struct evac_smoke *s, int32_t a,
+                                     const struct face_geom *g) {
+  if (!(g->kind & FACE_FLOWS))
+    return 0.0;
+  int32_t b = g->b;
+  double top = g->top;
+  double da = g->kind & FACE_A_EXIT ? 0.0 : top - (g->ca - s->dep[a]);
+  double db = g->kind & FACE_B_EXIT ? 0.0 : top - (g->cb - s->dep[b]);
+  da = da > 0.0 ? da : 0.0;
+  db = db > 0.0 ? db : 0.0;
+  if (da == db)
+    return 0.0;
+  int from_a = da > db;
+  if (g->kind & (from_a ? FACE_NO_AB : FACE_NO_BA))
+    return 0.0;
+  int32_t d = from_a ? a : b;
+  double dd = max2(da, db), dr = min2(da, db);
+  double gp = s->gp[d];
+  if (gp <= 0.0)
+    return 0.0;
+  double flow = s->rho[d] * g->w * (dd - dr) * FROUDE * sqrt(gp * dd);
+  return from_a ? flow : -flow;
+}
+
+/* "momentum": mass flow (kg/s) from a to g->b over their face (negative:
+ * b to a) over the face's step dt, updating the face's layer velocity *u.
  *
  * The layers' depths below the face's top (the lower ceiling: a door's
  * soffit) give the hydrostatic pressure of each, p = g (rho_a - rho) d =
@@ -535,9 +589,9 @@ static void face_geom_set(const struct evac_smoke *s, int32_t a, int32_t b,
  * Emmons' vent flow (2/3) Cd sqrt(2 g') d^(3/2) within 6 %. The mass flow
  * is the donor's density times u d w (upwind). A leaking face passes
  * orifice flow C A sqrt(2 rho dp). */
-static inline double face_flow(const struct evac_smoke *s, int32_t a,
-                               const struct face_geom *g, double dt, int dir,
-                               double *u) {
+static inline double face_flow_momentum(const struct evac_smoke *s, int32_t a,
+                                        const struct face_geom *g, double dt,
+                                        int dir, double *u) {
   if (!(g->kind & FACE_FLOWS)) {
     *u = 0.0;
     return 0.0;
@@ -594,11 +648,20 @@ static inline double face_flow(const struct evac_smoke *s, int32_t a,
   return s->rho[d] * v * hup * g->w;
 }
 
-/* Largest wave speed |u| + sqrt(g' d), m/s, of layers whose largest g' d
- * is x (from refresh): |u| is at most Fr sqrt(g' d). sqrt and the product
- * are monotonic (correctly rounded), so the bound of the largest g' d is
- * the largest bound: one sqrt a sweep. */
-static double max_speed(double x) { return (1.0 + FROUDE) * sqrt(x); }
+/* Largest speed, m/s, of layers whose largest g' d is x (from refresh):
+ * "layer", the gravity-current front Fr sqrt(g' d); "momentum", the wave
+ * speed |u| + sqrt(g' d), |u| being at most Fr sqrt(g' d). sqrt and the
+ * product are monotonic (correctly rounded), so the bound of the largest
+ * g' d is the largest bound: one sqrt a sweep. */
+static double max_speed(const struct evac_smoke *s, double x) {
+  return s->momentum ? (1.0 + FROUDE) * sqrt(x) : FROUDE * sqrt(x);
+}
+
+/* The largest such speed times the step, in cells: FRONT_CFL ("layer") or
+ * WAVE_CFL ("momentum"). */
+static double cfl(const struct evac_smoke *s) {
+  return s->momentum ? WAVE_CFL : FRONT_CFL;
+}
 
 /* NFPA 92 axisymmetric plume mass flow (kg/s) at height z above the fire. */
 static double plume_mass(double qc_kw, double z) {
@@ -788,14 +851,14 @@ static void candidates(struct evac_smoke *s) {
 
 /* The local step of each candidate for the macro step of 2^lv fine
  * sub-steps of h (multi-rate explicit stepping). A cell's step is the
- * longest 2^k h (k <= lv) that keeps the fastest wave (|u| + sqrt(g' d))
- * of the cell and its four neighbours within WAVE_CFL cell per step, as
- * the fine sub-step does for the fastest wave anywhere; then no cell's step
- * may exceed twice a neighbour's, so a wave needs several cells of steps
- * growing by 2 to reach a cell of long steps.
+ * longest 2^k h (k <= lv) that keeps the fastest front or wave (max_speed)
+ * of the cell and its four neighbours within cfl(s) cell per step, as the
+ * fine sub-step does for the fastest anywhere; then no cell's step may
+ * exceed twice a neighbour's, so a front or wave needs several cells of
+ * steps growing by 2 to reach a cell of long steps.
  * The cached g' and depth of the active cells must be fresh. */
 static void levels(struct evac_smoke *s, double h, int lv) {
-  const double cfl = WAVE_CFL * s->m->cell_m;
+  const double bound = cfl(s) * s->m->cell_m;
   for (size_t i = 0; i < s->ncand; i++) {
     int32_t c = s->cand[i];
     double x = s->gp[c] > 0.0 ? s->gp[c] * s->dep[c] : 0.0;
@@ -804,9 +867,9 @@ static void levels(struct evac_smoke *s, double h, int lv) {
       if (s->gp[b] > 0.0)
         x = max2(x, s->gp[b] * s->dep[b]);
     }
-    double u = max_speed(x);
+    double u = max_speed(s, x);
     unsigned p = 1u << lv;
-    while (p > 1 && p * h * u > cfl)
+    while (p > 1 && p * h * u > bound)
       p >>= 1;
     s->mask[c] = (uint16_t)(p - 1);
   }
@@ -828,16 +891,19 @@ static const double no_transfer[NQ];
 
 /* (1) The mass flow over the right and down faces of candidate i (cell
  * a; the dummy neighbour has no gas: no flow) at fine sub-step j of h,
- * times the face's step in fine sub-steps, with the face's velocity
- * advanced over that step; 0 for a face not updated at j. */
+ * times the face's step in fine sub-steps ("momentum": with the face's
+ * velocity advanced over that step); 0 for a face not updated at j. */
 static inline void face_flows(struct evac_smoke *s, long i, int32_t a, double h,
                               unsigned j) {
   for (int dir = 0; dir < 2; dir++) {
     const struct face_geom *g = &s->geom[i][dir];
     uint16_t fm = s->sm[a].face[dir];
-    double k = (double)(fm + 1u);
-    s->face[a][dir][Q_MASS] =
-        j & fm ? 0.0 : face_flow(s, a, g, k * h, dir, &s->vnew[a][dir]) * k;
+    double k = (double)(fm + 1u), f = 0.0;
+    if (!(j & fm))
+      f = s->momentum
+              ? face_flow_momentum(s, a, g, k * h, dir, &s->vnew[a][dir]) * k
+              : face_flow_layer(s, a, g) * k;
+    s->face[a][dir][Q_MASS] = f;
   }
 }
 
@@ -862,13 +928,14 @@ static inline void outflow(struct evac_smoke *s, int32_t a, double dt,
   s->lim[a] = out > 0.9 * m ? 0.9 * m / out : 1.0;
 }
 
-/* (3) The new velocities of cell a's right and down faces, and the
- * transfers over them: the donor's
- * contents times the share of its mass the face moves (donor-cell
- * fractions, limited so no cell gives more than 90 % of its mass). */
+/* (3) The transfers over cell a's right and down faces ("momentum": and
+ * their new velocities): the donor's contents times the share of its mass the
+ * face moves (donor-cell fractions, limited so no cell gives more than 90 % of
+ * its mass). */
 static inline void face_shares(struct evac_smoke *s, int32_t a, double dt) {
   for (int dir = 0; dir < 2; dir++) {
-    s->vel[a][dir] = s->vnew[a][dir]; /* equal unless updated by (1) */
+    if (s->momentum)
+      s->vel[a][dir] = s->vnew[a][dir]; /* equal unless updated by (1) */
     double *restrict fa = s->face[a][dir];
     double f = fa[Q_MASS];
     int32_t d = f > 0.0 ? a : neighbour(s, a, dir);
@@ -910,18 +977,24 @@ static inline void face_sum(const struct evac_smoke *s, int32_t a, unsigned j,
   }
 }
 
-/* (5) Heat lost by forced convection to the ceiling the layer touches,
- * over dt, with the Reynolds-Colburn analogy to the friction the layer
- * meets there: h = (f / 8) Pr^(-2/3) rho cp |u|, |u| the layer's speed
- * over the cell (the mean magnitudes of its faces' velocities), the
- * ceiling at ambient. A cell without a layer loses nothing. */
+/* (5) Heat lost by convection to the ceiling the layer touches, over dt,
+ * the ceiling at ambient. "layer": h = H_LOSS (walls in contact are
+ * neglected: small beside the ceiling in large rooms, and surfaces held at
+ * ambient already overstate the loss as they warm). "momentum": forced
+ * convection by the Reynolds-Colburn analogy to the friction the layer
+ * meets there, h = (f / 8) Pr^(-2/3) rho cp |u|, |u| the layer's speed over
+ * the cell (the mean magnitudes of its faces' velocities). A cell without
+ * a layer loses nothing. */
 static inline void cool(struct evac_smoke *s, int32_t c, double dt) {
-  const double st = FRICTION / 8.0 * pow(PRANDTL, -2.0 / 3.0);
-  const int32_t *nb = s->nb[c];
-  double ux = 0.5 * (fabs(s->vel[c][0]) + fabs(s->vel[nb[2]][0]));
-  double uy = 0.5 * (fabs(s->vel[c][1]) + fabs(s->vel[nb[3]][1]));
   double t = temp_k(s, c);
-  double h = st * RHO_T / t * CP * sqrt(ux * ux + uy * uy);
+  double h = H_LOSS;
+  if (s->momentum) {
+    const double st = FRICTION / 8.0 * pow(PRANDTL, -2.0 / 3.0);
+    const int32_t *nb = s->nb[c];
+    double ux = 0.5 * (fabs(s->vel[c][0]) + fabs(s->vel[nb[2]][0]));
+    double uy = 0.5 * (fabs(s->vel[c][1]) + fabs(s->vel[nb[3]][1]));
+    h = st * RHO_T / t * CP * sqrt(ux * ux + uy * uy);
+  }
   double loss = h * s->area * (t - s->ta) * dt;
   s->q[c][Q_HEAT] = max2(0.0, s->q[c][Q_HEAT] - loss);
 }
@@ -1034,8 +1107,8 @@ static void spread(struct evac_smoke *s, double dt, unsigned j, int threads) {
   s->updates += (uint64_t)ns;
 }
 
-/* Buoyant and stack-driven rise through the vertical links, at most the
- * clear air below the upper cells' layers. A link whose
+/* Buoyant and stack-driven rise through the vertical links ("momentum":
+ * at most the clear air below the upper cells' layers). A link whose
  * lower floor has no active cell carries nothing (inactive cells hold no
  * gas), so it is skipped without summing its cells. What leaves the lower
  * cells is summed and then spread evenly over the upper cells, O(nlo +
@@ -1062,12 +1135,14 @@ static void rise(struct evac_smoke *s, double dt) {
     if (dp <= 0.0)
       continue;
     double flow = ORIFICE_C * v->area_m2 * sqrt(2.0 * rho * dp) * dt;
-    /* the floor above takes no more gas than the clear air below its
-       layers there (that air is what the rising gas displaces) */
-    double clear = 0.0;
-    for (int h = 0; h < v->nhi; h++)
-      clear += max2(0.0, s->ceil[v->hi[h]] - depth(s, v->hi[h]));
-    flow = min2(flow, clear * s->area * rho);
+    if (s->momentum) {
+      /* the floor above takes no more gas than the clear air below its
+         layers there (that air is what the rising gas displaces) */
+      double clear = 0.0;
+      for (int h = 0; h < v->nhi; h++)
+        clear += max2(0.0, s->ceil[v->hi[h]] - depth(s, v->hi[h]));
+      flow = min2(flow, clear * s->area * rho);
+    }
     double frac = min2(flow / mass, 0.5);
     for (int k = 0; k < NQ; k++) {
       double moved = 0.0;
@@ -1113,10 +1188,10 @@ int evac_smoke_step(struct evac_smoke *s, double dt,
   if (threads < 1)
     threads = 1;
   while (t < dt - 1e-12) {
-    /* the step of the fastest wave anywhere: the fine sub-step; the macro
-       step is up to 2^MAX_LEVEL of them */
-    double u = max_speed(refresh(s, s->active, s->nactive));
-    double hmin = u > 0.0 ? WAVE_CFL * s->m->cell_m / u : dt;
+    /* the step of the fastest front or wave anywhere: the fine sub-step;
+       the macro step is up to 2^MAX_LEVEL of them */
+    double u = max_speed(s, refresh(s, s->active, s->nactive));
+    double hmin = u > 0.0 ? cfl(s) * s->m->cell_m / u : dt;
     double big = dt - t;
     int lv = 0;
     if (hmin < big) {

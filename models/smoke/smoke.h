@@ -1,10 +1,11 @@
-/* Two-layer grid smoke model (docs/models.md): every gas cell of every floor
- * carries a hot upper layer (mass, heat, species) under its ceiling. The
- * fire's plume fills the fire cell; layers spread under ceilings with
- * their own momentum (shallow-water equations), pass doorways below their
- * soffits, leak through closed doors, vent through exits and exhausts, and rise
- * through stairs, lifts and service shafts. Mass and species are conserved
- * exactly. */
+/* Two-layer grid smoke model (docs/models.md § Smoke): every gas cell of
+ * every floor carries a hot upper layer (mass, heat, species) under its
+ * ceiling. The fire's plume fills the fire cell; layers spread under
+ * ceilings, as gravity currents ("layer", the default) or with their own
+ * momentum (shallow-water equations, "momentum"; the scenario's "smoke"
+ * model), pass doorways below their soffits, leak through closed doors,
+ * vent through exits and exhausts, and rise through stairs, lifts and
+ * service shafts. Mass and species are conserved exactly. */
 #ifndef EVAC_SMOKE_H
 #define EVAC_SMOKE_H
 
