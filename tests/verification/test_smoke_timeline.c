@@ -6,7 +6,7 @@
  * at the end of the shorter run (without the drill the bed-bound patient
  * beyond the door is incapacitated, which ends it) the part beyond the
  * door, which vents through its exit, holds less soot (docs/models.md
- * § Smoke, "Openings"). */
+ * § Smoke, "Openings"). With either smoke transport. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -34,9 +34,12 @@ static char *plan_text(void) {
   return json_take(plan);
 }
 
-/* The scenario, with the drill closing the door at 90 s if drill. */
-static char *scenario_text(int drill) {
+/* The scenario with the smoke transport model, with the drill closing the
+ * door at 90 s if drill. */
+static char *scenario_text(const char *model, int drill) {
   cJSON *sc = scenario_new(300);
+  cJSON *smoke = cJSON_AddObjectToObject(sc, "smoke");
+  cJSON_AddStringToObject(smoke, "model", model);
   cJSON_AddItemToObject(sc, "fire",
                         cJSON_Parse("{\"floor\": \"1\", \"at\": [3, 4], "
                                     "\"growth\": \"fast\", \"peak_kw\": "
@@ -58,13 +61,16 @@ static char *scenario_text(int drill) {
 }
 
 /* Mean soot (kg/m3) over the corridor east of the door (x 16..30) at each
- * field sample of a run, into soot[] (n samples, their times into t[]). */
-static size_t run(int drill, double *t, double *soot, size_t cap) {
-  char *p = plan_text(), *s = scenario_text(drill);
+ * field sample of a run with the transport model, into soot[] (n samples,
+ * their times into t[]). */
+static size_t run(const char *model, int drill, double *t, double *soot,
+                  size_t cap) {
+  char *p = plan_text(), *s = scenario_text(model, drill);
   struct evac_diag d;
   struct evac_model *m = NULL;
-  int rc = evac_test_load(drill ? "timeline-drill" : "timeline-none",
-                          "test.plan.json", p, s, &d, &m);
+  char tag[48]; /* one folder a run */
+  snprintf(tag, sizeof tag, "timeline-%s-%s", model, drill ? "drill" : "none");
+  int rc = evac_test_load(tag, "test.plan.json", p, s, &d, &m);
   free(p);
   free(s);
   if (rc)
@@ -96,22 +102,32 @@ static size_t run(int drill, double *t, double *soot, size_t cap) {
   return n;
 }
 
-Test(smoke_timeline, drill_shutting_the_fire_door_changes_the_smoke) {
+/* The drill against no drill with the transport model. */
+static void drill_changes_smoke(const char *model) {
   enum { CAP = 128 };
   double t0[CAP], s0[CAP], t1[CAP], s1[CAP];
-  size_t n0 = run(0, t0, s0, CAP), n1 = run(1, t1, s1, CAP);
+  size_t n0 = run(model, 0, t0, s0, CAP), n1 = run(model, 1, t1, s1, CAP);
   size_t n = n0 < n1 ? n0 : n1, first = n;
-  cr_log_info("runs end at %.0f s and %.0f s", t0[n0 - 1], t1[n1 - 1]);
+  cr_log_info("%s: runs end at %.0f s and %.0f s", model, t0[n0 - 1],
+              t1[n1 - 1]);
   cr_assert_geq(t0[n - 1], 120.0, "both runs last past 120 s");
   for (size_t k = 0; k < n && first == n; k++)
     if (s0[k] != s1[k])
       first = k;
   cr_assert_lt(first, n, "the drill changes the smoke");
-  cr_log_info("beyond the door: first difference at %.0f s; at %.0f s "
+  cr_log_info("%s: beyond the door: first difference at %.0f s; at %.0f s "
               "%.3g g/m3 without the drill, %.3g g/m3 with it",
-              t0[first], t0[n - 1], 1e3 * s0[n - 1], 1e3 * s1[n - 1]);
+              model, t0[first], t0[n - 1], 1e3 * s0[n - 1], 1e3 * s1[n - 1]);
   cr_expect_geq(t0[first], 90.0, "nothing changes before the drill");
   cr_expect_leq(t0[first], 100.0, "the change starts at the drill");
   cr_expect_gt(s0[n - 1], 0.0, "smoke beyond the wedged door");
   cr_expect_lt(s1[n - 1], 0.8 * s0[n - 1], "the shut door holds it back");
+}
+
+Test(smoke_timeline, drill_shutting_the_fire_door_changes_the_layer_smoke) {
+  drill_changes_smoke("layer");
+}
+
+Test(smoke_timeline, drill_shutting_the_fire_door_changes_the_momentum_smoke) {
+  drill_changes_smoke("momentum");
 }
