@@ -153,6 +153,15 @@ enum evac_status evac_result_verify(const char *path, int threads, FILE *f,
 
 struct evac_ranking; /* a ranked rectification list, see rank.h */
 
+/* What a ranking minimises, per fire (docs/ranking.md, "Outcome of a
+ * run"). */
+enum evac_objective {
+  EVAC_OBJ_HARMED = 0,    /* incapacitated + trapped (the default) */
+  EVAC_OBJ_INCAPACITATED, /* incapacitated only */
+  EVAC_OBJ_NOT_SAFE,      /* incapacitated + trapped + not out at the end */
+  EVAC_OBJ_N
+};
+
 /* Default cap of replications per variant (evacsim rank --reps). */
 #define EVAC_RANK_DEFAULT_REPS 40
 
@@ -165,12 +174,16 @@ struct evac_rank_opts {
   int steps;             /* greedy steps at most (0: all); the rest are listed
                             by their effect at the last step */
   int threads;           /* replications run in parallel; 0 = OpenMP default */
-  int progress;          /* 1: print progress to stderr */
+  int progress;          /* 0: none; 1: one line rewritten (a terminal);
+                            2: a line every few simulations */
   uint64_t seed;         /* base seed */
   int seed_given;        /* 1: seed overrides the scenario's */
   const char *state_dir; /* folder keeping each finished replication, so a
                             re-run resumes (created if missing; NULL:
                             none; docs/ranking.md, "Resuming") */
+  enum evac_objective objective; /* what is ranked (default: harmed) */
+  double budget_s; /* wall-clock budget: no new round starts after it
+                      (0: none) */
 };
 
 /* Ranks the scenario's hazards: simulates variants of the building (all

@@ -89,24 +89,31 @@ static const char usage_run[] =
 
 static const char usage_rank[] =
     "usage: evacsim rank SCENARIO.json -o RANK.h5 [--csv RANK.csv] [--reps N]\n"
-    "       [--min-reps N] [--steps N] [--threads N] [--seed N] [--quiet]\n"
+    "       [--min-reps N] [--steps N] [--objective NAME] [--budget-s S]\n"
+    "       [--threads N] [--seed N] [--quiet]\n"
     "\n"
     "Ranks the scenario's hazard list: simulates the building with every\n"
     "hazard, with each fixed, and greedily fixes the one that avoids the most\n"
-    "casualties, over replications with common random numbers (each draws\n"
-    "its fire from \"fires\" by weight). Replications are doubled from\n"
-    "--min-reps until every choice beats the next best at 95 % or --reps is\n"
-    "reached. Prints the rectification list, the closure check and the\n"
-    "responsibility list.\n"
+    "harm, fire by fire (each of \"fires\", combined by weight) over\n"
+    "replications with common random numbers. Replications are added in\n"
+    "rounds where the open decisions need them, from --min-reps, until the\n"
+    "order and every major verdict are resolved at 95 %, --reps is reached\n"
+    "or --budget-s is spent. Prints the rectification list, where each line\n"
+    "acts, the closure check and the responsibility list.\n"
     "  -o, --output RANK.h5 ranking file (required)\n"
     "  --csv RANK.csv       also the lists as CSV: RANK.csv (rectification),\n"
     "                       RANK-hazards.csv, RANK-closure.csv, "
     "RANK-owners.csv\n"
-    "  --reps N             replications per variant at most, 2..100000\n"
-    "                       (default 40)\n"
+    "  --reps N             replications per variant at most (all fires),\n"
+    "                       2..100000 (default 40); --max-reps is the same\n"
     "  --min-reps N         first round (default 10; = --reps: fixed)\n"
     "  --steps N            greedy steps at most (default 0: all); the rest\n"
     "                       are listed by their effect at the last step\n"
+    "  --objective NAME     what is ranked, per fire: incapacitated+trapped\n"
+    "                       (default), incapacitated, or not-safe (also\n"
+    "                       those still on their way at the end)\n"
+    "  --budget-s S         start no new round after S seconds (default 0:\n"
+    "                       no limit; the list then depends on speed)\n"
     "  --threads N          replications run in parallel (default: the CPUs\n"
     "                       allowed, OMP_NUM_THREADS if set)\n"
     "  --seed N             base seed (default: the scenario's)\n"
@@ -451,19 +458,18 @@ static int cmd_run(int argc, char **argv) {
   evac_diag_init(&d);
   struct evac_model *m = NULL;
   struct evac_sim *sim = NULL;
-  st = evac_model_load(scenario, &d, &m);
-  for (int i = 0; st == EVAC_OK && i + 1 < argc; i++)
-    if (!strcmp(argv[i], "--fix") && evac_hazards_fix(m, argv[++i])) {
-      evac_diag_error(&d, scenario, "hazards",
-                      "--fix %s: no hazard has the id \"%s\"", argv[i],
-                      argv[i]);
-      st = EVAC_ERR_INPUT;
-    }
+  const char **fix = malloc((size_t)argc * sizeof *fix);
+  int nfix = 0;
+  for (int i = 0; fix && i + 1 < argc; i++)
+    if (!strcmp(argv[i], "--fix"))
+      fix[nfix++] = argv[++i];
+  st = fix ? evac_model_load(scenario, &d, &m) : EVAC_ERR_RUNTIME;
   if (st == EVAC_OK)
     st = evac_model_check(m, &d); /* the building as planned can be left */
-  if (st == EVAC_OK)
-    evac_hazards_apply(m, &d); /* run simulates the building as it is */
-  int refused = 0;             /* too large for the memory available */
+  if (st == EVAC_OK)              /* run simulates the building as it is */
+    st = evac_hazards_prepare(m, fix, nfix, scenario, "hazards", "--fix", &d);
+  free(fix);
+  int refused = 0; /* too large for the memory available */
   if (st == EVAC_OK && (st = evac_memory_check(m, scenario, 0, 1, &d)))
     refused = 1;
   if (st == EVAC_OK)
@@ -495,15 +501,18 @@ static int cmd_rank(int argc, char **argv) {
     fputs(usage_rank, stdout);
     return EVAC_OK;
   }
-  const char *scenario = NULL, *out = NULL, *csv = NULL;
+  const char *scenario = NULL, *out = NULL, *csv = NULL, *objective = NULL;
   struct evac_rank_opts opts = {.reps = EVAC_RANK_DEFAULT_REPS};
-  int quiet = 0;
+  int quiet = 0, budget = 0;
   const struct opt_spec specs[] = {
       {"--output", "-o", OPT_TEXT, 0, 0, &out, NULL},
       {"--csv", NULL, OPT_TEXT, 0, 0, &csv, NULL},
       {"--steps", NULL, OPT_INT, 0, 63, &opts.steps, NULL},
       {"--min-reps", NULL, OPT_INT, 2, 100000, &opts.min_reps, NULL},
       {"--reps", NULL, OPT_INT, 2, 100000, &opts.reps, NULL},
+      {"--max-reps", NULL, OPT_INT, 2, 100000, &opts.reps, NULL},
+      {"--objective", NULL, OPT_TEXT, 0, 0, &objective, NULL},
+      {"--budget-s", NULL, OPT_INT, 0, 100000000, &budget, NULL},
       {"--threads", NULL, OPT_INT, 0, 100000, &opts.threads, NULL},
       {"--seed", NULL, OPT_U64, 0, UINT64_MAX, &opts.seed, &opts.seed_given},
       {"--quiet", NULL, OPT_FLAG, 0, 0, &quiet, NULL},
@@ -515,6 +524,16 @@ static int cmd_rank(int argc, char **argv) {
             scenario ? "-o RANK.h5" : "a scenario file", usage_rank);
     return EVAC_ERR_INPUT;
   }
+  int obj = objective ? evac_objective_parse(objective) : EVAC_OBJ_HARMED;
+  if (obj < 0) {
+    fprintf(stderr,
+            "evacsim rank: --objective %s: unknown; allowed: "
+            "incapacitated+trapped, incapacitated, not-safe\n",
+            objective);
+    return EVAC_ERR_INPUT;
+  }
+  opts.objective = (enum evac_objective)obj;
+  opts.budget_s = budget;
   int st = check_output_dir(out);
   if (st == EVAC_OK && csv)
     st = check_output_dir(csv);
@@ -530,7 +549,7 @@ static int cmd_rank(int argc, char **argv) {
            "evacsim: finished replications kept in %s; re-run to resume\n",
            state);
   remove_partials_on_signal();
-  opts.progress = !quiet && isatty(STDERR_FILENO);
+  opts.progress = quiet ? 0 : isatty(STDERR_FILENO) ? 1 : 2;
   struct evac_diag d;
   evac_diag_init(&d);
   struct evac_ranking *r = NULL;

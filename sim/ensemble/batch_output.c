@@ -21,16 +21,21 @@
 
 /* Statistics of one building. */
 struct bo_building {
-  int ok;                      /* 1 if every task file was read */
-  int nv;                      /* variants: hazards + 1 */
-  struct evac_outcome **out;   /* [nv][reps] */
-  double *cas, *rset95, *marg; /* per variant */
+  int ok;                            /* 1 if every task file was read */
+  int nv;                            /* variants: hazards + 1 */
+  struct evac_outcome **out;         /* [nv][reps] */
+  double *cas, *rset95, *marg;       /* per variant: objective (incapacitated +
+                                        trapped), p95 RSET, margin */
+  double *incap, *trapped, *not_out; /* per variant: the objective's parts
+                                        and those not out at the end */
+  double egress_s;                   /* evac_replicate_egress_estimate */
 };
 
 /* One (building, hazard) pair of the county ranking. */
 struct bo_pair {
   int b, h;
   double mean, lo, hi, cost, per_cost;
+  double d_incap, d_trapped, d_not_out; /* mean reductions of each count */
   int rank, rank_per_cost;
 };
 
@@ -47,7 +52,7 @@ static int load_building(const struct evac_batch *bt, int i,
   int reps = bt->reps;
   s->nv = m->nhazards + 1;
   s->out = calloc((size_t)s->nv, sizeof *s->out);
-  s->cas = calloc((size_t)s->nv * 3, sizeof *s->cas);
+  s->cas = calloc((size_t)s->nv * 6, sizeof *s->cas);
   double *rs = malloc((size_t)reps * sizeof *rs);
   if (!s->out || !s->cas || !rs) {
     free(rs);
@@ -55,6 +60,10 @@ static int load_building(const struct evac_batch *bt, int i,
   }
   s->rset95 = s->cas + s->nv;
   s->marg = s->cas + 2 * s->nv;
+  s->incap = s->cas + 3 * s->nv;
+  s->trapped = s->cas + 4 * s->nv;
+  s->not_out = s->cas + 5 * s->nv;
+  s->egress_s = evac_replicate_egress_estimate(m);
   for (int v = 0; v < s->nv; v++)
     if (!(s->out[v] = calloc((size_t)reps, sizeof **s->out))) {
       free(rs);
@@ -69,7 +78,10 @@ static int load_building(const struct evac_batch *bt, int i,
   }
   for (int v = 0; v < s->nv && !rc; v++) {
     for (int r = 0; r < reps; r++) {
-      s->cas[v] += s->out[v][r].casualties / reps;
+      s->cas[v] += s->out[v][r].objective / reps;
+      s->incap[v] += s->out[v][r].incapacitated / reps;
+      s->trapped[v] += s->out[v][r].trapped / reps;
+      s->not_out[v] += s->out[v][r].not_out / reps;
       s->marg[v] += s->out[v][r].margin_s / reps;
       rs[r] = s->out[v][r].rset_s;
     }
@@ -137,6 +149,27 @@ static int commit_h5(hid_t f, const char *path, int ok, char *reason) {
     return -1;
   }
   return 0;
+}
+
+/* The building's warning about its duration into buf ("" if none): the
+ * run ends before its slowest group could have got out, or people were
+ * still on their way at the end as inspected. Returns buf. */
+static const char *duration_warning(const struct evac_model *m,
+                                    const struct bo_building *s, char *buf,
+                                    size_t n) {
+  if (m->duration_s < s->egress_s)
+    snprintf(buf, n,
+             "duration_s %.0f s ends before people could have left "
+             "(alarm, pre-movement and walking: about %.0f s)",
+             m->duration_s, s->egress_s);
+  else if (s->not_out[0] > 0.0)
+    snprintf(buf, n,
+             "%.2f people a fire were still on their way when the run "
+             "ended at duration_s %.0f s",
+             s->not_out[0], m->duration_s);
+  else
+    buf[0] = '\0';
+  return buf;
 }
 
 /* Writes DIR/buildings/NAME.h5: the building's hazards ranked by solo
@@ -207,12 +240,17 @@ static int write_building(const struct bo_h5 *h, const struct evac_batch *bt,
     rc |= put_texts(h, g, "fixed", txt, (size_t)nv) |
           put_doubles(h, g, "casualties_mean", s->cas, (size_t)nv, "1") |
           put_doubles(h, g, "rset_p95_s", s->rset95, (size_t)nv, "s") |
-          put_doubles(h, g, "aset_margin_mean_s", s->marg, (size_t)nv, "s");
+          put_doubles(h, g, "aset_margin_mean_s", s->marg, (size_t)nv, "s") |
+          put_doubles(h, g, "incapacitated_mean", s->incap, (size_t)nv, "1") |
+          put_doubles(h, g, "trapped_mean", s->trapped, (size_t)nv, "1") |
+          put_doubles(h, g, "not_out_mean", s->not_out, (size_t)nv, "1");
     H5Gclose(g);
     g = group(h, f, "parameters");
     rc |= evac_h5_attr_write_text(g, "building", mb->name) |
           evac_h5_attr_write_text(g, "scenario", mb->scenario) |
           evac_h5_attr_write_num(g, "reps", bt->reps) |
+          evac_h5_attr_write_text(g, "objective",
+                                  evac_objective_name(EVAC_OBJ_HARMED)) |
           evac_h5_attr_write_num(g, "seed", (double)bt->b[i].seed) |
           evac_h5_attr_write_text(g, "evacsim_version", evac_version()) |
           evac_h5_attr_write_text(g, "git_revision", evac_git_revision());
@@ -222,8 +260,16 @@ static int write_building(const struct bo_h5 *h, const struct evac_batch *bt,
           put_texts(h, g, "plan_json", json + 1, 1);
     H5Gclose(g);
     g = group(h, f, "summary");
+    char warn[256];
     rc |= evac_h5_attr_write_num(g, "occupants", m->noccupants) |
           evac_h5_attr_write_num(g, "casualties_mean", s->cas[0]) |
+          evac_h5_attr_write_num(g, "incapacitated_mean", s->incap[0]) |
+          evac_h5_attr_write_num(g, "trapped_mean", s->trapped[0]) |
+          evac_h5_attr_write_num(g, "not_out_mean", s->not_out[0]) |
+          evac_h5_attr_write_num(g, "duration_s", m->duration_s) |
+          evac_h5_attr_write_num(g, "egress_estimate_s", s->egress_s) |
+          evac_h5_attr_write_text(g, "warning",
+                                  duration_warning(m, s, warn, sizeof warn)) |
           evac_h5_attr_write_num(g, "hazards", nh) |
           evac_h5_attr_write_num(g, "variants", nv) |
           evac_h5_attr_write_num(g, "simulations", (double)nv * bt->reps);
@@ -274,7 +320,7 @@ static int write_county_h5(const struct bo_h5 *h, const struct evac_batch *bt,
   const char **txt = calloc((size_t)(nb + np) * 4 + 1, sizeof *txt);
   char *files = calloc((size_t)nb + 1, 96);
   int *iv = malloc(((size_t)(nb > np ? nb : np) + 1) * 3 * sizeof *iv);
-  double *dv = malloc(((size_t)(nb > np ? nb : np) + 1) * 6 * sizeof *dv);
+  double *dv = malloc(((size_t)(nb > np ? nb : np) + 1) * 8 * sizeof *dv);
   int rc = f < 0 || !txt || !files || !iv || !dv, nfailed = 0;
   hid_t top = rc ? -1 : group(h, f, "county");
   if (!rc) {
@@ -317,6 +363,9 @@ static int write_county_h5(const struct bo_h5 *h, const struct evac_batch *bt,
       dv[2 * np + k] = p[k].hi;
       dv[3 * np + k] = p[k].cost;
       dv[4 * np + k] = p[k].per_cost;
+      dv[5 * np + k] = p[k].d_incap;
+      dv[6 * np + k] = p[k].d_trapped;
+      dv[7 * np + k] = p[k].d_not_out;
     }
     n = (size_t)np;
     rc |= put_ints(h, g, "rank", iv, n, "1") |
@@ -329,7 +378,10 @@ static int write_county_h5(const struct bo_h5 *h, const struct evac_batch *bt,
           put_doubles(h, g, "cost", dv + 3 * np, n, "1") |
           put_doubles(h, g, "risk_reduction_per_cost", dv + 4 * np, n, "1") |
           put_texts(h, g, "owner", txt + 3 * np, n) |
-          put_ints(h, g, "rank_per_cost", iv + np, n, "1");
+          put_ints(h, g, "rank_per_cost", iv + np, n, "1") |
+          put_doubles(h, g, "delta_incapacitated_mean", dv + 5 * np, n, "1") |
+          put_doubles(h, g, "delta_trapped_mean", dv + 6 * np, n, "1") |
+          put_doubles(h, g, "delta_not_out_mean", dv + 7 * np, n, "1");
     H5Gclose(g);
     g = group(h, f, "buildings"); /* external links to per-building files */
     for (int i = 0; i < nb; i++)
@@ -366,7 +418,9 @@ static int write_county_h5(const struct bo_h5 *h, const struct evac_batch *bt,
   return commit_h5(f, path, !rc, reason);
 }
 
-/* Writes DIR/county.csv: the ranking columns, then rank_per_cost. */
+/* Writes DIR/county.csv: the ranking columns, rank_per_cost, then the
+ * mean reductions of each count (delta_casualties_*: the objective,
+ * incapacitated + trapped). */
 static int write_csv(const struct evac_batch *bt, const struct bo_pair *p,
                      int np, const char *path, char *reason) {
   char *text = NULL;
@@ -378,7 +432,8 @@ static int write_csv(const struct evac_batch *bt, const struct bo_pair *p,
   }
   fputs("rank,building,hazard_id,type,delta_casualties_mean,"
         "delta_casualties_ci_low,delta_casualties_ci_high,cost,"
-        "risk_reduction_per_cost,owner,rank_per_cost\n",
+        "risk_reduction_per_cost,owner,rank_per_cost,"
+        "delta_incapacitated_mean,delta_trapped_mean,delta_not_out_mean\n",
         f);
   for (int k = 0; k < np; k++) {
     const struct evac_hazard *hz = &bt->b[p[k].b].m->hazards[p[k].h];
@@ -393,7 +448,8 @@ static int write_csv(const struct evac_batch *bt, const struct bo_pair *p,
     evac_csv_num(f, p[k].per_cost);
     fputc(',', f);
     evac_csv_text(f, hz->owner ? hz->owner : "");
-    fprintf(f, ",%d\n", p[k].rank_per_cost);
+    fprintf(f, ",%d,%.6g,%.6g,%.6g\n", p[k].rank_per_cost, p[k].d_incap,
+            p[k].d_trapped, p[k].d_not_out);
   }
   int ok = !ferror(f);
   ok &= fclose(f) == 0;
@@ -490,6 +546,10 @@ enum evac_status evac_batch_reduce(const struct evac_batch *bt,
                       name, bt->dir);
     if (rc)
       continue;
+    char warn[256];
+    if (duration_warning(bt->b[i].m, &s[i], warn, sizeof warn)[0])
+      evac_diag_warn(diag, bt->mf->buildings[i].path, "duration_s",
+                     "building \"%s\": %s", name, warn);
     np += bt->b[i].m->nhazards;
     char path[4096];
     snprintf(path, sizeof path, "%s/buildings/%s.h5", bt->dir, name);
@@ -515,6 +575,9 @@ enum evac_status evac_batch_reduce(const struct evac_batch *bt,
       q->h = j;
       evac_outcome_paired(s[i].out[0], s[i].out[j + 1], bt->reps, &q->mean,
                           &q->lo, &q->hi);
+      q->d_incap = s[i].incap[0] - s[i].incap[j + 1];
+      q->d_trapped = s[i].trapped[0] - s[i].trapped[j + 1];
+      q->d_not_out = s[i].not_out[0] - s[i].not_out[j + 1];
       q->cost = bt->b[i].m->hazards[j].cost;
       q->per_cost = isnan(q->cost) || q->cost <= 0 ? NAN : q->mean / q->cost;
     }

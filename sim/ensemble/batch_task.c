@@ -72,11 +72,12 @@ enum evac_status evac_batch_task_run(const struct evac_batch *bt, int t,
       stopped = 1;
       skip = 1;
     }
-    enum evac_status st = skip ? EVAC_OK
-                               : evac_replicate_run(path, b->m, fixed, b->seed,
-                                                    tk->first + r, &out[r]);
+    enum evac_status st =
+        skip ? EVAC_OK
+             : evac_replicate_run(path, b->m, fixed, b->seed, tk->first + r,
+                                  NULL, EVAC_OBJ_HARMED, &out[r]);
     if (st != EVAC_OK) {
-#pragma omp critical(batch_task_status)
+#pragma omp critical
       if (status == EVAC_OK)
         status = st;
     }

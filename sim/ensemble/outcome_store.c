@@ -2,8 +2,13 @@
  * and the resumable ranking.
  *
  * File layout (native byte order, this machine's doubles):
- *   8 bytes "EVTASK01", uint64 key, int32 first, int32 n,
- *   n x {casualties, rset_s, margin_s} doubles, uint64 FNV-1a of the above. */
+ *   8 bytes "EVTASK02", uint64 key, int32 first, int32 n,
+ *   n x {objective, incapacitated, trapped, not_out, rset_s, margin_s}
+ *   doubles, uint64 FNV-1a of the above.
+ * A file of the first layout ("EVTASK01": casualties, rset_s, margin_s) is
+ * not whole to evac_outcome_block_read (its magic differs), so its
+ * replications run again; keys hash the evacsim build too, so a new build
+ * does not look such files up at all. */
 #include "outcome_store.h"
 
 #include <dirent.h>
@@ -16,7 +21,7 @@
 
 #include "model.h"
 
-static const char block_magic[8] = {'E', 'V', 'T', 'A', 'S', 'K', '0', '1'};
+static const char block_magic[8] = {'E', 'V', 'T', 'A', 'S', 'K', '0', '2'};
 
 uint64_t evac_fnv(uint64_t h, const void *p, size_t n) {
   const unsigned char *c = p;
@@ -54,7 +59,8 @@ void evac_outcome_block_path(const char *dir, uint64_t key, char *buf,
 
 /* Size of a block file holding n outcomes. */
 static size_t block_size(int n) {
-  return sizeof block_magic + 8 + 4 + 4 + (size_t)n * 3 * sizeof(double) + 8;
+  return sizeof block_magic + 8 + 4 + 4 +
+         (size_t)n * EVAC_OUTCOME_FIELDS * sizeof(double) + 8;
 }
 
 /* Fills buf (block_size(n) bytes) with the file image of a block. */
@@ -70,7 +76,9 @@ static void block_image(uint64_t key, int32_t first, int32_t n,
   memcpy(buf + k, &n, 4);
   k += 4;
   for (int r = 0; r < n; r++) {
-    double v[3] = {out[r].casualties, out[r].rset_s, out[r].margin_s};
+    double v[EVAC_OUTCOME_FIELDS] = {out[r].objective, out[r].incapacitated,
+                                     out[r].trapped,   out[r].not_out,
+                                     out[r].rset_s,    out[r].margin_s};
     memcpy(buf + k, v, sizeof v);
     k += sizeof v;
   }
@@ -112,11 +120,14 @@ int evac_outcome_block_read(const char *dir, uint64_t key, int first, int n,
   if (f)
     fclose(f);
   for (int r = 0; ok && r < n; r++) {
-    double v[3];
+    double v[EVAC_OUTCOME_FIELDS];
     memcpy(v, buf + sizeof block_magic + 16 + (size_t)r * sizeof v, sizeof v);
-    out[r].casualties = v[0];
-    out[r].rset_s = v[1];
-    out[r].margin_s = v[2];
+    out[r] = (struct evac_outcome){.objective = v[0],
+                                   .incapacitated = v[1],
+                                   .trapped = v[2],
+                                   .not_out = v[3],
+                                   .rset_s = v[4],
+                                   .margin_s = v[5]};
   }
   if (ok) { /* the whole image must match: magic, key, block, checksum */
     block_image(key, first, n, out, want);

@@ -1,8 +1,11 @@
 /* Hazard ranking (docs/ranking.md): variants of the building
- * with sets of hazards fixed, simulated over replications with common
- * random numbers (the same seed, replication, ignition scenario and agent
- * draws in every variant), compared pairwise; the greedy sequence fixes
- * the hazard that avoids the most casualties, then re-ranks the rest. */
+ * with sets of hazards fixed, simulated fire by fire (stratified sampling
+ * over the ignition scenarios, common random numbers within a fire: the
+ * same seed, replication and agent draws in every variant), compared
+ * pairwise; the greedy sequence fixes the hazard that avoids the most,
+ * then re-ranks the rest. Replications are added in rounds where they
+ * reduce the variance of the decisions still open (docs/ranking.md,
+ * "Adaptive replication"). */
 #include "rank.h"
 
 #include <errno.h>
@@ -22,13 +25,49 @@
 #include "result.h"
 #include "threads.h"
 
+/* Share of each round's replications dealt by the fires' weights alone (a
+ * defensive mixture; the rest go by the spread of the open decisions). */
+#define DEFENSIVE_SHARE 0.2
+
 static double wall_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Index of the variant with these fixed hazards, added if new. */
+static double cpu_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Sets v's weight of each fire: 1 without "fires", else its fires' weights
+ * over the sum of the building as inspected (variant 0 sets that sum).
+ * Returns 0 or -1. */
+static int variant_weights(struct evac_ranking *rk, struct evac_variant *v) {
+  if (!rk->strata) {
+    v->w[0] = 1.0;
+    return 0;
+  }
+  struct evac_diag d;
+  evac_diag_init(&d);
+  struct evac_model *m = NULL;
+  enum evac_status st = evac_replicate_load(rk->path, rk->m, v->fixed, &d, &m);
+  if (st == EVAC_OK) {
+    if (v == &rk->variants[0]) /* the building as inspected */
+      for (int k = 0; k < m->nfires; k++)
+        rk->inspected_weight +=
+            m->fires[k].weight > 0.0 ? m->fires[k].weight : 0.0;
+    evac_replicate_weights(m, rk->strata, rk->nstrata, rk->inspected_weight,
+                           v->w);
+  }
+  evac_model_free(m);
+  evac_diag_free(&d);
+  return st == EVAC_OK ? 0 : -1;
+}
+
+/* Index of the variant with these fixed hazards, added if new; -1 out of
+ * memory or if its scenario does not load. */
 static int variant(struct evac_ranking *rk, uint64_t fixed) {
   for (int v = 0; v < rk->nvariants; v++)
     if (rk->variants[v].fixed == fixed)
@@ -44,145 +83,270 @@ static int variant(struct evac_ranking *rk, uint64_t fixed) {
   struct evac_variant *v = &rk->variants[rk->nvariants];
   memset(v, 0, sizeof *v);
   v->fixed = fixed;
-  v->outcomes = calloc((size_t)rk->max_reps, sizeof *v->outcomes);
-  if (!v->outcomes)
+  size_t k = (size_t)rk->nstrata;
+  v->w = calloc(k, sizeof *v->w);
+  v->n = calloc(k, sizeof *v->n);
+  v->cap = calloc(k, sizeof *v->cap);
+  v->out = calloc(k, sizeof *v->out);
+  rk->nvariants++; /* freed with the ranking from here on */
+  if (!v->w || !v->n || !v->cap || !v->out || variant_weights(rk, v))
     return -1;
-  return rk->nvariants++;
+  return rk->nvariants - 1;
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
+/* One replication's weight and value for a weighted percentile. */
+struct wval {
+  double x, w;
+};
+
+static int cmp_wval(const void *a, const void *b) {
+  double x = ((const struct wval *)a)->x, y = ((const struct wval *)b)->x;
   return (x > y) - (x < y);
 }
 
-/* Mean casualties and margin and the p95 RSET of variant v over the
- * first n replications. Returns 0 or -1 (memory). */
-static int summarise(struct evac_variant *v, int n) {
-  double *rs = malloc((size_t)n * sizeof *rs);
+/* Means over fires (weighted) and the weighted p95 RSET of variant v.
+ * Returns 0 or -1 (memory). */
+static int summarise(const struct evac_ranking *rk, struct evac_variant *v) {
+  int total = 0;
+  double wsum = 0.0;
+  for (int k = 0; k < rk->nstrata; k++) {
+    total += v->n[k];
+    wsum += v->n[k] > 0 ? v->w[k] : 0.0;
+  }
+  struct wval *rs = malloc(((size_t)total + 1) * sizeof *rs);
   if (!rs)
     return -1;
-  v->casualties_mean = v->margin_mean_s = 0.0;
-  for (int r = 0; r < n; r++) {
-    v->casualties_mean += v->outcomes[r].casualties / n;
-    v->margin_mean_s += v->outcomes[r].margin_s / n;
-    rs[r] = v->outcomes[r].rset_s;
+  v->nreps = total;
+  v->objective_mean = v->incapacitated_mean = v->trapped_mean = 0.0;
+  v->not_out_mean = v->margin_mean_s = 0.0;
+  int j = 0;
+  for (int k = 0; k < rk->nstrata; k++) {
+    int n = v->n[k];
+    double w = v->w[k];
+    for (int r = 0; r < n; r++) {
+      const struct evac_outcome *o = &v->out[k][r];
+      v->objective_mean += w * o->objective / n;
+      v->incapacitated_mean += w * o->incapacitated / n;
+      v->trapped_mean += w * o->trapped / n;
+      v->not_out_mean += w * o->not_out / n;
+      v->margin_mean_s += w / wsum * o->margin_s / n;
+      rs[j++] = (struct wval){o->rset_s, w / wsum / n};
+    }
   }
-  qsort(rs, (size_t)n, sizeof *rs, cmp_double);
-  v->rset_p95_s = rs[(int)ceil(0.95 * n) - 1];
+  qsort(rs, (size_t)j, sizeof *rs, cmp_wval);
+  double cum = 0.0;
+  v->rset_p95_s = j ? rs[j - 1].x : 0.0;
+  for (int i = 0; i < j; i++)
+    if ((cum += rs[i].w) >= 0.95 - 1e-9) {
+      v->rset_p95_s = rs[i].x;
+      break;
+    }
   free(rs);
   return 0;
 }
 
-/* Key of replication rep of variant v in the state folder. */
+/* 1 if two outcomes are equal in every field. */
+static int same(const struct evac_outcome *a, const struct evac_outcome *b) {
+  return a->objective == b->objective && a->incapacitated == b->incapacitated &&
+         a->trapped == b->trapped && a->not_out == b->not_out &&
+         a->rset_s == b->rset_s && a->margin_s == b->margin_s;
+}
+
+void evac_rank_effect(const struct evac_ranking *rk, int a, int b,
+                      struct evac_effect *e) {
+  const struct evac_variant *x = &rk->variants[a], *y = &rk->variants[b];
+  memset(e, 0, sizeof *e);
+  e->identical = 1;
+  double den = 0.0;
+  for (int k = 0; k < rk->nstrata; k++) {
+    double wx = x->w[k], wy = y->w[k];
+    int n = x->n[k] < y->n[k] ? x->n[k] : y->n[k];
+    if ((wx == 0.0 && wy == 0.0) || n == 0)
+      continue;
+    double s = 0.0, s2 = 0.0;
+    for (int r = 0; r < n; r++) {
+      const struct evac_outcome *p = &x->out[k][r], *q = &y->out[k][r];
+      double d = wx * p->objective - wy * q->objective;
+      s += d;
+      s2 += d * d;
+      e->incapacitated += (wx * p->incapacitated - wy * q->incapacitated) / n;
+      e->trapped += (wx * p->trapped - wy * q->trapped) / n;
+      e->not_out += (wx * p->not_out - wy * q->not_out) / n;
+      e->identical &= wx == wy && same(p, q);
+    }
+    double mean = s / n;
+    double var = n > 1 ? (s2 - s * s / n) / (n - 1) : 0.0;
+    var = var > 0.0 ? var / n : 0.0; /* of the stratum's mean */
+    if (k < EVAC_RANK_MAX_STRATA)
+      e->by_fire[k] = mean;
+    e->mean += mean;
+    e->var += var;
+    if (n > 1)
+      den += var * var / (n - 1);
+  }
+  e->df = den > 0.0 ? e->var * e->var / den : 1.0;
+  double half = evac_t975(e->df) * sqrt(e->var);
+  e->lo = e->mean - half;
+  e->hi = e->mean + half;
+  e->rset_p95_s = x->rset_p95_s - y->rset_p95_s;
+  e->margin_s = y->margin_mean_s - x->margin_mean_s;
+}
+
+/* Key of replication rep of stratum k of variant v in the state folder. */
 static uint64_t state_key(const struct evac_ranking *rk,
                           const struct evac_variant *v, int rep) {
   return evac_outcome_block_key(rk->state_key, v->fixed, rep, 1);
 }
 
-/* Runs the replications the variants lack (up to rk->reps) in parallel,
- * one run per thread; results are stored by index, so the outcome does
- * not depend on the thread count. With a state folder, replications found
- * there are read instead, and each one run is kept there. */
-static enum evac_status simulate(const char *path, struct evac_ranking *rk,
-                                 const struct evac_rank_opts *opts) {
+/* The replication number of the r-th replication of stratum k. */
+static int rep_id(const struct evac_ranking *rk, int k, int r) {
+  return rk->strata ? k * EVAC_RANK_STRATUM_STRIDE + r : r;
+}
+
+/* Prints a progress line: 1 rewrites one line (a terminal), 2 adds one. */
+static void progress_line(const struct evac_ranking *rk, long done, long n,
+                          double t0) {
+  double el = wall_now() - t0;
+  double eta = done > 0 ? el * (double)(n - done) / (double)done : 0.0;
+  fprintf(stderr,
+          "%s  rank: round %d (%d replications a variant): %ld / %ld "
+          "simulations, %ld in all, about %.0f s left in this round%s",
+          rk->progress == 1 ? "\r" : "", rk->rounds, rk->reps, done, n,
+          rk->runs + done, eta, rk->progress == 1 ? " " : "\n");
+}
+
+/* Grows variant v's outcomes of stratum k to hold n. Returns 0 or -1. */
+static int reserve(struct evac_variant *v, int k, int n) {
+  if (v->cap[k] >= n)
+    return 0;
+  struct evac_outcome *o = realloc(v->out[k], (size_t)n * sizeof *o);
+  if (!o)
+    return -1;
+  v->out[k] = o;
+  v->cap[k] = n;
+  return 0;
+}
+
+/* Runs the replications the variants in play lack (up to each fire's
+ * target; settled variants get none) in parallel, one run per thread;
+ * results are stored by index, so the outcome does not depend on the
+ * thread count. With a state folder, replications found there are read
+ * instead, and each one run is kept there. */
+static enum evac_status simulate(struct evac_ranking *rk) {
   long ntasks = 0;
   for (int v = 0; v < rk->nvariants; v++)
-    ntasks += rk->reps - rk->variants[v].nreps;
+    for (int k = 0; !rk->variants[v].settled && k < rk->nstrata; k++)
+      if (rk->variants[v].w[k] > 0.0 && rk->variants[v].n[k] < rk->target[k])
+        ntasks += rk->target[k] - rk->variants[v].n[k];
   if (ntasks == 0)
     return EVAC_OK;
   struct task {
-    int v, rep;
+    int v, k, r;
   } *tasks = malloc((size_t)ntasks * sizeof *tasks);
   if (!tasks)
     return EVAC_ERR_RUNTIME;
   long t = 0;
-  for (int v = 0; v < rk->nvariants; v++)
-    for (int r = rk->variants[v].nreps; r < rk->reps; r++) {
-      struct evac_variant *var = &rk->variants[v];
-      if (rk->state_dir && /* finished before an interruption */
-          evac_outcome_block_read(rk->state_dir, state_key(rk, var, r), r, 1,
-                                  &var->outcomes[r]) == 0) {
-        rk->runs++;
-        rk->resumed++;
+  for (int v = 0; v < rk->nvariants; v++) {
+    struct evac_variant *var = &rk->variants[v];
+    for (int k = 0; !var->settled && k < rk->nstrata; k++) {
+      if (!(var->w[k] > 0.0) || var->n[k] >= rk->target[k])
         continue;
+      if (reserve(var, k, rk->target[k])) {
+        free(tasks);
+        return EVAC_ERR_RUNTIME;
       }
-      tasks[t++] = (struct task){v, r};
+      for (int r = var->n[k]; r < rk->target[k]; r++) {
+        int rep = rep_id(rk, k, r);
+        if (rk->state_dir && /* finished before an interruption */
+            evac_outcome_block_read(rk->state_dir, state_key(rk, var, rep), rep,
+                                    1, &var->out[k][r]) == 0) {
+          rk->runs++;
+          rk->resumed++;
+          continue;
+        }
+        tasks[t++] = (struct task){v, k, r};
+      }
     }
+  }
   ntasks = t;
   int status = EVAC_OK;
-  long base = rk->runs;
-  double last_print = wall_now();
-#pragma omp parallel for schedule(dynamic, 1) num_threads(rk->threads)
+  long done = 0, every = ntasks / 10 > 10 ? ntasks / 10 : 10;
+  double t0 = wall_now(), last_print = t0, cpu = 0.0;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(rk->threads)         \
+    reduction(+ : cpu)
   for (long i = 0; i < ntasks; i++) {
     struct evac_variant *v = &rk->variants[tasks[i].v];
-    int rep = tasks[i].rep;
-    enum evac_status st = evac_replicate_run(path, rk->m, v->fixed, rk->seed,
-                                             rep, &v->outcomes[rep]);
+    int k = tasks[i].k, rep = rep_id(rk, k, tasks[i].r);
+    struct evac_outcome *o = &v->out[k][tasks[i].r];
+    double c0 = cpu_now();
+    enum evac_status st = evac_replicate_run(
+        rk->path, rk->m, v->fixed, rk->seed, rep,
+        rk->strata ? &rk->strata[k] : NULL, rk->objective, o);
+    cpu += cpu_now() - c0;
     if (st == EVAC_OK && rk->state_dir)
       st = evac_outcome_block_write(rk->state_dir, state_key(rk, v, rep), rep,
-                                    1, &v->outcomes[rep]);
-    long done;
+                                    1, o);
+    long now;
 #pragma omp atomic capture
-    done = ++rk->runs;
+    now = ++done;
     if (st != EVAC_OK) {
-#pragma omp critical(rank_status)
+#pragma omp critical
       if (status == EVAC_OK)
         status = st;
     }
-    if (opts->progress && omp_get_thread_num() == 0 &&
-        wall_now() - last_print > 1.0) {
-      last_print = wall_now();
-      fprintf(stderr,
-              "\r  rank: round %d (%d replications): %ld / %ld simulations ",
-              rk->rounds, rk->reps, done - base, ntasks);
+    if (rk->progress) {
+#pragma omp critical
+      if ((rk->progress == 1 && wall_now() - last_print > 1.0) ||
+          (rk->progress == 2 && now % every == 0)) {
+        last_print = wall_now();
+        progress_line(rk, now, ntasks, t0);
+      }
     }
   }
   free(tasks);
-  for (int v = 0; status == EVAC_OK && v < rk->nvariants; v++)
-    if (rk->variants[v].nreps < rk->reps) {
-      rk->variants[v].nreps = rk->reps;
-      if (summarise(&rk->variants[v], rk->reps))
-        status = EVAC_ERR_RUNTIME;
-    }
+  rk->runs += ntasks;
+  rk->cpu_s += cpu;
+  for (int v = 0; status == EVAC_OK && v < rk->nvariants; v++) {
+    struct evac_variant *var = &rk->variants[v];
+    int grew = 0;
+    for (int k = 0; !var->settled && k < rk->nstrata; k++)
+      if (var->w[k] > 0.0 && var->n[k] < rk->target[k]) {
+        var->n[k] = rk->target[k];
+        grew = 1;
+      }
+    if (grew && summarise(rk, var))
+      status = EVAC_ERR_RUNTIME;
+  }
   return (enum evac_status)status;
 }
 
-/* Paired casualties avoided going from variant a to b over rk->reps
- * replications: mean, 95 % CI and variance. */
-static void paired(const struct evac_ranking *rk, int a, int b, double *mean,
-                   double *lo, double *hi, double *var) {
-  *var = evac_outcome_paired(rk->variants[a].outcomes, rk->variants[b].outcomes,
-                             rk->reps, mean, lo, hi);
-}
-
 /* Fills row with hazard h's effect: fixing it in variant base (to variant
- * next), and alone (the closure check). */
-static void fill_row(struct evac_ranking *rk, struct evac_rank_row *row, int h,
-                     int base, int next) {
-  double var;
-  row->hazard = h;
-  paired(rk, base, next, &row->delta_mean, &row->ci_low, &row->ci_high, &var);
+ * next), and alone (the closure check). Returns 0 or -1. */
+static int fill_row(struct evac_ranking *rk, struct evac_rank_row *row, int h,
+                    int base, int next) {
   int solo = variant(rk, 1ull << h);
-  paired(rk, 0, solo, &row->solo_mean, &row->solo_ci_low, &row->solo_ci_high,
-         &var);
-  row->solo_rset_p95_s =
-      rk->variants[0].rset_p95_s - rk->variants[solo].rset_p95_s;
-  row->solo_margin_s =
-      rk->variants[solo].margin_mean_s - rk->variants[0].margin_mean_s;
-  row->delta_rset_p95_s =
-      rk->variants[base].rset_p95_s - rk->variants[next].rset_p95_s;
-  row->delta_margin_s =
-      rk->variants[next].margin_mean_s - rk->variants[base].margin_mean_s;
-  row->major = row->ci_low >= EVAC_MAJOR_CASUALTIES;
+  if (solo < 0)
+    return -1;
+  row->hazard = h;
+  row->base_v = base;
+  row->next_v = next;
+  row->second_v = -1;
+  evac_rank_effect(rk, base, next, &row->step);
+  evac_rank_effect(rk, 0, solo, &row->solo);
+  row->major = row->step.lo >= EVAC_MAJOR_CASUALTIES;
+  row->major_resolved = row->major || row->step.hi < EVAC_MAJOR_CASUALTIES;
+  row->applicable = !(row->step.identical && row->solo.identical);
   double cost = rk->m->hazards[h].cost;
-  row->per_cost = isnan(cost) || cost <= 0.0 ? NAN : row->delta_mean / cost;
+  row->per_cost = isnan(cost) || cost <= 0.0 ? NAN : row->step.mean / cost;
+  return 0;
 }
 
-/* The greedy sequence stops at this step (no hazard left changes the
- * casualties of any replication, or the step limit is reached): the rest
- * go in rows step.. by the casualties each avoids here, then by the p95
+/* The greedy sequence stops at this step (no hazard left changes any
+ * outcome of any replication, or the step limit is reached): the rest go
+ * in rows step.. by the objective each avoids here, then by the p95
  * evacuation time it saves here (ties: list order), each measured against
- * this step's variant, without simulating further steps. */
+ * this step's variant, without simulating further steps. Variants whose
+ * major verdict is open stay in play. */
 static enum evac_status rest_at(struct evac_ranking *rk, int step,
                                 uint64_t fixed) {
   int base = variant(rk, fixed);
@@ -196,7 +360,7 @@ static enum evac_status rest_at(struct evac_ranking *rk, int step,
         continue;
       const struct evac_variant *v =
           &rk->variants[variant(rk, fixed | 1ull << i)];
-      double c = rk->variants[base].casualties_mean - v->casualties_mean;
+      double c = rk->variants[base].objective_mean - v->objective_mean;
       double t = rk->variants[base].rset_p95_s - v->rset_p95_s;
       if (c > best_c || (c == best_c && t > best_t)) {
         best_c = c;
@@ -205,18 +369,46 @@ static enum evac_status rest_at(struct evac_ranking *rk, int step,
       }
     }
     struct evac_rank_row *row = &rk->rows[k];
-    fill_row(rk, row, pick, base, variant(rk, fixed | 1ull << pick));
+    int next = variant(rk, fixed | 1ull << pick);
+    if (fill_row(rk, row, pick, base, next))
+      return EVAC_ERR_RUNTIME;
     row->order = k + 1;
     row->resolved = 1; /* not compared further */
+    rk->variants[next].settled &= row->major_resolved;
     taken |= 1ull << pick;
   }
   return EVAC_OK;
 }
 
-/* One greedy pass at rk->reps replications: fills rk->rows and sets
- * rk->resolved. */
-static enum evac_status greedy(const char *path, struct evac_ranking *rk,
-                               const struct evac_rank_opts *opts) {
+/* The best and the runner-up candidate at a step from variant base (by
+ * the objective avoided; ties: list order), into *best and *second (-1 if
+ * none); *inert: 1 if no candidate changes any outcome. */
+static void candidates(struct evac_ranking *rk, int base, uint64_t fixed,
+                       int *best, int *second, int *inert) {
+  double best_mean = -INFINITY, second_mean = -INFINITY;
+  *best = *second = -1;
+  *inert = 1;
+  for (int i = 0; i < rk->nrows; i++) {
+    if (fixed >> i & 1)
+      continue;
+    struct evac_effect e;
+    evac_rank_effect(rk, base, variant(rk, fixed | 1ull << i), &e);
+    *inert &= e.identical;
+    if (e.mean > best_mean) {
+      *second = *best;
+      second_mean = best_mean;
+      best_mean = e.mean;
+      *best = i;
+    } else if (e.mean > second_mean) {
+      *second = i;
+      second_mean = e.mean;
+    }
+  }
+}
+
+/* One greedy pass at the current targets: fills rk->rows, sets
+ * rk->resolved, and settles the candidates beaten at 95 % at their step. */
+static enum evac_status greedy(struct evac_ranking *rk) {
   int n = rk->nrows;
   uint64_t fixed = 0;
   rk->resolved = 1;
@@ -225,39 +417,42 @@ static enum evac_status greedy(const char *path, struct evac_ranking *rk,
     for (int i = 0; i < n; i++)
       if (!(fixed >> i & 1) && variant(rk, fixed | 1ull << i) < 0)
         return EVAC_ERR_RUNTIME;
-    enum evac_status st = simulate(path, rk, opts);
-    if (st != EVAC_OK)
-      return st;
-    int base = variant(rk, fixed), best = -1, second = -1, inert = 1;
-    double best_mean = -INFINITY, second_mean = -INFINITY, lo, hi, var;
-    for (int i = 0; i < n; i++) {
-      if (fixed >> i & 1)
-        continue;
-      double mean;
-      paired(rk, base, variant(rk, fixed | 1ull << i), &mean, &lo, &hi, &var);
-      inert &= mean == 0.0 && var == 0.0;
-      if (mean > best_mean) {
-        second = best;
-        second_mean = best_mean;
-        best_mean = mean;
-        best = i;
-      } else if (mean > second_mean) {
-        second = i;
-        second_mean = mean;
-      }
+    int base = variant(rk, fixed), best, second, inert;
+    for (;;) { /* the best two are never left behind */
+      enum evac_status st = simulate(rk);
+      if (st != EVAC_OK)
+        return st;
+      candidates(rk, base, fixed, &best, &second, &inert);
+      struct evac_variant *b = &rk->variants[variant(rk, fixed | 1ull << best)];
+      struct evac_variant *s =
+          second >= 0 ? &rk->variants[variant(rk, fixed | 1ull << second)]
+                      : NULL;
+      if (!b->settled && (!s || !s->settled))
+        break;
+      b->settled = 0;
+      if (s)
+        s->settled = 0;
     }
     if (inert || (rk->steps > 0 && step == rk->steps))
       return rest_at(rk, step, fixed);
     struct evac_rank_row *row = &rk->rows[step];
     int next = variant(rk, fixed | 1ull << best);
-    fill_row(rk, row, best, base, next);
+    if (fill_row(rk, row, best, base, next))
+      return EVAC_ERR_RUNTIME;
     row->order = step + 1;
     row->resolved = 1;
-    if (second >= 0) {
-      double mean;
-      paired(rk, variant(rk, fixed | 1ull << second), next, &mean, &lo, &hi,
-             &var);
-      row->resolved = lo > 0.0 || (mean == 0.0 && var == 0.0);
+    for (int i = 0; i < n; i++) { /* the losers beaten at 95 % */
+      if (fixed >> i & 1 || i == best)
+        continue;
+      int v = variant(rk, fixed | 1ull << i);
+      struct evac_effect e;
+      evac_rank_effect(rk, v, next, &e);
+      int beaten = e.lo > 0.0 || (e.mean == 0.0 && e.var == 0.0);
+      if (i == second) {
+        row->second_v = v;
+        row->resolved = beaten;
+      }
+      rk->variants[v].settled = beaten;
     }
     rk->resolved &= row->resolved;
     fixed |= 1ull << best;
@@ -265,10 +460,205 @@ static enum evac_status greedy(const char *path, struct evac_ranking *rk,
   return EVAC_OK;
 }
 
+/* 1 if every line's order and major verdict is resolved. */
+static int all_resolved(const struct evac_ranking *rk) {
+  int ok = rk->resolved;
+  for (int i = 0; i < rk->nrows; i++)
+    ok &= rk->rows[i].major_resolved;
+  return ok;
+}
+
+/* Adds the stratum variances of the effect from variant a to b to s2. */
+static void add_spread(const struct evac_ranking *rk, int a, int b,
+                       double *s2) {
+  const struct evac_variant *x = &rk->variants[a], *y = &rk->variants[b];
+  for (int k = 0; k < rk->nstrata; k++) {
+    int n = x->n[k] < y->n[k] ? x->n[k] : y->n[k];
+    if (n < 2)
+      continue;
+    double s = 0.0, q = 0.0;
+    for (int r = 0; r < n; r++) {
+      double d =
+          x->w[k] * x->out[k][r].objective - y->w[k] * y->out[k][r].objective;
+      s += d;
+      q += d * d;
+    }
+    double var = (q - s * s / n) / (n - 1);
+    s2[k] += var > 0.0 ? var : 0.0;
+  }
+}
+
+/* Replications a variant would need for effect e to be told from
+ * threshold at 95 %, at rk->reps now: the half-width shrinks as 1/sqrt(n)
+ * (the t quantile falling too makes it an overestimate); INFINITY: the
+ * mean is exactly on the threshold. */
+static double needed(const struct evac_ranking *rk, const struct evac_effect *e,
+                     double threshold) {
+  double gap = fabs(e->mean - threshold), half = e->hi - e->mean;
+  if (!(gap > 0.0))
+    return INFINITY;
+  double f = half / gap;
+  return f > 1.0 ? ceil(rk->reps * f * f) : rk->reps;
+}
+
+/* The open decisions: their summed stratum variances into s2 (if not
+ * NULL), and the replications that would resolve them all. */
+static double open_decisions(const struct evac_ranking *rk, double *s2) {
+  double need = rk->reps;
+  for (int i = 0; i < rk->nrows; i++) {
+    const struct evac_rank_row *row = &rk->rows[i];
+    struct evac_effect e;
+    if (!row->resolved && row->second_v >= 0) {
+      evac_rank_effect(rk, row->second_v, row->next_v, &e);
+      if (s2)
+        add_spread(rk, row->second_v, row->next_v, s2);
+      double n = needed(rk, &e, 0.0);
+      need = n > need ? n : need;
+    }
+    if (!row->major_resolved) {
+      if (s2)
+        add_spread(rk, row->base_v, row->next_v, s2);
+      double n = needed(rk, &row->step, EVAC_MAJOR_CASUALTIES);
+      need = n > need ? n : need;
+    }
+  }
+  return need;
+}
+
+/* Sets the fires' targets for a round of total replications a variant:
+ * each fire at least 2 and what it had, the rest shared in proportion to
+ * (1 - DEFENSIVE_SHARE) x its share of the spread of the open decisions
+ * (Neyman) + DEFENSIVE_SHARE x its weight, by largest remainder.
+ * s2 NULL: by weight alone. */
+static void allocate(struct evac_ranking *rk, int total, const double *s2) {
+  int ns = rk->nstrata;
+  double ssum = 0.0, wsum = 0.0, ideal[EVAC_RANK_MAX_STRATA];
+  const double *w = rk->variants[0].w;
+  for (int k = 0; k < ns; k++) {
+    ssum += s2 ? sqrt(s2[k]) : 0.0;
+    wsum += w[k];
+  }
+  int sum = 0;
+  for (int k = 0; k < ns; k++) {
+    double share = wsum > 0.0 ? w[k] / wsum : 1.0 / ns;
+    if (ssum > 0.0)
+      share = (1.0 - DEFENSIVE_SHARE) * sqrt(s2[k]) / ssum +
+              DEFENSIVE_SHARE * share;
+    ideal[k] = total * share;
+    int n = (int)floor(ideal[k]);
+    n = n < 2 ? 2 : n;
+    rk->target[k] = n > rk->target[k] ? n : rk->target[k];
+    sum += rk->target[k];
+  }
+  while (sum < total) { /* largest remainder first (ties: fire order) */
+    int pick = 0;
+    double most = -INFINITY;
+    for (int k = 0; k < ns; k++)
+      if (ideal[k] - rk->target[k] > most) {
+        most = ideal[k] - rk->target[k];
+        pick = k;
+      }
+    rk->target[pick]++;
+    sum++;
+  }
+  rk->reps = sum;
+}
+
+/* Variance reduction of line 1's effect against drawing the fire by
+ * weight at the same number of replications: (within-fire + between-fire
+ * variance of one drawn replication) / N over the stratified variance. */
+static double reduction(const struct evac_ranking *rk) {
+  const struct evac_rank_row *row = &rk->rows[0];
+  if (!rk->strata || rk->inert_from == 0)
+    return NAN;
+  const struct evac_variant *x = &rk->variants[row->base_v],
+                            *y = &rk->variants[row->next_v];
+  double mu[EVAC_RANK_MAX_STRATA], s2[EVAC_RANK_MAX_STRATA],
+      p[EVAC_RANK_MAX_STRATA];
+  double mean = 0.0, strat = 0.0, within = 0.0, between = 0.0;
+  int total = 0;
+  for (int k = 0; k < rk->nstrata; k++) {
+    int n = x->n[k] < y->n[k] ? x->n[k] : y->n[k];
+    p[k] = x->w[k]; /* variant 0's weights sum to 1 */
+    mu[k] = s2[k] = 0.0;
+    if (n < 2 || !(p[k] > 0.0))
+      continue;
+    total += n;
+    double s = 0.0, q = 0.0;
+    for (int r = 0; r < n; r++) { /* the weighted difference over p: y */
+      double d = (x->w[k] * x->out[k][r].objective -
+                  y->w[k] * y->out[k][r].objective) /
+                 p[k];
+      s += d;
+      q += d * d;
+    }
+    mu[k] = s / n;
+    s2[k] = (q - s * s / n) / (n - 1);
+    strat += p[k] * p[k] * s2[k] / n;
+    mean += p[k] * mu[k];
+  }
+  for (int k = 0; k < rk->nstrata; k++) {
+    within += p[k] * s2[k];
+    between += p[k] * (mu[k] - mean) * (mu[k] - mean);
+  }
+  if (!(strat > 0.0) || total == 0)
+    return NAN;
+  return (within + between) / total / strat;
+}
+
 const char *evac_rank_priority(const struct evac_rank_row *row) {
+  if (!row->applicable)
+    return "n/a";
   if (row->major)
     return "high";
-  return row->ci_low > 0.0 ? "medium" : "low";
+  return row->step.lo > 0.0 ? "medium" : "low";
+}
+
+/* Sets the strata of rk from its model with every hazard present. Returns
+ * EVAC_OK, EVAC_ERR_INPUT (too many fires) or another status. */
+static enum evac_status strata(struct evac_ranking *rk,
+                               struct evac_diag *diag) {
+  struct evac_model *all = NULL;
+  enum evac_status st = evac_replicate_load(rk->path, rk->m, 0, diag, &all);
+  if (st == EVAC_OK && all->nfires > EVAC_RANK_MAX_STRATA) {
+    evac_diag_error(diag, rk->path, "fires",
+                    "rank tells at most %d ignition scenarios apart, found %d "
+                    "(hazards included)",
+                    EVAC_RANK_MAX_STRATA, all->nfires);
+    st = EVAC_ERR_INPUT;
+  }
+  if (st == EVAC_OK) {
+    rk->egress_s = evac_replicate_egress_estimate(all);
+    int n = all->nfires;
+    rk->nstrata = n > 0 ? n : 1;
+    rk->target = calloc((size_t)rk->nstrata, sizeof *rk->target);
+    if (n > 0) {
+      rk->strata = malloc((size_t)n * sizeof *rk->strata);
+      if (rk->strata)
+        evac_replicate_strata(all, rk->strata, n);
+    }
+    if (!rk->target || (n > 0 && !rk->strata))
+      st = EVAC_ERR_RUNTIME;
+  }
+  evac_model_free(all);
+  return st;
+}
+
+/* Warns when the run may end before people could have left. */
+static void duration_warning(const struct evac_ranking *rk,
+                             struct evac_diag *diag) {
+  const struct evac_model *m = rk->m;
+  if (m->duration_s < rk->egress_s)
+    evac_diag_warn(diag, m->scenario_path, "duration_s",
+                   "%.0f s ends before people could have left (alarm, "
+                   "pre-movement and walking: about %.0f s); those still on "
+                   "their way then count as not out",
+                   m->duration_s, rk->egress_s);
+  else if (rk->variants[0].not_out_mean > 0.0)
+    evac_diag_warn(diag, m->scenario_path, "duration_s",
+                   "%.2f people a fire were still on their way when the run "
+                   "ended at %.0f s; raise duration_s to see how they fare",
+                   rk->variants[0].not_out_mean, m->duration_s);
 }
 
 enum evac_status evac_rank_run(const char *path,
@@ -280,6 +670,7 @@ enum evac_status evac_rank_run(const char *path,
   if (!rk)
     return EVAC_ERR_RUNTIME;
   double t0 = wall_now();
+  rk->path = path;
   enum evac_status st = evac_model_load(path, diag, &rk->m);
   if (st != EVAC_OK) {
     evac_ranking_free(rk);
@@ -296,23 +687,30 @@ enum evac_status evac_rank_run(const char *path,
   evac_hazards_apply(m, diag); /* once, for its warnings */
   rk->threads = opts->threads > 0 ? opts->threads : evac_threads_default();
   st = evac_memory_check(m, path, 1, rk->threads, diag);
+  if (st == EVAC_OK)
+    st = strata(rk, diag);
   if (st != EVAC_OK) { /* refused before the replications allocate */
     evac_ranking_free(rk);
     return st;
   }
+  rk->objective = opts->objective;
+  rk->progress = opts->progress;
+  rk->budget_s = opts->budget_s;
   rk->max_reps = opts->reps;
   rk->min_reps = opts->min_reps > 0                ? opts->min_reps
                  : opts->reps < EVAC_RANK_MIN_REPS ? opts->reps
                                                    : EVAC_RANK_MIN_REPS;
   if (rk->min_reps > rk->max_reps)
     rk->min_reps = rk->max_reps;
-  rk->reps = rk->min_reps;
   rk->steps = opts->steps;
   rk->seed = opts->seed_given ? opts->seed : m->seed;
   rk->nrows = m->nhazards;
+  rk->vrf = NAN;
   if (opts->state_dir) {
     rk->state_dir = opts->state_dir;
-    rk->state_key = evac_outcome_inputs_key(m, rk->seed);
+    int obj = (int)rk->objective;
+    rk->state_key =
+        evac_fnv(evac_outcome_inputs_key(m, rk->seed), &obj, sizeof obj);
     if (mkdir(rk->state_dir, 0777) != 0 && errno != EEXIST) {
       evac_diag_error(diag, rk->state_dir, NULL,
                       "cannot create the state folder: %s", strerror(errno));
@@ -322,16 +720,43 @@ enum evac_status evac_rank_run(const char *path,
   }
   rk->rows = calloc((size_t)rk->nrows, sizeof *rk->rows);
   st = rk->rows && variant(rk, 0) == 0 ? EVAC_OK : EVAC_ERR_RUNTIME;
+  if (st == EVAC_OK)
+    allocate(rk, rk->min_reps, NULL);
+  double *s2 = calloc((size_t)rk->nstrata, sizeof *s2);
+  if (!s2)
+    st = EVAC_ERR_RUNTIME;
   while (st == EVAC_OK) {
     rk->rounds++;
-    st = greedy(path, rk, opts);
-    if (st != EVAC_OK || rk->resolved || rk->reps == rk->max_reps)
+    st = greedy(rk);
+    if (st != EVAC_OK)
       break;
-    rk->reps = 2 * rk->reps < rk->max_reps ? 2 * rk->reps : rk->max_reps;
+    if (all_resolved(rk)) {
+      rk->stop = EVAC_RANK_RESOLVED;
+      break;
+    }
+    if (rk->reps >= rk->max_reps) {
+      rk->stop = EVAC_RANK_CAP;
+      break;
+    }
+    if (rk->budget_s > 0.0 && wall_now() - t0 > rk->budget_s) {
+      rk->stop = EVAC_RANK_BUDGET;
+      break;
+    }
+    memset(s2, 0, (size_t)rk->nstrata * sizeof *s2);
+    open_decisions(rk, s2);
+    int next = 2 * rk->reps < rk->max_reps ? 2 * rk->reps : rk->max_reps;
+    allocate(rk, next, s2);
   }
-  if (opts->progress)
-    fprintf(stderr, "\r%70s\r", "");
+  free(s2);
+  if (rk->progress == 1)
+    fprintf(stderr, "\r%100s\r", "");
   rk->wall_clock_s = wall_now() - t0;
+  if (st == EVAC_OK) {
+    rk->resolved = all_resolved(rk);
+    rk->reps_needed = rk->resolved ? rk->reps : open_decisions(rk, NULL);
+    rk->vrf = reduction(rk);
+    duration_warning(rk, diag);
+  }
   if (rk->resumed > 0)
     evac_diag_warn(diag, rk->state_dir, NULL,
                    "resumed %ld finished replications of %ld", rk->resumed,
@@ -342,6 +767,7 @@ enum evac_status evac_rank_run(const char *path,
     evac_ranking_free(rk);
     return st;
   }
+  rk->path = NULL;
   *out = rk;
   return EVAC_OK;
 }
@@ -349,10 +775,19 @@ enum evac_status evac_rank_run(const char *path,
 void evac_ranking_free(struct evac_ranking *r) {
   if (!r)
     return;
-  for (int v = 0; v < r->nvariants; v++)
-    free(r->variants[v].outcomes);
+  for (int v = 0; v < r->nvariants; v++) {
+    struct evac_variant *var = &r->variants[v];
+    for (int k = 0; var->out && k < r->nstrata; k++)
+      free(var->out[k]);
+    free(var->out);
+    free(var->w);
+    free(var->n);
+    free(var->cap);
+  }
   free(r->variants);
   free(r->rows);
+  free(r->strata);
+  free(r->target);
   evac_model_free(r->m);
   free(r);
 }

@@ -7,67 +7,130 @@
 #include "evacsim.h"
 #include "replicate.h"
 
-/* A variant: the building with a set of hazards fixed. */
+/* Most ignition scenarios (strata) a ranking tells apart. */
+#define EVAC_RANK_MAX_STRATA 64
+
+/* Replication numbers of stratum k start at k times this (> any --reps), so
+ * every fire has its own people draws. */
+#define EVAC_RANK_STRATUM_STRIDE 1048576
+
+/* A variant: the building with a set of hazards fixed, estimated fire by
+ * fire (stratum by stratum). */
 struct evac_variant {
-  uint64_t fixed;                /* bit i: hazard i rectified */
-  int nreps;                     /* replications simulated (0 .. cap) */
-  struct evac_outcome *outcomes; /* [cap], the first nreps filled */
-  double casualties_mean;
-  double rset_p95_s; /* 95th percentile over replications */
-  double margin_mean_s;
+  uint64_t fixed;            /* bit i: hazard i rectified */
+  double *w;                 /* [nstrata] weight of each fire here */
+  int *n;                    /* [nstrata] replications simulated */
+  struct evac_outcome **out; /* [nstrata] -> [cap[k]], the first n[k] filled */
+  int *cap;                  /* [nstrata] outcomes allocated */
+  int settled;               /* 1: beaten at 95 % at its greedy step, so it
+                                gets no more replications */
+  int nreps;                 /* replications, all fires */
+  double objective_mean;     /* sum over fires of weight x mean */
+  double incapacitated_mean; /* the same for each count */
+  double trapped_mean;
+  double not_out_mean;
+  double rset_p95_s;    /* weighted 95th percentile over replications */
+  double margin_mean_s; /* mean over fires (weights normalised here) */
+};
+
+/* The objective avoided going from one variant to another, with its parts
+ * and its breakdown by fire. */
+struct evac_effect {
+  double mean;          /* objective avoided (a fire, weighted) */
+  double lo, hi;        /* 95 % confidence interval (stratified) */
+  double var;           /* variance of mean */
+  double df;            /* Welch-Satterthwaite degrees of freedom */
+  double incapacitated; /* mean reduction of each count */
+  double trapped;
+  double not_out;
+  double rset_p95_s; /* p95 evacuation time saved */
+  double margin_s;   /* ASET - RSET margin gained */
+  int identical;     /* 1: equal outcomes in every replication */
+  double by_fire[EVAC_RANK_MAX_STRATA]; /* weighted share of mean */
 };
 
 /* One line of the rectification list. */
 struct evac_rank_row {
   int hazard;              /* index in the scenario's hazard list */
   int order;               /* 1 = fix first (greedy sequence) */
-  double delta_mean;       /* casualties avoided by fixing it, at its step */
-  double ci_low, ci_high;  /* 95 % paired confidence interval */
-  double solo_mean;        /* casualties avoided fixing it alone */
-  double delta_rset_p95_s; /* p95 evacuation time saved, at its step */
-  double delta_margin_s;   /* ASET - RSET margin gained, at its step */
-  int major;               /* 1 if ci_low >= EVAC_MAJOR_CASUALTIES */
-  double per_cost;         /* delta_mean / cost, NAN without a cost */
-  int resolved; /* 1: it beat the runner-up of its step at 95 % (or tied
-                   it in every replication, or was the last) */
-  /* closure check: the building as inspected with this hazard alone fixed */
-  double solo_ci_low, solo_ci_high; /* 95 % CI of solo_mean */
-  double solo_rset_p95_s;           /* p95 evacuation time saved */
-  double solo_margin_s;             /* ASET - RSET margin gained */
+  struct evac_effect step; /* fixing it at its step (lines above fixed) */
+  struct evac_effect solo; /* closure check: it alone fixed, as inspected */
+  int major;               /* 1 if step.lo >= EVAC_MAJOR_CASUALTIES */
+  int major_resolved;      /* 1: the major verdict holds at 95 % either
+                              way (lo >= threshold or hi < threshold) */
+  int applicable;          /* 0: it cannot act here (no outcome of any
+                              replication differs, fixed or not, at its
+                              step or alone) */
+  double per_cost;         /* step.mean / cost, NAN without a cost */
+  int resolved;       /* 1: it beat the runner-up of its step at 95 % (or tied
+                         it in every replication, or was the last) */
+  int base_v, next_v; /* variants of its step: before and after fixing it */
+  int second_v;       /* the runner-up's variant at its step, -1 if none */
 };
 
-/* Priority of a line: "high" (major), "medium" (CI above zero), "low". */
+/* Priority of a line: "high" (major), "medium" (CI above zero), "low",
+ * "n/a" (not applicable). */
 const char *evac_rank_priority(const struct evac_rank_row *row);
 
 /* First round of adaptive replication when none is given. */
 #define EVAC_RANK_MIN_REPS 10
 
-/* Casualties avoided (95 % lower bound) that make a hazard "major". */
+/* Objective avoided (95 % lower bound) that makes a hazard "major". */
 #define EVAC_MAJOR_CASUALTIES 0.5
 
 struct evac_model;
 
+/* Why the adaptive replication stopped. */
+enum evac_rank_stop {
+  EVAC_RANK_RESOLVED = 0, /* every open decision resolved at 95 % */
+  EVAC_RANK_CAP,          /* --reps reached */
+  EVAC_RANK_BUDGET,       /* --budget-s spent */
+};
+
 struct evac_ranking {
-  struct evac_model *m;   /* the scenario as loaded (hazards listed) */
-  int reps;               /* replications the list rests on */
+  struct evac_model *m; /* the scenario as loaded (hazards listed) */
+  enum evac_objective objective;
+  int reps;               /* replications a variant in play has, all fires */
   int min_reps, max_reps; /* adaptive: first round, cap */
   int rounds;             /* rounds of the adaptive replication */
-  int resolved;           /* 1: every step's choice resolved at 95 % */
-  int steps;              /* greedy steps simulated at most (0: all) */
-  int inert_from;         /* rows from here on are not re-ranked: they change no
-                             casualty, or the step limit was reached (= nrows if
-                             every step was simulated) */
+  int resolved;           /* 1: every step's choice and every major verdict
+                             resolved at 95 % */
+  enum evac_rank_stop stop;
+  double budget_s;    /* wall-clock budget (0: none) */
+  double reps_needed; /* if not resolved: replications a variant would
+                         need (estimate; INFINITY: a tie) */
+  int steps;          /* greedy steps simulated at most (0: all) */
+  int inert_from;     /* rows from here on are not re-ranked: they change no
+                         outcome, or the step limit was reached (= nrows if
+                         every step was simulated) */
   uint64_t seed;
   int threads;
+  int nstrata;                 /* ignition scenarios (1: no "fires") */
+  struct evac_stratum *strata; /* [nstrata], NULL without "fires" */
+  int *target;                 /* [nstrata] replications per fire now */
+  double inspected_weight;     /* sum of the fires' weights, every
+                                  hazard present */
+  double vrf;                  /* variance reduction of line 1 against
+                                  drawing the fire (NAN if unknown) */
+  double egress_s;             /* evac_replicate_egress_estimate */
   int nvariants, capvariants;
   struct evac_variant *variants;
   int nrows;                  /* = number of hazards */
   struct evac_rank_row *rows; /* in greedy order */
   double wall_clock_s;
+  double cpu_s;          /* simulation CPU time (sum over threads) */
   long runs;             /* simulations the list rests on (resumed ones too) */
   long resumed;          /* of which read from state_dir */
+  int progress;          /* 0: quiet, 1: one updated line (terminal), 2: a
+                            line every few simulations */
+  const char *path;      /* the scenario (during evac_rank_run only) */
   const char *state_dir; /* finished replications (opts), or NULL */
-  uint64_t state_key;    /* evac_outcome_inputs_key of m and seed */
+  uint64_t state_key;    /* inputs, seed and objective */
 };
+
+/* The stratified effect of going from variant a to b of r: objective and
+ * counts avoided, per fire and in all. */
+void evac_rank_effect(const struct evac_ranking *r, int a, int b,
+                      struct evac_effect *e);
 
 #endif

@@ -41,7 +41,7 @@ static int all_fixed(const struct evac_ranking *r) {
 struct owner_row {
   const char *owner; /* "" if none given */
   int hazards, major;
-  double avoided; /* casualties avoided by its lines, at their steps */
+  double avoided; /* objective avoided by its lines, at their steps */
   double cost;    /* sum of the costs given */
   char ids[512];  /* its hazard ids in rectification order */
 };
@@ -62,7 +62,7 @@ static int owners(const struct evac_ranking *r, struct owner_row *rows) {
     struct owner_row *w = &rows[k];
     w->hazards++;
     w->major += row->major;
-    w->avoided += row->delta_mean;
+    w->avoided += row->step.mean;
     w->cost += isnan(h->cost) ? 0.0 : h->cost;
     size_t len = strlen(w->ids);
     snprintf(w->ids + len, sizeof w->ids - len, "%s%s", len ? " " : "", h->id);
@@ -70,63 +70,222 @@ static int owners(const struct evac_ranking *r, struct owner_row *rows) {
   return n;
 }
 
+/* The place of fire k as "floor 6 (12, 4)" ("the scenario's fire" without
+ * "fires"). */
+static void fire_text(const struct evac_ranking *r, int k, char *buf,
+                      size_t n) {
+  if (!r->strata) {
+    snprintf(buf, n, "the scenario's fire");
+    return;
+  }
+  const struct evac_stratum *s = &r->strata[k];
+  snprintf(buf, n, "floor %s (%d, %d)", r->m->floors[s->floor].name, s->x,
+           s->y);
+}
+
+/* Why the adaptive replication stopped, in words. */
+static const char *stop_text(const struct evac_ranking *r) {
+  if (r->resolved)
+    return "order and major verdicts resolved at 95 %";
+  return r->stop == EVAC_RANK_BUDGET ? "not resolved: --budget-s spent"
+                                     : "not resolved: --reps reached";
+}
+
+/* The verdict of the closure check on a line. */
+static const char *closure_text(const struct evac_rank_row *row, int csv) {
+  if (!row->applicable)
+    return csv ? "not_applicable" : "not applicable: no outcome changes";
+  if (row->solo.lo > 0.0)
+    return csv ? "fewer" : "fewer harmed";
+  if (row->solo.hi < 0.0)
+    return csv ? "more" : "more harmed";
+  return csv ? "no_change" : "no change told apart from chance";
+}
+
+/* "2.10 [1.20, 3.00]" or "not applicable" into buf. */
+static void effect_text(const struct evac_rank_row *row,
+                        const struct evac_effect *e, const char *mark,
+                        char *buf, size_t n) {
+  if (!row->applicable)
+    snprintf(buf, n, "not applicable");
+  else
+    snprintf(buf, n, "%.2f [%.2f, %.2f]%s", e->mean, e->lo, e->hi, mark);
+}
+
+/* The objective in words ("people incapacitated or trapped"). */
+static const char *objective_words(enum evac_objective obj) {
+  return obj == EVAC_OBJ_INCAPACITATED ? "people incapacitated"
+         : obj == EVAC_OBJ_NOT_SAFE    ? "people not safe at the end"
+                                       : "people incapacitated or trapped";
+}
+
+/* What the list means, in two sentences: the first line, then the rest. */
+static void print_verdict(const struct evac_ranking *r, FILE *f) {
+  const struct evac_model *m = r->m;
+  const struct evac_rank_row *top = &r->rows[0];
+  const struct evac_hazard *h = &m->hazards[top->hazard];
+  const char *what = objective_words(r->objective);
+  fprintf(f, "\n  What it means\n  ");
+  if (!top->applicable || top->step.hi <= 0.0)
+    fprintf(f,
+            "No hazard on the list changes how many %s at 95 %% in these "
+            "replications.",
+            what);
+  else if (top->resolved && top->major)
+    fprintf(f,
+            "Fix %s (%s) first: it avoids %.2f [%.2f, %.2f] %s a fire, more "
+            "than any other hazard at 95 %%.",
+            h->id, evac_hazard_type_name(h->type), top->step.mean, top->step.lo,
+            top->step.hi, what);
+  else if (top->resolved)
+    fprintf(f,
+            "%s (%s) comes first, %.2f [%.2f, %.2f] %s a fire, but its effect "
+            "is not shown to reach %.1f a fire at 95 %%.",
+            h->id, evac_hazard_type_name(h->type), top->step.mean, top->step.lo,
+            top->step.hi, what, EVAC_MAJOR_CASUALTIES);
+  else
+    fprintf(f,
+            "%s (%s) looks most important, %.2f [%.2f, %.2f] %s a fire, but "
+            "it is not yet told apart from the next best at 95 %%.",
+            h->id, evac_hazard_type_name(h->type), top->step.mean, top->step.lo,
+            top->step.hi, what);
+  int major = 0, na = 0, other = 0;
+  char ids[256] = "";
+  for (int i = 1; i < r->nrows; i++) {
+    const struct evac_rank_row *row = &r->rows[i];
+    if (!row->applicable)
+      na++;
+    else if (row->major) {
+      size_t len = strlen(ids);
+      snprintf(ids + len, sizeof ids - len, "%s%s", major ? ", " : "",
+               m->hazards[row->hazard].id);
+      major++;
+    } else
+      other++;
+  }
+  fprintf(f, " ");
+  if (major)
+    fprintf(f, "After it, %s %s major too; ", ids, major > 1 ? "are" : "is");
+  else
+    fprintf(f, "After it, no line is shown to be major; ");
+  fprintf(f,
+          "%d other%s avoid%s less than %.1f a fire or %s not told apart from "
+          "no effect%s",
+          other, other == 1 ? "" : "s", other == 1 ? "s" : "",
+          EVAC_MAJOR_CASUALTIES, other == 1 ? "is" : "are",
+          na ? ", and " : ".\n");
+  if (na)
+    fprintf(f, "%d cannot act in this building (not applicable).\n", na);
+}
+
 void evac_ranking_print(const struct evac_ranking *r, FILE *f) {
   const struct evac_model *m = r->m;
   fprintf(f,
-          "evacsim rank: %s, %d hazards, %d replications (%d rounds, order "
-          "%s), %d variants (%ld simulations, %.1f s)\n",
-          m->name, r->nrows, r->reps, r->rounds,
-          r->resolved ? "resolved at 95 %" : "not resolved: cap reached",
-          r->nvariants, r->runs, r->wall_clock_s);
+          "evacsim rank: %s, %d hazards, objective %s a fire, %d fire%s "
+          "(stratified), %d replications a variant (%d rounds, %s), %d "
+          "variants (%ld simulations, %.1f s, %.1f CPU s)\n",
+          m->name, r->nrows, evac_objective_name(r->objective), r->nstrata,
+          r->nstrata == 1 ? "" : "s", r->reps, r->rounds, stop_text(r),
+          r->nvariants, r->runs, r->wall_clock_s, r->cpu_s);
+  if (!r->resolved) {
+    if (isinf(r->reps_needed))
+      fprintf(f, "  more replications will not resolve it: a decision "
+                 "sits exactly on its threshold\n");
+    else
+      fprintf(f,
+              "  about %.0f replications a variant would resolve it "
+              "(--reps %.0f: about %.0f min more at this speed)\n",
+              r->reps_needed, r->reps_needed,
+              r->wall_clock_s * (r->reps_needed / r->reps - 1.0) / 60.0);
+  }
+  const struct evac_variant *v0 = &r->variants[0];
+  fprintf(f,
+          "  as inspected, a fire: %.2f (incapacitated %.2f, trapped %.2f); "
+          "not out when the run ended %.2f",
+          v0->objective_mean, v0->incapacitated_mean, v0->trapped_mean,
+          v0->not_out_mean);
   int none = all_fixed(r);
-  fprintf(f, "  casualties with every hazard: %.2f a fire; ",
-          r->variants[0].casualties_mean);
   if (none >= 0)
-    fprintf(f, "with none: %.2f\n", r->variants[none].casualties_mean);
+    fprintf(f, "; every hazard fixed: %.2f\n",
+            r->variants[none].objective_mean);
   else
-    fprintf(f, "the last %d are not re-ranked (=)\n", r->nrows - r->inert_from);
-  fprintf(f, "\n  Rectification list\n");
-  fprintf(f, "  %-5s %-8s %-24s %-20s %-22s %-6s %-8s %9s  %s\n", "order",
-          "hazard", "type", "target", "avoided (95 % CI)", "major", "priority",
-          "cost", "owner");
+    fprintf(f, "; the last %d lines are not re-ranked (=)\n",
+            r->nrows - r->inert_from);
+  if (!isnan(r->vrf))
+    fprintf(f,
+            "  stratifying by fire: line 1's variance is %.1f times smaller "
+            "than drawing the fire at random\n",
+            r->vrf);
+  fprintf(f,
+          "\n  Rectification list (avoided: %s a fire, the lines above "
+          "fixed)\n",
+          evac_objective_name(r->objective));
+  fprintf(f, "  %-5s %-8s %-24s %-20s %-22s %6s %7s %7s %-5s %-8s %9s  %s\n",
+          "order", "hazard", "type", "target", "avoided (95 % CI)", "incap",
+          "trapped", "not out", "major", "priority", "cost", "owner");
   for (int i = 0; i < r->nrows; i++) {
     const struct evac_rank_row *row = &r->rows[i];
     const struct evac_hazard *h = &m->hazards[row->hazard];
     char ci[64], cost[32];
-    snprintf(ci, sizeof ci, "%.2f [%.2f, %.2f]%s", row->delta_mean, row->ci_low,
-             row->ci_high,
-             i >= r->inert_from ? "="
-             : row->resolved    ? ""
-                                : "~");
+    effect_text(row, &row->step,
+                i >= r->inert_from ? "="
+                : row->resolved    ? ""
+                                   : "~",
+                ci, sizeof ci);
     if (isnan(h->cost))
       snprintf(cost, sizeof cost, "-");
     else
       snprintf(cost, sizeof cost, "%.0f", h->cost);
-    fprintf(f, "  %-5d %-8s %-24s %-20.20s %-22s %-6s %-8s %9s  %s\n",
+    fprintf(f,
+            "  %-5d %-8s %-24s %-20.20s %-22s %6.2f %7.2f %7.2f %-5s %-8s "
+            "%9s  %s\n",
             row->order, h->id, evac_hazard_type_name(h->type),
-            evac_hazard_target_name(m, h), ci, row->major ? "yes" : "no",
+            evac_hazard_target_name(m, h), ci, row->step.incapacitated,
+            row->step.trapped, row->step.not_out,
+            !row->applicable ? "-"
+            : row->major     ? "yes"
+                             : "no",
             evac_rank_priority(row), cost, h->owner ? h->owner : "");
   }
   fprintf(f,
           "  (fix in this order: each line's effect assumes the lines "
-          "above are fixed; major: 95 %% lower bound >= %.1f; ~: not "
-          "told apart from the next best at 95 %%; =: measured at the last "
-          "greedy step, not re-ranked)\n",
+          "above are fixed; avoided = incap + trapped for the default "
+          "objective; not out: people still on their way at the end, not "
+          "in the objective unless it is not-safe; major: 95 %% lower bound "
+          ">= %.1f; ~: not told apart from the next best at 95 %%; =: "
+          "measured at the last greedy step, not re-ranked; not applicable: "
+          "no outcome of any replication changes)\n",
           EVAC_MAJOR_CASUALTIES);
+  if (r->strata) {
+    fprintf(f, "\n  Where the avoided harm happens (line's avoided by fire, "
+               "weighted: they add up to the line)\n");
+    for (int i = 0; i < r->nrows && i < 5; i++) {
+      const struct evac_rank_row *row = &r->rows[i];
+      if (!row->applicable)
+        continue;
+      fprintf(f, "  %-8s", m->hazards[row->hazard].id);
+      for (int k = 0; k < r->nstrata; k++) {
+        char where[96];
+        fire_text(r, k, where, sizeof where);
+        if (row->step.by_fire[k] != 0.0)
+          fprintf(f, " %s %+.2f;", where, row->step.by_fire[k]);
+      }
+      fprintf(f, "\n");
+    }
+  }
   fprintf(f, "\n  Closure check (the building as inspected, this hazard "
              "alone fixed)\n");
-  fprintf(f, "  %-8s %-22s %12s %12s  %s\n", "hazard", "avoided (95 % CI)",
-          "p95 RSET -s", "margin +s", "re-run shows");
+  fprintf(f, "  %-8s %-22s %6s %7s %7s %12s %12s  %s\n", "hazard",
+          "avoided (95 % CI)", "incap", "trapped", "not out", "p95 RSET -s",
+          "margin +s", "re-run shows");
   for (int i = 0; i < r->nrows; i++) {
     const struct evac_rank_row *row = &r->rows[i];
     char ci[64];
-    snprintf(ci, sizeof ci, "%.2f [%.2f, %.2f]", row->solo_mean,
-             row->solo_ci_low, row->solo_ci_high);
-    fprintf(f, "  %-8s %-22s %12.1f %12.1f  %s\n", m->hazards[row->hazard].id,
-            ci, row->solo_rset_p95_s, row->solo_margin_s,
-            row->solo_ci_low > 0.0    ? "fewer casualties"
-            : row->solo_ci_high < 0.0 ? "more casualties"
-                                      : "no change told apart from chance");
+    effect_text(row, &row->solo, "", ci, sizeof ci);
+    fprintf(f, "  %-8s %-22s %6.2f %7.2f %7.2f %12.1f %12.1f  %s\n",
+            m->hazards[row->hazard].id, ci, row->solo.incapacitated,
+            row->solo.trapped, row->solo.not_out, row->solo.rset_p95_s,
+            row->solo.margin_s, closure_text(row, 0));
   }
   struct owner_row *ow = calloc((size_t)r->nrows, sizeof *ow);
   int no = ow ? owners(r, ow) : 0;
@@ -138,15 +297,18 @@ void evac_ranking_print(const struct evac_ranking *r, FILE *f) {
             ow[k].owner[0] ? ow[k].owner : "(none)", ow[k].hazards, ow[k].major,
             ow[k].avoided, ow[k].cost, ow[k].ids);
   free(ow);
+  print_verdict(r, f);
 }
 
-/* The rectification list (docs/ranking.md columns, then priority and
- * resolved). */
+/* The rectification list (docs/ranking.md columns: delta_casualties_* are
+ * the objective; then priority, resolved, the objective's name and the
+ * counts avoided one by one). */
 static void csv_rectification(const struct evac_ranking *r, FILE *f) {
   fputs("rank,hazard_id,type,target,floors,delta_casualties_mean,"
         "delta_casualties_ci_low,delta_casualties_ci_high,delta_rset_p95_s,"
         "delta_aset_margin_s,major,cost,risk_reduction_per_cost,owner,"
-        "priority,resolved\n",
+        "priority,resolved,objective,delta_incapacitated_mean,"
+        "delta_trapped_mean,delta_not_out_mean,major_resolved,applicable\n",
         f);
   for (int i = 0; i < r->nrows; i++) {
     const struct evac_rank_row *row = &r->rows[i];
@@ -159,15 +321,17 @@ static void csv_rectification(const struct evac_ranking *r, FILE *f) {
     evac_csv_text(f, evac_hazard_target_name(r->m, h));
     fputc(',', f);
     evac_csv_text(f, floors);
-    fprintf(f, ",%.6g,%.6g,%.6g,%.6g,%.6g,%d,", row->delta_mean, row->ci_low,
-            row->ci_high, row->delta_rset_p95_s, row->delta_margin_s,
-            row->major);
+    fprintf(f, ",%.6g,%.6g,%.6g,%.6g,%.6g,%d,", row->step.mean, row->step.lo,
+            row->step.hi, row->step.rset_p95_s, row->step.margin_s, row->major);
     evac_csv_num(f, h->cost);
     fputc(',', f);
     evac_csv_num(f, row->per_cost);
     fputc(',', f);
     evac_csv_text(f, h->owner ? h->owner : "");
-    fprintf(f, ",%s,%d\n", evac_rank_priority(row), row->resolved);
+    fprintf(f, ",%s,%d,%s,%.6g,%.6g,%.6g,%d,%d\n", evac_rank_priority(row),
+            row->resolved, evac_objective_name(r->objective),
+            row->step.incapacitated, row->step.trapped, row->step.not_out,
+            row->major_resolved, row->applicable);
   }
 }
 
@@ -202,17 +366,16 @@ static void csv_hazards(const struct evac_ranking *r, FILE *f) {
 static void csv_closure(const struct evac_ranking *r, FILE *f) {
   fputs("hazard_id,solo_casualties_mean,solo_casualties_ci_low,"
         "solo_casualties_ci_high,solo_rset_p95_s,solo_aset_margin_s,"
-        "closure_shows\n",
+        "closure_shows,solo_incapacitated_mean,solo_trapped_mean,"
+        "solo_not_out_mean\n",
         f);
   for (int i = 0; i < r->nrows; i++) {
     const struct evac_rank_row *row = &r->rows[i];
     evac_csv_text(f, r->m->hazards[row->hazard].id);
-    fprintf(f, ",%.6g,%.6g,%.6g,%.6g,%.6g,%s\n", row->solo_mean,
-            row->solo_ci_low, row->solo_ci_high, row->solo_rset_p95_s,
-            row->solo_margin_s,
-            row->solo_ci_low > 0.0    ? "fewer"
-            : row->solo_ci_high < 0.0 ? "more"
-                                      : "no_change");
+    fprintf(f, ",%.6g,%.6g,%.6g,%.6g,%.6g,%s,%.6g,%.6g,%.6g\n", row->solo.mean,
+            row->solo.lo, row->solo.hi, row->solo.rset_p95_s,
+            row->solo.margin_s, closure_text(row, 1), row->solo.incapacitated,
+            row->solo.trapped, row->solo.not_out);
   }
 }
 
@@ -306,13 +469,14 @@ static int put_strings(hid_t g, const char *name, const char *const *v,
   return rc;
 }
 
-/* Writes /ranking's priority and resolved columns and its groups hazards,
- * closure and responsibility (the other three lists). Returns 0 or -1. */
+/* Writes /ranking's priority, resolved and per-count columns and its
+ * groups hazards, closure, responsibility (the other three lists) and
+ * by_fire. Returns 0 or -1. */
 static int h5_lists(hid_t f, const struct evac_ranking *r) {
   const struct evac_model *m = r->m;
   int n = r->nrows, nh = m->nhazards;
   size_t big = (size_t)(n > nh ? n : nh) + 1;
-  double *c = malloc(big * 6 * sizeof *c);
+  double *c = malloc(big * 8 * sizeof *c);
   const char **t = calloc(big, 7 * sizeof *t);
   char *fl = calloc(big, 256);
   struct owner_row *ow = calloc(big, sizeof *ow);
@@ -321,11 +485,40 @@ static int h5_lists(hid_t f, const struct evac_ranking *r) {
   rc |= g < 0;
   if (!rc) { /* the rectification list's extra columns */
     for (int i = 0; i < n; i++) {
-      t[i] = evac_rank_priority(&r->rows[i]);
-      c[i] = r->rows[i].resolved;
+      const struct evac_rank_row *row = &r->rows[i];
+      t[i] = evac_rank_priority(row);
+      c[i] = row->resolved;
+      c[big + i] = row->step.incapacitated;
+      c[2 * big + i] = row->step.trapped;
+      c[3 * big + i] = row->step.not_out;
+      c[4 * big + i] = row->major_resolved;
+      c[5 * big + i] = row->applicable;
     }
-    rc |= put_strings(g, "priority", t, (size_t)n) |
-          put_doubles(g, "resolved", c, (size_t)n, "1");
+    size_t k = (size_t)n;
+    rc |= put_strings(g, "priority", t, k) |
+          put_doubles(g, "resolved", c, k, "1") |
+          put_doubles(g, "delta_incapacitated_mean", c + big, k, "1") |
+          put_doubles(g, "delta_trapped_mean", c + 2 * big, k, "1") |
+          put_doubles(g, "delta_not_out_mean", c + 3 * big, k, "1") |
+          put_doubles(g, "major_resolved", c + 4 * big, k, "1") |
+          put_doubles(g, "applicable", c + 5 * big, k, "1");
+  }
+  if (!rc) { /* each line's avoided by fire (weighted: they add up) */
+    hid_t h = H5Gcreate2(g, "by_fire", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    rc |= h < 0;
+    for (int k = 0; !rc && k < r->nstrata; k++) {
+      char name[64];
+      for (int i = 0; i < n; i++) {
+        c[i] = r->rows[i].step.by_fire[k];
+        c[big + i] = r->rows[i].solo.by_fire[k];
+      }
+      snprintf(name, sizeof name, "delta_casualties_fire_%d", k + 1);
+      rc |= put_doubles(h, name, c, (size_t)n, "1");
+      snprintf(name, sizeof name, "solo_casualties_fire_%d", k + 1);
+      rc |= put_doubles(h, name, c + big, (size_t)n, "1");
+    }
+    if (h >= 0)
+      H5Gclose(h);
   }
   if (!rc) { /* hazard list, scenario order */
     hid_t h = H5Gcreate2(g, "hazards", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -359,11 +552,15 @@ static int h5_lists(hid_t f, const struct evac_ranking *r) {
     for (int i = 0; i < n; i++) {
       const struct evac_rank_row *row = &r->rows[i];
       t[i] = m->hazards[row->hazard].id;
-      c[i] = row->solo_mean;
-      c[big + i] = row->solo_ci_low;
-      c[2 * big + i] = row->solo_ci_high;
-      c[3 * big + i] = row->solo_rset_p95_s;
-      c[4 * big + i] = row->solo_margin_s;
+      t[big + i] = closure_text(row, 1);
+      c[i] = row->solo.mean;
+      c[big + i] = row->solo.lo;
+      c[2 * big + i] = row->solo.hi;
+      c[3 * big + i] = row->solo.rset_p95_s;
+      c[4 * big + i] = row->solo.margin_s;
+      c[5 * big + i] = row->solo.incapacitated;
+      c[6 * big + i] = row->solo.trapped;
+      c[7 * big + i] = row->solo.not_out;
     }
     rc |=
         h < 0 ||
@@ -373,7 +570,12 @@ static int h5_lists(hid_t f, const struct evac_ranking *r) {
             put_doubles(h, "solo_casualties_ci_high", c + 2 * big, (size_t)n,
                         "1") |
             put_doubles(h, "solo_rset_p95_s", c + 3 * big, (size_t)n, "s") |
-            put_doubles(h, "solo_aset_margin_s", c + 4 * big, (size_t)n, "s");
+            put_doubles(h, "solo_aset_margin_s", c + 4 * big, (size_t)n, "s") |
+            put_strings(h, "closure_shows", t + big, (size_t)n) |
+            put_doubles(h, "solo_incapacitated_mean", c + 5 * big, (size_t)n,
+                        "1") |
+            put_doubles(h, "solo_trapped_mean", c + 6 * big, (size_t)n, "1") |
+            put_doubles(h, "solo_not_out_mean", c + 7 * big, (size_t)n, "1");
     H5Gclose(h);
   }
   if (!rc) { /* responsibility list */
@@ -407,6 +609,55 @@ static int h5_lists(hid_t f, const struct evac_ranking *r) {
   return rc ? -1 : 0;
 }
 
+/* The warning about duration_s ("" if none) into buf: the run ends
+ * before people could have left, or some were still on their way. */
+static void duration_text(const struct evac_ranking *r, char *buf, size_t n) {
+  const struct evac_variant *v0 = &r->variants[0];
+  if (r->m->duration_s < r->egress_s)
+    snprintf(buf, n,
+             "duration_s %.0f s ends before people could have left "
+             "(alarm, pre-movement and walking: about %.0f s)",
+             r->m->duration_s, r->egress_s);
+  else if (v0->not_out_mean > 0.0)
+    snprintf(buf, n,
+             "%.2f people a fire were still on their way when the run ended "
+             "at duration_s %.0f s",
+             v0->not_out_mean, r->m->duration_s);
+  else
+    buf[0] = '\0';
+}
+
+/* Writes /fires: each ignition scenario's floor, cell, weight as inspected
+ * and replications a variant. Returns 0 or -1. */
+static int h5_fires(hid_t f, const struct evac_ranking *r) {
+  int ns = r->nstrata;
+  double *c = malloc((size_t)ns * 4 * sizeof *c);
+  const char **t = calloc((size_t)ns, sizeof *t);
+  char *where = calloc((size_t)ns, 96);
+  int rc = !c || !t || !where;
+  for (int k = 0; !rc && k < ns; k++) {
+    fire_text(r, k, where + (size_t)k * 96, 96);
+    t[k] = where + (size_t)k * 96;
+    c[k] = r->strata ? r->strata[k].x : NAN;
+    c[ns + k] = r->strata ? r->strata[k].y : NAN;
+    c[2 * ns + k] = r->variants[0].w[k];
+    c[3 * ns + k] = r->target[k];
+  }
+  hid_t g =
+      rc ? -1 : H5Gcreate2(f, "fires", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  rc |= g < 0 || put_strings(g, "place", t, (size_t)ns) |
+                     put_doubles(g, "x", c, (size_t)ns, "1") |
+                     put_doubles(g, "y", c + ns, (size_t)ns, "1") |
+                     put_doubles(g, "weight", c + 2 * ns, (size_t)ns, "1") |
+                     put_doubles(g, "reps", c + 3 * ns, (size_t)ns, "1");
+  if (g >= 0)
+    H5Gclose(g);
+  free(c);
+  free(t);
+  free(where);
+  return rc ? -1 : 0;
+}
+
 /* Writes the ranking as HDF5 into the commit c. Returns 0 or -1. */
 static int write_h5(const struct evac_ranking *r, struct evac_commit *c) {
   H5E_auto2_t func;
@@ -417,11 +668,12 @@ static int write_h5(const struct evac_ranking *r, struct evac_commit *c) {
   int n = r->nrows, nv = r->nvariants, rc = f < 0;
   double *col = malloc(((size_t)(n > nv ? n : nv) + 1) * 9 * sizeof *col);
   const char **txt = calloc((size_t)(n > nv ? n : nv) + 1, 5 * sizeof *txt);
-  char *floors = calloc((size_t)n + 1, 256), *fixed = NULL;
+  char *floors = calloc((size_t)n + 1, 256), *fixed = NULL, warning[256];
   rc |= !col || !txt || !floors;
+  duration_text(r, warning, sizeof warning);
   if (!rc) {
     hid_t g = H5Gcreate2(f, "ranking", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    double *c[9];
+    double *c[9]; /* 9 columns of max(n, nv) */
     for (int k = 0; k < 9; k++)
       c[k] = col + (size_t)k * (n > nv ? n : nv);
     const char **id = txt, **type = txt + n, **target = txt + 2 * n,
@@ -436,11 +688,11 @@ static int write_h5(const struct evac_ranking *r, struct evac_commit *c) {
       fl[i] = floors + (size_t)i * 256;
       owner[i] = h->owner ? h->owner : "";
       c[0][i] = row->order;
-      c[1][i] = row->delta_mean;
-      c[2][i] = row->ci_low;
-      c[3][i] = row->ci_high;
-      c[4][i] = row->delta_rset_p95_s;
-      c[5][i] = row->delta_margin_s;
+      c[1][i] = row->step.mean;
+      c[2][i] = row->step.lo;
+      c[3][i] = row->step.hi;
+      c[4][i] = row->step.rset_p95_s;
+      c[5][i] = row->step.margin_s;
       c[6][i] = row->major;
       c[7][i] = h->cost;
       c[8][i] = row->per_cost;
@@ -472,10 +724,13 @@ static int write_h5(const struct evac_ranking *r, struct evac_commit *c) {
           k += (size_t)snprintf(b + k, 512 - k, "%s%s", k ? " " : "",
                                 r->m->hazards[i].id);
       fx[v] = b;
-      c[0][v] = r->variants[v].casualties_mean;
+      c[0][v] = r->variants[v].objective_mean;
       c[1][v] = r->variants[v].rset_p95_s;
       c[2][v] = r->variants[v].margin_mean_s;
       c[3][v] = r->variants[v].nreps;
+      c[4][v] = r->variants[v].incapacitated_mean;
+      c[5][v] = r->variants[v].trapped_mean;
+      c[6][v] = r->variants[v].not_out_mean;
     }
     if (!rc) {
       g = H5Gcreate2(f, "variants", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -483,17 +738,25 @@ static int write_h5(const struct evac_ranking *r, struct evac_commit *c) {
             put_doubles(g, "casualties_mean", c[0], (size_t)nv, "1") |
             put_doubles(g, "rset_p95_s", c[1], (size_t)nv, "s") |
             put_doubles(g, "aset_margin_mean_s", c[2], (size_t)nv, "s") |
-            put_doubles(g, "reps", c[3], (size_t)nv, "1");
+            put_doubles(g, "reps", c[3], (size_t)nv, "1") |
+            put_doubles(g, "incapacitated_mean", c[4], (size_t)nv, "1") |
+            put_doubles(g, "trapped_mean", c[5], (size_t)nv, "1") |
+            put_doubles(g, "not_out_mean", c[6], (size_t)nv, "1");
       H5Gclose(g);
     }
+    rc |= h5_fires(f, r);
     g = H5Gcreate2(f, "parameters", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     rc |= evac_h5_attr_write_num(g, "reps", r->reps) |
           evac_h5_attr_write_num(g, "min_reps", r->min_reps) |
           evac_h5_attr_write_num(g, "max_reps", r->max_reps) |
           evac_h5_attr_write_num(g, "major_threshold", EVAC_MAJOR_CASUALTIES) |
+          evac_h5_attr_write_text(g, "objective",
+                                  evac_objective_name(r->objective)) |
+          evac_h5_attr_write_num(g, "budget_s", r->budget_s) |
           evac_h5_attr_write_num(g, "seed", (double)r->seed) |
           evac_h5_attr_write_num(g, "threads", r->threads) |
           evac_h5_attr_write_text(g, "scenario_path", r->m->scenario_path) |
+          evac_h5_attr_write_text(g, "building", r->m->name ? r->m->name : "") |
           evac_h5_attr_write_text(g, "evacsim_version", evac_version()) |
           evac_h5_attr_write_text(g, "git_revision", evac_git_revision());
     H5Gclose(g);
@@ -504,7 +767,14 @@ static int write_h5(const struct evac_ranking *r, struct evac_commit *c) {
           evac_h5_attr_write_num(g, "wall_clock_s", r->wall_clock_s) |
           evac_h5_attr_write_num(g, "rounds", r->rounds) |
           evac_h5_attr_write_num(g, "inert_from", r->inert_from) |
-          evac_h5_attr_write_num(g, "resolved", r->resolved);
+          evac_h5_attr_write_num(g, "resolved", r->resolved) |
+          evac_h5_attr_write_text(g, "stopped", stop_text(r)) |
+          evac_h5_attr_write_num(g, "reps_needed", r->reps_needed) |
+          evac_h5_attr_write_num(g, "cpu_s", r->cpu_s) |
+          evac_h5_attr_write_num(g, "variance_reduction", r->vrf) |
+          evac_h5_attr_write_num(g, "duration_s", r->m->duration_s) |
+          evac_h5_attr_write_num(g, "egress_estimate_s", r->egress_s) |
+          evac_h5_attr_write_text(g, "warning", warning);
     H5Gclose(g);
     rc |= h5_lists(f, r);
     g = H5Gopen2(f, "summary", H5P_DEFAULT);

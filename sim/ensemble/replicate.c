@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "dist.h"
 #include "model.h"
 #include "result.h"
 #include "rng.h"
@@ -73,21 +74,105 @@ static int set_fire(struct evac_model *m, int k) {
   return 0;
 }
 
+double evac_objective_value(const struct evac_outcome *o,
+                            enum evac_objective obj) {
+  switch (obj) {
+  case EVAC_OBJ_INCAPACITATED:
+    return o->incapacitated;
+  case EVAC_OBJ_NOT_SAFE:
+    return o->incapacitated + o->trapped + o->not_out;
+  default:
+    return o->incapacitated + o->trapped;
+  }
+}
+
+static const char *const objective_names[EVAC_OBJ_N] = {
+    "incapacitated+trapped", "incapacitated", "not-safe"};
+
+const char *evac_objective_name(enum evac_objective obj) {
+  return obj >= 0 && obj < EVAC_OBJ_N ? objective_names[obj] : "?";
+}
+
+int evac_objective_parse(const char *name) {
+  for (int k = 0; k < EVAC_OBJ_N; k++)
+    if (!strcmp(name, objective_names[k]))
+      return k;
+  return -1;
+}
+
+/* Index of the fire of m at stratum s's place (its dup-th there), or -1. */
+static int fire_of(const struct evac_model *m, const struct evac_stratum *s) {
+  int seen = 0;
+  for (int k = 0; k < m->nfires; k++) {
+    const struct evac_fire_spec *f = &m->fires[k];
+    if (f->floor == s->floor && f->x == s->x && f->y == s->y &&
+        seen++ == s->dup)
+      return k;
+  }
+  return -1;
+}
+
+int evac_replicate_strata(const struct evac_model *m, struct evac_stratum *out,
+                          int cap) {
+  int n = 0;
+  for (int k = 0; k < m->nfires && n < cap; k++) {
+    const struct evac_fire_spec *f = &m->fires[k];
+    int dup = 0;
+    for (int j = 0; j < k; j++)
+      dup += m->fires[j].floor == f->floor && m->fires[j].x == f->x &&
+             m->fires[j].y == f->y;
+    out[n++] = (struct evac_stratum){f->floor, f->x, f->y, dup};
+  }
+  return n;
+}
+
+void evac_replicate_weights(const struct evac_model *m,
+                            const struct evac_stratum *s, int n, double total,
+                            double *w) {
+  double sum = total;
+  for (int k = 0; !(total > 0.0) && k < m->nfires; k++)
+    sum += m->fires[k].weight > 0.0 ? m->fires[k].weight : 0.0;
+  for (int i = 0; i < n; i++) {
+    int k = fire_of(m, &s[i]);
+    w[i] = k >= 0 && sum > 0.0 && m->fires[k].weight > 0.0
+               ? m->fires[k].weight / sum
+               : 0.0;
+  }
+}
+
+enum evac_status evac_replicate_load(const char *path,
+                                     const struct evac_model *listed,
+                                     uint64_t fixed, struct evac_diag *diag,
+                                     struct evac_model **out) {
+  struct evac_model *m = NULL;
+  enum evac_status st = evac_model_load(path, diag, &m);
+  const char *ids[64];
+  int n = 0;
+  for (int i = 0; i < listed->nhazards && i < 64; i++)
+    if (fixed >> i & 1)
+      ids[n++] = listed->hazards[i].id;
+  if (st == EVAC_OK)
+    st = evac_hazards_prepare(m, ids, n, path, "hazards", "fixed", diag);
+  *out = m;
+  return st;
+}
+
 enum evac_status evac_replicate_run(const char *path,
                                     const struct evac_model *listed,
                                     uint64_t fixed, uint64_t seed, int rep,
+                                    const struct evac_stratum *stratum,
+                                    enum evac_objective obj,
                                     struct evac_outcome *out) {
   struct evac_diag d;
   evac_diag_init(&d);
   struct evac_model *m = NULL;
   struct evac_sim *sim = NULL;
-  enum evac_status st = evac_model_load(path, &d, &m);
-  for (int i = 0; st == EVAC_OK && i < listed->nhazards; i++)
-    if (fixed >> i & 1)
-      evac_hazards_fix(m, listed->hazards[i].id);
-  if (st == EVAC_OK) /* first: hazards add and re-weight fires */
-    evac_hazards_apply(m, &d);
-  int k = st == EVAC_OK ? evac_replicate_ignition(m, seed, rep) : -1;
+  enum evac_status st = evac_replicate_load(path, listed, fixed, &d, &m);
+  int k = -1;
+  if (st == EVAC_OK)
+    k = stratum ? fire_of(m, stratum) : evac_replicate_ignition(m, seed, rep);
+  if (st == EVAC_OK && stratum && k < 0)
+    st = EVAC_ERR_RUNTIME; /* the variant has no such fire */
   if (st == EVAC_OK && k >= 0 && set_fire(m, k))
     st = EVAC_ERR_RUNTIME;
   struct evac_run_opts o = {.seed = seed,
@@ -101,12 +186,20 @@ enum evac_status evac_replicate_run(const char *path,
     st = evac_sim_run(sim);
   if (st == EVAC_OK) {
     const struct evac_result *r = evac_sim_result(sim);
-    double last = 0.0;
-    for (int a = 0; a < r->occupants; a++)
-      if (!isnan(r->agents.exit_time_s[a]) && r->agents.exit_time_s[a] > last)
-        last = r->agents.exit_time_s[a];
+    /* the last survivor's time: the engine's RSET, or where it is not
+       given (someone never got out) the latest time to safety */
+    double last = r->rset_s;
+    if (isnan(last)) {
+      last = 0.0;
+      for (int a = 0; a < r->occupants; a++)
+        if (!isnan(r->agents.exit_time_s[a]) && r->agents.exit_time_s[a] > last)
+          last = r->agents.exit_time_s[a];
+    }
     double aset = isnan(r->aset_s) ? m->duration_s : r->aset_s;
-    out->casualties = r->occupants - r->evacuated;
+    out->incapacitated = r->incapacitated;
+    out->trapped = r->trapped;
+    out->not_out = r->not_out;
+    out->objective = evac_objective_value(out, obj);
     out->rset_s = last;
     out->margin_s = aset - last;
   }
@@ -116,13 +209,38 @@ enum evac_status evac_replicate_run(const char *path,
   return st;
 }
 
-/* Two-sided 97.5 % quantile of Student's t with df degrees of freedom. */
-static double t975(int df) {
+double evac_replicate_egress_estimate(const struct evac_model *m) {
+  double flight = 0.0, worst = 0.0;
+  for (int s = 0; s < m->nstairs; s++)
+    flight = m->stairs[s].flight_length_m > flight
+                 ? m->stairs[s].flight_length_m
+                 : flight;
+  for (int g = 0; g < m->ngroups; g++) {
+    const struct evac_group *gr = &m->groups[g];
+    const struct evac_profile *p = &m->profiles[gr->profile];
+    const struct evac_floor *fl = &m->floors[gr->floor];
+    double v = evac_dist_mean(&p->speed_m_s);
+    double down = v * evac_dist_mean(&p->stair_down_factor);
+    if (!(v > 0.0) || !(down > 0.0))
+      continue;
+    double across = (fl->nx + fl->ny) * m->cell_m / v;
+    double flights = gr->floor * flight / down;
+    double t = evac_dist_mean(&p->premovement_s) + across + flights;
+    worst = t > worst ? t : worst;
+  }
+  return m->alarm_delay_s + worst;
+}
+
+/* The table below 30 degrees of freedom (a fractional df, from
+ * Welch-Satterthwaite, is rounded down: conservative). */
+double evac_t975(double df) {
   static const double t[30] = {
       12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
       2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
       2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
-  return df <= 30 ? t[df - 1] : 1.96 + 2.5 / df;
+  if (!(df >= 1.0))
+    return t[0];
+  return df < 30.0 ? t[(int)df - 1] : 1.96 + 2.5 / df;
 }
 
 double evac_outcome_paired(const struct evac_outcome *x,
@@ -130,13 +248,13 @@ double evac_outcome_paired(const struct evac_outcome *x,
                            double *lo, double *hi) {
   double s = 0.0, s2 = 0.0;
   for (int r = 0; r < n; r++) {
-    double d = x[r].casualties - y[r].casualties;
+    double d = x[r].objective - y[r].objective;
     s += d;
     s2 += d * d;
   }
   *mean = s / n;
   double var = n > 1 ? (s2 - s * s / n) / (n - 1) : 0.0;
-  double half = t975(n - 1) * sqrt(var > 0.0 ? var / n : 0.0);
+  double half = evac_t975(n - 1) * sqrt(var > 0.0 ? var / n : 0.0);
   *lo = *mean - half;
   *hi = *mean + half;
   return var;

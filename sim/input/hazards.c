@@ -373,3 +373,19 @@ const char *evac_hazard_target_name(const struct evac_model *m,
     return m->regions[h->region].name;
   return "";
 }
+
+enum evac_status evac_hazards_prepare(struct evac_model *m,
+                                      const char *const *ids, int n,
+                                      const char *file, const char *where,
+                                      const char *what,
+                                      struct evac_diag *diag) {
+  for (int i = 0; i < n; i++)
+    if (evac_hazards_fix(m, ids[i]) < 0) {
+      evac_diag_error(diag, file, where,
+                      "%s %s: the scenario lists no hazard \"%s\"", what,
+                      ids[i], ids[i]);
+      return EVAC_ERR_INPUT;
+    }
+  evac_hazards_apply(m, diag); /* hazards add and re-weight fires */
+  return EVAC_OK;
+}

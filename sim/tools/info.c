@@ -302,7 +302,8 @@ static char *read_texts(hid_t file, const char *path, long long n, size_t *w) {
 
 /* Prints the first lines of the ranked list in group g (/ranking or
  * /county/ranking): rank, building (a county's), hazard, type and the
- * casualties avoided a fire with their 95 % interval. */
+ * casualties avoided a fire (the ranking's objective) with their 95 %
+ * interval. */
 static void print_list(FILE *f, hid_t file, const char *g, const char *title) {
   char path[128];
   snprintf(path, sizeof path, "%s/rank", g);
@@ -343,8 +344,30 @@ static void print_list(FILE *f, hid_t file, const char *g, const char *title) {
     free(t[i]);
 }
 
+/* Prints the as-inspected variant's (no hazard fixed) mean of column col
+ * of /variants with label; nothing if the file has no such column. */
+static void print_as_is(FILE *f, hid_t file, const char *col,
+                        const char *label) {
+  char path[96];
+  snprintf(path, sizeof path, "/variants/%s", col);
+  long long nv = rows(file, path);
+  if (nv <= 0)
+    return;
+  double *v = read_nums(file, path, nv);
+  size_t w = 0;
+  char *fixed = read_texts(file, "/variants/fixed", nv, &w);
+  for (long long i = 0; v && fixed && i < nv; i++)
+    if (!fixed[(size_t)i * w]) {
+      fprintf(f, LABEL " %.2f a fire\n", label, v[i]);
+      break;
+    }
+  free(v);
+  free(fixed);
+}
+
 /* Prints what a ranking (or a batch's building file) holds: its size, the
- * casualties a fire as inspected and the first lines of its list. */
+ * objective, the casualties a fire as inspected and their split, a
+ * warning about duration_s, and the first lines of its list. */
 static void print_ranking(FILE *f, hid_t file) {
   fprintf(f, LABEL " ranking\n", "kind");
   print_int(f, file, "hazards", "hazards");
@@ -354,17 +377,17 @@ static void print_ranking(FILE *f, hid_t file) {
   if (evac_h5_attr_read(file, "/summary", "resolved", H5T_NATIVE_INT32,
                         &resolved) >= 0)
     fprintf(f, LABEL " %s\n", "order resolved", resolved ? "yes" : "no");
-  long long nv = rows(file, "/variants/casualties_mean");
-  double *cas = read_nums(file, "/variants/casualties_mean", nv);
-  size_t w = 0;
-  char *fixed = read_texts(file, "/variants/fixed", nv, &w);
-  for (long long i = 0; cas && fixed && i < nv; i++)
-    if (!fixed[(size_t)i * w]) {
-      fprintf(f, LABEL " %.2f a fire\n", "casualties as is", cas[i]);
-      break;
-    }
-  free(cas);
-  free(fixed);
+  char text[512];
+  get_attr_string(file, "/parameters", "objective", text, sizeof text);
+  if (strcmp(text, "?") != 0)
+    fprintf(f, LABEL " %s\n", "objective", text);
+  print_as_is(f, file, "casualties_mean", "casualties as is");
+  print_as_is(f, file, "incapacitated_mean", "  incapacitated");
+  print_as_is(f, file, "trapped_mean", "  trapped");
+  print_as_is(f, file, "not_out_mean", "  not out at the end");
+  get_attr_string(file, "/summary", "warning", text, sizeof text);
+  if (text[0] && strcmp(text, "?") != 0)
+    fprintf(f, LABEL " %s\n", "warning", text);
   print_time(f, file, "wall clock", "wall_clock_s");
   print_list(f, file, "/ranking", "rectification list");
 }

@@ -490,23 +490,33 @@ static int rebuild(const struct params *p, const char *path,
     evac_model_free(m);
     return -1;
   }
-  for (char *id = p->fixed, *next; *id; id = next) {
+  /* the stored comma-separated ids, split in place */
+  const char **ids = calloc(strlen(p->fixed) / 2 + 2, sizeof *ids);
+  int n = 0;
+  for (char *id = p->fixed, *next; ids && *id; id = next) {
     char *comma = strchr(id, ',');
     next = comma ? comma + 1 : id + strlen(id);
     if (comma)
       *comma = '\0';
-    if (evac_hazards_fix(m, id) < 0) {
-      evac_diag_error(diag, path, "/parameters",
-                      "fixed_hazards: the stored scenario has no hazard \"%s\"",
-                      id);
-      evac_model_free(m);
-      return -1;
-    }
+    ids[n++] = id;
   }
   struct evac_diag warnings; /* the run that wrote the file showed them */
   evac_diag_init(&warnings);
-  evac_hazards_apply(m, &warnings);
+  enum evac_status st =
+      ids ? evac_hazards_prepare(m, ids, n, path, "/parameters",
+                                 "fixed_hazards", &warnings)
+          : EVAC_ERR_RUNTIME;
+  for (int i = 0; i < warnings.n; i++) /* the errors are the caller's */
+    if (warnings.msg[i].is_error)
+      evac_diag_error(diag, NULL, NULL, "%s", warnings.msg[i].text);
+  if (!ids)
+    evac_diag_error(diag, path, NULL, "out of memory");
   evac_diag_free(&warnings);
+  free(ids);
+  if (st != EVAC_OK) {
+    evac_model_free(m);
+    return -1;
+  }
   *out = m;
   return 0;
 }

@@ -127,7 +127,8 @@ Test(batch, three_ranks_equal_one_rank, .timeout = 300) {
   static const char header[] =
       "rank,building,hazard_id,type,delta_casualties_mean,"
       "delta_casualties_ci_low,delta_casualties_ci_high,cost,"
-      "risk_reduction_per_cost,owner,rank_per_cost\n";
+      "risk_reduction_per_cost,owner,rank_per_cost,"
+      "delta_incapacitated_mean,delta_trapped_mean,delta_not_out_mean\n";
   cr_expect(!strncmp(csv, header, strlen(header)), "bad header:\n%s", csv);
   /* `info` summarises county.h5: its size and the county list's first line
      (the CSV's first row: rank 1, its building and hazard) */

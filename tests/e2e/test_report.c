@@ -144,7 +144,7 @@ Test(report, ranking, .timeout = 300) {
   snprintf(h5, sizeof h5, "%s/rank.h5", dir);
   free(cli_expect(0, "rank %s -o %s --reps 3 --threads 1 --quiet", sc, h5));
   free(cli_expect(0, "report %s -o %s", h5, rep));
-  free(check_report(rep, "--expect tornado.png --expect tornado.svg "
+  free(check_report(rep, "--expect forest.png --expect forest.svg "
                          "--expect order.png"));
   char path[8400];
   snprintf(path, sizeof path, "%s/index.html", rep);
@@ -154,6 +154,15 @@ Test(report, ranking, .timeout = 300) {
   cr_expect_not_null(strstr(html, "<tr><td class=\"n\">1</td><td>H-STAIR</td>"),
                      "H-STAIR first:\n%s", html);
   cr_expect_not_null(strstr(html, "with every hazard: 12.00"), "baseline");
+  /* the planner's view: the building's name, readable column names, the
+     closure check and the owners, and no path of this machine */
+  cr_expect_not_null(strstr(html, "<h1>Hazard ranking: "), "title");
+  cr_expect_not_null(strstr(html, "<th>Avoided a fire (95 % CI)</th>"),
+                     "names");
+  cr_expect_null(strstr(html, "delta_casualties_mean"), "no raw CSV names");
+  cr_expect_not_null(strstr(html, "Closure check"), "closure check");
+  cr_expect_not_null(strstr(html, "Responsibility list"), "owners");
+  cr_expect_null(strstr(html, dir), "no absolute path in the report");
   free(html);
   free(sc);
   free(dir);

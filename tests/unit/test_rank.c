@@ -16,7 +16,7 @@
  * many get through varies. Hazards: H-STAIR blocks stair A on floor 2
  * (nobody on floor 2 can get out), H-NULL is an unready micro station in
  * a building that has none, H-ALARM delays the alarm. */
-static char *write_case(const char *tag) {
+static char *write_case_with(const char *tag, double duration_s, int fires) {
   cJSON *floors = cJSON_CreateArray();
   for (int f = 0; f < 2; f++) {
     struct grid g = grid_new(24, 10);
@@ -35,7 +35,7 @@ static char *write_case(const char *tag) {
                                     "1.2, \"flight_length_m\": 7.2}]"));
   cJSON_AddItemToObject(plan, "systems",
                         cJSON_Parse("{\"detectors\": {\"floors\": \"all\"}}"));
-  cJSON *sc = scenario_new(240);
+  cJSON *sc = scenario_new(duration_s);
   cJSON_AddItemToObject(
       sc, "profiles",
       cJSON_Parse("{\"patient\": {\"base\": \"elderly\", \"premovement_s\": "
@@ -44,10 +44,18 @@ static char *write_case(const char *tag) {
       sc, "occupants",
       cJSON_Parse("[{\"floor\": \"2\", \"rect\": [1, 1, 18, 8], \"profile\": "
                   "\"patient\", \"count\": 12}]"));
-  cJSON_AddItemToObject(
-      sc, "fire",
-      cJSON_Parse("{\"floor\": \"1\", \"at\": [9, 2], "
-                  "\"growth\": \"medium\", \"peak_kw\": 500}"));
+  if (fires) /* two ignition scenarios, 3 : 1 */
+    cJSON_AddItemToObject(
+        sc, "fires",
+        cJSON_Parse("[{\"weight\": 3, \"floor\": \"1\", \"at\": [9, 2], "
+                    "\"growth\": \"medium\", \"peak_kw\": 500},"
+                    " {\"weight\": 1, \"floor\": \"2\", \"at\": [3, 8], "
+                    "\"growth\": \"fast\", \"peak_kw\": 1500}]"));
+  else
+    cJSON_AddItemToObject(
+        sc, "fire",
+        cJSON_Parse("{\"floor\": \"1\", \"at\": [9, 2], "
+                    "\"growth\": \"medium\", \"peak_kw\": 500}"));
   cJSON_AddItemToObject(sc, "alarm", cJSON_Parse("{\"delay_s\": 30}"));
   cJSON_AddItemToObject(
       sc, "hazards",
@@ -66,6 +74,10 @@ static char *write_case(const char *tag) {
   free(s);
   free(d);
   return path;
+}
+
+static char *write_case(const char *tag) {
+  return write_case_with(tag, 240, 0);
 }
 
 static struct evac_ranking *rank(const char *path, int reps, int threads) {
@@ -97,12 +109,12 @@ Test(rank, planted_hazard_first_null_hazard_zero) {
   const struct evac_rank_row *stair = row_of(r, "H-STAIR");
   const struct evac_rank_row *null = row_of(r, "H-NULL");
   cr_log_info("H-STAIR %.2f [%.2f, %.2f]; H-NULL %.2f [%.2f, %.2f]",
-              stair->delta_mean, stair->ci_low, stair->ci_high,
-              null->delta_mean, null->ci_low, null->ci_high);
+              stair->step.mean, stair->step.lo, stair->step.hi, null->step.mean,
+              null->step.lo, null->step.hi);
   cr_expect_eq(stair->order, 1, "the blocked only stair ranks first");
-  cr_expect_gt(stair->ci_low, 0.0, "its CI excludes zero");
+  cr_expect_gt(stair->step.lo, 0.0, "its CI excludes zero");
   cr_expect_eq(stair->major, 1);
-  cr_expect(null->ci_low <= 0.0 && null->ci_high >= 0.0,
+  cr_expect(null->step.lo <= 0.0 && null->step.hi >= 0.0,
             "no possible effect: the CI contains zero");
   cr_expect_eq(null->major, 0);
   cr_expect_eq(r->nvariants, 1 + 3 + 2 + 1, "greedy: 7 variants");
@@ -129,7 +141,7 @@ Test(rank, more_replications_narrow_the_interval) {
   struct evac_ranking *few = rank(path, 4, 2), *many = rank(path, 12, 2);
   const struct evac_rank_row *a = row_of(few, "H-STAIR"),
                              *b = row_of(many, "H-STAIR");
-  double wa = a->ci_high - a->ci_low, wb = b->ci_high - b->ci_low;
+  double wa = a->step.hi - a->step.lo, wb = b->step.hi - b->step.lo;
   cr_log_info("H-STAIR CI width: %.3f at 4 reps, %.3f at 12", wa, wb);
   cr_expect_lt(wb, wa, "12 replications must narrow the CI");
   evac_ranking_free(few);
@@ -159,7 +171,7 @@ Test(rank, adaptive_replication_stops_when_resolved_or_capped) {
   struct evac_ranking *f = rank(path, r->reps, 2);
   for (int i = 0; i < r->nrows; i++) {
     cr_expect_eq(f->rows[i].hazard, r->rows[i].hazard);
-    cr_expect_eq(f->rows[i].delta_mean, r->rows[i].delta_mean);
+    cr_expect_eq(f->rows[i].step.mean, r->rows[i].step.mean);
   }
   evac_ranking_free(f);
   evac_ranking_free(r);
@@ -200,11 +212,10 @@ Test(rank, rows_past_the_step_limit_measure_against_the_last_step) {
     cr_assert_not_null(v);
     cr_expect_eq(v->nreps, 6, "row %d rests on simulated replications", k);
     cr_expect_leq(
-        fabs(row->delta_mean - (base->casualties_mean - v->casualties_mean)),
-        1e-9, "row %d (%s): %.3f", k, r->m->hazards[row->hazard].id,
-        row->delta_mean);
+        fabs(row->step.mean - (base->objective_mean - v->objective_mean)), 1e-9,
+        "row %d (%s): %.3f", k, r->m->hazards[row->hazard].id, row->step.mean);
   }
-  cr_expect_eq(row_of(r, "H-NULL")->delta_mean, 0.0);
+  cr_expect_eq(row_of(r, "H-NULL")->step.mean, 0.0);
   cr_expect_eq(row_of(r, "H-NULL")->major, 0);
   evac_ranking_free(r);
   evac_diag_free(&d);
@@ -248,5 +259,121 @@ Test(rank, cli_writes_table_csv_and_h5) {
   snprintf(args, sizeof args, "rank %s -o %s/r.h5 --reps 1", path, dir);
   cr_expect_eq(evac_test_cli(args, &out), 2);
   free(out);
+  /* an unknown objective is an input error naming the allowed ones */
+  snprintf(args, sizeof args, "rank %s -o %s/r.h5 --objective worst", path,
+           dir);
+  cr_expect_eq(evac_test_cli(args, &out), 2);
+  cr_expect_not_null(strstr(out, "--objective worst: unknown; allowed: "
+                                 "incapacitated+trapped, incapacitated, "
+                                 "not-safe"),
+                     "%s", out);
+  free(out);
+  snprintf(args, sizeof args, "rank %s -o %s/r.h5 --budget-s -5", path, dir);
+  cr_expect_eq(evac_test_cli(args, &out), 2);
+  cr_expect_not_null(strstr(out, "--budget-s"), "%s", out);
+  free(out);
+  free(path);
+}
+
+/* The outcome split: the blocked stair leaves floor 2 without a route, so
+ * its people are trapped: the default objective (incapacitated + trapped)
+ * counts them, and each line's objective is the sum of its counts;
+ * ranked by incapacitated alone, the same line's objective is its
+ * incapacitated count. */
+Test(rank, objective_is_stated_and_split_into_counts) {
+  char *path = write_case("rank-objective");
+  struct evac_ranking *r = rank(path, 4, 2);
+  const struct evac_rank_row *stair = row_of(r, "H-STAIR");
+  cr_log_info("H-STAIR %.2f: incapacitated %.2f, trapped %.2f, not out %.2f",
+              stair->step.mean, stair->step.incapacitated, stair->step.trapped,
+              stair->step.not_out);
+  cr_expect_eq(r->objective, EVAC_OBJ_HARMED);
+  cr_expect_gt(stair->step.trapped, 0.0, "floor 2 is trapped");
+  cr_expect_leq(fabs(stair->step.mean -
+                     (stair->step.incapacitated + stair->step.trapped)),
+                1e-9);
+  struct evac_diag d;
+  evac_diag_init(&d);
+  struct evac_rank_opts o = {.reps = 4,
+                             .min_reps = 4,
+                             .threads = 2,
+                             .objective = EVAC_OBJ_INCAPACITATED};
+  struct evac_ranking *inc = NULL;
+  cr_assert_eq(evac_rank_run(path, &o, &d, &inc), 0);
+  const struct evac_rank_row *s2 = row_of(inc, "H-STAIR");
+  cr_expect_leq(fabs(s2->step.mean - s2->step.incapacitated), 1e-9);
+  cr_expect_lt(s2->step.mean, stair->step.mean,
+               "without the trapped, the stair avoids less");
+  /* every replication accounts for everyone: the counts never exceed the
+     occupants and never go negative */
+  for (int v = 0; v < inc->nvariants; v++)
+    for (int k = 0; k < inc->nstrata; k++)
+      for (int i = 0; i < inc->variants[v].n[k]; i++) {
+        const struct evac_outcome *e = &inc->variants[v].out[k][i];
+        cr_expect(e->incapacitated >= 0 && e->trapped >= 0 && e->not_out >= 0);
+        cr_expect_leq(e->incapacitated + e->trapped + e->not_out, 12.0);
+      }
+  evac_ranking_free(inc);
+  evac_ranking_free(r);
+  evac_diag_free(&d);
+  free(path);
+}
+
+/* A hazard that cannot act here (an unready micro station in a building
+ * that has none) changes no outcome: it is not applicable, not 0.00. */
+Test(rank, hazard_without_effect_is_not_applicable) {
+  char *path = write_case("rank-na");
+  struct evac_ranking *r = rank(path, 3, 2);
+  const struct evac_rank_row *null = row_of(r, "H-NULL");
+  cr_expect_eq(null->applicable, 0);
+  cr_expect_str_eq(evac_rank_priority(null), "n/a");
+  cr_expect_eq(row_of(r, "H-STAIR")->applicable, 1);
+  evac_ranking_free(r);
+  free(path);
+}
+
+/* Stratified by fire: two weighted fires (3 : 1); each fire has at least
+ * 2 replications and they add up to the variant's; the weights as
+ * inspected sum to 1; each line's by-fire shares add up to its mean; the
+ * list is identical at 1 and 2 threads. */
+Test(rank, stratified_by_fire) {
+  char *path = write_case_with("rank-strata", 240, 1);
+  struct evac_ranking *a = rank(path, 6, 1), *b = rank(path, 6, 2);
+  cr_assert_eq(a->nstrata, 2);
+  cr_expect_leq(fabs(a->variants[0].w[0] - 0.75), 1e-12);
+  cr_expect_leq(fabs(a->variants[0].w[1] - 0.25), 1e-12);
+  cr_expect_geq(a->target[0], 2);
+  cr_expect_geq(a->target[1], 2);
+  cr_expect_eq(a->target[0] + a->target[1], a->reps);
+  for (int i = 0; i < a->nrows; i++) {
+    const struct evac_rank_row *row = &a->rows[i];
+    double sum = row->step.by_fire[0] + row->step.by_fire[1];
+    cr_expect_leq(fabs(sum - row->step.mean), 1e-9, "line %d", i + 1);
+    cr_expect_eq(memcmp(row, &b->rows[i], sizeof *row), 0,
+                 "line %d differs between thread counts", i + 1);
+  }
+  cr_expect_str_eq(a->m->hazards[a->rows[0].hazard].id, "H-STAIR");
+  evac_ranking_free(a);
+  evac_ranking_free(b);
+  free(path);
+}
+
+/* A run that ends before people could have left (20 s: the alarm alone
+ * is at 30 s) is warned about. */
+Test(rank, short_duration_is_warned) {
+  char *path = write_case_with("rank-short", 20, 0);
+  struct evac_diag d;
+  evac_diag_init(&d);
+  struct evac_rank_opts o = {.reps = 2, .min_reps = 2, .threads = 2};
+  struct evac_ranking *r = NULL;
+  cr_assert_eq(evac_rank_run(path, &o, &d, &r), 0);
+  int warned = 0;
+  for (int i = 0; i < d.n; i++)
+    warned |= !d.msg[i].is_error &&
+              strstr(d.msg[i].text, "ends before people could have left");
+  cr_expect(warned, "no warning about duration_s");
+  cr_expect_gt(r->egress_s, 30.0, "the estimate includes the alarm");
+  evac_ranking_free(r);
+  evac_diag_free(&d);
   free(path);
 }

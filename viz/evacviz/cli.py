@@ -175,7 +175,7 @@ def generate(args, log):
             page = Page("evacsim report")
             build = {"run": run_report, "rank": rank_report, "county": county_report}[kind]
             build.build(f, path, partial, args, page, log)
-            page.p("Written by %s from %s on %s." % (GENERATOR, os.path.abspath(path),
+            page.p("Written by %s from %s on %s." % (GENERATOR, os.path.basename(path),
                                                      time.strftime("%Y-%m-%d %H:%M:%S")),
                    "note")
             (partial / "index.html").write_text(page.render(GENERATOR), encoding="utf-8")

@@ -1,8 +1,10 @@
 """The report of a hazard ranking (`evacsim rank` file, docs/ranking.md):
-casualties avoided by each hazard with its 95 % interval (a tornado
-chart), the rectification order, and the ranking table."""
+the objective avoided by each hazard with its 95 % interval (a forest plot
+with the zero and major lines), the rectification order, the rectification
+list, the closure check and the responsibility list."""
 
 import math
+import os
 
 import numpy as np
 
@@ -12,7 +14,25 @@ COLUMNS = ["rank", "hazard_id", "type", "target", "floors",
            "delta_casualties_mean", "delta_casualties_ci_low",
            "delta_casualties_ci_high", "delta_rset_p95_s", "delta_aset_margin_s",
            "major", "cost", "risk_reduction_per_cost", "owner"]
-STRINGS = {"hazard_id", "type", "target", "floors", "owner"}
+STRINGS = {"hazard_id", "type", "target", "floors", "owner", "priority"}
+# optional columns (older files lack them)
+EXTRA = ["priority", "resolved", "delta_incapacitated_mean", "delta_trapped_mean",
+         "delta_not_out_mean", "applicable"]
+# readable names of the columns shown
+NAMES = {"rank": "Order", "hazard_id": "Hazard", "type": "Type", "target": "Target",
+         "floors": "Floors", "avoided": "Avoided a fire (95 % CI)",
+         "delta_incapacitated_mean": "Incapacitated avoided",
+         "delta_trapped_mean": "Trapped avoided", "delta_not_out_mean": "Not out avoided",
+         "delta_rset_p95_s": "p95 evacuation time saved (s)",
+         "delta_aset_margin_s": "Safety margin gained (s)", "major": "Major",
+         "priority": "Priority", "cost": "Cost",
+         "risk_reduction_per_cost": "Avoided per unit cost", "owner": "Owner"}
+SHOWN = ["rank", "hazard_id", "type", "target", "floors", "avoided",
+         "delta_incapacitated_mean", "delta_trapped_mean", "delta_not_out_mean",
+         "delta_rset_p95_s", "delta_aset_margin_s", "major", "priority", "cost",
+         "risk_reduction_per_cost", "owner"]
+COLOURS = {"high": "tab:red", "medium": "tab:orange", "low": "tab:gray", "n/a": "lightgray"}
+MAJOR = 0.5
 
 
 def read(f, path):
@@ -27,6 +47,9 @@ def read(f, path):
         if c not in r:
             raise ReportError("%s: not an evacsim ranking file (no /ranking/%s)" % (path, c))
         cols[c] = texts(r[c]) if c in STRINGS else [float(v) for v in r[c][:]]
+    for c in EXTRA:
+        if c in r:
+            cols[c] = texts(r[c]) if c in STRINGS else [float(v) for v in r[c][:]]
     order = sorted(range(len(cols["rank"])), key=lambda i: cols["rank"][i])
     return {c: [v[i] for i in order] for c, v in cols.items()}
 
@@ -39,7 +62,7 @@ def label(cols, i):
 
 def tornado(labels, mean, lo, hi, major, outdir, name="tornado"):
     """name.png/svg: casualties avoided per fire by each line (first on
-    top), 95 % CI whiskers, major lines in red."""
+    top), 95 % CI whiskers, major lines in red (the county report)."""
     import matplotlib.pyplot as plt
 
     mean, lo, hi = np.array(mean), np.array(lo), np.array(hi)
@@ -54,6 +77,34 @@ def tornado(labels, mean, lo, hi, major, outdir, name="tornado"):
     ax.set_yticklabels(labels, fontsize=8)
     ax.set_xlabel("casualties avoided per fire (mean, 95 % CI)")
     ax.set_title("Casualties avoided by fixing each hazard (red: major)")
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    return save(fig, outdir, name, svg=True)
+
+
+def forest(labels, mean, lo, hi, priority, outdir, name="forest", major=MAJOR):
+    """name.png/svg: the objective avoided a fire by each line (first on
+    top) with its 95 % interval, the zero line and the major line, points
+    coloured by priority."""
+    import matplotlib.pyplot as plt
+
+    mean, lo, hi = np.array(mean), np.array(lo), np.array(hi)
+    n = len(mean)
+    y = np.arange(n)[::-1]
+    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.42 * n))
+    for i in range(n):
+        c = COLOURS.get(priority[i], "tab:gray")
+        ax.plot([lo[i], hi[i]], [y[i], y[i]], color=c, lw=2)
+        ax.plot([mean[i]], [y[i]], "o", color=c, ms=7)
+    ax.axvline(0, color="black", lw=1)
+    ax.axvline(major, color="tab:red", lw=1, ls="--")
+    ax.text(major, n - 0.4, " major (%.1f)" % major, color="tab:red", fontsize=8,
+            va="bottom")
+    ax.set_yticks(y)
+    ax.set_yticklabels(labels, fontsize=8)
+    ax.set_ylim(-0.7, n - 0.1)
+    ax.set_xlabel("avoided a fire (mean and 95 % interval)")
+    ax.set_title("What fixing each hazard avoids, once the lines above it are fixed")
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     return save(fig, outdir, name, svg=True)
@@ -124,41 +175,130 @@ def cell(c, v):
     return "%.2f" % v
 
 
+def marks(cols, i, inert_from):
+    """'~' (not told from the next best), '=' (not re-ranked) or ''."""
+    if i >= inert_from:
+        return "="
+    if "resolved" in cols and cols["resolved"][i] < 0.5:
+        return "~"
+    return ""
+
+
+def applicable(cols, i):
+    """False where the line cannot act in this building."""
+    return "applicable" not in cols or cols["applicable"][i] >= 0.5
+
+
+def list_rows(cols, inert_from):
+    """The rectification list's rows with readable cells."""
+    rows = []
+    for i in range(len(cols["rank"])):
+        row = []
+        for c in SHOWN:
+            if c == "avoided":
+                row.append("%.2f [%.2f, %.2f]%s" % (
+                    cols["delta_casualties_mean"][i], cols["delta_casualties_ci_low"][i],
+                    cols["delta_casualties_ci_high"][i], marks(cols, i, inert_from))
+                    if applicable(cols, i) else "not applicable")
+            elif c not in cols:
+                row.append("")
+            else:
+                row.append(cell(c, cols[c][i]))
+        rows.append(row)
+    return rows
+
+
+def group_table(f, name, header, fmt):
+    """Rows of /ranking/name formatted by fmt(columns, i), or None."""
+    if "ranking" not in f or name not in f["ranking"]:
+        return None
+    g = f["ranking"][name]
+    cols = {k: texts(g[k]) if g[k].dtype.kind in "SOU" else [float(v) for v in g[k][:]]
+            for k in g}
+    n = len(next(iter(cols.values()))) if cols else 0
+    return header, [fmt(cols, i) for i in range(n)]
+
+
+def closure_row(c, i):
+    """One line of the closure check."""
+    verdict = {"fewer": "fewer harmed", "more": "more harmed",
+               "no_change": "no change told apart from chance",
+               "not_applicable": "not applicable"}
+    shows = c["closure_shows"][i] if "closure_shows" in c else ""
+    return [c["hazard_id"][i],
+            "%.2f [%.2f, %.2f]" % (c["solo_casualties_mean"][i], c["solo_casualties_ci_low"][i],
+                                   c["solo_casualties_ci_high"][i]),
+            "%.1f" % c["solo_rset_p95_s"][i], "%.1f" % c["solo_aset_margin_s"][i],
+            verdict.get(shows, shows)]
+
+
+def owner_row(c, i):
+    """One line of the responsibility list."""
+    return [c["owner"][i] or "(none)", int(c["hazards"][i]), int(c["major"][i]),
+            "%.2f" % c["delta_casualties_sum"][i], "%.0f" % c["cost_sum"][i],
+            c["hazard_ids"][i]]
+
+
 def build(f, path, outdir, opts, page, log):
     """Writes the ranking report's figures into outdir and its sections into
     page."""
     cols = read(f, path)
     pa = f["parameters"].attrs if "parameters" in f else {}
     sa = f["summary"].attrs
-    page.title = "evacsim rank: %s" % text(pa.get("scenario_path", path))
-    page.p("Ranking file %s; %d hazards, %d variants, %d simulations (%d replications "
-           "a variant, seed %d) in %.1f s; evacsim %s (%s)."
-           % (path, len(cols["rank"]), num(sa.get("variants"), 0),
-              num(sa.get("simulations"), 0), num(pa.get("reps"), 0),
-              num(pa.get("seed"), 0), num(sa.get("wall_clock_s"), 0),
-              text(pa.get("evacsim_version", "?")), text(pa.get("git_revision", "?"))))
+    building = text(pa.get("building", "")) or os.path.basename(
+        text(pa.get("scenario_path", path)))
+    objective = text(pa.get("objective", "casualties"))
+    n = len(cols["rank"])
+    inert_from = int(num(sa.get("inert_from"), n))
+    page.title = "Hazard ranking: %s" % building
+    page.p("%d hazards ranked by %s a fire; %d variants, %d simulations (%d replications "
+           "a variant, seed %d) in %.1f s; %s. File %s, evacsim %s (%s)."
+           % (n, objective, num(sa.get("variants"), 0), num(sa.get("simulations"), 0),
+              num(pa.get("reps"), 0), num(pa.get("seed"), 0),
+              num(sa.get("wall_clock_s"), 0),
+              text(sa.get("stopped", "")) or ("resolved" if num(sa.get("resolved"), 0)
+                                               else "not resolved"),
+              os.path.basename(path), text(pa.get("evacsim_version", "?")),
+              text(pa.get("git_revision", "?"))))
+    warning = text(sa.get("warning", ""))
+    if warning:
+        page.p("Warning: %s." % warning)
     sets = fixed_sets(f)
     if frozenset() in sets and frozenset(cols["hazard_id"]) in sets:
-        page.p("Casualties a fire with every hazard: %.2f; with none: %.2f."
-               % (sets[frozenset()], sets[frozenset(cols["hazard_id"])]))
-    page.h2("Casualties avoided")
-    log("tornado chart")
-    if cols["rank"]:
-        labels = ["%d. %s" % (int(cols["rank"][i]), label(cols, i))
-                  for i in range(len(cols["rank"]))]
-        page.figure(tornado(labels, cols["delta_casualties_mean"],
-                            cols["delta_casualties_ci_low"], cols["delta_casualties_ci_high"],
-                            [m >= 0.5 for m in cols["major"]], outdir),
-                    "Casualties avoided per fire by fixing each hazard once the lines "
-                    "above it are fixed, with the paired 95 % confidence interval; red: "
-                    "major (lower bound at least 0.5).", "tornado.svg")
+        page.p("%s a fire with every hazard: %.2f; with none: %.2f."
+               % (objective, sets[frozenset()], sets[frozenset(cols["hazard_id"])]))
+    page.h2("What fixing each hazard avoids")
+    log("forest plot")
+    if n:
+        labels = ["%d. %s%s" % (int(cols["rank"][i]), label(cols, i), marks(cols, i, inert_from))
+                  for i in range(n)]
+        prio = cols.get("priority") or ["high" if m >= 0.5 else "low" for m in cols["major"]]
+        page.figure(forest(labels, cols["delta_casualties_mean"],
+                           cols["delta_casualties_ci_low"], cols["delta_casualties_ci_high"],
+                           prio, outdir, major=num(pa.get("major_threshold"), MAJOR)),
+                    "%s avoided a fire by fixing each hazard once the lines above it are "
+                    "fixed, with the 95 %% interval (stratified by fire). Solid line: no "
+                    "effect; dashed: the major threshold. Colours: red high (major), orange "
+                    "medium (above zero), grey low, light grey not applicable. ~: not told "
+                    "apart from the next best; =: measured at the last greedy step."
+                    % objective.capitalize(), "forest.svg")
     log("rectification order")
     o = order_figure(f, cols, outdir)
     if o:
         page.h2("Rectification order")
-        page.figure(o, "Mean casualties per fire after fixing the hazards in the "
+        page.figure(o, "Mean %s a fire after fixing the hazards in the "
                     "ranked order (left) and against the money spent (right, when "
-                    "costs are given).", "order.svg")
+                    "costs are given)." % objective, "order.svg")
     page.h2("Rectification list")
-    page.table(COLUMNS, [[cell(c, cols[c][i]) for c in COLUMNS]
-                         for i in range(len(cols["rank"]))])
+    page.table([NAMES[c] for c in SHOWN], list_rows(cols, inert_from))
+    t = group_table(f, "closure", ["Hazard", "Avoided alone (95 % CI)",
+                                   "p95 evacuation time saved (s)",
+                                   "Safety margin gained (s)", "Re-run shows"], closure_row)
+    if t:
+        page.h2("Closure check (the building as inspected, this hazard alone fixed)")
+        page.table(*t)
+    t = group_table(f, "responsibility", ["Owner", "Hazards", "Major", "Avoided",
+                                          "Cost", "Hazards in order"], owner_row)
+    if t:
+        page.h2("Responsibility list")
+        page.table(*t)

@@ -35,7 +35,17 @@ def summary_rows(s):
     for k, label in [("occupants", "occupants"), ("evacuated", "evacuated"),
                      ("incapacitated", "incapacitated"), ("remaining", "remaining")]:
         rows.append((label, int(num(s.get(k), 0))))
-    for k, label in [("evacuation_time_s", "evacuation time"), ("rset_s", "RSET"),
+    # remaining = trapped + not out (files written before the split lack them)
+    for k, label in [("trapped", "  of them trapped or sheltering"),
+                     ("not_out", "  of them not out when the run ended"),
+                     ("gridlocked", "  of them gridlocked")]:
+        if k in s and (k != "gridlocked" or int(num(s.get(k), 0)) > 0):
+            rows.append((label, int(num(s.get(k), 0))))
+    if int(num(s.get("gridlocked"), 0)) > 0 and "gridlock_time_s" in s:
+        rows.append(("gridlock began", fmt_time(s["gridlock_time_s"])))
+    for k, label in [("evacuation_time_s", "evacuation time"),
+                     ("rset_s", "RSET (last survivor)"),
+                     ("rset_p95_s", "RSET p95 (survivors)"),
                      ("aset_s", "ASET"),
                      ("first_incapacitation_s", "first incapacitation"),
                      ("end_time_s", "simulated time"),
