@@ -1,8 +1,9 @@
 /* One batch task (docs/hpc.md, "Tasks"): a block of replications of one
  * variant of one building, run and stored as DIR/tasks/KEY.bin, where KEY
  * hashes the building's plan and scenario texts, its seed, the variant,
- * the block and the evacsim version. The file is written to KEY.bin.partial,
- * fsync'd and renamed, so a task is either whole or absent; a finished
+ * the block and the evacsim version. The file is written to a temporary of
+ * its own beside it (commit.h), fsync'd and renamed, so a task is either
+ * whole or absent; a finished
  * task is never run again. The files are sim/ensemble/outcome_store.c's blocks.
  */
 #include <omp.h>

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "commit.h"
 #include "model.h"
 
 static const char block_magic[8] = {'E', 'V', 'T', 'A', 'S', 'K', '0', '2'};
@@ -91,20 +92,13 @@ enum evac_status evac_outcome_block_write(const char *dir, uint64_t key,
                                           const struct evac_outcome *out) {
   size_t size = block_size(n);
   unsigned char *buf = malloc(size);
-  char path[4096], tmp[4200];
+  char path[4096], reason[600];
   if (!buf)
     return EVAC_ERR_RUNTIME;
   block_image(key, first, n, out, buf);
   evac_outcome_block_path(dir, key, path, sizeof path);
-  snprintf(tmp, sizeof tmp, "%s.partial", path);
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-  int ok = fd >= 0 && write(fd, buf, size) == (ssize_t)size;
-  ok = ok && fsync(fd) == 0;
-  if (fd >= 0 && close(fd) != 0)
-    ok = 0;
-  ok = ok && rename(tmp, path) == 0;
-  if (!ok)
-    unlink(tmp);
+  /* a unique temporary beside it, fsync, rename (commit.h) */
+  int ok = evac_commit_bytes(path, buf, size, reason, sizeof reason) == 0;
   free(buf);
   return ok ? EVAC_OK : EVAC_ERR_IO;
 }
@@ -138,12 +132,15 @@ int evac_outcome_block_read(const char *dir, uint64_t key, int first, int n,
   return ok ? 0 : -1;
 }
 
-/* 1 if name is a block file name: 16 hex digits, ".bin", maybe
- * ".partial". */
+/* 1 if name is a block file name: 16 hex digits and ".bin", or the
+ * temporary of one being written (".bin.XXXXXX.partial", commit.h), or of
+ * an older evacsim (".bin.partial"). */
 static int block_name(const char *name) {
-  size_t n = strspn(name, "0123456789abcdef");
-  return n == 16 &&
-         (!strcmp(name + n, ".bin") || !strcmp(name + n, ".bin.partial"));
+  size_t n = strspn(name, "0123456789abcdef"), len = strlen(name);
+  if (n != 16 || strncmp(name + n, ".bin", 4) != 0)
+    return 0;
+  const char *rest = name + n + 4;
+  return !*rest || (len > 8 && !strcmp(name + len - 8, ".partial"));
 }
 
 int evac_outcome_dir_remove(const char *dir) {

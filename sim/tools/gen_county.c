@@ -130,6 +130,22 @@ static enum evac_status gc_edit(const char *path, double duration_s,
   return st;
 }
 
+/* Removes what the first n towers' generation wrote under dir (their two
+ * files, then the folder if that left it empty): a county is written whole
+ * or not at all. */
+static void gc_remove(const char *dir, int n) {
+  char path[4200];
+  for (int i = 0; i < n; i++) {
+    snprintf(path, sizeof path, "%s/tower-%02d/tower.plan.json", dir, i + 1);
+    remove(path);
+    snprintf(path, sizeof path, "%s/tower-%02d/tower.scenario.json", dir,
+             i + 1);
+    remove(path);
+    snprintf(path, sizeof path, "%s/tower-%02d", dir, i + 1);
+    rmdir(path);
+  }
+}
+
 enum evac_status evac_gen_county(const struct evac_gen_county_opts *o,
                                  const char *dir, struct evac_diag *diag) {
   if (o->buildings < 1 || o->buildings > 999) {
@@ -164,7 +180,8 @@ enum evac_status evac_gen_county(const struct evac_gen_county_opts *o,
     list = cJSON_AddArrayToObject(mf, "buildings");
   }
   enum evac_status st = list ? EVAC_OK : EVAC_ERR_RUNTIME;
-  for (int i = 0; st == EVAC_OK && i < o->buildings; i++) {
+  int made = 0; /* towers whose files may have been written */
+  for (int i = 0; st == EVAC_OK && i < o->buildings; i++, made++) {
     struct evac_rng r;
     evac_rng_init(&r, o->seed, UINT32_MAX, EVAC_RNG_GENERATOR, (uint32_t)i);
     struct evac_gen_opts g = {.seed = o->seed + (uint64_t)i};
@@ -191,6 +208,8 @@ enum evac_status evac_gen_county(const struct evac_gen_county_opts *o,
     st = gc_write(sub, text, diag);
   if (st == EVAC_ERR_RUNTIME)
     evac_diag_error(diag, dir, NULL, "out of memory generating the county");
+  if (st != EVAC_OK)
+    gc_remove(dir, made);
   cJSON_free(text);
   cJSON_Delete(mf);
   return st;

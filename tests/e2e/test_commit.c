@@ -258,3 +258,25 @@ Test(commit, rank_folder_at_final_name) {
   free(sc);
   free(dir);
 }
+
+Test(commit, gen_county_file_size_limit) {
+  char *dir = strdup(evac_test_dir("commit_gen_fsize"));
+  char out[4200], *text;
+  snprintf(out, sizeof out, "%s/county", dir);
+  char *argv[] = {EVAC_BIN, "gen",          "county", "--buildings",
+                  "3",      "--floors-max", "4",      "--occupants-max",
+                  "5",      "-o",           out,      NULL};
+  /* 4 KiB: a tower's plan does not fit */
+  int st = run_limited(argv, 4 * 1024, &text);
+  cr_assert(WIFEXITED(st), "killed by signal: %s", text);
+  cr_expect_eq(WEXITSTATUS(st), 4, "%s", text);
+  free(text);
+  char p[4300];
+  for (int i = 1; i <= 3; i++) {
+    snprintf(p, sizeof p, "%s/tower-%02d", out, i);
+    cr_expect(access(p, F_OK) != 0, "%s left behind", p);
+  }
+  snprintf(p, sizeof p, "%s/county.json", out);
+  cr_expect(access(p, F_OK) != 0, "no county.json");
+  free(dir);
+}

@@ -105,13 +105,15 @@ Test(rank_signal, sigint_stops_cleanly) {
   expect_clean_stop("rank_sigint", SIGINT);
 }
 
-/* Files in dir (0 if it is missing). */
+/* Finished block files (.bin) in dir (0 if it is missing). */
 static int count_files(const char *dir) {
   DIR *d = opendir(dir);
   int n = 0;
   struct dirent *e;
-  while (d && (e = readdir(d)))
-    n += e->d_name[0] != '.';
+  while (d && (e = readdir(d))) { /* finished blocks, not temporaries */
+    size_t len = strlen(e->d_name);
+    n += e->d_name[0] != '.' && len > 4 && !strcmp(e->d_name + len - 4, ".bin");
+  }
   if (d)
     closedir(d);
   return n;

@@ -272,6 +272,18 @@ Test(report, bad_inputs_exit_2_and_write_nothing, .timeout = 300) {
   out = cli_expect(2, "report %s -o %s", path, rep);
   cr_expect_not_null(strstr(out, "incomplete ranking file"), "%s", out);
   free(out);
+  /* a truncated file (the first half of an HDF5 file) is bad input too */
+  snprintf(cmd, sizeof cmd,
+           "head -c $(( $(stat -c %%s %s/other.h5) / 2 )) %s/other.h5 > "
+           "%s/trunc.h5",
+           dir, dir, dir);
+  cr_assert_eq(sh(cmd, &out), 0, "%s", out);
+  free(out);
+  snprintf(path, sizeof path, "%s/trunc.h5", dir);
+  out = cli_expect(2, "report %s -o %s", path, rep);
+  cr_expect_not_null(strstr(out, "truncated or corrupt"), "%s", out);
+  free(out);
+  snprintf(path, sizeof path, "%s/rank.h5", dir);
   cr_expect(!exists(rep, "") && !exists(rep, ".partial"),
             "a failed report left a folder");
   out = cli_expect(2, "report %s%s", path, "");

@@ -158,7 +158,12 @@ def generate(args, log):
     if not h5py.is_hdf5(path):
         raise ReportError("%s: not an evacsim file (not an HDF5 file)" % path)
     out = Path(os.path.abspath(args.output))
-    with h5py.File(path, "r") as f:
+    try:
+        h5 = h5py.File(path, "r")
+    except OSError as e:  # a truncated or corrupt file is bad input
+        raise ReportError("%s: not a readable evacsim file (truncated or corrupt?): %s"
+                          % (path, e))
+    with h5 as f:
         kind = kind_of(f, path)
         if kind == "run":
             from .run_report import check
