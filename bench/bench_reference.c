@@ -1,12 +1,15 @@
 /* bench_reference: the performance reference case.
  *
  *   bench_reference [--reps R] [--threads T]... [--floors N] [--no-triad]
+ *                   [--smoke MODEL]
  *
  * The building is `evacsim gen tower --floors 30 --occupants 1000 --seed
  * 42`, with its fire replaced by a fast-growth ward fire (3 MW, ward
  * furnishings) on floor 10 and the hazard unsealed_shaft (the cable shaft
  * is not fire-stopped), 30 min simulated, full physics, lean output (the
  * summary and per-agent columns; no fields, trajectories or event log).
+ * --smoke sets the scenario's smoke transport ("layer", the default, or
+ * "momentum").
  *
  * Part 1 runs replication 0 R times (default 5) on one thread and prints a
  * JSON line per run (wall_s of create + run, smoke_wall_s, events, cell
@@ -46,8 +49,9 @@ static const char reference_fire[] =
     "  \"hazards\": [{\"id\": \"H-01\", \"type\": \"unsealed_shaft\"}],\n  ";
 
 /* Generates the tower in dir and rewrites its scenario into the reference
- * case. Returns an evac_status. */
-static int make_reference(const char *dir, int floors) {
+ * case, with the smoke transport smoke (NULL: the default). Returns an
+ * evac_status. */
+static int make_reference(const char *dir, int floors, const char *smoke) {
   struct evac_gen_opts g = {floors, 1000, 42};
   struct evac_diag d;
   evac_diag_init(&d);
@@ -72,7 +76,11 @@ static int make_reference(const char *dir, int floors) {
   char *alarm = strstr(text, "\"alarm\":");
   char *hazards = strstr(text, "\"hazards\": [");
   char *output = strstr(text, "\"output\":");
-  char *out = malloc(n + sizeof reference_fire + 64);
+  char model[64] = "";
+  if (smoke)
+    snprintf(model, sizeof model, "\"smoke\": {\"model\": \"%s\"},\n  ", smoke);
+  size_t cap = n + sizeof reference_fire + sizeof model + 64;
+  char *out = malloc(cap);
   if (!dur || !fire || !alarm || !hazards || !output || alarm < fire ||
       hazards < alarm || output < hazards || !out) {
     fprintf(stderr, "bench_reference: the generated scenario changed shape\n");
@@ -83,8 +91,7 @@ static int make_reference(const char *dir, int floors) {
   memcpy(dur, "\"duration_s\": 1800", 18);
   *fire = '\0';
   *hazards = '\0'; /* the generated inspection list gives way to the shaft */
-  snprintf(out, n + sizeof reference_fire + 64, "%s%s%s%s", text,
-           reference_fire, alarm, output);
+  snprintf(out, cap, "%s%s%s%s%s", text, reference_fire, model, alarm, output);
   st = bench_write(dir, "tower.scenario.json", out) ? EVAC_ERR_IO : EVAC_OK;
   free(text);
   free(out);
@@ -150,6 +157,7 @@ static int scale(const char *path, const struct evac_model *m, int threads,
 
 int main(int argc, char **argv) {
   int reps = 5, floors = 30, threads[16], nt = 0, no_triad = 0;
+  const char *smoke_model = NULL;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--reps") && i + 1 < argc)
       reps = atoi(argv[++i]);
@@ -159,9 +167,12 @@ int main(int argc, char **argv) {
       threads[nt++] = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--no-triad"))
       no_triad = 1;
+    else if (!strcmp(argv[i], "--smoke") && i + 1 < argc &&
+             strlen(argv[i + 1]) < 16)
+      smoke_model = argv[++i];
     else {
       fprintf(stderr, "usage: bench_reference [--reps R] [--threads T]... "
-                      "[--floors N] [--no-triad]\n");
+                      "[--floors N] [--no-triad] [--smoke MODEL]\n");
       return EVAC_ERR_INPUT;
     }
   }
@@ -179,7 +190,7 @@ int main(int argc, char **argv) {
     return EVAC_ERR_IO;
   }
   snprintf(path, sizeof path, "%s/tower.scenario.json", dir);
-  int st = make_reference(dir, floors);
+  int st = make_reference(dir, floors, smoke_model);
   struct evac_diag d;
   evac_diag_init(&d);
   struct evac_model *m = NULL;

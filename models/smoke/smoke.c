@@ -2,47 +2,69 @@
  *
  * State per gas cell (upper layer): mass M (kg), heat H (kJ above ambient),
  * soot, CO, CO2 and O2 masses (kg). Temperature T = Ta + H / (M cp);
- * density rho = 353 / T (kg/m3, T in K); depth d = M / (rho A).
+ * density rho = 353 / T (kg/m3, T in K); depth d = M / (rho A). The
+ * "momentum" transport also carries a layer velocity u (m/s) per face
+ * (right and down of each cell).
+ *
+ * Two transports of the layer between cells, chosen by the scenario
+ * (struct evac_model's smoke_model): "layer" (the default) and "momentum".
+ * They differ only where marked s->momentum below.
  *
  * Time stepping is multi-rate (docs/models.md § Smoke, "Sub-steps"): a
  * macro step of up to 16 fine sub-steps h, h from the fastest front
- * anywhere; each cell steps at 2^k h as its own and its neighbours' fronts
- * allow, each face at the shorter step of its two cells.
+ * ("layer") or wave ("momentum") anywhere; each cell steps at 2^k h as its
+ * own and its neighbours' fronts or waves allow, each face at the shorter
+ * step of its two cells.
  *
  * Each fine sub-step: (1) the plume adds mass, heat and species to the fire
  * cell (NFPA 92 plume mass flow at the interface height); (2) every face
- * due (between neighbouring gas cells) passes a gravity-current flux from the
- * deeper layer (below the lower of the two ceilings, i.e. door soffits) at
- * speed Fr sqrt(g' d), times the face's opening factor (closed fire doors,
- * shaft walls leak); fluxes are computed for all faces first, scaled so no
- * cell gives more than 90 % of its mass, then applied to both sides, so
- * mass and species are conserved exactly; exits take what reaches them
- * (vented), and a pressurised stair takes none in at its doors; (3)
- * stairs, lift and service shafts carry upper-layer gas up a
- * floor by orifice flow C A sqrt(2 rho dp) with dp from the layer's
- * buoyancy plus the stack effect; (4) exhausts vent; (5) layers lose heat to
- * the ceiling (in (2)'s sweep, each cell at the start of its own step). */
+ * due (between neighbouring gas cells) passes a flux of the donor's layer
+ * (below the lower of the two ceilings, i.e. door soffits). "layer": a
+ * gravity current from the deeper layer at speed Fr sqrt(g' d), times the
+ * face's opening factor (closed doors, lift doors and shaft walls leak).
+ * "momentum": the face's layer velocity, updated from the layers'
+ * hydrostatic pressure difference with ceiling and interface friction and
+ * bounded by Benjamin's front speed Fr sqrt(g' d) of the donor, carries
+ * the donor's layer (upwind); a closed door, lift door or shaft wall
+ * passes orifice flow through its leakage area instead. Fluxes are
+ * computed for all faces first, scaled so no cell gives more than 90 % of
+ * its mass, then applied to both sides, so mass and species are conserved
+ * exactly; exits take what reaches them (vented), and a pressurised stair
+ * takes none in at its doors; (3) stairs, lift and service shafts carry
+ * upper-layer gas up a floor by orifice flow C A sqrt(2 rho dp) with dp
+ * from the layer's buoyancy plus the stack effect ("momentum": at most as
+ * much as the clear air below the upper floor's layer); (4) exhausts vent;
+ * (5) layers lose heat to the ceiling (in (2)'s sweep, each cell at the
+ * start of its own step). */
 #include "smoke.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define CP 1.012                 /* kJ/(kg K), air */
-#define RHO_T 353.0              /* rho T of air at 1 atm, kg K / m3 */
-#define G 9.81                   /* m/s2 */
-#define FROUDE 0.7               /* gravity-current front Froude number */
-#define Y_O2_AIR 0.2315          /* oxygen mass fraction of air */
-#define HOC_O2 13100.0           /* kJ released per kg O2 consumed (Huggett) */
-#define DOOR_SOFFIT_M 2.1        /* height of door openings */
-#define FIRE_DOOR_LEAK 0.01      /* closed fire door: 0.02 m2 gap of ~2 m2 */
-#define LIFT_DOOR_LEAK 0.03      /* lift landing door: 0.06 m2 of ~2 m2 */
+#define CP 1.012    /* kJ/(kg K), air */
+#define RHO_T 353.0 /* rho T of air at 1 atm, kg K / m3 */
+#define G 9.81      /* m/s2 */
+#define FROUDE                                                                 \
+  0.7 /* gravity-current front Froude number (Benjamin 1968;                   \
+         Simpson & Britter 1979 measured 0.7-0.75) */
+#define FRICTION                                                               \
+  0.02                      /* Darcy friction factor of the ceiling and the    \
+                               interface (turbulent, Re ~ 1e4-1e5) */
+#define FRONT_CFL 0.2       /* "layer": Fr sqrt(g' d) step / cell at most */
+#define WAVE_CFL 0.5        /* "momentum": (|u| + sqrt(g' d)) step / cell */
+#define Y_O2_AIR 0.2315     /* oxygen mass fraction of air */
+#define HOC_O2 13100.0      /* kJ released per kg O2 consumed (Huggett) */
+#define DOOR_SOFFIT_M 2.1   /* height of door openings */
+#define DOOR_LEAK 0.01      /* closed door: 0.02 m2 gap of ~2 m2 */
+#define LIFT_DOOR_LEAK 0.03 /* lift landing door: 0.06 m2 of ~2 m2 */
 #define SHAFT_WALL_SEALED 0.001  /* sealed shaft wall and access panels */
 #define SHAFT_WALL_UNSEALED 0.05 /* unsealed cable/pipe exits per cell */
 #define SHAFT_SLAB_SEALED 1e-3   /* fire-stopped share of a slab opening */
 #define ORIFICE_C 0.7            /* orifice flow coefficient (CFAST) */
 #define STAIR_OPEN_M 1.0 /* stairwell opening between floors: width x this */
-#define H_LOSS 0.010     /* kW/(m2 K) convective loss to the ceiling */
+#define H_LOSS 0.010     /* "layer": kW/(m2 K) convective loss to ceiling */
+#define PRANDTL 0.7      /* of air */
 #define MIN_MASS 1e-12   /* below this a layer counts as empty */
 #define JET_R 0.4        /* ceiling-jet disk radius / ceiling height */
 #define MAX_LEVEL                                                              \
@@ -87,12 +109,17 @@ enum {
  * the cells' ceilings, openings and kinds give, computed when the
  * candidates (or an opening) change instead of once a sub-step. */
 struct face_geom {
-  double top;   /* the lower of the two ceilings, m */
-  double ca;    /* ceiling of a, m */
-  double cb;    /* ceiling of b, m */
-  double w;     /* width times the smaller opening factor, m */
-  int32_t b;    /* the neighbour (the dummy cell n if none) */
-  int32_t kind; /* FACE_* bits */
+  double top;    /* the lower of the two ceilings, m */
+  double ca;     /* ceiling of a, m */
+  double cb;     /* ceiling of b, m */
+  double w;      /* "layer": width times the smaller opening factor, m;
+                    "momentum": width of an open face (0 for a leaking one) */
+  double leak;   /* "momentum": leakage area of a closed door, lift door or
+                    shaft wall in the face, m2 (0 for an open face; always 0
+                    for "layer") */
+  int32_t b;     /* the neighbour (the dummy cell n if none) */
+  int32_t walls; /* "momentum": sides of the face along a wall (0-2) */
+  int32_t kind;  /* FACE_* bits */
 };
 
 struct evac_smoke {
@@ -100,6 +127,8 @@ struct evac_smoke {
   size_t n;              /* cells; arrays hold n + 1, the last a dummy */
   double ta;             /* ambient, K */
   double tout;           /* outside, K */
+  double rho_a;          /* ambient air density, kg/m3 */
+  int momentum;          /* 1: the "momentum" transport, 0: "layer" */
   double area;           /* cell area, m2 */
   int pressurised;       /* 1 if stair pressurisation runs */
   uint8_t *gas;          /* 1 gas cell, 2 exit (outside), 0 solid */
@@ -114,6 +143,11 @@ struct evac_smoke {
   double *rho;           /* layer density RHO_T / T, likewise */
   double (*q)[NQ];       /* layer contents per cell, quantities adjacent */
   double (*face)[2][NQ]; /* transfer over the right [0] and down [1] face */
+  double (*vel)[2];      /* "momentum" (else NULL): layer velocity over the
+                            right [0] and down [1] face, m/s, positive to the
+                            right / down */
+  double (*vnew)[2];     /* the same being updated at a sub-step, read by
+                            nobody until copied into vel (NULL likewise) */
   double *lim;           /* share of each cell's outflow it may give */
   int32_t *active;       /* cells with smoke, increasing */
   size_t nactive;
@@ -250,6 +284,8 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   s->n = m->ncells;
   s->ta = m->systems.ambient_c + 273.15;
   s->tout = m->systems.outside_c + 273.15;
+  s->rho_a = RHO_T / s->ta;
+  s->momentum = m->smoke_model == EVAC_SMOKE_MOMENTUM;
   s->area = m->cell_m * m->cell_m;
   s->pressurised = m->systems.stair_pressure_pa > 0.0;
   s->src_cell = -1;
@@ -273,11 +309,16 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   s->sweep = malloc((MAX_LEVEL + 1) * s->n * sizeof *s->sweep);
   s->q = calloc(n1, sizeof *s->q);
   s->face = calloc(n1, sizeof *s->face);
+  if (s->momentum) {
+    s->vel = calloc(n1, sizeof *s->vel);
+    s->vnew = calloc(n1, sizeof *s->vnew);
+  }
   s->floor_active = calloc((size_t)m->nfloors + 1, sizeof *s->floor_active);
   int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->dep &&
            s->tk && s->gp && s->rho && s->lim && s->active && s->cand &&
            s->geom && s->flag && s->floor_active && s->q && s->face &&
-           s->mask && s->sm && s->sweep;
+           (!s->momentum || (s->vel && s->vnew)) && s->mask && s->sm &&
+           s->sweep;
   if (!ok)
     goto fail;
   for (size_t c = 0; c < n1; c++)
@@ -317,7 +358,7 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
       case EVAC_CELL_FIRE_DOOR:
         s->gas[c] = 1;
         s->ceil[c] = (float)soffit;
-        s->open[c] = (float)FIRE_DOOR_LEAK;
+        s->open[c] = (float)DOOR_LEAK;
         break;
       case EVAC_CELL_EXIT:
         s->gas[c] = 2;
@@ -367,6 +408,8 @@ void evac_smoke_free(struct evac_smoke *s) {
     return;
   free(s->q);
   free(s->face);
+  free(s->vel);
+  free(s->vnew);
   for (int i = 0; i < s->nlinks; i++) {
     free(s->links[i].lo);
     free(s->links[i].hi);
@@ -396,10 +439,17 @@ void evac_smoke_free(struct evac_smoke *s) {
 }
 
 void evac_smoke_hold_open(struct evac_smoke *s, int32_t c, int open) {
-  if (s->m->cell_kind[c] == EVAC_CELL_FIRE_DOOR) {
-    s->open[c] = open ? 1.0f : (float)FIRE_DOOR_LEAK;
-    s->changed = 1; /* the faces' widths */
-  }
+  uint8_t k = s->m->cell_kind[c];
+  if (k != EVAC_CELL_FIRE_DOOR && k != EVAC_CELL_DOOR)
+    return;
+  s->open[c] = open ? 1.0f : (float)DOOR_LEAK;
+  s->changed = 1; /* the faces' widths and leaks */
+  if (!s->momentum)
+    return;
+  /* the door swings: the layer velocities in its faces start from rest */
+  s->vel[c][0] = s->vel[c][1] = s->vnew[c][0] = s->vnew[c][1] = 0.0;
+  s->vel[s->nb[c][2]][0] = s->vnew[s->nb[c][2]][0] = 0.0;
+  s->vel[s->nb[c][3]][1] = s->vnew[s->nb[c][3]][1] = 0.0;
 }
 
 /* ------------------------------------------------------------ stepping */
@@ -459,7 +509,10 @@ static double refresh(struct evac_smoke *s, const int32_t *cells, size_t n) {
   return x;
 }
 
-/* The geometry of the face between a and b. */
+/* The geometry of the face between a and b. "layer": the width times the
+ * smaller opening factor of the two cells. "momentum": open (width w), or
+ * leaking through the smaller opening factor times the face's area (width
+ * times the opening's height). */
 static void face_geom_set(const struct evac_smoke *s, int32_t a, int32_t b,
                           struct face_geom *g) {
   const uint8_t *ck = s->m->cell_kind;
@@ -467,7 +520,19 @@ static void face_geom_set(const struct evac_smoke *s, int32_t a, int32_t b,
   g->top = min2(s->ceil[a], s->ceil[b]);
   g->ca = s->ceil[a];
   g->cb = s->ceil[b];
-  g->w = s->m->cell_m * min2(s->open[a], s->open[b]);
+  double open = min2(s->open[a], s->open[b]);
+  g->walls = 0;
+  if (s->momentum) {
+    int dir = b == s->nb[a][0] ? 0 : 1; /* the face's normal: x or y */
+    for (int side = 1 - dir; side < 4; side += 2) /* the two sides */
+      g->walls += !s->gas[s->nb[a][side]] ||
+                  (b < (int32_t)s->n && !s->gas[s->nb[b][side]]);
+    g->w = open < 1.0 ? 0.0 : s->m->cell_m;
+    g->leak = open < 1.0 ? open * s->m->cell_m * g->top : 0.0;
+  } else {
+    g->w = s->m->cell_m * open;
+    g->leak = 0.0;
+  }
   g->kind = 0;
   if (!s->gas[b] || (s->gas[a] != 1 && s->gas[b] != 1))
     return;
@@ -480,9 +545,12 @@ static void face_geom_set(const struct evac_smoke *s, int32_t a, int32_t b,
     g->kind |= FACE_NO_BA;
 }
 
-/* Mass flow (kg/s) from a to g->b over their face (negative: b to a). */
-static inline double face_flow(const struct evac_smoke *s, int32_t a,
-                               const struct face_geom *g) {
+/* "layer": mass flow (kg/s) from a to g->b over their face (negative: b
+ * to a): a gravity current from the deeper layer (below the face's top) at
+ * Benjamin's front speed Fr sqrt(g' d) of its depth, of the depth
+ * difference, over the face's width. */
+static inline double face_flow_layer(const struct evac_smoke *s, int32_t a,
+                                     const struct face_geom *g) {
   if (!(g->kind & FACE_FLOWS))
     return 0.0;
   int32_t b = g->b;
@@ -505,11 +573,95 @@ static inline double face_flow(const struct evac_smoke *s, int32_t a,
   return from_a ? flow : -flow;
 }
 
-/* Largest gravity-current speed, m/s, of layers whose largest g' d is x
- * (from refresh). sqrt and the product by FROUDE are monotonic (correctly
- * rounded), so the largest FROUDE sqrt(g' d) is FROUDE sqrt of the largest
- * g' d: one sqrt a sweep. */
-static double max_speed(double x) { return FROUDE * sqrt(x); }
+/* "momentum": mass flow (kg/s) from a to g->b over their face (negative:
+ * b to a) over the face's step dt, updating the face's layer velocity *u.
+ *
+ * The layers' depths below the face's top (the lower ceiling: a door's
+ * soffit) give the hydrostatic pressure of each, p = g (rho_a - rho) d =
+ * rho_a g' d at the top. An open face's velocity obeys the shallow-water
+ * momentum equation of the upper layer, du/dt = -(dp/dx) / rho - u du/dx
+ * - f |u| u / (2 D_h), with Darcy friction f on the ceiling and the
+ * interface (D_h = 2 d for a sheet between them) and, on a face along a
+ * wall, on the wall's height d of the cell's width (f |u| u / (8 dx) per
+ * wall), advection upwind, semi-implicit in the friction. It is
+ * bounded by Benjamin's front speed Fr sqrt(g' d) of the donor's depth
+ * below the top: at a front, and at a doorway, where the same bound is
+ * Emmons' vent flow (2/3) Cd sqrt(2 g') d^(3/2) within 6 %. The mass flow
+ * is the donor's density times u d w (upwind). A leaking face passes
+ * orifice flow C A sqrt(2 rho dp). */
+static inline double face_flow_momentum(const struct evac_smoke *s, int32_t a,
+                                        const struct face_geom *g, double dt,
+                                        int dir, double *u) {
+  if (!(g->kind & FACE_FLOWS)) {
+    *u = 0.0;
+    return 0.0;
+  }
+  int32_t b = g->b;
+  double top = g->top;
+  double da = g->kind & FACE_A_EXIT ? 0.0 : top - (g->ca - s->dep[a]);
+  double db = g->kind & FACE_B_EXIT ? 0.0 : top - (g->cb - s->dep[b]);
+  da = da > 0.0 ? da : 0.0;
+  db = db > 0.0 ? db : 0.0;
+  double pa = s->gp[a] > 0.0 ? s->gp[a] * da : 0.0; /* p / rho_a */
+  double pb = s->gp[b] > 0.0 ? s->gp[b] * db : 0.0;
+  if (g->leak > 0.0) {
+    *u = 0.0;
+    if (pa == pb)
+      return 0.0;
+    int from_a = pa > pb;
+    if (g->kind & (from_a ? FACE_NO_AB : FACE_NO_BA))
+      return 0.0;
+    int32_t d = from_a ? a : b;
+    double dp = fabs(pa - pb);
+    double flow = ORIFICE_C * g->leak * sqrt(2.0 * s->rho[d] * s->rho_a * dp);
+    /* no more than half the volume that would level the two pressures
+       (each side's depth moves by volume / area at the donor's g') in the
+       step: the quasi-steady flow never overshoots what drives it */
+    flow = min2(flow, 0.5 * s->rho[d] * dp * s->area / (2.0 * s->gp[d] * dt));
+    return from_a ? flow : -flow;
+  }
+  if (da == 0.0 && db == 0.0) {
+    *u = 0.0;
+    return 0.0;
+  }
+  double rf = da > 0.0 && db > 0.0 ? 0.5 * (s->rho[a] + s->rho[b])
+              : da > 0.0           ? s->rho[a]
+                                   : s->rho[b];
+  double u0 = s->vel[a][dir], dx = s->m->cell_m;
+  /* advection u du/dx, upwind: the face behind a, or beyond b */
+  double adv = u0 > 0.0 ? u0 * (u0 - s->vel[s->nb[a][dir + 2]][dir]) / dx
+                        : u0 * (s->vel[b][dir] - u0) / dx;
+  double v = u0 + dt * (s->rho_a * (pa - pb) / (rf * dx) - adv);
+  double hf = 0.5 * (da + db);
+  v /= 1.0 + dt * FRICTION * fabs(u0) * (0.25 / hf + 0.125 * g->walls / dx);
+  int from_a = v > 0.0;
+  double hup = from_a ? da : db;
+  int32_t d = from_a ? a : b;
+  if (hup == 0.0 || v == 0.0 || s->gp[d] <= 0.0 ||
+      (g->kind & (from_a ? FACE_NO_AB : FACE_NO_BA))) {
+    *u = 0.0; /* nothing to carry that way */
+    return 0.0;
+  }
+  double cap = FROUDE * sqrt(s->gp[d] * hup);
+  v = v > cap ? cap : v < -cap ? -cap : v;
+  *u = v;
+  return s->rho[d] * v * hup * g->w;
+}
+
+/* Largest speed, m/s, of layers whose largest g' d is x (from refresh):
+ * "layer", the gravity-current front Fr sqrt(g' d); "momentum", the wave
+ * speed |u| + sqrt(g' d), |u| being at most Fr sqrt(g' d). sqrt and the
+ * product are monotonic (correctly rounded), so the bound of the largest
+ * g' d is the largest bound: one sqrt a sweep. */
+static double max_speed(const struct evac_smoke *s, double x) {
+  return s->momentum ? (1.0 + FROUDE) * sqrt(x) : FROUDE * sqrt(x);
+}
+
+/* The largest such speed times the step, in cells: FRONT_CFL ("layer") or
+ * WAVE_CFL ("momentum"). */
+static double cfl(const struct evac_smoke *s) {
+  return s->momentum ? WAVE_CFL : FRONT_CFL;
+}
 
 /* NFPA 92 axisymmetric plume mass flow (kg/s) at height z above the fire. */
 static double plume_mass(double qc_kw, double z) {
@@ -699,14 +851,14 @@ static void candidates(struct evac_smoke *s) {
 
 /* The local step of each candidate for the macro step of 2^lv fine
  * sub-steps of h (multi-rate explicit stepping). A cell's step is the
- * longest 2^k h (k <= lv) that keeps the fastest layer front of the cell
- * and its four neighbours within 0.2 cell per step, as the global step did
- * for the fastest front anywhere; then no cell's step may exceed twice a
- * neighbour's, so a front needs several cells of steps growing by 2 to
- * reach a cell of long steps (it moves at most 0.2 cell per fine sub-step).
+ * longest 2^k h (k <= lv) that keeps the fastest front or wave (max_speed)
+ * of the cell and its four neighbours within cfl(s) cell per step, as the
+ * fine sub-step does for the fastest anywhere; then no cell's step may
+ * exceed twice a neighbour's, so a front or wave needs several cells of
+ * steps growing by 2 to reach a cell of long steps.
  * The cached g' and depth of the active cells must be fresh. */
 static void levels(struct evac_smoke *s, double h, int lv) {
-  const double cfl = 0.2 * s->m->cell_m;
+  const double bound = cfl(s) * s->m->cell_m;
   for (size_t i = 0; i < s->ncand; i++) {
     int32_t c = s->cand[i];
     double x = s->gp[c] > 0.0 ? s->gp[c] * s->dep[c] : 0.0;
@@ -715,9 +867,9 @@ static void levels(struct evac_smoke *s, double h, int lv) {
       if (s->gp[b] > 0.0)
         x = max2(x, s->gp[b] * s->dep[b]);
     }
-    double u = max_speed(x);
+    double u = max_speed(s, x);
     unsigned p = 1u << lv;
-    while (p > 1 && p * h * u > cfl)
+    while (p > 1 && p * h * u > bound)
       p >>= 1;
     s->mask[c] = (uint16_t)(p - 1);
   }
@@ -738,15 +890,20 @@ static void levels(struct evac_smoke *s, double h, int lv) {
 static const double no_transfer[NQ];
 
 /* (1) The mass flow over the right and down faces of candidate i (cell
- * a; the dummy neighbour has no gas: no flow) at fine sub-step j, times
- * the face's step in fine sub-steps; 0 for a face not updated at j. */
-static inline void face_flows(struct evac_smoke *s, long i, int32_t a,
+ * a; the dummy neighbour has no gas: no flow) at fine sub-step j of h,
+ * times the face's step in fine sub-steps ("momentum": with the face's
+ * velocity advanced over that step); 0 for a face not updated at j. */
+static inline void face_flows(struct evac_smoke *s, long i, int32_t a, double h,
                               unsigned j) {
   for (int dir = 0; dir < 2; dir++) {
     const struct face_geom *g = &s->geom[i][dir];
     uint16_t fm = s->sm[a].face[dir];
-    s->face[a][dir][Q_MASS] =
-        j & fm ? 0.0 : face_flow(s, a, g) * (double)(fm + 1u);
+    double k = (double)(fm + 1u), f = 0.0;
+    if (!(j & fm))
+      f = s->momentum
+              ? face_flow_momentum(s, a, g, k * h, dir, &s->vnew[a][dir]) * k
+              : face_flow_layer(s, a, g) * k;
+    s->face[a][dir][Q_MASS] = f;
   }
 }
 
@@ -771,11 +928,14 @@ static inline void outflow(struct evac_smoke *s, int32_t a, double dt,
   s->lim[a] = out > 0.9 * m ? 0.9 * m / out : 1.0;
 }
 
-/* (3) The transfers over cell a's right and down faces: the donor's
- * contents times the share of its mass the face moves (donor-cell
- * fractions, limited so no cell gives more than 90 % of its mass). */
+/* (3) The transfers over cell a's right and down faces ("momentum": and
+ * their new velocities): the donor's contents times the share of its mass the
+ * face moves (donor-cell fractions, limited so no cell gives more than 90 % of
+ * its mass). */
 static inline void face_shares(struct evac_smoke *s, int32_t a, double dt) {
   for (int dir = 0; dir < 2; dir++) {
+    if (s->momentum)
+      s->vel[a][dir] = s->vnew[a][dir]; /* equal unless updated by (1) */
     double *restrict fa = s->face[a][dir];
     double f = fa[Q_MASS];
     int32_t d = f > 0.0 ? a : neighbour(s, a, dir);
@@ -817,13 +977,25 @@ static inline void face_sum(const struct evac_smoke *s, int32_t a, unsigned j,
   }
 }
 
-/* (5) Heat lost by convection to the ceiling the layer touches (walls in
- * contact are neglected: small beside the ceiling in large rooms, and
- * surfaces held at ambient already overstate the loss as they warm), over
- * dt. A cell without a layer loses nothing. */
+/* (5) Heat lost by convection to the ceiling the layer touches, over dt,
+ * the ceiling at ambient. "layer": h = H_LOSS (walls in contact are
+ * neglected: small beside the ceiling in large rooms, and surfaces held at
+ * ambient already overstate the loss as they warm). "momentum": forced
+ * convection by the Reynolds-Colburn analogy to the friction the layer
+ * meets there, h = (f / 8) Pr^(-2/3) rho cp |u|, |u| the layer's speed over
+ * the cell (the mean magnitudes of its faces' velocities). A cell without
+ * a layer loses nothing. */
 static inline void cool(struct evac_smoke *s, int32_t c, double dt) {
   double t = temp_k(s, c);
-  double loss = H_LOSS * s->area * (t - s->ta) * dt;
+  double h = H_LOSS;
+  if (s->momentum) {
+    const double st = FRICTION / 8.0 * pow(PRANDTL, -2.0 / 3.0);
+    const int32_t *nb = s->nb[c];
+    double ux = 0.5 * (fabs(s->vel[c][0]) + fabs(s->vel[nb[2]][0]));
+    double uy = 0.5 * (fabs(s->vel[c][1]) + fabs(s->vel[nb[3]][1]));
+    h = st * RHO_T / t * CP * sqrt(ux * ux + uy * uy);
+  }
+  double loss = h * s->area * (t - s->ta) * dt;
   s->q[c][Q_HEAT] = max2(0.0, s->q[c][Q_HEAT] - loss);
 }
 
@@ -899,7 +1071,7 @@ static void spread(struct evac_smoke *s, double dt, unsigned j, int threads) {
     }
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (long k = 0; k < ns; k++)
-      face_flows(s, sw[k], cand[sw[k]], j);
+      face_flows(s, sw[k], cand[sw[k]], dt, j);
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (long k = 0; k < ns; k++)
       outflow(s, cand[sw[k]], dt, j);
@@ -921,7 +1093,7 @@ static void spread(struct evac_smoke *s, double dt, unsigned j, int threads) {
       for (long k = 0; k < ns; k++)
         refresh_cell(s, cand[sw[k]]);
     for (long k = 0; k < ns; k++) {
-      face_flows(s, sw[k], cand[sw[k]], j);
+      face_flows(s, sw[k], cand[sw[k]], dt, j);
       outflow(s, cand[sw[k]], dt, j);
     }
     for (long k = 0; k < ns; k++) {
@@ -935,7 +1107,8 @@ static void spread(struct evac_smoke *s, double dt, unsigned j, int threads) {
   s->updates += (uint64_t)ns;
 }
 
-/* Buoyant and stack-driven rise through the vertical links. A link whose
+/* Buoyant and stack-driven rise through the vertical links ("momentum":
+ * at most the clear air below the upper cells' layers). A link whose
  * lower floor has no active cell carries nothing (inactive cells hold no
  * gas), so it is skipped without summing its cells. What leaves the lower
  * cells is summed and then spread evenly over the upper cells, O(nlo +
@@ -962,6 +1135,14 @@ static void rise(struct evac_smoke *s, double dt) {
     if (dp <= 0.0)
       continue;
     double flow = ORIFICE_C * v->area_m2 * sqrt(2.0 * rho * dp) * dt;
+    if (s->momentum) {
+      /* the floor above takes no more gas than the clear air below its
+         layers there (that air is what the rising gas displaces) */
+      double clear = 0.0;
+      for (int h = 0; h < v->nhi; h++)
+        clear += max2(0.0, s->ceil[v->hi[h]] - depth(s, v->hi[h]));
+      flow = min2(flow, clear * s->area * rho);
+    }
     double frac = min2(flow / mass, 0.5);
     for (int k = 0; k < NQ; k++) {
       double moved = 0.0;
@@ -1007,10 +1188,10 @@ int evac_smoke_step(struct evac_smoke *s, double dt,
   if (threads < 1)
     threads = 1;
   while (t < dt - 1e-12) {
-    /* the global step of the fastest front, as before multi-rate stepping:
-       the fine sub-step; the macro step is up to 2^MAX_LEVEL of them */
-    double u = max_speed(refresh(s, s->active, s->nactive));
-    double hmin = u > 0.0 ? 0.2 * s->m->cell_m / u : dt;
+    /* the step of the fastest front or wave anywhere: the fine sub-step;
+       the macro step is up to 2^MAX_LEVEL of them */
+    double u = max_speed(s, refresh(s, s->active, s->nactive));
+    double hmin = u > 0.0 ? cfl(s) * s->m->cell_m / u : dt;
     double big = dt - t;
     int lv = 0;
     if (hmin < big) {

@@ -1,9 +1,11 @@
-/* Two-layer grid smoke model (docs/models.md): every gas cell of every floor
- * carries a hot upper layer (mass, heat, species) under its ceiling. The
- * fire's plume fills the fire cell; layers spread under ceilings as gravity
- * currents, pass doorways below their soffits, leak through closed fire
- * doors, vent through exits and exhausts, and rise through stairs, lifts
- * and service shafts. Mass and species are conserved exactly. */
+/* Two-layer grid smoke model (docs/models.md § Smoke): every gas cell of
+ * every floor carries a hot upper layer (mass, heat, species) under its
+ * ceiling. The fire's plume fills the fire cell; layers spread under
+ * ceilings, as gravity currents ("layer", the default) or with their own
+ * momentum (shallow-water equations, "momentum"; the scenario's "smoke"
+ * model), pass doorways below their soffits, leak through closed doors,
+ * vent through exits and exhausts, and rise through stairs, lifts and
+ * service shafts. Mass and species are conserved exactly. */
 #ifndef EVAC_SMOKE_H
 #define EVAC_SMOKE_H
 
@@ -50,8 +52,8 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m);
 /* Frees it (NULL allowed). */
 void evac_smoke_free(struct evac_smoke *s);
 
-/* Holds fire door cell c open (1) or lets it close (0): open fire doors
- * pass smoke like doorways. */
+/* Holds door or fire door cell c open (1: a doorway for smoke) or shuts
+ * it (0: it leaks through its gaps); other cells are left as they are. */
 void evac_smoke_hold_open(struct evac_smoke *s, int32_t cell, int open);
 
 /* Advances by dt seconds with the source src (NULL: no fire), using

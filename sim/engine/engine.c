@@ -674,8 +674,11 @@ static int apply_timeline(struct evac_sim *s, int i) {
     size_t end =
         m->floors[f].offset + (size_t)m->floors[f].nx * (size_t)m->floors[f].ny;
     for (size_t c = m->floors[f].offset; c < end; c++)
-      if (m->cell_feature[c] == te->feature)
+      if (m->cell_feature[c] == te->feature) {
         s->closed[c] = closed;
+        if (s->smoke) /* a door shut for people is shut for smoke */
+          evac_smoke_hold_open(s->smoke, (int32_t)c, !closed);
+      }
     const struct evac_feature *fe = &m->features[te->feature];
     if (fe->kind == EVAC_FEAT_STAIR) {
       int k = s->stair_k[fe->index * m->nfloors + f];

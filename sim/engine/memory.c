@@ -23,6 +23,9 @@
 /* ... with a fire (two-layer smoke, toxicity, fire model): 157 B measured
  * with lean replications, which store no fields. */
 #define FIRE_CELL_BYTES 160.0
+/* ... plus, with the "momentum" smoke transport, the layer velocities of
+ * the cell's two faces, now and being updated: 4 doubles. */
+#define MOMENTUM_CELL_BYTES 32.0
 /* Per agent: state, drawn profile, event log: 1050 B measured. */
 #define AGENT_BYTES 1100.0
 /* Per agent and trajectory sample: position, floor, state and the series,
@@ -43,6 +46,8 @@ void evac_memory_estimate(const struct evac_model *m, int lean, int copies,
   double cells = (double)m->ncells, agents = (double)m->noccupants;
   need->base = BASE_BYTES;
   need->cells = cells * (fire ? FIRE_CELL_BYTES : CELL_BYTES);
+  if (fire && m->smoke_model == EVAC_SMOKE_MOMENTUM)
+    need->cells += cells * MOMENTUM_CELL_BYTES;
   need->agents = agents * AGENT_BYTES;
   need->output = 0.0;
   if (!lean) { /* every floor's fields from the start: an upper bound */

@@ -186,6 +186,13 @@ enum evac_strategy {
                                 moves (to refuges), the others stay */
 };
 
+/* Smoke transport of the upper layer (scenario "smoke": {"model": ...},
+ * docs/models.md § Smoke). */
+enum evac_smoke_model {
+  EVAC_SMOKE_LAYER = 0, /* "layer": gravity-current spread (the default) */
+  EVAC_SMOKE_MOMENTUM,  /* "momentum": shallow-water layer velocities */
+};
+
 /* Target sets of the floor fields besides a single feature (>= 0). */
 #define EVAC_TARGET_ALL (-1)     /* every exit and refuge */
 #define EVAC_TARGET_EXITS (-2)   /* every exit */
@@ -310,6 +317,8 @@ struct evac_model {
   int nfires;                 /* weighted ignition scenarios ("fires") */
   struct evac_fire_spec *fires;
   struct evac_systems systems; /* from the plan's "systems" */
+
+  enum evac_smoke_model smoke_model; /* the scenario's smoke transport */
 };
 
 /* Index of the cell (x, y) of floor f. */

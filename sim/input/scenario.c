@@ -19,8 +19,11 @@ static const char *const scenario_keys[] = {
     "evacsim_scenario", "plan",      "duration_s", "seed",  "alarm",
     "profiles",         "occupants", "staff",      "fire",  "fires",
     "hazards",          "timeline",  "output",     "shift", "allocation",
-    "refuge_capacity",  "strategy",  NULL};
+    "refuge_capacity",  "strategy",  "smoke",      NULL};
 static const char *const alarm_keys[] = {"delay_s", NULL};
+static const char *const smoke_keys[] = {"model", NULL};
+/* Smoke transports, in enum evac_smoke_model order. */
+static const char *const smoke_model_names[] = {"layer", "momentum", NULL};
 static const char *const output_keys[] = {"fields_every_s", "agents_every_s",
                                           NULL};
 static const char *const occupant_keys[] = {
@@ -924,6 +927,12 @@ void evac_scenario_read(struct evac_model *m, const cJSON *root,
                      evac_json_in(SAMPLE_MIN_S, 0, TIME_MAX_S, 0),
                      &m->agents_every_s);
   }
+  int smoke = EVAC_SMOKE_LAYER;
+  if (evac_json_object(j, root, "", "smoke", &o) > 0) {
+    evac_json_check_keys(j, o, "smoke", smoke_keys);
+    choice_read(&c, o, "smoke", "model", smoke_model_names, &smoke);
+  }
+  m->smoke_model = (enum evac_smoke_model)smoke;
   int alloc = EVAC_ALLOC_NEAREST;
   choice_read(&c, root, "", "shift", shift_names, &m->night);
   if (m->night > 1) {

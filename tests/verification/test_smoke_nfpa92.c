@@ -2,7 +2,8 @@
  * no exhaust: z/H = 1.11 - 0.28 ln(t Q^(1/3) H^(-4/3) / (A/H^2)), valid
  * for z/H >= 0.2 and A/H^2 in 0.9..14. Criterion: the model's interface
  * height (mean over the room) within +-20 % of the correlation while
- * z/H > 0.2. */
+ * z/H > 0.2. With both smoke transports ("layer", the default, and
+ * "momentum"). */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -17,7 +18,7 @@ static double correlation(double t, double q, double h, double a) {
                                 (a / (h * h))));
 }
 
-static void descent(double q_kw, double side_m, double h_m) {
+static void descent(double q_kw, double side_m, double h_m, const char *model) {
   const double cell = 0.5;
   int n = (int)(side_m / cell);
   struct grid g = grid_new(n + 2, n + 2);
@@ -28,11 +29,14 @@ static void descent(double q_kw, double side_m, double h_m) {
   cJSON_AddItemToArray(floors, fl);
   free(g.c);
   char *plan = json_take(plan_new(cell, floors));
-  char *sc = json_take(scenario_new(600));
+  cJSON *scj = scenario_new(600);
+  cJSON *smoke = cJSON_AddObjectToObject(scj, "smoke");
+  cJSON_AddStringToObject(smoke, "model", model);
+  char *sc = json_take(scj);
   struct evac_diag d;
   struct evac_model *m = NULL;
-  char tag[32]; /* one folder a test: Criterion runs the two at once */
-  snprintf(tag, sizeof tag, "nfpa92-%.0f", q_kw);
+  char tag[48]; /* one folder a test: Criterion runs them at once */
+  snprintf(tag, sizeof tag, "nfpa92-%s-%.0f", model, q_kw);
   cr_assert_eq(evac_test_load(tag, "test.plan.json", plan, sc, &d, &m), 0);
   evac_diag_free(&d);
   free(plan);
@@ -62,15 +66,26 @@ static void descent(double q_kw, double side_m, double h_m) {
               zc);
     checked++;
   }
-  cr_log_info("NFPA 92, Q %.0f kW, %gx%g m, H %g m: %d times, worst %.1f %%",
-              q_kw, side_m, side_m, h_m, checked, 100 * worst);
+  cr_log_info("NFPA 92, %s, Q %.0f kW, %gx%g m, H %g m: %d times, worst "
+              "%.1f %%",
+              model, q_kw, side_m, side_m, h_m, checked, 100 * worst);
   cr_expect_gt(checked, 5);
   evac_smoke_free(s);
   evac_model_free(m);
 }
 
-Test(nfpa92, steady_fire_layer_descent_1mw) { descent(1000.0, 20.0, 6.0); }
+Test(nfpa92, steady_fire_layer_descent_1mw) {
+  descent(1000.0, 20.0, 6.0, "layer");
+}
 
 Test(nfpa92, steady_fire_layer_descent_3mw_tall) {
-  descent(3000.0, 30.0, 10.0);
+  descent(3000.0, 30.0, 10.0, "layer");
+}
+
+Test(nfpa92, momentum_steady_fire_layer_descent_1mw) {
+  descent(1000.0, 20.0, 6.0, "momentum");
+}
+
+Test(nfpa92, momentum_steady_fire_layer_descent_3mw_tall) {
+  descent(3000.0, 30.0, 10.0, "momentum");
 }
