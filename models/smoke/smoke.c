@@ -545,6 +545,19 @@ static void face_geom_set(const struct evac_smoke *s, int32_t a, int32_t b,
     g->kind |= FACE_NO_BA;
 }
 
+/* The depths of a's and g->b's layers below the face's top (the lower
+ * ceiling: a door's soffit), 0 where the layer does not reach down to it
+ * or the cell is an exit (outside). */
+static inline void face_depths(const struct evac_smoke *s, int32_t a,
+                               const struct face_geom *g, double *da,
+                               double *db) {
+  double top = g->top;
+  double x = g->kind & FACE_A_EXIT ? 0.0 : top - (g->ca - s->dep[a]);
+  double y = g->kind & FACE_B_EXIT ? 0.0 : top - (g->cb - s->dep[g->b]);
+  *da = x > 0.0 ? x : 0.0;
+  *db = y > 0.0 ? y : 0.0;
+}
+
 /* "layer": mass flow (kg/s) from a to g->b over their face (negative: b
  * to a): a gravity current from the deeper layer (below the face's top) at
  * Benjamin's front speed Fr sqrt(g' d) of its depth, of the depth
@@ -554,11 +567,8 @@ static inline double face_flow_layer(const struct evac_smoke *s, int32_t a,
   if (!(g->kind & FACE_FLOWS))
     return 0.0;
   int32_t b = g->b;
-  double top = g->top;
-  double da = g->kind & FACE_A_EXIT ? 0.0 : top - (g->ca - s->dep[a]);
-  double db = g->kind & FACE_B_EXIT ? 0.0 : top - (g->cb - s->dep[b]);
-  da = da > 0.0 ? da : 0.0;
-  db = db > 0.0 ? db : 0.0;
+  double da, db;
+  face_depths(s, a, g, &da, &db);
   if (da == db)
     return 0.0;
   int from_a = da > db;
@@ -597,11 +607,8 @@ static inline double face_flow_momentum(const struct evac_smoke *s, int32_t a,
     return 0.0;
   }
   int32_t b = g->b;
-  double top = g->top;
-  double da = g->kind & FACE_A_EXIT ? 0.0 : top - (g->ca - s->dep[a]);
-  double db = g->kind & FACE_B_EXIT ? 0.0 : top - (g->cb - s->dep[b]);
-  da = da > 0.0 ? da : 0.0;
-  db = db > 0.0 ? db : 0.0;
+  double da, db;
+  face_depths(s, a, g, &da, &db);
   double pa = s->gp[a] > 0.0 ? s->gp[a] * da : 0.0; /* p / rho_a */
   double pb = s->gp[b] > 0.0 ? s->gp[b] * db : 0.0;
   if (g->leak > 0.0) {
