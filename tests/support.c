@@ -2,13 +2,16 @@
 #include "support.h"
 
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <hdf5.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "evacsim.h"
@@ -204,4 +207,47 @@ void evac_test_expect_units(const char *path) {
   cr_expect_gt(count[0], 0, "%s has no datasets", path);
   cr_expect_eq(count[1], 0, "%s: %d of %d datasets have no unit", path,
                count[1], count[0]);
+}
+
+struct evac_test_child evac_test_spawn(char *const argv[], rlim_t fsize) {
+  int fds[2];
+  cr_assert_eq(pipe(fds), 0);
+  pid_t pid = fork();
+  cr_assert_geq(pid, 0);
+  if (pid == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    dup2(fds[1], STDERR_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    signal(SIGXFSZ, SIG_DFL);
+    struct rlimit rl = {fsize, fsize};
+    if (fsize > 0 && setrlimit(RLIMIT_FSIZE, &rl) != 0)
+      _exit(99);
+    execv(EVAC_BIN, argv);
+    _exit(98);
+  }
+  close(fds[1]);
+  return (struct evac_test_child){pid, fds[0]};
+}
+
+int evac_test_wait(struct evac_test_child c, char **text) {
+  size_t len = 0, cap = 4096;
+  char *buf = malloc(cap);
+  cr_assert_not_null(buf);
+  ssize_t k;
+  while ((k = read(c.fd, buf + len, cap - len - 1)) > 0 ||
+         (k < 0 && errno == EINTR)) {
+    if (k > 0)
+      len += (size_t)k;
+    if (cap - len < 2) {
+      buf = realloc(buf, cap *= 2);
+      cr_assert_not_null(buf);
+    }
+  }
+  buf[len] = '\0';
+  close(c.fd);
+  int status;
+  cr_assert_eq(waitpid(c.pid, &status, 0), c.pid);
+  *text = buf;
+  return status;
 }

@@ -4,9 +4,26 @@
 #define EVAC_TEST_SUPPORT_H
 
 #include <stddef.h>
+#include <sys/resource.h>
+#include <sys/types.h>
 
 struct evac_model;
 struct evac_diag;
+
+/* A child process running the evacsim binary. */
+struct evac_test_child {
+  pid_t pid; /* its process */
+  int fd;    /* read end of its stdout + stderr */
+};
+
+/* Starts evacsim with argv (argv[0] = EVAC_BIN), its files limited to fsize
+ * bytes when fsize > 0. Its SIGXFSZ disposition is left at the default:
+ * evacsim must ignore it itself. */
+struct evac_test_child evac_test_spawn(char *const argv[], rlim_t fsize);
+
+/* Waits for the child; returns its wait status, its output in *text
+ * (malloc'd). */
+int evac_test_wait(struct evac_test_child c, char **text);
 
 /* A fresh, empty temporary directory under the build tree, named after tag.
  * Returns a static buffer overwritten by the next call. */

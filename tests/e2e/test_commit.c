@@ -43,42 +43,10 @@ static int partials(const char *dir) {
 }
 
 /* Runs evacsim with argv (argv[0] = EVAC_BIN), its files limited to fsize
- * bytes when fsize > 0 (SIGXFSZ left at its default: evacsim ignores it
- * itself); returns the wait status and the output in *text (malloc'd). */
+ * bytes when fsize > 0; returns the wait status and the output in *text
+ * (malloc'd). */
 static int run_limited(char *const argv[], rlim_t fsize, char **text) {
-  int fds[2];
-  cr_assert_eq(pipe(fds), 0);
-  pid_t pid = fork();
-  cr_assert_geq(pid, 0);
-  if (pid == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    dup2(fds[1], STDERR_FILENO);
-    close(fds[0]);
-    close(fds[1]);
-    signal(SIGXFSZ, SIG_DFL);
-    struct rlimit rl = {fsize, fsize};
-    if (fsize > 0 && setrlimit(RLIMIT_FSIZE, &rl) != 0)
-      _exit(99);
-    execv(EVAC_BIN, argv);
-    _exit(98);
-  }
-  close(fds[1]);
-  size_t len = 0, cap = 4096;
-  char *buf = malloc(cap);
-  ssize_t k;
-  while ((k = read(fds[0], buf + len, cap - len - 1)) > 0 ||
-         (k < 0 && errno == EINTR)) {
-    if (k > 0)
-      len += (size_t)k;
-    if (cap - len < 2)
-      buf = realloc(buf, cap *= 2);
-  }
-  buf[len] = '\0';
-  close(fds[0]);
-  int st;
-  cr_assert_eq(waitpid(pid, &st, 0), pid);
-  *text = buf;
-  return st;
+  return evac_test_wait(evac_test_spawn(argv, fsize), text);
 }
 
 /* Expects exit status code (not a signal) with the output holding needle. */

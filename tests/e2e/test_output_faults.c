@@ -82,66 +82,21 @@ static void setup(const char *tag, struct place *p) {
 }
 
 /* A running `evacsim run SCENARIO -o OUT --quiet --seed SEED`. */
-struct child {
-  pid_t pid;
-  int fd; /* read end of its stdout + stderr */
-};
-
-/* Starts the run; fsize > 0 limits the size of files it writes (bytes).
- * The child's SIGXFSZ disposition is left at its default: evacsim must
- * ignore it itself. */
-static struct child start(const char *scenario, const char *out, int seed,
-                          rlim_t fsize) {
-  int fds[2];
-  cr_assert_eq(pipe(fds), 0);
+/* Starts the run; fsize > 0 limits the size of files it writes (bytes). */
+static struct evac_test_child start(const char *scenario, const char *out,
+                                    int seed, rlim_t fsize) {
   char seed_s[32];
   snprintf(seed_s, sizeof seed_s, "%d", seed);
-  pid_t pid = fork();
-  cr_assert_geq(pid, 0);
-  if (pid == 0) {
-    dup2(fds[1], STDOUT_FILENO);
-    dup2(fds[1], STDERR_FILENO);
-    close(fds[0]);
-    close(fds[1]);
-    signal(SIGXFSZ, SIG_DFL);
-    if (fsize > 0) {
-      struct rlimit rl = {fsize, fsize};
-      if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
-        _exit(99);
-    }
-    execl(EVAC_BIN, EVAC_BIN, "run", scenario, "-o", out, "--quiet", "--seed",
-          seed_s, "--threads", "1", (char *)NULL);
-    _exit(98);
-  }
-  close(fds[1]);
-  return (struct child){pid, fds[0]};
-}
-
-/* Waits for the child; returns its wait status, its output in *text
- * (malloc'd). */
-static int finish(struct child c, char **text) {
-  size_t len = 0, cap = 4096;
-  char *buf = malloc(cap);
-  ssize_t k;
-  while ((k = read(c.fd, buf + len, cap - len - 1)) > 0 ||
-         (k < 0 && errno == EINTR)) {
-    if (k > 0)
-      len += (size_t)k;
-    if (cap - len < 2)
-      buf = realloc(buf, cap *= 2);
-  }
-  buf[len] = '\0';
-  close(c.fd);
-  int status;
-  cr_assert_eq(waitpid(c.pid, &status, 0), c.pid);
-  *text = buf;
-  return status;
+  char *argv[] = {
+      EVAC_BIN, "run",  (char *)scenario, "-o", (char *)out, "--quiet",
+      "--seed", seed_s, "--threads",      "1",  NULL};
+  return evac_test_spawn(argv, fsize);
 }
 
 /* Runs to completion; expects exit 0. */
 static void run_ok(const struct place *p, int seed) {
   char *text;
-  int st = finish(start(p->scenario, p->out, seed, 0), &text);
+  int st = evac_test_wait(start(p->scenario, p->out, seed, 0), &text);
   cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s", text);
   free(text);
 }
@@ -185,7 +140,7 @@ Test(output_faults, full_disk_new_file) {
   struct place p;
   setup("faults_disk_new", &p);
   char *text;
-  int st = finish(start(p.scenario, p.out, 1, 16 * 1024), &text);
+  int st = evac_test_wait(start(p.scenario, p.out, 1, 16 * 1024), &text);
   cr_assert(WIFEXITED(st), "killed by signal %d: %s",
             WIFSIGNALED(st) ? WTERMSIG(st) : 0, text);
   cr_expect_eq(WEXITSTATUS(st), 4, "%s", text);
@@ -204,7 +159,7 @@ Test(output_faults, full_disk_keeps_previous_result) {
   char *prev = evac_test_read(p.out, &n);
   cr_assert(prev && n > 64 * 1024, "the result is larger than the limit");
   char *text;
-  int st = finish(start(p.scenario, p.out, 2, 32 * 1024), &text);
+  int st = evac_test_wait(start(p.scenario, p.out, 2, 32 * 1024), &text);
   cr_assert(WIFEXITED(st), "%s", text);
   cr_expect_eq(WEXITSTATUS(st), 4, "%s", text);
   cr_expect(strstr(text, "cannot write result file"), "%s", text);
@@ -225,11 +180,11 @@ static void kill_during_run(const char *tag, int sig) {
   run_ok(&p, 1);
   size_t n;
   char *prev = evac_test_read(p.out, &n);
-  struct child c = start(WARD, p.out, 2, 0);
+  struct evac_test_child c = start(WARD, p.out, 2, 0);
   sleep_ms(500);
   cr_assert_eq(kill(c.pid, sig), 0);
   char *text;
-  int st = finish(c, &text);
+  int st = evac_test_wait(c, &text);
   cr_expect(WIFSIGNALED(st) && WTERMSIG(st) == sig, "status %#x: %s", st, text);
   expect_same(p.out, prev, n);
   cr_expect_eq(partials(p.dir), 0);
@@ -255,7 +210,7 @@ static int kill_mid_write(const char *tag, int sig) {
   run_ok(&p, 1);
   size_t n;
   char *prev = evac_test_read(p.out, &n);
-  struct child c = start(p.scenario, p.out, 2, 0);
+  struct evac_test_child c = start(p.scenario, p.out, 2, 0);
   int seen = 0;
   for (int i = 0; i < 20000 && !seen; i++) { /* 20 s at most */
     seen = partials(p.dir) > 0;
@@ -265,7 +220,7 @@ static int kill_mid_write(const char *tag, int sig) {
   cr_assert(seen, "the partial file never appeared");
   kill(c.pid, sig);
   char *text;
-  int st = finish(c, &text);
+  int st = evac_test_wait(c, &text);
   cr_expect(WIFSIGNALED(st) && WTERMSIG(st) == sig, "status %#x: %s", st, text);
   size_t m;
   char *now = evac_test_read(p.out, &m);
