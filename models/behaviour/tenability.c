@@ -336,6 +336,19 @@ static int call_back(struct evac_sim *s, struct evac_tenab *t, int i) {
   return 0;
 }
 
+/* Marks the refuge cells of compartment i not safe (they stay walkable)
+ * and rebuilds the target fields. Returns 0, or -1 out of memory. */
+static int refuges_unsafe(struct evac_sim *s, const struct evac_tenab *t,
+                          int i) {
+  const struct evac_model *m = s->m;
+  if (!s->unsafe && !(s->unsafe = calloc(m->ncells, 1)))
+    return -1;
+  for (int j = t->off[i]; j < t->off[i + 1]; j++)
+    if (m->cell_kind[t->cells[j]] == EVAC_CELL_REFUGE)
+      s->unsafe[t->cells[j]] = 1;
+  return evac_fields_build(s, 0) || evac_fields_build(s, 1) ? -1 : 0;
+}
+
 /* Compartment i became untenable: its refuges are no longer safe, its
  * people move on (in the order of order()), and staff resting elsewhere
  * are called back when patients need new teams. */
@@ -343,12 +356,7 @@ static int escalate(struct evac_sim *s, struct evac_tenab *t, int i) {
   const struct evac_model *m = s->m;
   double now = (double)s->now / EVAC_TICKS_PER_S;
   t->untenable_s[i] = now;
-  if (!s->unsafe && !(s->unsafe = calloc(m->ncells, 1)))
-    return -1;
-  for (int j = t->off[i]; j < t->off[i + 1]; j++)
-    if (m->cell_kind[t->cells[j]] == EVAC_CELL_REFUGE)
-      s->unsafe[t->cells[j]] = 1;
-  if (evac_fields_build(s, 0) || evac_fields_build(s, 1))
+  if (refuges_unsafe(s, t, i))
     return -1;
   int horizontal = 0, vertical = 0, patients = 0;
   for (int pass = 0; pass < 3; pass++)
@@ -379,15 +387,8 @@ int evac_tenab_avoid_fire(struct evac_sim *s) {
   int refuges = 0;
   for (int j = i >= 0 ? t->off[i] : 0; i >= 0 && j < t->off[i + 1]; j++)
     refuges += m->cell_kind[t->cells[j]] == EVAC_CELL_REFUGE;
-  if (refuges) {
-    if (!s->unsafe && !(s->unsafe = calloc(m->ncells, 1)))
-      return -1;
-    for (int j = t->off[i]; j < t->off[i + 1]; j++)
-      if (m->cell_kind[t->cells[j]] == EVAC_CELL_REFUGE)
-        s->unsafe[t->cells[j]] = 1;
-    if (evac_fields_build(s, 0) || evac_fields_build(s, 1))
-      return -1;
-  }
+  if (refuges && refuges_unsafe(s, t, i))
+    return -1;
   int ex = exits_slot(s);
   for (int a = 0; a < s->nagents && ex >= 0; a++) {
     struct evac_agent *ag = &s->agents[a];
