@@ -135,9 +135,14 @@ static hid_t group(const struct bo_h5 *h, hid_t loc, const char *name) {
 }
 
 /* Commits the in-memory HDF5 file f (closing it) to path, if ok; else
- * closes it. Returns 0, or -1 with reason (600 bytes) set. */
+ * closes it; f < 0 (it could not be created) fails too. Returns 0, or -1
+ * with reason (600 bytes) set. */
 static int commit_h5(hid_t f, const char *path, int ok, char *reason) {
   struct evac_commit c;
+  if (f < 0) {
+    snprintf(reason, 600, "cannot create %.500s in memory", path);
+    return -1;
+  }
   if (!ok || evac_commit_open(&c, path) < 0) {
     snprintf(reason, 600, "%s", ok ? c.reason : "HDF5 error");
     H5Fclose(f);
@@ -151,25 +156,13 @@ static int commit_h5(hid_t f, const char *path, int ok, char *reason) {
   return 0;
 }
 
-/* The building's warning about its duration into buf ("" if none): the
- * run ends before its slowest group could have got out, or people were
- * still on their way at the end as inspected. Returns buf. */
+/* The building's warning about its duration into buf ("" if none), as
+ * inspected. Returns buf. */
 static const char *duration_warning(const struct evac_model *m,
                                     const struct bo_building *s, char *buf,
                                     size_t n) {
-  if (m->duration_s < s->egress_s)
-    snprintf(buf, n,
-             "duration_s %.0f s ends before people could have left "
-             "(alarm, pre-movement and walking: about %.0f s)",
-             m->duration_s, s->egress_s);
-  else if (s->not_out[0] > 0.0)
-    snprintf(buf, n,
-             "%.2f people a fire were still on their way when the run "
-             "ended at duration_s %.0f s",
-             s->not_out[0], m->duration_s);
-  else
-    buf[0] = '\0';
-  return buf;
+  return evac_replicate_duration_warning(m->duration_s, s->egress_s,
+                                         s->not_out[0], buf, n);
 }
 
 /* Writes DIR/buildings/NAME.h5: the building's hazards ranked by solo
@@ -280,10 +273,6 @@ static int write_building(const struct bo_h5 *h, const struct evac_batch *bt,
   free(c);
   free(txt);
   free(fixed);
-  if (f < 0) {
-    snprintf(reason, 600, "cannot create %.500s in memory", path);
-    return -1;
-  }
   return commit_h5(f, path, !rc, reason);
 }
 
@@ -411,10 +400,6 @@ static int write_county_h5(const struct bo_h5 *h, const struct evac_batch *bt,
   free(files);
   free(iv);
   free(dv);
-  if (f < 0) {
-    snprintf(reason, 600, "cannot create %.500s in memory", path);
-    return -1;
-  }
   return commit_h5(f, path, !rc, reason);
 }
 

@@ -609,24 +609,6 @@ static int h5_lists(hid_t f, const struct evac_ranking *r) {
   return rc ? -1 : 0;
 }
 
-/* The warning about duration_s ("" if none) into buf: the run ends
- * before people could have left, or some were still on their way. */
-static void duration_text(const struct evac_ranking *r, char *buf, size_t n) {
-  const struct evac_variant *v0 = &r->variants[0];
-  if (r->m->duration_s < r->egress_s)
-    snprintf(buf, n,
-             "duration_s %.0f s ends before people could have left "
-             "(alarm, pre-movement and walking: about %.0f s)",
-             r->m->duration_s, r->egress_s);
-  else if (v0->not_out_mean > 0.0)
-    snprintf(buf, n,
-             "%.2f people a fire were still on their way when the run ended "
-             "at duration_s %.0f s",
-             v0->not_out_mean, r->m->duration_s);
-  else
-    buf[0] = '\0';
-}
-
 /* Writes /fires: each ignition scenario's floor, cell, weight as inspected
  * and replications a variant. Returns 0 or -1. */
 static int h5_fires(hid_t f, const struct evac_ranking *r) {
@@ -670,7 +652,9 @@ static int write_h5(const struct evac_ranking *r, struct evac_commit *c) {
   const char **txt = calloc((size_t)(n > nv ? n : nv) + 1, 5 * sizeof *txt);
   char *floors = calloc((size_t)n + 1, 256), *fixed = NULL, warning[256];
   rc |= !col || !txt || !floors;
-  duration_text(r, warning, sizeof warning);
+  evac_replicate_duration_warning(r->m->duration_s, r->egress_s,
+                                  r->variants[0].not_out_mean, warning,
+                                  sizeof warning);
   if (!rc) {
     hid_t g = H5Gcreate2(f, "ranking", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     double *c[9]; /* 9 columns of max(n, nv) */

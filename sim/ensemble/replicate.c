@@ -5,6 +5,7 @@
 #include "replicate.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -258,4 +259,22 @@ double evac_outcome_paired(const struct evac_outcome *x,
   *lo = *mean - half;
   *hi = *mean + half;
   return var;
+}
+
+const char *evac_replicate_duration_warning(double duration_s, double egress_s,
+                                            double not_out, char *buf,
+                                            size_t n) {
+  if (duration_s < egress_s)
+    snprintf(buf, n,
+             "duration_s %.0f s ends before people could have left "
+             "(alarm, pre-movement and walking: about %.0f s)",
+             duration_s, egress_s);
+  else if (not_out > 0.0)
+    snprintf(buf, n,
+             "%.2f people a fire were still on their way when the run ended "
+             "at duration_s %.0f s",
+             not_out, duration_s);
+  else
+    buf[0] = '\0';
+  return buf;
 }

@@ -82,6 +82,14 @@ enum evac_status evac_replicate_run(const char *path,
  * at its mean speed (staff-moved patients count as walking). */
 double evac_replicate_egress_estimate(const struct evac_model *m);
 
+/* The warning stored with a ranking or a county building about its
+ * duration_s into buf ("" if none): the run ends before people could have
+ * left (egress_s, from evac_replicate_egress_estimate), or not_out people a
+ * fire were still on their way when it ended. Returns buf. */
+const char *evac_replicate_duration_warning(double duration_s, double egress_s,
+                                            double not_out, char *buf,
+                                            size_t n);
+
 /* Paired objective reduction going from outcomes x to y over n
  * replications (common random numbers): the mean, its 95 % confidence
  * interval [lo, hi] (Student's t) and the variance of the differences,
