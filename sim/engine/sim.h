@@ -3,6 +3,7 @@
 #ifndef EVAC_SIM_H
 #define EVAC_SIM_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include "evacsim.h"
@@ -15,6 +16,11 @@
 
 /* Engine ticks per second: a tick is 1 ms. */
 #define EVAC_TICKS_PER_S 1000
+
+/* Seconds as engine ticks, rounded to the nearest tick. */
+static inline int64_t evac_ticks(double s) {
+  return (int64_t)llround(s * EVAC_TICKS_PER_S);
+}
 
 /* Movement parameters (docs/models.md gives their sources). */
 #define EVAC_MAX_SPECIFIC_FLOW 1.3   /* p/(m s), doors and corridors: SFPE */
@@ -245,6 +251,15 @@ int evac_sim_wake(struct evac_sim *s, int32_t slot);
 /* Logs an event of the current tick. Returns 0 or -1. */
 int evac_sim_log(struct evac_sim *s, enum evac_event_type type, int agent,
                  int floor, int x, int y, int target);
+
+/* Sounds the alarm: every agent still waiting for it is scheduled at the
+ * alarm time + its pre-movement time. Returns 0 or -1. */
+int evac_sim_sound_alarm(struct evac_sim *s);
+
+/* One fire, smoke and dose step of EVAC_SMOKE_DT_S (coupling.c): the
+ * fire, the smoke, each person's dose and perception, rescue, tenability,
+ * route costs and field samples. Returns 0 or -1. */
+int evac_sim_smoke_step(struct evac_sim *s);
 
 /* 1 if a person standing on cell c (a walkable cell) is in untenable
  * conditions by the route model's test (visibility under

@@ -1,0 +1,162 @@
+/* The coupling step: the fire advances, smoke moves, people take their
+ * dose and see smoke, rescue and tenability act, route costs follow the
+ * smoke, and the smoke fields are sampled. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "clock.h"
+#include "models/tox/tox.h"
+#include "sim.h"
+
+/* Route cost factor of a cell with gas g at head height: walking in smoke
+ * is slower (1 / speed factor), and untenable cells are avoided
+ * (x EVAC_SMOKE_AVERSION). */
+static float route_cost(const struct evac_gas *g) {
+  double k = evac_tox_extinction(g->soot_kg_m3);
+  double v = 1.0 / evac_tox_speed_factor(k);
+  if (g->temp_c > EVAC_UNTENABLE_TEMP_C ||
+      evac_tox_visibility(k, 3.0) < EVAC_UNTENABLE_VIS_M)
+    v *= EVAC_SMOKE_AVERSION;
+  return (float)v;
+}
+
+/* Route costs of smoke (route_cost()). Costs change nowhere else, and the
+ * timeline's rebuilds already use the current ones, so the fields are
+ * updated from the cells whose cost changed (none: nothing to do), which
+ * gives the same fields as rebuilding them. Most cells of a smoky floor
+ * have no soot at head height: their cost depends on the temperature
+ * alone, and is taken from the two soot-free costs worked out once. A
+ * floor without smoke whose cells all cost 1 already is skipped. */
+static int rebuild_routes(struct evac_sim *s) {
+  const struct evac_model *m = s->m;
+  size_t changed = 0;
+  int32_t *diff = malloc((m->ncells + 1) * sizeof *diff);
+  if (!diff)
+    return -1;
+  const float clear = route_cost(
+      &(struct evac_gas){.soot_kg_m3 = 0.0, .temp_c = EVAC_UNTENABLE_TEMP_C});
+  const float hot =
+      route_cost(&(struct evac_gas){.soot_kg_m3 = 0.0, .temp_c = INFINITY});
+  for (int f = 0; f < m->nfloors; f++) {
+    int smoky = evac_smoke_floor_has_smoke(s->smoke, f);
+    if (!smoky && !s->cost_raised[f])
+      continue;
+    int raised = 0;
+    size_t end =
+        m->floors[f].offset + (size_t)m->floors[f].nx * (size_t)m->floors[f].ny;
+    for (size_t c = m->floors[f].offset; c < end; c++) {
+      float cost = 1.0f;
+      if (smoky && evac_cell_walkable(m->cell_kind[c])) {
+        struct evac_gas g;
+        evac_smoke_gas(s->smoke, (int32_t)c, EVAC_HEAD_STANDING_M, &g);
+        if (g.soot_kg_m3 <= 0.0) /* extinction 0 for any such soot */
+          cost = g.temp_c > EVAC_UNTENABLE_TEMP_C ? hot : clear;
+        else
+          cost = route_cost(&g);
+      }
+      if (s->smoke_cost[c] != cost)
+        diff[changed++] = (int32_t)c;
+      s->smoke_cost[c] = cost;
+      raised |= cost != 1.0f;
+    }
+    s->cost_raised[f] = (uint8_t)raised;
+  }
+  int rc = changed && (evac_fields_update(s, 0, diff, changed) ||
+                       evac_fields_update(s, 1, diff, changed))
+               ? -1
+               : 0;
+  free(diff);
+  return rc;
+}
+
+/* Samples the smoke fields of the floors that have smoke. */
+static int sample_fields(struct evac_sim *s) {
+  const struct evac_model *m = s->m;
+  const float **data = calloc((size_t)m->nfloors, sizeof *data);
+  if (!data)
+    return -1;
+  float *buf = s->field_buf;
+  for (int f = 0; f < m->nfloors; f++) {
+    if (!evac_smoke_floor_has_smoke(s->smoke, f))
+      continue;
+    evac_smoke_floor_fields(s->smoke, f, EVAC_HEAD_STANDING_M, buf);
+    data[f] = buf;
+    buf += (size_t)m->floors[f].nx * m->floors[f].ny * EVAC_NFQ;
+  }
+  int rc = evac_result_fields_push(&s->res.fields,
+                                   (double)s->now / EVAC_TICKS_PER_S, data);
+  free(data);
+  return rc;
+}
+
+/* One fire, smoke and dose step (EVAC_SMOKE_DT_S). */
+int evac_sim_smoke_step(struct evac_sim *s) {
+  const struct evac_model *m = s->m;
+  const double dt = EVAC_SMOKE_DT_S;
+  const struct evac_fire_spec *spec = &m->fire;
+  int32_t fc = (int32_t)evac_model_cell(m, spec->floor, spec->x, spec->y);
+  const struct evac_fuel *fuel = &evac_fuels[spec->fuel];
+  evac_fire_advance(&s->fire, dt, evac_smoke_layer_c(s->smoke, fc));
+  double q = s->fire.hrr_kw, burn = q / fuel->hoc_kj_kg;
+  struct evac_smoke_source src = {fc,
+                                  q,
+                                  q * (1.0 - fuel->radiative_fraction),
+                                  burn,
+                                  burn * fuel->soot_yield,
+                                  burn * fuel->co_yield,
+                                  burn * fuel->co2_yield};
+  double w0 = evac_clock_wall_s();
+  if (evac_smoke_step(s->smoke, dt, &src, s->res.threads))
+    return -1;
+  s->res.smoke_wall_s += evac_clock_wall_s() - w0;
+  s->res.smoke_cell_updates = evac_smoke_cell_updates(s->smoke);
+  if (!isnan(s->fire.t_detect) && s->alarm == INT64_MAX)
+    s->alarm = evac_ticks(s->fire.t_detect + m->alarm_delay_s);
+  if (!s->alarmed && s->now >= s->alarm && evac_sim_sound_alarm(s))
+    return -1;
+  double t = (double)s->now / EVAC_TICKS_PER_S;
+  for (int a = 0; a < s->nagents; a++) {
+    struct evac_agent *ag = &s->agents[a];
+    if (ag->state == EVAC_STATE_SAFE || ag->state == EVAC_STATE_INCAPACITATED)
+      continue;
+    int32_t c = ag->cell >= 0 ? ag->cell : ag->last_cell;
+    struct evac_gas g;
+    evac_smoke_gas(s->smoke, c, ag->head_m, &g);
+    double k = evac_tox_extinction(g.soot_kg_m3);
+    double vis = evac_tox_visibility(k, 3.0);
+    ag->fed += evac_tox_fed_rate(&g) * dt;
+    s->res.agents.fed_max[a] = ag->fed;
+    ag->smoke_factor = evac_tox_speed_factor(
+        k * evac_hazards_extinction_factor(m, s->cell_floor[c]));
+    if ((g.temp_c > EVAC_UNTENABLE_TEMP_C || vis < EVAC_UNTENABLE_VIS_M) &&
+        isnan(s->res.aset_s))
+      s->res.aset_s = t;
+    if (vis < EVAC_PERCEIVE_VIS_M) {
+      /* whoever sees smoke raises the alarm, and stops what they do */
+      int64_t raise = s->now + evac_ticks(m->alarm_delay_s);
+      if (raise < s->alarm)
+        s->alarm = raise;
+      if (ag->phase == EVAC_PHASE_PREMOVE && ag->state == EVAC_STATE_WAITING) {
+        ag->gen++;
+        ag->state = EVAC_STATE_MOVING;
+        if (evac_sim_schedule_agent(s, a, s->now))
+          return -1;
+      }
+    }
+    if (ag->fed >= ag->fed_threshold && evac_sim_agent_incapacitate(s, a))
+      return -1;
+  }
+  if (evac_rescue_step(s) || evac_tenab_step(s))
+    return -1;
+  if (s->now >= s->next_route) {
+    s->next_route = s->now + evac_ticks(EVAC_ROUTE_SMOKE_S);
+    if (rebuild_routes(s) || evac_shelter_step(s))
+      return -1;
+  }
+  if (s->now >= s->next_fields) {
+    s->next_fields = s->now + evac_ticks(m->fields_every_s);
+    if (!s->opts.lean && sample_fields(s))
+      return -1;
+  }
+  return 0;
+}
