@@ -17,9 +17,7 @@ DEMO_RANK ?= --reps 40 --budget-s 150
 PREFIX ?= /usr/local
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
-# fuzz_result is left out by default: it finds a hang inside the HDF5 library
-# (docs/reliability.md, "Known limits"); `make fuzz FUZZ_TARGETS=result` runs it.
-FUZZ_TARGETS ?= plan scenario manifest
+FUZZ_TARGETS ?= plan scenario manifest result
 
 .PHONY: all deps build demo test install deb bench bench-check fuzz format clean
 

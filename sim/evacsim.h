@@ -221,6 +221,12 @@ void evac_ranking_free(struct evac_ranking *r);
 
 /* ----------------------------------------------------------------- tools */
 
+/* Checks that path is an evacsim HDF5 file (a run result, ranking or
+ * county) that can be read safely: read once in a child process under a
+ * CPU-time limit (sim/output/h5check.c). EVAC_OK, or EVAC_ERR_INPUT with
+ * the reason in diag. */
+enum evac_status evac_h5_check(const char *path, struct evac_diag *diag);
+
 /* Prints a summary of a result file. */
 enum evac_status evac_info_print(const char *path, FILE *f,
                                  struct evac_diag *diag);

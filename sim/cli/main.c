@@ -769,6 +769,19 @@ static char **python_args(const char *cmd, const char *script_name, int argc,
   return args;
 }
 
+/* The result file among report's arguments: the first that is neither an
+ * option nor the value of -o/--output or --floors; NULL if none. */
+static const char *report_file(int argc, char **argv) {
+  for (int i = 0; i < argc; i++) {
+    if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output") ||
+        !strcmp(argv[i], "--floors"))
+      i++;
+    else if (argv[i][0] != '-')
+      return argv[i];
+  }
+  return NULL;
+}
+
 /* `report`: a thin front-end that replaces this process by
  * `python3 VIZ/evacsim-report ARGS` (no shell), so the report's exit code
  * and signals are the command's (VIZ: viz_dir). Returns only on failure. */
@@ -776,6 +789,14 @@ static int cmd_report(int argc, char **argv) {
   if (wants_help(argc, argv)) {
     fputs(usage_report, stdout);
     return EVAC_OK;
+  }
+  const char *file = report_file(argc, argv);
+  if (file) { /* checked here, so that Python never reads a corrupt file */
+    struct evac_diag d;
+    evac_diag_init(&d);
+    if (evac_h5_check(file, &d) != EVAC_OK)
+      return finish_diag(&d, EVAC_ERR_INPUT);
+    evac_diag_free(&d);
   }
   char script[4400];
   char **args = python_args("report", "evacsim-report", argc, argv, script,
