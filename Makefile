@@ -77,9 +77,10 @@ fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  mkdir -p $(FUZZ_BUILD)/corpus_$$t; \
 	  echo "--- fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	  slow=10; [ $$t != result ] || slow=30; \
 	  UBSAN_OPTIONS=print_stacktrace=1 $(FUZZ_BUILD)/fuzz_$$t \
 	    -dict=tests/fuzz/json.dict -max_total_time=$(FUZZ_SECONDS) \
-	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    -timeout=$$slow -rss_limit_mb=2048 -print_final_stats=1 \
 	    -artifact_prefix=$(FUZZ_BUILD)/artifacts/ $(FUZZ_BUILD)/corpus_$$t \
 	    tests/fuzz/corpus_$$t tests/fuzz/regressions/$$t; \
 	done
