@@ -163,7 +163,8 @@ def floor_map(plan, floor, agents, scenario, hazards, fires, outdir, name):
             x0, y0, x1, y1 = m["line"]
             ax.plot([(x0 + 0.5) * c, (x1 + 0.5) * c], [(y0 + 0.5) * c, (y1 + 0.5) * c],
                     color="magenta", lw=1.0, ls=(0, (2, 2)), zorder=3)
-    ax.plot([], [], color="magenta", lw=1.0, ls=(0, (2, 2)), label="measure line")
+    if any(str(m.get("floor")) == floor.name for m in plan.measures):
+        ax.plot([], [], color="magenta", lw=1.0, ls=(0, (2, 2)), label="measure line")
     on = agents["floor_index"] == floor.index
     profiles = sorted(set(agents["profile"][on]))
     cmap = plt.get_cmap("tab10")
@@ -185,8 +186,9 @@ def floor_map(plan, floor, agents, scenario, hazards, fires, outdir, name):
     handles, _ = ax.get_legend_handles_labels()
     from matplotlib.lines import Line2D
 
-    handles.append(Line2D([], [], marker="o", ls="", mfc="none", mec="#c00000", mew=1.6,
-                          label="hazard (id as inspected)"))
+    if any(where is not None for _, _, _, where, _ in hazard_places(plan, floor, hazards)):
+        handles.append(Line2D([], [], marker="o", ls="", mfc="none", mec="#c00000", mew=1.6,
+                              label="hazard (id as inspected)"))
     if shown:
         handles.append(Line2D([], [], color=COMPARTMENT_COLOURS[0], lw=1.6,
                               label="compartment outline"))
@@ -211,7 +213,7 @@ def floor_map(plan, floor, agents, scenario, hazards, fires, outdir, name):
         placer.block(xy, 16)
     # hazards first (they matter most), then the features, the regions and
     # the compartments
-    for number, hid, htype, where, fixed in hazard_places(plan, floor, hazards):
+    for _, hid, _, where, fixed in hazard_places(plan, floor, hazards):
         if where is None:
             continue
         col = "#888" if fixed else "#c00000"

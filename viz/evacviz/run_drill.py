@@ -121,6 +121,8 @@ def moments(f, scenario, s):
             what = str(e.get("do", "?"))
             if e.get("target"):
                 what += " " + str(e["target"])
+            if e.get("floors"):
+                what += " (floor %s)" % ", ".join(str(v) for v in e["floors"])
             out.append((float(e["t_s"]), what, "tab:purple"))
     for key, label, colour in [("aset_s", "ASET", "tab:red"),
                                ("first_incapacitation_s", "first incapacitation", "darkred"),
@@ -172,6 +174,7 @@ def timeline(f, plan, agents, scenario, s, outdir):
 
     rows = clearance_rows(f, plan, agents)
     end = num(s.get("end_time_s"), 0.0)
+    total = len(rows)
     if len(rows) > MAX_BARS:  # the slowest, in their order
         keep = sorted(range(len(rows)), key=lambda i: -(rows[i][3] if not
                                                          math.isnan(rows[i][3]) else 1e18))
@@ -203,8 +206,10 @@ def timeline(f, plan, agents, scenario, s, outdir):
     ax.set_xlabel("time (s)")
     what = "ward" if "drill" in f else "start floor"
     ax.set_title("Timeline: when each %s was cleared (bar: until the last of its "
-                 "people was safe; hatched: someone never was), and the run's moments"
-                 % what, fontsize=9)
+                 "people was safe; hatched: someone never was)%s, and the run's moments"
+                 % (what, "" if total == len(rows) else
+                    ";\nthe %d slowest of %d shown, in plan order" % (len(rows), total)),
+                 fontsize=9)
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     return save(fig, outdir, "timeline", svg=True)

@@ -124,7 +124,7 @@ def tenability_map(f, plan, floor, ks, outdir, name, floor_size):
                    interpolation="nearest")
     ax.set_title("when each cell first became untenable for a compartment "
                  "(uncoloured: never)", fontsize=9)
-    top, bottom = 1 - 0.55 / height, 0.9 / height
+    top = 1 - 0.55 / height
     last = axes[-1, 0].get_position()
     cax = fig.add_axes([0.83, last.y0, 0.02, last.height])
     fig.colorbar(im, cax=cax, label="time (s)")
