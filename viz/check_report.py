@@ -6,10 +6,18 @@ size, and (with --browser) headless Chromium loads index.html with every
 image and no console message. Prints what it checked; exit 0 if all is
 well, 1 with one line per problem otherwise.
 
+With --promised DOC it also checks that every figure the documentation
+promises for a run report is in the folder: the file names in backquotes
+in the first column of the table under DOC's "## Run report" heading
+(`evacuation.png/.svg` is two files; FLOOR stands for a floor's name).
+With --screenshot PNG, Chromium also saves a picture of the page.
+
 usage: check_report.py DIR [--browser] [--expect FILE]... [--max-frames N]
+                       [--promised DOC] [--screenshot PNG]
 """
 
 import argparse
+import fnmatch
 import os
 import re
 import shutil
@@ -123,6 +131,60 @@ def check_static(d, expect, max_frames, problems, out):
     return p.imgs
 
 
+def promised(doc):
+    """The file-name patterns of the run report's figures in doc (FLOOR
+    becomes *)."""
+    text = Path(doc).read_text(encoding="utf-8")
+    m = re.search(r"^## Run report\s*$(.*?)(?=^## )", text, re.M | re.S)
+    if not m:
+        return None
+    out = []
+    for line in m.group(1).splitlines():
+        cell = line.split("|")[1] if line.startswith("|") else ""
+        for name in re.findall(r"`([^`]+)`", cell):
+            base, _, rest = name.partition("/")
+            if not re.search(r"\.(png|svg|gif)$", base):
+                continue
+            out.append(base.replace("FLOOR", "*"))
+            stem = base.rsplit(".", 1)[0]
+            out.extend(stem.replace("FLOOR", "*") + ext for ext in re.findall(r"\.\w+", rest))
+    return out
+
+
+def check_promised(d, doc, problems, out):
+    """Every promised figure pattern matches a file of the folder."""
+    pats = promised(doc)
+    if not pats:
+        problems.append("%s: no figures found under '## Run report'" % doc)
+        return
+    files = [f.name for f in d.iterdir()]
+    for p in pats:
+        if not fnmatch.filter(files, p):
+            problems.append("%s promises %s, which is not in the report" % (doc, p))
+    out.append("  promised by %s: %d figures (%s)" % (os.path.basename(doc), len(pats),
+                                                      ", ".join(pats)))
+
+
+def screenshot(d, png, problems):
+    """Saves a picture of the page (1280 pixels wide) taken by headless
+    Chromium."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        problems.append("chromium not found (Debian package chromium)")
+        return
+    with tempfile.TemporaryDirectory(prefix="evacsim-shot-") as tmp:
+        cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+               "--hide-scrollbars", "--user-data-dir=%s/profile" % tmp,
+               "--window-size=1280,6000", "--screenshot=%s" % os.path.abspath(png),
+               (d / "index.html").resolve().as_uri()]
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=90, env=dict(os.environ, HOME=tmp))
+        except subprocess.TimeoutExpired:
+            problems.append("chromium: no screenshot in 90 s")
+    if not os.path.isfile(png):
+        problems.append("chromium: no screenshot written to %s" % png)
+
+
 def check_browser(d, imgs, problems, out):
     """Loads a copy of the page, with the probe script, in headless
     Chromium."""
@@ -167,12 +229,19 @@ def main():
     ap.add_argument("--expect", action="append", default=[], metavar="FILE",
                     help="a file that must be in the folder (repeatable)")
     ap.add_argument("--max-frames", type=int, default=1000, help="GIF frames at most")
+    ap.add_argument("--promised", metavar="DOC",
+                    help="the run report figures DOC promises must be present")
+    ap.add_argument("--screenshot", metavar="PNG", help="save a picture of the page")
     a = ap.parse_args()
     d = Path(a.dir)
     problems, out = [], []
     imgs = check_static(d, a.expect, a.max_frames, problems, out)
     if a.browser and (d / "index.html").is_file():
         check_browser(d, imgs, problems, out)
+    if a.promised:
+        check_promised(d, a.promised, problems, out)
+    if a.screenshot and (d / "index.html").is_file():
+        screenshot(d, a.screenshot, problems)
     print("%s: %d images referenced" % (d, len(imgs)))
     print("\n".join(out))
     for p in problems:

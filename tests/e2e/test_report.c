@@ -87,13 +87,17 @@ Test(report, run_with_fire_fields_and_animation, .timeout = 300) {
   cr_expect(!exists(rep, ".partial"), "the partial folder is left");
   out = check_report(rep, "--browser --max-frames 12 --expect evacuation.png "
                           "--expect evacuation.svg --expect hrr.png "
-                          "--expect plan_00.png --expect plan_01.png "
-                          "--expect smoke_01_visibility.png "
-                          "--expect smoke_01_layer.png "
-                          "--expect smoke_01_fed.png --expect measures.png "
-                          "--expect floor_01.gif");
-  /* the fire is on floor "2" (index 1): floor 1 has no smoke, so no maps */
-  cr_expect_null(strstr(out, "smoke_00"), "%s", out);
+                          "--expect timeline.png --expect plan-1.png "
+                          "--expect plan-2.png --expect smoke-2-visibility.png "
+                          "--expect smoke-2-layer.png "
+                          "--expect smoke-2-fed.png --expect tenability-2.png "
+                          "--expect measures.png --expect floor-2.gif "
+                          "--promised " EVAC_SOURCE_DIR "/docs/report.md");
+  /* every figure docs/report.md promises for a run report is there */
+  cr_expect_not_null(strstr(out, "promised by report.md: "), "%s", out);
+  /* the fire is on floor "2": floor 1 has no smoke, so no maps */
+  cr_expect_null(strstr(out, "smoke-1-"), "%s", out);
+  cr_expect_null(strstr(out, "tenability-1"), "%s", out);
   cr_expect_not_null(strstr(out, "12 frames"), "%s", out);
   cr_expect_not_null(strstr(out, "chromium: evacsim-check: "), "%s", out);
   free(out);
@@ -103,14 +107,44 @@ Test(report, run_with_fire_fields_and_animation, .timeout = 300) {
   cr_assert_not_null(html);
   cr_expect_not_null(strstr(html, "<td class=\"n\">30</td>"), "occupants");
   cr_expect_not_null(strstr(html, "Floor 2"), "floor name");
+  /* the header: the hazards in force and none fixed; the casualties split */
+  cr_expect_not_null(strstr(html, "Hazards in force: H-01, H-02, H-03, H-04"),
+                     "hazards in force");
+  cr_expect_not_null(strstr(html, "Rectified with --fix: none."), "no --fix");
+  cr_expect_not_null(strstr(html, "of them trapped or sheltering"), "trapped");
+  cr_expect_not_null(strstr(html, "of them not out when the run ended"),
+                     "not out");
+  cr_expect_null(strstr(html, dir), "no absolute path in the report");
+  free(html);
+  /* with --fix: the header and the inspection list say which */
+  char h5fix[4200];
+  snprintf(h5fix, sizeof h5fix, "%s/fix.h5", dir);
+  free(cli_expect(0,
+                  "run %s/tower.scenario.json --fix H-02 --fix H-07 -o %s "
+                  "--quiet --threads 1",
+                  dir, h5fix));
+  free(cli_expect(0, "report %s -o %s --floors 2 --quiet", h5fix, rep));
+  html = evac_test_read(path, NULL);
+  cr_assert_not_null(html);
+  cr_expect_not_null(strstr(html, "Rectified with --fix: H-02, H-07."),
+                     "fixed ids");
+  cr_expect_not_null(strstr(html,
+                            "<td>H-02</td><td>fire_door_open</td><td>"
+                            "Corridor fire door</td><td class=\"n\">2</td>"
+                            "<td>rectified (--fix)</td>"),
+                     "H-02 rectified in the list:\n%s", html);
+  cr_expect_not_null(strstr(html, "<td>H-01</td><td>sprinkler_inoperative</td>"
+                                  "<td>-</td><td class=\"n\">2</td><td>in "
+                                  "force</td>"),
+                     "H-01 in force");
   free(html);
   /* a second report replaces the first, chosen floors only */
   out = cli_expect(0, "report %s -o %s --floors 1 --times 30,60 --quiet", h5,
                    rep);
   cr_expect_eq(out[0], '\0', "--quiet printed: %s", out);
   free(out);
-  out = check_report(rep, "--expect plan_00.png --expect smoke_00_fed.png");
-  cr_expect_null(strstr(out, "plan_01"), "%s", out);
+  out = check_report(rep, "--expect plan-1.png --expect smoke-1-fed.png");
+  cr_expect_null(strstr(out, "plan-2"), "%s", out);
   cr_expect_null(strstr(out, ".gif"), "%s", out);
   free(out);
   char *ls = NULL;
@@ -119,6 +153,68 @@ Test(report, run_with_fire_fields_and_animation, .timeout = 300) {
   cr_expect_eq(sh(cmd, &ls), 0);
   cr_expect_null(strstr(ls, "rep."), "left beside the report:\n%s", ls);
   free(ls);
+  free(dir);
+}
+
+/* The tenability rules drawn are the engine's: a 198 degC layer at 1.76 m
+ * (above a standing head, below 1.8 m) is untenable for a compartment but
+ * not at the head; a hot smoky layer at 1.5 m is untenable at the head; a
+ * layer at 2.5 m hotter than 200 degC radiates (compartment); clean air
+ * and a cool thin layer are tenable. */
+Test(report, tenability_rules) {
+  char *out = NULL;
+  int rc =
+      sh("cd " EVAC_SOURCE_DIR "/viz && /usr/bin/python3 -c \"import numpy "
+         "as np; from evacviz import tenability as t; "
+         "L = np.array([1.76, 1.5, 2.5, 3.0, 2.0, 1.5]); "
+         "T = np.array([198, 70, 250, 20, 40, 40.0]); "
+         "S = np.array([1e-5, 1e-4, 0, 0, 1e-5, 1e-5]); "
+         "print(list(t.states(L, T, S, 3.0).astype(int)))\"",
+         &out);
+  cr_assert_eq(rc, 0, "%s", out);
+  /* [compartment, person, compartment, clear, smoke, smoke]: 1e-5 kg/m3 of
+   * soot is 34 m visibility, 1e-4 is 3.4 m */
+  cr_expect_not_null(strstr(out, "[2, 3, 2, 0, 1, 1]"), "%s", out);
+  free(out);
+}
+
+/* A drill: the report's drill tables carry the figures `run` prints. */
+Test(report, drill_tables_match_run, .timeout = 300) {
+  char *dir = strdup(evac_test_dir("report-drill"));
+  char rep[4200], h5[4200], path[8400];
+  snprintf(rep, sizeof rep, "%s/rep", dir);
+  snprintf(h5, sizeof h5, "%s/drill.h5", dir);
+  char *run = cli_expect(
+      0, "run " EVAC_SOURCE_DIR "/scenarios/ward-drill.scenario.json -o %s%s",
+      h5, " --threads 1");
+  free(cli_expect(0, "report %s -o %s --quiet", h5, rep));
+  free(check_report(rep, "--expect timeline.png --expect timeline.svg"));
+  snprintf(path, sizeof path, "%s/index.html", rep);
+  char *html = evac_test_read(path, NULL);
+  cr_assert_not_null(html);
+  static const char *const keys[] = {"patients safe", "staff trips",
+                                     "last patient safe", "mean staff busy"};
+  for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+    const char *at = strstr(run, keys[i]);
+    cr_assert_not_null(at, "run printed no %s:\n%s", keys[i], run);
+    char value[64] = "", cell[160];
+    cr_assert_eq(sscanf(at + strlen(keys[i]), " %63[0-9.]", value), 1);
+    /* counts are right-aligned numbers, times read "613.7 s" */
+    if (strchr(value, '.'))
+      snprintf(cell, sizeof cell, "<td>%s</td><td>%s s</td>", keys[i], value);
+    else
+      snprintf(cell, sizeof cell, "<td>%s</td><td class=\"n\">%s</td>", keys[i],
+               value);
+    cr_expect_not_null(strstr(html, cell), "%s not in the report", cell);
+  }
+  cr_expect_not_null(strstr(html, "<h3>Ward clearance</h3>"), "wards");
+  cr_expect_not_null(strstr(html, "<h3>Staff trips and workload</h3>"),
+                     "staff");
+  cr_expect_not_null(strstr(html, "<td>Fire lift 1</td>"), "lifts");
+  cr_expect_not_null(strstr(html, "<td>Ward 7-12</td><td class=\"n\">1</td>"),
+                     "a ward row");
+  free(html);
+  free(run);
   free(dir);
 }
 
@@ -230,6 +326,18 @@ Test(report, checker_finds_a_missing_image, .timeout = 300) {
                      "%s", out);
   cr_expect_not_null(strstr(out, "1 images, 1 failed: gone.png"), "%s", out);
   free(out);
+  /* a figure promised by the docs and missing from the folder */
+  char *doc = evac_test_write(dir, "doc.md",
+                              "## Run report\n\n| file | what |\n|---|---|\n"
+                              "| `gone.png/.svg`, `map-FLOOR.png` | x |\n\n"
+                              "## Next\n");
+  snprintf(cmd, sizeof cmd, CHECKER " %s --promised %s", dir, doc);
+  cr_expect_eq(sh(cmd, &out), 1, "%s", out);
+  cr_expect_not_null(strstr(out, "promises gone.svg, which is not"), "%s", out);
+  cr_expect_not_null(strstr(out, "promises map-*.png, which is not"), "%s",
+                     out);
+  free(out);
+  free(doc);
   free(html);
   free(dir);
 }

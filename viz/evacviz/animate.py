@@ -18,6 +18,22 @@ FRAME_MS = 100
 # Visibility range of the colour scale, m (at and beyond 30 m: clear).
 VIS_RANGE = (0.0, 30.0)
 
+# Resolution of the frames: 72 dpi and 24 pixels a metre of floor (a 60 m
+# floor is 1440 pixels wide), at least 8 inches wide; smaller when the
+# frame would exceed MAX_FRAME_PX.
+DPI = 72
+PX_PER_M = 24.0
+MAX_FRAME_PX = (3800, 7600)
+
+
+def frame_scale(plan, floors):
+    """Inches per metre of floor for the stack of floors."""
+    width_m = max(fl.shape[1] for fl in floors) * plan.cell_m
+    height_m = sum(fl.shape[0] for fl in floors) * plan.cell_m
+    scale = max(PX_PER_M / DPI, 8.0 / max(width_m, 1e-9))
+    return min(scale, (MAX_FRAME_PX[0] - 150) / DPI / max(width_m, 1e-9),
+               (MAX_FRAME_PX[1] - 150) / DPI / max(height_m, 1e-9))
+
 
 def default_floors(f, plan, agents):
     """The floor where the smoke starts (lowest first_sample), else the one
@@ -60,10 +76,24 @@ def render(f, plan, floors, samples, path, log):
     ts_t = ts["time_s"][:]
     evac, incap = ts["evacuated"][:], ts["incapacitated"][:]
     stack = list(reversed(floors))
-    w = 8.0
-    h = sum(w * fl.shape[0] / max(fl.shape[1], 1) for fl in stack)
-    fig, axes = plt.subplots(len(stack), 1, figsize=(w + 1.0, h + 1.0), dpi=72,
-                             squeeze=False)
+    scale = frame_scale(plan, floors)
+    w = max(fl.shape[1] for fl in stack) * plan.cell_m * scale
+    h = sum(fl.shape[0] * plan.cell_m * scale for fl in stack)
+    # axes placed in inches, so the floor gets the width it was given
+    left, gap, bar, right, top, bottom, between = 0.6, 0.15, 0.2, 0.8, 0.45, 0.75, 0.3
+    fw = left + w + gap + bar + right
+    fh = top + h + between * (len(stack) - 1) + bottom
+    fig = plt.figure(figsize=(fw, fh), dpi=DPI)
+    axes, y = [], fh - top
+    for fl in stack:
+        hi = fl.shape[0] * plan.cell_m * scale
+        wi = fl.shape[1] * plan.cell_m * scale
+        y -= hi
+        axes.append(fig.add_axes([left / fw, y / fh, wi / fw, hi / fh]))
+        y -= between
+    axes = np.array(axes).reshape(-1, 1)
+    # a dot about 0.45 m across (a person's shoulder width), at least 4 px
+    dot = max(4.0, 0.45 * scale * DPI) ** 2
     smoke, dots = [], []
     for ax, fl in zip(axes[:, 0], stack):
         planmod.draw(ax, plan, fl, label=False)
@@ -74,13 +104,15 @@ def render(f, plan, floors, samples, path, log):
                             vmax=VIS_RANGE[1], extent=planmod.extent(plan, fl),
                             interpolation="nearest")
         smoke.append((g, img))
-        dots.append(ax.scatter([], [], s=10, zorder=3, linewidths=0))
-        ax.set_ylabel("floor %s" % fl.name)
+        dots.append(ax.scatter([], [], s=dot, zorder=3, linewidths=0.3, edgecolors="k"))
+        ax.set_ylabel("floor %s, y (m)" % fl.name, fontsize=8)
         ax.set_xlabel("")
         ax.tick_params(labelsize=7)
     if any(img is not None for _, img in smoke):
         imgs = [img for _, img in smoke if img is not None]
-        fig.colorbar(imgs[0], ax=axes[:, 0].tolist(), label="visibility (m)", shrink=0.8)
+        cax = fig.add_axes([(left + w + gap) / fw, bottom / fh, bar / fw,
+                            (fh - top - bottom) / fh])
+        fig.colorbar(imgs[0], cax=cax, label="visibility (m)")
     handles = [Line2D([], [], ls="", marker="o", color=c, label=n)
                for c, n in zip(STATE_COLOURS, STATE_NAMES) if n != "safe"]
     fig.legend(handles=handles, loc="lower center", ncol=5, fontsize=8, frameon=False)
@@ -124,7 +156,7 @@ def render(f, plan, floors, samples, path, log):
 
 
 def write(f, plan, floors, frames, outdir, log):
-    """Writes floor_NN.gif for each floor (and stack.gif of them all when
+    """Writes floor-FLOOR.gif for each floor (and stack.gif of them all when
     there are several); returns [(file, caption)]."""
     if "trajectories" not in f:
         return []
@@ -138,7 +170,7 @@ def write(f, plan, floors, frames, outdir, log):
     span = "%d frames (every %.0f s at most), %d ms each" % (len(samples), gap, FRAME_MS)
     for fl in floors:
         log("animation of floor %s" % fl.name)
-        name = "floor_%02d.gif" % fl.index
+        name = "floor-%s.gif" % planmod.floor_files(plan)[fl.index]
         render(f, plan, [fl], samples, outdir / name, log)
         out.append((name, "Floor %s: visibility and occupants by state; %s." % (fl.name, span)))
     if len(floors) > 1:

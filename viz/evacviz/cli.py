@@ -68,7 +68,7 @@ def parser():
     p.add_argument("-o", "--output", metavar="DIR", required=True,
                    help="report folder (DIR/index.html)")
     p.add_argument("--animate", action="store_true",
-                   help="also write floor_NN.gif (smoke and occupants; stack.gif "
+                   help="also write floor-FLOOR.gif (smoke and occupants; stack.gif "
                         "when several floors are chosen)")
     p.add_argument("--floors", metavar="NAMES",
                    help="comma-separated floor names for plans, smoke maps and "

@@ -37,6 +37,10 @@ class Page:
         """Starts a section."""
         self.parts.append("<h2>%s</h2>" % esc(title))
 
+    def h3(self, title):
+        """Starts a subsection."""
+        self.parts.append("<h3>%s</h3>" % esc(title))
+
     def p(self, text, cls=None):
         """A paragraph of plain text."""
         c = ' class="%s"' % cls if cls else ""

@@ -60,6 +60,8 @@ class Plan:
             self.floors.append(Floor(i, str(f.get("name", i)),
                                      float(f.get("height_m", 3.0)), kinds, labels))
         self.measures = p.get("measures", []) or []
+        self.regions = [r for r in (p.get("regions", []) or [])
+                        if isinstance(r, dict) and len(r.get("rect", [])) == 4]
         self.by_name = {f.name: f for f in self.floors}
 
     def floor_index(self, name):
@@ -108,6 +110,69 @@ def draw(ax, plan, floor, alpha=1.0, label=True):
     ax.set_xlabel("x (m)")
     ax.set_ylabel("y (m)")
     ax.set_aspect("equal")
+
+
+def slug(name):
+    """A floor or feature name as a file-name part: letters, digits, '.',
+    '_' and '-' kept, anything else '_'."""
+    import re
+
+    return re.sub(r"[^A-Za-z0-9._-]", "_", str(name)).lstrip(".") or "_"
+
+
+def floor_files(plan):
+    """{floor index: file-name part} from the floor names, unique (a
+    clash of slugs gets the plan index appended)."""
+    out, seen = {}, {}
+    for fl in plan.floors:
+        seen.setdefault(slug(fl.name), []).append(fl.index)
+    for s, idx in seen.items():
+        for i in idx:
+            out[i] = s if len(idx) == 1 else "%s_%d" % (s, i)
+    return out
+
+
+# Cells that belong to a compartment: walkable but fire doors and exits
+# (models/behaviour/tenability.c).
+COMPARTMENT_KINDS = ("floor", "door", "refuge", "stair")
+
+
+def compartments(plan, floor):
+    """The compartments of a floor as the engine forms them: the regions
+    sharing a `compartment` name, then the areas bounded by walls, fire
+    doors, exits and the named compartments (4-neighbour flood fill).
+    Returns ([ny][nx] int32 id or -1, [name]); unnamed areas are
+    'area-N'."""
+    ny, nx = floor.shape
+    inside = np.isin(floor.kinds, [KINDS.index(k) for k in COMPARTMENT_KINDS])
+    comp = np.full((ny, nx), -1, dtype=np.int32)
+    names = []
+    for r in plan.regions:
+        if str(r.get("floor")) != floor.name or not r.get("compartment"):
+            continue
+        name = str(r["compartment"])
+        if name not in names:
+            names.append(name)
+        x0, y0, x1, y1 = (int(v) for v in r["rect"])
+        sub = comp[y0:y1 + 1, x0:x1 + 1]
+        sub[(sub < 0) & inside[y0:y1 + 1, x0:x1 + 1]] = names.index(name)
+    area = 0
+    for y0 in range(ny):
+        for x0 in range(nx):
+            if comp[y0, x0] >= 0 or not inside[y0, x0]:
+                continue
+            area += 1
+            names.append("area-%d" % area)
+            k = len(names) - 1
+            comp[y0, x0] = k
+            stack = [(x0, y0)]
+            while stack:
+                x, y = stack.pop()
+                for u, v in ((x + 1, y), (x, y + 1), (x - 1, y), (x, y - 1)):
+                    if 0 <= u < nx and 0 <= v < ny and comp[v, u] < 0 and inside[v, u]:
+                        comp[v, u] = k
+                        stack.append((u, v))
+    return comp, names
 
 
 def legend_handles():

@@ -1,6 +1,7 @@
-"""The report of one run (`evacsim run` result file): summary, evacuation
-curve, heat release, floor plans with the occupants' start positions,
-smoke maps at chosen times, flow and density at the measure lines."""
+"""The report of one run (`evacsim run` result file): the hazards in
+force, the outcome (casualties split, RSET, ASET), the drill report and
+timeline, evacuation curve, heat release, printable floor maps, smoke and
+tenability maps at chosen times, flow and density at the measure lines."""
 
 import json
 import math
@@ -130,40 +131,6 @@ def floor_size(floor, width=10.0, extra=1.4):
     return (width, width * ny / max(nx, 1) + extra)
 
 
-def floor_plan(plan, floor, agents, scenario, outdir):
-    """plan_NN.png: the floor with its features, the occupants' start
-    positions (by profile) and the fire."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=floor_size(floor))
-    planmod.draw(ax, plan, floor)
-    on = agents["floor_index"] == floor.index
-    c = plan.cell_m
-    profiles = sorted(set(agents["profile"][on]))
-    cmap = plt.get_cmap("tab10")
-    for i, p in enumerate(profiles):
-        sel = on & (agents["profile"] == p)
-        ax.scatter((agents["start_x"][sel] + 0.5) * c, (agents["start_y"][sel] + 0.5) * c,
-                   s=8, color=cmap(i % 10), label="%s (%d)" % (p, sel.sum()),
-                   zorder=3, linewidths=0)
-    for fname, (x, y), label in fires(scenario):
-        if fname == floor.name:
-            ax.scatter([(x + 0.5) * c], [(y + 0.5) * c], marker="*", s=160,
-                       color="red" if label == "fire" else "none",
-                       edgecolors="red", zorder=4, label=label)
-    for m in plan.measures:
-        if str(m.get("floor")) == floor.name and len(m.get("line", [])) == 4:
-            x0, y0, x1, y1 = m["line"]
-            ax.plot([(x0 + 0.5) * c, (x1 + 0.5) * c], [(y0 + 0.5) * c, (y1 + 0.5) * c],
-                    color="magenta", lw=2, zorder=3)
-    handles, _ = ax.get_legend_handles_labels()
-    ax.legend(handles=handles + planmod.legend_handles(), fontsize=7, ncol=8,
-              loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False)
-    ax.set_title("Floor %s: %d occupants at the start" % (floor.name, on.sum()))
-    fig.tight_layout()
-    return save(fig, outdir, "plan_%02d" % floor.index, dpi=90)
-
-
 def pick_samples(times, wanted):
     """Indices of the field samples nearest to the wanted times (s),
     without repeats."""
@@ -183,7 +150,7 @@ def default_times(times, s):
 
 
 def smoke_maps(f, plan, floors, wanted, outdir):
-    """smoke_NN_QUANTITY.png for each floor and quantity, one panel per
+    """smoke-FLOOR-QUANTITY.png for each floor and quantity, one panel per
     chosen time; returns [(floor, [(file, caption)])]."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import LogNorm, Normalize
@@ -193,6 +160,7 @@ def smoke_maps(f, plan, floors, wanted, outdir):
     if len(times) == 0:
         return []
     ks = pick_samples(times, wanted)
+    slugs = planmod.floor_files(plan)
     maps = {}
     for floor in floors:
         g = fl["floor_%02d" % floor.index]
@@ -245,7 +213,7 @@ def smoke_maps(f, plan, floors, wanted, outdir):
             fig.colorbar(im, cax=cax, label=label,
                          extend="min" if q == "fed_rate_per_min" else "neither")
             fig.suptitle("Floor %s: %s" % (floor.name, label))
-            name = "smoke_%02d_%s" % (floor.index, q.split("_")[0])
+            name = "smoke-%s-%s" % (slugs[floor.index], q.split("_")[0])
             files.append((save(fig, outdir, name, dpi=80),
                           "Floor %s, %s at %s s" % (floor.name, label,
                                                     ", ".join("%.0f" % times[k] for k in ks))))
@@ -402,10 +370,43 @@ def check(f, path):
         raise ReportError("%s: incomplete result file (no /summary complete=1)" % path)
 
 
+def hazard_rows(scenario, fixed):
+    """The scenario's hazard list as table rows, each in force or
+    rectified (--fix)."""
+    rows = []
+    for i, h in enumerate(scenario.get("hazards", []) or []):
+        if not isinstance(h, dict):
+            continue
+        hid = str(h.get("id", ""))
+        rows.append((i + 1, hid, str(h.get("type", "")), str(h.get("target", "")) or "-",
+                     ", ".join(str(v) for v in h.get("floors", []) or []) or "all",
+                     "rectified (--fix)" if hid in fixed else "in force",
+                     str(h.get("note", ""))))
+    return rows
+
+
+def outcome_text(s):
+    """One sentence of the outcome: casualties split, RSET, ASET and the
+    margin."""
+    occ = int(num(s.get("occupants"), 0))
+    inc, tr, no = (int(num(s.get(k), 0)) for k in ("incapacitated", "trapped", "not_out"))
+    rset, aset = num(s.get("rset_s")), num(s.get("aset_s"))
+    out = ("%d of %d people reached safety; %d incapacitated, %d trapped or sheltering, "
+           "%d not out when the run ended." % (int(num(s.get("evacuated"), 0)), occ, inc, tr,
+                                               no))
+    out += " RSET (last survivor safe) %s, ASET (first person in untenable conditions) %s" \
+        % (fmt_time(rset), fmt_time(aset))
+    if not math.isnan(rset) and not math.isnan(aset):
+        out += ": margin ASET − RSET = %.1f s" % (aset - rset)
+    return out + ". docs/reading.md tells how to read these numbers."
+
+
 def build(f, path, outdir, opts, page, log):
     """Writes the run report's figures into outdir and its sections into
     page."""
-    from . import animate
+    import os
+
+    from . import animate, floor_map, run_drill, tenability
 
     check(f, path)
     s = dict(f["summary"].attrs)
@@ -416,23 +417,44 @@ def build(f, path, outdir, opts, page, log):
     except (KeyError, ValueError):
         scenario = {}
     pa = par.attrs
+    slugs = planmod.floor_files(plan)
     page.title = "evacsim run: %s" % (text(pa.get("plan_name", plan.name)) or plan.name)
     page.p("Result file %s; scenario %s; seed %s, replication %s; evacsim %s (%s)."
-           % (path, text(pa.get("scenario_path", "?")), text(pa.get("seed", "?")),
-              text(pa.get("replication", "?")), text(pa.get("evacsim_version", "?")),
-              text(pa.get("git_revision", "?"))))
-    fixed = text(pa.get("fixed_hazards", ""))
-    if fixed:
-        page.p("Simulated with these hazards rectified (--fix): %s." % fixed)
-    page.h2("Summary")
+           % (os.path.basename(path), os.path.basename(text(pa.get("scenario_path", "?"))),
+              text(pa.get("seed", "?")), text(pa.get("replication", "?")),
+              text(pa.get("evacsim_version", "?")), text(pa.get("git_revision", "?"))))
+    fixed = [v for v in text(pa.get("fixed_hazards", "")).split(",") if v]
+    hz = hazard_rows(scenario, fixed)
+    if hz:
+        live = [r[1] for r in hz if r[5] == "in force"]
+        page.p("Hazards in force: %s. Rectified with --fix: %s."
+               % (", ".join(live) or "none", ", ".join(fixed) or "none"))
+    else:
+        page.p("The scenario lists no hazards.")
+    page.h2("Outcome")
+    page.p(outcome_text(s))
     page.table(("quantity", "value"), summary_rows(s))
+    if hz:
+        page.h3("Hazards (the inspection list)")
+        page.table(("no.", "id", "type", "target", "floors", "in this run", "note"), hz)
+
+    agents = agent_columns(f)
+    if "drill" in f:
+        page.h2("Drill")
+        run_drill.drill_tables(f, scenario, page)
+    page.h2("Timeline")
+    log("timeline")
+    page.figure(run_drill.timeline(f, plan, agents, scenario, s, outdir),
+                "When each %s was cleared, with the scenario's timeline, ASET, the first "
+                "incapacitation, RSET and, in a drill, compartments given up and refuges "
+                "that filled." % ("ward" if "drill" in f else "start floor"),
+                "timeline.svg")
 
     page.h2("Evacuation")
     log("evacuation curve")
     page.figure(evacuation_curve(f, s, outdir),
                 "People evacuated, incapacitated, remaining and on stairs against "
                 "time; dotted: RSET and ASET.", "evacuation.svg")
-    agents = agent_columns(f)
     page.table(("profile", "people", "evacuated", "incapacitated",
                 "median exit time (s)", "last exit time (s)", "highest FED"),
                profile_rows(agents))
@@ -459,10 +481,13 @@ def build(f, path, outdir, opts, page, log):
     occupied = set(int(i) for i in np.unique(agents["floor_index"]))
     fire_floors = {fn for fn, _, _ in fires(scenario)}
     measure_floors = {str(m.get("floor")) for m in plan.measures}
+    hazard_floors = {str(v) for h in scenario.get("hazards", []) or [] if isinstance(h, dict)
+                     for v in h.get("floors", []) or []}
     # by priority: the fire's floors, those with measure lines, those with
-    # people; drawn in plan order
+    # hazards, those with people; drawn in plan order
     ranked = ([fl for fl in plan.floors if fl.name in fire_floors]
               + [fl for fl in plan.floors if fl.name in measure_floors]
+              + [fl for fl in plan.floors if fl.name in hazard_floors]
               + [fl for fl in plan.floors if fl.index in occupied])
     default = []
     for fl in ranked:
@@ -470,14 +495,22 @@ def build(f, path, outdir, opts, page, log):
             default.append(fl)
     default.sort(key=lambda fl: fl.index)
     chosen = select_floors(plan, opts.floors, None)
-    page.h2("Floor plans")
-    page.p("Cells: wall, floor, door, fire door, exit, refuge, stair landing, shaft, "
-           "lift; dots: occupants at the start, by profile; star: the fire "
-           "(hollow: other ignition scenarios); magenta: measure lines.", "note")
+    page.h2("Floor maps")
+    page.p("One map per floor, to print: rooms and regions named, compartments "
+           "outlined (the areas the model evaluates), exits, refuges, stairs, lifts, "
+           "shafts and named fire doors labelled, each hazard of the inspection list "
+           "marked with its id where it is (red: in force, grey: rectified), the fire "
+           "(star; hollow: other ignition scenarios), the occupants' start cells by "
+           "profile, and the measure lines (dashed magenta).", "note")
+    marked = [dict(h, fixed=str(h.get("id", "")) in fixed)
+              for h in scenario.get("hazards", []) or [] if isinstance(h, dict)]
     for fl in chosen or default:
-        log("plan of floor %s" % fl.name)
-        page.figure(floor_plan(plan, fl, agents, scenario, outdir),
-                    "Floor %s" % fl.name)
+        log("map of floor %s" % fl.name)
+        name, _, unplaced, _ = floor_map.floor_map(plan, fl, agents, scenario, marked,
+                                                   fires(scenario), outdir,
+                                                   "plan-%s" % slugs[fl.index])
+        page.figure(name, "Floor %s%s" % (fl.name, "" if not unplaced else
+                                           " (%d labels found no free place)" % unplaced))
 
     smoky = []
     if "fields" in f:
@@ -487,9 +520,32 @@ def build(f, path, outdir, opts, page, log):
                 smoky.append(fl)
     map_floors = chosen or smoky[:opts.max_floors]
     if "fields" in f and map_floors:
-        page.h2("Smoke")
         times = f["fields/time_s"][:]
         wanted = opts.times if opts.times else default_times(times, s)
+        page.h2("Tenability")
+        page.p("Where the model's untenability rules hold, worked out from the stored "
+               "smoke layer height, layer temperature and soot density: dark red where "
+               "a standing person's head is in the smoke layer and visibility there is "
+               "below 5 m or the gas hotter than 60 °C (the ASET and routing rule); "
+               "orange where only the compartment rule holds (the layer below 1.8 m "
+               "with visibility below 10 m or hotter than 60 °C, or a layer hotter than "
+               "200 °C radiating down: a hot layer just above the head counts here, "
+               "though visibility at the head is clear). The last panel shows when "
+               "each cell first became untenable for a compartment (docs/reading.md).",
+               "note")
+        ks = pick_samples(times, wanted)
+        for fl in map_floors:
+            g = f["fields"].get("floor_%02d" % fl.index)
+            if g is None or not tenability.has_fields(g) or len(times) == 0:
+                continue
+            log("tenability map of floor %s" % fl.name)
+            name, counts = tenability.tenability_map(f, plan, fl, ks, outdir,
+                                                     "tenability-%s" % slugs[fl.index],
+                                                     floor_size)
+            page.figure(name, "Floor %s: untenable cells at %s s, and when each first "
+                        "became untenable" % (fl.name, ", ".join("%.0f" % c[0]
+                                                                 for c in counts)))
+        page.h2("Smoke")
         page.p("Visibility of reflecting signs, height of the smoke layer's lower "
                "boundary and the rate of fractional effective dose at head height "
                "(docs/output.md, /fields). Walls are dark, cells never reached by "
@@ -503,7 +559,7 @@ def build(f, path, outdir, opts, page, log):
             for name, caption in files:
                 page.figure(name, caption)
     elif "fields" not in f:
-        page.p("No smoke maps: the run wrote no /fields (no fire, or no "
+        page.p("No smoke or tenability maps: the run wrote no /fields (no fire, or no "
                "fields_every_s in the scenario's output).", "note")
 
     log("measure lines")
