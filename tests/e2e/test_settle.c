@@ -11,8 +11,9 @@
  * run ending when settled and again with the full duration, and every
  * printed figure but the simulated time, every per-agent column, the event
  * log and the heat release peak must be identical; a lean run (no time
- * series) must end at the same time. Enough cases must end early for the
- * comparison to mean something.
+ * series) must end at the same time; and no floor below the fire's may
+ * ever hold smoke (the rule rests on it). Enough cases must end early for
+ * the comparison to mean something.
  *
  * A fixed case ends early and says so: /summary settled_s, the printed
  * line and `evacsim info`; `run --full` simulates to the duration. */
@@ -231,6 +232,12 @@ static void compare(int k, const struct evac_model *m,
                 same(&a->settled_s, &l->settled_s, 1, sizeof(double)),
             "case %d: lean run ends at %g (settled %g), %g (%g) otherwise", k,
             l->end_time_s, l->settled_s, a->end_time_s, a->settled_s);
+  /* the rule rests on smoke passing between floors only upwards: the
+     floors below the fire's never hold smoke in the full run */
+  for (int f = 0; f < m->fire.floor; f++)
+    cr_assert_lt(b->fields.first[f], 0,
+                 "case %d: smoke on floor %d, below the fire's floor %d", k, f,
+                 m->fire.floor);
   if (!isnan(a->settled_s))
     cr_assert(a->end_time_s == a->settled_s && a->settled_s < b->end_time_s &&
                   b->end_time_s >= m->duration_s - 1.0,
