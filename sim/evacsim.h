@@ -85,6 +85,8 @@ struct evac_run_opts {
   int progress;         /* 1: print progress to stderr */
   int lean;             /* 1: keep the summary and per-agent columns only
                            (no trajectories, fields or event log) */
+  int full; /* 1: simulate to the duration even once the outcome is settled
+               (docs/models.md, "End of a run") */
 };
 
 /* Creates a simulation of model m (which must outlive it): places the
@@ -123,6 +125,8 @@ struct evac_summary {
                                     building never became untenable */
   double first_incapacitation_s; /* NaN if none */
   double end_time_s;             /* simulated time at the end */
+  double settled_s;              /* when the outcome was settled with people
+                                    left; NaN if never */
 };
 
 /* Fills out with the figures of a finished run. */

@@ -30,6 +30,15 @@ static int rescuable(const struct evac_sim *s, int a) {
          !evac_hazards_on_floor(s->m, EVAC_HZ_WINDOW_GRILLES, f);
 }
 
+int evac_rescue_possible(const struct evac_sim *s) {
+  if (!isfinite(s->m->systems.brigade_arrival_s))
+    return 0;
+  for (int a = 0; a < s->nagents; a++)
+    if (rescuable(s, a))
+      return 1;
+  return 0;
+}
+
 int evac_rescue_step(struct evac_sim *s) {
   double start = s->m->systems.brigade_arrival_s + RESCUE_SETUP_S;
   if (!isfinite(start))

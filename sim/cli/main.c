@@ -67,7 +67,7 @@ static const char usage_check[] =
 
 static const char usage_run[] =
     "usage: evacsim run SCENARIO.json -o OUT.h5 [--seed N] [--threads N] "
-    "[--fix ID]... [--quiet]\n"
+    "[--fix ID]... [--full] [--quiet]\n"
     "       evacsim run --verify OUT.h5 [--threads N] [--quiet]\n"
     "\n"
     "Runs one simulation of the scenario, with the fire and the hazards of\n"
@@ -79,6 +79,9 @@ static const char usage_run[] =
     "                       allowed, OMP_NUM_THREADS if set)\n"
     "  --fix ID             simulate as if hazard ID were rectified\n"
     "                       (repeatable; 'all' rectifies every hazard)\n"
+    "  --full               simulate the whole duration even once the outcome\n"
+    "                       is settled (nothing left can change it), for\n"
+    "                       time series and smoke fields to the end\n"
     "  --quiet              print nothing but errors\n"
     "  --verify OUT.h5      re-run the result file OUT.h5 from its stored\n"
     "                       scenario, plan, seed, replication and fixes\n"
@@ -433,11 +436,13 @@ static int cmd_run(int argc, char **argv) {
       {"--seed", NULL, OPT_U64, 0, UINT64_MAX, &opts.seed, &opts.seed_given},
       {"--threads", NULL, OPT_INT, 0, 4096, &opts.threads, NULL},
       {"--fix", NULL, OPT_TEXT, 0, 0, NULL, &fixes}, /* applied on load */
+      {"--full", NULL, OPT_FLAG, 0, 0, &opts.full, NULL},
       {"--quiet", NULL, OPT_FLAG, 0, 0, &quiet, NULL},
       {NULL, NULL, OPT_FLAG, 0, 0, NULL, NULL}};
   if (parse_options("evacsim run", usage_run, specs, argc, argv, &scenario))
     return EVAC_ERR_INPUT;
-  int inputs = opts.seed_given || fixes; /* what --verify cannot take */
+  /* what --verify cannot take */
+  int inputs = opts.seed_given || fixes || opts.full;
   if (verify)
     return verify_run(verify, scenario || out || inputs, opts.threads, quiet);
   if (!scenario || !out) {

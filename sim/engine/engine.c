@@ -7,9 +7,12 @@
 #include <stdlib.h>
 
 #include "clock.h"
+#include "settle.h"
 #include "sim.h"
 
 static int record_sample(struct evac_sim *s) {
+  s->hrr_peak_sampled = fmax(s->hrr_peak_sampled, s->hrr_last_sampled);
+  s->hrr_last_sampled = s->has_fire ? s->fire.hrr_kw : 0.0;
   if (s->opts.lean)
     return 0;
   const struct evac_model *m = s->m;
@@ -256,6 +259,14 @@ enum evac_status evac_sim_run(struct evac_sim *s) {
     if (s->has_fire && s->nsafe + s->nincap == s->nagents &&
         !evac_tenab_watching(s))
       break;
+    /* with people left, the run ends once nothing can change its outcome
+       (settle.h), unless the full duration is asked for */
+    if (e.cls == EVAC_EVC_SMOKE && isnan(s->res.settled_s) &&
+        evac_sim_settled(s)) {
+      s->res.settled_s = (double)s->now / EVAC_TICKS_PER_S;
+      if (!s->opts.full)
+        break;
+    }
   }
   if (s->opts.progress)
     fprintf(stderr, "\r%60s\r", "");

@@ -369,6 +369,7 @@ int evac_result_init(struct evac_result *r, int n, int nmeasures) {
   r->gridlock_time_s = NAN;
   r->aset_s = NAN;
   r->first_incapacitation_s = NAN;
+  r->settled_s = NAN;
   return 0;
 }
 

@@ -137,6 +137,11 @@ struct evac_result {
   double first_incapacitation_s; /* NaN if none */
   double wall_clock_s;           /* run time */
   double end_time_s;             /* simulated time at the end */
+  double settled_s;              /* when the outcome was settled with people
+                                    left (engine.c, settle.c): the run ended
+                                    there, or went on when asked for the
+                                    full duration; NaN if never */
+  int full;                      /* 1: asked to simulate the full duration */
   uint64_t events_processed;     /* engine events popped */
   uint64_t smoke_cell_updates;   /* smoke cells swept, times sub-steps */
   double smoke_wall_s;           /* wall time spent in the smoke sweep */

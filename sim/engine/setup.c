@@ -440,6 +440,7 @@ enum evac_status evac_sim_create(const struct evac_model *m,
   s->res.seed = opts->seed_given ? opts->seed : m->seed;
   s->res.replication = opts->replication;
   s->res.threads = opts->threads > 0 ? opts->threads : 1;
+  s->res.full = opts->full != 0;
   st = place_agents(s, diag);
   if (st != EVAC_OK)
     goto fail;

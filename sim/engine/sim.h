@@ -209,6 +209,9 @@ struct evac_sim {
   int64_t next_fields; /* tick of the next field sample */
   float *field_buf;    /* one field sample of every smoky floor */
   int64_t next_sample;
+  double hrr_peak_sampled; /* largest heat release of the samples before the
+                              last one (kept in lean runs too), kW */
+  double hrr_last_sampled; /* heat release of the last sample, kW */
 
   /* [nfloors] 1 if a cell of the floor may have a smoke cost other than 1
    * (0: all cost 1) */
@@ -347,6 +350,10 @@ void evac_sim_landing(struct evac_sim *s, int agent, int32_t c, int enter,
  * stuck person out through a window (models/behaviour/rescue.c); called every
  * smoke step. Returns 0 or -1 (memory). */
 int evac_rescue_step(struct evac_sim *s);
+
+/* 1 if a ladder may still take someone out: the brigade will come (or
+ * came) and someone waits where a ladder reaches. */
+int evac_rescue_possible(const struct evac_sim *s);
 
 /* ------------------------------------------------------- shelter */
 

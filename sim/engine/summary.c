@@ -22,6 +22,7 @@ void evac_sim_summary(const struct evac_sim *sim, struct evac_summary *out) {
   out->aset_s = r->aset_s;
   out->first_incapacitation_s = r->first_incapacitation_s;
   out->end_time_s = r->end_time_s;
+  out->settled_s = r->settled_s;
 }
 
 static void print_time(FILE *f, const char *label, double t) {
@@ -65,6 +66,10 @@ void evac_sim_print_summary(const struct evac_sim *s, FILE *f) {
     fprintf(f, "  %-22s %10.3f\n", "highest dose (FED)", fed);
   }
   print_time(f, "simulated time", r->end_time_s);
+  if (!isnan(r->settled_s))
+    fprintf(f, "  outcome settled at %.1f s; simulated to %.1f s%s\n",
+            r->settled_s, r->end_time_s,
+            r->full ? "" : " (run --full for the whole duration)");
   fprintf(f, "  %-22s %10.3f s  (%.3g events/s)\n", "wall clock",
           r->wall_clock_s,
           r->wall_clock_s > 0 ? (double)r->events_processed / r->wall_clock_s

@@ -317,6 +317,8 @@ static int write_parameters(struct writer *w, const struct evac_model *m,
                H5T_STD_U32LE, &r->replication) ||
       put_attr(w, "/parameters", "threads", H5T_NATIVE_INT32, H5T_STD_I32LE,
                &threads) ||
+      put_attr(w, "/parameters", "full", H5T_NATIVE_INT32, H5T_STD_I32LE,
+               &r->full) ||
       put_attr(w, "/parameters", "cell_m", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE,
                &cell_m) ||
       put_attr_string(w, "/parameters", "fixed_hazards", fixed))
@@ -662,7 +664,8 @@ static int write_summary(struct writer *w, const struct evac_result *r) {
                          r->first_incapacitation_s,
                          r->gridlock_time_s,
                          r->wall_clock_s,
-                         r->end_time_s};
+                         r->end_time_s,
+                         r->settled_s};
   static const char *const dbl_names[] = {"evacuation_time_s",
                                           "rset_s",
                                           "rset_p95_s",
@@ -670,7 +673,8 @@ static int write_summary(struct writer *w, const struct evac_result *r) {
                                           "first_incapacitation_s",
                                           "gridlock_time_s",
                                           "wall_clock_s",
-                                          "end_time_s"};
+                                          "end_time_s",
+                                          "settled_s"};
   if (put_group(w, "/summary", 0))
     return -1;
   for (size_t i = 0; i < sizeof ints / sizeof *ints; i++)

@@ -418,6 +418,7 @@ static void print_run(FILE *f, hid_t file) {
   print_time(f, file, "ASET", "aset_s");
   print_time(f, file, "first incapacitation", "first_incapacitation_s");
   print_time(f, file, "simulated time", "end_time_s");
+  print_time(f, file, "outcome settled", "settled_s");
   print_time(f, file, "wall clock", "wall_clock_s");
   print_count(f, "agents", rows(file, "/agents/id"), NULL);
   print_count(f, "time series", rows(file, "/timeseries/time_s"), "samples");

@@ -157,19 +157,29 @@ static void compare_summary(struct cmp *c, hid_t file,
       {"first_incapacitation_s", V_F64, &r->first_incapacitation_s},
       {"gridlock_time_s", V_F64, &r->gridlock_time_s},
       {"end_time_s", V_F64, &r->end_time_s},
+      {"settled_s", V_F64, &r->settled_s},
       {"events_processed", V_U64, &r->events_processed},
   };
   const int na = (int)(sizeof attrs / sizeof *attrs);
-  static const char *const known[] = {
-      "occupants",        "evacuated",
-      "incapacitated",    "remaining",
-      "trapped",          "not_out",
-      "gridlocked",       "evacuation_time_s",
-      "rset_s",           "rset_p95_s",
-      "aset_s",           "first_incapacitation_s",
-      "gridlock_time_s",  "end_time_s",
-      "events_processed", "wall_clock_s",
-      "complete",         NULL};
+  static const char *const known[] = {"occupants",
+                                      "evacuated",
+                                      "incapacitated",
+                                      "remaining",
+                                      "trapped",
+                                      "not_out",
+                                      "gridlocked",
+                                      "evacuation_time_s",
+                                      "rset_s",
+                                      "rset_p95_s",
+                                      "aset_s",
+                                      "first_incapacitation_s",
+                                      "gridlock_time_s",
+                                      "end_time_s",
+                                      "settled_s",
+                                      "events_processed",
+                                      "wall_clock_s",
+                                      "complete",
+                                      NULL};
   char what[96], sa[64], sb[64];
   hid_t g = H5Gopen2(file, "/summary", H5P_DEFAULT);
   struct extra x = {c, "summary", known};
@@ -357,6 +367,7 @@ struct params {
   uint64_t seed;
   uint32_t replication;
   int32_t threads;
+  int32_t full; /* 1: the run simulated its full duration (--full) */
 };
 
 /* Reads the one-string dataset path (malloc'd), or NULL. */
@@ -437,6 +448,14 @@ static int read_params(hid_t file, const char *path, struct params *p,
     evac_diag_error(diag, path, "/parameters",
                     "missing or unreadable: scenario_json, plan_json, seed, "
                     "replication and threads are needed to re-run");
+    return -1;
+  }
+  p->full = 1; /* files written before the settled end ran on */
+  if (H5Aexists_by_name(file, "/parameters", "full", H5P_DEFAULT) > 0 &&
+      evac_h5_attr_read(file, "/parameters", "full", H5T_NATIVE_INT32,
+                        &p->full)) {
+    evac_diag_error(diag, path, "/parameters",
+                    "full: unreadable (an integer 0 or 1 is expected)");
     return -1;
   }
   p->has_fixed =
@@ -540,7 +559,8 @@ static enum evac_status replay(hid_t file, const char *path, int threads,
                                .seed_given = 1,
                                .replication = p.replication,
                                .threads = threads > 0 ? threads : p.threads,
-                               .lean = 1};
+                               .lean = 1,
+                               .full = p.full};
   st = evac_sim_create(m, &opts, diag, &sim);
   if (st == EVAC_OK)
     st = evac_sim_run(sim);
