@@ -81,17 +81,19 @@ Test(result_reader, unknown_format_version) {
   const char *dir = evac_test_dir("reader_version");
   char *sc = evac_test_write(dir, "tiny.scenario.json", TINY);
   char path[4200], args[8800];
-  snprintf(path, sizeof path, "%s/v2.h5", dir);
+  snprintf(path, sizeof path, "%s/v3.h5", dir);
   snprintf(args, sizeof args, "run %s -o %s --quiet", sc, path);
   expect(args, 0, "");
   hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
   cr_assert_geq(f, 0);
-  put_int(f, "/", "format_version", 2);
+  put_int(f, "/", "format_version", 3);
   H5Fclose(f);
   snprintf(args, sizeof args, "info %s", path);
-  expect(args, 2, "v2.h5: not an evacsim result file (format_version 2");
+  expect(args, 2,
+         "v3.h5: not an evacsim result file (format_version 3; this evacsim "
+         "reads 1 to 2)");
   snprintf(args, sizeof args, "run --verify %s --quiet", path);
-  expect(args, 2, "v2.h5: not an evacsim run result (format_version 2");
+  expect(args, 2, "v3.h5: not an evacsim run result (format_version 3");
   free(sc);
 }
 
