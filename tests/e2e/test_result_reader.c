@@ -97,6 +97,19 @@ Test(result_reader, unknown_format_version) {
   free(sc);
 }
 
+/* A result of format_version 1 (every field sample of every floor stored;
+ * tests/data/result-v1.h5, a two-floor run with a fire written by evacsim
+ * before version 2) is still read: `info` shows its fields, and `run
+ * --verify` re-runs it identically. */
+Test(result_reader, reads_format_version_1) {
+  const char *v1 = EVAC_SOURCE_DIR "/tests/data/result-v1.h5";
+  char args[4400];
+  snprintf(args, sizeof args, "info %s", v1);
+  expect(args, 0, "fields                 4 samples on 1 floor with smoke");
+  snprintf(args, sizeof args, "run --verify %s --threads 1", v1);
+  expect(args, 0, "verified: identical");
+}
+
 /* Flips one bit at 20 places spread over a small result: `info` and
  * `run --verify` exit 0, 2 or 3 (never a signal or a hang). */
 Test(result_reader, flipped_bits, .timeout = 120) {
