@@ -1,6 +1,8 @@
 /* The result of one run, held in memory until it is written (output.c):
  * the summary, one row per agent, time series, trajectories, measure-line
- * crossings and the event log, all as columns. */
+ * crossings and the event log, all as columns. A run given a sink hands its
+ * trajectory and field samples to it as they are taken instead of keeping
+ * them. */
 #ifndef EVAC_RESULT_H
 #define EVAC_RESULT_H
 
