@@ -76,6 +76,9 @@ void evac_model_free(struct evac_model *m);
 
 struct evac_sim; /* one simulation of a model, opaque */
 
+struct evac_result_sink; /* where a run hands its samples as it goes: the
+                            result file's writer (evac_output_open) */
+
 /* Options of one run. */
 struct evac_run_opts {
   uint64_t seed;        /* random seed */
@@ -87,6 +90,10 @@ struct evac_run_opts {
                            (no trajectories, fields or event log) */
   int full; /* 1: simulate to the duration even once the outcome is settled
                (docs/models.md, "End of a run") */
+  const struct evac_result_sink *sink; /* NULL: the run keeps its
+                                          trajectory and field samples in
+                                          memory; else it hands them to the
+                                          sink as it goes */
 };
 
 /* Creates a simulation of model m (which must outlive it): places the

@@ -18,6 +18,7 @@
 #include "memory.h"
 #include "model.h"
 #include "outcome_store.h"
+#include "output.h"
 #include "threads.h"
 
 static const char usage_main[] =
@@ -477,14 +478,22 @@ static int cmd_run(int argc, char **argv) {
   int refused = 0; /* too large for the memory available */
   if (st == EVAC_OK && (st = evac_memory_check(m, scenario, 0, 1, &d)))
     refused = 1;
+  /* the result file is written as the run goes */
+  struct evac_output *file = NULL;
+  if (st == EVAC_OK && (st = evac_output_open(m, out, &file, &d)) == EVAC_OK)
+    opts.sink = evac_output_sink(file);
   if (st == EVAC_OK)
     st = evac_sim_create(m, &opts, &d, &sim);
   if (st == EVAC_OK && !quiet)
     evac_diag_print(&d, stderr); /* warnings */
   if (st == EVAC_OK)
     st = evac_sim_run(sim);
-  if (st == EVAC_OK)
-    st = evac_sim_write(sim, out, &d);
+  if (file && st == EVAC_OK) {
+    st = evac_output_close(file, evac_sim_result(sim), &d);
+  } else if (file) { /* a failed write of the file fails the run: say so */
+    if (evac_output_abandon(file, &d) != EVAC_OK)
+      st = EVAC_ERR_IO;
+  }
   if (st == EVAC_OK && !quiet) {
     evac_sim_print_summary(sim, stdout);
     printf("  result written to %s\n", out);

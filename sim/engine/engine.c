@@ -212,6 +212,8 @@ enum evac_status evac_sim_run(struct evac_sim *s) {
   double last_progress = s->wall_start = evac_clock_wall_s();
   int64_t last_sample = -1;
   struct evac_event e;
+  /* samples go to the writer as the run goes (lean runs take none) */
+  s->res.traj.sink = s->res.fields.sink = s->opts.sink;
   while (evac_heap_pop(&s->heap, &e) == 0) {
     if (e.tick > s->end) {
       s->now = s->end;
@@ -274,7 +276,7 @@ enum evac_status evac_sim_run(struct evac_sim *s) {
      before the tick's agent events, and is replaced */
   if (last_sample == s->now && !s->opts.lean) {
     s->res.series.n--;
-    s->res.traj.n--;
+    evac_result_traj_drop_last(&s->res.traj);
   }
   if (record_sample(s))
     return EVAC_ERR_RUNTIME;

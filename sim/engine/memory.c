@@ -28,12 +28,16 @@
 #define MOMENTUM_CELL_BYTES 32.0
 /* Per agent: state, drawn profile, event log: 1050 B measured. */
 #define AGENT_BYTES 1100.0
-/* Per agent and trajectory sample: position, floor, state and the series,
- * 13 B measured. */
-#define TRAJ_BYTES 14.0
-/* Per stored smoke-field value (float) with its share of the compressed
- * file image built in memory (at most 20 % of the raw values). */
-#define FIELD_BYTES (4.0 * 1.2)
+/* Per agent, the trajectory sample held until the next is taken (the run
+ * hands the others to the result file at once): position, floor, state. */
+#define TRAJ_HELD_BYTES 11.0
+/* Per sample of the time series and the sample times kept to the end. */
+#define SERIES_BYTES 48.0
+/* Per grid cell with a fire: the floor maps of one field sample (a float
+ * per quantity), handed to the result file at once. */
+#define FIELD_BUF_BYTES (4.0 * EVAC_NFQ)
+/* The result file's writer: HDF5's metadata and trajectory chunk caches. */
+#define WRITER_BYTES (8.0 * 1024 * 1024)
 
 /* Samples of a series taken every dt over duration (and at 0). */
 static double samples(double duration, double dt) {
@@ -50,12 +54,12 @@ void evac_memory_estimate(const struct evac_model *m, int lean, int copies,
     need->cells += cells * MOMENTUM_CELL_BYTES;
   need->agents = agents * AGENT_BYTES;
   need->output = 0.0;
-  if (!lean) { /* every floor's fields from the start: an upper bound */
-    need->output =
-        agents * TRAJ_BYTES * samples(m->duration_s, m->agents_every_s);
+  if (!lean) { /* samples go to the file as they are taken */
+    need->output = WRITER_BYTES + agents * TRAJ_HELD_BYTES +
+                   SERIES_BYTES * (samples(m->duration_s, m->agents_every_s) +
+                                   samples(m->duration_s, m->fields_every_s));
     if (fire)
-      need->output += cells * EVAC_NFQ * FIELD_BYTES *
-                      samples(m->duration_s, m->fields_every_s);
+      need->output += cells * FIELD_BUF_BYTES;
   }
   need->total = need->base +
                 (copies > 0 ? copies : 1) * (need->cells + need->agents) +
@@ -225,9 +229,6 @@ enum evac_status evac_memory_check(const struct evac_model *m, const char *file,
       mb(need.total), parts, mb((double)avail), source,
       mb(need.cells * (copies > 0 ? copies : 1)), m->ncells, m->nfloors,
       mb(need.agents * (copies > 0 ? copies : 1)), m->noccupants,
-      mb(need.output), mb(need.base),
-      lean ? ", or fewer --threads"
-           : ", or a shorter duration_s or longer output intervals "
-             "(agents_every_s, fields_every_s)");
+      mb(need.output), mb(need.base), lean ? ", or fewer --threads" : "");
   return EVAC_ERR_RUNTIME;
 }

@@ -16,8 +16,9 @@ struct evac_memory_need {
   double base;   /* the program, HDF5, OpenMP and the loaded model */
   double cells;  /* grid state per simulation (fire state with a fire) */
   double agents; /* agent state and event log per simulation */
-  double output; /* trajectories and smoke fields kept for the result file
-                    (0 for lean replications), at most */
+  double output; /* what the result file's writing holds: the trajectory
+                    sample held, the time series, one field sample and
+                    HDF5's caches (0 for lean replications) */
   double total;  /* base + copies x (cells + agents) + output */
 };
 

@@ -141,26 +141,42 @@ int evac_result_traj_push(struct evac_result_traj *t, double time_s,
   if (nagents < 0)
     return -1;
   size_t na = (size_t)nagents;
+  if (t->sink && t->n > t->held) { /* hand the held sample on */
+    if (t->sink->traj(t->sink->ctx, t->held, nagents, t->pos_m, t->floor,
+                      t->state))
+      return -1;
+    t->held++;
+  }
   if (t->n == t->cap) {
     size_t c = next_cap(t->cap, t->n + 1);
-    if (na && c > SIZE_MAX / (2 * na))
-      return -1;
-    /* per-sample blocks: grow() multiplies by the element size */
-    if (grow(&t->time_s, sizeof *t->time_s, c) ||
-        grow(&t->pos_m, sizeof *t->pos_m, c * (na ? 2 * na : 1)) ||
-        grow(&t->floor, sizeof *t->floor, c * (na ? na : 1)) ||
-        grow(&t->state, sizeof *t->state, c * (na ? na : 1)))
+    if (grow(&t->time_s, sizeof *t->time_s, c))
       return -1;
     t->cap = c;
   }
-  size_t i = t->n++;
-  t->time_s[i] = time_s;
+  size_t row = t->n - t->held;
+  if (row == t->rows_cap) {
+    size_t c = next_cap(t->rows_cap, row + 1);
+    if (na && c > SIZE_MAX / (2 * na))
+      return -1;
+    /* per-sample blocks: grow() multiplies by the element size */
+    if (grow(&t->pos_m, sizeof *t->pos_m, c * (na ? 2 * na : 1)) ||
+        grow(&t->floor, sizeof *t->floor, c * (na ? na : 1)) ||
+        grow(&t->state, sizeof *t->state, c * (na ? na : 1)))
+      return -1;
+    t->rows_cap = c;
+  }
+  t->time_s[t->n++] = time_s;
   if (na) {
-    memcpy(t->pos_m + i * 2 * na, pos_m, 2 * na * sizeof *pos_m);
-    memcpy(t->floor + i * na, floor, na * sizeof *floor);
-    memcpy(t->state + i * na, state, na * sizeof *state);
+    memcpy(t->pos_m + row * 2 * na, pos_m, 2 * na * sizeof *pos_m);
+    memcpy(t->floor + row * na, floor, na * sizeof *floor);
+    memcpy(t->state + row * na, state, na * sizeof *state);
   }
   return 0;
+}
+
+void evac_result_traj_drop_last(struct evac_result_traj *t) {
+  if (t->n > t->held)
+    t->n--;
 }
 
 const char *evac_field_qty_name(enum evac_field_qty q) {
@@ -283,8 +299,27 @@ static int fields_reserve(struct evac_result_fields *f) {
   return 0;
 }
 
+/* evac_result_fields_push with a sink: the sample is counted, and
+ * handed on. */
+static int fields_hand_on(struct evac_result_fields *f, double time_s,
+                          const float *const *floor_data) {
+  if (f->n == f->cap) {
+    size_t c = next_cap(f->cap, f->n + 1);
+    if (grow(&f->time_s, sizeof *f->time_s, c))
+      return -1;
+    f->cap = c;
+  }
+  for (int k = 0; k < f->nfloors; k++)
+    if (f->first[k] < 0 && floor_data[k])
+      f->first[k] = (long)f->n;
+  f->time_s[f->n++] = time_s;
+  return f->sink->fields(f->sink->ctx, f, floor_data);
+}
+
 int evac_result_fields_push(struct evac_result_fields *f, double time_s,
                             const float *const *floor_data) {
+  if (f->sink)
+    return fields_hand_on(f, time_s, floor_data);
   if (fields_reserve(f))
     return -1;
   /* floors getting smoke now: allocate all of them before changing f */

@@ -1,6 +1,8 @@
 /* The result of one run, held in memory until it is written (output.c):
  * the summary, one row per agent, time series, trajectories, measure-line
- * crossings and the event log, all as columns. */
+ * crossings and the event log, all as columns. A run given a sink hands its
+ * trajectory and field samples to it as they are taken instead of keeping
+ * them. */
 #ifndef EVAC_RESULT_H
 #define EVAC_RESULT_H
 
@@ -71,13 +73,35 @@ struct evac_result_series {
   double *hrr_kw;         /* fire heat release rate (0 without fire) */
 };
 
-/* Trajectories: at each sample, every agent's position and state. */
+struct evac_result_fields;
+
+/* Where a run hands its trajectory and field samples as it goes, instead of
+ * keeping them: the result file's writer (sim/output/output.h). Each
+ * returns 0, or -1 (the writer keeps the reason). */
+struct evac_result_sink {
+  void *ctx; /* the writer */
+  /* Takes trajectory sample `sample` of nagents agents (arrays as
+   * evac_result_traj_push's). */
+  int (*traj)(void *ctx, size_t sample, int nagents, const float *pos_m,
+              const int16_t *floor, const int8_t *state);
+  /* Takes the field sample just pushed, f->n - 1 (floor_data as
+   * evac_result_fields_push's; f->first already counts it). */
+  int (*fields)(void *ctx, const struct evac_result_fields *f,
+                const float *const *floor_data);
+};
+
+/* Trajectories: at each sample, every agent's position and state. With a
+ * sink, every sample but the last is handed to it and only the last is
+ * held (so that the end of the run can still replace it). */
 struct evac_result_traj {
-  size_t n, cap;  /* samples */
-  double *time_s; /* [n] */
-  float *pos_m;   /* [n][agents][2]: x, y of the cell centre, m */
-  int16_t *floor; /* [n][agents]: floor index (last floor when safe) */
-  int8_t *state;  /* [n][agents]: enum evac_agent_state */
+  size_t n, cap;   /* samples; capacity of time_s */
+  size_t held;     /* first sample held here: 0 without a sink */
+  size_t rows_cap; /* samples the arrays below have room for */
+  double *time_s;  /* [n] */
+  float *pos_m;    /* [n - held][agents][2]: x, y of the cell centre, m */
+  int16_t *floor;  /* [n - held][agents]: floor index (last floor when safe) */
+  int8_t *state;   /* [n - held][agents]: enum evac_agent_state */
+  const struct evac_result_sink *sink; /* NULL: every sample is kept */
 };
 
 /* Crossings of one measure line. */
@@ -105,7 +129,8 @@ const char *evac_field_qty_unit(enum evac_field_qty q);
 
 /* Field samples. A floor is stored from the first sample at which it had
  * smoke; before that (and for floors never reached) its cells hold the
- * ambient values. Walls and void are NaN. */
+ * ambient values. Walls and void are NaN. With a sink, the samples are
+ * handed to it and data stays NULL. */
 struct evac_result_fields {
   size_t n, cap;  /* samples */
   double *time_s; /* [n] */
@@ -115,6 +140,7 @@ struct evac_result_fields {
   float **data;               /* [nfloors * EVAC_NFQ] -> [n - first][ncells] */
   float (*ambient)[EVAC_NFQ]; /* [nfloors] values of clean cells */
   uint8_t **solid;            /* [nfloors] -> [ncells] 1 on walls and void */
+  const struct evac_result_sink *sink; /* NULL: the samples are kept */
 };
 
 /* Everything a run produces. */
@@ -186,15 +212,21 @@ int evac_result_fields_init(struct evac_result_fields *f,
 /* Appends the sample at time_s: floor_data[f] is EVAC_NFQ consecutive arrays
  * of ncells[f] floats (quantity-major, enum order), or NULL where floor f
  * has no smoke. A floor is stored from its first non-NULL sample on; after
- * that a NULL stores its ambient values. Returns 0, or -1 out of memory (f
- * is then unchanged). */
+ * that a NULL stores its ambient values. With a sink the sample goes to it
+ * instead. Returns 0, or -1 out of memory (f is then unchanged) or when the
+ * sink failed (the sample is then counted). */
 int evac_result_fields_push(struct evac_result_fields *f, double time_s,
                             const float *const *floor_data);
 
-/* Appends one trajectory sample of nagents agents (arrays copied). */
+/* Appends one trajectory sample of nagents agents (arrays copied); with a
+ * sink, the sample held before is handed to it first. Returns 0, or -1
+ * (memory, or the sink failed). */
 int evac_result_traj_push(struct evac_result_traj *t, double time_s,
                           int nagents, const float *pos_m, const int16_t *floor,
                           const int8_t *state);
+
+/* Drops the last trajectory sample (it must be held: t->n > t->held). */
+void evac_result_traj_drop_last(struct evac_result_traj *t);
 
 /* Name of safe place i of model m: the feature's name, "ladder" for
  * EVAC_SAFE_LADDER, "" for none. */

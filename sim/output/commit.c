@@ -1,5 +1,6 @@
 /* Writing a file safely through a unique temporary, fsync and rename (see
  * commit.h). */
+#define _GNU_SOURCE /* O_TMPFILE */
 #include "commit.h"
 
 #include <errno.h>
@@ -88,11 +89,21 @@ static void termination_signals(int block, sigset_t *old) {
                   block ? old : NULL);
 }
 
+/* The folder of path, into dir (size n). */
+static void dir_of(const char *path, char *dir, size_t n) {
+  const char *slash = strrchr(path, '/');
+  if (!slash)
+    snprintf(dir, n, ".");
+  else
+    snprintf(dir, n, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+}
+
 int evac_commit_open(struct evac_commit *c, const char *path) {
   c->path = path;
   c->tmp[0] = '\0';
   c->fd = -1;
   c->slot = -1;
+  c->unnamed = 0;
   c->reason[0] = '\0';
   if (strlen(path) + sizeof ".XXXXXX.partial" > sizeof c->tmp)
     return failf(c, "%s: path too long", path);
@@ -102,8 +113,8 @@ int evac_commit_open(struct evac_commit *c, const char *path) {
     snprintf(c->tmp, sizeof c->tmp, "%s.%s.partial", path, suffix);
     sigset_t old;
     termination_signals(1, &old);
-    c->fd = open(c->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                 0666);
+    c->fd =
+        open(c->tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     int err = errno;
     if (c->fd >= 0 && (c->slot = slot_take(c->tmp)) < 0) {
       close(c->fd);
@@ -125,6 +136,61 @@ int evac_commit_open(struct evac_commit *c, const char *path) {
     return -1;
   }
   return 0;
+}
+
+int evac_commit_open_unnamed(struct evac_commit *c, const char *path) {
+  char dir[sizeof c->tmp];
+  dir_of(path, dir, sizeof dir);
+  c->fd = strlen(path) + sizeof ".XXXXXX.partial" > sizeof c->tmp
+              ? -1
+              : open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0666);
+  if (c->fd < 0) /* not supported there: a named one, with its reason */
+    return evac_commit_open(c, path);
+  c->path = path;
+  c->tmp[0] = '\0';
+  c->slot = -1;
+  c->unnamed = 1;
+  c->reason[0] = '\0';
+  return 0;
+}
+
+/* Gives the unnamed temporary of c a unique name beside the final one (as
+ * evac_commit_open's) and lists it. Returns 0 or -1 (reason). */
+static int name_unnamed(struct evac_commit *c) {
+  char proc[64];
+  snprintf(proc, sizeof proc, "/proc/self/fd/%d", c->fd);
+  for (int try = 0; try < COMMIT_TRIES; try++) {
+    char suffix[7];
+    unique_suffix(suffix, try);
+    snprintf(c->tmp, sizeof c->tmp, "%s.%s.partial", c->path, suffix);
+    sigset_t old;
+    termination_signals(1, &old);
+    int rc = linkat(AT_FDCWD, proc, AT_FDCWD, c->tmp, AT_SYMLINK_FOLLOW);
+    int err = errno;
+    if (rc == 0 && (c->slot = slot_take(c->tmp)) < 0) {
+      unlink(c->tmp);
+      rc = -1;
+      err = EMFILE;
+    }
+    termination_signals(0, &old);
+    if (rc == 0) {
+      c->unnamed = 0;
+      return 0;
+    }
+    if (err != EEXIST) {
+      failf(c, "cannot create %s: %s", c->tmp, strerror(err));
+      c->tmp[0] = '\0';
+      return -1;
+    }
+  }
+  failf(c, "cannot create a temporary beside %s: %d names taken", c->path,
+        COMMIT_TRIES);
+  c->tmp[0] = '\0';
+  return -1;
+}
+
+const char *evac_commit_tmp_name(const struct evac_commit *c) {
+  return c->tmp[0] ? c->tmp : "the temporary file";
 }
 
 int evac_commit_write(struct evac_commit *c, const void *buf, size_t size) {
@@ -200,13 +266,8 @@ int evac_commit_target_ok(const char *path) {
 /* Flushes the folder of path to disk; 0 or -1 (errno set). A folder that
  * cannot be synced (EINVAL: not supported there) is accepted. */
 static int sync_dir_of(const char *path) {
-  const char *slash = strrchr(path, '/');
   char dir[sizeof((struct evac_commit *)0)->tmp];
-  if (!slash)
-    snprintf(dir, sizeof dir, ".");
-  else
-    snprintf(dir, sizeof dir, "%.*s", slash == path ? 1 : (int)(slash - path),
-             path);
+  dir_of(path, dir, sizeof dir);
   int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0)
     return -1;
@@ -241,7 +302,14 @@ int evac_commit_rename(struct evac_commit *c) {
 }
 
 int evac_commit_finish(struct evac_commit *c) {
-  if (evac_commit_sync(c) < 0) {
+  /* an unnamed temporary: its bytes on disk first, then a name, so that
+   * the named temporary lives only for a moment */
+  if (c->unnamed && fsync(c->fd) < 0) {
+    failf(c, "cannot write the temporary of %s: %s", c->path, strerror(errno));
+    evac_commit_abort(c);
+    return -1;
+  }
+  if ((c->unnamed && name_unnamed(c) < 0) || evac_commit_sync(c) < 0) {
     evac_commit_abort(c);
     return -1;
   }

@@ -18,12 +18,23 @@ struct evac_commit {
   char tmp[4200];   /* the temporary's name; "" when there is none */
   int fd;           /* the open temporary, -1 when closed */
   int slot;         /* its place in the signal list, -1 if none */
+  int unnamed;      /* 1: the temporary has no name yet (tmp is "") */
   char reason[600]; /* the first failure: "cannot write X: No space ..." */
 };
 
 /* Creates the temporary of path (mode 0666 less the umask) and lists it
  * for evac_commit_remove_all. Returns 0, or -1 with c->reason set. */
 int evac_commit_open(struct evac_commit *c, const char *path);
+
+/* Creates the temporary of path without a name (O_TMPFILE: a killed
+ * process leaves nothing), where the file system can; it gets its unique
+ * name in evac_commit_finish, just before the rename. Elsewhere as
+ * evac_commit_open. Returns 0, or -1 with c->reason set. */
+int evac_commit_open_unnamed(struct evac_commit *c, const char *path);
+
+/* The temporary's name for messages ("the temporary file" while it has
+ * none). */
+const char *evac_commit_tmp_name(const struct evac_commit *c);
 
 /* Appends size bytes of buf to the temporary. Returns 0 or -1 (reason). */
 int evac_commit_write(struct evac_commit *c, const void *buf, size_t size);

@@ -186,8 +186,10 @@ static int check_format(hid_t file, char *why, size_t n) {
     int32_t version = -1;
     if (evac_h5_attr_read(file, "/", "format_version", H5T_NATIVE_INT32,
                           &version) < 0 ||
-        version != EVAC_RESULT_FORMAT_VERSION) {
-      snprintf(why, n, "format_version %d; this evacsim reads %d", (int)version,
+        version < EVAC_RESULT_FORMAT_OLDEST ||
+        version > EVAC_RESULT_FORMAT_VERSION) {
+      snprintf(why, n, "format_version %d; this evacsim reads %d to %d",
+               (int)version, EVAC_RESULT_FORMAT_OLDEST,
                EVAC_RESULT_FORMAT_VERSION);
       return -1;
     }

@@ -8,12 +8,15 @@
 
 #include "diag.h"
 
-/* The result format_version this evacsim reads and writes. */
-#define EVAC_RESULT_FORMAT_VERSION 1
+/* The result format_version this evacsim writes, and the oldest it reads
+ * (version 1 wrote every field sample of every floor; docs/output.md). */
+#define EVAC_RESULT_FORMAT_VERSION 2
+#define EVAC_RESULT_FORMAT_OLDEST 1
 
 /* Opens path read-only when it is a regular HDF5 file whose root
  * attributes "format" and "format_version", where present, are
- * "evacsim result" and EVAC_RESULT_FORMAT_VERSION, and every dataset has 1
+ * "evacsim result" and EVAC_RESULT_FORMAT_OLDEST to
+ * EVAC_RESULT_FORMAT_VERSION, and every dataset has 1
  * to 3 dimensions and holds at most what the file can (1100 times its size
  * and 1 MiB: more than deflate can expand to). Returns the file, or -1
  * after reporting "PATH: not an WHAT (reason)" or "PATH: corrupt result

@@ -1,12 +1,17 @@
 /* The result file writer (layout in docs/output.md).
  *
- * The file is built in memory and committed (commit.h: a unique temporary,
- * fsync, rename), so that PATH is either the old file or the complete new
- * one. /summary's `complete` attribute
- * is written last. Every dataset is chunked, shuffled and deflated, and carries
- * a "unit" attribute. HDF5's own error printing is silenced for the duration;
+ * The file is written to the commit's temporary (commit.h: a unique
+ * temporary, fsync, rename) as the run goes: trajectory and field samples
+ * as the run hands them over (struct evac_result_sink), one sample at a
+ * time, the rest at the end. PATH is either the old file or the complete
+ * new one. HDF5 writes through the driver of h5fd.h, which never lets it
+ * meet a disk error. /summary's `complete` attribute is written last.
+ * Every dataset is chunked, shuffled and deflated, and carries a "unit"
+ * attribute. HDF5's own error printing is silenced while the file is open;
  * the first failure is turned into one diagnostic. */
-#include "result.h"
+#include "output.h"
+
+#include <errno.h>
 
 #include <hdf5.h>
 #include <math.h>
@@ -18,6 +23,8 @@
 #include "commit.h"
 #include "diag.h"
 #include "drill_output.h"
+#include "h5check.h"
+#include "h5fd.h"
 #include "model.h"
 
 /* Bytes aimed at per chunk: well under HDF5's default 1 MiB chunk cache. */
@@ -26,11 +33,36 @@
 #define CHUNK_AGENTS ((hsize_t)4096)
 /* Deflate level. */
 #define DEFLATE_LEVEL 4
+/* Deflate level of the smoke fields, the bulk of a file with a fire:
+ * compressing them at level 4 took about 40 % more CPU than at 1 for a
+ * file 10 % smaller. */
+#define FIELD_DEFLATE_LEVEL 1
 
 /* State of one write. */
 struct writer {
-  hid_t file;       /* the file being built in memory */
+  hid_t file;       /* the file being written */
   char reason[640]; /* the first failure; "" while there is none */
+};
+
+/* Parts of /trajectories/.../value, in the order of enum traj_part. */
+enum traj_part { TRAJ_POSITION, TRAJ_FLOOR, TRAJ_STATE, TRAJ_NPARTS };
+
+/* One result file being written. */
+struct evac_output {
+  struct writer w;              /* the HDF5 file and the first failure */
+  struct evac_commit c;         /* its temporary */
+  struct evac_h5fd_status io;   /* the disk's answer to the writes */
+  const struct evac_model *m;   /* the building */
+  struct evac_result_sink sink; /* what the run hands samples to */
+  H5E_auto2_t old_func;         /* HDF5's error printing, restored */
+  void *old_data;               /*   at the end */
+  int fields_checked;           /* 1: the field set fits the model */
+  hid_t *fds;                   /* [nfloors * EVAC_NFQ] field datasets,
+                                   -1 until the floor has smoke */
+  hsize_t *frows;               /* [nfloors] field samples written */
+  float *buf;                   /* one map of the largest floor */
+  hid_t traj[TRAJ_NPARTS];      /* trajectory values, -1 until created */
+  hsize_t trows;                /* trajectory samples written */
 };
 
 /* Copies the innermost HDF5 error description into data (a char[250]). */
@@ -157,10 +189,11 @@ static void choose_chunk(int rank, const hsize_t *dims, size_t elem,
 }
 
 /* Creates the dataset path (rank dims, file type ftype, chunk extents
- * chunk), shuffled and deflated, extendible on every axis. Returns it, or
- * -1. */
+ * chunk), shuffled and deflated at level, extendible on every axis; dapl is
+ * its access property list (the chunk cache). Returns it, or -1. */
 static hid_t create(struct writer *w, const char *path, hid_t ftype, int rank,
-                    const hsize_t *dims, const hsize_t *chunk) {
+                    const hsize_t *dims, const hsize_t *chunk, int level,
+                    hid_t dapl) {
   hsize_t maxdims[3];
   hid_t space = -1, dcpl = -1, ds = -1;
   for (int d = 0; d < rank; d++)
@@ -172,11 +205,11 @@ static hid_t create(struct writer *w, const char *path, hid_t ftype, int rank,
   }
   dcpl = H5Pcreate(H5P_DATASET_CREATE);
   if (dcpl < 0 || H5Pset_chunk(dcpl, rank, chunk) < 0 ||
-      H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, DEFLATE_LEVEL) < 0) {
+      H5Pset_shuffle(dcpl) < 0 || H5Pset_deflate(dcpl, (unsigned)level) < 0) {
     fail(w, "cannot set the storage of %s", path);
     goto done;
   }
-  ds = H5Dcreate2(w->file, path, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  ds = H5Dcreate2(w->file, path, ftype, space, H5P_DEFAULT, dcpl, dapl);
   if (ds < 0)
     fail(w, "cannot create %s", path);
 done:
@@ -198,7 +231,8 @@ static int put(struct writer *w, const char *path, hid_t mem, hid_t ftype,
   for (int d = 0; d < rank; d++)
     empty |= dims[d] == 0;
   choose_chunk(rank, dims, H5Tget_size(ftype), chunk);
-  hid_t ds = create(w, path, ftype, rank, dims, chunk);
+  hid_t ds =
+      create(w, path, ftype, rank, dims, chunk, DEFLATE_LEVEL, H5P_DEFAULT);
   if (ds < 0)
     return -1;
   if (!empty && H5Dwrite(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
@@ -459,42 +493,144 @@ static int write_measures(struct writer *w, const struct evac_model *m,
   return 0;
 }
 
+/* Appends rows samples of data (memory type mem; the rank - 1 extents after
+ * the sample axis in inner) to the extendible dataset ds at sample at. */
+static int append(struct writer *w, hid_t ds, const char *path, hid_t mem,
+                  int rank, hsize_t at, hsize_t rows, const hsize_t *inner,
+                  const void *data) {
+  hsize_t dims[3] = {at + rows, 0, 0}, start[3] = {at, 0, 0};
+  hsize_t count[3] = {rows, 0, 0};
+  for (int d = 1; d < rank; d++)
+    dims[d] = count[d] = inner[d - 1];
+  if (H5Dset_extent(ds, dims) < 0)
+    return fail(w, "cannot extend %s", path);
+  if (rows == 0)
+    return 0;
+  /* a memory space of the selection's own shape: HDF5 then copies whole
+   * rows instead of matching a 1-D space element by element */
+  hid_t fspace = H5Dget_space(ds), mspace = H5Screate_simple(rank, count, NULL);
+  int rc = 0;
+  if (fspace < 0 || mspace < 0 ||
+      H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) <
+          0 ||
+      H5Dwrite(ds, mem, mspace, fspace, H5P_DEFAULT, data) < 0)
+    rc =
+        fail(w, "cannot write sample %llu of %s", (unsigned long long)at, path);
+  if (mspace >= 0)
+    H5Sclose(mspace);
+  if (fspace >= 0)
+    H5Sclose(fspace);
+  return rc;
+}
+
+/* 0, or -1 with the reason when a read or write of the temporary
+ * failed. */
+static int io_check(struct evac_output *o) {
+  /* the disk's error is the cause of whatever HDF5 said after it */
+  if (o->io.error)
+    snprintf(o->w.reason, sizeof o->w.reason, "cannot write %.500s: %s",
+             evac_commit_tmp_name(&o->c), strerror(o->io.error));
+  return o->io.error ? -1 : 0;
+}
+
 /* Names of enum evac_agent_state, in enum order. */
 static const char *const state_names[] = {"waiting", "moving",        "stair",
                                           "safe",    "incapacitated", "stuck"};
 
+/* The groups of /trajectories and their value datasets (enum traj_part). */
+static const char *const traj_groups[TRAJ_NPARTS] = {
+    "/trajectories/position", "/trajectories/floor", "/trajectories/state"};
+static const char *const traj_paths[TRAJ_NPARTS] = {
+    "/trajectories/position/value", "/trajectories/floor/value",
+    "/trajectories/state/value"};
+
+/* Creates /trajectories and its value datasets for na agents, with no
+ * sample yet: chunks of whole samples of up to CHUNK_AGENTS agents, as
+ * many samples as fill about CHUNK_BYTES. */
+static int traj_create(struct evac_output *o, hsize_t na) {
+  struct writer *w = &o->w;
+  const hid_t ftype[TRAJ_NPARTS] = {H5T_IEEE_F32LE, H5T_STD_I16LE,
+                                    H5T_STD_I8LE};
+  const int rank[TRAJ_NPARTS] = {3, 2, 2};
+  if (put_group(w, "/trajectories", 0))
+    return -1;
+  for (int k = 0; k < TRAJ_NPARTS; k++) {
+    hsize_t dims[3] = {0, na, 2}, shape[3] = {H5S_UNLIMITED, na, 2}, chunk[3];
+    choose_chunk(rank[k], shape, H5Tget_size(ftype[k]), chunk);
+    if (put_group(w, traj_groups[k], 0))
+      return -1;
+    o->traj[k] = create(w, traj_paths[k], ftype[k], rank[k], dims, chunk,
+                        DEFLATE_LEVEL, H5P_DEFAULT);
+    if (o->traj[k] < 0)
+      return -1;
+  }
+  return 0;
+}
+
+/* Appends rows trajectory samples of na agents. */
+static int traj_append(struct evac_output *o, hsize_t rows, hsize_t na,
+                       const float *pos_m, const int16_t *floor,
+                       const int8_t *state) {
+  if (o->traj[TRAJ_POSITION] < 0 && traj_create(o, na))
+    return -1;
+  const hsize_t inner[2] = {na, 2};
+  if (append(&o->w, o->traj[TRAJ_POSITION], traj_paths[TRAJ_POSITION],
+             H5T_NATIVE_FLOAT, 3, o->trows, rows, inner, pos_m) ||
+      append(&o->w, o->traj[TRAJ_FLOOR], traj_paths[TRAJ_FLOOR],
+             H5T_NATIVE_INT16, 2, o->trows, rows, inner, floor) ||
+      append(&o->w, o->traj[TRAJ_STATE], traj_paths[TRAJ_STATE],
+             H5T_NATIVE_INT8, 2, o->trows, rows, inner, state))
+    return -1;
+  o->trows += rows;
+  return 0;
+}
+
+/* The sink's trajectory hand-off: appends sample `sample`. */
+static int sink_traj(void *ctx, size_t sample, int nagents, const float *pos_m,
+                     const int16_t *floor, const int8_t *state) {
+  struct evac_output *o = ctx;
+  if (o->w.reason[0])
+    return -1;
+  if (sample != o->trows)
+    return fail(&o->w, "trajectory sample %zu handed over after %llu", sample,
+                (unsigned long long)o->trows);
+  if (traj_append(o, 1, nagents > 0 ? (hsize_t)nagents : 0, pos_m, floor,
+                  state))
+    return -1;
+  return io_check(o);
+}
+
 /* /trajectories: H5MD-like step/time/value triples for position, floor and
- * state, one row per sample. */
-static int write_traj(struct writer *w, const struct evac_result *r) {
+ * state, one row per sample; the samples not handed over yet are
+ * appended. */
+static int write_traj(struct evac_output *o, const struct evac_result *r) {
+  struct writer *w = &o->w;
   const struct evac_result_traj *t = &r->traj;
   hsize_t na = r->occupants > 0 ? (hsize_t)r->occupants : 0;
+  if (t->held != o->trows)
+    return fail(w, "%llu trajectory samples written, %zu handed over",
+                (unsigned long long)o->trows, t->held);
+  if (traj_append(o, t->n - t->held, na, t->pos_m, t->floor, t->state))
+    return -1;
   int64_t *step = calloc(t->n ? t->n : 1, sizeof *step);
   if (!step)
     return fail(w, "out of memory for /trajectories");
   for (size_t i = 0; i < t->n; i++)
     step[i] = (int64_t)i;
-  static const char *const parts[] = {"position", "floor", "state"};
-  int rc = put_group(w, "/trajectories", 0);
-  for (int k = 0; k < 3 && !rc; k++) {
+  int rc = 0;
+  for (int k = 0; k < TRAJ_NPARTS && !rc; k++) {
     char p[64];
-    snprintf(p, sizeof p, "/trajectories/%s", parts[k]);
-    rc = put_group(w, p, 0);
-    snprintf(p, sizeof p, "/trajectories/%s/step", parts[k]);
-    rc = rc || put_col(w, p, H5T_NATIVE_INT64, H5T_STD_I64LE, t->n, step, "1");
-    snprintf(p, sizeof p, "/trajectories/%s/time", parts[k]);
+    snprintf(p, sizeof p, "%s/step", traj_groups[k]);
+    rc = put_col(w, p, H5T_NATIVE_INT64, H5T_STD_I64LE, t->n, step, "1");
+    snprintf(p, sizeof p, "%s/time", traj_groups[k]);
     rc = rc ||
          put_col(w, p, H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, t->n, t->time_s, "s");
+    rc = rc || put_attr_string(w, traj_paths[k], "unit",
+                               k == TRAJ_POSITION ? "m" : "1");
   }
   free(step);
-  hsize_t dims[3] = {t->n, na, 2};
   if (rc ||
-      put(w, "/trajectories/position/value", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE,
-          3, dims, t->pos_m, "m") ||
-      put(w, "/trajectories/floor/value", H5T_NATIVE_INT16, H5T_STD_I16LE, 2,
-          dims, t->floor, "1") ||
-      put(w, "/trajectories/state/value", H5T_NATIVE_INT8, H5T_STD_I8LE, 2,
-          dims, t->state, "1") ||
-      put_attr_strings(w, "/trajectories/state/value", "names",
+      put_attr_strings(w, traj_paths[TRAJ_STATE], "names",
                        sizeof state_names / sizeof *state_names, state_names))
     return -1;
   return 0;
@@ -545,108 +681,175 @@ static int write_events(struct writer *w, const struct evac_model *m,
   return rc;
 }
 
-/* Writes one sample (row t) of buf, ncells floats, into the [T][ny][nx]
- * dataset ds. */
-static int put_sample(struct writer *w, hid_t ds, const char *path, hsize_t t,
-                      hsize_t ny, hsize_t nx, const float *buf) {
-  hsize_t start[3] = {t, 0, 0}, count[3] = {1, ny, nx};
-  /* a memory space of the selection's own shape: HDF5 then copies whole
-   * rows instead of matching a 1-D space element by element */
-  hid_t fspace = H5Dget_space(ds), mspace = H5Screate_simple(3, count, NULL);
-  int rc = 0;
-  if (fspace < 0 || mspace < 0 ||
-      H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL) <
-          0 ||
-      H5Dwrite(ds, H5T_NATIVE_FLOAT, mspace, fspace, H5P_DEFAULT, buf) < 0)
-    rc = fail(w, "cannot write sample %llu of %s", (unsigned long long)t, path);
-  if (mspace >= 0)
-    H5Sclose(mspace);
-  if (fspace >= 0)
-    H5Sclose(fspace);
-  return rc;
+/* The path of quantity q of floor k: /fields/floor_NN/<q>. */
+static void field_path(char *p, size_t n, int k, int q) {
+  snprintf(p, n, "/fields/floor_%02d/%s", k,
+           evac_field_qty_name((enum evac_field_qty)q));
 }
 
-/* /fields/floor_NN/<quantity q> of floor k, [T][ny][nx] float32, one chunk
- * per sample, written a sample at a time through buf (ncells floats):
- * ambient values before the floor's first stored sample, NaN on solid
- * cells. */
-static int write_field(struct writer *w, const struct evac_model *m,
-                       const struct evac_result_fields *fs, int k,
-                       enum evac_field_qty q, float *buf) {
-  const struct evac_floor *fl = &m->floors[k];
-  const size_t nc = fs->ncells[k];
-  const uint8_t *solid = fs->solid[k];
-  hsize_t ny = (hsize_t)fl->ny, nx = (hsize_t)fl->nx;
-  hsize_t dims[3] = {fs->n, ny, nx}, chunk[3] = {1, ny ? ny : 1, nx ? nx : 1};
-  char path[96];
-  snprintf(path, sizeof path, "/fields/floor_%02d/%s", k,
-           evac_field_qty_name(q));
-  hid_t ds = create(w, path, H5T_IEEE_F32LE, 3, dims, chunk);
-  if (ds < 0)
-    return -1;
-  int rc = 0;
-  const long first = fs->first[k];
-  for (size_t c = 0; c < nc; c++)
-    buf[c] = solid[c] ? NAN : fs->ambient[k][q];
-  for (size_t t = 0; t < fs->n && !rc; t++) {
-    if (first >= 0 && t >= (size_t)first) {
-      const float *row =
-          fs->data[(size_t)k * EVAC_NFQ + q] + (t - (size_t)first) * nc;
-      for (size_t c = 0; c < nc; c++)
-        buf[c] = solid[c] ? NAN : row[c];
-    }
-    rc = put_sample(w, ds, path, t, ny, nx, buf);
-  }
-  H5Dclose(ds);
-  float ambient = fs->ambient[k][q];
-  if (rc || put_attr_string(w, path, "unit", evac_field_qty_unit(q)) ||
-      put_attr(w, path, "ambient", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, &ambient))
-    return -1;
-  return 0;
-}
-
-/* /fields: sample times and, per floor, the smoke quantities over the
- * floor's grid. Nothing without samples. */
-static int write_fields(struct writer *w, const struct evac_model *m,
-                        const struct evac_result *r) {
-  const struct evac_result_fields *fs = &r->fields;
-  if (fs->n == 0)
+/* Checks (once) that the field set fits the building. */
+static int check_fields(struct evac_output *o,
+                        const struct evac_result_fields *fs) {
+  const struct evac_model *m = o->m;
+  if (o->fields_checked)
     return 0;
   if (fs->nfloors != m->nfloors)
-    return fail(w, "the field samples have %d floors, the model %d",
+    return fail(&o->w, "the field samples have %d floors, the model %d",
                 fs->nfloors, m->nfloors);
-  size_t most = 1;
   for (int k = 0; k < m->nfloors; k++) {
     size_t nc = (size_t)m->floors[k].nx * (size_t)m->floors[k].ny;
     if (fs->ncells[k] != nc)
-      return fail(w,
+      return fail(&o->w,
                   "the field samples of floor %d have %zu cells, the "
                   "floor %zu",
                   k, fs->ncells[k], nc);
-    if (nc > most)
-      most = nc;
   }
-  if (put_group(w, "/fields", 0) ||
+  o->fields_checked = 1;
+  return 0;
+}
+
+/* Creates /fields unless it is there. */
+static int fields_group(struct evac_output *o) {
+  htri_t e = H5Lexists(o->w.file, "/fields", H5P_DEFAULT);
+  if (e < 0)
+    return fail(&o->w, "cannot look for /fields");
+  return e > 0 ? 0 : put_group(&o->w, "/fields", 0);
+}
+
+/* Creates floor k's group and its quantity datasets, [0][ny][nx] float32,
+ * one chunk per sample. Without a chunk cache each sample is compressed and
+ * written as it comes. */
+static int floor_create(struct evac_output *o, int k) {
+  struct writer *w = &o->w;
+  const struct evac_floor *fl = &o->m->floors[k];
+  char g[32];
+  snprintf(g, sizeof g, "/fields/floor_%02d", k);
+  if (fields_group(o) || put_group(w, g, 0))
+    return -1;
+  hsize_t ny = (hsize_t)fl->ny, nx = (hsize_t)fl->nx;
+  hsize_t dims[3] = {0, ny, nx}, chunk[3] = {1, ny ? ny : 1, nx ? nx : 1};
+  hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
+  if (dapl < 0 || H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0,
+                                     H5D_CHUNK_CACHE_W0_DEFAULT) < 0) {
+    if (dapl >= 0)
+      H5Pclose(dapl);
+    return fail(w, "cannot set the chunk cache of %s", g);
+  }
+  int rc = 0;
+  for (int q = 0; q < EVAC_NFQ && !rc; q++) {
+    char p[96];
+    field_path(p, sizeof p, k, q);
+    o->fds[(size_t)k * EVAC_NFQ + q] =
+        create(w, p, H5T_IEEE_F32LE, 3, dims, chunk, FIELD_DEFLATE_LEVEL, dapl);
+    rc = o->fds[(size_t)k * EVAC_NFQ + q] < 0 ? -1 : 0;
+  }
+  H5Pclose(dapl);
+  return rc;
+}
+
+/* Appends one sample to floor k, which has had smoke: quantity q's map is
+ * vals[q] (ncells floats), or its ambient value where vals[q] is NULL; NaN
+ * on walls and void. */
+static int floor_sample(struct evac_output *o,
+                        const struct evac_result_fields *fs, int k,
+                        const float *const vals[EVAC_NFQ]) {
+  const struct evac_floor *fl = &o->m->floors[k];
+  if (o->fds[(size_t)k * EVAC_NFQ] < 0 && floor_create(o, k))
+    return -1;
+  const size_t nc = fs->ncells[k];
+  const uint8_t *solid = fs->solid[k];
+  const hsize_t inner[2] = {(hsize_t)fl->ny, (hsize_t)fl->nx};
+  for (int q = 0; q < EVAC_NFQ; q++) {
+    const float *v = vals[q], amb = fs->ambient[k][q];
+    for (size_t c = 0; c < nc; c++)
+      o->buf[c] = solid[c] ? NAN : v ? v[c] : amb;
+    char p[96];
+    field_path(p, sizeof p, k, q);
+    if (append(&o->w, o->fds[(size_t)k * EVAC_NFQ + q], p, H5T_NATIVE_FLOAT, 3,
+               o->frows[k], 1, inner, o->buf))
+      return -1;
+  }
+  o->frows[k]++;
+  return 0;
+}
+
+/* The sink's field hand-off: appends sample fs->n - 1 to every floor that
+ * has had smoke. */
+static int sink_fields(void *ctx, const struct evac_result_fields *fs,
+                       const float *const *floor_data) {
+  struct evac_output *o = ctx;
+  if (o->w.reason[0] || check_fields(o, fs))
+    return -1;
+  for (int k = 0; k < fs->nfloors; k++) {
+    if (fs->first[k] < 0)
+      continue;
+    const float *vals[EVAC_NFQ];
+    for (int q = 0; q < EVAC_NFQ; q++)
+      vals[q] =
+          floor_data[k] ? floor_data[k] + (size_t)q * fs->ncells[k] : NULL;
+    if (floor_sample(o, fs, k, vals))
+      return -1;
+  }
+  return io_check(o);
+}
+
+/* Appends the samples the result kept in memory (a run without a sink). */
+static int fields_kept(struct evac_output *o,
+                       const struct evac_result_fields *fs) {
+  for (size_t t = 0; t < fs->n; t++)
+    for (int k = 0; k < fs->nfloors; k++) {
+      if (fs->first[k] < 0 || t < (size_t)fs->first[k])
+        continue;
+      const size_t row = (t - (size_t)fs->first[k]) * fs->ncells[k];
+      const float *vals[EVAC_NFQ];
+      for (int q = 0; q < EVAC_NFQ; q++)
+        vals[q] = fs->data[(size_t)k * EVAC_NFQ + q] + row;
+      if (floor_sample(o, fs, k, vals))
+        return -1;
+    }
+  return 0;
+}
+
+/* /fields: sample times and, per floor, its wall mask and the smoke
+ * quantities from the floor's first sample with smoke on. Nothing without
+ * samples. */
+static int write_fields(struct evac_output *o, const struct evac_result *r) {
+  struct writer *w = &o->w;
+  const struct evac_result_fields *fs = &r->fields;
+  if (fs->n == 0)
+    return 0;
+  if (check_fields(o, fs) || (!fs->sink && fields_kept(o, fs)) ||
+      fields_group(o) ||
       put_col(w, "/fields/time_s", H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE, fs->n,
               fs->time_s, "s"))
     return -1;
-  float *buf = malloc(most * sizeof *buf);
-  if (!buf)
-    return fail(w, "out of memory for /fields");
-  int rc = 0;
-  for (int k = 0; k < m->nfloors && !rc; k++) {
-    char g[32];
+  for (int k = 0; k < o->m->nfloors; k++) {
+    const struct evac_floor *fl = &o->m->floors[k];
     int32_t first = (int32_t)fs->first[k];
+    hsize_t rows = first < 0 ? 0 : (hsize_t)(fs->n - (size_t)first);
+    if (o->frows[k] != rows)
+      return fail(w, "floor %d has %llu field samples written, %llu taken", k,
+                  (unsigned long long)o->frows[k], (unsigned long long)rows);
+    char g[32], p[96];
     snprintf(g, sizeof g, "/fields/floor_%02d", k);
-    rc =
-        put_group(w, g, 0) ||
-        put_attr_string(w, g, "name", m->floors[k].name) ||
-        put_attr(w, g, "first_sample", H5T_NATIVE_INT32, H5T_STD_I32LE, &first);
-    for (int q = 0; q < EVAC_NFQ && !rc; q++)
-      rc = write_field(w, m, fs, k, (enum evac_field_qty)q, buf);
+    snprintf(p, sizeof p, "%s/solid", g);
+    const hsize_t dims[2] = {(hsize_t)fl->ny, (hsize_t)fl->nx};
+    if ((o->fds[(size_t)k * EVAC_NFQ] < 0 && floor_create(o, k)) ||
+        put_attr_string(w, g, "name", fl->name) ||
+        put_attr(w, g, "first_sample", H5T_NATIVE_INT32, H5T_STD_I32LE,
+                 &first) ||
+        put(w, p, H5T_NATIVE_UINT8, H5T_STD_U8LE, 2, dims, fs->solid[k], "1"))
+      return -1;
+    for (int q = 0; q < EVAC_NFQ; q++) {
+      float ambient = fs->ambient[k][q];
+      field_path(p, sizeof p, k, q);
+      if (put_attr_string(w, p, "unit",
+                          evac_field_qty_unit((enum evac_field_qty)q)) ||
+          put_attr(w, p, "ambient", H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, &ambient))
+        return -1;
+    }
   }
-  free(buf);
-  return rc ? -1 : 0;
+  return 0;
 }
 
 /* /summary attributes, all but `complete`. */
@@ -709,63 +912,158 @@ static int write_drill(struct writer *w, const struct evac_model *m,
   return r->drill ? evac_drill_write(&sink, r->drill, m) : 0;
 }
 
-/* Writes the whole file into w->file; `complete` last. */
-static int write_all(struct writer *w, const struct evac_model *m,
-                     const struct evac_result *r) {
-  const int32_t format_version = 1, complete = 1;
-  if (put_attr_string(w, "/", "format", "evacsim result") ||
-      put_attr(w, "/", "format_version", H5T_NATIVE_INT32, H5T_STD_I32LE,
-               &format_version) ||
-      write_parameters(w, m, r) || write_agents(w, m, r) ||
-      write_series(w, r) || write_measures(w, m, r) || write_traj(w, r) ||
-      write_events(w, m, r) || write_fields(w, m, r) || write_drill(w, m, r) ||
+/* Writes everything the run did not hand over; `complete` last. */
+static int write_rest(struct evac_output *o, const struct evac_result *r) {
+  struct writer *w = &o->w;
+  const struct evac_model *m = o->m;
+  const int32_t complete = 1;
+  if ((r->traj.sink && r->traj.sink != &o->sink) ||
+      (r->fields.sink && r->fields.sink != &o->sink))
+    return fail(w, "the run handed its samples to another file");
+  if (write_parameters(w, m, r) || write_agents(w, m, r) ||
+      write_series(w, r) || write_measures(w, m, r) || write_traj(o, r) ||
+      write_events(w, m, r) || write_fields(o, r) || write_drill(w, m, r) ||
       write_summary(w, r))
     return -1;
   return put_attr(w, "/summary", "complete", H5T_NATIVE_INT32, H5T_STD_I32LE,
                   &complete);
 }
 
-/* Builds the whole file in memory (HDF5 cannot then meet a disk error:
- * HDF5 1.10 leaves a file whose H5Fclose failed half-closed, and crashes
- * at exit when it tries again) and commits it to path. */
-static int write_file(struct writer *w, const struct evac_model *m,
-                      const struct evac_result *r, const char *path) {
-  struct evac_commit c;
+/* Closes the datasets still open and the file. 0, or -1 if HDF5 could not
+ * close it. */
+static int close_file(struct evac_output *o) {
+  for (size_t i = 0; o->fds && i < (size_t)o->m->nfloors * EVAC_NFQ; i++)
+    if (o->fds[i] >= 0) {
+      H5Dclose(o->fds[i]);
+      o->fds[i] = -1;
+    }
+  for (int k = 0; k < TRAJ_NPARTS; k++)
+    if (o->traj[k] >= 0) {
+      H5Dclose(o->traj[k]);
+      o->traj[k] = -1;
+    }
+  int rc = 0;
+  if (o->w.file >= 0 && H5Fclose(o->w.file) < 0)
+    rc = fail(&o->w, "cannot close the HDF5 file %s",
+              evac_commit_tmp_name(&o->c));
+  o->w.file = -1;
+  return rc;
+}
+
+/* Restores HDF5's error printing and frees o. */
+static void release(struct evac_output *o) {
+  H5Eset_auto2(H5E_DEFAULT, o->old_func, o->old_data);
+  free(o->fds);
+  free(o->frows);
+  free(o->buf);
+  free(o);
+}
+
+/* "PATH: cannot write result file: REASON" into diag; EVAC_ERR_IO. */
+static enum evac_status report(const char *path, const char *reason,
+                               struct evac_diag *diag) {
+  if (diag)
+    evac_diag_error(diag, path, NULL, "cannot write result file: %s",
+                    reason[0] ? reason : "unknown HDF5 error");
+  return EVAC_ERR_IO;
+}
+
+enum evac_status evac_output_open(const struct evac_model *m, const char *path,
+                                  struct evac_output **out,
+                                  struct evac_diag *diag) {
+  *out = NULL;
+  size_t nf = m->nfloors > 0 ? (size_t)m->nfloors : 0, most = 1;
+  for (size_t k = 0; k < nf; k++) {
+    size_t nc = (size_t)m->floors[k].nx * (size_t)m->floors[k].ny;
+    most = nc > most ? nc : most;
+  }
+  struct evac_output *o = calloc(1, sizeof *o);
+  if (o) {
+    o->fds = malloc((nf ? nf : 1) * EVAC_NFQ * sizeof *o->fds);
+    o->frows = calloc(nf ? nf : 1, sizeof *o->frows);
+    o->buf = malloc(most * sizeof *o->buf);
+  }
+  if (!o || !o->fds || !o->frows || !o->buf) {
+    if (o) {
+      free(o->fds);
+      free(o->frows);
+      free(o->buf);
+    }
+    free(o);
+    return report(path, "out of memory", diag);
+  }
+  o->m = m;
+  o->w.file = -1;
+  for (size_t i = 0; i < nf * EVAC_NFQ; i++)
+    o->fds[i] = -1;
+  for (int k = 0; k < TRAJ_NPARTS; k++)
+    o->traj[k] = -1;
+  o->sink = (struct evac_result_sink){o, sink_traj, sink_fields};
+  H5Eget_auto2(H5E_DEFAULT, &o->old_func, &o->old_data);
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   /* the temporary first: a clear reason (errno) when the place is not
    * writable, before any work is done */
-  if (evac_commit_open(&c, path) < 0) {
-    snprintf(w->reason, sizeof w->reason, "%s", c.reason);
-    return -1;
+  if (evac_commit_open_unnamed(&o->c, path) < 0) {
+    snprintf(o->w.reason, sizeof o->w.reason, "%s", o->c.reason);
+    return evac_output_abandon(o, diag);
   }
-  w->file = evac_commit_h5_create(path);
-  int rc = w->file < 0 ? fail(w, "cannot create %s in memory", path)
-                       : write_all(w, m, r);
-  if (w->file >= 0 && rc)
-    H5Fclose(w->file); /* strong close: also what a failed step left open */
-  else if (w->file >= 0 && (rc = evac_commit_h5(&c, w->file)) == 0)
-    rc = evac_commit_finish(&c);
-  w->file = -1;
-  if (rc && !w->reason[0])
-    snprintf(w->reason, sizeof w->reason, "%s", c.reason);
+  const int32_t version = EVAC_RESULT_FORMAT_VERSION;
+  hid_t fapl = evac_h5fd_fapl(o->c.fd, &o->io);
+  o->w.file = fapl < 0 ? -1 : H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  if (fapl >= 0)
+    H5Pclose(fapl);
+  if (o->w.file < 0)
+    fail(&o->w, "cannot create the HDF5 file %s", evac_commit_tmp_name(&o->c));
+  if (o->w.file < 0 ||
+      put_attr_string(&o->w, "/", "format", "evacsim result") ||
+      put_attr(&o->w, "/", "format_version", H5T_NATIVE_INT32, H5T_STD_I32LE,
+               &version) ||
+      io_check(o))
+    return evac_output_abandon(o, diag);
+  *out = o;
+  return EVAC_OK;
+}
+
+const struct evac_result_sink *evac_output_sink(struct evac_output *o) {
+  return &o->sink;
+}
+
+enum evac_status evac_output_close(struct evac_output *o,
+                                   const struct evac_result *r,
+                                   struct evac_diag *diag) {
+  const char *path = o->c.path;
+  int rc = o->w.reason[0] ? -1 : write_rest(o, r);
+  if (close_file(o))
+    rc = -1;
+  if (io_check(o))
+    rc = -1;
+  if (!rc && evac_commit_finish(&o->c) < 0) {
+    snprintf(o->w.reason, sizeof o->w.reason, "%s", o->c.reason);
+    rc = -1;
+  }
   if (rc)
-    evac_commit_abort(&c);
-  return rc;
+    evac_commit_abort(&o->c);
+  enum evac_status st = rc ? report(path, o->w.reason, diag) : EVAC_OK;
+  release(o);
+  return st;
+}
+
+enum evac_status evac_output_abandon(struct evac_output *o,
+                                     struct evac_diag *diag) {
+  const char *path = o->c.path;
+  close_file(o);
+  io_check(o);
+  evac_commit_abort(&o->c);
+  enum evac_status st =
+      o->w.reason[0] ? report(path, o->w.reason, diag) : EVAC_OK;
+  release(o);
+  return st;
 }
 
 enum evac_status evac_output_write(const struct evac_model *m,
                                    const struct evac_result *r,
                                    const char *path, struct evac_diag *diag) {
-  struct writer w = {.file = -1, .reason = ""};
-  H5E_auto2_t old_func = NULL;
-  void *old_data = NULL;
-  H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
-  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  int rc = write_file(&w, m, r, path);
-  H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
-  if (!rc)
-    return EVAC_OK;
-  if (diag)
-    evac_diag_error(diag, path, NULL, "cannot write result file: %s",
-                    w.reason[0] ? w.reason : "unknown HDF5 error");
-  return EVAC_ERR_IO;
+  struct evac_output *o;
+  enum evac_status st = evac_output_open(m, path, &o, diag);
+  return st == EVAC_OK ? evac_output_close(o, r, diag) : st;
 }

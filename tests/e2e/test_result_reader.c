@@ -82,17 +82,19 @@ Test(result_reader, unknown_format_version) {
   const char *dir = evac_test_dir("reader_version");
   char *sc = evac_test_write(dir, "tiny.scenario.json", TINY);
   char path[4200], args[8800];
-  snprintf(path, sizeof path, "%s/v2.h5", dir);
+  snprintf(path, sizeof path, "%s/v3.h5", dir);
   snprintf(args, sizeof args, "run %s -o %s --quiet", sc, path);
   expect(args, 0, "");
   hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
   cr_assert_geq(f, 0);
-  put_int(f, "/", "format_version", 2);
+  put_int(f, "/", "format_version", 3);
   H5Fclose(f);
   snprintf(args, sizeof args, "info %s", path);
-  expect(args, 2, "v2.h5: not an evacsim result file (format_version 2");
+  expect(args, 2,
+         "v3.h5: not an evacsim result file (format_version 3; this evacsim "
+         "reads 1 to 2)");
   snprintf(args, sizeof args, "run --verify %s --quiet", path);
-  expect(args, 2, "v2.h5: not an evacsim run result (format_version 2");
+  expect(args, 2, "v3.h5: not an evacsim run result (format_version 3");
   free(sc);
 }
 
@@ -109,6 +111,19 @@ Test(result_reader, library_loop, .timeout = 120) {
          "not end within 3 s of CPU");
   snprintf(args, sizeof args, "run --verify %s --quiet", file);
   expect(args, 2, "global-heap-loop.h5: corrupt result file");
+}
+
+/* A result of format_version 1 (every field sample of every floor stored;
+ * tests/data/result-v1.h5, a two-floor run with a fire written by evacsim
+ * before version 2) is still read: `info` shows its fields, and `run
+ * --verify` re-runs it identically. */
+Test(result_reader, reads_format_version_1) {
+  const char *v1 = EVAC_SOURCE_DIR "/tests/data/result-v1.h5";
+  char args[4400];
+  snprintf(args, sizeof args, "info %s", v1);
+  expect(args, 0, "fields                 4 samples on 1 floor with smoke");
+  snprintf(args, sizeof args, "run --verify %s --threads 1", v1);
+  expect(args, 0, "verified: identical");
 }
 
 /* Flips one bit at 20 places spread over a small result: `info` and

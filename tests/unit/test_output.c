@@ -3,6 +3,7 @@
  * the atomic write; the smoke fields; info on good, foreign and incomplete
  * files. */
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <hdf5.h>
 #include <math.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 
 #include "diag.h"
 #include "model.h"
+#include "output.h"
 #include "result.h"
 #include "support.h"
 
@@ -585,6 +587,147 @@ Test(output, write_error_midway_leaves_nothing) {
   free(dir);
 }
 
+/* Empties a trajectory set (for samples to be handed to a sink). */
+static void traj_clear(struct evac_result_traj *t) {
+  free(t->time_s);
+  free(t->pos_m);
+  free(t->floor);
+  free(t->state);
+  *t = (struct evac_result_traj){0};
+}
+
+/* The number of entries in dir besides . and .. */
+static int entries(const char *dir) {
+  DIR *d = opendir(dir);
+  cr_assert_not_null(d, "%s", dir);
+  int n = 0;
+  const struct dirent *e;
+  while ((e = readdir(d)) != NULL)
+    n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+  closedir(d);
+  return n;
+}
+
+/* Trajectory sample s of 3 agents, made up from s. */
+static void traj_sample(int s, float pos[6], int16_t fl[3], int8_t st[3]) {
+  for (int a = 0; a < 3; a++) {
+    pos[2 * a] = (float)(s + a);
+    pos[2 * a + 1] = (float)(s * a) / 8.0f;
+    fl[a] = (int16_t)((s + a) % 2);
+    st[a] = (int8_t)((s + a) % 6);
+  }
+}
+
+/* Trajectories handed to the file as they are taken: the last sample is
+ * held until the next (the end of a run may replace it), the result keeps
+ * only that one, and the file reads back every sample in order. */
+Test(output, trajectories_streamed) {
+  char *dir = strdup(evac_test_dir("output_traj_sink"));
+  char *path = join(dir, "traj.h5");
+  struct evac_model m = model();
+  struct evac_result r;
+  result(&r);
+  traj_clear(&r.traj);
+  struct evac_diag d = {0};
+  struct evac_output *o;
+  cr_assert_eq(evac_output_open(&m, path, &o, &d), EVAC_OK);
+  r.traj.sink = evac_output_sink(o);
+  float pos[6];
+  int16_t fl[3];
+  int8_t st[3];
+  for (int s = 0; s < 50; s++) {
+    traj_sample(s, pos, fl, st);
+    cr_assert_eq(evac_result_traj_push(&r.traj, s, 3, pos, fl, st), 0);
+    cr_assert_eq(r.traj.n - r.traj.held, 1, "one sample held");
+  }
+  evac_result_traj_drop_last(&r.traj); /* sample 49 replaced by 49 + 1 */
+  traj_sample(50, pos, fl, st);
+  cr_assert_eq(evac_result_traj_push(&r.traj, 49.5, 3, pos, fl, st), 0);
+  cr_assert_leq(r.traj.rows_cap, 16, "memory for the held sample only");
+  cr_assert_eq(evac_output_close(o, &r, &d), EVAC_OK, "%s",
+               d.n ? d.msg[0].text : "");
+  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  cr_assert_geq(f, 0);
+  hsize_t dims[3];
+  dims_of(f, "/trajectories/position/value", 3, dims);
+  cr_assert(dims[0] == 50 && dims[1] == 3 && dims[2] == 2);
+  float p[50 * 6];
+  int16_t fv[50 * 3];
+  int8_t sv[50 * 3];
+  double t[50];
+  read_ds(f, "/trajectories/position/value", H5T_NATIVE_FLOAT, p);
+  read_ds(f, "/trajectories/floor/value", H5T_NATIVE_INT16, fv);
+  read_ds(f, "/trajectories/state/value", H5T_NATIVE_INT8, sv);
+  read_ds(f, "/trajectories/state/time", H5T_NATIVE_DOUBLE, t);
+  for (int s = 0; s < 50; s++) {
+    traj_sample(s < 49 ? s : 50, pos, fl, st);
+    cr_assert_eq(t[s], s < 49 ? s : 49.5);
+    cr_assert_eq(memcmp(p + 6 * s, pos, sizeof pos), 0, "position %d", s);
+    cr_assert_eq(memcmp(fv + 3 * s, fl, sizeof fl), 0, "floor %d", s);
+    cr_assert_eq(memcmp(sv + 3 * s, st, sizeof st), 0, "state %d", s);
+  }
+  H5Fclose(f);
+  evac_diag_free(&d);
+  evac_result_free(&r);
+  free(path);
+  free(dir);
+}
+
+/* A write that fails while samples stream (a 64 KiB file size limit): the
+ * hand-off fails, the file is abandoned with the reason (EFBIG), nothing is
+ * left, and HDF5 closes cleanly. */
+Test(output, stream_error_leaves_nothing) {
+  char *dir = strdup(evac_test_dir("output_sink_efbig"));
+  char *path = join(dir, "big.h5");
+  struct evac_model m = model();
+  pid_t pid = fork();
+  cr_assert_geq(pid, 0);
+  if (pid == 0) {
+    struct rlimit lim = {65536, 65536};
+    signal(SIGXFSZ, SIG_IGN);
+    if (setrlimit(RLIMIT_FSIZE, &lim) != 0)
+      _exit(10);
+    struct evac_diag d = {0};
+    struct evac_output *o;
+    struct evac_result r;
+    result(&r);
+    traj_clear(&r.traj);
+    if (evac_output_open(&m, path, &o, &d) != EVAC_OK)
+      _exit(11);
+    r.traj.sink = evac_output_sink(o);
+    float pos[6];
+    int16_t fl[3] = {0, 1, 1};
+    int8_t st[3] = {1, 2, 4};
+    uint32_t x = 12345;
+    int failed = 0;
+    for (int s = 0; s < 200000 && !failed; s++) {
+      for (int a = 0; a < 6; a++) {
+        x = x * 1664525u + 1013904223u;
+        pos[a] = (float)x;
+      }
+      failed = evac_result_traj_push(&r.traj, s, 3, pos, fl, st) != 0;
+    }
+    if (!failed)
+      _exit(12);
+    if (evac_output_abandon(o, &d) != EVAC_ERR_IO || d.errors != 1 ||
+        !strstr(d.msg[0].text, "cannot write result file") ||
+        !strstr(d.msg[0].text, "File too large"))
+      _exit(13);
+    if (H5close() < 0)
+      _exit(14);
+    _exit(0);
+  }
+  int status;
+  cr_assert_eq(waitpid(pid, &status, 0), pid);
+  cr_assert(WIFEXITED(status), "killed by signal %d",
+            WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  cr_assert_eq(WEXITSTATUS(status), 0);
+  cr_assert_not(exists(path));
+  cr_assert_eq(entries(dir), 0, "nothing left in %s", dir);
+  free(path);
+  free(dir);
+}
+
 /* Fields: floor G (4 x 3) with walls and void stays clean; floor L1 (5 x 2)
  * gets smoke at sample 1 of 3. */
 static struct evac_floor ffloors[2] = {
@@ -608,8 +751,10 @@ static struct evac_model field_model(uint8_t *kinds) {
   return m;
 }
 
-/* Ambient of floor k: ceiling height, 20 deg C, no soot/CO, 1000 m, 0. */
-static void field_result(const struct evac_model *m, struct evac_result *r) {
+/* Ambient of floor k: ceiling height, 20 deg C, no soot/CO, 1000 m, 0.
+ * With a sink, the samples are handed to it. */
+static void field_result_to(const struct evac_model *m, struct evac_result *r,
+                            const struct evac_result_sink *sink) {
   float amb[2 * EVAC_NFQ];
   for (int k = 0; k < 2; k++) {
     const float v[EVAC_NFQ] = {
@@ -618,6 +763,7 @@ static void field_result(const struct evac_model *m, struct evac_result *r) {
   }
   result(r);
   cr_assert_eq(evac_result_fields_init(&r->fields, m, amb), 0);
+  r->fields.sink = sink;
   float smoke[EVAC_NFQ * 10];
   for (int s = 0; s < 3; s++) {
     /* value of quantity q at cell c of sample s: 1000 s + 10 q + c */
@@ -629,15 +775,31 @@ static void field_result(const struct evac_model *m, struct evac_result *r) {
   }
 }
 
-Test(output, fields_round_trip) {
-  char *dir = strdup(evac_test_dir("output_fields"));
+/* The samples kept in the result. */
+static void field_result(const struct evac_model *m, struct evac_result *r) {
+  field_result_to(m, r, NULL);
+}
+
+/* Writes the field samples of field_result to a file, kept in memory and
+ * written at the end or (streamed) handed to the file as they are taken,
+ * and checks the file: /fields in the same layout either way. */
+static void fields_round_trip(const char *tag, int streamed) {
+  char *dir = strdup(evac_test_dir(tag));
   char *path = join(dir, "fields.h5");
   uint8_t kinds[22];
   struct evac_model m = field_model(kinds);
   struct evac_result r;
-  field_result(&m, &r);
   struct evac_diag d = {0};
-  cr_assert_eq(evac_output_write(&m, &r, path, &d), EVAC_OK);
+  if (streamed) {
+    struct evac_output *o;
+    cr_assert_eq(evac_output_open(&m, path, &o, &d), EVAC_OK);
+    field_result_to(&m, &r, evac_output_sink(o));
+    cr_assert_null(r.fields.data[EVAC_NFQ], "streamed samples are not kept");
+    cr_assert_eq(evac_output_close(o, &r, &d), EVAC_OK);
+  } else {
+    field_result(&m, &r);
+    cr_assert_eq(evac_output_write(&m, &r, path, &d), EVAC_OK);
+  }
   hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
   cr_assert_geq(f, 0);
   hsize_t dims[3];
@@ -661,36 +823,28 @@ Test(output, fields_round_trip) {
     const char *name = evac_field_qty_name((enum evac_field_qty)q);
     const float amb0 = r.fields.ambient[0][q], amb1 = r.fields.ambient[1][q];
     char p[96];
-    /* G: [3][3][4], ambient on open cells, NaN on walls and void */
+    /* G never had smoke: no sample, [0][3][4] */
     snprintf(p, sizeof p, "/fields/floor_00/%s", name);
     dims_of(f, p, 3, dims);
-    cr_assert(dims[0] == 3 && dims[1] == 3 && dims[2] == 4, "%s", p);
-    float g[3 * 12];
-    read_ds(f, p, H5T_NATIVE_FLOAT, g);
-    for (int i = 0; i < 3 * 12; i++) {
-      if (fkind_text[i % 12] == '.')
-        cr_assert_eq(g[i], amb0, "%s[%d]", p, i);
-      else
-        cr_assert(isnan(g[i]), "%s[%d] = %g on a solid cell", p, i, g[i]);
-    }
+    cr_assert(dims[0] == 0 && dims[1] == 3 && dims[2] == 4, "%s", p);
     read_str_attr(f, p, "unit", s, sizeof s);
     cr_assert_str_eq(s, evac_field_qty_unit((enum evac_field_qty)q));
     float a;
     read_attr(f, p, "ambient", H5T_NATIVE_FLOAT, &a);
     cr_assert_eq(a, amb0);
-    /* L1: [3][2][5], ambient at sample 0, stored values after */
+    /* L1: [2][2][5], samples 1 and 2 (from its first_sample on) */
     snprintf(p, sizeof p, "/fields/floor_01/%s", name);
     dims_of(f, p, 3, dims);
-    cr_assert(dims[0] == 3 && dims[1] == 2 && dims[2] == 5, "%s", p);
-    float l[3 * 10];
+    cr_assert(dims[0] == 2 && dims[1] == 2 && dims[2] == 5, "%s", p);
+    read_attr(f, p, "ambient", H5T_NATIVE_FLOAT, &a);
+    cr_assert_eq(a, amb1);
+    float l[2 * 10];
     read_ds(f, p, H5T_NATIVE_FLOAT, l);
-    for (int sm = 0; sm < 3; sm++)
+    for (int sm = 1; sm < 3; sm++)
       for (int c = 0; c < 10; c++) {
-        float v = l[sm * 10 + c];
+        float v = l[(sm - 1) * 10 + c];
         if (fkind_text[12 + c] == '#')
           cr_assert(isnan(v), "%s[%d][%d] on a wall", p, sm, c);
-        else if (sm == 0)
-          cr_assert_eq(v, amb1, "%s[0][%d]", p, c);
         else
           cr_assert_eq(v, (float)(1000 * sm + 10 * q + c), "%s[%d][%d]", p, sm,
                        c);
@@ -709,14 +863,22 @@ Test(output, fields_round_trip) {
     ncd = 4;
     cr_assert_eq(H5Pget_filter2(dcpl, 1, &flags, &ncd, cd, 0, NULL, NULL),
                  H5Z_FILTER_DEFLATE);
-    cr_assert_eq(cd[0], 4);
+    cr_assert_eq(cd[0], 1, "fields are deflated at level 1");
     H5Pclose(dcpl);
     H5Dclose(ds);
   }
+  /* the wall and void masks, 1 on # and space */
+  uint8_t solid[12];
+  read_ds(f, "/fields/floor_00/solid", H5T_NATIVE_UINT8, solid);
+  for (int c = 0; c < 12; c++)
+    cr_assert_eq(solid[c], fkind_text[c] != '.', "floor_00/solid[%d]", c);
+  read_ds(f, "/fields/floor_01/solid", H5T_NATIVE_UINT8, solid);
+  for (int c = 0; c < 10; c++)
+    cr_assert_eq(solid[c], fkind_text[12 + c] == '#', "floor_01/solid[%d]", c);
   /* spot checks with the units people read */
   float v[30];
   read_ds(f, "/fields/floor_01/layer_height_m", H5T_NATIVE_FLOAT, v);
-  cr_assert_eq(v[1], 2.5f);
+  cr_assert_eq(v[1], 1000.0f + 1.0f);
   read_str_attr(f, "/fields/floor_01/upper_temp_c", "unit", s, sizeof s);
   cr_assert_str_eq(s, "degC");
   read_str_attr(f, "/fields/floor_01/fed_rate_per_min", "unit", s, sizeof s);
@@ -739,6 +901,10 @@ Test(output, fields_round_trip) {
   free(path);
   free(dir);
 }
+
+Test(output, fields_round_trip) { fields_round_trip("output_fields", 0); }
+
+Test(output, fields_streamed) { fields_round_trip("output_fields_sink", 1); }
 
 /* Field samples set up but none pushed: no /fields; samples of another
  * building: an I/O error naming the mismatch, no partial file left. */

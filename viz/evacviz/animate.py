@@ -4,7 +4,7 @@ a stack of floors, the occupants coloured by state, and the time."""
 import numpy as np
 
 from . import plan as planmod
-from .common import num, visibility_cmap
+from .common import field_map, num, visibility_cmap
 
 # Colours of the states of /trajectories/state/value (docs/output.md);
 # the safe are not drawn (their position is where they reached safety).
@@ -134,7 +134,8 @@ def render(f, plan, floors, samples, path, log):
         fig.canvas.restore_region(background)
         for (g, img), fl, d in zip(smoke, stack, dots):
             if img is not None and k >= 0:
-                img.set_data(np.ma.masked_invalid(g["visibility_m"][k]))
+                img.set_data(np.ma.masked_invalid(
+                    field_map(f, fl.index, "visibility_m", k)))
                 img.axes.draw_artist(img)
             on = (fj == fl.index) & (sj != SAFE)
             d.set_offsets(p[on] if on.any() else np.zeros((0, 2)))

@@ -45,6 +45,25 @@ def num(v, default=math.nan):
         return default
 
 
+def field_map(f, floor, q, k):
+    """The map [ny][nx] of quantity q (e.g. "visibility_m") on floor index
+    floor at field sample k of the result file f (docs/output.md, /fields).
+    Format 2 stores a floor's samples from its first_sample on, with its
+    clean-air value (attribute ambient) and wall mask (solid) for the samples
+    before; format 1 stored every sample."""
+    import numpy as np
+
+    g = f["fields/floor_%02d" % floor]
+    d = g[q]
+    if int(num(f.attrs.get("format_version"), 1)) < 2:
+        return d[k]
+    first = int(num(g.attrs.get("first_sample"), -1))
+    if first >= 0 and k >= first:
+        return d[k - first]
+    amb = np.float32(num(d.attrs.get("ambient"), math.nan))
+    return np.where(g["solid"][:] != 0, np.float32(np.nan), amb).astype(np.float32)
+
+
 def fmt_time(v):
     """Seconds as '51.0 s', or 'none' for NaN (never reached)."""
     v = num(v)

@@ -9,7 +9,8 @@ import math
 import numpy as np
 
 from . import plan as planmod
-from .common import ReportError, fmt_time, num, save, text, texts, visibility_cmap
+from .common import (ReportError, field_map, fmt_time, num, save, text, texts,
+                     visibility_cmap)
 
 # State values of /trajectories/state/value (docs/output.md).
 WAITING, MOVING, STAIR, SAFE, INCAPACITATED, STUCK = range(6)
@@ -166,7 +167,8 @@ def smoke_maps(f, plan, floors, wanted, outdir):
         g = fl["floor_%02d" % floor.index]
         for q, _, _, _ in QUANTITIES:
             if q in g:
-                maps[floor.index, q] = np.stack([g[q][k] for k in ks])
+                maps[floor.index, q] = np.stack(
+                    [field_map(f, floor.index, q, k) for k in ks])
     ranges = {}
     for q, _, _, fixed in QUANTITIES:
         vals = [m for (i, qq), m in maps.items() if qq == q]
