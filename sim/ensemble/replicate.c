@@ -75,6 +75,23 @@ static int set_fire(struct evac_model *m, int k) {
   return 0;
 }
 
+/* Counts the people of the finished sim who did not reach safety by start
+ * floor and how they ended into harm[EVAC_HARM_WIDTH(nfloors)]. Returns 0
+ * or -1 (memory). */
+static int count_harm(const struct evac_sim *sim, const struct evac_result *r,
+                      int nfloors, int32_t *harm) {
+  int8_t *how = malloc((size_t)r->occupants + 1);
+  if (!how)
+    return -1;
+  evac_sim_harm(sim, how);
+  memset(harm, 0, (size_t)EVAC_HARM_WIDTH(nfloors) * sizeof *harm);
+  for (int a = 0; a < r->occupants; a++)
+    if (how[a] >= 0 && r->agents.floor[a] < nfloors)
+      harm[r->agents.floor[a] * EVAC_HARM_N + how[a]]++;
+  free(how);
+  return 0;
+}
+
 double evac_objective_value(const struct evac_outcome *o,
                             enum evac_objective obj) {
   switch (obj) {
@@ -163,7 +180,7 @@ enum evac_status evac_replicate_run(const char *path,
                                     uint64_t fixed, uint64_t seed, int rep,
                                     const struct evac_stratum *stratum,
                                     enum evac_objective obj,
-                                    struct evac_outcome *out) {
+                                    struct evac_outcome *out, int32_t *harm) {
   struct evac_diag d;
   evac_diag_init(&d);
   struct evac_model *m = NULL;
@@ -203,6 +220,8 @@ enum evac_status evac_replicate_run(const char *path,
     out->objective = evac_objective_value(out, obj);
     out->rset_s = last;
     out->margin_s = aset - last;
+    if (harm && count_harm(sim, r, listed->nfloors, harm))
+      st = EVAC_ERR_RUNTIME;
   }
   evac_sim_free(sim);
   evac_model_free(m);

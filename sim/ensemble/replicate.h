@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "evacsim.h"
+#include "result.h"
 
 struct evac_model;
 
@@ -64,17 +65,24 @@ enum evac_status evac_replicate_load(const char *path,
                                      uint64_t fixed, struct evac_diag *diag,
                                      struct evac_model **out);
 
+/* Width of a replication's harm counts for a building of nfloors floors:
+ * one count per start floor and enum evac_harm (result.h). */
+#define EVAC_HARM_WIDTH(nfloors) ((nfloors)*EVAC_HARM_N)
+
 /* Simulates replication rep of the scenario at path with the hazards of
  * listed (the scenario as loaded) whose bit is set in fixed rectified, on
  * one thread, lean (no fields or trajectories kept). The fire is stratum's
  * (NULL: drawn by weight, evac_replicate_ignition); out->objective is
- * obj's value. A stratum the variant lacks gives EVAC_ERR_RUNTIME. */
+ * obj's value. harm (NULL: not wanted) receives
+ * EVAC_HARM_WIDTH(listed->nfloors) counts: harm[f * EVAC_HARM_N + h] people
+ * who started on floor f and ended as h. A stratum the variant lacks gives
+ * EVAC_ERR_RUNTIME. */
 enum evac_status evac_replicate_run(const char *path,
                                     const struct evac_model *listed,
                                     uint64_t fixed, uint64_t seed, int rep,
                                     const struct evac_stratum *stratum,
                                     enum evac_objective obj,
-                                    struct evac_outcome *out);
+                                    struct evac_outcome *out, int32_t *harm);
 
 /* A lower bound of the time the slowest occupant group of m (hazards
  * applied) needs on average to get out: the alarm, its mean pre-movement,
