@@ -159,37 +159,30 @@ void evac_rank_effect(const struct evac_ranking *rk, int a, int b,
   const struct evac_variant *x = &rk->variants[a], *y = &rk->variants[b];
   memset(e, 0, sizeof *e);
   e->identical = 1;
-  double den = 0.0;
+  int n[EVAC_RANK_MAX_STRATA];
   for (int k = 0; k < rk->nstrata; k++) {
     double wx = x->w[k], wy = y->w[k];
-    int n = x->n[k] < y->n[k] ? x->n[k] : y->n[k];
-    if ((wx == 0.0 && wy == 0.0) || n == 0)
+    n[k] = x->n[k] < y->n[k] ? x->n[k] : y->n[k];
+    if ((wx == 0.0 && wy == 0.0) || n[k] == 0)
       continue;
-    double s = 0.0, s2 = 0.0;
-    for (int r = 0; r < n; r++) {
+    for (int r = 0; r < n[k]; r++) {
       const struct evac_outcome *p = &x->out[k][r], *q = &y->out[k][r];
-      double d = wx * p->objective - wy * q->objective;
-      s += d;
-      s2 += d * d;
-      e->incapacitated += (wx * p->incapacitated - wy * q->incapacitated) / n;
-      e->trapped += (wx * p->trapped - wy * q->trapped) / n;
-      e->not_out += (wx * p->not_out - wy * q->not_out) / n;
+      e->incapacitated +=
+          (wx * p->incapacitated - wy * q->incapacitated) / n[k];
+      e->trapped += (wx * p->trapped - wy * q->trapped) / n[k];
+      e->not_out += (wx * p->not_out - wy * q->not_out) / n[k];
       e->identical &= wx == wy && same(p, q);
     }
-    double mean = s / n;
-    double var = n > 1 ? (s2 - s * s / n) / (n - 1) : 0.0;
-    var = var > 0.0 ? var / n : 0.0; /* of the stratum's mean */
-    if (k < EVAC_RANK_MAX_STRATA)
-      e->by_fire[k] = mean;
-    e->mean += mean;
-    e->var += var;
-    if (n > 1)
-      den += var * var / (n - 1);
   }
-  e->df = den > 0.0 ? e->var * e->var / den : 1.0;
-  double half = evac_t975(e->df) * sqrt(e->var);
-  e->lo = e->mean - half;
-  e->hi = e->mean + half;
+  struct evac_stratified st;
+  evac_outcome_stratified((const struct evac_outcome *const *)x->out, x->w,
+                          (const struct evac_outcome *const *)y->out, y->w, n,
+                          rk->nstrata, e->by_fire, &st);
+  e->mean = st.mean;
+  e->lo = st.lo;
+  e->hi = st.hi;
+  e->var = st.var;
+  e->df = st.df;
   e->rset_p95_s = x->rset_p95_s - y->rset_p95_s;
   e->margin_s = y->margin_mean_s - x->margin_mean_s;
 }
@@ -220,7 +213,7 @@ static uint64_t state_key(const struct evac_ranking *rk,
 
 /* The replication number of the r-th replication of stratum k. */
 static int rep_id(const struct evac_ranking *rk, int k, int r) {
-  return rk->strata ? k * EVAC_RANK_STRATUM_STRIDE + r : r;
+  return rk->strata ? k * EVAC_STRATUM_STRIDE + r : r;
 }
 
 /* Prints a progress line: 1 rewrites one line (a terminal), 2 adds one. */
@@ -558,36 +551,19 @@ static double open_decisions(const struct evac_ranking *rk, double *s2) {
  * s2 NULL: by weight alone. */
 static void allocate(struct evac_ranking *rk, int total, const double *s2) {
   int ns = rk->nstrata;
-  double ssum = 0.0, wsum = 0.0, ideal[EVAC_RANK_MAX_STRATA];
+  double ssum = 0.0, wsum = 0.0, share[EVAC_RANK_MAX_STRATA];
   const double *w = rk->variants[0].w;
   for (int k = 0; k < ns; k++) {
     ssum += s2 ? sqrt(s2[k]) : 0.0;
     wsum += w[k];
   }
-  int sum = 0;
   for (int k = 0; k < ns; k++) {
-    double share = wsum > 0.0 ? w[k] / wsum : 1.0 / ns;
+    share[k] = wsum > 0.0 ? w[k] / wsum : 1.0 / ns;
     if (ssum > 0.0)
-      share = (1.0 - DEFENSIVE_SHARE) * sqrt(s2[k]) / ssum +
-              DEFENSIVE_SHARE * share;
-    ideal[k] = total * share;
-    int n = (int)floor(ideal[k]);
-    n = n < 2 ? 2 : n;
-    rk->target[k] = n > rk->target[k] ? n : rk->target[k];
-    sum += rk->target[k];
+      share[k] = (1.0 - DEFENSIVE_SHARE) * sqrt(s2[k]) / ssum +
+                 DEFENSIVE_SHARE * share[k];
   }
-  while (sum < total) { /* largest remainder first (ties: fire order) */
-    int pick = 0;
-    double most = -INFINITY;
-    for (int k = 0; k < ns; k++)
-      if (ideal[k] - rk->target[k] > most) {
-        most = ideal[k] - rk->target[k];
-        pick = k;
-      }
-    rk->target[pick]++;
-    sum++;
-  }
-  rk->reps = sum;
+  rk->reps = evac_replicate_allocate(share, ns, total, rk->target);
 }
 
 /* Variance reduction of the difference from variant a to b against

@@ -10,10 +10,6 @@
 /* Most ignition scenarios (strata) a ranking tells apart. */
 #define EVAC_RANK_MAX_STRATA 64
 
-/* Replication numbers of stratum k start at k times this (> any --reps), so
- * every fire has its own people draws. */
-#define EVAC_RANK_STRATUM_STRIDE 1048576
-
 /* A variant: the building with a set of hazards fixed, estimated fire by
  * fire (stratum by stratum). */
 struct evac_variant {

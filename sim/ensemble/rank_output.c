@@ -71,17 +71,19 @@ static int owners(const struct evac_ranking *r, struct owner_row *rows) {
   return n;
 }
 
-/* The place of fire k as "floor 6 (12, 4)" ("the scenario's fire" without
- * "fires"). */
+/* The place of fire k as "floor 6 (12, 4)" (without "fires": the
+ * scenario's "fire", or "no fire"). */
 static void fire_text(const struct evac_ranking *r, int k, char *buf,
                       size_t n) {
-  if (!r->strata) {
-    snprintf(buf, n, "the scenario's fire");
+  const struct evac_model *m = r->m;
+  if (!r->strata && !m->has_fire) {
+    snprintf(buf, n, "no fire");
     return;
   }
-  const struct evac_stratum *s = &r->strata[k];
-  snprintf(buf, n, "floor %s (%d, %d)", r->m->floors[s->floor].name, s->x,
-           s->y);
+  int f = r->strata ? r->strata[k].floor : m->fire.floor;
+  int x = r->strata ? r->strata[k].x : m->fire.x;
+  int y = r->strata ? r->strata[k].y : m->fire.y;
+  snprintf(buf, n, "floor %s (%d, %d)", m->floors[f].name, x, y);
 }
 
 /* Why the adaptive replication stopped, in words. */

@@ -297,3 +297,60 @@ const char *evac_replicate_duration_warning(double duration_s, double egress_s,
     buf[0] = '\0';
   return buf;
 }
+
+void evac_outcome_stratified(const struct evac_outcome *const *x,
+                             const double *wx,
+                             const struct evac_outcome *const *y,
+                             const double *wy, const int *n, int nstrata,
+                             double *by_fire, struct evac_stratified *out) {
+  double den = 0.0;
+  *out = (struct evac_stratified){0};
+  for (int k = 0; k < nstrata; k++) {
+    if (by_fire)
+      by_fire[k] = 0.0;
+    if ((wx[k] == 0.0 && wy[k] == 0.0) || n[k] == 0)
+      continue;
+    double s = 0.0, s2 = 0.0;
+    for (int r = 0; r < n[k]; r++) {
+      double d = wx[k] * x[k][r].objective - wy[k] * y[k][r].objective;
+      s += d;
+      s2 += d * d;
+    }
+    double mean = s / n[k];
+    double var = n[k] > 1 ? (s2 - s * s / n[k]) / (n[k] - 1) : 0.0;
+    var = var > 0.0 ? var / n[k] : 0.0; /* of the stratum's mean */
+    if (by_fire)
+      by_fire[k] = mean;
+    out->mean += mean;
+    out->var += var;
+    if (n[k] > 1)
+      den += var * var / (n[k] - 1);
+  }
+  out->df = den > 0.0 ? out->var * out->var / den : 1.0;
+  double half = evac_t975(out->df) * sqrt(out->var);
+  out->lo = out->mean - half;
+  out->hi = out->mean + half;
+}
+
+int evac_replicate_allocate(const double *share, int n, int total,
+                            int *target) {
+  int sum = 0;
+  for (int k = 0; k < n; k++) {
+    int m = (int)floor(total * share[k]);
+    m = m < 2 ? 2 : m;
+    target[k] = m > target[k] ? m : target[k];
+    sum += target[k];
+  }
+  while (sum < total) { /* largest remainder first (ties: fire order) */
+    int pick = 0;
+    double most = -INFINITY;
+    for (int k = 0; k < n; k++)
+      if (total * share[k] - target[k] > most) {
+        most = total * share[k] - target[k];
+        pick = k;
+      }
+    target[pick]++;
+    sum++;
+  }
+  return sum;
+}

@@ -106,6 +106,37 @@ double evac_outcome_paired(const struct evac_outcome *x,
                            const struct evac_outcome *y, int n, double *mean,
                            double *lo, double *hi);
 
+/* Replication numbers of the r-th replication of ignition scenario k are
+ * k times this plus r (more than any replication count), so that every
+ * fire has its own draws of people (rank and batch alike). */
+#define EVAC_STRATUM_STRIDE 1048576
+
+/* A stratified paired effect (docs/ranking.md, "Confidence intervals"). */
+struct evac_stratified {
+  double mean;   /* objective avoided (a fire, weighted) */
+  double lo, hi; /* 95 % confidence interval */
+  double var;    /* variance of mean */
+  double df;     /* Welch-Satterthwaite degrees of freedom */
+};
+
+/* The effect of going from outcomes x to y, fire by fire: x[k][r] and
+ * y[k][r] are replication r of fire k (n[k] paired ones), weighted wx[k]
+ * and wy[k]: mean = sum over fires of the mean of wx x - wy y, variance
+ * sum of s_k^2 / n_k, 95 % interval with Student's t at the
+ * Welch-Satterthwaite df. A fire with both weights 0 or n[k] = 0 is left
+ * out. by_fire (NULL: not wanted) receives each fire's part of mean. */
+void evac_outcome_stratified(const struct evac_outcome *const *x,
+                             const double *wx,
+                             const struct evac_outcome *const *y,
+                             const double *wy, const int *n, int nstrata,
+                             double *by_fire, struct evac_stratified *out);
+
+/* Deals total replications to n fires in proportion to share[] (summing
+ * to 1) by largest remainder (ties: fire order), each at least 2 and at
+ * least what target[k] holds already; target[] is updated. Returns the
+ * sum (> total where the minimums need it). */
+int evac_replicate_allocate(const double *share, int n, int total, int *target);
+
 /* Two-sided 97.5 % quantile of Student's t with df >= 1 degrees of
  * freedom. */
 double evac_t975(double df);

@@ -316,7 +316,7 @@ def floor_map(plan, floor, items, fires, cols, prio, outdir):
         elif kind == "feature":
             x, y = (where[0] + 0.5) * c, (where[1] + 0.5) * c
         else:
-            wide.append("%d" % num_)
+            wide.append((num_, col))
             continue
         ax.annotate(str(num_), (x, y), ha="center", va="center", fontsize=9,
                     fontweight="bold", color="white",
@@ -325,8 +325,13 @@ def floor_map(plan, floor, items, fires, cols, prio, outdir):
         ax.plot([(x + 0.5) * c], [(y + 0.5) * c], marker="^", ms=10, color="black",
                 mfc="yellow", ls="none")
     if wide:
-        ax.text(0.01, 0.98, "whole floor: " + ", ".join(wide), transform=ax.transAxes,
-                fontsize=8, va="top", bbox=dict(fc="white", ec="#999", alpha=0.9))
+        ax.text(0.01, 0.98, "whole floor:", transform=ax.transAxes, fontsize=8, va="top",
+                bbox=dict(fc="white", ec="#999", alpha=0.9))
+        for j, (num_, col) in enumerate(wide):
+            ax.annotate(str(num_), (0.12 + 0.035 * j, 0.955), xycoords="axes fraction",
+                        ha="center", va="center", fontsize=9, fontweight="bold",
+                        color="white", bbox=dict(boxstyle="circle,pad=0.25", fc=col,
+                                                 ec="black", lw=0.6))
     handles = [Line2D([], [], marker="o", ls="none", mfc=COLOURS[k], mec="black",
                       label=k) for k in ("high", "medium", "low", "n/a")]
     if fires:
