@@ -221,8 +221,15 @@ void evac_ranking_print(const struct evac_ranking *r, FILE *f) {
             r->vrf);
   for (int i = 0; i < 3 && i < r->nrows; i++) {
     const struct evac_rank_row *row = &r->rows[i];
-    if (isnan(row->order_vrf))
+    if (i >= r->inert_from || !r->strata)
       continue;
+    if (isnan(row->order_vrf)) {
+      fprintf(f,
+              "  line %d against the runner-up of its step: the difference "
+              "does not vary within a fire (no estimate)\n",
+              i + 1);
+      continue;
+    }
     fprintf(f,
             "  line %d against the runner-up of its step: %.0f replications "
             "a variant resolve it at 95 %%, about %.0f drawing the fire at "
