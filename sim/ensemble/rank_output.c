@@ -293,8 +293,8 @@ void evac_ranking_print(const struct evac_ranking *r, FILE *f) {
       if (row->step.by_fire[k] != 0.0)
         fprintf(f, " %s %+.2f;", where, row->step.by_fire[k]);
     }
-    fprintf(f, "\n  %-8s by floor: %s\n", "",
-            evac_rank_why_floor_text(r, d, text, sizeof text));
+    evac_rank_why_floor_text(r, d, text, sizeof text);
+    fprintf(f, "\n  %-8s by floor: %s\n", "", text[0] ? text : "no change");
     fprintf(f, "  %-8s why: %s\n", "",
             evac_rank_why(r, row, d, text, sizeof text));
   }
