@@ -144,8 +144,8 @@ static int scale(const char *path, const struct evac_model *m, int threads,
   double t0 = bench_now();
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
   for (int r = 0; r < n; r++) {
-    int s =
-        evac_replicate_run(path, m, 0, 42, r, NULL, EVAC_OBJ_HARMED, &out[r]);
+    int s = evac_replicate_run(path, m, 0, 42, r, NULL, EVAC_OBJ_HARMED,
+                               &out[r], NULL);
     if (s != EVAC_OK) {
 #pragma omp critical(bench_status)
       st = s;

@@ -43,6 +43,36 @@ enum evac_agent_state {
   EVAC_STATE_STUCK, /* cannot move (needs staff, or no route) */
 };
 
+/* How an occupant who did not reach safety ended (docs/ranking.md, "Why a
+ * line"). The first three count as incapacitated, the next four as trapped
+ * and the last as not out, as in the run's summary. */
+enum evac_harm {
+  EVAC_HARM_OVERCOME_IN_PLACE = 0, /* incapacitated before walking a step */
+  EVAC_HARM_OVERCOME_ON_WAY,       /* incapacitated on the way out */
+  EVAC_HARM_OVERCOME_TURNED_BACK,  /* incapacitated after finding a route
+                                      closed (or moving on from untenable
+                                      refuge) */
+  EVAC_HARM_SHELTERING,            /* sheltering from smoke, awaiting rescue */
+  EVAC_HARM_DEFENDED,              /* kept in place (defend in place) */
+  EVAC_HARM_WAITING_STAFF,         /* needs staff and none was left at work */
+  EVAC_HARM_NO_ROUTE,              /* no route to any safe place */
+  EVAC_HARM_NOT_OUT,               /* still on the way (or waiting for staff
+                                      still at work) when the run ended */
+  EVAC_HARM_N
+};
+
+/* The summary count an evac_harm falls in: 0 incapacitated, 1 trapped,
+ * 2 not out. */
+int evac_harm_count(enum evac_harm h);
+
+/* Short name of an evac_harm ("overcome_on_way", ...), for files. */
+const char *evac_harm_name(enum evac_harm h);
+
+/* Fills how[a] for every agent a of the finished simulation sim: its
+ * enum evac_harm, or -1 if it reached safety. The classes add up to the
+ * result's incapacitated, trapped and not_out. */
+void evac_sim_harm(const struct evac_sim *sim, int8_t *how);
+
 /* The safe place of people brought down a brigade ladder (named
  * "ladder"). */
 #define EVAC_SAFE_LADDER (-2)

@@ -22,7 +22,57 @@ static char *first_error(const struct evac_diag *d) {
   return strdup("unknown error");
 }
 
-/* Loads building i: its model, seed and key. */
+/* The ignition scenarios of building b (docs/hpc.md, "Stratified by
+ * fire"): its fires with every hazard present, each variant's weight of
+ * each (relative to the building as inspected) and the replications of
+ * each, dealt by weight. Returns EVAC_OK or the loader's status. */
+static enum evac_status plan_strata(const struct evac_batch *bt,
+                                    const char *path,
+                                    struct evac_batch_building *b,
+                                    struct evac_diag *d) {
+  int nv = b->m->nhazards + 1;
+  struct evac_model *all = NULL;
+  enum evac_status st = evac_replicate_load(path, b->m, 0, d, &all);
+  if (st != EVAC_OK) {
+    evac_model_free(all);
+    return st;
+  }
+  int n = all->nfires;
+  double total = 0.0;
+  for (int k = 0; k < n; k++)
+    total += all->fires[k].weight > 0.0 ? all->fires[k].weight : 0.0;
+  b->nstrata = n > 0 ? n : 1;
+  b->strata = n > 0 ? malloc((size_t)n * sizeof *b->strata) : NULL;
+  b->reps = calloc((size_t)b->nstrata, sizeof *b->reps);
+  b->w = calloc((size_t)nv * (size_t)b->nstrata, sizeof *b->w);
+  double *share = calloc((size_t)b->nstrata, sizeof *share);
+  if ((n > 0 && !b->strata) || !b->reps || !b->w || !share)
+    st = EVAC_ERR_RUNTIME;
+  if (st == EVAC_OK && n > 0)
+    evac_replicate_strata(all, b->strata, n);
+  evac_model_free(all);
+  for (int v = 0; st == EVAC_OK && v < nv; v++) {
+    if (n == 0) {
+      b->w[v] = 1.0;
+      continue;
+    }
+    struct evac_model *m = NULL;
+    uint64_t fixed = v ? UINT64_C(1) << (v - 1) : 0;
+    st = evac_replicate_load(path, b->m, fixed, d, &m);
+    if (st == EVAC_OK)
+      evac_replicate_weights(m, b->strata, n, total,
+                             b->w + (size_t)v * (size_t)n);
+    evac_model_free(m);
+  }
+  for (int k = 0; st == EVAC_OK && k < b->nstrata; k++)
+    share[k] = n > 0 ? b->w[k] : 1.0; /* variant 0's weights sum to 1 */
+  if (st == EVAC_OK)
+    evac_replicate_allocate(share, b->nstrata, bt->reps, b->reps);
+  free(share);
+  return st;
+}
+
+/* Loads building i: its model, seed, key and strata. */
 static void plan_building(struct evac_batch *bt, int i) {
   const struct evac_manifest *mf = bt->mf;
   const struct evac_manifest_building *mb = &mf->buildings[i];
@@ -38,6 +88,8 @@ static void plan_building(struct evac_batch *bt, int i) {
   }
   if (b->status == EVAC_OK) /* a task runs bt->threads replications at once */
     b->status = evac_memory_check(b->m, mb->path, 1, bt->threads, &d);
+  if (b->status == EVAC_OK)
+    b->status = plan_strata(bt, mb->path, b, &d);
   if (b->status != EVAC_OK) {
     b->error = first_error(&d);
     evac_model_free(b->m);
@@ -53,30 +105,38 @@ static void plan_building(struct evac_batch *bt, int i) {
 
 /* Lists the tasks of the loaded buildings. Returns 0 or -1 (memory). */
 static int plan_tasks(struct evac_batch *bt) {
-  int block = bt->mf->block, nblocks = (bt->reps + block - 1) / block;
+  int block = bt->mf->block;
   long n = 0;
   for (int i = 0; i < bt->mf->nbuildings; i++)
-    if (bt->b[i].m)
-      n += (long)(bt->b[i].m->nhazards + 1) * nblocks;
+    for (int k = 0; bt->b[i].m && k < bt->b[i].nstrata; k++)
+      n += (long)(bt->b[i].m->nhazards + 1) *
+           ((bt->b[i].reps[k] + block - 1) / block);
   if (n > 100000000L)
     return -1;
   bt->tasks = calloc((size_t)n + 1, sizeof *bt->tasks);
   if (!bt->tasks)
     return -1;
   for (int i = 0; i < bt->mf->nbuildings; i++) {
-    const struct evac_model *m = bt->b[i].m;
+    const struct evac_batch_building *b = &bt->b[i];
+    const struct evac_model *m = b->m;
     if (!m)
       continue;
     for (int v = 0; v <= m->nhazards; v++)
-      for (int first = 0; first < bt->reps; first += block) {
-        struct evac_batch_task *tk = &bt->tasks[bt->ntasks++];
-        tk->building = i;
-        tk->variant = v;
-        tk->first = first;
-        tk->n = bt->reps - first < block ? bt->reps - first : block;
-        tk->key =
-            evac_outcome_block_key(bt->b[i].key, (uint64_t)v, first, tk->n);
-        tk->cost = (double)m->ncells * m->duration_s * tk->n;
+      for (int k = 0; k < b->nstrata; k++) {
+        int reps = b->reps[k];
+        if (!(b->w[(size_t)v * (size_t)b->nstrata + (size_t)k] > 0.0))
+          continue; /* the variant lacks this fire */
+        for (int first = 0; first < reps; first += block) {
+          struct evac_batch_task *tk = &bt->tasks[bt->ntasks++];
+          tk->building = i;
+          tk->variant = v;
+          tk->stratum = k;
+          tk->first = first;
+          tk->n = reps - first < block ? reps - first : block;
+          tk->key = evac_outcome_block_key(
+              b->key, (uint64_t)v, k * EVAC_STRATUM_STRIDE + first, tk->n);
+          tk->cost = (double)m->ncells * m->duration_s * tk->n;
+        }
       }
   }
   return 0;
@@ -129,6 +189,9 @@ static void batch_free(struct evac_batch *bt) {
   for (int i = 0; bt->b && i < bt->mf->nbuildings; i++) {
     evac_model_free(bt->b[i].m);
     free(bt->b[i].error);
+    free(bt->b[i].strata);
+    free(bt->b[i].reps);
+    free(bt->b[i].w);
   }
   free(bt->b);
   free(bt->tasks);

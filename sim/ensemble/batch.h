@@ -56,11 +56,14 @@ void evac_manifest_free(struct evac_manifest *m);
 
 /* --------------------------------------------------------------- tasks */
 
-/* One task: replications first .. first + n - 1 of a variant. */
+/* One task: replications first .. first + n - 1 of a variant in one
+ * ignition scenario. */
 struct evac_batch_task {
   int building; /* index in the manifest */
   int variant;  /* 0: every hazard present; i + 1: hazard i fixed alone */
-  int first, n; /* replications */
+  int stratum;  /* the fire (index in the building's strata), 0 without
+                   "fires" */
+  int first, n; /* replications of that fire */
   uint64_t key; /* hash of inputs, seed, variant, block and version */
   double cost;  /* estimated work, for dealing the largest first */
 };
@@ -72,6 +75,12 @@ struct evac_batch_building {
   uint64_t key;         /* hash of plan text, scenario text, seed, version */
   int status;           /* EVAC_OK, or why it failed */
   char *error;          /* first error message if it failed (owned) */
+  int nstrata;          /* ignition scenarios (1 without "fires") */
+  struct evac_stratum *strata; /* [nstrata], NULL without "fires" */
+  int *reps; /* [nstrata] replications a variant of each fire: the
+                batch's, dealt by the fires' weights, at least 2 each */
+  double *w; /* [(nhazards + 1) * nstrata] weight of fire k in variant v
+                (w[v * nstrata + k]) over the building as inspected */
 };
 
 /* Options of a batch. */

@@ -23,7 +23,9 @@
 struct bo_building {
   int ok;                            /* 1 if every task file was read */
   int nv;                            /* variants: hazards + 1 */
-  struct evac_outcome **out;         /* [nv][reps] */
+  int ns;                            /* fires (strata) */
+  struct evac_outcome **out;         /* [nv * ns][reps of the fire]: zeros
+                                        where the variant lacks the fire */
   double *cas, *rset95, *marg;       /* per variant: objective (incapacitated +
                                         trapped), p95 RSET, margin */
   double *incap, *trapped, *not_out; /* per variant: the objective's parts
@@ -39,21 +41,61 @@ struct bo_pair {
   int rank, rank_per_cost;
 };
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
+/* One replication's value and weight, for a weighted percentile. */
+struct bo_wval {
+  double x, w;
+};
+
+static int cmp_wval(const void *a, const void *b) {
+  double x = ((const struct bo_wval *)a)->x, y = ((const struct bo_wval *)b)->x;
   return (x > y) - (x < y);
+}
+
+/* Variant v's means over fires (weighted, docs/ranking.md "Risk and
+ * ranking") and its weighted p95 RSET, into s; rs holds every
+ * replication. */
+static void summarise(const struct evac_batch_building *b,
+                      struct bo_building *s, int v, struct bo_wval *rs) {
+  const double *w = b->w + (size_t)v * (size_t)s->ns;
+  double wsum = 0.0;
+  int j = 0;
+  for (int k = 0; k < s->ns; k++)
+    wsum += w[k];
+  for (int k = 0; k < s->ns; k++) {
+    int n = b->reps[k];
+    for (int r = 0; w[k] > 0.0 && r < n; r++) {
+      const struct evac_outcome *o = &s->out[v * s->ns + k][r];
+      s->cas[v] += w[k] * o->objective / n;
+      s->incap[v] += w[k] * o->incapacitated / n;
+      s->trapped[v] += w[k] * o->trapped / n;
+      s->not_out[v] += w[k] * o->not_out / n;
+      s->marg[v] += w[k] / wsum * o->margin_s / n;
+      rs[j++] = (struct bo_wval){o->rset_s, w[k] / wsum / n};
+    }
+  }
+  qsort(rs, (size_t)j, sizeof *rs, cmp_wval);
+  double cum = 0.0;
+  s->rset95[v] = j ? rs[j - 1].x : 0.0;
+  for (int i = 0; i < j; i++)
+    if ((cum += rs[i].w) >= 0.95 - 1e-9) {
+      s->rset95[v] = rs[i].x;
+      break;
+    }
 }
 
 /* Reads building i's task files into s. Returns 0, -1 (a file is missing
  * or broken) or -2 (memory). */
 static int load_building(const struct evac_batch *bt, int i,
                          struct bo_building *s) {
-  const struct evac_model *m = bt->b[i].m;
-  int reps = bt->reps;
-  s->nv = m->nhazards + 1;
-  s->out = calloc((size_t)s->nv, sizeof *s->out);
+  const struct evac_batch_building *b = &bt->b[i];
+  int total = 0;
+  s->nv = b->m->nhazards + 1;
+  s->ns = b->nstrata;
+  for (int k = 0; k < s->ns; k++)
+    total += b->reps[k];
+  s->out = calloc((size_t)s->nv * (size_t)s->ns, sizeof *s->out);
   s->cas = calloc((size_t)s->nv * 6, sizeof *s->cas);
-  double *rs = malloc((size_t)reps * sizeof *rs);
+  struct bo_wval *rs = malloc(((size_t)total + 1) * sizeof *rs);
   if (!s->out || !s->cas || !rs) {
     free(rs);
     return -2;
@@ -63,9 +105,9 @@ static int load_building(const struct evac_batch *bt, int i,
   s->incap = s->cas + 3 * s->nv;
   s->trapped = s->cas + 4 * s->nv;
   s->not_out = s->cas + 5 * s->nv;
-  s->egress_s = evac_replicate_egress_estimate(m);
-  for (int v = 0; v < s->nv; v++)
-    if (!(s->out[v] = calloc((size_t)reps, sizeof **s->out))) {
+  s->egress_s = evac_replicate_egress_estimate(b->m);
+  for (int v = 0; v < s->nv * s->ns; v++)
+    if (!(s->out[v] = calloc((size_t)b->reps[v % s->ns], sizeof **s->out))) {
       free(rs);
       return -2;
     }
@@ -73,28 +115,30 @@ static int load_building(const struct evac_batch *bt, int i,
   for (int t = 0; t < bt->ntasks && !rc; t++) {
     const struct evac_batch_task *tk = &bt->tasks[t];
     if (tk->building == i &&
-        evac_batch_task_read(bt, t, s->out[tk->variant] + tk->first) != 0)
+        evac_batch_task_read(
+            bt, t, s->out[tk->variant * s->ns + tk->stratum] + tk->first) != 0)
       rc = -1;
   }
-  for (int v = 0; v < s->nv && !rc; v++) {
-    for (int r = 0; r < reps; r++) {
-      s->cas[v] += s->out[v][r].objective / reps;
-      s->incap[v] += s->out[v][r].incapacitated / reps;
-      s->trapped[v] += s->out[v][r].trapped / reps;
-      s->not_out[v] += s->out[v][r].not_out / reps;
-      s->marg[v] += s->out[v][r].margin_s / reps;
-      rs[r] = s->out[v][r].rset_s;
-    }
-    qsort(rs, (size_t)reps, sizeof *rs, cmp_double);
-    s->rset95[v] = rs[(int)ceil(0.95 * reps) - 1];
-  }
+  for (int v = 0; v < s->nv && !rc; v++)
+    summarise(b, s, v, rs);
   free(rs);
   s->ok = rc == 0;
   return rc;
 }
 
+/* The stratified effect of fixing hazard j of building b alone (s its
+ * statistics), docs/ranking.md "Confidence intervals". */
+static void solo_effect(const struct evac_batch_building *b,
+                        const struct bo_building *s, int j,
+                        struct evac_stratified *e) {
+  size_t ns = (size_t)s->ns, y = (size_t)(j + 1) * ns;
+  evac_outcome_stratified((const struct evac_outcome *const *)s->out, b->w,
+                          (const struct evac_outcome *const *)s->out + y,
+                          b->w + y, b->reps, s->ns, NULL, e);
+}
+
 static void free_building(struct bo_building *s) {
-  for (int v = 0; s->out && v < s->nv; v++)
+  for (int v = 0; s->out && v < s->nv * s->ns; v++)
     free(s->out[v]);
   free(s->out);
   free(s->cas);
@@ -165,6 +209,14 @@ static const char *duration_warning(const struct evac_model *m,
                                          s->not_out[0], buf, n);
 }
 
+/* Simulations of building i: its tasks' replications. */
+static double simulations(const struct evac_batch *bt, int i) {
+  double n = 0.0;
+  for (int t = 0; t < bt->ntasks; t++)
+    n += bt->tasks[t].building == i ? bt->tasks[t].n : 0;
+  return n;
+}
+
 /* Writes DIR/buildings/NAME.h5: the building's hazards ranked by solo
  * effect and its variants. */
 static int write_building(const struct bo_h5 *h, const struct evac_batch *bt,
@@ -180,9 +232,12 @@ static int write_building(const struct bo_h5 *h, const struct evac_batch *bt,
   char *fixed = calloc((size_t)nv, 80);
   int rc = f < 0 || !order || !c || !txt || !fixed;
   for (int k = 0; !rc && k < nh; k++) { /* rank by solo mean, list order */
+    struct evac_stratified e;
     order[k] = k;
-    evac_outcome_paired(s->out[0], s->out[k + 1], bt->reps, &c[k], &c[nh + k],
-                        &c[2 * nh + k]);
+    solo_effect(&bt->b[i], s, k, &e);
+    c[k] = e.mean;
+    c[nh + k] = e.lo;
+    c[2 * nh + k] = e.hi;
   }
   for (int a = 1; !rc && a < nh; a++)
     for (int b = a; b > 0 && c[order[b]] > c[order[b - 1]]; b--) {
@@ -265,7 +320,8 @@ static int write_building(const struct bo_h5 *h, const struct evac_batch *bt,
                                   duration_warning(m, s, warn, sizeof warn)) |
           evac_h5_attr_write_num(g, "hazards", nh) |
           evac_h5_attr_write_num(g, "variants", nv) |
-          evac_h5_attr_write_num(g, "simulations", (double)nv * bt->reps);
+          evac_h5_attr_write_num(g, "simulations", simulations(bt, i)) |
+          evac_h5_attr_write_num(g, "fires", s->ns);
     rc |= evac_h5_attr_write_num(g, "complete", 1.0); /* last */
     H5Gclose(g);
   }
@@ -558,8 +614,11 @@ enum evac_status evac_batch_reduce(const struct evac_batch *bt,
       struct bo_pair *q = &pairs[k];
       q->b = i;
       q->h = j;
-      evac_outcome_paired(s[i].out[0], s[i].out[j + 1], bt->reps, &q->mean,
-                          &q->lo, &q->hi);
+      struct evac_stratified e;
+      solo_effect(&bt->b[i], &s[i], j, &e);
+      q->mean = e.mean;
+      q->lo = e.lo;
+      q->hi = e.hi;
       q->d_incap = s[i].incap[0] - s[i].incap[j + 1];
       q->d_trapped = s[i].trapped[0] - s[i].trapped[j + 1];
       q->d_not_out = s[i].not_out[0] - s[i].not_out[j + 1];

@@ -33,7 +33,9 @@ static enum evac_status task_write(const struct evac_batch *bt, int t,
   const struct evac_batch_task *tk = &bt->tasks[t];
   char dir[4096];
   tasks_dir(bt, dir, sizeof dir);
-  return evac_outcome_block_write(dir, tk->key, tk->first, tk->n, out);
+  return evac_outcome_block_write(dir, tk->key,
+                                  tk->stratum * EVAC_STRATUM_STRIDE + tk->first,
+                                  tk->n, out, NULL, 0);
 }
 
 int evac_batch_task_read(const struct evac_batch *bt, int t,
@@ -41,7 +43,9 @@ int evac_batch_task_read(const struct evac_batch *bt, int t,
   const struct evac_batch_task *tk = &bt->tasks[t];
   char dir[4096];
   tasks_dir(bt, dir, sizeof dir);
-  return evac_outcome_block_read(dir, tk->key, tk->first, tk->n, out);
+  return evac_outcome_block_read(dir, tk->key,
+                                 tk->stratum * EVAC_STRATUM_STRIDE + tk->first,
+                                 tk->n, out, NULL, 0);
 }
 
 int evac_batch_task_done(const struct evac_batch *bt, int t) {
@@ -75,8 +79,11 @@ enum evac_status evac_batch_task_run(const struct evac_batch *bt, int t,
     }
     enum evac_status st =
         skip ? EVAC_OK
-             : evac_replicate_run(path, b->m, fixed, b->seed, tk->first + r,
-                                  NULL, EVAC_OBJ_HARMED, &out[r]);
+             : evac_replicate_run(path, b->m, fixed, b->seed,
+                                  tk->stratum * EVAC_STRATUM_STRIDE +
+                                      tk->first + r,
+                                  b->strata ? &b->strata[tk->stratum] : NULL,
+                                  EVAC_OBJ_HARMED, &out[r], NULL);
     if (st != EVAC_OK) {
 #pragma omp critical
       if (status == EVAC_OK)

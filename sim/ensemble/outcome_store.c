@@ -2,10 +2,10 @@
  * and the resumable ranking.
  *
  * File layout (native byte order, this machine's doubles):
- *   8 bytes "EVTASK02", uint64 key, int32 first, int32 n,
+ *   8 bytes "EVTASK03", uint64 key, int32 first, int32 n, int32 width,
  *   n x {objective, incapacitated, trapped, not_out, rset_s, margin_s}
- *   doubles, uint64 FNV-1a of the above.
- * A file of the first layout ("EVTASK01": casualties, rset_s, margin_s) is
+ *   doubles, n x width int32 harm counts, uint64 FNV-1a of the above.
+ * A file of an earlier layout ("EVTASK01", "EVTASK02": no harm counts) is
  * not whole to evac_outcome_block_read (its magic differs), so its
  * replications run again; keys hash the evacsim build too, so a new build
  * does not look such files up at all. */
@@ -22,7 +22,7 @@
 #include "commit.h"
 #include "model.h"
 
-static const char block_magic[8] = {'E', 'V', 'T', 'A', 'S', 'K', '0', '2'};
+static const char block_magic[8] = {'E', 'V', 'T', 'A', 'S', 'K', '0', '3'};
 
 uint64_t evac_fnv(uint64_t h, const void *p, size_t n) {
   const unsigned char *c = p;
@@ -59,14 +59,16 @@ void evac_outcome_block_path(const char *dir, uint64_t key, char *buf,
 }
 
 /* Size of a block file holding n outcomes. */
-static size_t block_size(int n) {
-  return sizeof block_magic + 8 + 4 + 4 +
-         (size_t)n * EVAC_OUTCOME_FIELDS * sizeof(double) + 8;
+static size_t block_size(int n, int width) {
+  return sizeof block_magic + 8 + 4 + 4 + 4 +
+         (size_t)n * EVAC_OUTCOME_FIELDS * sizeof(double) +
+         (size_t)n * (size_t)width * sizeof(int32_t) + 8;
 }
 
 /* Fills buf (block_size(n) bytes) with the file image of a block. */
 static void block_image(uint64_t key, int32_t first, int32_t n,
-                        const struct evac_outcome *out, unsigned char *buf) {
+                        const struct evac_outcome *out, const int32_t *harm,
+                        int32_t width, unsigned char *buf) {
   size_t k = 0;
   memcpy(buf + k, block_magic, sizeof block_magic);
   k += sizeof block_magic;
@@ -76,6 +78,8 @@ static void block_image(uint64_t key, int32_t first, int32_t n,
   k += 4;
   memcpy(buf + k, &n, 4);
   k += 4;
+  memcpy(buf + k, &width, 4);
+  k += 4;
   for (int r = 0; r < n; r++) {
     double v[EVAC_OUTCOME_FIELDS] = {out[r].objective, out[r].incapacitated,
                                      out[r].trapped,   out[r].not_out,
@@ -83,19 +87,24 @@ static void block_image(uint64_t key, int32_t first, int32_t n,
     memcpy(buf + k, v, sizeof v);
     k += sizeof v;
   }
+  if (width > 0) {
+    memcpy(buf + k, harm, (size_t)n * (size_t)width * sizeof *harm);
+    k += (size_t)n * (size_t)width * sizeof *harm;
+  }
   uint64_t sum = evac_fnv(EVAC_FNV_START, buf, k);
   memcpy(buf + k, &sum, 8);
 }
 
 enum evac_status evac_outcome_block_write(const char *dir, uint64_t key,
                                           int first, int n,
-                                          const struct evac_outcome *out) {
-  size_t size = block_size(n);
+                                          const struct evac_outcome *out,
+                                          const int32_t *harm, int width) {
+  size_t size = block_size(n, width);
   unsigned char *buf = malloc(size);
   char path[4096], reason[600];
   if (!buf)
     return EVAC_ERR_RUNTIME;
-  block_image(key, first, n, out, buf);
+  block_image(key, first, n, out, harm, width, buf);
   evac_outcome_block_path(dir, key, path, sizeof path);
   /* a unique temporary beside it, fsync, rename (commit.h) */
   int ok = evac_commit_bytes(path, buf, size, reason, sizeof reason) == 0;
@@ -104,8 +113,9 @@ enum evac_status evac_outcome_block_write(const char *dir, uint64_t key,
 }
 
 int evac_outcome_block_read(const char *dir, uint64_t key, int first, int n,
-                            struct evac_outcome *out) {
-  size_t size = block_size(n);
+                            struct evac_outcome *out, int32_t *harm,
+                            int width) {
+  size_t size = block_size(n, width);
   char path[4096];
   evac_outcome_block_path(dir, key, path, sizeof path);
   unsigned char *buf = malloc(size + 1), *want = malloc(size);
@@ -115,7 +125,7 @@ int evac_outcome_block_read(const char *dir, uint64_t key, int first, int n,
     fclose(f);
   for (int r = 0; ok && r < n; r++) {
     double v[EVAC_OUTCOME_FIELDS];
-    memcpy(v, buf + sizeof block_magic + 16 + (size_t)r * sizeof v, sizeof v);
+    memcpy(v, buf + sizeof block_magic + 20 + (size_t)r * sizeof v, sizeof v);
     out[r] = (struct evac_outcome){.objective = v[0],
                                    .incapacitated = v[1],
                                    .trapped = v[2],
@@ -123,8 +133,13 @@ int evac_outcome_block_read(const char *dir, uint64_t key, int first, int n,
                                    .rset_s = v[4],
                                    .margin_s = v[5]};
   }
+  if (ok && width > 0)
+    memcpy(harm,
+           buf + sizeof block_magic + 20 +
+               (size_t)n * EVAC_OUTCOME_FIELDS * sizeof(double),
+           (size_t)n * (size_t)width * sizeof *harm);
   if (ok) { /* the whole image must match: magic, key, block, checksum */
-    block_image(key, first, n, out, want);
+    block_image(key, first, n, out, harm, width, want);
     ok = memcmp(buf, want, size) == 0;
   }
   free(buf);

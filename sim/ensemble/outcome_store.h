@@ -34,18 +34,21 @@ uint64_t evac_outcome_block_key(uint64_t inputs, uint64_t variant, int first,
 void evac_outcome_block_path(const char *dir, uint64_t key, char *buf,
                              size_t size);
 
-/* Writes out[n] (replications first ..) as dir's block file of key:
- * written to KEY.bin.partial, fsync'd and renamed. Returns EVAC_OK,
+/* Writes out[n] (replications first ..) and, width > 0, each one's width
+ * harm counts harm[n * width] (replicate.h) as dir's block file of key:
+ * written to a temporary, fsync'd and renamed. Returns EVAC_OK,
  * EVAC_ERR_RUNTIME (memory) or EVAC_ERR_IO. */
 enum evac_status evac_outcome_block_write(const char *dir, uint64_t key,
                                           int first, int n,
-                                          const struct evac_outcome *out);
+                                          const struct evac_outcome *out,
+                                          const int32_t *harm, int width);
 
-/* Reads dir's block file of key into out[n]. Returns 0, or -1 if it is
- * missing or not whole (magic, key, block, size and checksum must match;
- * out may then hold garbage). */
+/* Reads dir's block file of key into out[n] and harm[n * width] (width 0:
+ * none). Returns 0, or -1 if it is missing or not whole (magic, key,
+ * block, width, size and checksum must match; out and harm may then hold
+ * garbage). */
 int evac_outcome_block_read(const char *dir, uint64_t key, int first, int n,
-                            struct evac_outcome *out);
+                            struct evac_outcome *out, int32_t *harm, int width);
 
 /* Removes dir's block files (KEY.bin and stale KEY.bin.partial) and dir
  * itself if it is then empty. Returns 0, or -1 (errno set) if dir remains. */

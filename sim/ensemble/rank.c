@@ -88,8 +88,10 @@ static int variant(struct evac_ranking *rk, uint64_t fixed) {
   v->n = calloc(k, sizeof *v->n);
   v->cap = calloc(k, sizeof *v->cap);
   v->out = calloc(k, sizeof *v->out);
+  v->harm = calloc(k, sizeof *v->harm);
   rk->nvariants++; /* freed with the ranking from here on */
-  if (!v->w || !v->n || !v->cap || !v->out || variant_weights(rk, v))
+  if (!v->w || !v->n || !v->cap || !v->out || !v->harm ||
+      variant_weights(rk, v))
     return -1;
   return rk->nvariants - 1;
 }
@@ -157,39 +159,50 @@ void evac_rank_effect(const struct evac_ranking *rk, int a, int b,
   const struct evac_variant *x = &rk->variants[a], *y = &rk->variants[b];
   memset(e, 0, sizeof *e);
   e->identical = 1;
-  double den = 0.0;
+  int n[EVAC_RANK_MAX_STRATA];
+  for (int k = 0; k < rk->nstrata; k++) {
+    double wx = x->w[k], wy = y->w[k];
+    n[k] = x->n[k] < y->n[k] ? x->n[k] : y->n[k];
+    if ((wx == 0.0 && wy == 0.0) || n[k] == 0)
+      continue;
+    for (int r = 0; r < n[k]; r++) {
+      const struct evac_outcome *p = &x->out[k][r], *q = &y->out[k][r];
+      e->incapacitated +=
+          (wx * p->incapacitated - wy * q->incapacitated) / n[k];
+      e->trapped += (wx * p->trapped - wy * q->trapped) / n[k];
+      e->not_out += (wx * p->not_out - wy * q->not_out) / n[k];
+      e->identical &= wx == wy && same(p, q);
+    }
+  }
+  struct evac_stratified st;
+  evac_outcome_stratified((const struct evac_outcome *const *)x->out, x->w,
+                          (const struct evac_outcome *const *)y->out, y->w, n,
+                          rk->nstrata, e->by_fire, &st);
+  e->mean = st.mean;
+  e->lo = st.lo;
+  e->hi = st.hi;
+  e->var = st.var;
+  e->df = st.df;
+  e->rset_p95_s = x->rset_p95_s - y->rset_p95_s;
+  e->margin_s = y->margin_mean_s - x->margin_mean_s;
+}
+
+void evac_rank_harm(const struct evac_ranking *rk, int a, int b, double *out) {
+  const struct evac_variant *x = &rk->variants[a], *y = &rk->variants[b];
+  int w = rk->hwidth;
+  memset(out, 0, (size_t)w * sizeof *out);
   for (int k = 0; k < rk->nstrata; k++) {
     double wx = x->w[k], wy = y->w[k];
     int n = x->n[k] < y->n[k] ? x->n[k] : y->n[k];
     if ((wx == 0.0 && wy == 0.0) || n == 0)
       continue;
-    double s = 0.0, s2 = 0.0;
     for (int r = 0; r < n; r++) {
-      const struct evac_outcome *p = &x->out[k][r], *q = &y->out[k][r];
-      double d = wx * p->objective - wy * q->objective;
-      s += d;
-      s2 += d * d;
-      e->incapacitated += (wx * p->incapacitated - wy * q->incapacitated) / n;
-      e->trapped += (wx * p->trapped - wy * q->trapped) / n;
-      e->not_out += (wx * p->not_out - wy * q->not_out) / n;
-      e->identical &= wx == wy && same(p, q);
+      const int32_t *p = &x->harm[k][(size_t)r * w],
+                    *q = &y->harm[k][(size_t)r * w];
+      for (int j = 0; j < w; j++)
+        out[j] += (wx * p[j] - wy * q[j]) / n;
     }
-    double mean = s / n;
-    double var = n > 1 ? (s2 - s * s / n) / (n - 1) : 0.0;
-    var = var > 0.0 ? var / n : 0.0; /* of the stratum's mean */
-    if (k < EVAC_RANK_MAX_STRATA)
-      e->by_fire[k] = mean;
-    e->mean += mean;
-    e->var += var;
-    if (n > 1)
-      den += var * var / (n - 1);
   }
-  e->df = den > 0.0 ? e->var * e->var / den : 1.0;
-  double half = evac_t975(e->df) * sqrt(e->var);
-  e->lo = e->mean - half;
-  e->hi = e->mean + half;
-  e->rset_p95_s = x->rset_p95_s - y->rset_p95_s;
-  e->margin_s = y->margin_mean_s - x->margin_mean_s;
 }
 
 /* Key of replication rep of stratum k of variant v in the state folder. */
@@ -200,7 +213,7 @@ static uint64_t state_key(const struct evac_ranking *rk,
 
 /* The replication number of the r-th replication of stratum k. */
 static int rep_id(const struct evac_ranking *rk, int k, int r) {
-  return rk->strata ? k * EVAC_RANK_STRATUM_STRIDE + r : r;
+  return rk->strata ? k * EVAC_STRATUM_STRIDE + r : r;
 }
 
 /* Prints a progress line: 1 rewrites one line (a terminal), 2 adds one. */
@@ -216,13 +229,17 @@ static void progress_line(const struct evac_ranking *rk, long done, long n,
 }
 
 /* Grows variant v's outcomes of stratum k to hold n. Returns 0 or -1. */
-static int reserve(struct evac_variant *v, int k, int n) {
+static int reserve(struct evac_variant *v, int k, int n, int hwidth) {
   if (v->cap[k] >= n)
     return 0;
   struct evac_outcome *o = realloc(v->out[k], (size_t)n * sizeof *o);
-  if (!o)
+  if (o)
+    v->out[k] = o;
+  int32_t *h = realloc(v->harm[k], (size_t)n * (size_t)hwidth * sizeof *h);
+  if (h)
+    v->harm[k] = h;
+  if (!o || !h)
     return -1;
-  v->out[k] = o;
   v->cap[k] = n;
   return 0;
 }
@@ -251,15 +268,16 @@ static enum evac_status simulate(struct evac_ranking *rk) {
     for (int k = 0; !var->settled && k < rk->nstrata; k++) {
       if (!(var->w[k] > 0.0) || var->n[k] >= rk->target[k])
         continue;
-      if (reserve(var, k, rk->target[k])) {
+      if (reserve(var, k, rk->target[k], rk->hwidth)) {
         free(tasks);
         return EVAC_ERR_RUNTIME;
       }
       for (int r = var->n[k]; r < rk->target[k]; r++) {
         int rep = rep_id(rk, k, r);
         if (rk->state_dir && /* finished before an interruption */
-            evac_outcome_block_read(rk->state_dir, state_key(rk, var, rep), rep,
-                                    1, &var->out[k][r]) == 0) {
+            evac_outcome_block_read(
+                rk->state_dir, state_key(rk, var, rep), rep, 1, &var->out[k][r],
+                &var->harm[k][(size_t)r * rk->hwidth], rk->hwidth) == 0) {
           rk->runs++;
           rk->resumed++;
           continue;
@@ -278,14 +296,15 @@ static enum evac_status simulate(struct evac_ranking *rk) {
     struct evac_variant *v = &rk->variants[tasks[i].v];
     int k = tasks[i].k, rep = rep_id(rk, k, tasks[i].r);
     struct evac_outcome *o = &v->out[k][tasks[i].r];
+    int32_t *h = &v->harm[k][(size_t)tasks[i].r * rk->hwidth];
     double c0 = cpu_now();
     enum evac_status st = evac_replicate_run(
         rk->path, rk->m, v->fixed, rk->seed, rep,
-        rk->strata ? &rk->strata[k] : NULL, rk->objective, o);
+        rk->strata ? &rk->strata[k] : NULL, rk->objective, o, h);
     cpu += cpu_now() - c0;
     if (st == EVAC_OK && rk->state_dir)
       st = evac_outcome_block_write(rk->state_dir, state_key(rk, v, rep), rep,
-                                    1, o);
+                                    1, o, h, rk->hwidth);
     long now;
 #pragma omp atomic capture
     now = ++done;
@@ -532,47 +551,29 @@ static double open_decisions(const struct evac_ranking *rk, double *s2) {
  * s2 NULL: by weight alone. */
 static void allocate(struct evac_ranking *rk, int total, const double *s2) {
   int ns = rk->nstrata;
-  double ssum = 0.0, wsum = 0.0, ideal[EVAC_RANK_MAX_STRATA];
+  double ssum = 0.0, wsum = 0.0, share[EVAC_RANK_MAX_STRATA];
   const double *w = rk->variants[0].w;
   for (int k = 0; k < ns; k++) {
     ssum += s2 ? sqrt(s2[k]) : 0.0;
     wsum += w[k];
   }
-  int sum = 0;
   for (int k = 0; k < ns; k++) {
-    double share = wsum > 0.0 ? w[k] / wsum : 1.0 / ns;
+    share[k] = wsum > 0.0 ? w[k] / wsum : 1.0 / ns;
     if (ssum > 0.0)
-      share = (1.0 - DEFENSIVE_SHARE) * sqrt(s2[k]) / ssum +
-              DEFENSIVE_SHARE * share;
-    ideal[k] = total * share;
-    int n = (int)floor(ideal[k]);
-    n = n < 2 ? 2 : n;
-    rk->target[k] = n > rk->target[k] ? n : rk->target[k];
-    sum += rk->target[k];
+      share[k] = (1.0 - DEFENSIVE_SHARE) * sqrt(s2[k]) / ssum +
+                 DEFENSIVE_SHARE * share[k];
   }
-  while (sum < total) { /* largest remainder first (ties: fire order) */
-    int pick = 0;
-    double most = -INFINITY;
-    for (int k = 0; k < ns; k++)
-      if (ideal[k] - rk->target[k] > most) {
-        most = ideal[k] - rk->target[k];
-        pick = k;
-      }
-    rk->target[pick]++;
-    sum++;
-  }
-  rk->reps = sum;
+  rk->reps = evac_replicate_allocate(share, ns, total, rk->target);
 }
 
-/* Variance reduction of line 1's effect against drawing the fire by
- * weight at the same number of replications: (within-fire + between-fire
- * variance of one drawn replication) / N over the stratified variance. */
-static double reduction(const struct evac_ranking *rk) {
-  const struct evac_rank_row *row = &rk->rows[0];
-  if (!rk->strata || rk->inert_from == 0)
+/* Variance reduction of the difference from variant a to b against
+ * drawing the fire by weight at the same number of replications:
+ * (within-fire + between-fire variance of one drawn replication) / N over
+ * the stratified variance. */
+static double reduction(const struct evac_ranking *rk, int a, int b) {
+  if (!rk->strata)
     return NAN;
-  const struct evac_variant *x = &rk->variants[row->base_v],
-                            *y = &rk->variants[row->next_v];
+  const struct evac_variant *x = &rk->variants[a], *y = &rk->variants[b];
   double mu[EVAC_RANK_MAX_STRATA], s2[EVAC_RANK_MAX_STRATA],
       p[EVAC_RANK_MAX_STRATA];
   double mean = 0.0, strat = 0.0, within = 0.0, between = 0.0;
@@ -604,6 +605,30 @@ static double reduction(const struct evac_ranking *rk) {
   if (!(strat > 0.0) || total == 0)
     return NAN;
   return (within + between) / total / strat;
+}
+
+/* The gain of stratifying for each of the first three lines re-ranked
+ * (rk->rows[i].order_vrf, order_reps and order_reps_drawn; docs/ranking.md,
+ * "What stratifying gains"). */
+static void gain(struct evac_ranking *rk) {
+  for (int i = 0; i < rk->nrows; i++) {
+    struct evac_rank_row *row = &rk->rows[i];
+    row->order_vrf = row->order_reps = row->order_reps_drawn = NAN;
+    if (i >= 3 || i >= rk->inert_from)
+      continue;
+    int a = row->second_v >= 0 ? row->second_v : row->base_v;
+    struct evac_effect e;
+    evac_rank_effect(rk, a, row->next_v, &e);
+    int n = 0; /* replications the pair shares, all fires */
+    for (int k = 0; k < rk->nstrata; k++) {
+      int nx = rk->variants[a].n[k], ny = rk->variants[row->next_v].n[k];
+      n += nx < ny ? nx : ny;
+    }
+    double f = (e.hi - e.mean) / fabs(e.mean); /* half-width over the gap */
+    row->order_vrf = reduction(rk, a, row->next_v);
+    row->order_reps = e.mean != 0.0 ? fmax(2.0, ceil(n * f * f)) : INFINITY;
+    row->order_reps_drawn = ceil(row->order_reps * row->order_vrf);
+  }
 }
 
 const char *evac_rank_priority(const struct evac_rank_row *row) {
@@ -705,6 +730,7 @@ enum evac_status evac_rank_run(const char *path,
   rk->steps = opts->steps;
   rk->seed = opts->seed_given ? opts->seed : m->seed;
   rk->nrows = m->nhazards;
+  rk->hwidth = EVAC_HARM_WIDTH(m->nfloors);
   rk->vrf = NAN;
   if (opts->state_dir) {
     rk->state_dir = opts->state_dir;
@@ -754,7 +780,9 @@ enum evac_status evac_rank_run(const char *path,
   if (st == EVAC_OK) {
     rk->resolved = all_resolved(rk);
     rk->reps_needed = rk->resolved ? rk->reps : open_decisions(rk, NULL);
-    rk->vrf = reduction(rk);
+    if (rk->inert_from > 0)
+      rk->vrf = reduction(rk, rk->rows[0].base_v, rk->rows[0].next_v);
+    gain(rk);
     duration_warning(rk, diag);
   }
   if (rk->resumed > 0)
@@ -779,7 +807,10 @@ void evac_ranking_free(struct evac_ranking *r) {
     struct evac_variant *var = &r->variants[v];
     for (int k = 0; var->out && k < r->nstrata; k++)
       free(var->out[k]);
+    for (int k = 0; var->harm && k < r->nstrata; k++)
+      free(var->harm[k]);
     free(var->out);
+    free(var->harm);
     free(var->w);
     free(var->n);
     free(var->cap);

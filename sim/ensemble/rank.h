@@ -10,10 +10,6 @@
 /* Most ignition scenarios (strata) a ranking tells apart. */
 #define EVAC_RANK_MAX_STRATA 64
 
-/* Replication numbers of stratum k start at k times this (> any --reps), so
- * every fire has its own people draws. */
-#define EVAC_RANK_STRATUM_STRIDE 1048576
-
 /* A variant: the building with a set of hazards fixed, estimated fire by
  * fire (stratum by stratum). */
 struct evac_variant {
@@ -22,6 +18,8 @@ struct evac_variant {
   int *n;                    /* [nstrata] replications simulated */
   struct evac_outcome **out; /* [nstrata] -> [cap[k]], the first n[k] filled */
   int *cap;                  /* [nstrata] outcomes allocated */
+  int32_t **harm;            /* [nstrata] -> [cap[k] * hwidth] each
+                                replication's harm counts (replicate.h) */
   int settled;               /* 1: beaten at 95 % at its greedy step, so it
                                 gets no more replications */
   int nreps;                 /* replications, all fires */
@@ -66,6 +64,15 @@ struct evac_rank_row {
                          it in every replication, or was the last) */
   int base_v, next_v; /* variants of its step: before and after fixing it */
   int second_v;       /* the runner-up's variant at its step, -1 if none */
+  /* Lines 1-3 re-ranked (else NAN): the decision that orders the line,
+   * its effect against the runner-up of its step (none: against not fixing
+   * it); what stratifying by fire gains there. */
+  double order_vrf;        /* variance of drawing the fire at random over
+                              the stratified variance, same replications */
+  double order_reps;       /* replications a variant the decision needs at
+                              95 %, stratified (estimate) */
+  double order_reps_drawn; /* the same drawing the fire: order_reps x
+                              order_vrf */
 };
 
 /* Priority of a line: "high" (major), "medium" (CI above zero), "low",
@@ -113,6 +120,7 @@ struct evac_ranking {
   double vrf;                  /* variance reduction of line 1 against
                                   drawing the fire (NAN if unknown) */
   double egress_s;             /* evac_replicate_egress_estimate */
+  int hwidth; /* harm counts a replication: EVAC_HARM_WIDTH(floors) */
   int nvariants, capvariants;
   struct evac_variant *variants;
   int nrows;                  /* = number of hazards */
@@ -132,5 +140,11 @@ struct evac_ranking {
  * counts avoided, per fire and in all. */
 void evac_rank_effect(const struct evac_ranking *r, int a, int b,
                       struct evac_effect *e);
+
+/* The stratified mean of the people harmed going from variant a to b of r
+ * that were avoided, by start floor and how they ended, into
+ * out[r->hwidth] (out[f * EVAC_HARM_N + h]; negative: more). Summed over
+ * the harms the objective counts, they add up to the effect's mean. */
+void evac_rank_harm(const struct evac_ranking *r, int a, int b, double *out);
 
 #endif

@@ -14,6 +14,7 @@
 #include "h5attr.h"
 #include "model.h"
 #include "rank.h"
+#include "rank_why.h"
 
 /* The floors of hazard h as "6 7" ("all" if none listed). */
 static void floors_text(const struct evac_model *m, const struct evac_hazard *h,
@@ -70,17 +71,19 @@ static int owners(const struct evac_ranking *r, struct owner_row *rows) {
   return n;
 }
 
-/* The place of fire k as "floor 6 (12, 4)" ("the scenario's fire" without
- * "fires"). */
+/* The place of fire k as "floor 6 (12, 4)" (without "fires": the
+ * scenario's "fire", or "no fire"). */
 static void fire_text(const struct evac_ranking *r, int k, char *buf,
                       size_t n) {
-  if (!r->strata) {
-    snprintf(buf, n, "the scenario's fire");
+  const struct evac_model *m = r->m;
+  if (!r->strata && !m->has_fire) {
+    snprintf(buf, n, "no fire");
     return;
   }
-  const struct evac_stratum *s = &r->strata[k];
-  snprintf(buf, n, "floor %s (%d, %d)", r->m->floors[s->floor].name, s->x,
-           s->y);
+  int f = r->strata ? r->strata[k].floor : m->fire.floor;
+  int x = r->strata ? r->strata[k].x : m->fire.x;
+  int y = r->strata ? r->strata[k].y : m->fire.y;
+  snprintf(buf, n, "floor %s (%d, %d)", m->floors[f].name, x, y);
 }
 
 /* Why the adaptive replication stopped, in words. */
@@ -216,6 +219,23 @@ void evac_ranking_print(const struct evac_ranking *r, FILE *f) {
             "  stratifying by fire: line 1's variance is %.1f times smaller "
             "than drawing the fire at random\n",
             r->vrf);
+  for (int i = 0; i < 3 && i < r->nrows; i++) {
+    const struct evac_rank_row *row = &r->rows[i];
+    if (i >= r->inert_from || !r->strata)
+      continue;
+    if (isnan(row->order_vrf)) {
+      fprintf(f,
+              "  line %d against the runner-up of its step: the difference "
+              "does not vary within a fire (no estimate)\n",
+              i + 1);
+      continue;
+    }
+    fprintf(f,
+            "  line %d against the runner-up of its step: %.0f replications "
+            "a variant resolve it at 95 %%, about %.0f drawing the fire at "
+            "random (variance %.1f times smaller)\n",
+            i + 1, row->order_reps, row->order_reps_drawn, row->order_vrf);
+  }
   fprintf(f,
           "\n  Rectification list (avoided: %s a fire, the lines above "
           "fixed)\n",
@@ -256,23 +276,29 @@ void evac_ranking_print(const struct evac_ranking *r, FILE *f) {
           "measured at the last greedy step, not re-ranked; not applicable: "
           "no outcome of any replication changes)\n",
           EVAC_MAJOR_CASUALTIES);
-  if (r->strata) {
-    fprintf(f, "\n  Where the avoided harm happens (line's avoided by fire, "
-               "weighted: they add up to the line)\n");
-    for (int i = 0; i < r->nrows && i < 5; i++) {
-      const struct evac_rank_row *row = &r->rows[i];
-      if (!row->applicable)
-        continue;
-      fprintf(f, "  %-8s", m->hazards[row->hazard].id);
-      for (int k = 0; k < r->nstrata; k++) {
-        char where[96];
-        fire_text(r, k, where, sizeof where);
-        if (row->step.by_fire[k] != 0.0)
-          fprintf(f, " %s %+.2f;", where, row->step.by_fire[k]);
-      }
-      fprintf(f, "\n");
+  double *d = malloc(((size_t)r->hwidth + 1) * sizeof *d);
+  fprintf(f, "\n  Where and why (each line's avoided a fire, weighted: by "
+             "fire and by the floor people started on, each adding up to "
+             "the line; then its largest parts by how people ended)\n");
+  for (int i = 0; d && i < r->nrows; i++) {
+    const struct evac_rank_row *row = &r->rows[i];
+    if (!row->applicable)
+      continue;
+    char text[1024];
+    evac_rank_harm(r, row->base_v, row->next_v, d);
+    fprintf(f, "  %-8s by fire:", m->hazards[row->hazard].id);
+    for (int k = 0; k < r->nstrata && k < EVAC_RANK_MAX_STRATA; k++) {
+      char where[96];
+      fire_text(r, k, where, sizeof where);
+      if (row->step.by_fire[k] != 0.0)
+        fprintf(f, " %s %+.2f;", where, row->step.by_fire[k]);
     }
+    evac_rank_why_floor_text(r, d, text, sizeof text);
+    fprintf(f, "\n  %-8s by floor: %s\n", "", text[0] ? text : "no change");
+    fprintf(f, "  %-8s why: %s\n", "",
+            evac_rank_why(r, row, d, text, sizeof text));
   }
+  free(d);
   fprintf(f, "\n  Closure check (the building as inspected, this hazard "
              "alone fixed)\n");
   fprintf(f, "  %-8s %-22s %6s %7s %7s %12s %12s  %s\n", "hazard",
@@ -301,16 +327,19 @@ void evac_ranking_print(const struct evac_ranking *r, FILE *f) {
 }
 
 /* The rectification list (docs/ranking.md columns: delta_casualties_* are
- * the objective; then priority, resolved, the objective's name and the
- * counts avoided one by one). */
-static void csv_rectification(const struct evac_ranking *r, FILE *f) {
+ * the objective; then priority, resolved, the objective's name, the
+ * counts avoided one by one, the line by floor and its sentence).
+ * Returns 0 or -1 (memory). */
+static int csv_rectification(const struct evac_ranking *r, FILE *f) {
   fputs("rank,hazard_id,type,target,floors,delta_casualties_mean,"
         "delta_casualties_ci_low,delta_casualties_ci_high,delta_rset_p95_s,"
         "delta_aset_margin_s,major,cost,risk_reduction_per_cost,owner,"
         "priority,resolved,objective,delta_incapacitated_mean,"
-        "delta_trapped_mean,delta_not_out_mean,major_resolved,applicable\n",
+        "delta_trapped_mean,delta_not_out_mean,major_resolved,applicable,"
+        "delta_casualties_by_floor,why\n",
         f);
-  for (int i = 0; i < r->nrows; i++) {
+  double *d = malloc(((size_t)r->hwidth + 1) * sizeof *d);
+  for (int i = 0; d && i < r->nrows; i++) {
     const struct evac_rank_row *row = &r->rows[i];
     const struct evac_hazard *h = &r->m->hazards[row->hazard];
     char floors[256];
@@ -328,11 +357,20 @@ static void csv_rectification(const struct evac_ranking *r, FILE *f) {
     evac_csv_num(f, row->per_cost);
     fputc(',', f);
     evac_csv_text(f, h->owner ? h->owner : "");
-    fprintf(f, ",%s,%d,%s,%.6g,%.6g,%.6g,%d,%d\n", evac_rank_priority(row),
+    fprintf(f, ",%s,%d,%s,%.6g,%.6g,%.6g,%d,%d,", evac_rank_priority(row),
             row->resolved, evac_objective_name(r->objective),
             row->step.incapacitated, row->step.trapped, row->step.not_out,
             row->major_resolved, row->applicable);
+    char text[1024];
+    evac_rank_harm(r, row->base_v, row->next_v, d);
+    evac_csv_text(f, evac_rank_why_floor_text(r, d, text, sizeof text));
+    fputc(',', f);
+    evac_csv_text(f, evac_rank_why(r, row, d, text, sizeof text));
+    fputc('\n', f);
   }
+  int ok = d != NULL;
+  free(d);
+  return ok ? 0 : -1;
 }
 
 /* The hazard list as inspected, in the scenario's order. */
@@ -408,7 +446,7 @@ static int write_csv(const struct evac_ranking *r, int k,
     return -1;
   int rc = 0;
   if (k == 0)
-    csv_rectification(r, f);
+    rc = csv_rectification(r, f);
   else if (k == 1)
     csv_hazards(r, f);
   else if (k == 2)
@@ -469,6 +507,69 @@ static int put_strings(hid_t g, const char *name, const char *const *v,
   return rc;
 }
 
+/* Writes /ranking/why (each line's sentence) and the groups by_floor
+ * (delta_casualties_floor_F: the line's objective avoided among people who
+ * started on floor F, F = 1.. in plan order; floor_names) and by_harm
+ * (delta_H: people avoided who ended as H, enum evac_harm, all floors).
+ * Returns 0 or -1. */
+static int h5_why(hid_t g, const struct evac_ranking *r) {
+  int n = r->nrows, nf = r->m->nfloors;
+  size_t big = (size_t)n + 1;
+  size_t dn = (size_t)(r->hwidth > n ? r->hwidth : n) + 1;
+  double *d = malloc(dn * sizeof *d);
+  double *fl = malloc(big * ((size_t)nf + 1) * sizeof *fl);
+  double *hm = malloc(big * EVAC_HARM_N * sizeof *hm);
+  char *text = calloc(big, 1024);
+  const char **t = calloc(big, sizeof *t);
+  const char **names = calloc((size_t)nf + 1, sizeof *names);
+  int rc = !d || !fl || !hm || !text || !t || !names;
+  for (int i = 0; !rc && i < n; i++) {
+    const struct evac_rank_row *row = &r->rows[i];
+    double per[EVAC_HARM_N] = {0}, *floors = fl + (size_t)i * (size_t)nf;
+    evac_rank_harm(r, row->base_v, row->next_v, d);
+    evac_rank_why_floors(r, d, floors);
+    for (int j = 0; j < r->hwidth; j++)
+      per[j % EVAC_HARM_N] += d[j];
+    for (int h = 0; h < EVAC_HARM_N; h++)
+      hm[(size_t)h * big + (size_t)i] = per[h];
+    t[i] = evac_rank_why(r, row, d, text + (size_t)i * 1024, 1024);
+  }
+  if (!rc)
+    rc |= put_strings(g, "why", t, (size_t)n);
+  hid_t h =
+      rc ? -1
+         : H5Gcreate2(g, "by_floor", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  rc |= h < 0;
+  for (int f = 0; !rc && f < nf; f++) {
+    char name[64];
+    for (int i = 0; i < n; i++) /* d: a free column now */
+      d[i] = fl[(size_t)i * (size_t)nf + (size_t)f];
+    snprintf(name, sizeof name, "delta_casualties_floor_%d", f + 1);
+    rc |= put_doubles(h, name, d, (size_t)n, "1");
+    names[f] = r->m->floors[f].name;
+  }
+  if (!rc)
+    rc |= put_strings(h, "floor_names", names, (size_t)nf);
+  if (h >= 0)
+    H5Gclose(h);
+  h = rc ? -1 : H5Gcreate2(g, "by_harm", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  rc |= h < 0;
+  for (int k = 0; !rc && k < EVAC_HARM_N; k++) {
+    char name[64];
+    snprintf(name, sizeof name, "delta_%s", evac_harm_name(k));
+    rc |= put_doubles(h, name, hm + (size_t)k * big, (size_t)n, "1");
+  }
+  if (h >= 0)
+    H5Gclose(h);
+  free(d);
+  free(fl);
+  free(hm);
+  free(text);
+  free(t);
+  free(names);
+  return rc ? -1 : 0;
+}
+
 /* Writes /ranking's priority, resolved and per-count columns and its
  * groups hazards, closure, responsibility (the other three lists) and
  * by_fire. Returns 0 or -1. */
@@ -520,6 +621,8 @@ static int h5_lists(hid_t f, const struct evac_ranking *r) {
     if (h >= 0)
       H5Gclose(h);
   }
+  if (!rc)
+    rc |= h5_why(g, r);
   if (!rc) { /* hazard list, scenario order */
     hid_t h = H5Gcreate2(g, "hazards", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     for (int i = 0; i < nh; i++) {
@@ -743,6 +846,8 @@ static int write_h5(const struct evac_ranking *r, struct evac_commit *c) {
           evac_h5_attr_write_text(g, "building", r->m->name ? r->m->name : "") |
           evac_h5_attr_write_text(g, "evacsim_version", evac_version()) |
           evac_h5_attr_write_text(g, "git_revision", evac_git_revision());
+    const char *plan = r->m->plan_json ? r->m->plan_json : "";
+    rc |= put_strings(g, "plan_json", &plan, 1); /* for the report's maps */
     H5Gclose(g);
     g = H5Gcreate2(f, "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     rc |= evac_h5_attr_write_num(g, "hazards", n) |

@@ -75,6 +75,23 @@ static int set_fire(struct evac_model *m, int k) {
   return 0;
 }
 
+/* Counts the people of the finished sim who did not reach safety by start
+ * floor and how they ended into harm[EVAC_HARM_WIDTH(nfloors)]. Returns 0
+ * or -1 (memory). */
+static int count_harm(const struct evac_sim *sim, const struct evac_result *r,
+                      int nfloors, int32_t *harm) {
+  int8_t *how = malloc((size_t)r->occupants + 1);
+  if (!how)
+    return -1;
+  evac_sim_harm(sim, how);
+  memset(harm, 0, (size_t)EVAC_HARM_WIDTH(nfloors) * sizeof *harm);
+  for (int a = 0; a < r->occupants; a++)
+    if (how[a] >= 0 && r->agents.floor[a] < nfloors)
+      harm[r->agents.floor[a] * EVAC_HARM_N + how[a]]++;
+  free(how);
+  return 0;
+}
+
 double evac_objective_value(const struct evac_outcome *o,
                             enum evac_objective obj) {
   switch (obj) {
@@ -163,7 +180,7 @@ enum evac_status evac_replicate_run(const char *path,
                                     uint64_t fixed, uint64_t seed, int rep,
                                     const struct evac_stratum *stratum,
                                     enum evac_objective obj,
-                                    struct evac_outcome *out) {
+                                    struct evac_outcome *out, int32_t *harm) {
   struct evac_diag d;
   evac_diag_init(&d);
   struct evac_model *m = NULL;
@@ -203,6 +220,8 @@ enum evac_status evac_replicate_run(const char *path,
     out->objective = evac_objective_value(out, obj);
     out->rset_s = last;
     out->margin_s = aset - last;
+    if (harm && count_harm(sim, r, listed->nfloors, harm))
+      st = EVAC_ERR_RUNTIME;
   }
   evac_sim_free(sim);
   evac_model_free(m);
@@ -277,4 +296,61 @@ const char *evac_replicate_duration_warning(double duration_s, double egress_s,
   else
     buf[0] = '\0';
   return buf;
+}
+
+void evac_outcome_stratified(const struct evac_outcome *const *x,
+                             const double *wx,
+                             const struct evac_outcome *const *y,
+                             const double *wy, const int *n, int nstrata,
+                             double *by_fire, struct evac_stratified *out) {
+  double den = 0.0;
+  *out = (struct evac_stratified){0};
+  for (int k = 0; k < nstrata; k++) {
+    if (by_fire)
+      by_fire[k] = 0.0;
+    if ((wx[k] == 0.0 && wy[k] == 0.0) || n[k] == 0)
+      continue;
+    double s = 0.0, s2 = 0.0;
+    for (int r = 0; r < n[k]; r++) {
+      double d = wx[k] * x[k][r].objective - wy[k] * y[k][r].objective;
+      s += d;
+      s2 += d * d;
+    }
+    double mean = s / n[k];
+    double var = n[k] > 1 ? (s2 - s * s / n[k]) / (n[k] - 1) : 0.0;
+    var = var > 0.0 ? var / n[k] : 0.0; /* of the stratum's mean */
+    if (by_fire)
+      by_fire[k] = mean;
+    out->mean += mean;
+    out->var += var;
+    if (n[k] > 1)
+      den += var * var / (n[k] - 1);
+  }
+  out->df = den > 0.0 ? out->var * out->var / den : 1.0;
+  double half = evac_t975(out->df) * sqrt(out->var);
+  out->lo = out->mean - half;
+  out->hi = out->mean + half;
+}
+
+int evac_replicate_allocate(const double *share, int n, int total,
+                            int *target) {
+  int sum = 0;
+  for (int k = 0; k < n; k++) {
+    int m = (int)floor(total * share[k]);
+    m = m < 2 ? 2 : m;
+    target[k] = m > target[k] ? m : target[k];
+    sum += target[k];
+  }
+  while (sum < total) { /* largest remainder first (ties: fire order) */
+    int pick = 0;
+    double most = -INFINITY;
+    for (int k = 0; k < n; k++)
+      if (total * share[k] - target[k] > most) {
+        most = total * share[k] - target[k];
+        pick = k;
+      }
+    target[pick]++;
+    sum++;
+  }
+  return sum;
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "evacsim.h"
+#include "result.h"
 
 struct evac_model;
 
@@ -64,17 +65,24 @@ enum evac_status evac_replicate_load(const char *path,
                                      uint64_t fixed, struct evac_diag *diag,
                                      struct evac_model **out);
 
+/* Width of a replication's harm counts for a building of nfloors floors:
+ * one count per start floor and enum evac_harm (result.h). */
+#define EVAC_HARM_WIDTH(nfloors) ((nfloors)*EVAC_HARM_N)
+
 /* Simulates replication rep of the scenario at path with the hazards of
  * listed (the scenario as loaded) whose bit is set in fixed rectified, on
  * one thread, lean (no fields or trajectories kept). The fire is stratum's
  * (NULL: drawn by weight, evac_replicate_ignition); out->objective is
- * obj's value. A stratum the variant lacks gives EVAC_ERR_RUNTIME. */
+ * obj's value. harm (NULL: not wanted) receives
+ * EVAC_HARM_WIDTH(listed->nfloors) counts: harm[f * EVAC_HARM_N + h] people
+ * who started on floor f and ended as h. A stratum the variant lacks gives
+ * EVAC_ERR_RUNTIME. */
 enum evac_status evac_replicate_run(const char *path,
                                     const struct evac_model *listed,
                                     uint64_t fixed, uint64_t seed, int rep,
                                     const struct evac_stratum *stratum,
                                     enum evac_objective obj,
-                                    struct evac_outcome *out);
+                                    struct evac_outcome *out, int32_t *harm);
 
 /* A lower bound of the time the slowest occupant group of m (hazards
  * applied) needs on average to get out: the alarm, its mean pre-movement,
@@ -97,6 +105,37 @@ const char *evac_replicate_duration_warning(double duration_s, double egress_s,
 double evac_outcome_paired(const struct evac_outcome *x,
                            const struct evac_outcome *y, int n, double *mean,
                            double *lo, double *hi);
+
+/* Replication numbers of the r-th replication of ignition scenario k are
+ * k times this plus r (more than any replication count), so that every
+ * fire has its own draws of people (rank and batch alike). */
+#define EVAC_STRATUM_STRIDE 1048576
+
+/* A stratified paired effect (docs/ranking.md, "Confidence intervals"). */
+struct evac_stratified {
+  double mean;   /* objective avoided (a fire, weighted) */
+  double lo, hi; /* 95 % confidence interval */
+  double var;    /* variance of mean */
+  double df;     /* Welch-Satterthwaite degrees of freedom */
+};
+
+/* The effect of going from outcomes x to y, fire by fire: x[k][r] and
+ * y[k][r] are replication r of fire k (n[k] paired ones), weighted wx[k]
+ * and wy[k]: mean = sum over fires of the mean of wx x - wy y, variance
+ * sum of s_k^2 / n_k, 95 % interval with Student's t at the
+ * Welch-Satterthwaite df. A fire with both weights 0 or n[k] = 0 is left
+ * out. by_fire (NULL: not wanted) receives each fire's part of mean. */
+void evac_outcome_stratified(const struct evac_outcome *const *x,
+                             const double *wx,
+                             const struct evac_outcome *const *y,
+                             const double *wy, const int *n, int nstrata,
+                             double *by_fire, struct evac_stratified *out);
+
+/* Deals total replications to n fires in proportion to share[] (summing
+ * to 1) by largest remainder (ties: fire order), each at least 2 and at
+ * least what target[k] holds already; target[] is updated. Returns the
+ * sum (> total where the minimums need it). */
+int evac_replicate_allocate(const double *share, int n, int total, int *target);
 
 /* Two-sided 97.5 % quantile of Student's t with df >= 1 degrees of
  * freedom. */

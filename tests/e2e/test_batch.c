@@ -196,6 +196,30 @@ Test(batch, three_ranks_equal_one_rank, .timeout = 300) {
   cr_expect_gt(H5Aexists_by_name(f, "/buildings/tower-03/summary", "complete",
                                  H5P_DEFAULT),
                0, "the link /buildings/tower-03 does not resolve");
+  /* stratified by fire: each of the tower's 3 weighted fires (4 with an
+     e-bike's) has replications of its own, at least 2 a variant */
+  double fires = 0.0, sims = 0.0, variants = 0.0;
+  hid_t a = H5Aopen_by_name(f, "/buildings/tower-03/summary", "fires",
+                            H5P_DEFAULT, H5P_DEFAULT);
+  cr_expect_geq(a, 0, "no summary attribute fires");
+  if (a >= 0) {
+    H5Aread(a, H5T_NATIVE_DOUBLE, &fires);
+    H5Aclose(a);
+  }
+  a = H5Aopen_by_name(f, "/buildings/tower-03/summary", "simulations",
+                      H5P_DEFAULT, H5P_DEFAULT);
+  if (a >= 0) {
+    H5Aread(a, H5T_NATIVE_DOUBLE, &sims);
+    H5Aclose(a);
+  }
+  a = H5Aopen_by_name(f, "/buildings/tower-03/summary", "variants", H5P_DEFAULT,
+                      H5P_DEFAULT);
+  if (a >= 0) {
+    H5Aread(a, H5T_NATIVE_DOUBLE, &variants);
+    H5Aclose(a);
+  }
+  cr_expect(fires >= 3.0 && fires <= 4.0, "fires %g", fires);
+  cr_expect_geq(sims, 2.0 * 3.0 * variants, "%g simulations", sims);
   H5Fclose(f);
   evac_test_expect_units(p); /* every dataset, building files included */
 #ifdef EVAC_MPIEXEC

@@ -240,8 +240,11 @@ Test(report, ranking, .timeout = 300) {
   snprintf(h5, sizeof h5, "%s/rank.h5", dir);
   free(cli_expect(0, "rank %s -o %s --reps 3 --threads 1 --quiet", sc, h5));
   free(cli_expect(0, "report %s -o %s", h5, rep));
-  free(check_report(rep, "--expect forest.png --expect forest.svg "
-                         "--expect order.png"));
+  /* floor 1 holds the blocked stair: its map is drawn, floor 0 (the fire's)
+     too */
+  free(check_report(rep, "--browser --expect forest.png --expect forest.svg "
+                         "--expect order.png --expect floor-02-1.png "
+                         "--expect floor-01-0.png"));
   char path[8400];
   snprintf(path, sizeof path, "%s/index.html", rep);
   char *html = evac_test_read(path, NULL);
@@ -258,6 +261,10 @@ Test(report, ranking, .timeout = 300) {
   cr_expect_null(strstr(html, "delta_casualties_mean"), "no raw CSV names");
   cr_expect_not_null(strstr(html, "Closure check"), "closure check");
   cr_expect_not_null(strstr(html, "Responsibility list"), "owners");
+  /* each line explained by floor and how people ended, and mapped */
+  cr_expect_not_null(strstr(html, "Where and why each line acts"), "why");
+  cr_expect_not_null(strstr(html, "<td>blocked stair: "), "sentence");
+  cr_expect_not_null(strstr(html, "Floor 1: 1. H-STAIR"), "map caption");
   cr_expect_null(strstr(html, dir), "no absolute path in the report");
   free(html);
   free(sc);

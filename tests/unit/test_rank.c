@@ -8,6 +8,8 @@
 #include "diag.h"
 #include "model.h"
 #include "rank.h"
+#include "rank_why.h"
+#include "result.h"
 #include "verification/grid.h"
 
 /* Two storeys joined by stair A; the exit is at the far end of floor 1, so
@@ -239,6 +241,8 @@ Test(rank, cli_writes_table_csv_and_h5) {
   char line[512];
   cr_assert_not_null(fgets(line, sizeof line, f));
   cr_expect_eq(strncmp(line, "rank,hazard_id,type,target,floors,", 34), 0);
+  cr_expect_not_null(strstr(line, ",delta_casualties_by_floor,why\n"), "%s",
+                     line);
   cr_assert_not_null(fgets(line, sizeof line, f));
   cr_expect_eq(strncmp(line, "1,H-STAIR,blocked_stair,Stair A,2,", 34), 0, "%s",
                line);
@@ -375,5 +379,53 @@ Test(rank, short_duration_is_warned) {
   cr_expect_gt(r->egress_s, 30.0, "the estimate includes the alarm");
   evac_ranking_free(r);
   evac_diag_free(&d);
+  free(path);
+}
+
+/* Why a line: every replication's harm counts (by start floor and how
+ * people ended) add up to its incapacitated, trapped and not-out counts;
+ * a line's parts by floor add up to its mean; the blocked stair of floor
+ * 2 (where everyone starts) avoids, most of all, people there who turn
+ * back from it into the smoke (and some trapped with no route), and its
+ * sentence says so. */
+Test(rank, line_explained_by_floor_and_how) {
+  char *path = write_case("rank-why");
+  struct evac_ranking *r = rank(path, 4, 2);
+  cr_assert_eq(r->hwidth, 2 * EVAC_HARM_N);
+  for (int v = 0; v < r->nvariants; v++)
+    for (int k = 0; k < r->nstrata; k++)
+      for (int i = 0; i < r->variants[v].n[k]; i++) {
+        const struct evac_outcome *o = &r->variants[v].out[k][i];
+        const int32_t *h = &r->variants[v].harm[k][(size_t)i * r->hwidth];
+        double c[3] = {0};
+        for (int j = 0; j < r->hwidth; j++)
+          c[evac_harm_count(j % EVAC_HARM_N)] += h[j];
+        cr_expect_eq(c[0], o->incapacitated, "variant %d rep %d", v, i);
+        cr_expect_eq(c[1], o->trapped, "variant %d rep %d", v, i);
+        cr_expect_eq(c[2], o->not_out, "variant %d rep %d", v, i);
+        cr_expect_eq(h[0 * EVAC_HARM_N + EVAC_HARM_NOT_OUT] +
+                         h[0 * EVAC_HARM_N + EVAC_HARM_NO_ROUTE],
+                     0, "nobody starts on floor 1");
+      }
+  double d[2 * EVAC_HARM_N], fl[2];
+  char why[1024];
+  for (int i = 0; i < r->nrows; i++) {
+    const struct evac_rank_row *row = &r->rows[i];
+    evac_rank_harm(r, row->base_v, row->next_v, d);
+    evac_rank_why_floors(r, d, fl);
+    cr_expect_leq(fabs(fl[0] + fl[1] - row->step.mean), 1e-9, "line %d", i + 1);
+  }
+  const struct evac_rank_row *stair = row_of(r, "H-STAIR");
+  evac_rank_harm(r, stair->base_v, stair->next_v, d);
+  evac_rank_why(r, stair, d, why, sizeof why);
+  cr_log_info("%s", why);
+  cr_expect_gt(d[EVAC_HARM_N + EVAC_HARM_NO_ROUTE], 0.0,
+               "fixing the stair avoids people trapped on floor 2");
+  cr_expect_not_null(strstr(why, "blocked stair: "), "%s", why);
+  cr_expect_not_null(strstr(why, "fewer people a fire from floor 2 overcome "
+                                 "by smoke after turning back from a closed "
+                                 "route"),
+                     "%s", why);
+  evac_ranking_free(r);
   free(path);
 }

@@ -1,13 +1,17 @@
 """The report of a hazard ranking (`evacsim rank` file, docs/ranking.md):
 the objective avoided by each hazard with its 95 % interval (a forest plot
 with the zero and major lines), the rectification order, the rectification
-list, the closure check and the responsibility list."""
+list, where and why each line acts, a map of each floor with the hazards
+numbered as in the list, the closure check and the responsibility list."""
 
+import json
 import math
 import os
+import re
 
 import numpy as np
 
+from . import plan as planmod
 from .common import ReportError, num, save, text, texts
 
 COLUMNS = ["rank", "hazard_id", "type", "target", "floors",
@@ -27,10 +31,12 @@ NAMES = {"rank": "Order", "hazard_id": "Hazard", "type": "Type", "target": "Targ
          "delta_aset_margin_s": "Safety margin gained (s)", "major": "Major",
          "priority": "Priority", "cost": "Cost",
          "risk_reduction_per_cost": "Avoided per unit cost", "owner": "Owner"}
-SHOWN = ["rank", "hazard_id", "type", "target", "floors", "avoided",
-         "delta_incapacitated_mean", "delta_trapped_mean", "delta_not_out_mean",
-         "delta_rset_p95_s", "delta_aset_margin_s", "major", "priority", "cost",
-         "risk_reduction_per_cost", "owner"]
+# the rectification list in two tables, so that neither is wider than the page
+SHOWN = ["rank", "hazard_id", "type", "target", "floors", "avoided", "major", "priority",
+         "cost", "risk_reduction_per_cost", "owner"]
+SHOWN_COUNTS = ["rank", "hazard_id", "avoided", "delta_incapacitated_mean",
+                "delta_trapped_mean", "delta_not_out_mean", "delta_rset_p95_s",
+                "delta_aset_margin_s"]
 COLOURS = {"high": "tab:red", "medium": "tab:orange", "low": "tab:gray", "n/a": "lightgray"}
 MAJOR = 0.5
 
@@ -189,12 +195,13 @@ def applicable(cols, i):
     return "applicable" not in cols or cols["applicable"][i] >= 0.5
 
 
-def list_rows(cols, inert_from):
-    """The rectification list's rows with readable cells."""
+def list_rows(cols, inert_from, shown=SHOWN):
+    """The rectification list's rows with readable cells of the columns
+    shown."""
     rows = []
     for i in range(len(cols["rank"])):
         row = []
-        for c in SHOWN:
+        for c in shown:
             if c == "avoided":
                 row.append("%.2f [%.2f, %.2f]%s" % (
                     cols["delta_casualties_mean"][i], cols["delta_casualties_ci_low"][i],
@@ -206,6 +213,166 @@ def list_rows(cols, inert_from):
                 row.append(cell(c, cols[c][i]))
         rows.append(row)
     return rows
+
+
+def why_rows(f, cols):
+    """Each line's avoided, its largest parts by start floor and its
+    sentence (/ranking/why, /ranking/by_floor), or None in older files."""
+    r = f["ranking"]
+    if "why" not in r or "by_floor" not in r:
+        return None
+    g = r["by_floor"]
+    names = texts(g["floor_names"]) if "floor_names" in g else []
+    order = sorted(range(len(r["rank"])), key=lambda i: float(r["rank"][i]))
+    why = texts(r["why"])
+    per = [[float(v) for v in g["delta_casualties_floor_%d" % (k + 1)][:]]
+           for k in range(len(names))]
+    rows = []
+    for j, i in enumerate(order):
+        parts = sorted(((per[k][i], names[k]) for k in range(len(names))
+                        if abs(per[k][i]) >= 0.005), key=lambda p: -abs(p[0]))
+        floors = "; ".join("%s %+.2f" % (n, v) for v, n in parts[:4])
+        if len(parts) > 4:
+            floors += "; %d more" % (len(parts) - 4)
+        avoided = ("%.2f" % cols["delta_casualties_mean"][j] if applicable(cols, j)
+                   else "not applicable")
+        rows.append([int(cols["rank"][j]), cols["hazard_id"][j], avoided, floors, why[i]])
+    return rows
+
+
+def hazard_places(plan, plan_text, cols):
+    """Where each line's hazard is on the plan: {floor index: [(line, kind,
+    where)]} with kind 'region' (where: x0, y0, x1, y1 in cells), 'feature'
+    (where: x, y centroid) or 'floor' (the hazard covers the floor); and the
+    lines that act on the whole building."""
+    regions = {}
+    try:
+        for g in json.loads(plan_text).get("regions", []) or []:
+            regions.setdefault(str(g.get("name")), []).append(g)
+    except ValueError:
+        pass
+    places, building = {}, []
+    for i in range(len(cols["rank"])):
+        listed = [] if cols["floors"][i] in ("", "all") else cols["floors"][i].split(" ")
+        fidx = [plan.floor_index(n) for n in listed]
+        tgt = cols["target"][i]
+        found = False
+        for g in regions.get(tgt, []):
+            fi = plan.floor_index(g.get("floor"))
+            rect = g.get("rect") or []
+            if fi >= 0 and len(rect) == 4 and (not listed or fi in fidx):
+                places.setdefault(fi, []).append((i, "region", rect))
+                found = True
+        for fl in plan.floors if tgt and not found else []:
+            if listed and fl.index not in fidx:
+                continue
+            ys, xs = np.nonzero(fl.labels == tgt)
+            if len(xs):
+                places.setdefault(fl.index, []).append((i, "feature", (xs.mean(), ys.mean())))
+                found = True
+        if not found and listed:
+            for fi in fidx:
+                if fi >= 0:
+                    places.setdefault(fi, []).append((i, "floor", None))
+        elif not found:
+            building.append(i)
+    return places, building
+
+
+def fire_places(f, plan):
+    """{floor index: [(x, y)]} of the ranking's ignition scenarios."""
+    out = {}
+    if "fires" not in f or "place" not in f["fires"]:
+        return out
+    for p in texts(f["fires"]["place"]):
+        m = re.match(r"^floor (.*) \((-?\d+), (-?\d+)\)$", p)
+        if m and plan.floor_index(m.group(1)) >= 0:
+            out.setdefault(plan.floor_index(m.group(1)), []).append(
+                (int(m.group(2)), int(m.group(3))))
+    return out
+
+
+def floor_map(plan, floor, items, fires, cols, prio, outdir):
+    """floor-N.png: the floor with its hazards numbered as in the list and
+    coloured by priority (regions outlined, features marked, floor-wide
+    ones listed in the corner) and its fires; returns the file name."""
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    c = plan.cell_m
+    ny, nx = floor.shape
+    fig, ax = plt.subplots(figsize=(min(12, 2.5 + 0.09 * nx), 1.6 + 0.09 * ny))
+    planmod.draw(ax, plan, floor, alpha=0.55)
+    wide = []
+    for i, kind, where in items:
+        col = COLOURS.get(prio[i], "tab:gray")
+        num_ = int(cols["rank"][i])
+        if kind == "region":
+            x0, y0, x1, y1 = where
+            ax.add_patch(Rectangle((x0 * c, y0 * c), (x1 - x0 + 1) * c, (y1 - y0 + 1) * c,
+                                   fill=False, ec=col, lw=2.2))
+            x, y = (x0 + x1 + 1) / 2 * c, (y0 + y1 + 1) / 2 * c
+        elif kind == "feature":
+            x, y = (where[0] + 0.5) * c, (where[1] + 0.5) * c
+        else:
+            wide.append((num_, col))
+            continue
+        ax.annotate(str(num_), (x, y), ha="center", va="center", fontsize=9,
+                    fontweight="bold", color="white",
+                    bbox=dict(boxstyle="circle,pad=0.25", fc=col, ec="black", lw=0.6))
+    for x, y in fires:
+        ax.plot([(x + 0.5) * c], [(y + 0.5) * c], marker="^", ms=10, color="black",
+                mfc="yellow", ls="none")
+    if wide:
+        ax.text(0.01, 0.98, "whole floor:", transform=ax.transAxes, fontsize=8, va="top",
+                bbox=dict(fc="white", ec="#999", alpha=0.9))
+        for j, (num_, col) in enumerate(wide):
+            ax.annotate(str(num_), (0.12 + 0.035 * j, 0.955), xycoords="axes fraction",
+                        ha="center", va="center", fontsize=9, fontweight="bold",
+                        color="white", bbox=dict(boxstyle="circle,pad=0.25", fc=col,
+                                                 ec="black", lw=0.6))
+    handles = [Line2D([], [], marker="o", ls="none", mfc=COLOURS[k], mec="black",
+                      label=k) for k in ("high", "medium", "low", "n/a")]
+    if fires:
+        handles.append(Line2D([], [], marker="^", ls="none", mfc="yellow", mec="black",
+                              label="ignition scenario"))
+    ax.legend(handles=handles, fontsize=7, ncol=len(handles), loc="upper center",
+              bbox_to_anchor=(0.5, -0.16), frameon=False)
+    ax.set_title("Floor %s" % floor.name)
+    fig.tight_layout()
+    safe = re.sub(r"[^A-Za-z0-9_-]", "_", floor.name)
+    return save(fig, outdir, "floor-%02d-%s" % (floor.index + 1, safe))
+
+
+def floor_maps(f, cols, prio, outdir, page, log):
+    """The section of floor maps: each floor that holds a hazard or a fire
+    of the ranking (none without /parameters/plan_json)."""
+    if "parameters" not in f or "plan_json" not in f["parameters"]:
+        return
+    plan_text = text(f["parameters"]["plan_json"][0])
+    plan = planmod.Plan(plan_text, "/parameters/plan_json")
+    places, building = hazard_places(plan, plan_text, cols)
+    fires = fire_places(f, plan)
+    shown = sorted(set(places) | set(fires))
+    if not shown:
+        return
+    page.h2("Where the hazards are")
+    if building:
+        page.p("Acting on the whole building (not drawn): %s." % ", ".join(
+            "%d. %s" % (int(cols["rank"][i]), label(cols, i)) for i in building))
+    for fi in shown:
+        fl = plan.floors[fi]
+        log("floor map %s" % fl.name)
+        items = places.get(fi, [])
+        listed = ", ".join("%d. %s" % (int(cols["rank"][i]), cols["hazard_id"][i])
+                           for i in sorted({it[0] for it in items}))
+        page.figure(floor_map(plan, fl, items, fires.get(fi, []), cols, prio, outdir),
+                    "Floor %s: %s%s. Numbers are the lines of the rectification list, "
+                    "coloured by priority; outlines mark a hazard's room or corridor; "
+                    "triangles the ignition scenarios." % (
+                        fl.name, listed or "no hazard", "; ignition scenario(s) here"
+                        if fi in fires else ""))
 
 
 def group_table(f, name, header, fmt):
@@ -291,6 +458,21 @@ def build(f, path, outdir, opts, page, log):
                     "costs are given)." % objective, "order.svg")
     page.h2("Rectification list")
     page.table([NAMES[c] for c in SHOWN], list_rows(cols, inert_from))
+    page.p("Each line's effect assumes the lines above it are fixed. What it changes, "
+           "count by count (avoided = incapacitated + trapped under the default "
+           "objective; not out: still on the way when the run ended):", cls="note")
+    page.table([NAMES[c] for c in SHOWN_COUNTS], list_rows(cols, inert_from, SHOWN_COUNTS))
+    rows = why_rows(f, cols) if n else None
+    if rows:
+        page.h2("Where and why each line acts")
+        page.table(["Order", "Hazard", "Avoided a fire", "By start floor (largest first)",
+                    "Why (largest parts by how people ended)"], rows)
+        page.p("The parts by floor add up to the line. The sentence names the largest "
+               "changes by start floor and by how people ended (overcome by smoke, "
+               "trapped, waiting for staff, still on the way), and the fire where most "
+               "of the line happens.", cls="note")
+    if n:
+        floor_maps(f, cols, prio, outdir, page, log)
     t = group_table(f, "closure", ["Hazard", "Avoided alone (95 % CI)",
                                    "p95 evacuation time saved (s)",
                                    "Safety margin gained (s)", "Re-run shows"], closure_row)
