@@ -95,8 +95,7 @@ struct evac_care {
   int32_t *lobby;    /* [agents] patient: its lobby cell */
   struct evac_lifts *lifts; /* the fire lifts' state */
   double *dist;             /* [largest floor] one-floor distances */
-  struct qent *q;           /* Dijkstra heap */
-  size_t qn, qcap;          /* its size and capacity */
+  struct evac_heap q;       /* Dijkstra heap of struct qent */
   struct evac_drill *d;     /* the report being filled */
 };
 
@@ -105,41 +104,21 @@ static double now_s(const struct evac_sim *s) {
   return (double)s->now / EVAC_TICKS_PER_S;
 }
 
-/* Dijkstra heap: push (0 or -1) and pop the nearest. */
-static int q_push(struct evac_care *c, double d, int32_t i) {
-  if (c->qn == c->qcap) {
-    size_t cap = c->qcap ? 2 * c->qcap : 1024;
-    struct qent *q = realloc(c->q, cap * sizeof *q);
-    if (!q)
-      return -1;
-    c->q = q;
-    c->qcap = cap;
-  }
-  size_t k = c->qn++;
-  while (k > 0 && c->q[(k - 1) / 2].d > d) {
-    c->q[k] = c->q[(k - 1) / 2];
-    k = (k - 1) / 2;
-  }
-  c->q[k] = (struct qent){d, i};
-  return 0;
+/* 1 if queue entry a is nearer than b. */
+static int qent_before(const void *a, const void *b) {
+  return ((const struct qent *)a)->d < ((const struct qent *)b)->d;
 }
 
+/* Dijkstra heap: push (0 or -1). */
+static int q_push(struct evac_care *c, double d, int32_t i) {
+  struct qent e = {d, i};
+  return evac_heap_push(&c->q, &e);
+}
+
+/* Pops the nearest entry of a heap that is not empty. */
 static struct qent q_pop(struct evac_care *c) {
-  struct qent top = c->q[0], last = c->q[--c->qn];
-  size_t k = 0;
-  for (;;) {
-    size_t ch = 2 * k + 1;
-    if (ch >= c->qn)
-      break;
-    if (ch + 1 < c->qn && c->q[ch + 1].d < c->q[ch].d)
-      ch++;
-    if (c->q[ch].d >= last.d)
-      break;
-    c->q[k] = c->q[ch];
-    k = ch;
-  }
-  if (c->qn)
-    c->q[k] = last;
+  struct qent top;
+  evac_heap_pop(&c->q, &top);
   return top;
 }
 
@@ -155,11 +134,11 @@ static int floor_dist(struct evac_sim *s, int32_t from) {
     c->dist[i] = INFINITY;
   int32_t src = (int32_t)((size_t)from - fl->offset);
   c->dist[src] = 0.0;
-  c->qn = 0;
+  c->q.n = 0;
   if (q_push(c, 0.0, src))
     return -1;
   const double diag = m->cell_m * sqrt(2.0);
-  while (c->qn) {
+  while (c->q.n) {
     struct qent e = q_pop(c);
     if (e.d > c->dist[e.i])
       continue;
@@ -823,7 +802,7 @@ static void care_free(struct evac_care *c) {
   free(c->lobby);
   evac_lifts_free(c->lifts);
   free(c->dist);
-  free(c->q);
+  evac_heap_free(&c->q);
   free(c);
 }
 
@@ -858,6 +837,7 @@ static int init(struct evac_sim *s) {
   if (!c)
     return -1;
   s->care = c;
+  evac_heap_init(&c->q, sizeof(struct qent), qent_before);
   size_t n = (size_t)s->nagents + 1, big = 1;
   for (int f = 0; f < m->nfloors; f++)
     if ((size_t)m->floors[f].nx * m->floors[f].ny > big)

@@ -30,46 +30,25 @@ static inline int qless(struct qent a, struct qent b) {
   return a.d < b.d || (a.d == b.d && a.node < b.node);
 }
 
-struct pq {
-  struct qent *e;
-  size_t n, cap;
-};
-
-static int pq_push(struct pq *q, double d, int32_t node) {
-  if (q->n == q->cap) {
-    size_t cap = q->cap ? 2 * q->cap : 1024;
-    struct qent *e = realloc(q->e, cap * sizeof *e);
-    if (!e)
-      return -1;
-    q->e = e;
-    q->cap = cap;
-  }
-  size_t i = q->n++;
-  struct qent x = {d, node};
-  while (i > 0 && qless(x, q->e[(i - 1) / 2])) {
-    q->e[i] = q->e[(i - 1) / 2];
-    i = (i - 1) / 2;
-  }
-  q->e[i] = x;
-  return 0;
+/* qless() for the heap. */
+static int qent_before(const void *a, const void *b) {
+  return qless(*(const struct qent *)a, *(const struct qent *)b);
 }
 
-static struct qent pq_pop(struct pq *q) {
-  struct qent top = q->e[0], last = q->e[--q->n];
-  size_t i = 0;
-  for (;;) {
-    size_t c = 2 * i + 1;
-    if (c >= q->n)
-      break;
-    if (c + 1 < q->n && qless(q->e[c + 1], q->e[c]))
-      c++;
-    if (!qless(q->e[c], last))
-      break;
-    q->e[i] = q->e[c];
-    i = c;
-  }
-  if (q->n)
-    q->e[i] = last;
+/* An empty queue of struct qent. */
+static void pq_init(struct evac_heap *q) {
+  evac_heap_init(q, sizeof(struct qent), qent_before);
+}
+
+static int pq_push(struct evac_heap *q, double d, int32_t node) {
+  struct qent x = {d, node};
+  return evac_heap_push(q, &x);
+}
+
+/* The first entry of a queue that is not empty. */
+static struct qent pq_pop(struct evac_heap *q) {
+  struct qent top;
+  evac_heap_pop(q, &top);
   return top;
 }
 
@@ -92,7 +71,7 @@ static int passable(const struct evac_sim *s, const uint8_t *closed, int32_t c,
 }
 
 /* Relaxes node v from u at distance du + w. */
-static int relax(struct pq *q, double *dist, int32_t v, double dv) {
+static int relax(struct evac_heap *q, double *dist, int32_t v, double dv) {
   if (dv < dist[v]) {
     dist[v] = dv;
     return pq_push(q, dv, v);
@@ -126,10 +105,10 @@ static int is_source(const struct evac_sim *s, const uint8_t *pass, size_t c) {
 /* Runs Dijkstra's search from the queue q over dist (entries in q are
  * final-or-better labels); frees q. Returns 0 or -1. */
 static int search(const struct evac_sim *s, const uint8_t *closed,
-                  const uint8_t *pass, struct pq *qp, double *dist) {
+                  const uint8_t *pass, struct evac_heap *qp, double *dist) {
   const struct evac_model *m = s->m;
   const double cell = m->cell_m, diag = cell * sqrt(2.0);
-  struct pq q = *qp;
+  struct evac_heap q = *qp;
   while (q.n) {
     struct qent top = pq_pop(&q);
     int32_t u = top.node;
@@ -174,17 +153,18 @@ static int search(const struct evac_sim *s, const uint8_t *closed,
         goto oom;
     }
   }
-  free(q.e);
+  evac_heap_free(&q);
   return 0;
 oom:
-  free(q.e);
+  evac_heap_free(&q);
   return -1;
 }
 
 /* Dijkstra from the open safe places of the field (pass) into dist. */
 static int build_one(const struct evac_sim *s, const uint8_t *closed,
                      const uint8_t *pass, double *dist) {
-  struct pq q = {0};
+  struct evac_heap q;
+  pq_init(&q);
   for (size_t i = 0; i < s->nnodes; i++)
     dist[i] = INFINITY;
   int rc = 0;
@@ -193,7 +173,7 @@ static int build_one(const struct evac_sim *s, const uint8_t *closed,
       dist[c] = 0.0;
       rc = pq_push(&q, 0.0, (int32_t)c);
     }
-  return rc ? (free(q.e), -1) : search(s, closed, pass, &q, dist);
+  return rc ? (evac_heap_free(&q), -1) : search(s, closed, pass, &q, dist);
 }
 
 /* Marks of an update's nodes (evac_fields.mark, all clear between
@@ -232,7 +212,7 @@ struct update {
   uint8_t *mark;
   struct nodes touched; /* every node with a mark */
   struct nodes bad;     /* the nodes marked MARK_BAD */
-  struct pq q;          /* invalidation pass, then search */
+  struct evac_heap q;   /* invalidation pass, then search */
 };
 
 /* Sets bits on u's mark, listing u among the touched nodes. */
@@ -421,6 +401,7 @@ static int update_one(const struct evac_sim *s, const uint8_t *closed,
                       size_t nchanged, uint8_t *marks, double *dist) {
   struct update up = {
       .s = s, .closed = closed, .pass = pass, .dist = dist, .mark = marks};
+  pq_init(&up.q);
   int rc = around_changes(&up, changed, nchanged, seen);
   while (!rc && up.q.n) {
     int32_t v = pq_pop(&up.q).node;
@@ -444,7 +425,7 @@ static int update_one(const struct evac_sim *s, const uint8_t *closed,
   if (!rc)
     rc = search(s, closed, pass, &up.q, dist);
   else
-    free(up.q.e);
+    evac_heap_free(&up.q);
   for (size_t i = 0; i < up.touched.n; i++)
     marks[up.touched.v[i]] = 0;
   free(up.touched.v);

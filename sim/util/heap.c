@@ -1,73 +1,67 @@
-/* Binary min-heap of events; see heap.h. Layout after libuv's heap-inl.h
- * idea (ties broken by a start id), as an array heap. */
+/* Binary min-heap of fixed-size elements; see heap.h. */
 #include "heap.h"
 
 #include <stdlib.h>
+#include <string.h>
 
-/* 1 if a runs before b. */
-static int before(const struct evac_event *a, const struct evac_event *b) {
-  if (a->tick != b->tick)
-    return a->tick < b->tick;
-  if (a->cls != b->cls)
-    return a->cls < b->cls;
-  if (a->prio != b->prio)
-    return a->prio < b->prio;
-  if (a->id != b->id)
-    return a->id < b->id;
-  return a->seq < b->seq;
+/* The i-th element. */
+static unsigned char *at(const struct evac_heap *h, size_t i) {
+  return h->data + i * h->size;
 }
 
-int evac_heap_push(struct evac_heap *h, struct evac_event e) {
+void evac_heap_init(struct evac_heap *h, size_t size,
+                    int (*before)(const void *a, const void *b)) {
+  *h = (struct evac_heap){.size = size, .before = before};
+}
+
+int evac_heap_push(struct evac_heap *h, const void *e) {
   if (h->n == h->cap) {
     size_t cap = h->cap ? 2 * h->cap : 256;
-    struct evac_event *ev = realloc(h->ev, cap * sizeof *ev);
-    if (!ev)
+    unsigned char *data = realloc(h->data, cap * h->size);
+    if (!data)
       return -1;
-    h->ev = ev;
+    h->data = data;
     h->cap = cap;
   }
-  e.seq = h->next_seq++;
   size_t i = h->n++;
   while (i > 0) {
     size_t parent = (i - 1) / 2;
-    if (!before(&e, &h->ev[parent]))
+    if (!h->before(e, at(h, parent)))
       break;
-    h->ev[i] = h->ev[parent];
+    memcpy(at(h, i), at(h, parent), h->size);
     i = parent;
   }
-  h->ev[i] = e;
+  memcpy(at(h, i), e, h->size);
   return 0;
 }
 
-int evac_heap_pop(struct evac_heap *h, struct evac_event *out) {
+int evac_heap_pop(struct evac_heap *h, void *out) {
   if (h->n == 0)
     return -1;
-  *out = h->ev[0];
-  struct evac_event last = h->ev[--h->n];
-  size_t i = 0, n = h->n;
+  memcpy(out, at(h, 0), h->size);
+  size_t n = --h->n, i = 0;
+  const unsigned char *last = at(h, n); /* past the end now: not overwritten */
   for (;;) {
     size_t child = 2 * i + 1;
     if (child >= n)
       break;
-    if (child + 1 < n && before(&h->ev[child + 1], &h->ev[child]))
+    if (child + 1 < n && h->before(at(h, child + 1), at(h, child)))
       child++;
-    if (!before(&h->ev[child], &last))
+    if (!h->before(at(h, child), last))
       break;
-    h->ev[i] = h->ev[child];
+    memcpy(at(h, i), at(h, child), h->size);
     i = child;
   }
   if (n > 0)
-    h->ev[i] = last;
+    memcpy(at(h, i), last, h->size);
   return 0;
 }
 
-const struct evac_event *evac_heap_peek(const struct evac_heap *h) {
-  return h->n ? &h->ev[0] : NULL;
+const void *evac_heap_peek(const struct evac_heap *h) {
+  return h->n ? h->data : NULL;
 }
 
 void evac_heap_free(struct evac_heap *h) {
-  free(h->ev);
-  h->ev = NULL;
-  h->n = h->cap = 0;
-  h->next_seq = 0;
+  free(h->data);
+  evac_heap_init(h, h->size, h->before);
 }

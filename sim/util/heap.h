@@ -1,42 +1,37 @@
-/* The event queue: a binary min-heap of events ordered by (tick, class,
- * prio, id, seq). seq is given by the queue in push order, so ties are broken
- * the same way on every run. Stale events are dropped by their users
- * (generation counters), not removed from the heap. */
+/* A binary min-heap of fixed-size elements in one array, ordered by a
+ * caller's "before" function (after libuv's heap-inl.h, as an array heap).
+ * The one heap of the project: the engine's event queue (events.h), the
+ * grid searches' queues (sim/input/grid.h). Equal elements leave in no
+ * particular order, so a caller that needs a deterministic order makes its
+ * function a total order (the event queue breaks ties by push order). */
 #ifndef EVAC_HEAP_H
 #define EVAC_HEAP_H
 
 #include <stddef.h>
-#include <stdint.h>
 
-/* One event. */
-struct evac_event {
-  int64_t tick; /* when, in engine ticks */
-  int32_t cls;  /* event class; lower runs first at equal ticks */
-  int64_t prio; /* order within a class at equal ticks, lower first (agents:
-                   the tick since which they stand where they are) */
-  int32_t id;   /* agent, timeline entry, ... */
-  uint32_t gen; /* the owner's generation when scheduled */
-  uint64_t seq; /* push order, set by evac_heap_push */
-};
-
-/* The heap. Zero-initialise it. */
+/* The heap. Set up with evac_heap_init. */
 struct evac_heap {
-  struct evac_event *ev; /* heap array */
-  size_t n;              /* events */
-  size_t cap;            /* allocated */
-  uint64_t next_seq;     /* seq of the next push */
+  unsigned char *data; /* [cap * size] the elements, heap-ordered */
+  size_t n;            /* elements */
+  size_t cap;          /* elements allocated */
+  size_t size;         /* bytes per element */
+  int (*before)(const void *a, const void *b); /* 1 if a leaves before b */
 };
 
-/* Adds an event (its seq is assigned). Returns 0, or -1 out of memory. */
-int evac_heap_push(struct evac_heap *h, struct evac_event e);
+/* An empty heap of elements of size bytes ordered by before. */
+void evac_heap_init(struct evac_heap *h, size_t size,
+                    int (*before)(const void *a, const void *b));
 
-/* Removes the first event into *out. Returns 0, or -1 if empty. */
-int evac_heap_pop(struct evac_heap *h, struct evac_event *out);
+/* Adds a copy of *e. Returns 0, or -1 out of memory. */
+int evac_heap_push(struct evac_heap *h, const void *e);
 
-/* The first event without removing it, or NULL if empty. */
-const struct evac_event *evac_heap_peek(const struct evac_heap *h);
+/* Removes the first element into *out. Returns 0, or -1 if empty. */
+int evac_heap_pop(struct evac_heap *h, void *out);
 
-/* Frees the storage. */
+/* The first element without removing it, or NULL if empty. */
+const void *evac_heap_peek(const struct evac_heap *h);
+
+/* Frees the storage; the heap stays set up, empty. */
 void evac_heap_free(struct evac_heap *h);
 
 #endif
