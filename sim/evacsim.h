@@ -7,6 +7,7 @@
 #ifndef EVACSIM_H
 #define EVACSIM_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -26,6 +27,17 @@ const char *evac_status_str(enum evac_status s);
 /* The library's version string ("0.1.0") and git revision. */
 const char *evac_version(void);
 const char *evac_git_revision(void);
+
+/* Threads for a run whose --threads was not given: OMP_NUM_THREADS when
+ * set, else the CPUs this process may run on, capped by its own cgroup's
+ * CPU quota (containers and batch slots often allow fewer CPUs than they
+ * show; more threads than the quota makes OpenMP barriers wait out
+ * throttling). */
+int evac_threads_default(void);
+
+/* Removes every temporary open now. Async-signal-safe: for a
+ * termination signal handler (a program killed mid-write leaves none). */
+void evac_commit_remove_all(void);
 
 /* ----------------------------------------------------------- diagnostics */
 
@@ -68,6 +80,26 @@ enum evac_status evac_model_check(const struct evac_model *m,
  * for evac_model_load. */
 enum evac_status evac_check_file(const char *path, int strict,
                                  struct evac_diag *diag);
+
+/* The middle of the run pipeline that run, rank, batch and replay share
+ * (load → check → prepare → simulate): fixes the hazards ids[0..n) (they
+ * are rectified: their effects are not applied), then applies the
+ * remaining ones to m. An id the model does not list is an error "WHAT ID:
+ * the scenario lists no hazard ..." at file's path where; nothing is
+ * applied then. Returns EVAC_OK or EVAC_ERR_INPUT. */
+enum evac_status evac_hazards_prepare(struct evac_model *m,
+                                      const char *const *ids, int n,
+                                      const char *file, const char *where,
+                                      const char *what, struct evac_diag *diag);
+
+/* Refuses m if copies simulations of it (lean 1: keeping the
+ * summary and per-agent columns only, as rank and batch do) need more memory
+ * than is available: EVAC_ERR_RUNTIME with a message in diag naming file,
+ * the estimate, what is available and what to change; EVAC_ERR_INPUT if
+ * $EVACSIM_MEMORY_LIMIT is malformed; else EVAC_OK. */
+enum evac_status evac_memory_check(const struct evac_model *m, const char *file,
+                                   int lean, int copies,
+                                   struct evac_diag *diag);
 
 /* Frees a model (NULL is allowed). */
 void evac_model_free(struct evac_model *m);
@@ -162,6 +194,11 @@ enum evac_objective {
   EVAC_OBJ_N
 };
 
+/* Name of an objective ("incapacitated+trapped", ...); evac_objective_parse
+ * is its inverse and returns -1 for an unknown name. */
+const char *evac_objective_name(enum evac_objective obj);
+int evac_objective_parse(const char *name);
+
 /* Default cap of replications per variant (evacsim rank --reps). */
 #define EVAC_RANK_DEFAULT_REPS 40
 
@@ -219,6 +256,33 @@ enum evac_status evac_ranking_write(const struct evac_ranking *r,
 /* Frees a ranking (NULL is allowed). */
 void evac_ranking_free(struct evac_ranking *r);
 
+/* Removes a ranking's state folder (evac_rank_opts.state_dir): its block
+ * files (KEY.bin and stale KEY.bin.partial) and the folder
+ * itself if it is then empty. Returns 0, or -1 (errno set) if it remains. */
+int evac_outcome_dir_remove(const char *dir);
+
+/* ------------------------------------------------------------ county batch */
+
+/* Options of a batch. */
+struct evac_batch_opts {
+  int reps;      /* replications per variant; 0: the manifest's */
+  int threads;   /* threads per rank; 0: OpenMP default */
+  int progress;  /* 1: progress lines on stderr (rank 0) */
+  int quiet;     /* 1: print no summary */
+  FILE *summary; /* where rank 0 prints the county summary (NULL: none) */
+  const volatile sig_atomic_t *stop; /* set (by a signal): stop cleanly */
+};
+
+/* Runs the batch of the manifest at path into dir: plans it, runs the
+ * tasks not yet done, and (rank 0) writes the outputs. Under mpirun or
+ * srun the ranks share the work. Returns EVAC_OK; EVAC_ERR_INPUT if the
+ * manifest is bad or a building failed to load (the others are still
+ * done and written); EVAC_ERR_RUNTIME if interrupted ("interrupted; re-run
+ * to resume") or a simulation failed; EVAC_ERR_IO. */
+enum evac_status evac_batch_run(const char *path, const char *dir,
+                                const struct evac_batch_opts *opts,
+                                struct evac_diag *diag);
+
 /* ----------------------------------------------------------------- tools */
 
 /* Prints a summary of a result file. */
@@ -235,5 +299,20 @@ struct evac_gen_opts {
 /* Writes DIR/tower.plan.json and DIR/tower.scenario.json. */
 enum evac_status evac_gen_tower(const struct evac_gen_opts *opts,
                                 const char *dir, struct evac_diag *diag);
+
+/* Options of the county generator. */
+struct evac_gen_county_opts {
+  int buildings;     /* number of towers, >= 1 */
+  int floors_max;    /* tallest tower, >= 2 (floors drawn in 2..max) */
+  int occupants_max; /* most occupants per floor above the ground */
+  double duration_s; /* each scenario's duration_s */
+  int reps;          /* the manifest's reps */
+  uint64_t seed;     /* seed of the draws and the manifest's seed */
+};
+
+/* Writes DIR/county.json and DIR/NAME/tower.{plan,scenario}.json for each
+ * of its towers (varied size, occupants and hazard lists). */
+enum evac_status evac_gen_county(const struct evac_gen_county_opts *opts,
+                                 const char *dir, struct evac_diag *diag);
 
 #endif

@@ -412,18 +412,6 @@ int evac_hazards_on_floor(const struct evac_model *m, enum evac_hazard_type t,
  * light only), else 1 (docs/hazards.md). */
 double evac_hazards_extinction_factor(const struct evac_model *m, int f);
 
-/* The middle of the run pipeline that run, rank, batch and replay share
- * (load → prepare → simulate): fixes the hazards ids[0..n) (moved to
- * m->fixed), then applies the remaining ones to m (evac_hazards_apply). An
- * id the model does not list is an error "WHAT ID: the scenario lists no
- * hazard ..."
- * at file's path where; nothing is applied then. Returns EVAC_OK or
- * EVAC_ERR_INPUT. */
-enum evac_status evac_hazards_prepare(struct evac_model *m,
-                                      const char *const *ids, int n,
-                                      const char *file, const char *where,
-                                      const char *what, struct evac_diag *diag);
-
 /* Frees the strings and floors of one hazard. */
 void evac_hazard_clear(struct evac_hazard *h);
 
