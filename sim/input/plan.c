@@ -955,12 +955,17 @@ static void systems_read(struct plan_ctx *c, const cJSON *sys) {
   s->sprinkler_floor = calloc(nf, 1);
   s->detector_floor = calloc(nf, 1);
   s->exhaust_floor = calloc(nf, 1);
+  s->extinction_floor = malloc(nf * sizeof *s->extinction_floor);
+  s->grilles_floor = calloc(nf, 1);
   char sp[EVAC_JSON_PATH_MAX], p[EVAC_JSON_PATH_MAX];
   evac_json_path_key(sp, c->base, "systems");
-  if (!s->sprinkler_floor || !s->detector_floor || !s->exhaust_floor) {
+  if (!s->sprinkler_floor || !s->detector_floor || !s->exhaust_floor ||
+      !s->extinction_floor || !s->grilles_floor) {
     evac_diag_error(j->diag, j->file, sp, "out of memory");
     return;
   }
+  for (size_t f = 0; f < nf; f++)
+    s->extinction_floor[f] = 1.0; /* lit */
   if (!sys)
     return;
   evac_json_check_keys(j, sys, sp, systems_keys);
