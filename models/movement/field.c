@@ -342,7 +342,8 @@ static int update_one(const struct evac_sim *s, const uint8_t *closed,
   field_search(&up.g, &up.ctx, s, closed, pass, dist);
   int rc = around_changes(&up, changed, nchanged, seen);
   struct evac_grid_entry e;
-  while (!rc && evac_heap_pop(&up.g.queue, &e) == 0) {
+  while (!rc && evac_heap_pop(&up.g.queue, &e, sizeof e,
+                              evac_grid_entry_before) == 0) {
     int32_t v = e.node;
     up.mark[v] |= MARK_DONE;
     if ((size_t)v < s->m->ncells && dist[v] == 0.0 &&

@@ -400,7 +400,6 @@ enum evac_status evac_sim_create(const struct evac_model *m,
     return EVAC_ERR_RUNTIME;
   s->m = m;
   s->opts = *opts;
-  evac_events_init(&s->events);
   s->end = evac_ticks(m->duration_s);
   s->cell_headway = evac_ticks(1.0 / (EVAC_MAX_SPECIFIC_FLOW * m->cell_m));
   s->nagents = m->noccupants;

@@ -16,8 +16,6 @@ void evac_grid_search_init(struct evac_grid_search *g,
                                  .cost = cost,
                                  .dist = dist,
                                  .base = base};
-  evac_heap_init(&g->queue, sizeof(struct evac_grid_entry),
-                 evac_grid_entry_before);
 }
 
 int evac_grid_search_reach(struct evac_grid_search *g, int32_t v, double d) {
@@ -26,12 +24,12 @@ int evac_grid_search_reach(struct evac_grid_search *g, int32_t v, double d) {
     return 0;
   *dv = d;
   struct evac_grid_entry e = {d, v};
-  return evac_heap_push(&g->queue, &e);
+  return evac_heap_push(&g->queue, &e, sizeof e, evac_grid_entry_before);
 }
 
 int evac_grid_search_queue(struct evac_grid_search *g, int32_t v) {
   struct evac_grid_entry e = {g->dist[(size_t)v - g->base], v};
-  return evac_heap_push(&g->queue, &e);
+  return evac_heap_push(&g->queue, &e, sizeof e, evac_grid_entry_before);
 }
 
 /* Relaxes the steps out of cell u at distance du. 0 or -1. */
@@ -55,7 +53,8 @@ static int steps_from(struct evac_grid_search *g, int32_t u, double du) {
 int evac_grid_search_run(struct evac_grid_search *g) {
   struct evac_grid_entry e;
   int rc = 0;
-  while (!rc && evac_heap_pop(&g->queue, &e) == 0) {
+  while (!rc &&
+         evac_heap_pop(&g->queue, &e, sizeof e, evac_grid_entry_before) == 0) {
     if (e.d > g->dist[(size_t)e.node - g->base])
       continue; /* stale */
     if ((size_t)e.node < g->m->ncells)

@@ -15,18 +15,13 @@ static int before(const void *pa, const void *pb) {
   return a->seq < b->seq;
 }
 
-void evac_events_init(struct evac_events *q) {
-  evac_heap_init(&q->heap, sizeof(struct evac_event), before);
-  q->next_seq = 0;
-}
-
 int evac_events_push(struct evac_events *q, struct evac_event e) {
   e.seq = q->next_seq++;
-  return evac_heap_push(&q->heap, &e);
+  return evac_heap_push(&q->heap, &e, sizeof e, before);
 }
 
 int evac_events_pop(struct evac_events *q, struct evac_event *out) {
-  return evac_heap_pop(&q->heap, out);
+  return evac_heap_pop(&q->heap, out, sizeof *out, before);
 }
 
 const struct evac_event *evac_events_peek(const struct evac_events *q) {

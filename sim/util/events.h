@@ -20,14 +20,11 @@ struct evac_event {
   uint64_t seq; /* push order, set by evac_events_push */
 };
 
-/* The queue. Set up with evac_events_init. */
+/* The queue. Zero-initialise it. */
 struct evac_events {
   struct evac_heap heap; /* of struct evac_event */
   uint64_t next_seq;     /* seq of the next push */
 };
-
-/* An empty queue. */
-void evac_events_init(struct evac_events *q);
 
 /* Adds an event (its seq is assigned). Returns 0, or -1 out of memory. */
 int evac_events_push(struct evac_events *q, struct evac_event e);
@@ -38,7 +35,7 @@ int evac_events_pop(struct evac_events *q, struct evac_event *out);
 /* The first event without removing it, or NULL if empty. */
 const struct evac_event *evac_events_peek(const struct evac_events *q);
 
-/* Frees the storage; the queue is empty and set up again. */
+/* Frees the storage; the queue is empty. */
 void evac_events_free(struct evac_events *q);
 
 #endif

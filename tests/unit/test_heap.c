@@ -7,8 +7,7 @@
 #include "rng.h"
 
 Test(heap, pops_in_key_order_with_stable_ties) {
-  struct evac_events h;
-  evac_events_init(&h);
+  struct evac_events h = {0};
   struct evac_rng r;
   evac_rng_init(&r, 5, 0, EVAC_RNG_ATTRIBUTES, 0);
   for (int i = 0; i < 5000; i++) {
@@ -45,25 +44,24 @@ static int int_before(const void *a, const void *b) {
 }
 
 Test(heap, sorts_any_element_type) {
-  struct evac_heap h;
-  evac_heap_init(&h, sizeof(int), int_before);
+  struct evac_heap h = {0};
   struct evac_rng r;
   evac_rng_init(&r, 7, 0, EVAC_RNG_ATTRIBUTES, 0);
   int count[100] = {0};
   for (int i = 0; i < 3000; i++) {
     int v = (int)evac_rng_below(&r, 100);
     count[v]++;
-    cr_assert_eq(evac_heap_push(&h, &v), 0);
+    cr_assert_eq(evac_heap_push(&h, &v, sizeof v, int_before), 0);
     if (i % 7 == 0) { /* interleave pops with pushes */
       int top;
-      cr_assert_eq(evac_heap_pop(&h, &top), 0);
+      cr_assert_eq(evac_heap_pop(&h, &top, sizeof top, int_before), 0);
       count[top]--;
       for (int k = 0; k < top; k++)
         cr_assert_eq(count[k], 0, "popped %d while %d is queued", top, k);
     }
   }
   int prev = -1, v;
-  while (evac_heap_pop(&h, &v) == 0) {
+  while (evac_heap_pop(&h, &v, sizeof v, int_before) == 0) {
     cr_assert_geq(v, prev);
     count[v]--;
     prev = v;
