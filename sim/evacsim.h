@@ -7,6 +7,7 @@
 #ifndef EVACSIM_H
 #define EVACSIM_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -26,6 +27,17 @@ const char *evac_status_str(enum evac_status s);
 /* The library's version string ("0.1.0") and git revision. */
 const char *evac_version(void);
 const char *evac_git_revision(void);
+
+/* Threads for a run whose --threads was not given: OMP_NUM_THREADS when
+ * set, else the CPUs this process may run on, capped by its own cgroup's
+ * CPU quota (containers and batch slots often allow fewer CPUs than they
+ * show; more threads than the quota makes OpenMP barriers wait out
+ * throttling). */
+int evac_threads_default(void);
+
+/* Removes every temporary open now. Async-signal-safe: for a
+ * termination signal handler (a program killed mid-write leaves none). */
+void evac_commit_remove_all(void);
 
 /* ----------------------------------------------------------- diagnostics */
 
@@ -68,6 +80,26 @@ enum evac_status evac_model_check(const struct evac_model *m,
  * for evac_model_load. */
 enum evac_status evac_check_file(const char *path, int strict,
                                  struct evac_diag *diag);
+
+/* The middle of the run pipeline that run, rank, batch and replay share
+ * (load → check → prepare → simulate): fixes the hazards ids[0..n) (they
+ * are rectified: their effects are not applied), then applies the
+ * remaining ones to m. An id the model does not list is an error "WHAT ID:
+ * the scenario lists no hazard ..." at file's path where; nothing is
+ * applied then. Returns EVAC_OK or EVAC_ERR_INPUT. */
+enum evac_status evac_hazards_prepare(struct evac_model *m,
+                                      const char *const *ids, int n,
+                                      const char *file, const char *where,
+                                      const char *what, struct evac_diag *diag);
+
+/* Refuses m if copies simulations of it (lean 1: keeping the
+ * summary and per-agent columns only, as rank and batch do) need more memory
+ * than is available: EVAC_ERR_RUNTIME with a message in diag naming file,
+ * the estimate, what is available and what to change; EVAC_ERR_INPUT if
+ * $EVACSIM_MEMORY_LIMIT is malformed; else EVAC_OK. */
+enum evac_status evac_memory_check(const struct evac_model *m, const char *file,
+                                   int lean, int copies,
+                                   struct evac_diag *diag);
 
 /* Frees a model (NULL is allowed). */
 void evac_model_free(struct evac_model *m);
@@ -113,6 +145,38 @@ enum evac_status evac_sim_write(const struct evac_sim *sim, const char *path,
 void evac_sim_print_summary(const struct evac_sim *sim, FILE *f);
 
 struct evac_result; /* what a run produced, see result.h */
+
+/* The result file of one run, written as the run goes (docs/output.md):
+ * evac_output_open creates the file's temporary; the run hands its
+ * trajectory and field samples to evac_output_sink (give it as the run's
+ * evac_run_opts.sink), and evac_output_close writes the rest and commits the
+ * file under its name, or evac_output_abandon throws it away. Memory does
+ * not grow with the run's length. */
+struct evac_output; /* one result file being written */
+
+/* Creates the temporary of path for a run of model m (which must outlive
+ * the file, as must path) and starts the file. Returns EVAC_OK with *out
+ * set, or EVAC_ERR_IO ("PATH: cannot write result file: ..." in diag). */
+enum evac_status evac_output_open(const struct evac_model *m, const char *path,
+                                  struct evac_output **out,
+                                  struct evac_diag *diag);
+
+/* The sink the run hands its samples to (valid until o is closed). */
+const struct evac_result_sink *evac_output_sink(struct evac_output *o);
+
+/* Writes what r holds besides the samples already handed over, `complete`
+ * last, and commits the file (fsync, rename). Frees o. Returns EVAC_OK, or
+ * EVAC_ERR_IO with nothing left under the name (the old file kept) and
+ * the reason in diag. */
+enum evac_status evac_output_close(struct evac_output *o,
+                                   const struct evac_result *r,
+                                   struct evac_diag *diag);
+
+/* Throws the file away (a run that failed or was stopped) and frees o.
+ * Returns EVAC_ERR_IO if a write of the file had failed (the reason in
+ * diag: the run may have failed for it), else EVAC_OK. */
+enum evac_status evac_output_abandon(struct evac_output *o,
+                                     struct evac_diag *diag);
 
 /* The headline figures of a finished run, as /summary stores them. The
  * counts add up: evacuated + incapacitated + trapped + not_out =
@@ -173,6 +237,11 @@ enum evac_objective {
   EVAC_OBJ_N
 };
 
+/* Name of an objective ("incapacitated+trapped", ...); evac_objective_parse
+ * is its inverse and returns -1 for an unknown name. */
+const char *evac_objective_name(enum evac_objective obj);
+int evac_objective_parse(const char *name);
+
 /* Default cap of replications per variant (evacsim rank --reps). */
 #define EVAC_RANK_DEFAULT_REPS 40
 
@@ -230,6 +299,33 @@ enum evac_status evac_ranking_write(const struct evac_ranking *r,
 /* Frees a ranking (NULL is allowed). */
 void evac_ranking_free(struct evac_ranking *r);
 
+/* Removes a ranking's state folder (evac_rank_opts.state_dir): its block
+ * files (KEY.bin and stale KEY.bin.partial) and the folder
+ * itself if it is then empty. Returns 0, or -1 (errno set) if it remains. */
+int evac_outcome_dir_remove(const char *dir);
+
+/* ------------------------------------------------------------ county batch */
+
+/* Options of a batch. */
+struct evac_batch_opts {
+  int reps;      /* replications per variant; 0: the manifest's */
+  int threads;   /* threads per rank; 0: OpenMP default */
+  int progress;  /* 1: progress lines on stderr (rank 0) */
+  int quiet;     /* 1: print no summary */
+  FILE *summary; /* where rank 0 prints the county summary (NULL: none) */
+  const volatile sig_atomic_t *stop; /* set (by a signal): stop cleanly */
+};
+
+/* Runs the batch of the manifest at path into dir: plans it, runs the
+ * tasks not yet done, and (rank 0) writes the outputs. Under mpirun or
+ * srun the ranks share the work. Returns EVAC_OK; EVAC_ERR_INPUT if the
+ * manifest is bad or a building failed to load (the others are still
+ * done and written); EVAC_ERR_RUNTIME if interrupted ("interrupted; re-run
+ * to resume") or a simulation failed; EVAC_ERR_IO. */
+enum evac_status evac_batch_run(const char *path, const char *dir,
+                                const struct evac_batch_opts *opts,
+                                struct evac_diag *diag);
+
 /* ----------------------------------------------------------------- tools */
 
 /* Checks that path is an evacsim HDF5 file (a run result, ranking or
@@ -252,5 +348,20 @@ struct evac_gen_opts {
 /* Writes DIR/tower.plan.json and DIR/tower.scenario.json. */
 enum evac_status evac_gen_tower(const struct evac_gen_opts *opts,
                                 const char *dir, struct evac_diag *diag);
+
+/* Options of the county generator. */
+struct evac_gen_county_opts {
+  int buildings;     /* number of towers, >= 1 */
+  int floors_max;    /* tallest tower, >= 2 (floors drawn in 2..max) */
+  int occupants_max; /* most occupants per floor above the ground */
+  double duration_s; /* each scenario's duration_s */
+  int reps;          /* the manifest's reps */
+  uint64_t seed;     /* seed of the draws and the manifest's seed */
+};
+
+/* Writes DIR/county.json and DIR/NAME/tower.{plan,scenario}.json for each
+ * of its towers (varied size, occupants and hazard lists). */
+enum evac_status evac_gen_county(const struct evac_gen_county_opts *opts,
+                                 const char *dir, struct evac_diag *diag);
 
 #endif

@@ -27,7 +27,7 @@ static int rescuable(const struct evac_sim *s, int a) {
   int f = s->cell_floor[ag->cell];
   double level = s->m->floors[f].elevation_m;
   return level >= RESCUE_MIN_LEVEL_M && level <= RESCUE_REACH_M &&
-         !evac_hazards_on_floor(s->m, EVAC_HZ_WINDOW_GRILLES, f);
+         !s->m->systems.grilles_floor[f];
 }
 
 int evac_rescue_possible(const struct evac_sim *s) {

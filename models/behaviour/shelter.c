@@ -63,9 +63,9 @@ static double route_dose(const struct evac_sim *s, int a, int32_t v) {
     struct evac_gas g;
     evac_smoke_gas(s->smoke, v, ag->head_m, &g);
     double speed =
-        ag->speed * evac_tox_speed_factor(
-                        evac_tox_extinction(g.soot_kg_m3) *
-                        evac_hazards_extinction_factor(m, s->cell_floor[v]));
+        ag->speed *
+        evac_tox_speed_factor(evac_tox_extinction(g.soot_kg_m3) *
+                              m->systems.extinction_floor[s->cell_floor[v]]);
     dose += evac_tox_fed_rate(&g) * step / speed;
     v = next;
   }

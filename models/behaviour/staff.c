@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "drill.h"
+#include "grid.h"
 #include "sim.h"
 
 /* A moving bed's footprint, m: a hospital bed is about 1.0 m wide and
@@ -62,12 +63,6 @@ enum pstage {
   PS_LIFT_WALK, /* wheeled to a fire lift's lobby (off the grid) */
   PS_LIFT_RIDE, /* in the lift, then wheeled to the safe place */
   PS_DONE,      /* safe (or incapacitated) */
-};
-
-/* Dijkstra queue entry over one floor's cells. */
-struct qent {
-  double d;
-  int32_t i;
 };
 
 /* The staff model's state. */
@@ -95,8 +90,7 @@ struct evac_care {
   int32_t *lobby;    /* [agents] patient: its lobby cell */
   struct evac_lifts *lifts; /* the fire lifts' state */
   double *dist;             /* [largest floor] one-floor distances */
-  struct qent *q;           /* Dijkstra heap */
-  size_t qn, qcap;          /* its size and capacity */
+  uint8_t *pass;            /* [ncells] where staff walk (floor_dist) */
   struct evac_drill *d;     /* the report being filled */
 };
 
@@ -105,87 +99,27 @@ static double now_s(const struct evac_sim *s) {
   return (double)s->now / EVAC_TICKS_PER_S;
 }
 
-/* Dijkstra heap: push (0 or -1) and pop the nearest. */
-static int q_push(struct evac_care *c, double d, int32_t i) {
-  if (c->qn == c->qcap) {
-    size_t cap = c->qcap ? 2 * c->qcap : 1024;
-    struct qent *q = realloc(c->q, cap * sizeof *q);
-    if (!q)
-      return -1;
-    c->q = q;
-    c->qcap = cap;
-  }
-  size_t k = c->qn++;
-  while (k > 0 && c->q[(k - 1) / 2].d > d) {
-    c->q[k] = c->q[(k - 1) / 2];
-    k = (k - 1) / 2;
-  }
-  c->q[k] = (struct qent){d, i};
-  return 0;
-}
-
-static struct qent q_pop(struct evac_care *c) {
-  struct qent top = c->q[0], last = c->q[--c->qn];
-  size_t k = 0;
-  for (;;) {
-    size_t ch = 2 * k + 1;
-    if (ch >= c->qn)
-      break;
-    if (ch + 1 < c->qn && c->q[ch + 1].d < c->q[ch].d)
-      ch++;
-    if (c->q[ch].d >= last.d)
-      break;
-    c->q[k] = c->q[ch];
-    k = ch;
-  }
-  if (c->qn)
-    c->q[k] = last;
-  return top;
-}
-
 /* Walking distances from cell from over its floor into c->dist (indices
- * relative to the floor's first cell); no corner cutting. 0 or -1. */
+ * relative to the floor's first cell): the grid's steps (grid.h) over the
+ * walkable cells not closed. 0 or -1. */
 static int floor_dist(struct evac_sim *s, int32_t from) {
   const struct evac_model *m = s->m;
   struct evac_care *c = s->care;
-  int f = s->cell_floor[from];
-  const struct evac_floor *fl = &m->floors[f];
+  const struct evac_floor *fl = &m->floors[s->cell_floor[from]];
   size_t n = (size_t)fl->nx * fl->ny;
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n; i++) {
+    size_t v = fl->offset + i;
     c->dist[i] = INFINITY;
-  int32_t src = (int32_t)((size_t)from - fl->offset);
-  c->dist[src] = 0.0;
-  c->qn = 0;
-  if (q_push(c, 0.0, src))
-    return -1;
-  const double diag = m->cell_m * sqrt(2.0);
-  while (c->qn) {
-    struct qent e = q_pop(c);
-    if (e.d > c->dist[e.i])
-      continue;
-    int x = e.i % fl->nx, y = e.i / fl->nx;
-    int32_t u = (int32_t)(fl->offset + (size_t)e.i);
-    struct evac_nb nb[9];
-    for (int k = 0, nn = evac_model_neighbours(m, f, x, y, 0, nb); k < nn;
-         k++) {
-      int32_t v = nb[k].cell;
-      int dx = nb[k].dx, dy = nb[k].dy;
-      if (!evac_cell_walkable(m->cell_kind[v]) || s->closed[v])
-        continue;
-      if (dx && dy && /* no corner cutting */
-          (!evac_cell_walkable(m->cell_kind[u + dx]) ||
-           !evac_cell_walkable(m->cell_kind[u + dy * fl->nx])))
-        continue;
-      double nd = e.d + (dx && dy ? diag : m->cell_m);
-      int32_t j = v - (int32_t)fl->offset;
-      if (nd < c->dist[j]) {
-        c->dist[j] = nd;
-        if (q_push(c, nd, j))
-          return -1;
-      }
-    }
+    c->pass[v] = evac_cell_walkable(m->cell_kind[v]) && !s->closed[v];
   }
-  return 0;
+  struct evac_grid_search g;
+  evac_grid_search_init(&g, m, s->cell_floor, c->pass, NULL, c->dist,
+                        fl->offset);
+  if (evac_grid_search_reach(&g, from, 0.0)) {
+    evac_heap_free(&g.queue);
+    return -1;
+  }
+  return evac_grid_search_run(&g);
 }
 
 /* The cell a patient waits on. */
@@ -823,7 +757,7 @@ static void care_free(struct evac_care *c) {
   free(c->lobby);
   evac_lifts_free(c->lifts);
   free(c->dist);
-  free(c->q);
+  free(c->pass);
   free(c);
 }
 
@@ -869,6 +803,7 @@ static int init(struct evac_sim *s) {
   c->busy_from = calloc(n, sizeof *c->busy_from);
   c->slot = calloc(n, sizeof *c->slot);
   c->dist = malloc(big * sizeof *c->dist);
+  c->pass = calloc(m->ncells + 1, 1);
   c->lift = malloc(n * sizeof *c->lift);
   c->sheet = calloc(n, sizeof *c->sheet);
   c->bed_len = (int)lround(BED_LENGTH_M / m->cell_m);
@@ -883,8 +818,8 @@ static int init(struct evac_sim *s) {
   c->d = evac_drill_create(m, np, ns);
   s->res.drill = c->d; /* the result owns the report */
   if (!c->task || !c->stage || !c->assigned || !c->present || !c->busy_from ||
-      !c->slot || !c->dist || !c->lift || !c->sheet || !c->fp || !c->nfp ||
-      !c->axis || !c->lobby || !c->lifts || !c->d)
+      !c->slot || !c->dist || !c->pass || !c->lift || !c->sheet || !c->fp ||
+      !c->nfp || !c->axis || !c->lobby || !c->lifts || !c->d)
     return -1;
   c->nstaff = ns;
   for (int a = 0, ip = 0, is = 0; a < s->nagents; a++) {

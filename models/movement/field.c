@@ -1,7 +1,7 @@
 /* Static floor fields: the walking distance from every cell (and stair
  * node) to the nearest open safe place of a target set, over all floors,
- * by Dijkstra's algorithm on the 8-neighbour grid. A diagonal step must not
- * cut a corner: both cells beside it must be passable. A stair landing is
+ * by the grid search (sim/input/grid.h: 8 neighbours, a diagonal step
+ * must not cut a corner). A stair landing is
  * joined at no cost to its stair node; consecutive stair nodes of a stair
  * are joined by a flight of flight_length_m. Exit and refuge cells are
  * sources when in the target set and impassable otherwise.
@@ -15,63 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grid.h"
 #include "sim.h"
-
-/* Dijkstra queue entry (lazy deletion: stale entries are skipped). */
-struct qent {
-  double d;
-  int32_t node;
-};
-
-/* Queue order: by distance, then cells before stair nodes (an update's
- * invalidation pass needs a landing cell before its stair node, which it
- * reaches at no cost); the fields do not depend on it. */
-static inline int qless(struct qent a, struct qent b) {
-  return a.d < b.d || (a.d == b.d && a.node < b.node);
-}
-
-struct pq {
-  struct qent *e;
-  size_t n, cap;
-};
-
-static int pq_push(struct pq *q, double d, int32_t node) {
-  if (q->n == q->cap) {
-    size_t cap = q->cap ? 2 * q->cap : 1024;
-    struct qent *e = realloc(q->e, cap * sizeof *e);
-    if (!e)
-      return -1;
-    q->e = e;
-    q->cap = cap;
-  }
-  size_t i = q->n++;
-  struct qent x = {d, node};
-  while (i > 0 && qless(x, q->e[(i - 1) / 2])) {
-    q->e[i] = q->e[(i - 1) / 2];
-    i = (i - 1) / 2;
-  }
-  q->e[i] = x;
-  return 0;
-}
-
-static struct qent pq_pop(struct pq *q) {
-  struct qent top = q->e[0], last = q->e[--q->n];
-  size_t i = 0;
-  for (;;) {
-    size_t c = 2 * i + 1;
-    if (c >= q->n)
-      break;
-    if (c + 1 < q->n && qless(q->e[c + 1], q->e[c]))
-      c++;
-    if (!qless(q->e[c], last))
-      break;
-    q->e[i] = q->e[c];
-    i = c;
-  }
-  if (q->n)
-    q->e[i] = last;
-  return top;
-}
 
 /* 1 if people may walk through cell c under target set target; closed is
  * NULL for the building as planned. */
@@ -91,23 +36,6 @@ static int passable(const struct evac_sim *s, const uint8_t *closed, int32_t c,
   return 1;
 }
 
-/* Relaxes node v from u at distance du + w. */
-static int relax(struct pq *q, double *dist, int32_t v, double dv) {
-  if (dv < dist[v]) {
-    dist[v] = dv;
-    return pq_push(q, dv, v);
-  }
-  return 0;
-}
-
-/* Cost of a step of length len between cells u and v in smoke. */
-static double step_cost(const struct evac_sim *s, int32_t u, int32_t v,
-                        double len) {
-  if (!s->smoke_cost)
-    return len;
-  return len * 0.5 * (s->smoke_cost[u] + s->smoke_cost[v]);
-}
-
 /* Fills pass ([ncells]) with passable() of every cell under closed and
  * target, one byte a cell, so the search reads one byte per neighbour. */
 static void pass_map(const struct evac_sim *s, const uint8_t *closed,
@@ -123,77 +51,70 @@ static int is_source(const struct evac_sim *s, const uint8_t *pass, size_t c) {
          !(s->unsafe && s->unsafe[c]);
 }
 
-/* Runs Dijkstra's search from the queue q over dist (entries in q are
- * final-or-better labels); frees q. Returns 0 or -1. */
-static int search(const struct evac_sim *s, const uint8_t *closed,
-                  const uint8_t *pass, struct pq *qp, double *dist) {
+/* What the stair links of a field's search read. */
+struct stairs_ctx {
+  const struct evac_sim *s;
+  const uint8_t *closed; /* NULL for the building as planned */
+};
+
+/* The search's links (grid.h): a stair cell to its stair node at no cost;
+ * a stair node (arriving on its landing) from the landings one flight away,
+ * at the flight's length. 0 or -1. */
+static int stair_links(struct evac_grid_search *g, int32_t u, double du) {
+  const struct stairs_ctx *c = g->ctx;
+  const struct evac_sim *s = c->s;
   const struct evac_model *m = s->m;
-  const double cell = m->cell_m, diag = cell * sqrt(2.0);
-  struct pq q = *qp;
-  while (q.n) {
-    struct qent top = pq_pop(&q);
-    int32_t u = top.node;
-    if (top.d > dist[u])
-      continue;
-    if ((size_t)u >= m->ncells) { /* stair node: arriving on its landing */
-      int node = u - (int32_t)m->ncells;
-      for (int dir = 0; dir < 2; dir++) {
-        int fl = s->flight_of[2 * node + dir];
-        if (fl < 0)
-          continue;
-        /* the landings one flight away lead here at the flight's length */
-        const struct evac_flight *f = &s->flights[fl];
-        int from = s->stair_node[f->stair] + f->to_k;
-        for (int i = s->landing_off[from]; i < s->landing_off[from + 1]; i++)
-          if (pass[s->landings[i]] &&
-              relax(&q, dist, s->landings[i], top.d + f->length_m))
-            goto oom;
-      }
-      continue;
-    }
-    int f, x, y;
-    evac_sim_cell_xy(s, u, &f, &x, &y);
-    const int nx = m->floors[f].nx;
-    struct evac_nb nb[9];
-    for (int k = 0, n = evac_model_neighbours(m, f, x, y, 0, nb); k < n; k++) {
-      int32_t v = nb[k].cell;
-      int dx = nb[k].dx, dy = nb[k].dy;
-      if (!pass[v])
+  if ((size_t)u >= m->ncells) { /* stair node: arriving on its landing */
+    int node = u - (int32_t)m->ncells;
+    for (int dir = 0; dir < 2; dir++) {
+      int fl = s->flight_of[2 * node + dir];
+      if (fl < 0)
         continue;
-      if (dx && dy && (!pass[u + dx] || !pass[u + dy * nx]))
-        continue;
-      if (relax(&q, dist, v,
-                top.d + step_cost(s, u, v, dx && dy ? diag : cell)))
-        goto oom;
+      /* the landings one flight away lead here at the flight's length */
+      const struct evac_flight *f = &s->flights[fl];
+      int from = s->stair_node[f->stair] + f->to_k;
+      for (int i = s->landing_off[from]; i < s->landing_off[from + 1]; i++)
+        if (g->pass[s->landings[i]] &&
+            evac_grid_search_reach(g, s->landings[i], du + f->length_m))
+          return -1;
     }
-    if (m->cell_kind[u] == EVAC_CELL_STAIR) {
-      int st = m->features[m->cell_feature[u]].index;
-      int k = s->stair_k[st * m->nfloors + f];
-      int32_t v = (int32_t)m->ncells + s->stair_node[st] + k;
-      if (k >= 0 && !(closed && closed[v]) && relax(&q, dist, v, top.d))
-        goto oom;
-    }
+    return 0;
   }
-  free(q.e);
+  if (m->cell_kind[u] != EVAC_CELL_STAIR)
+    return 0;
+  int st = m->features[m->cell_feature[u]].index;
+  int k = s->stair_k[st * m->nfloors + s->cell_floor[u]];
+  int32_t v = (int32_t)m->ncells + s->stair_node[st] + k;
+  if (k >= 0 && !(c->closed && c->closed[v]))
+    return evac_grid_search_reach(g, v, du);
   return 0;
-oom:
-  free(q.e);
-  return -1;
+}
+
+/* Sets up g, a search of field (closed, pass) into dist over the cells and
+ * stair nodes, reading the stair links from ctx. */
+static void field_search(struct evac_grid_search *g, struct stairs_ctx *ctx,
+                         const struct evac_sim *s, const uint8_t *closed,
+                         const uint8_t *pass, double *dist) {
+  *ctx = (struct stairs_ctx){s, closed};
+  evac_grid_search_init(g, s->m, s->cell_floor, pass, s->smoke_cost, dist, 0);
+  g->links = stair_links;
+  g->ctx = ctx;
 }
 
 /* Dijkstra from the open safe places of the field (pass) into dist. */
 static int build_one(const struct evac_sim *s, const uint8_t *closed,
                      const uint8_t *pass, double *dist) {
-  struct pq q = {0};
+  struct evac_grid_search g;
+  struct stairs_ctx ctx;
+  field_search(&g, &ctx, s, closed, pass, dist);
   for (size_t i = 0; i < s->nnodes; i++)
     dist[i] = INFINITY;
-  int rc = 0;
-  for (size_t c = 0; c < s->m->ncells && !rc; c++)
-    if (is_source(s, pass, c)) {
-      dist[c] = 0.0;
-      rc = pq_push(&q, 0.0, (int32_t)c);
+  for (size_t c = 0; c < s->m->ncells; c++)
+    if (is_source(s, pass, c) && evac_grid_search_reach(&g, (int32_t)c, 0.0)) {
+      evac_heap_free(&g.queue);
+      return -1;
     }
-  return rc ? (free(q.e), -1) : search(s, closed, pass, &q, dist);
+  return evac_grid_search_run(&g);
 }
 
 /* Marks of an update's nodes (evac_fields.mark, all clear between
@@ -230,9 +151,10 @@ struct update {
   const uint8_t *closed, *pass;
   double *dist;
   uint8_t *mark;
-  struct nodes touched; /* every node with a mark */
-  struct nodes bad;     /* the nodes marked MARK_BAD */
-  struct pq q;          /* invalidation pass, then search */
+  struct nodes touched;      /* every node with a mark */
+  struct nodes bad;          /* the nodes marked MARK_BAD */
+  struct evac_grid_search g; /* its queue: invalidation pass, then search */
+  struct stairs_ctx ctx;     /* the search's stair links */
 };
 
 /* Sets bits on u's mark, listing u among the touched nodes. */
@@ -261,10 +183,10 @@ static int in_edge(struct update *up, int32_t u, int32_t v, double dv,
     return dv == up->dist[v];
   if (up->mark[u] & MARK_QUEUED)
     return 0;
-  return mark(up, u, MARK_QUEUED) || pq_push(&up->q, up->dist[u], u) ? -1 : 0;
+  return mark(up, u, MARK_QUEUED) || evac_grid_search_queue(&up->g, u) ? -1 : 0;
 }
 
-/* Visits the in-edges of v with the same arithmetic as search(): support
+/* Visits the in-edges of v with the same arithmetic as the search: support
  * mode (seed 0) returns 1 if one of them from a kept node reaches dist[v],
  * seed mode queues their kept tails. Returns 0, 1 or -1. */
 static int in_edges(struct update *up, int32_t v, int seed) {
@@ -283,21 +205,16 @@ static int in_edges(struct update *up, int32_t v, int seed) {
   }
   if (!up->pass[v])
     return 0;
-  const double cell = m->cell_m, diag = cell * sqrt(2.0);
   int f, x, y;
   evac_sim_cell_xy(s, v, &f, &x, &y);
-  const int nx = m->floors[f].nx;
-  struct evac_nb nb[9];
-  for (int i = 0, n = evac_model_neighbours(m, f, x, y, 0, nb); i < n; i++) {
-    int32_t u = nb[i].cell;
-    int dx = nb[i].dx, dy = nb[i].dy;
-    if (dx && dy && (!up->pass[v + dx] || !up->pass[v + dy * nx]))
-      continue;
+  struct evac_step step[8]; /* steps back: the grid's steps are symmetric */
+  for (int i = 0, n = evac_grid_steps(m, up->pass, f, x, y, step); i < n; i++) {
+    int32_t u = step[i].cell;
     if (!seed && (!kept(up, u) || dist[u] == INFINITY))
       continue;
-    if ((r = in_edge(up, u, v,
-                     dist[u] + step_cost(s, u, v, dx && dy ? diag : cell),
-                     seed)))
+    double du =
+        dist[u] + evac_grid_step_cost(s->smoke_cost, u, v, step[i].length_m);
+    if ((r = in_edge(up, u, v, du, seed)))
       return r;
   }
   if (m->cell_kind[v] != EVAC_CELL_STAIR)
@@ -328,9 +245,10 @@ static int in_edges(struct update *up, int32_t v, int seed) {
 static int follow(struct update *up, int32_t v, int32_t w) {
   const double *dist = up->dist;
   if (up->mark[w] || dist[w] == INFINITY ||
-      !qless((struct qent){dist[v], v}, (struct qent){dist[w], w}))
+      !evac_grid_entry_before(&(struct evac_grid_entry){dist[v], v},
+                              &(struct evac_grid_entry){dist[w], w}))
     return 0;
-  return mark(up, w, MARK_SEEN) || pq_push(&up->q, dist[w], w) ? -1 : 0;
+  return mark(up, w, MARK_SEEN) || evac_grid_search_queue(&up->g, w) ? -1 : 0;
 }
 
 /* Queues the out-neighbours of bad node v (a superset of the search's
@@ -387,7 +305,7 @@ static int around_changes(struct update *up, const int32_t *changed,
 static int seen(struct update *up, int32_t c) {
   if (up->mark[c] || up->dist[c] == INFINITY)
     return 0;
-  return mark(up, c, MARK_SEEN) || pq_push(&up->q, up->dist[c], c) ? -1 : 0;
+  return mark(up, c, MARK_SEEN) || evac_grid_search_queue(&up->g, c) ? -1 : 0;
 }
 
 /* around_changes(): queues a kept finite node for the search, its out-edges
@@ -395,7 +313,7 @@ static int seen(struct update *up, int32_t c) {
 static int shorter(struct update *up, int32_t c) {
   if (!kept(up, c) || up->dist[c] == INFINITY || (up->mark[c] & MARK_QUEUED))
     return 0;
-  return mark(up, c, MARK_QUEUED) || pq_push(&up->q, up->dist[c], c) ? -1 : 0;
+  return mark(up, c, MARK_QUEUED) || evac_grid_search_queue(&up->g, c) ? -1 : 0;
 }
 
 /* Updates dist, the field (pass, closed) for the previous smoke costs, to
@@ -421,9 +339,12 @@ static int update_one(const struct evac_sim *s, const uint8_t *closed,
                       size_t nchanged, uint8_t *marks, double *dist) {
   struct update up = {
       .s = s, .closed = closed, .pass = pass, .dist = dist, .mark = marks};
+  field_search(&up.g, &up.ctx, s, closed, pass, dist);
   int rc = around_changes(&up, changed, nchanged, seen);
-  while (!rc && up.q.n) {
-    int32_t v = pq_pop(&up.q).node;
+  struct evac_grid_entry e;
+  while (!rc && evac_heap_pop(&up.g.queue, &e, sizeof e,
+                              evac_grid_entry_before) == 0) {
+    int32_t v = e.node;
     up.mark[v] |= MARK_DONE;
     if ((size_t)v < s->m->ncells && dist[v] == 0.0 &&
         is_source(s, pass, (size_t)v))
@@ -442,9 +363,9 @@ static int update_one(const struct evac_sim *s, const uint8_t *closed,
   if (!rc)
     rc = around_changes(&up, changed, nchanged, shorter);
   if (!rc)
-    rc = search(s, closed, pass, &up.q, dist);
+    rc = evac_grid_search_run(&up.g);
   else
-    free(up.q.e);
+    evac_heap_free(&up.g.queue);
   for (size_t i = 0; i < up.touched.n; i++)
     marks[up.touched.v[i]] = 0;
   free(up.touched.v);

@@ -11,15 +11,7 @@
 
 #include <omp.h>
 
-#include "batch.h"
-#include "commit.h"
-#include "diag.h"
 #include "evacsim.h"
-#include "memory.h"
-#include "model.h"
-#include "outcome_store.h"
-#include "output.h"
-#include "threads.h"
 
 static const char usage_main[] =
     "usage: evacsim COMMAND [ARGS]\n"
@@ -353,9 +345,18 @@ static int parse_options(const char *cmd, const char *usage,
   return EVAC_OK;
 }
 
+/* A new diagnostics list, or NULL (said on stderr) out of memory. */
+static struct evac_diag *new_diag(void) {
+  struct evac_diag *d = evac_diag_create();
+  if (!d)
+    fputs("evacsim: out of memory\n", stderr);
+  return d;
+}
+
+/* Prints d's messages to stderr, frees d and returns status. */
 static int finish_diag(struct evac_diag *d, int status) {
   evac_diag_print(d, stderr);
-  evac_diag_free(d);
+  evac_diag_destroy(d);
   return status;
 }
 
@@ -371,15 +372,16 @@ static int cmd_check(int argc, char **argv) {
     if (!strcmp(argv[i], "--strict"))
       continue;
     files++;
-    struct evac_diag d;
-    evac_diag_init(&d);
-    enum evac_status st = evac_check_file(argv[i], strict, &d);
-    evac_diag_print(&d, st == EVAC_OK ? stdout : stderr);
+    struct evac_diag *d = new_diag();
+    if (!d)
+      return EVAC_ERR_RUNTIME;
+    enum evac_status st = evac_check_file(argv[i], strict, d);
+    evac_diag_print(d, st == EVAC_OK ? stdout : stderr);
     if (st == EVAC_OK)
       printf("%s: ok\n", argv[i]);
     else
       status = st;
-    evac_diag_free(&d);
+    evac_diag_destroy(d);
   }
   if (!files) {
     fputs(usage_check, stderr);
@@ -412,15 +414,16 @@ static int verify_run(const char *path, int other, int threads, int quiet) {
             path, usage_run);
     return EVAC_ERR_INPUT;
   }
-  struct evac_diag d;
-  evac_diag_init(&d);
-  int st = evac_result_verify(path, threads, quiet ? NULL : stdout, &d);
+  struct evac_diag *d = new_diag();
+  if (!d)
+    return EVAC_ERR_RUNTIME;
+  int st = evac_result_verify(path, threads, quiet ? NULL : stdout, d);
   if (quiet && st == EVAC_OK) {
-    evac_diag_free(&d);
+    evac_diag_destroy(d);
     return st;
   }
   fflush(stdout);
-  return finish_diag(&d, st);
+  return finish_diag(d, st);
 }
 
 static int cmd_run(int argc, char **argv) {
@@ -460,8 +463,9 @@ static int cmd_run(int argc, char **argv) {
   omp_set_num_threads(opts.threads);
   opts.progress = !quiet && isatty(STDERR_FILENO);
 
-  struct evac_diag d;
-  evac_diag_init(&d);
+  struct evac_diag *d = new_diag();
+  if (!d)
+    return EVAC_ERR_RUNTIME;
   struct evac_model *m = NULL;
   struct evac_sim *sim = NULL;
   const char **fix = malloc((size_t)argc * sizeof *fix);
@@ -469,29 +473,29 @@ static int cmd_run(int argc, char **argv) {
   for (int i = 0; fix && i + 1 < argc; i++)
     if (!strcmp(argv[i], "--fix"))
       fix[nfix++] = argv[++i];
-  st = fix ? evac_model_load(scenario, &d, &m) : EVAC_ERR_RUNTIME;
+  st = fix ? evac_model_load(scenario, d, &m) : EVAC_ERR_RUNTIME;
   if (st == EVAC_OK)
-    st = evac_model_check(m, &d); /* the building as planned can be left */
-  if (st == EVAC_OK)              /* run simulates the building as it is */
-    st = evac_hazards_prepare(m, fix, nfix, scenario, "hazards", "--fix", &d);
+    st = evac_model_check(m, d); /* the building as planned can be left */
+  if (st == EVAC_OK)             /* run simulates the building as it is */
+    st = evac_hazards_prepare(m, fix, nfix, scenario, "hazards", "--fix", d);
   free(fix);
   int refused = 0; /* too large for the memory available */
-  if (st == EVAC_OK && (st = evac_memory_check(m, scenario, 0, 1, &d)))
+  if (st == EVAC_OK && (st = evac_memory_check(m, scenario, 0, 1, d)))
     refused = 1;
   /* the result file is written as the run goes */
   struct evac_output *file = NULL;
-  if (st == EVAC_OK && (st = evac_output_open(m, out, &file, &d)) == EVAC_OK)
+  if (st == EVAC_OK && (st = evac_output_open(m, out, &file, d)) == EVAC_OK)
     opts.sink = evac_output_sink(file);
   if (st == EVAC_OK)
-    st = evac_sim_create(m, &opts, &d, &sim);
+    st = evac_sim_create(m, &opts, d, &sim);
   if (st == EVAC_OK && !quiet)
-    evac_diag_print(&d, stderr); /* warnings */
+    evac_diag_print(d, stderr); /* warnings */
   if (st == EVAC_OK)
     st = evac_sim_run(sim);
   if (file && st == EVAC_OK) {
-    st = evac_output_close(file, evac_sim_result(sim), &d);
+    st = evac_output_close(file, evac_sim_result(sim), d);
   } else if (file) { /* a failed write of the file fails the run: say so */
-    if (evac_output_abandon(file, &d) != EVAC_OK)
+    if (evac_output_abandon(file, d) != EVAC_OK)
       st = EVAC_ERR_IO;
   }
   if (st == EVAC_OK && !quiet) {
@@ -504,10 +508,10 @@ static int cmd_run(int argc, char **argv) {
   evac_sim_free(sim);
   evac_model_free(m);
   if (st == EVAC_OK) {
-    evac_diag_free(&d);
+    evac_diag_destroy(d);
     return EVAC_OK;
   }
-  return finish_diag(&d, st);
+  return finish_diag(d, st);
 }
 
 static int cmd_rank(int argc, char **argv) {
@@ -564,14 +568,15 @@ static int cmd_rank(int argc, char **argv) {
            state);
   remove_partials_on_signal();
   opts.progress = quiet ? 0 : isatty(STDERR_FILENO) ? 1 : 2;
-  struct evac_diag d;
-  evac_diag_init(&d);
+  struct evac_diag *d = new_diag();
+  if (!d)
+    return EVAC_ERR_RUNTIME;
   struct evac_ranking *r = NULL;
-  st = evac_rank_run(scenario, &opts, &d, &r);
+  st = evac_rank_run(scenario, &opts, d, &r);
   if (st == EVAC_OK && !quiet)
-    evac_diag_print(&d, stderr); /* warnings */
+    evac_diag_print(d, stderr); /* warnings */
   if (st == EVAC_OK)
-    st = evac_ranking_write(r, out, csv, &d);
+    st = evac_ranking_write(r, out, csv, d);
   if (st == EVAC_OK && evac_outcome_dir_remove(state) != 0)
     fprintf(stderr, "evacsim rank: warning: cannot remove %s: %s\n", state,
             strerror(errno));
@@ -586,10 +591,10 @@ static int cmd_rank(int argc, char **argv) {
   }
   evac_ranking_free(r);
   if (st == EVAC_OK) {
-    evac_diag_free(&d);
+    evac_diag_destroy(d);
     return EVAC_OK;
   }
-  return finish_diag(&d, st);
+  return finish_diag(d, st);
 }
 
 static int cmd_batch(int argc, char **argv) {
@@ -621,11 +626,12 @@ static int cmd_batch(int argc, char **argv) {
   for (int i = 0; i < 4; i++)
     sigaction(sigs[i], &sa, NULL);
   opts.progress = !opts.quiet;
-  struct evac_diag d;
-  evac_diag_init(&d);
-  int st = evac_batch_run(manifest, dir, &opts, &d);
+  struct evac_diag *d = new_diag();
+  if (!d)
+    return EVAC_ERR_RUNTIME;
+  int st = evac_batch_run(manifest, dir, &opts, d);
   fflush(stdout);
-  return finish_diag(&d, st);
+  return finish_diag(d, st);
 }
 
 static int cmd_gen_county(int argc, char **argv) {
@@ -655,12 +661,13 @@ static int cmd_gen_county(int argc, char **argv) {
             usage_gen);
     return EVAC_ERR_INPUT;
   }
-  struct evac_diag d;
-  evac_diag_init(&d);
-  int st = evac_gen_county(&o, dir, &d);
+  struct evac_diag *d = new_diag();
+  if (!d)
+    return EVAC_ERR_RUNTIME;
+  int st = evac_gen_county(&o, dir, d);
   if (st == EVAC_OK)
     printf("wrote %s/county.json and %d towers\n", dir, o.buildings);
-  return finish_diag(&d, st);
+  return finish_diag(d, st);
 }
 
 static int cmd_info(int argc, char **argv) {
@@ -668,9 +675,10 @@ static int cmd_info(int argc, char **argv) {
     fputs(usage_info, argc != 1 ? stderr : stdout);
     return argc != 1 ? EVAC_ERR_INPUT : EVAC_OK;
   }
-  struct evac_diag d;
-  evac_diag_init(&d);
-  return finish_diag(&d, evac_info_print(argv[0], stdout, &d));
+  struct evac_diag *d = new_diag();
+  if (!d)
+    return EVAC_ERR_RUNTIME;
+  return finish_diag(d, evac_info_print(argv[0], stdout, d));
 }
 
 static int cmd_gen(int argc, char **argv) {
@@ -704,12 +712,13 @@ static int cmd_gen(int argc, char **argv) {
             usage_gen);
     return EVAC_ERR_INPUT;
   }
-  struct evac_diag d;
-  evac_diag_init(&d);
-  int st = evac_gen_tower(&opts, dir, &d);
+  struct evac_diag *d = new_diag();
+  if (!d)
+    return EVAC_ERR_RUNTIME;
+  int st = evac_gen_tower(&opts, dir, d);
   if (st == EVAC_OK)
     printf("wrote %s/tower.plan.json and %s/tower.scenario.json\n", dir, dir);
-  return finish_diag(&d, st);
+  return finish_diag(d, st);
 }
 
 /* The Python interpreter that runs the report and the import (Debian's,
@@ -806,11 +815,12 @@ static int cmd_report(int argc, char **argv) {
   }
   const char *file = report_file(argc, argv);
   if (file) { /* checked here, so that Python never reads a corrupt file */
-    struct evac_diag d;
-    evac_diag_init(&d);
-    if (evac_h5_check(file, &d) != EVAC_OK)
-      return finish_diag(&d, EVAC_ERR_INPUT);
-    evac_diag_free(&d);
+    struct evac_diag *d = evac_diag_create();
+    if (!d)
+      return EVAC_ERR_RUNTIME;
+    if (evac_h5_check(file, d) != EVAC_OK)
+      return finish_diag(d, EVAC_ERR_INPUT);
+    evac_diag_destroy(d);
   }
   char script[4400];
   char **args = python_args("report", "evacsim-report", argc, argv, script,
@@ -902,16 +912,17 @@ static int cmd_import(int argc, char **argv) {
   const char *plan = output_arg(argc, argv);
   if (!plan)
     return EVAC_OK;
-  struct evac_diag d;
-  evac_diag_init(&d);
-  enum evac_status st = evac_check_file(plan, 0, &d);
-  evac_diag_print(&d, st == EVAC_OK ? stdout : stderr);
+  struct evac_diag *d = new_diag();
+  if (!d)
+    return EVAC_ERR_RUNTIME;
+  enum evac_status st = evac_check_file(plan, 0, d);
+  evac_diag_print(d, st == EVAC_OK ? stdout : stderr);
   int quiet = 0;
   for (int i = 0; i < argc; i++)
     quiet |= !strcmp(argv[i], "--quiet");
   if (st == EVAC_OK && !quiet)
     printf("%s: ok\n", plan);
-  evac_diag_free(&d);
+  evac_diag_destroy(d);
   return st;
 }
 

@@ -127,7 +127,7 @@ int evac_sim_smoke_step(struct evac_sim *s) {
     ag->fed += evac_tox_fed_rate(&g) * dt;
     s->res.agents.fed_max[a] = ag->fed;
     ag->smoke_factor = evac_tox_speed_factor(
-        k * evac_hazards_extinction_factor(m, s->cell_floor[c]));
+        k * m->systems.extinction_floor[s->cell_floor[c]]);
     if ((g.temp_c > EVAC_UNTENABLE_TEMP_C || vis < EVAC_UNTENABLE_VIS_M) &&
         isnan(s->res.aset_s))
       s->res.aset_s = t;

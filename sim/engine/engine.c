@@ -214,7 +214,7 @@ enum evac_status evac_sim_run(struct evac_sim *s) {
   struct evac_event e;
   /* samples go to the writer as the run goes (lean runs take none) */
   s->res.traj.sink = s->res.fields.sink = s->opts.sink;
-  while (evac_heap_pop(&s->heap, &e) == 0) {
+  while (evac_events_pop(&s->events, &e) == 0) {
     if (e.tick > s->end) {
       s->now = s->end;
       break;
@@ -227,13 +227,13 @@ enum evac_status evac_sim_run(struct evac_sim *s) {
       last_sample = s->now;
       struct evac_event next = {.tick = s->now + every, .cls = EVAC_EVC_SAMPLE};
       if (!rc)
-        rc = evac_heap_push(&s->heap, next);
+        rc = evac_events_push(&s->events, next);
     } else if (e.cls == EVAC_EVC_SMOKE) {
       rc = evac_sim_smoke_step(s);
       struct evac_event next = {.tick = s->now + evac_ticks(EVAC_SMOKE_DT_S),
                                 .cls = EVAC_EVC_SMOKE};
       if (!rc)
-        rc = evac_heap_push(&s->heap, next);
+        rc = evac_events_push(&s->events, next);
     } else {
       s->pending--;
       if (e.cls == EVAC_EVC_TIMELINE)
@@ -298,7 +298,7 @@ enum evac_status evac_sim_write(const struct evac_sim *sim, const char *path,
 void evac_sim_free(struct evac_sim *s) {
   if (!s)
     return;
-  evac_heap_free(&s->heap);
+  evac_events_free(&s->events);
   evac_fields_free(&s->fields);
   for (int i = 0; i < s->nflights; i++)
     free(s->flights[i].lane_tail);

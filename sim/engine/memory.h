@@ -37,12 +37,4 @@ void evac_memory_estimate(const struct evac_model *m, int lean, int copies,
  * whole number with K, M, G or T). */
 int evac_memory_available(uint64_t *bytes, const char **source);
 
-/* Refuses m if copies simulations of it (lean as above) need more memory
- * than is available: EVAC_ERR_RUNTIME with a message in diag naming file,
- * the estimate, what is available and what to change; EVAC_ERR_INPUT if
- * $EVACSIM_MEMORY_LIMIT is malformed; else EVAC_OK. */
-enum evac_status evac_memory_check(const struct evac_model *m, const char *file,
-                                   int lean, int copies,
-                                   struct evac_diag *diag);
-
 #endif

@@ -31,7 +31,7 @@ static int push_agent(struct evac_sim *s, int agent, int64_t t, int64_t prio) {
                          .prio = prio,
                          .id = agent,
                          .gen = s->agents[agent].gen};
-  if (evac_heap_push(&s->heap, e))
+  if (evac_events_push(&s->events, e))
     return -1;
   s->pending++;
   return 0;

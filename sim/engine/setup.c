@@ -451,15 +451,15 @@ enum evac_status evac_sim_create(const struct evac_model *m,
     struct evac_event e = {.tick = evac_ticks(m->timeline[i].t_s),
                            .cls = EVAC_EVC_TIMELINE,
                            .id = i};
-    if (evac_heap_push(&s->heap, e))
+    if (evac_events_push(&s->events, e))
       goto fail;
     s->pending++;
   }
   struct evac_event sample = {.tick = 0, .cls = EVAC_EVC_SAMPLE};
-  if (evac_heap_push(&s->heap, sample))
+  if (evac_events_push(&s->events, sample))
     goto fail;
   struct evac_event smoke = {.tick = 0, .cls = EVAC_EVC_SMOKE};
-  if (s->has_fire && evac_heap_push(&s->heap, smoke))
+  if (s->has_fire && evac_events_push(&s->events, smoke))
     goto fail;
   *out = s;
   return EVAC_OK;

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "evacsim.h"
-#include "heap.h"
+#include "events.h"
 #include "model.h"
 #include "models/fire/fire.h"
 #include "models/smoke/smoke.h"
@@ -148,10 +148,10 @@ struct evac_fields {
 struct evac_sim {
   const struct evac_model *m;
   struct evac_run_opts opts;
-  struct evac_heap heap;
-  int64_t now;     /* current tick */
-  int64_t end;     /* duration in ticks */
-  int64_t pending; /* agent and timeline events in the heap */
+  struct evac_events events; /* the event queue */
+  int64_t now;               /* current tick */
+  int64_t end;               /* duration in ticks */
+  int64_t pending;           /* agent and timeline events in the queue */
 
   /* grid state */
   size_t nnodes;        /* cells + stair nodes */

@@ -83,16 +83,6 @@ struct evac_batch_building {
                 (w[v * nstrata + k]) over the building as inspected */
 };
 
-/* Options of a batch. */
-struct evac_batch_opts {
-  int reps;      /* replications per variant; 0: the manifest's */
-  int threads;   /* threads per rank; 0: OpenMP default */
-  int progress;  /* 1: progress lines on stderr (rank 0) */
-  int quiet;     /* 1: print no summary */
-  FILE *summary; /* where rank 0 prints the county summary (NULL: none) */
-  const volatile sig_atomic_t *stop; /* set (by a signal): stop cleanly */
-};
-
 /* The planned batch: every rank builds the same one from the manifest. */
 struct evac_batch {
   struct evac_manifest *mf;
@@ -156,31 +146,6 @@ enum evac_status evac_batch_reduce(const struct evac_batch *bt,
 
 /* ----------------------------------------------------------------- run */
 
-/* Runs the batch of the manifest at path into dir: plans it, runs the
- * tasks not yet done, and (rank 0) writes the outputs. Under mpirun or
- * srun the ranks share the work. Returns EVAC_OK; EVAC_ERR_INPUT if the
- * manifest is bad or a building failed to load (the others are still
- * done and written); EVAC_ERR_RUNTIME if interrupted ("interrupted; re-run
- * to resume") or a simulation failed; EVAC_ERR_IO. */
-enum evac_status evac_batch_run(const char *path, const char *dir,
-                                const struct evac_batch_opts *opts,
-                                struct evac_diag *diag);
-
 /* ------------------------------------------------------------- gen county */
-
-/* Options of the county generator. */
-struct evac_gen_county_opts {
-  int buildings;     /* number of towers, >= 1 */
-  int floors_max;    /* tallest tower, >= 2 (floors drawn in 2..max) */
-  int occupants_max; /* most occupants per floor above the ground */
-  double duration_s; /* each scenario's duration_s */
-  int reps;          /* the manifest's reps */
-  uint64_t seed;     /* seed of the draws and the manifest's seed */
-};
-
-/* Writes DIR/county.json and DIR/NAME/tower.{plan,scenario}.json for each
- * of its towers (varied size, occupants and hazard lists). */
-enum evac_status evac_gen_county(const struct evac_gen_county_opts *opts,
-                                 const char *dir, struct evac_diag *diag);
 
 #endif

@@ -50,8 +50,4 @@ enum evac_status evac_outcome_block_write(const char *dir, uint64_t key,
 int evac_outcome_block_read(const char *dir, uint64_t key, int first, int n,
                             struct evac_outcome *out, int32_t *harm, int width);
 
-/* Removes dir's block files (KEY.bin and stale KEY.bin.partial) and dir
- * itself if it is then empty. Returns 0, or -1 (errno set) if dir remains. */
-int evac_outcome_dir_remove(const char *dir);
-
 #endif

@@ -28,11 +28,6 @@ struct evac_outcome {
 double evac_objective_value(const struct evac_outcome *o,
                             enum evac_objective obj);
 
-/* Name of an objective ("incapacitated+trapped", ...); evac_objective_parse
- * is its inverse and returns -1 for an unknown name. */
-const char *evac_objective_name(enum evac_objective obj);
-int evac_objective_parse(const char *name);
-
 /* An ignition scenario named by its place (the same fire in every variant
  * that has it): floor, cell, and how many earlier fires share the place. */
 struct evac_stratum {

@@ -302,10 +302,16 @@ void evac_hazards_apply(struct evac_model *m, struct evac_diag *diag) {
                           : m->lifts[k].feature == h->target)
           m->lifts[k].failed = 1;
       break;
-    case EVAC_HZ_WINDOW_GRILLES:
-    case EVAC_HZ_EMERGENCY_LIGHTING_FAILED:
-      break; /* read by the engine: evac_hazards_on_floor,
-                models/behaviour/rescue.c */
+    case EVAC_HZ_WINDOW_GRILLES: /* no ladder rescue: behaviour/rescue.c */
+      for (int f = 0; f < m->nfloors; f++)
+        if (on_floor(h, f))
+          sys->grilles_floor[f] = 1;
+      break;
+    case EVAC_HZ_EMERGENCY_LIGHTING_FAILED: /* slower in smoke */
+      for (int f = 0; f < m->nfloors; f++)
+        if (on_floor(h, f))
+          sys->extinction_floor[f] = DARK_EXTINCTION_FACTOR;
+      break;
     case EVAC_HZ_NTYPES:
       evac_diag_warn(diag, m->scenario_path, NULL,
                      "hazard %s (%s) is not modelled yet: it does not change "
@@ -314,20 +320,6 @@ void evac_hazards_apply(struct evac_model *m, struct evac_diag *diag) {
       break;
     }
   }
-}
-
-int evac_hazards_on_floor(const struct evac_model *m, enum evac_hazard_type t,
-                          int f) {
-  for (int i = 0; i < m->nhazards; i++)
-    if (m->hazards[i].type == t && on_floor(&m->hazards[i], f))
-      return 1;
-  return 0;
-}
-
-double evac_hazards_extinction_factor(const struct evac_model *m, int f) {
-  return evac_hazards_on_floor(m, EVAC_HZ_EMERGENCY_LIGHTING_FAILED, f)
-             ? DARK_EXTINCTION_FACTOR
-             : 1.0;
 }
 
 void evac_hazard_clear(struct evac_hazard *h) {

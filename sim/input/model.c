@@ -77,6 +77,8 @@ void evac_model_free(struct evac_model *m) {
   free(m->systems.sprinkler_floor);
   free(m->systems.detector_floor);
   free(m->systems.exhaust_floor);
+  free(m->systems.extinction_floor);
+  free(m->systems.grilles_floor);
   free(m);
 }
 

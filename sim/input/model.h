@@ -120,6 +120,12 @@ struct evac_systems {
   double det_r_m;             /* fire-to-detector radial distance */
   double exhaust_m3_s;        /* mechanical smoke exhaust per floor */
   uint8_t *exhaust_floor;     /* [nfloors] 1 where exhaust runs */
+  double *extinction_floor;   /* [nfloors] factor on the smoke's extinction
+                                 coefficient for walking speed: 8/3 where
+                                 the emergency lighting failed (hazards.c),
+                                 else 1 */
+  uint8_t *grilles_floor;     /* [nfloors] 1 where grilles bar the windows
+                                 (hazards.c): no ladder rescue there */
   double stair_pressure_pa;   /* stair pressurisation, 0 if none */
   double brigade_arrival_s;   /* fire brigade attack starts (from ignition)*/
   double micro_station_s;     /* in-house first attack, INFINITY if none */
@@ -402,27 +408,6 @@ int evac_hazard_type_parse(const char *name);
  * run simulates it): see sim/input/hazards.c for each type's effect. Types not
  * modelled yet get a warning. */
 void evac_hazards_apply(struct evac_model *m, struct evac_diag *diag);
-
-/* 1 if a hazard of type t in m's list applies to floor f. */
-int evac_hazards_on_floor(const struct evac_model *m, enum evac_hazard_type t,
-                          int f);
-
-/* Factor on the extinction coefficient that sets walking speed in smoke on
- * floor f: 8/3 where the emergency lighting failed (signs seen by reflected
- * light only), else 1 (docs/hazards.md). */
-double evac_hazards_extinction_factor(const struct evac_model *m, int f);
-
-/* The middle of the run pipeline that run, rank, batch and replay share
- * (load → prepare → simulate): fixes the hazards ids[0..n) (moved to
- * m->fixed), then applies the remaining ones to m (evac_hazards_apply). An
- * id the model does not list is an error "WHAT ID: the scenario lists no
- * hazard ..."
- * at file's path where; nothing is applied then. Returns EVAC_OK or
- * EVAC_ERR_INPUT. */
-enum evac_status evac_hazards_prepare(struct evac_model *m,
-                                      const char *const *ids, int n,
-                                      const char *file, const char *where,
-                                      const char *what, struct evac_diag *diag);
 
 /* Frees the strings and floors of one hazard. */
 void evac_hazard_clear(struct evac_hazard *h);

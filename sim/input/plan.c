@@ -518,8 +518,10 @@ static void stairs_read(struct plan_ctx *c, const cJSON *root,
   const struct evac_json *j = c->j;
   int n = number_features(c, EVAC_FEAT_STAIR);
   m->stairs = calloc((size_t)n + 1, sizeof *m->stairs);
-  if (!m->stairs)
+  if (!m->stairs) {
+    evac_diag_error(j->diag, j->file, c->base, "out of memory");
     return;
+  }
   m->nstairs = n;
   for (int f = 0; f < c->nlegend; f++) {
     if (m->features[f].kind != EVAC_FEAT_STAIR)
@@ -527,8 +529,10 @@ static void stairs_read(struct plan_ctx *c, const cJSON *root,
     struct evac_stair *s = &m->stairs[m->features[f].index];
     s->feature = f;
     s->floors = calloc((size_t)m->nfloors + 1, sizeof *s->floors);
-    if (!s->floors)
+    if (!s->floors) {
+      evac_diag_error(j->diag, j->file, c->base, "out of memory");
       continue;
+    }
     for (int fl = 0; fl < m->nfloors && m->cell_feature; fl++) {
       size_t a = m->floors[fl].offset,
              b = a + (size_t)m->floors[fl].nx * (size_t)m->floors[fl].ny;
@@ -955,12 +959,17 @@ static void systems_read(struct plan_ctx *c, const cJSON *sys) {
   s->sprinkler_floor = calloc(nf, 1);
   s->detector_floor = calloc(nf, 1);
   s->exhaust_floor = calloc(nf, 1);
+  s->extinction_floor = malloc(nf * sizeof *s->extinction_floor);
+  s->grilles_floor = calloc(nf, 1);
   char sp[EVAC_JSON_PATH_MAX], p[EVAC_JSON_PATH_MAX];
   evac_json_path_key(sp, c->base, "systems");
-  if (!s->sprinkler_floor || !s->detector_floor || !s->exhaust_floor) {
+  if (!s->sprinkler_floor || !s->detector_floor || !s->exhaust_floor ||
+      !s->extinction_floor || !s->grilles_floor) {
     evac_diag_error(j->diag, j->file, sp, "out of memory");
     return;
   }
+  for (size_t f = 0; f < nf; f++)
+    s->extinction_floor[f] = 1.0; /* lit */
   if (!sys)
     return;
   evac_json_check_keys(j, sys, sp, systems_keys);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grid.h"
 #include "json.h"
 #include "model.h"
 
@@ -52,13 +53,15 @@ static int served(const struct evac_stair *st, int f) {
   return -1;
 }
 
-/* Marks, reaches and queues the landing cells of stair st on floor f. */
-static void reach_landings(const struct evac_model *m, int st, int f, int t,
-                           uint8_t *reach, int32_t *queue, size_t *n) {
+/* Marks, reaches and queues the landing cells of stair st on floor f that
+ * pass. */
+static void reach_landings(const struct evac_model *m, int st, int f,
+                           const uint8_t *pass, uint8_t *reach, int32_t *queue,
+                           size_t *n) {
   const struct evac_floor *fl = &m->floors[f];
   int feat = m->stairs[st].feature;
   for (size_t c = fl->offset; c < fl->offset + (size_t)fl->nx * fl->ny; c++)
-    if (m->cell_feature[c] == feat && !reach[c] && passable(m, c, t)) {
+    if (m->cell_feature[c] == feat && !reach[c] && pass[c]) {
       reach[c] = 1;
       queue[(*n)++] = (int32_t)c;
     }
@@ -83,13 +86,16 @@ int evac_model_reach(const struct evac_model *m, int target, uint8_t *reach) {
     nodes += m->nfloors;
   int32_t *queue = malloc((m->ncells + 1) * sizeof *queue);
   uint8_t *landed = calloc((size_t)nodes + 1, 1); /* [stair * nfloors + f] */
-  if (!queue || !landed) {
+  uint8_t *pass = malloc(m->ncells + 1);
+  if (!queue || !landed || !pass) {
     free(queue);
     free(landed);
+    free(pass);
     return -1;
   }
   size_t n = 0;
   for (size_t c = 0; c < m->ncells; c++) {
+    pass[c] = (uint8_t)passable(m, c, target);
     reach[c] = (uint8_t)is_target(m, c, target);
     if (reach[c])
       queue[n++] = (int32_t)c;
@@ -99,20 +105,12 @@ int evac_model_reach(const struct evac_model *m, int target, uint8_t *reach) {
     int f = floor_of(m, (size_t)u);
     int nx = m->floors[f].nx, x = (int)((size_t)u - m->floors[f].offset) % nx,
         y = (int)((size_t)u - m->floors[f].offset) / nx;
-    struct evac_nb nb[9];
-    for (int k = 0, nn = evac_model_neighbours(m, f, x, y, 0, nb); k < nn;
-         k++) {
-      int32_t v = nb[k].cell;
-      int dx = nb[k].dx, dy = nb[k].dy;
-      if (reach[v] || !passable(m, (size_t)v, target))
-        continue;
-      if (dx && dy &&
-          (!passable(m, (size_t)(u + dx), target) ||
-           !passable(m, (size_t)(u + dy * nx), target)))
-        continue; /* no corner cutting */
-      reach[v] = 1;
-      queue[n++] = v;
-    }
+    struct evac_step step[8];
+    for (int k = 0, nn = evac_grid_steps(m, pass, f, x, y, step); k < nn; k++)
+      if (!reach[step[k].cell]) {
+        reach[step[k].cell] = 1;
+        queue[n++] = step[k].cell;
+      }
     if (m->cell_kind[u] != EVAC_CELL_STAIR || m->cell_feature[u] < 0)
       continue;
     int st = m->features[m->cell_feature[u]].index;
@@ -124,12 +122,13 @@ int evac_model_reach(const struct evac_model *m, int target, uint8_t *reach) {
       int g = s->floors[k + d];
       if (!landed[st * m->nfloors + g]) {
         landed[st * m->nfloors + g] = 1;
-        reach_landings(m, st, g, target, reach, queue, &n);
+        reach_landings(m, st, g, pass, reach, queue, &n);
       }
     }
   }
   free(queue);
   free(landed);
+  free(pass);
   return 0;
 }
 

@@ -12,6 +12,8 @@
 #include <hdf5.h>
 #include <stddef.h>
 
+#include "evacsim.h" /* evac_commit_remove_all */
+
 /* One file being committed. */
 struct evac_commit {
   const char *path; /* the final name (not copied: must outlive the commit) */
@@ -73,9 +75,5 @@ int evac_commit_bytes(const char *path, const void *buf, size_t size,
 /* Creates an HDF5 file in memory (core driver, no backing store; name is
  * only its label), to be written by evac_commit_h5. Returns it, or -1. */
 hid_t evac_commit_h5_create(const char *name);
-
-/* Removes every temporary open now. Async-signal-safe: for the CLI's
- * termination signal handler. */
-void evac_commit_remove_all(void);
 
 #endif

@@ -9,7 +9,6 @@
  * Every dataset is chunked, shuffled and deflated, and carries a "unit"
  * attribute. HDF5's own error printing is silenced while the file is open;
  * the first failure is turned into one diagnostic. */
-#include "output.h"
 
 #include <errno.h>
 
@@ -23,9 +22,11 @@
 #include "commit.h"
 #include "diag.h"
 #include "drill_output.h"
+#include "evacsim.h"
 #include "h5check.h"
 #include "h5fd.h"
 #include "model.h"
+#include "result.h"
 
 /* Bytes aimed at per chunk: well under HDF5's default 1 MiB chunk cache. */
 #define CHUNK_BYTES ((hsize_t)512 * 1024)

@@ -2,12 +2,7 @@
 #ifndef EVAC_THREADS_H
 #define EVAC_THREADS_H
 
-/* Threads for a run whose --threads was not given: OMP_NUM_THREADS when
- * set, else the CPUs this process may run on, capped by its own cgroup's
- * CPU quota (containers and batch slots often allow fewer CPUs than they
- * show; more threads than the quota makes OpenMP barriers wait out
- * throttling). */
-int evac_threads_default(void);
+#include "evacsim.h" /* evac_threads_default */
 
 /* The cgroup CPU quota in CPUs, rounded up, read under the cgroup mount
  * root (normally "/sys/fs/cgroup"): v2 root/cpu.max, else v1

@@ -54,6 +54,14 @@ for f in tests/api/*.c; do
     bad=1
   fi
 done
+# The command line is a user of the library: the public header only.
+for f in sim/cli/*.c; do
+  if grep '^#include "' "$f" | grep -vq '^#include "evacsim.h"'; then
+    echo "$f: the command line includes a header other than evacsim.h:"
+    grep -n '^#include "' "$f" | grep -v '"evacsim.h"' | sed 's/^/  /'
+    bad=1
+  fi
+done
 n=$(echo "$allow" | grep -c . || true)
 echo "layers: $(echo "$found" | grep -c . || true) upward include(s), $n allowed"
 exit $bad

@@ -113,8 +113,28 @@ Test(hazards, each_type_changes_the_model) {
   cr_expect_eq(m->fire.peak_kw, 4000.0);
   cr_expect_eq(d.n - d.errors, warnings,
                "window_grilles: modelled (rescue from outside), no warning");
-  cr_expect(evac_hazards_on_floor(m, EVAC_HZ_WINDOW_GRILLES, 1));
-  cr_expect(!evac_hazards_on_floor(m, EVAC_HZ_EMERGENCY_LIGHTING_FAILED, 1));
+  cr_expect_eq(m->systems.grilles_floor[1], 1, "grilles on floor 2");
+  cr_expect_eq(m->systems.extinction_floor[1], 1.0, "floor 2 lit");
+  evac_diag_free(&d);
+  evac_model_free(m);
+}
+
+Test(hazards, lighting_and_grilles_set_floor_fields) {
+  struct evac_diag d;
+  struct evac_model *m =
+      load("hz-floors",
+           "[{\"id\": \"L\", \"type\": \"emergency_lighting_failed\", "
+           "\"floors\": [\"2\"]}, {\"id\": \"G\", \"type\": "
+           "\"window_grilles\", \"floors\": [\"1\"]}]",
+           &d);
+  cr_assert_not_null(m);
+  cr_expect_eq(m->systems.extinction_floor[1], 1.0, "before apply: lit");
+  cr_expect_eq(m->systems.grilles_floor[0], 0, "before apply: no grilles");
+  evac_hazards_apply(m, &d);
+  cr_expect_eq(m->systems.extinction_floor[1], 8.0 / 3.0, "floor 2 unlit");
+  cr_expect_eq(m->systems.extinction_floor[0], 1.0, "floor 1 lit");
+  cr_expect_eq(m->systems.grilles_floor[0], 1, "floor 1 barred");
+  cr_expect_eq(m->systems.grilles_floor[1], 0, "floor 2 open");
   evac_diag_free(&d);
   evac_model_free(m);
 }

@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "evacsim.h"
 #include "model.h"
-#include "output.h"
 #include "result.h"
 #include "support.h"
 
