@@ -120,3 +120,14 @@ int evac_sim_agent_trap(struct evac_sim *s, int a) {
   s->trapped[s->ntrapped++] = a;
   return evac_sim_log(s, EVAC_LOG_TRAPPED, a, f, x, y, -1);
 }
+
+int evac_sim_staff_at_work(const struct evac_sim *s) {
+  for (int a = 0; a < s->nagents; a++) {
+    const struct evac_agent *ag = &s->agents[a];
+    if (ag->role == EVAC_ROLE_STAFF && !ag->shelter &&
+        (ag->state == EVAC_STATE_MOVING || ag->state == EVAC_STATE_STAIR ||
+         ag->state == EVAC_STATE_WAITING))
+      return 1;
+  }
+  return 0;
+}

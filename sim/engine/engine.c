@@ -140,19 +140,6 @@ static int gridlock_begin(struct evac_sim *s) {
   return 0;
 }
 
-/* 1 if a staff member is still at work (not safe, incapacitated, trapped
- * or sheltering): a patient waiting for staff may still be fetched. */
-static int staff_at_work(const struct evac_sim *s) {
-  for (int a = 0; a < s->nagents; a++) {
-    const struct evac_agent *ag = &s->agents[a];
-    if (ag->role == EVAC_ROLE_STAFF && !ag->shelter &&
-        (ag->state == EVAC_STATE_MOVING || ag->state == EVAC_STATE_STAIR ||
-         ag->state == EVAC_STATE_WAITING))
-      return 1;
-  }
-  return 0;
-}
-
 static int cmp_double(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
@@ -182,7 +169,7 @@ static void finish(struct evac_sim *s) {
   r->incapacitated = s->nincap;
   r->remaining = s->nagents - s->nsafe - s->nincap;
   r->trapped = r->gridlocked = 0;
-  int working = staff_at_work(s);
+  int working = evac_sim_staff_at_work(s);
   for (int a = 0; a < s->nagents; a++) {
     const struct evac_agent *ag = &s->agents[a];
     if (evac_sim_agent_final(s, a))

@@ -19,22 +19,8 @@ const char *evac_harm_name(enum evac_harm h) {
   return h >= 0 && h < EVAC_HARM_N ? harm_names[h] : "?";
 }
 
-/* 1 if a staff member is still at work (not safe, incapacitated, trapped
- * or sheltering): a patient waiting for staff may still be fetched, so
- * counts as not out rather than trapped (the rule of the run's summary). */
-static int staff_at_work(const struct evac_sim *s) {
-  for (int a = 0; a < s->nagents; a++) {
-    const struct evac_agent *ag = &s->agents[a];
-    if (ag->role == EVAC_ROLE_STAFF && !ag->shelter &&
-        (ag->state == EVAC_STATE_MOVING || ag->state == EVAC_STATE_STAIR ||
-         ag->state == EVAC_STATE_WAITING))
-      return 1;
-  }
-  return 0;
-}
-
 void evac_sim_harm(const struct evac_sim *s, int8_t *how) {
-  int working = staff_at_work(s);
+  int working = evac_sim_staff_at_work(s);
   const struct evac_result_agents *ra = &s->res.agents;
   for (int a = 0; a < s->nagents; a++) {
     const struct evac_agent *ag = &s->agents[a];

@@ -283,6 +283,11 @@ const double *evac_sim_field(const struct evac_sim *s, int agent);
  * more (it is never moved, fetched or counted again). */
 int evac_sim_agent_final(const struct evac_sim *s, int a);
 
+/* 1 if a staff member is still at work (not safe, incapacitated, trapped
+ * or sheltering): a patient waiting for staff may still be fetched, so
+ * counts as not out rather than trapped. */
+int evac_sim_staff_at_work(const struct evac_sim *s);
+
 /* Agent a starts (on 1) or stops (on 0) being held: counted in s->nstuck,
  * waiting for staff or defending in place. Nothing if it already is. */
 void evac_sim_agent_hold(struct evac_sim *s, int a, int on);
