@@ -149,7 +149,9 @@ struct evac_smoke {
   double (*vnew)[2];     /* the same being updated at a sub-step, read by
                             nobody until copied into vel (NULL likewise) */
   double *lim;           /* share of each cell's outflow it may give */
-  int32_t *active;       /* cells with smoke, increasing up to nsorted */
+  double *speed;   /* "momentum" (else NULL): per candidate, its wave speed at
+                      the macro step's start, m/s (wave_speeds) */
+  int32_t *active; /* cells with smoke, increasing up to nsorted */
   size_t nactive, nsorted;
   uint8_t *flag;        /* 1 active, 2 candidate, 4 reached by flood, 8
                            has been a candidate */
@@ -314,13 +316,14 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   if (s->momentum) {
     s->vel = calloc(n1, sizeof *s->vel);
     s->vnew = calloc(n1, sizeof *s->vnew);
+    s->speed = malloc(s->n * sizeof *s->speed);
   }
   s->floor_active = calloc((size_t)m->nfloors + 1, sizeof *s->floor_active);
   int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->dep &&
            s->tk && s->gp && s->rho && s->lim && s->active && s->cand &&
            s->scratch && s->geom && s->flag && s->floor_active && s->q &&
-           s->face && (!s->momentum || (s->vel && s->vnew)) && s->mask &&
-           s->sm && s->sweep;
+           s->face && (!s->momentum || (s->vel && s->vnew && s->speed)) &&
+           s->mask && s->sm && s->sweep;
   if (!ok)
     goto fail;
   for (size_t c = 0; c < n1; c++)
@@ -412,6 +415,7 @@ void evac_smoke_free(struct evac_smoke *s) {
   free(s->face);
   free(s->vel);
   free(s->vnew);
+  free(s->speed);
   for (int i = 0; i < s->nlinks; i++) {
     free(s->links[i].lo);
     free(s->links[i].hi);
@@ -652,14 +656,12 @@ static inline double face_flow_momentum(const struct evac_smoke *s, int32_t a,
   return s->rho[d] * v * hup * g->w;
 }
 
-/* Largest speed, m/s, of layers whose largest g' d is x (from refresh):
- * "layer", the gravity-current front Fr sqrt(g' d); "momentum", the wave
- * speed |u| + sqrt(g' d), |u| being at most Fr sqrt(g' d). sqrt and the
+/* "layer": largest front speed, m/s, of layers whose largest g' d is x
+ * (from refresh), the gravity-current front Fr sqrt(g' d). sqrt and the
  * product are monotonic (correctly rounded), so the bound of the largest
- * g' d is the largest bound: one sqrt a sweep. */
-static double max_speed(const struct evac_smoke *s, double x) {
-  return s->momentum ? (1.0 + FROUDE) * sqrt(x) : FROUDE * sqrt(x);
-}
+ * g' d is the largest bound: one sqrt a sweep. ("momentum" takes its wave
+ * speeds from wave_speeds.) */
+static double max_speed(double x) { return FROUDE * sqrt(x); }
 
 /* The largest such speed times the step, in cells: FRONT_CFL ("layer") or
  * WAVE_CFL ("momentum"). */
@@ -871,10 +873,33 @@ static int candidates(struct evac_smoke *s) {
   return 1;
 }
 
+/* "momentum": the wave speed of each candidate i into speed[i], the
+ * fastest of them returned: |u| + sqrt(g' d), |u| the fastest layer
+ * velocity over its four faces now and g' d the largest of the cell and
+ * its four neighbours (their gravity waves reach it). The candidates and the
+ * active cells' cached g' and depth must be fresh. */
+static double wave_speeds(struct evac_smoke *s) {
+  double fastest = 0.0;
+  for (size_t i = 0; i < s->ncand; i++) {
+    int32_t c = s->cand[i];
+    const int32_t *nb = s->nb[c];
+    double x = s->gp[c] > 0.0 ? s->gp[c] * s->dep[c] : 0.0;
+    for (int dir = 0; dir < 4; dir++)
+      if (s->gp[nb[dir]] > 0.0)
+        x = max2(x, s->gp[nb[dir]] * s->dep[nb[dir]]);
+    double v = max2(max2(fabs(s->vel[c][0]), fabs(s->vel[c][1])),
+                    max2(fabs(s->vel[nb[2]][0]), fabs(s->vel[nb[3]][1])));
+    s->speed[i] = v + sqrt(x);
+    fastest = max2(fastest, s->speed[i]);
+  }
+  return fastest;
+}
+
 /* The local step of each candidate for the macro step of 2^lv fine
  * sub-steps of h (multi-rate explicit stepping). A cell's step is the
- * longest 2^k h (k <= lv) that keeps the fastest front or wave (max_speed)
- * of the cell and its four neighbours within cfl(s) cell per step, as the
+ * longest 2^k h (k <= lv) that keeps the fastest front ("layer":
+ * max_speed of the cell and its four neighbours) or wave ("momentum": its
+ * speed from wave_speeds) within cfl(s) cell per step, as the
  * fine sub-step does for the fastest anywhere; then no cell's step may
  * exceed twice a neighbour's, so a front or wave needs several cells of
  * steps growing by 2 to reach a cell of long steps.
@@ -883,13 +908,18 @@ static void levels(struct evac_smoke *s, double h, int lv) {
   const double bound = cfl(s) * s->m->cell_m;
   for (size_t i = 0; i < s->ncand; i++) {
     int32_t c = s->cand[i];
-    double x = s->gp[c] > 0.0 ? s->gp[c] * s->dep[c] : 0.0;
-    for (int dir = 0; dir < 4; dir++) {
-      int32_t b = neighbour(s, c, dir);
-      if (s->gp[b] > 0.0)
-        x = max2(x, s->gp[b] * s->dep[b]);
+    double u;
+    if (s->momentum) {
+      u = s->speed[i];
+    } else {
+      double x = s->gp[c] > 0.0 ? s->gp[c] * s->dep[c] : 0.0;
+      for (int dir = 0; dir < 4; dir++) {
+        int32_t b = neighbour(s, c, dir);
+        if (s->gp[b] > 0.0)
+          x = max2(x, s->gp[b] * s->dep[b]);
+      }
+      u = max_speed(x);
     }
-    double u = max_speed(s, x);
     unsigned p = 1u << lv;
     while (p > 1 && p * h * u > bound)
       p >>= 1;
@@ -1220,8 +1250,15 @@ int evac_smoke_step(struct evac_smoke *s, double dt,
     threads = 1;
   while (t < dt - 1e-12) {
     /* the step of the fastest front or wave anywhere: the fine sub-step;
-       the macro step is up to 2^MAX_LEVEL of them */
-    double u = max_speed(s, refresh(s, s->active, s->nactive));
+       the macro step is up to 2^MAX_LEVEL of them ("momentum": from the
+       candidates' wave speeds, |u| + sqrt(g' d) as the layers move now) */
+    double x = refresh(s, s->active, s->nactive), u;
+    if (s->momentum) {
+      candidates(s);
+      u = wave_speeds(s);
+    } else {
+      u = max_speed(x);
+    }
     double hmin = u > 0.0 ? cfl(s) * s->m->cell_m / u : dt;
     double big = dt - t;
     int lv = 0;
