@@ -149,10 +149,12 @@ struct evac_smoke {
   double (*vnew)[2];     /* the same being updated at a sub-step, read by
                             nobody until copied into vel (NULL likewise) */
   double *lim;           /* share of each cell's outflow it may give */
-  int32_t *active;       /* cells with smoke, increasing */
-  size_t nactive;
-  uint8_t *flag;        /* 1 active, 2 candidate this sub-step, 8 has been
-                           a candidate */
+  double *speed;   /* "momentum" (else NULL): per candidate, its wave speed at
+                      the macro step's start, m/s (wave_speeds) */
+  int32_t *active; /* cells with smoke, increasing up to nsorted */
+  size_t nactive, nsorted;
+  uint8_t *flag;        /* 1 active, 2 candidate, 4 reached by flood, 8
+                           has been a candidate */
   uint16_t *mask;       /* per cell, its own step in fine sub-steps minus 1
                            (0, 1, 3 or 7: steps of 1, 2, 4 or 8 h); 0xffff
                            for cells never a candidate and the dummy */
@@ -164,6 +166,7 @@ struct evac_smoke {
   size_t nsweep[MAX_LEVEL + 1];
   int32_t *floor_active; /* active cells of each floor */
   int32_t *cand;         /* active cells and their neighbours, increasing */
+  int32_t *scratch;      /* n cells of room for candidates() */
   struct face_geom (*geom)[2]; /* right and down faces of each candidate */
   size_t ncand;
   int changed; /* 1 if cells became active (or an opening changed) since
@@ -302,6 +305,7 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   s->lim = calloc(n1, sizeof *s->lim);
   s->active = malloc(s->n * sizeof *s->active);
   s->cand = malloc(s->n * sizeof *s->cand);
+  s->scratch = malloc(s->n * sizeof *s->scratch);
   s->geom = malloc(s->n * sizeof *s->geom);
   s->flag = calloc(n1, 1);
   s->mask = malloc(n1 * sizeof *s->mask);
@@ -312,13 +316,14 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   if (s->momentum) {
     s->vel = calloc(n1, sizeof *s->vel);
     s->vnew = calloc(n1, sizeof *s->vnew);
+    s->speed = malloc(s->n * sizeof *s->speed);
   }
   s->floor_active = calloc((size_t)m->nfloors + 1, sizeof *s->floor_active);
   int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->dep &&
            s->tk && s->gp && s->rho && s->lim && s->active && s->cand &&
-           s->geom && s->flag && s->floor_active && s->q && s->face &&
-           (!s->momentum || (s->vel && s->vnew)) && s->mask && s->sm &&
-           s->sweep;
+           s->scratch && s->geom && s->flag && s->floor_active && s->q &&
+           s->face && (!s->momentum || (s->vel && s->vnew && s->speed)) &&
+           s->mask && s->sm && s->sweep;
   if (!ok)
     goto fail;
   for (size_t c = 0; c < n1; c++)
@@ -410,6 +415,7 @@ void evac_smoke_free(struct evac_smoke *s) {
   free(s->face);
   free(s->vel);
   free(s->vnew);
+  free(s->speed);
   for (int i = 0; i < s->nlinks; i++) {
     free(s->links[i].lo);
     free(s->links[i].hi);
@@ -429,6 +435,7 @@ void evac_smoke_free(struct evac_smoke *s) {
   free(s->lim);
   free(s->active);
   free(s->cand);
+  free(s->scratch);
   free(s->geom);
   free(s->flag);
   free(s->mask);
@@ -464,7 +471,7 @@ static void first_step(struct evac_smoke *s, int32_t c) {
 }
 
 /* Marks c active (it holds smoke from now on). */
-static void activate(struct evac_smoke *s, int32_t c) {
+static inline void activate(struct evac_smoke *s, int32_t c) {
   if (s->flag[c] & 1)
     return;
   first_step(s, c);
@@ -472,12 +479,6 @@ static void activate(struct evac_smoke *s, int32_t c) {
   s->active[s->nactive++] = c;
   s->floor_active[s->floor_of[c]]++;
   s->changed = 1;
-}
-
-/* Keeps the active list in increasing cell order (deterministic sweeps). */
-static int cmp_cell(const void *a, const void *b) {
-  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-  return (x > y) - (x < y);
 }
 
 /* Neighbour of c in direction dir (0 right, 1 down, 2 left, 3 up) on its
@@ -655,14 +656,12 @@ static inline double face_flow_momentum(const struct evac_smoke *s, int32_t a,
   return s->rho[d] * v * hup * g->w;
 }
 
-/* Largest speed, m/s, of layers whose largest g' d is x (from refresh):
- * "layer", the gravity-current front Fr sqrt(g' d); "momentum", the wave
- * speed |u| + sqrt(g' d), |u| being at most Fr sqrt(g' d). sqrt and the
+/* "layer": largest front speed, m/s, of layers whose largest g' d is x
+ * (from refresh), the gravity-current front Fr sqrt(g' d). sqrt and the
  * product are monotonic (correctly rounded), so the bound of the largest
- * g' d is the largest bound: one sqrt a sweep. */
-static double max_speed(const struct evac_smoke *s, double x) {
-  return s->momentum ? (1.0 + FROUDE) * sqrt(x) : FROUDE * sqrt(x);
-}
+ * g' d is the largest bound: one sqrt a sweep. ("momentum" takes its wave
+ * speeds from wave_speeds.) */
+static double max_speed(double x) { return FROUDE * sqrt(x); }
 
 /* The largest such speed times the step, in cells: FRONT_CFL ("layer") or
  * WAVE_CFL ("momentum"). */
@@ -822,44 +821,85 @@ static const int32_t *sweep_list(const struct evac_smoke *s, unsigned j,
   return s->sweep + (size_t)z * s->n;
 }
 
-/* Rebuilds the candidates (active cells and their gas neighbours, flag 2)
- * when the active set has grown. */
-static void candidates(struct evac_smoke *s) {
+/* Keeps the active list in increasing cell order (deterministic sweeps). */
+static int cmp_cell(const void *a, const void *b) {
+  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* Merges the k increasing cells add, none of them in list, into the n
+ * increasing cells of list (room for n + k), from the back. */
+static void merge_cells(int32_t *list, size_t n, const int32_t *add, size_t k) {
+  size_t i = n, j = k, o = n + k;
+  while (j > 0)
+    list[--o] = i > 0 && list[i - 1] > add[j - 1] ? list[--i] : add[--j];
+}
+
+/* Brings the candidates (active cells and their gas neighbours, flag 2)
+ * and the active list up to date, both increasing, when the active set has
+ * grown (or an opening changed). Cells never leave either set, so only the
+ * cells activated since the last call (the active list's unsorted tail from
+ * nsorted on) and their neighbours are sorted and merged in. Returns 1 if
+ * anything changed (the sweep lists are then to be rebuilt: sweep_masks),
+ * else 0. */
+static int candidates(struct evac_smoke *s) {
   if (!s->changed)
-    return;
-  for (size_t i = 0; i < s->ncand; i++)
-    s->flag[s->cand[i]] &= (uint8_t)~2u;
-  s->ncand = 0;
-  for (size_t i = 0; i < s->nactive; i++) {
-    int32_t c = s->active[i];
-    if (!(s->flag[c] & 2)) {
-      s->flag[c] |= 2;
-      s->cand[s->ncand++] = c;
-    }
-    for (int dir = 0; dir < 4; dir++) {
-      int32_t b = neighbour(s, c, dir);
+    return 0;
+  size_t na = s->nactive - s->nsorted, k = 0;
+  int32_t *add = s->scratch, *fresh = s->cand + s->ncand;
+  memcpy(add, s->active + s->nsorted, na * sizeof *add);
+  qsort(add, na, sizeof *add, cmp_cell);
+  merge_cells(s->active, s->nsorted, add, na);
+  s->nsorted = s->nactive;
+  for (size_t i = 0; i < na; i++)
+    for (int dir = -1; dir < 4; dir++) {
+      int32_t b = dir < 0 ? add[i] : neighbour(s, add[i], dir);
       if (s->gas[b] && !(s->flag[b] & 2)) {
         s->flag[b] |= 2;
-        s->cand[s->ncand++] = b;
+        fresh[k++] = b;
       }
     }
-  }
-  qsort(s->cand, s->ncand, sizeof *s->cand, cmp_cell);
-  qsort(s->active, s->nactive, sizeof *s->active, cmp_cell);
+  qsort(fresh, k, sizeof *fresh, cmp_cell);
+  memcpy(add, fresh, k * sizeof *add);
+  merge_cells(s->cand, s->ncand, add, k);
+  s->ncand += k;
   for (size_t i = 0; i < s->ncand; i++) {
     int32_t c = s->cand[i];
     for (int dir = 0; dir < 2; dir++)
       face_geom_set(s, c, neighbour(s, c, dir), &s->geom[i][dir]);
     first_step(s, c);
   }
-  sweep_masks(s);
   s->changed = 0;
+  return 1;
+}
+
+/* "momentum": the wave speed of each candidate i into speed[i], the
+ * fastest of them returned: |u| + sqrt(g' d), |u| the fastest layer
+ * velocity over its four faces now and g' d the largest of the cell and
+ * its four neighbours (their gravity waves reach it). The candidates and the
+ * active cells' cached g' and depth must be fresh. */
+static double wave_speeds(struct evac_smoke *s) {
+  double fastest = 0.0;
+  for (size_t i = 0; i < s->ncand; i++) {
+    int32_t c = s->cand[i];
+    const int32_t *nb = s->nb[c];
+    double x = s->gp[c] > 0.0 ? s->gp[c] * s->dep[c] : 0.0;
+    for (int dir = 0; dir < 4; dir++)
+      if (s->gp[nb[dir]] > 0.0)
+        x = max2(x, s->gp[nb[dir]] * s->dep[nb[dir]]);
+    double v = max2(max2(fabs(s->vel[c][0]), fabs(s->vel[c][1])),
+                    max2(fabs(s->vel[nb[2]][0]), fabs(s->vel[nb[3]][1])));
+    s->speed[i] = v + sqrt(x);
+    fastest = max2(fastest, s->speed[i]);
+  }
+  return fastest;
 }
 
 /* The local step of each candidate for the macro step of 2^lv fine
  * sub-steps of h (multi-rate explicit stepping). A cell's step is the
- * longest 2^k h (k <= lv) that keeps the fastest front or wave (max_speed)
- * of the cell and its four neighbours within cfl(s) cell per step, as the
+ * longest 2^k h (k <= lv) that keeps the fastest front ("layer":
+ * max_speed of the cell and its four neighbours) or wave ("momentum": its
+ * speed from wave_speeds) within cfl(s) cell per step, as the
  * fine sub-step does for the fastest anywhere; then no cell's step may
  * exceed twice a neighbour's, so a front or wave needs several cells of
  * steps growing by 2 to reach a cell of long steps.
@@ -868,19 +908,27 @@ static void levels(struct evac_smoke *s, double h, int lv) {
   const double bound = cfl(s) * s->m->cell_m;
   for (size_t i = 0; i < s->ncand; i++) {
     int32_t c = s->cand[i];
-    double x = s->gp[c] > 0.0 ? s->gp[c] * s->dep[c] : 0.0;
-    for (int dir = 0; dir < 4; dir++) {
-      int32_t b = neighbour(s, c, dir);
-      if (s->gp[b] > 0.0)
-        x = max2(x, s->gp[b] * s->dep[b]);
+    double u;
+    if (s->momentum) {
+      u = s->speed[i];
+    } else {
+      double x = s->gp[c] > 0.0 ? s->gp[c] * s->dep[c] : 0.0;
+      for (int dir = 0; dir < 4; dir++) {
+        int32_t b = neighbour(s, c, dir);
+        if (s->gp[b] > 0.0)
+          x = max2(x, s->gp[b] * s->dep[b]);
+      }
+      u = max_speed(x);
     }
-    double u = max_speed(s, x);
     unsigned p = 1u << lv;
     while (p > 1 && p * h * u > bound)
       p >>= 1;
     s->mask[c] = (uint16_t)(p - 1);
   }
-  for (int k = 0; k < lv; k++) /* non-candidates: 0xffff, no bound */
+  /* lv passes at most; a pass that changes nothing leaves the next ones
+     nothing to change. Non-candidates: 0xffff, no bound. */
+  for (int k = 0, moved = 1; k < lv && moved; k++) {
+    moved = 0;
     for (size_t i = 0; i < s->ncand; i++) {
       int32_t c = s->cand[i];
       unsigned m = s->mask[c];
@@ -888,8 +936,10 @@ static void levels(struct evac_smoke *s, double h, int lv) {
         unsigned b2 = 2u * s->mask[neighbour(s, c, dir)] + 1u;
         m = b2 < m ? b2 : m;
       }
+      moved |= m != s->mask[c];
       s->mask[c] = (uint16_t)m;
     }
+  }
   sweep_masks(s);
 }
 
@@ -1051,7 +1101,8 @@ static inline void settle(struct evac_smoke *s, int32_t a, unsigned j,
  * face), whose cached depths and gas terms are refreshed first (at j = 0
  * the macro step has refreshed all). */
 static void spread(struct evac_smoke *s, double dt, unsigned j, int threads) {
-  candidates(s);
+  if (candidates(s))
+    sweep_masks(s);
   long ns;
   const int32_t *sw = sweep_list(s, j, &ns);
   const int32_t *cand = s->cand;
@@ -1118,8 +1169,8 @@ static void spread(struct evac_smoke *s, double dt, unsigned j, int threads) {
  * at most the clear air below the upper cells' layers). A link whose
  * lower floor has no active cell carries nothing (inactive cells hold no
  * gas), so it is skipped without summing its cells. What leaves the lower
- * cells is summed and then spread evenly over the upper cells, O(nlo +
- * nhi) per quantity. */
+ * cells is summed and then spread evenly over the upper cells, one pass
+ * over each cell's quantities. */
 static void rise(struct evac_smoke *s, double dt) {
   for (int i = 0; i < s->nlinks; i++) {
     struct vlink *v = &s->links[i];
@@ -1150,20 +1201,23 @@ static void rise(struct evac_smoke *s, double dt) {
         clear += max2(0.0, s->ceil[v->hi[h]] - depth(s, v->hi[h]));
       flow = min2(flow, clear * s->area * rho);
     }
-    double frac = min2(flow / mass, 0.5);
-    for (int k = 0; k < NQ; k++) {
-      double moved = 0.0;
-      for (int j = 0; j < v->nlo; j++) {
-        int32_t a = v->lo[j];
-        double amt = s->q[a][k] * frac;
-        s->q[a][k] -= amt;
-        moved += amt;
+    double frac = min2(flow / mass, 0.5), moved[NQ] = {0.0};
+    for (int j = 0; j < v->nlo; j++) {
+      double *restrict qa = s->q[v->lo[j]];
+      for (int k = 0; k < NQ; k++) {
+        double amt = qa[k] * frac;
+        qa[k] -= amt;
+        moved[k] += amt;
       }
-      for (int h = 0; h < v->nhi; h++)
-        s->q[v->hi[h]][k] += moved / v->nhi;
     }
-    for (int h = 0; h < v->nhi; h++)
+    for (int k = 0; k < NQ; k++)
+      moved[k] /= v->nhi; /* what each upper cell receives */
+    for (int h = 0; h < v->nhi; h++) {
+      double *restrict qh = s->q[v->hi[h]];
+      for (int k = 0; k < NQ; k++)
+        qh[k] += moved[k];
       activate(s, v->hi[h]);
+    }
   }
 }
 
@@ -1196,8 +1250,15 @@ int evac_smoke_step(struct evac_smoke *s, double dt,
     threads = 1;
   while (t < dt - 1e-12) {
     /* the step of the fastest front or wave anywhere: the fine sub-step;
-       the macro step is up to 2^MAX_LEVEL of them */
-    double u = max_speed(s, refresh(s, s->active, s->nactive));
+       the macro step is up to 2^MAX_LEVEL of them ("momentum": from the
+       candidates' wave speeds, |u| + sqrt(g' d) as the layers move now) */
+    double x = refresh(s, s->active, s->nactive), u;
+    if (s->momentum) {
+      candidates(s);
+      u = wave_speeds(s);
+    } else {
+      u = max_speed(x);
+    }
     double hmin = u > 0.0 ? cfl(s) * s->m->cell_m / u : dt;
     double big = dt - t;
     int lv = 0;
