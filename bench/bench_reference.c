@@ -8,8 +8,8 @@
  * furnishings) on floor 10 and the hazard unsealed_shaft (the cable shaft
  * is not fire-stopped), 30 min simulated, full physics, lean output (the
  * summary and per-agent columns; no fields, trajectories or event log).
- * --smoke sets the scenario's smoke transport ("layer", the default, or
- * "momentum").
+ * --smoke sets the scenario's smoke transport ("momentum", the default, or
+ * "layer").
  *
  * Part 1 runs replication 0 R times (default 5) on one thread and prints a
  * JSON line per run (wall_s of create + run, smoke_wall_s, events, cell

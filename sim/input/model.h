@@ -195,8 +195,9 @@ enum evac_strategy {
 /* Smoke transport of the upper layer (scenario "smoke": {"model": ...},
  * docs/models.md § Smoke). */
 enum evac_smoke_model {
-  EVAC_SMOKE_LAYER = 0, /* "layer": gravity-current spread (the default) */
-  EVAC_SMOKE_MOMENTUM,  /* "momentum": shallow-water layer velocities */
+  EVAC_SMOKE_LAYER = 0, /* "layer": gravity-current spread */
+  EVAC_SMOKE_MOMENTUM,  /* "momentum": shallow-water layer velocities (the
+                           scenario default) */
 };
 
 /* Target sets of the floor fields besides a single feature (>= 0). */

@@ -927,7 +927,7 @@ void evac_scenario_read(struct evac_model *m, const cJSON *root,
                      evac_json_in(SAMPLE_MIN_S, 0, TIME_MAX_S, 0),
                      &m->agents_every_s);
   }
-  int smoke = EVAC_SMOKE_LAYER;
+  int smoke = EVAC_SMOKE_MOMENTUM;
   if (evac_json_object(j, root, "", "smoke", &o) > 0) {
     evac_json_check_keys(j, o, "smoke", smoke_keys);
     choice_read(&c, o, "smoke", "model", smoke_model_names, &smoke);

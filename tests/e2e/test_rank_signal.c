@@ -164,6 +164,26 @@ static int same_file(const char *a, const char *b, const char *name) {
   return same;
 }
 
+/* Puts "smoke": {"model": "layer"} into the scenario file at path (in
+ * dir/tower-01). The test is about stopping and resuming a ranking: it
+ * needs variants that differ (fixing the chained exit moves RSET) and a
+ * ranking that runs all 64 simulations. With the default "momentum" smoke
+ * this small tower has 8 casualties as is and no hazard's fix changes any
+ * outcome (every difference 0, H-03's too), and the ranking resolves
+ * before 64 simulations. */
+static void layer_smoke(const char *dir, const char *path) {
+  char *text = evac_test_read(path, NULL), sub[4200];
+  cr_assert(text && text[0] == '{', "%s: not a JSON object", path);
+  size_t n = strlen(text) + 40;
+  char *out = malloc(n);
+  cr_assert_not_null(out);
+  snprintf(out, n, "{\"smoke\": {\"model\": \"layer\"},%s", text + 1);
+  snprintf(sub, sizeof sub, "%s/tower-01", dir);
+  free(evac_test_write(sub, "tower.scenario.json", out));
+  free(out);
+  free(text);
+}
+
 Test(rank_signal, sigterm_then_resume_is_identical) {
   char dir[4096], cmd[20000], *out = NULL;
   snprintf(dir, sizeof dir, "%s", evac_test_dir("rank_resume"));
@@ -175,6 +195,7 @@ Test(rank_signal, sigterm_then_resume_is_identical) {
   free(out);
   char scenario[4400], whole[4400], cut[4400];
   snprintf(scenario, sizeof scenario, "%s/tower-01/tower.scenario.json", dir);
+  layer_smoke(dir, scenario);
   snprintf(whole, sizeof whole, "%s/whole", dir);
   snprintf(cut, sizeof cut, "%s/cut", dir);
   cr_assert_eq(mkdir(whole, 0777), 0);

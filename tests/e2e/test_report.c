@@ -218,11 +218,16 @@ Test(report, drill_tables_match_run, .timeout = 300) {
   free(dir);
 }
 
+/* The report of a ranking whose figures are known. They were derived with
+ * the "layer" smoke transport, which the test keeps: it is about the
+ * report, not the smoke. (With the default "momentum" the baseline is 9.00
+ * casualties instead of 12.00; H-STAIR still comes first.) */
 Test(report, ranking, .timeout = 300) {
   char *dir = strdup(evac_test_dir("report-rank"));
   char *sc = evac_test_write(
       dir, "rank.scenario.json",
       "{\"evacsim_scenario\": 1,\n"
+      " \"smoke\": {\"model\": \"layer\"},\n"
       " \"plan\": \"" EVAC_SOURCE_DIR "/tests/data/two_floor.plan.json\",\n"
       " \"duration_s\": 300, \"seed\": 3,\n"
       " \"occupants\": [{\"region\": \"Ward 1\", \"profile\": \"elderly\", "
