@@ -200,6 +200,9 @@ enum evac_smoke_model {
                            scenario default) */
 };
 
+/* The scenario name of smoke transport model ("layer", "momentum"). */
+const char *evac_smoke_model_name(enum evac_smoke_model model);
+
 /* Target sets of the floor fields besides a single feature (>= 0). */
 #define EVAC_TARGET_ALL (-1)     /* every exit and refuge */
 #define EVAC_TARGET_EXITS (-2)   /* every exit */

@@ -24,6 +24,10 @@ static const char *const alarm_keys[] = {"delay_s", NULL};
 static const char *const smoke_keys[] = {"model", NULL};
 /* Smoke transports, in enum evac_smoke_model order. */
 static const char *const smoke_model_names[] = {"layer", "momentum", NULL};
+
+const char *evac_smoke_model_name(enum evac_smoke_model model) {
+  return smoke_model_names[model];
+}
 static const char *const output_keys[] = {"fields_every_s", "agents_every_s",
                                           NULL};
 static const char *const occupant_keys[] = {

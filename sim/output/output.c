@@ -344,6 +344,8 @@ static int write_parameters(struct writer *w, const struct evac_model *m,
       put_attr_string(w, "/parameters", "plan_path", m->plan_path) ||
       put_attr_string(w, "/parameters", "scenario_path", m->scenario_path) ||
       put_attr_string(w, "/parameters", "plan_name", m->name) ||
+      put_attr_string(w, "/parameters", "smoke_model",
+                      evac_smoke_model_name(m->smoke_model)) ||
       put_attr_string(w, "/parameters", "evacsim_version", evac_version()) ||
       put_attr_string(w, "/parameters", "git_revision", evac_git_revision()) ||
       put_attr(w, "/parameters", "seed", H5T_NATIVE_UINT64, H5T_STD_U64LE,

@@ -227,9 +227,10 @@ Test(hazard_signs, blocked_stair_traps_the_upper_floor) {
 }
 
 /* The smoke hazards below hold with the "layer" transport as stated. With
- * the default "momentum" transport their signs hold (fire door, shaft) or
- * do not (exhaust), but not the factor 2: KNOWN DEVIATIONS, asserted so
- * that a fix makes the test fail and the criterion is restored. In this
+ * the default "momentum" transport the fire door holds with its factor 2;
+ * the shaft's sign holds but not its factor 2, and the exhaust's sign is
+ * reversed: KNOWN DEVIATIONS, asserted so that a fix makes the test fail
+ * and the criterion is restored. In this
  * small building (a 12 m corridor each side of the fire door, 1.5 MW) the
  * momentum layer runs through the whole fire side in seconds and fills it
  * below the door heads, and a smoke-logged room's excess "depth" counts
@@ -251,16 +252,14 @@ Test(hazard_signs, open_fire_door_lets_smoke_through) {
                    without = run(types[i], &c, "H");
     cr_expect_gt(with.soot_east, 2.0 * without.soot_east,
                  "%s: smoke beyond the door", types[i]);
-    /* "momentum": measured 1.51 against 0.84 g/m3 (1.8 times) */
+    /* "momentum": measured 1.87 against 0.58 g/m3 (3.2 times) */
     struct spec cm = {hz, west_fire, NULL, keeper, 300, NULL, 150, NULL};
     with = run(types[i], &cm, NULL);
     without = run(types[i], &cm, "H");
-    cr_expect_gt(with.soot_east, without.soot_east,
-                 "%s (momentum): more smoke beyond the door", types[i]);
-    cr_expect_leq(with.soot_east, 2.0 * without.soot_east,
-                  "FIXED? %s (momentum): %.3g against %.3g g/m3: restore "
-                  "the criterion",
-                  types[i], 1e3 * with.soot_east, 1e3 * without.soot_east);
+    cr_expect_gt(with.soot_east, 2.0 * without.soot_east,
+                 "%s (momentum): smoke beyond the door, %.3g against %.3g "
+                 "g/m3",
+                 types[i], 1e3 * with.soot_east, 1e3 * without.soot_east);
   }
 }
 

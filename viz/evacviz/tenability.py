@@ -15,6 +15,7 @@ The second holds wherever the first does, so each cell gets one state."""
 import numpy as np
 
 from . import plan as planmod
+from .common import field_map
 
 # The engine's constants (sim/engine/sim.h).
 HEAD_M = 1.6            # EVAC_HEAD_STANDING_M: fields are sampled at it
@@ -59,9 +60,18 @@ def states(layer, temp, soot, ceiling_m):
     return out
 
 
-def first_untenable(g, times, ceiling_m):
+def sample_states(f, floor, k, ceiling_m):
+    """The cell states of floor index floor at field sample k of f."""
+    return states(*(field_map(f, floor, q, k)
+                    for q in ("layer_height_m", "upper_temp_c", "soot_kg_m3")),
+                  ceiling_m)
+
+
+def first_untenable(f, floor, times, ceiling_m):
     """[ny][nx] time (s) each cell first became untenable for a
-    compartment (NaN: never) and the same for the person rule."""
+    compartment (NaN: never) and the same for the person rule, on floor
+    index floor of f."""
+    g = f["fields/floor_%02d" % floor]
     ny, nx = g["layer_height_m"].shape[1:]
     comp = np.full((ny, nx), np.nan)
     person = np.full((ny, nx), np.nan)
@@ -69,8 +79,7 @@ def first_untenable(g, times, ceiling_m):
     if k0 < 0:
         return comp, person
     for k in range(k0, len(times)):
-        st = states(g["layer_height_m"][k], g["upper_temp_c"][k], g["soot_kg_m3"][k],
-                    ceiling_m)
+        st = sample_states(f, floor, k, ceiling_m)
         comp[np.isnan(comp) & (st >= COMPARTMENT)] = times[k]
         person[np.isnan(person) & (st == PERSON)] = times[k]
     return comp, person
@@ -93,7 +102,6 @@ def tenability_map(f, plan, floor, ks, outdir, name, floor_size):
 
     fl = f["fields"]
     times = fl["time_s"][:]
-    g = fl["floor_%02d" % floor.index]
     w, h = floor_size(floor, 9.0, 0.0)
     rows = len(ks) + 1
     height = (h + 0.55) * rows + 1.4
@@ -104,8 +112,7 @@ def tenability_map(f, plan, floor, ks, outdir, name, floor_size):
     counts = []
     ext = planmod.extent(plan, floor)
     for ax, k in zip(axes[:-1, 0], ks):
-        st = states(g["layer_height_m"][k], g["upper_temp_c"][k], g["soot_kg_m3"][k],
-                    floor.height_m)
+        st = sample_states(f, floor.index, k, floor.height_m)
         planmod.draw(ax, plan, floor, label=False)
         ax.imshow(np.ma.masked_invalid(st), cmap=cmap, vmin=-0.5, vmax=3.5, extent=ext,
                   interpolation="nearest", alpha=0.9)
@@ -116,7 +123,7 @@ def tenability_map(f, plan, floor, ks, outdir, name, floor_size):
         ax.set_title("t = %.0f s: %d cells untenable at a standing head, %d for a "
                      "compartment, of %d" % (times[k], n_p, n_c, n_open), fontsize=9)
         ax.set_xlabel("")
-    comp, _ = first_untenable(g, times, floor.height_m)
+    comp, _ = first_untenable(f, floor.index, times, floor.height_m)
     ax = axes[-1, 0]
     planmod.draw(ax, plan, floor, label=False)
     im = ax.imshow(np.ma.masked_invalid(comp), cmap="inferno_r",
