@@ -156,6 +156,20 @@ Test(report, run_with_fire_fields_and_animation, .timeout = 300) {
   free(dir);
 }
 
+/* The rank report's table of model limits per hazard type is the one in
+ * docs/reading.md. */
+Test(report, limits_match_the_docs) {
+  char *out = NULL;
+  int rc =
+      sh("cd " EVAC_SOURCE_DIR "/viz && /usr/bin/python3 -c \"from "
+         "evacviz import limits; import sys; sys.exit(limits.from_markdown("
+         "open('../docs/reading.md').read()) != limits.LIMITS)\"",
+         &out);
+  cr_expect_eq(rc, 0, "viz/evacviz/limits.py differs from docs/reading.md:\n%s",
+               out);
+  free(out);
+}
+
 /* The tenability rules drawn are the engine's: a 198 degC layer at 1.76 m
  * (above a standing head, below 1.8 m) is untenable for a compartment but
  * not at the head; a hot smoky layer at 1.5 m is untenable at the head; a
@@ -270,6 +284,11 @@ Test(report, ranking, .timeout = 300) {
   cr_expect_not_null(strstr(html, "Where and why each line acts"), "why");
   cr_expect_not_null(strstr(html, "<td>blocked stair: "), "sentence");
   cr_expect_not_null(strstr(html, "Floor 1: 1. H-STAIR"), "map caption");
+  /* the model's limits for the types ranked, as docs/reading.md states them */
+  cr_expect_not_null(strstr(html, "Model limits that affect these lines"),
+                     "limits");
+  cr_expect_not_null(strstr(html, "<td>blocked_stair</td><td>high: geometry"),
+                     "a type's limits");
   cr_expect_null(strstr(html, dir), "no absolute path in the report");
   free(html);
   free(sc);

@@ -289,11 +289,12 @@ static double apart(double a, double b) { return fabs(a / b - 1.0); }
 #define VS_GRID 0.15
 
 /* Door wedged open, "momentum". Passes: the corridor's steady interface
+ * and the onset's agreement between the two cell sizes
  * (CFAST 1.27 m; measured 1.35 m with 0.4 m cells, 1.25 m with 0.2 m).
  * KNOWN DEVIATIONS, asserted within the measured bands so that a fix makes
  * the test fail and the criterion is restored:
- * - tenability onset in the corridor 155 s / 130 s against CFAST's 85 s
- *   (1.5-1.8 times later) and 16 % apart between the grids: the ward's
+ * - tenability onset in the corridor 150 s / 130 s against CFAST's 85 s
+ *   (1.5-1.8 times later; the grids 13 % apart, within 15 %): the ward's
  *   layer reaches the door's soffit later in the fire's growth (45 / 40 s
  *   against 30 s; CFAST's plume, Heskestad's with a virtual origin below
  *   the floor for a 1 m2 fire, entrains more than NFPA 92's at small heat
@@ -328,10 +329,8 @@ Test(cfast, ward_fire_door_open_momentum) {
   }
   cr_expect(apart(e[1].z_steady, e[0].z_steady) <= VS_GRID,
             "grids: interface %.2f vs %.2f m", e[1].z_steady, e[0].z_steady);
-  double g = apart(e[1].untenable, e[0].untenable);
-  cr_expect(g > VS_GRID && g <= 0.30,
-            "known deviation: onset %.0f s vs %.0f s between the grids",
-            e[1].untenable, e[0].untenable);
+  cr_expect(apart(e[1].untenable, e[0].untenable) <= VS_GRID,
+            "grids: onset %.0f s vs %.0f s", e[1].untenable, e[0].untenable);
 }
 
 /* Door closed, "momentum". Passes: as in CFAST the corridor stays tenable

@@ -11,6 +11,7 @@ import re
 
 import numpy as np
 
+from . import limits
 from . import plan as planmod
 from .common import ReportError, num, save, text, texts
 
@@ -471,6 +472,11 @@ def build(f, path, outdir, opts, page, log):
                "changes by start floor and by how people ended (overcome by smoke, "
                "trapped, waiting for staff, still on the way), and the fire where most "
                "of the line happens.", cls="note")
+    lim = limits.rows(cols["type"]) if n else []
+    if lim:
+        page.h2("Model limits that affect these lines")
+        page.table(["Type", "How far to trust its effect", "What the model leaves out"],
+                   [[limits.plain(c) for c in r] for r in lim])
     if n:
         floor_maps(f, cols, prio, outdir, page, log)
     t = group_table(f, "closure", ["Hazard", "Avoided alone (95 % CI)",
