@@ -182,18 +182,21 @@ static void sample(const struct evac_smoke *s, const struct evac_model *m,
 
 /* ---- Ward fire and corridor ------------------------------------------ */
 
+/* Cells of cell m for x metres. The rooms' sizes are multiples of both cell
+ * sizes (rounding cells a metre first would make 0.4 m cells 1/3 m). */
+static int cells(double cell, double x) { return (int)(x / cell + 0.5); }
+
 /* Runs the ward case for tmax s with cells of cell m and the transport
  * model, the fire door open or closed; the ward and the corridor as zones
  * into ward, corr. */
 static void ward_run(double cell, const char *model, int open, double tmax,
                      struct series *ward, struct series *corr) {
-  int u = (int)(1.0 / cell + 0.5); /* cells a metre */
-  int dx = 6 * u + 1;              /* the door's column */
-  int dy0 = 1 + (int)(1.2 * u + 0.5), dy1 = (int)(2.4 * u + 0.5);
-  struct rect rw = {0, 1, 1, 6 * u, 4 * u};
-  struct rect rc = {0, dx + 1, 1 + (int)(0.8 * u + 0.5), dx + 20 * u,
-                    (int)(2.8 * u + 0.5)};
-  struct grid g = grid_new(rc.x1 + 2, 4 * u + 2);
+  int dx = cells(cell, 6.0) + 1; /* the door's column */
+  int dy0 = 1 + cells(cell, 1.2), dy1 = cells(cell, 2.4);
+  struct rect rw = {0, 1, 1, cells(cell, 6.0), cells(cell, 4.0)};
+  struct rect rc = {0, dx + 1, 1 + cells(cell, 0.8), dx + cells(cell, 20.0),
+                    cells(cell, 2.8)};
+  struct grid g = grid_new(rc.x1 + 2, cells(cell, 4.0) + 2);
   grid_fill(&g, rw.x0, rw.y0, rw.x1, rw.y1, '.');
   grid_fill(&g, dx, dy0, dx, dy1, 'F');
   grid_fill(&g, rc.x0, rc.y0, rc.x1, rc.y1, '.');
@@ -209,7 +212,8 @@ static void ward_run(double cell, const char *model, int open, double tmax,
   cr_assert_not_null(s);
   for (int y = dy0; y <= dy1; y++)
     evac_smoke_hold_open(s, (int32_t)evac_model_cell(m, 0, dx, y), open);
-  int32_t fc = (int32_t)evac_model_cell(m, 0, 1 + 3 * u, 1 + 2 * u);
+  int32_t fc = (int32_t)evac_model_cell(m, 0, 1 + cells(cell, 3.0),
+                                        1 + cells(cell, 2.0));
   sample(s, m, rw, ward, 0);
   sample(s, m, rc, corr, 0);
   for (int i = 1; i <= (int)tmax; i++) {
@@ -290,16 +294,15 @@ static double apart(double a, double b) { return fabs(a / b - 1.0); }
 
 /* Door wedged open, "momentum". Passes: the corridor's steady interface
  * and the onset's agreement between the two cell sizes
- * (CFAST 1.27 m; measured 1.35 m with 0.4 m cells, 1.25 m with 0.2 m).
+ * (CFAST 1.27 m; measured 1.26 m with 0.4 m cells, 1.30 m with 0.2 m).
  * KNOWN DEVIATIONS, asserted within the measured bands so that a fix makes
  * the test fail and the criterion is restored:
- * - tenability onset in the corridor 150 s / 130 s against CFAST's 85 s
- *   (1.5-1.8 times later; the grids 13 % apart, within 15 %): the ward's
- *   layer reaches the door's soffit later in the fire's growth (45 / 40 s
- *   against 30 s; CFAST's plume, Heskestad's with a virtual origin below
- *   the floor for a 1 m2 fire, entrains more than NFPA 92's at small heat
- *   release rates), and a zone fills the whole corridor at
- *   once where evacsim's front needs about 15 s to run its 20 m;
+ * - tenability onset in the corridor 130 s / 130 s against CFAST's 85 s
+ *   (1.5 times later; the grids agree): the ward's layer reaches the
+ *   door's soffit later in the fire's growth (40 s against 30 s; CFAST's plume,
+ * Heskestad's with a virtual origin below the floor for a 1 m2 fire, entrains
+ * more than NFPA 92's at small heat release rates), and a zone fills the whole
+ * corridor at once where evacsim's front needs about 15 s to run its 20 m;
  * - layer temperatures: the excess over ambient 2.5 times CFAST's in the
  *   ward (575 C against 241 C; the MQH correlation gives about 240 C for
  *   this ward and door) and 5.6 times in the corridor (550 C against
@@ -336,15 +339,15 @@ Test(cfast, ward_fire_door_open_momentum) {
 /* Door closed, "momentum". Passes: as in CFAST the corridor stays tenable
  * for the 15 minutes (the door holds the smoke back: onset 85 s with it
  * open), and its lowest interface is within +-30 % of CFAST's (2.09 m;
- * measured 1.90 m and 1.85 m), the grids 3 % apart.
- * KNOWN DEVIATION, asserted: the closed ward's layer temperature, 1460 C
- * against CFAST's 185 C (excess 8.5 times). "momentum" takes the heat loss
+ * measured 1.88 m and 1.82 m), the grids 3 % apart.
+ * KNOWN DEVIATION, asserted: the closed ward's layer temperature, 1196 C /
+ * 1173 C against CFAST's 185 C (excess 7 times). "momentum" takes the heat loss
  * to the ceiling from the layer's speed (Reynolds-Colburn), so a layer at
  * rest in a closed room loses almost none and a fire that keeps burning
  * on the oxygen of the room's layer heats it without bound; "layer", with
- * a fixed coefficient, gets 216 C (below). The hotter ward drives more
- * smoke through the door's gaps: the corridor's layer is 0.6 m deep at
- * 300 s with 0.4 m cells (1.1 m with 0.2 m) against CFAST's 0.3 m. */
+ * a fixed coefficient, gets 240 C (below). The hotter ward drives more
+ * smoke through the door's gaps: the corridor's layer is 0.9 m deep at
+ * 300 s at both cell sizes against CFAST's 0.3 m. */
 Test(cfast, ward_fire_door_closed_momentum) {
   struct ward_fig e[2], c;
   ward_both("momentum", 0, e, &c);
@@ -367,11 +370,11 @@ Test(cfast, ward_fire_door_closed_momentum) {
 
 /* "layer", for comparison. Passes: with the door closed the corridor stays
  * tenable for 15 minutes, as in CFAST, at both cell sizes.
- * KNOWN DEVIATION, asserted: with the door open, onset 355 s / 370 s
- * against CFAST's 85 s (over 3 times later; the grids 4 % apart here): the
- * lateral spread of "layer" is a diffusion of depth (docs/models.md § Smoke,
- * "Limits"), so the ward's layer piles up to the floor (CFAST 0.91 m)
- * before the corridor fills. */
+ * KNOWN DEVIATIONS, asserted: with the door open, onset 230 s / 370 s
+ * against CFAST's 85 s (2.7 and 4.4 times later), and the grids 61 % apart:
+ * the lateral spread of "layer" is a diffusion of depth whose speed depends
+ * on the cell size (docs/models.md § Smoke, "Limits"), so the ward's layer
+ * piles up to the floor (CFAST 0.91 m) before the corridor fills. */
 Test(cfast, ward_fire_door_layer) {
   struct ward_fig o[2], c[2], co, cc;
   ward_both("layer", 1, o, &co);
@@ -383,10 +386,12 @@ Test(cfast, ward_fire_door_layer) {
               j, c[j].untenable);
     double late = o[j].untenable / co.untenable;
     cr_log_info("grid %d, door open: onset %.2f times CFAST's", j, late);
-    cr_expect(late >= 3.0, "known deviation: onset %.2f times CFAST's", late);
+    cr_expect(late >= 2.5, "known deviation: onset %.2f times CFAST's", late);
   }
-  cr_expect(apart(o[1].untenable, o[0].untenable) <= VS_GRID,
-            "grids: onset %.0f vs %.0f s", o[1].untenable, o[0].untenable);
+  double g = apart(o[1].untenable, o[0].untenable);
+  cr_expect(g > VS_GRID && g <= 0.80,
+            "known deviation: grids: onset %.0f vs %.0f s", o[1].untenable,
+            o[0].untenable);
 }
 
 /* ---- Cable shaft ------------------------------------------------------- */
@@ -397,13 +402,12 @@ Test(cfast, ward_fire_door_layer) {
  * rooms[FLOORS]. */
 static void shaft_run(double cell, const char *model, int unsealed, double tmax,
                       struct series *rooms) {
-  int u = (int)(1.0 / cell + 0.5);
-  int sx0 = 6 * u + 1, sx1 = 6 * u + (int)(0.8 * u + 0.5);
-  int sy0 = 1 + (int)(1.6 * u + 0.5), sy1 = (int)(2.4 * u + 0.5);
+  int sx0 = cells(cell, 6.0) + 1, sx1 = cells(cell, 6.0) + cells(cell, 0.8);
+  int sy0 = 1 + cells(cell, 1.6), sy1 = cells(cell, 2.4);
   cJSON *floors = cJSON_CreateArray();
   for (int f = 0; f < FLOORS; f++) {
-    struct grid g = grid_new(sx1 + 2, 4 * u + 2);
-    grid_fill(&g, 1, 1, 6 * u, 4 * u, '.');
+    struct grid g = grid_new(sx1 + 2, cells(cell, 4.0) + 2);
+    grid_fill(&g, 1, 1, cells(cell, 6.0), cells(cell, 4.0), '.');
     grid_fill(&g, sx0, sy0, sx1, sy1, 'h');
     char name[8];
     snprintf(name, sizeof name, "%d", f + 1);
@@ -423,16 +427,18 @@ static void shaft_run(double cell, const char *model, int unsealed, double tmax,
   m->shafts[0].unsealed = unsealed;
   struct evac_smoke *s = evac_smoke_create(m);
   cr_assert_not_null(s);
-  int32_t fc = (int32_t)evac_model_cell(m, 0, 1 + 3 * u, 1 + 2 * u);
+  int32_t fc = (int32_t)evac_model_cell(m, 0, 1 + cells(cell, 3.0),
+                                        1 + cells(cell, 2.0));
   for (int f = 0; f < FLOORS; f++)
-    sample(s, m, (struct rect){f, 1, 1, 6 * u, 4 * u}, &rooms[f], 0);
+    sample(s, m, (struct rect){f, 1, 1, cells(cell, 6.0), cells(cell, 4.0)},
+           &rooms[f], 0);
   for (int i = 1; i <= (int)tmax; i++) {
     struct evac_smoke_source src = fire(fc, i - 0.5);
     cr_assert_eq(evac_smoke_step(s, 1.0, &src, 1), 0);
     if (i % (int)DT == 0)
       for (int f = 0; f < FLOORS; f++)
-        sample(s, m, (struct rect){f, 1, 1, 6 * u, 4 * u}, &rooms[f],
-               i / (int)DT);
+        sample(s, m, (struct rect){f, 1, 1, cells(cell, 6.0), cells(cell, 4.0)},
+               &rooms[f], i / (int)DT);
   }
   evac_smoke_free(s);
   evac_model_free(m);
@@ -497,19 +503,16 @@ Test(cfast, shaft_sealed_momentum) {
 }
 
 /* Unsealed shaft, "momentum", the first 6 minutes. Passes: smoke reaches
- * the top floor first in both codes (floor 10 before 9 before 8), and the
- * top floor's arrival (CFAST 100 s; measured 85 s, 80 s) and tenability
- * onset (CFAST 170 s; measured 165 s, 140 s) are within +-30 % of CFAST's
- * at both cell sizes, the arrivals 6 % apart between the grids.
- * KNOWN DEVIATIONS, asserted: the top floor's onset is 15 % apart between
- * the grids (140 s vs 165 s), and the floors below it depend on the cell
- * size: smoke reaches 4 floors within 360 s with 0.4 m cells, 9 with
- * 0.2 m cells (CFAST 7; floors 9 and 8 at 195 / 165 s and 275 / 225 s
- * against CFAST's 105 s). A CFAST shaft segment is one mixed zone that
- * feeds its floor's room as soon as it holds smoke. The cause of the grid
- * dependence is not identified (docs/models.md § Smoke, "Limits"); it is
- * not the leakage of the faces between the shaft's own cells (with those
- * faces open the arrivals move by at most 10 s). */
+ * the top floor first in both codes (floor 10 before 9 before 8), the top
+ * floor's tenability onset (CFAST 170 s; measured 135 s, 140 s) is within
+ * +-30 % of CFAST's at both cell sizes, and the two cell sizes agree: the
+ * top floor's arrival 70 s / 75 s and onset 7 % and 4 % apart, 9 floors
+ * with smoke within 360 s at both.
+ * KNOWN DEVIATIONS, asserted: the top floor's smoke arrives 25-30 % before
+ * CFAST's (100 s), and smoke reaches more floors (9 against CFAST's 7,
+ * floors 2 and 3 at 250-270 s where CFAST has none yet): a CFAST shaft
+ * segment is one mixed zone, evacsim's shaft a column of cells whose hot
+ * gas rises as a plume. */
 Test(cfast, shaft_unsealed_momentum) {
   double a[3][FLOORS], o[3][FLOORS];
   shaft_both("momentum", 1, 360, a, o);
@@ -519,23 +522,25 @@ Test(cfast, shaft_unsealed_momentum) {
               a[j][7]);
     if (j == 2)
       break;
-    cr_expect(apart(a[j][9], a[2][9]) <= VS_CFAST,
-              "grid %d: floor 10 arrival %.0f s vs CFAST %.0f s", j, a[j][9],
-              a[2][9]);
+    cr_expect(a[j][9] >= 0.6 * a[2][9] && a[j][9] <= 0.8 * a[2][9],
+              "known deviation: grid %d: floor 10 arrival %.0f s vs CFAST "
+              "%.0f s",
+              j, a[j][9], a[2][9]);
     cr_expect(apart(o[j][9], o[2][9]) <= VS_CFAST,
               "grid %d: floor 10 onset %.0f s vs CFAST %.0f s", j, o[j][9],
               o[2][9]);
   }
   cr_expect(apart(a[1][9], a[0][9]) <= VS_GRID, "grids: arrival %.0f vs %.0f",
             a[1][9], a[0][9]);
-  double g = apart(o[1][9], o[0][9]);
-  cr_expect(g > 0.10 && g <= 0.30,
-            "known deviation: floor 10 onset %.0f vs %.0f s between grids",
+  cr_expect(apart(o[1][9], o[0][9]) <= VS_GRID, "grids: onset %.0f vs %.0f s",
             o[1][9], o[0][9]);
-  int n4 = floors_reached(a[0]), n2 = floors_reached(a[1]);
+  int n4 = floors_reached(a[0]), n2 = floors_reached(a[1]),
+      nc = floors_reached(a[2]);
   cr_log_info("floors with smoke by 360 s: %d (0.4 m), %d (0.2 m), CFAST %d",
-              n4, n2, floors_reached(a[2]));
-  cr_expect(n2 - n4 >= 3, "known deviation: floors reached %d vs %d", n2, n4);
+              n4, n2, nc);
+  cr_expect(abs(n2 - n4) <= 1, "grids: floors reached %d vs %d", n2, n4);
+  cr_expect(n4 > nc && n2 > nc,
+            "known deviation: floors reached %d, %d vs CFAST %d", n4, n2, nc);
 }
 
 /* "layer", for comparison, 15 minutes. Passes: sealed, no floor above the
