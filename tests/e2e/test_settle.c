@@ -82,7 +82,7 @@ static void draw_case(int k, char **plan_text, char **scen_text) {
       grid_fill(&g, w + 3, cy, w + 3, cy + cor - 1, 'E');
     if (refuge)
       grid_fill(&g, 1, cy, 2, cy + cor - 1, 'R');
-    char name[8];
+    char name[16];
     snprintf(name, sizeof name, "%d", f + 1);
     cJSON_AddItemToArray(floors, grid_floor(&g, name, 3.6 * f));
     free(g.c);
@@ -119,7 +119,7 @@ static void draw_case(int k, char **plan_text, char **scen_text) {
                                          "bedridden", "frail"};
   static const int most[] = {6, 3, 2, 3, 2};
   for (int f = 0; f < nfl; f++) {
-    char name[8];
+    char name[16];
     snprintf(name, sizeof name, "%d", f + 1);
     for (int p = 0; p < 5; p++)
       group(sc, "occupants", name, 1, 1, w, h, profiles[p],
@@ -129,7 +129,7 @@ static void draw_case(int k, char **plan_text, char **scen_text) {
   }
   static const char *const growth[] = {"medium", "fast", "ultrafast"};
   cJSON *fi = cJSON_AddObjectToObject(sc, "fire");
-  char ffl[8];
+  char ffl[16];
   snprintf(ffl, sizeof ffl, "%d", pick(&x, 0, 3) ? pick(&x, 2, nfl) : 1);
   cJSON_AddStringToObject(fi, "floor", ffl);
   int at[2] = {pick(&x, 1, w), pick(&x, 1, h)};

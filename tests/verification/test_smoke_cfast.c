@@ -409,7 +409,7 @@ static void shaft_run(double cell, const char *model, int unsealed, double tmax,
     struct grid g = grid_new(sx1 + 2, cells(cell, 4.0) + 2);
     grid_fill(&g, 1, 1, cells(cell, 6.0), cells(cell, 4.0), '.');
     grid_fill(&g, sx0, sy0, sx1, sy1, 'h');
-    char name[8];
+    char name[16];
     snprintf(name, sizeof name, "%d", f + 1);
     cJSON_AddItemToArray(floors, grid_floor(&g, name, ROOF * f));
     free(g.c);
@@ -464,7 +464,7 @@ static void shaft_both(const char *model, int unsealed, double tmax,
                        double arrive[3][FLOORS], double onset[3][FLOORS]) {
   static struct series rooms[FLOORS];
   const double cells[2] = {0.4, 0.2};
-  char who[64];
+  char who[128];
   for (int j = 0; j < 2; j++) {
     shaft_run(cells[j], model, unsealed, tmax, rooms);
     snprintf(who, sizeof who, "%s %.1f m, %s, %.0f s", model, cells[j],
@@ -472,7 +472,7 @@ static void shaft_both(const char *model, int unsealed, double tmax,
     shaft_figures(who, rooms, arrive[j], onset[j]);
   }
   for (int f = 0; f < FLOORS; f++) {
-    char room[16];
+    char room[32];
     snprintf(room, sizeof room, "room_%d", f + 1);
     cfast_read(unsealed ? "shaft_unsealed" : "shaft_sealed", room, &rooms[f]);
     rooms[f].n =
