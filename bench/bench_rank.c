@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_util.h"
 #include "diag.h"
 #include "evacsim.h"
 #include "model.h"
@@ -36,13 +37,8 @@ static int bench_int(const char *opt, const char *v) {
 /* Generates the demo tower into a new temporary directory dir; fills path
  * with its scenario. Returns 0 or -1. */
 static int bench_tower(char *dir, size_t ndir, char *path, size_t npath) {
-  const char *tmp = getenv("TMPDIR");
-  snprintf(dir, ndir, "%s/evacsim-bench-rank-XXXXXX",
-           tmp && *tmp ? tmp : "/tmp");
-  if (!mkdtemp(dir)) {
-    perror(dir);
+  if (bench_tmpdir("rank", dir, ndir))
     return -1;
-  }
   struct evac_gen_opts g = {10, 400, 42};
   struct evac_diag d;
   evac_diag_init(&d);

@@ -28,18 +28,6 @@
 
 #include <unistd.h>
 
-/* Parses a whole-number option value in [1, max]; -1 if bad. */
-static long bench_num(const char *opt, const char *v, long max) {
-  char *end;
-  long n = v ? strtol(v, &end, 10) : -1;
-  if (!v || *end || n < 1 || n > max) {
-    fprintf(stderr, "bench_scaling: %s needs a whole number 1..%ld\n", opt,
-            max);
-    return -1;
-  }
-  return n;
-}
-
 /* Floors whose smoke fields the run sampled. */
 static int smoky_floors(const struct evac_model *m,
                         const struct evac_result *r) {
@@ -60,19 +48,20 @@ int main(int argc, char **argv) {
       full = 1;
       continue;
     }
-    if (!strcmp(argv[i], "--floors") && (n = bench_num(argv[i], v, 200)) > 0)
+    if (!strcmp(argv[i], "--floors") &&
+        (n = bench_num("bench_scaling", argv[i], v, 200)) > 0)
       g.floors = (int)n;
     else if (!strcmp(argv[i], "--occupants") &&
-             (n = bench_num(argv[i], v, 100000)) > 0)
+             (n = bench_num("bench_scaling", argv[i], v, 100000)) > 0)
       g.occupants = (int)n;
     else if (!strcmp(argv[i], "--seed") &&
-             (n = bench_num(argv[i], v, 1000000)) > 0)
+             (n = bench_num("bench_scaling", argv[i], v, 1000000)) > 0)
       g.seed = (uint64_t)n;
     else if (!strcmp(argv[i], "--duration") &&
-             (n = bench_num(argv[i], v, 100000)) > 0)
+             (n = bench_num("bench_scaling", argv[i], v, 100000)) > 0)
       duration = (double)n;
     else if (!strcmp(argv[i], "--peak-kw") &&
-             (n = bench_num(argv[i], v, 1000000)) > 0)
+             (n = bench_num("bench_scaling", argv[i], v, 1000000)) > 0)
       peak = (double)n;
     else {
       fprintf(stderr, "usage: bench_scaling [--floors N] [--occupants M] "
@@ -81,14 +70,9 @@ int main(int argc, char **argv) {
     }
     i++;
   }
-  const char *tmp = getenv("TMPDIR");
   char dir[4096], path[4200], out[4200];
-  snprintf(dir, sizeof dir, "%s/evacsim-bench-scaling-XXXXXX",
-           tmp && *tmp ? tmp : "/tmp");
-  if (!mkdtemp(dir)) {
-    perror(dir);
+  if (bench_tmpdir("scaling", dir, sizeof dir))
     return EVAC_ERR_IO;
-  }
   snprintf(path, sizeof path, "%s/tower.scenario.json", dir);
   snprintf(out, sizeof out, "%s/run.h5", dir);
   struct evac_diag d;

@@ -39,17 +39,6 @@ struct totals {
   double simulated_s; /* simulated time */
 };
 
-/* Parses a whole-number option value in [1, max]; -1 if bad. */
-static long bench_num(const char *opt, const char *v, long max) {
-  char *end;
-  long n = v ? strtol(v, &end, 10) : -1;
-  if (!v || *end || n < 1 || n > max) {
-    fprintf(stderr, "bench_settle: %s needs a whole number 1..%ld\n", opt, max);
-    return -1;
-  }
-  return n;
-}
-
 /* Sets m's fire to its "fires" entry k (named growth only, as generated
  * towers have). Returns 0 or -1. */
 static int use_fire(struct evac_model *m, int k) {
@@ -136,19 +125,20 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     long n = 0;
-    if (!strcmp(argv[i], "--floors") && (n = bench_num(argv[i], v, 200)) > 0)
+    if (!strcmp(argv[i], "--floors") &&
+        (n = bench_num("bench_settle", argv[i], v, 200)) > 0)
       g.floors = (int)n;
     else if (!strcmp(argv[i], "--occupants") &&
-             (n = bench_num(argv[i], v, 100000)) > 0)
+             (n = bench_num("bench_settle", argv[i], v, 100000)) > 0)
       g.occupants = (int)n;
     else if (!strcmp(argv[i], "--seed") &&
-             (n = bench_num(argv[i], v, 1000000)) > 0)
+             (n = bench_num("bench_settle", argv[i], v, 1000000)) > 0)
       g.seed = (uint64_t)n;
     else if (!strcmp(argv[i], "--reps") &&
-             (n = bench_num(argv[i], v, 1000)) > 0)
+             (n = bench_num("bench_settle", argv[i], v, 1000)) > 0)
       reps = (int)n;
     else if (!strcmp(argv[i], "--duration") &&
-             (n = bench_num(argv[i], v, 100000)) > 0)
+             (n = bench_num("bench_settle", argv[i], v, 100000)) > 0)
       duration = (double)n;
     else {
       fprintf(stderr, "usage: bench_settle [--floors N] [--occupants M] "
@@ -157,14 +147,9 @@ int main(int argc, char **argv) {
     }
     i++;
   }
-  const char *tmp = getenv("TMPDIR");
   char dir[4096], path[4200];
-  snprintf(dir, sizeof dir, "%s/evacsim-bench-settle-XXXXXX",
-           tmp && *tmp ? tmp : "/tmp");
-  if (!mkdtemp(dir)) {
-    perror(dir);
+  if (bench_tmpdir("settle", dir, sizeof dir))
     return EVAC_ERR_IO;
-  }
   struct evac_diag d;
   evac_diag_init(&d);
   struct evac_model *listed = NULL;

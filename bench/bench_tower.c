@@ -15,26 +15,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "diag.h"
 #include "evacsim.h"
 #include "result.h"
 
 enum { BENCH_MAX_CASES = 64 };
-
-/* Seconds on the monotonic clock. */
-static double bench_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* Peak resident set size of this process so far, MiB. */
-static double bench_peak_rss_mb(void) {
-  struct rusage ru;
-  if (getrusage(RUSAGE_SELF, &ru) != 0)
-    return 0.0;
-  return (double)ru.ru_maxrss / 1024.0; /* ru_maxrss is in KiB on Linux */
-}
 
 /* Removes the generated files and the directory. */
 static void bench_cleanup(const char *dir) {
@@ -51,14 +37,9 @@ static void bench_cleanup(const char *dir) {
 static enum evac_status bench_case(int floors) {
   const uint64_t seed = 42;
   struct evac_gen_opts gen = {floors, 40 * (floors > 1 ? floors - 1 : 1), seed};
-  const char *tmp = getenv("TMPDIR");
   char dir[4096], scenario[4200];
-  snprintf(dir, sizeof dir, "%s/evacsim-bench-XXXXXX",
-           tmp && *tmp ? tmp : "/tmp");
-  if (!mkdtemp(dir)) {
-    perror(dir);
+  if (bench_tmpdir("tower", dir, sizeof dir))
     return EVAC_ERR_IO;
-  }
   snprintf(scenario, sizeof scenario, "%s/tower.scenario.json", dir);
   struct evac_diag diag;
   evac_diag_init(&diag);

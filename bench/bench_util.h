@@ -6,6 +6,7 @@
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -78,6 +79,32 @@ static inline int bench_cmp_double(const void *a, const void *b) {
 static inline double bench_median(double *v, int n) {
   qsort(v, (size_t)n, sizeof *v, bench_cmp_double);
   return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* Parses prog's whole-number option opt = v in [1, max]; -1 (reported) if
+ * bad. */
+static inline long bench_num(const char *prog, const char *opt, const char *v,
+                             long max) {
+  char *end;
+  long n = v ? strtol(v, &end, 10) : -1;
+  if (!v || *end || n < 1 || n > max) {
+    fprintf(stderr, "%s: %s needs a whole number 1..%ld\n", prog, opt, max);
+    return -1;
+  }
+  return n;
+}
+
+/* Makes a fresh folder evacsim-bench-TAG-XXXXXX in $TMPDIR (else /tmp)
+ * into dir (n bytes). Returns 0, or -1 (reported). */
+static inline int bench_tmpdir(const char *tag, char *dir, size_t n) {
+  const char *tmp = getenv("TMPDIR");
+  snprintf(dir, n, "%s/evacsim-bench-%s-XXXXXX", tmp && *tmp ? tmp : "/tmp",
+           tag);
+  if (!mkdtemp(dir)) {
+    perror(dir);
+    return -1;
+  }
+  return 0;
 }
 
 #endif
