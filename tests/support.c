@@ -15,6 +15,7 @@
 
 #include "diag.h"
 #include "evacsim.h"
+#include "model.h"
 
 const char *evac_test_dir(const char *tag) {
   static char dir[2048];
@@ -250,4 +251,18 @@ int evac_test_wait(struct evac_test_child c, char **text) {
   cr_assert_eq(waitpid(c.pid, &status, 0), c.pid);
   *text = buf;
   return status;
+}
+
+struct evac_model *evac_test_plan(const char *text) {
+  struct evac_diag d;
+  evac_diag_init(&d);
+  struct evac_model *m = calloc(1, sizeof *m);
+  cr_assert_not_null(m);
+  m->plan_path = strdup("p.json");
+  int rc = evac_plan_parse(m, text, "p.json", &d);
+  if (rc != EVAC_OK)
+    evac_diag_print(&d, stderr);
+  cr_assert_eq(rc, EVAC_OK);
+  evac_diag_free(&d);
+  return m;
 }

@@ -44,6 +44,10 @@ int evac_test_cli(const char *args, char **out);
  * by timeout(1); a command killed so returns 124. */
 int evac_test_cli_timeout(const char *args, int seconds, char **out);
 
+/* Parses plan text (which must be valid; the messages are printed if it
+ * is not) into a fresh model, its plan_path "p.json"; the caller frees it. */
+struct evac_model *evac_test_plan(const char *text);
+
 /* Loads the scenario text (with its plan text written beside it as
  * plan_name when plan_text is not NULL) into *m. Returns the status; the
  * messages are in diag. */

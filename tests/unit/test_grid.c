@@ -9,21 +9,7 @@
 #include "diag.h"
 #include "grid.h"
 #include "model.h"
-
-/* Parses plan text into a fresh model (it must be valid); caller frees. */
-static struct evac_model *plan(const char *text) {
-  struct evac_diag d;
-  evac_diag_init(&d);
-  struct evac_model *m = calloc(1, sizeof *m);
-  cr_assert_not_null(m);
-  m->plan_path = strdup("p.json");
-  int rc = evac_plan_parse(m, text, "p.json", &d);
-  if (rc != EVAC_OK)
-    evac_diag_print(&d, stderr);
-  cr_assert_eq(rc, EVAC_OK);
-  evac_diag_free(&d);
-  return m;
-}
+#include "support.h"
 
 /* One floor, 5 x 4 cells:
  *   #####
@@ -45,7 +31,7 @@ static uint8_t *walkable(const struct evac_model *m) {
 }
 
 Test(grid, steps_do_not_cut_corners) {
-  struct evac_model *m = plan(ROOM);
+  struct evac_model *m = evac_test_plan(ROOM);
   uint8_t *pass = walkable(m);
   struct evac_step st[8];
   int n = evac_grid_steps(m, pass, 0, 1, 1, st);
@@ -67,9 +53,9 @@ Test(grid, steps_do_not_cut_corners) {
 
 Test(grid, steps_are_symmetric_and_diagonals_longer) {
   struct evac_model *m =
-      plan("{\"evacsim_plan\": 1, \"floors\": [{\"name\": \"0\","
-           " \"elevation_m\": 0, \"rows\": [\"#E####\", \"#....#\","
-           " \"#..#.#\", \"#....#\", \"######\"]}]}");
+      evac_test_plan("{\"evacsim_plan\": 1, \"floors\": [{\"name\": \"0\","
+                     " \"elevation_m\": 0, \"rows\": [\"#E####\", \"#....#\","
+                     " \"#..#.#\", \"#....#\", \"######\"]}]}");
   uint8_t *pass = walkable(m);
   const struct evac_floor *fl = &m->floors[0];
   int diagonals = 0;
@@ -110,9 +96,9 @@ static int link_out(struct evac_grid_search *g, int32_t u, double du) {
 
 Test(grid, search_with_costs_and_links) {
   struct evac_model *m =
-      plan("{\"evacsim_plan\": 1, \"floors\": [{\"name\": \"0\","
-           " \"elevation_m\": 0, \"rows\": [\"#E####\", \"#....#\","
-           " \"######\"]}]}");
+      evac_test_plan("{\"evacsim_plan\": 1, \"floors\": [{\"name\": \"0\","
+                     " \"elevation_m\": 0, \"rows\": [\"#E####\", \"#....#\","
+                     " \"######\"]}]}");
   uint8_t *pass = walkable(m);
   int16_t *floor = calloc(m->ncells, sizeof *floor);
   float *cost = malloc(m->ncells * sizeof *cost);

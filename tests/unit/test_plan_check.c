@@ -9,21 +9,6 @@
 #include "model.h"
 #include "support.h"
 
-/* Parses plan text into a fresh model (it must be valid); caller frees. */
-static struct evac_model *plan(const char *text) {
-  struct evac_diag d;
-  evac_diag_init(&d);
-  struct evac_model *m = calloc(1, sizeof *m);
-  cr_assert_not_null(m);
-  m->plan_path = strdup("p.json");
-  int rc = evac_plan_parse(m, text, "p.json", &d);
-  if (rc != EVAC_OK)
-    evac_diag_print(&d, stderr);
-  cr_assert_eq(rc, EVAC_OK);
-  evac_diag_free(&d);
-  return m;
-}
-
 /* The reach map of target set t in m (malloc'd). */
 static uint8_t *reach(const struct evac_model *m, int t) {
   uint8_t *r = malloc(m->ncells + 1);
@@ -42,17 +27,17 @@ static int at(const struct evac_model *m, const uint8_t *r, int f, int x,
  * and a fire door; a room with no opening does not, nor does a floor that
  * the stair does not serve. */
 Test(plan_check, routes_follow_doors_and_stairs) {
-  struct evac_model *m =
-      plan("{\"evacsim_plan\": 1, \"floors\": ["
-           "{\"name\": \"0\", \"elevation_m\": 0,"
-           " \"rows\": [\"##E#####\", \"#....A.#\", \"########\"]},"
-           "{\"name\": \"1\", \"elevation_m\": 3.5,"
-           " \"rows\": [\"########\", \"#.D.FA.#\", \"#####..#\","
-           "            \"#..#####\", \"########\"]},"
-           "{\"name\": \"2\", \"elevation_m\": 7,"
-           " \"rows\": [\"########\", \"#......#\", \"########\"]}],"
-           " \"legend\": {\"A\": {\"stair\": \"Stair A\"}},"
-           " \"stairs\": [{\"name\": \"Stair A\", \"width_m\": 1.2}]}");
+  struct evac_model *m = evac_test_plan(
+      "{\"evacsim_plan\": 1, \"floors\": ["
+      "{\"name\": \"0\", \"elevation_m\": 0,"
+      " \"rows\": [\"##E#####\", \"#....A.#\", \"########\"]},"
+      "{\"name\": \"1\", \"elevation_m\": 3.5,"
+      " \"rows\": [\"########\", \"#.D.FA.#\", \"#####..#\","
+      "            \"#..#####\", \"########\"]},"
+      "{\"name\": \"2\", \"elevation_m\": 7,"
+      " \"rows\": [\"########\", \"#......#\", \"########\"]}],"
+      " \"legend\": {\"A\": {\"stair\": \"Stair A\"}},"
+      " \"stairs\": [{\"name\": \"Stair A\", \"width_m\": 1.2}]}");
   uint8_t *r = reach(m, EVAC_TARGET_ALL);
   cr_expect(at(m, r, 1, 1, 1), "the room behind the door and fire door");
   cr_expect(at(m, r, 1, 6, 2), "the landing's neighbours upstairs");
@@ -73,14 +58,14 @@ Test(plan_check, no_corner_cutting) {
                      "\"#####\"]}]}";
   char buf[512];
   snprintf(buf, sizeof buf, text, '#');
-  struct evac_model *m = plan(buf);
+  struct evac_model *m = evac_test_plan(buf);
   uint8_t *r = reach(m, EVAC_TARGET_ALL);
   cr_expect(at(m, r, 0, 1, 1));
   cr_expect_not(at(m, r, 0, 2, 2), "reached only across a corner");
   free(r);
   evac_model_free(m);
   snprintf(buf, sizeof buf, text, '.');
-  m = plan(buf);
+  m = evac_test_plan(buf);
   r = reach(m, EVAC_TARGET_ALL);
   cr_expect(at(m, r, 0, 2, 2), "reached once the corner is open");
   free(r);
@@ -90,10 +75,10 @@ Test(plan_check, no_corner_cutting) {
 /* Exits and refuges are passable only in their own target set, as in the
  * floor fields: beyond a refuge, the exits set is not reached. */
 Test(plan_check, safe_places_only_in_their_set) {
-  struct evac_model *m = plan("{\"evacsim_plan\": 1, \"floors\": ["
-                              "{\"name\": \"0\", \"elevation_m\": 0,"
-                              " \"rows\": [\"#####\", \"E.R.#\", "
-                              "\"#####\"]}]}");
+  struct evac_model *m = evac_test_plan("{\"evacsim_plan\": 1, \"floors\": ["
+                                        "{\"name\": \"0\", \"elevation_m\": 0,"
+                                        " \"rows\": [\"#####\", \"E.R.#\", "
+                                        "\"#####\"]}]}");
   uint8_t *all = reach(m, EVAC_TARGET_ALL), *ex = reach(m, EVAC_TARGET_EXITS),
           *rf = reach(m, EVAC_TARGET_REFUGES);
   cr_expect(at(m, all, 0, 3, 1));
@@ -127,7 +112,7 @@ static const char *exits_plan =
 Test(plan_check, exits_touch_the_outside) {
   char buf[1024];
   snprintf(buf, sizeof buf, exits_plan, "");
-  struct evac_model *m = plan(buf);
+  struct evac_model *m = evac_test_plan(buf);
   struct evac_diag d;
   evac_diag_init(&d);
   cr_expect_eq(evac_model_check(m, &d), EVAC_ERR_INPUT);
@@ -148,7 +133,7 @@ Test(plan_check, exits_touch_the_outside) {
   snprintf(buf, sizeof buf, exits_plan,
            ", \"exits\": [{\"name\": \"Bridge\", \"elevated\": \"footbridge "
            "to block B\"}]");
-  m = plan(buf);
+  m = evac_test_plan(buf);
   cr_expect_str_eq(m->features[evac_model_feature(m, "Bridge")].elevated,
                    "footbridge to block B");
   evac_diag_init(&d);
