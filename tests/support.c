@@ -266,3 +266,14 @@ struct evac_model *evac_test_plan(const char *text) {
   evac_diag_free(&d);
   return m;
 }
+
+uint64_t evac_test_next(uint64_t *x) {
+  *x ^= *x >> 12;
+  *x ^= *x << 25;
+  *x ^= *x >> 27;
+  return *x * 2685821657736338717ULL;
+}
+
+int evac_test_pick(uint64_t *x, int lo, int hi) {
+  return lo + (int)(evac_test_next(x) % (uint64_t)(hi - lo + 1));
+}

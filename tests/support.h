@@ -4,6 +4,7 @@
 #define EVAC_TEST_SUPPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -43,6 +44,13 @@ int evac_test_cli(const char *args, char **out);
 /* As evac_test_cli, but the command is killed after seconds (0: no limit)
  * by timeout(1); a command killed so returns 124. */
 int evac_test_cli_timeout(const char *args, int seconds, char **out);
+
+/* A small deterministic generator for random test cases (xorshift64*):
+ * the next value of state *x. */
+uint64_t evac_test_next(uint64_t *x);
+
+/* An integer in [lo, hi] from state *x. */
+int evac_test_pick(uint64_t *x, int lo, int hi);
 
 /* Parses plan text (which must be valid; the messages are printed if it
  * is not) into a fresh model, its plan_path "p.json"; the caller frees it. */

@@ -32,20 +32,8 @@
 #include "evacsim.h"
 #include "model.h"
 #include "result.h"
+#include "support.h"
 #include "verification/grid.h"
-
-/* A small deterministic generator (xorshift64*). */
-static uint64_t next(uint64_t *x) {
-  *x ^= *x >> 12;
-  *x ^= *x << 25;
-  *x ^= *x >> 27;
-  return *x * 2685821657736338717ULL;
-}
-
-/* An integer in [lo, hi]. */
-static int pick(uint64_t *x, int lo, int hi) {
-  return lo + (int)(next(x) % (uint64_t)(hi - lo + 1));
-}
 
 /* What a random case drew. */
 struct draw {
@@ -77,32 +65,33 @@ static void draw_case(int k, char **plan_text, char **scen_text,
                       struct draw *d) {
   uint64_t x = 0x9E3779B97F4A7C15ULL ^ ((uint64_t)k * 0xD1B54A32D192ED03ULL);
   for (int i = 0; i < 4; i++)
-    next(&x);
-  d->w = pick(&x, 8, 24);
-  d->h = pick(&x, 5, 12);
-  d->corridor = pick(&x, 2, 7);
-  int door = pick(&x, 1, 4), dx = pick(&x, 1, d->w - door + 1);
+    evac_test_next(&x);
+  d->w = evac_test_pick(&x, 8, 24);
+  d->h = evac_test_pick(&x, 5, 12);
+  d->corridor = evac_test_pick(&x, 2, 7);
+  int door = evac_test_pick(&x, 1, 4),
+      dx = evac_test_pick(&x, 1, d->w - door + 1);
   int nx = d->w + 2, ny = d->h + d->corridor + 3, cy = d->h + 2;
   struct grid g = grid_new(nx, ny);
   grid_fill(&g, 1, 1, d->w, d->h, '.');
   grid_fill(&g, dx, d->h + 1, dx + door - 1, d->h + 1, 'D');
   grid_fill(&g, 1, cy, d->w, cy + d->corridor - 1, '.');
   grid_fill(&g, d->w + 1, cy, d->w + 1, cy + d->corridor - 1, 'E');
-  d->strategy_horizontal = pick(&x, 0, 4) == 0;
+  d->strategy_horizontal = evac_test_pick(&x, 0, 4) == 0;
   if (d->strategy_horizontal) /* a refuge at the corridor's west end */
     grid_fill(&g, 1, cy, 2, cy + d->corridor - 1, 'R');
-  else if (pick(&x, 0, 2) == 0)
+  else if (evac_test_pick(&x, 0, 2) == 0)
     grid_fill(&g, 0, cy, 0, cy + d->corridor - 1, 'E');
-  double level = pick(&x, 0, 2) == 0 ? 4.0 : 0.0;
+  double level = evac_test_pick(&x, 0, 2) == 0 ? 4.0 : 0.0;
   cJSON *floors = cJSON_CreateArray();
   cJSON_AddItemToArray(floors, grid_floor(&g, "1", level));
   free(g.c);
   cJSON *plan = plan_new(0.5, floors);
   cJSON *sys = cJSON_AddObjectToObject(plan, "systems");
   cJSON *br = cJSON_AddObjectToObject(sys, "brigade");
-  cJSON_AddNumberToObject(br, "arrival_s", pick(&x, 30, 300));
+  cJSON_AddNumberToObject(br, "arrival_s", evac_test_pick(&x, 30, 300));
 
-  d->duration_s = pick(&x, 120, 400);
+  d->duration_s = evac_test_pick(&x, 120, 400);
   cJSON *sc = scenario_new(d->duration_s);
   if (d->strategy_horizontal)
     cJSON_AddStringToObject(sc, "strategy", "horizontal");
@@ -112,43 +101,44 @@ static void draw_case(int k, char **plan_text, char **scen_text,
   cJSON *pr = cJSON_AddObjectToObject(sc, "profiles");
   cJSON *frail = cJSON_AddObjectToObject(pr, "frail");
   cJSON_AddStringToObject(frail, "base", "bedridden");
-  cJSON_AddNumberToObject(frail, "fed_threshold", 0.01 * pick(&x, 1, 5));
+  cJSON_AddNumberToObject(frail, "fed_threshold",
+                          0.01 * evac_test_pick(&x, 1, 5));
   static const char *const profiles[] = {"adult", "elderly", "wheelchair",
                                          "bedridden", "frail"};
   static const int most[] = {15, 6, 3, 8, 6};
   for (int p = 0; p < 5; p++) {
-    int n = pick(&x, 0, most[p]);
+    int n = evac_test_pick(&x, 0, most[p]);
     n = n < left ? n : left;
     group(sc, "occupants", 1, 1, d->w, d->h, profiles[p], n);
     left -= n;
   }
-  int staff = pick(&x, 0, 3);
-  if (pick(&x, 0, 1))
+  int staff = evac_test_pick(&x, 0, 3);
+  if (evac_test_pick(&x, 0, 1))
     group(sc, "staff", 1, 1, d->w, d->h, NULL, staff < left ? staff : left);
   else
     group(sc, "staff", 1, cy, d->w, cy + d->corridor - 1, NULL, staff);
-  d->fire = pick(&x, 0, 4) < 3;
+  d->fire = evac_test_pick(&x, 0, 4) < 3;
   if (d->fire) {
     static const char *const growth[] = {"medium", "fast", "ultrafast"};
     cJSON *f = cJSON_AddObjectToObject(sc, "fire");
     cJSON_AddStringToObject(f, "floor", "1");
-    int at[2] = {pick(&x, 1, d->w), pick(&x, 1, d->h)};
+    int at[2] = {evac_test_pick(&x, 1, d->w), evac_test_pick(&x, 1, d->h)};
     cJSON_AddItemToObject(f, "at", cJSON_CreateIntArray(at, 2));
-    cJSON_AddStringToObject(f, "growth", growth[pick(&x, 0, 2)]);
-    cJSON_AddNumberToObject(f, "peak_kw", pick(&x, 300, 3000));
-  } else if (pick(&x, 0, 1)) {
+    cJSON_AddStringToObject(f, "growth", growth[evac_test_pick(&x, 0, 2)]);
+    cJSON_AddNumberToObject(f, "peak_kw", evac_test_pick(&x, 300, 3000));
+  } else if (evac_test_pick(&x, 0, 1)) {
     cJSON_AddItemToObject(sc, "timeline",
                           cJSON_Parse("[{\"t_s\": 5, \"do\": \"alarm\"}]"));
   }
   cJSON *hz = cJSON_CreateArray();
-  if (pick(&x, 0, 3) == 0)
+  if (evac_test_pick(&x, 0, 3) == 0)
     cJSON_AddItemToArray(
         hz, cJSON_Parse("{\"id\": \"A\", \"type\": \"alarm_delayed\"}"));
-  if (pick(&x, 0, 4) == 0)
+  if (evac_test_pick(&x, 0, 4) == 0)
     cJSON_AddItemToArray(hz, cJSON_Parse("{\"id\": \"W\", \"type\": "
                                          "\"window_grilles\", \"floors\": "
                                          "[\"1\"]}"));
-  if (pick(&x, 0, 4) == 0)
+  if (evac_test_pick(&x, 0, 4) == 0)
     cJSON_AddItemToArray(hz, cJSON_Parse("{\"id\": \"L\", \"type\": "
                                          "\"emergency_lighting_failed\", "
                                          "\"floors\": [\"1\"]}"));

@@ -28,20 +28,8 @@
 #include "evacsim.h"
 #include "model.h"
 #include "result.h"
+#include "support.h"
 #include "verification/grid.h"
-
-/* A small deterministic generator (xorshift64*). */
-static uint64_t next(uint64_t *x) {
-  *x ^= *x >> 12;
-  *x ^= *x << 25;
-  *x ^= *x >> 27;
-  return *x * 2685821657736338717ULL;
-}
-
-/* An integer in [lo, hi]. */
-static int pick(uint64_t *x, int lo, int hi) {
-  return lo + (int)(next(x) % (uint64_t)(hi - lo + 1));
-}
 
 /* Adds a group of count people (profile NULL: staff) on floor fl in the
  * rectangle. */
@@ -66,11 +54,12 @@ static void group(cJSON *sc, const char *key, const char *fl, int x0, int y0,
 static void draw_case(int k, char **plan_text, char **scen_text) {
   uint64_t x = 0x2545F4914F6CDD1DULL ^ ((uint64_t)k * 0x9E3779B97F4A7C15ULL);
   for (int i = 0; i < 4; i++)
-    next(&x);
-  int nfl = pick(&x, 2, 4), w = pick(&x, 8, 16), h = pick(&x, 4, 8);
-  int cor = pick(&x, 2, 4), door = pick(&x, 1, 3);
-  int dx = pick(&x, 1, w - door + 1), cy = h + 2;
-  int refuge = pick(&x, 0, 3) == 0;
+    evac_test_next(&x);
+  int nfl = evac_test_pick(&x, 2, 4), w = evac_test_pick(&x, 8, 16),
+      h = evac_test_pick(&x, 4, 8);
+  int cor = evac_test_pick(&x, 2, 4), door = evac_test_pick(&x, 1, 3);
+  int dx = evac_test_pick(&x, 1, w - door + 1), cy = h + 2;
+  int refuge = evac_test_pick(&x, 0, 3) == 0;
   cJSON *floors = cJSON_CreateArray();
   for (int f = 0; f < nfl; f++) {
     struct grid g = grid_new(w + 4, h + cor + 3);
@@ -94,27 +83,28 @@ static void draw_case(int k, char **plan_text, char **scen_text) {
       plan, "stairs",
       cJSON_Parse("[{\"name\": \"Stair A\", \"width_m\": 1.2}]"));
   cJSON *sys = cJSON_AddObjectToObject(plan, "systems");
-  cJSON_AddNumberToObject(sys, "outside_c", pick(&x, -10, 35));
+  cJSON_AddNumberToObject(sys, "outside_c", evac_test_pick(&x, -10, 35));
   cJSON *br = cJSON_AddObjectToObject(sys, "brigade");
-  cJSON_AddNumberToObject(br, "arrival_s", pick(&x, 60, 600));
-  if (pick(&x, 0, 2) == 0)
+  cJSON_AddNumberToObject(br, "arrival_s", evac_test_pick(&x, 60, 600));
+  if (evac_test_pick(&x, 0, 2) == 0)
     cJSON_AddItemToObject(sys, "sprinklers", cJSON_CreateObject());
-  if (pick(&x, 0, 1))
+  if (evac_test_pick(&x, 0, 1))
     cJSON_AddItemToObject(sys, "detectors", cJSON_CreateObject());
-  if (pick(&x, 0, 3) == 0)
+  if (evac_test_pick(&x, 0, 3) == 0)
     cJSON_AddItemToObject(sys, "micro_station",
                           cJSON_Parse("{\"response_s\": 120}"));
 
-  cJSON *sc = scenario_new(pick(&x, 300, 1200));
+  cJSON *sc = scenario_new(evac_test_pick(&x, 300, 1200));
   if (refuge)
     cJSON_AddStringToObject(sc, "strategy", "horizontal");
-  if (pick(&x, 0, 2) == 0)
+  if (evac_test_pick(&x, 0, 2) == 0)
     cJSON_AddItemToObject(sc, "smoke",
                           cJSON_Parse("{\"model\": \"momentum\"}"));
   cJSON *pr = cJSON_AddObjectToObject(sc, "profiles");
   cJSON *frail = cJSON_AddObjectToObject(pr, "frail");
   cJSON_AddStringToObject(frail, "base", "bedridden");
-  cJSON_AddNumberToObject(frail, "fed_threshold", 0.01 * pick(&x, 1, 5));
+  cJSON_AddNumberToObject(frail, "fed_threshold",
+                          0.01 * evac_test_pick(&x, 1, 5));
   static const char *const profiles[] = {"adult", "elderly", "wheelchair",
                                          "bedridden", "frail"};
   static const int most[] = {6, 3, 2, 3, 2};
@@ -123,20 +113,22 @@ static void draw_case(int k, char **plan_text, char **scen_text) {
     snprintf(name, sizeof name, "%d", f + 1);
     for (int p = 0; p < 5; p++)
       group(sc, "occupants", name, 1, 1, w, h, profiles[p],
-            pick(&x, 0, most[p]));
-    if (pick(&x, 0, 2) == 0)
-      group(sc, "staff", name, 3, cy, w, cy + cor - 1, NULL, pick(&x, 1, 2));
+            evac_test_pick(&x, 0, most[p]));
+    if (evac_test_pick(&x, 0, 2) == 0)
+      group(sc, "staff", name, 3, cy, w, cy + cor - 1, NULL,
+            evac_test_pick(&x, 1, 2));
   }
   static const char *const growth[] = {"medium", "fast", "ultrafast"};
   cJSON *fi = cJSON_AddObjectToObject(sc, "fire");
   char ffl[16];
-  snprintf(ffl, sizeof ffl, "%d", pick(&x, 0, 3) ? pick(&x, 2, nfl) : 1);
+  snprintf(ffl, sizeof ffl, "%d",
+           evac_test_pick(&x, 0, 3) ? evac_test_pick(&x, 2, nfl) : 1);
   cJSON_AddStringToObject(fi, "floor", ffl);
-  int at[2] = {pick(&x, 1, w), pick(&x, 1, h)};
+  int at[2] = {evac_test_pick(&x, 1, w), evac_test_pick(&x, 1, h)};
   cJSON_AddItemToObject(fi, "at", cJSON_CreateIntArray(at, 2));
-  cJSON_AddStringToObject(fi, "growth", growth[pick(&x, 0, 2)]);
-  cJSON_AddNumberToObject(fi, "peak_kw", pick(&x, 300, 3000));
-  if (pick(&x, 0, 1))
+  cJSON_AddStringToObject(fi, "growth", growth[evac_test_pick(&x, 0, 2)]);
+  cJSON_AddNumberToObject(fi, "peak_kw", evac_test_pick(&x, 300, 3000));
+  if (evac_test_pick(&x, 0, 1))
     cJSON_AddItemToObject(sc, "hazards",
                           cJSON_Parse("[{\"id\": \"W\", \"type\": "
                                       "\"window_grilles\"}]"));
