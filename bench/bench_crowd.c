@@ -99,11 +99,9 @@ int main(int argc, char **argv) {
             (NX - 2) * (NY - 2), MAX_RUNS);
     return EVAC_ERR_INPUT;
   }
-  char dir[] = "/tmp/evacsim-bench-crowd-XXXXXX", path[96];
-  if (!mkdtemp(dir)) {
-    perror(dir);
+  char dir[512], path[600];
+  if (bench_tmpdir("crowd", dir, sizeof dir))
     return EVAC_ERR_IO;
-  }
   snprintf(path, sizeof path, "%s/crowd.scenario.json", dir);
   struct evac_diag d;
   evac_diag_init(&d);

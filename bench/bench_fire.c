@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "diag.h"
 #include "evacsim.h"
 #include "result.h"
@@ -25,37 +26,6 @@
  * written, two faces of six quantities written and read, depth,
  * temperature, flags and four neighbour indices. */
 #define EST_BYTES 200.0
-
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* STREAM-like triad a = b + s c over 3 x 32 M doubles, best of 5, GB/s. */
-static double triad(int threads) {
-  const size_t n = 32u << 20;
-  double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b),
-         *c = malloc(n * sizeof *c);
-  double best = 0.0;
-  if (a && b && c) {
-#pragma omp parallel for num_threads(threads) schedule(static)
-    for (size_t i = 0; i < n; i++)
-      a[i] = 0.0, b[i] = 1.0, c[i] = 2.0;
-    for (int k = 0; k < 5; k++) {
-      double t0 = now();
-#pragma omp parallel for num_threads(threads) schedule(static)
-      for (size_t i = 0; i < n; i++)
-        a[i] = b[i] + 3.0 * c[i];
-      double gbs = 3.0 * n * sizeof *a / (now() - t0) / 1e9;
-      best = gbs > best ? gbs : best;
-    }
-  }
-  free(a);
-  free(b);
-  free(c);
-  return best;
-}
 
 static int run_case(const char *scenario, int floors, int threads) {
   struct evac_diag d;
@@ -66,14 +36,15 @@ static int run_case(const char *scenario, int floors, int threads) {
   int st = evac_model_load(scenario, &d, &m);
   if (st == EVAC_OK)
     st = evac_sim_create(m, &o, &d, &sim);
-  double t0 = now();
+  double t0 = bench_now();
   if (st == EVAC_OK)
     st = evac_sim_run(sim);
-  double wall = now() - t0;
+  double wall = bench_now() - t0;
   if (st == EVAC_OK) {
     const struct evac_result *r = evac_sim_result(sim);
     double ups = r->smoke_cell_updates / r->smoke_wall_s;
-    double gbs = ups * EST_BYTES / 1e9, tri = triad(threads);
+    double gbs = ups * EST_BYTES / 1e9,
+           tri = bench_triad(32u << 20, threads, 5);
     printf(
         "{\"bench\":\"fire\",\"floors\":%d,\"occupants\":%d,\"threads\":%d,"
         "\"simulated_s\":%.1f,\"wall_s\":%.3f,\"smoke_wall_s\":%.3f,"
@@ -113,11 +84,9 @@ int main(int argc, char **argv) {
     if (omp_get_max_threads() > 1)
       threads[nt++] = omp_get_max_threads();
   }
-  char dir[] = "/tmp/evacsim-bench-fire-XXXXXX", scenario[64];
-  if (!mkdtemp(dir)) {
-    perror(dir);
+  char dir[512], scenario[600];
+  if (bench_tmpdir("fire", dir, sizeof dir))
     return EVAC_ERR_IO;
-  }
   struct evac_gen_opts g = {floors, 40 * (floors - 1), 42};
   struct evac_diag d;
   evac_diag_init(&d);
@@ -127,7 +96,7 @@ int main(int argc, char **argv) {
   snprintf(scenario, sizeof scenario, "%s/tower.scenario.json", dir);
   for (int i = 0; st == EVAC_OK && i < nt; i++)
     st = run_case(scenario, floors, threads[i] > 0 ? threads[i] : 1);
-  char path[96];
+  char path[600];
   snprintf(path, sizeof path, "%s/tower.plan.json", dir);
   remove(path);
   remove(scenario);

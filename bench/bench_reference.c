@@ -184,11 +184,9 @@ int main(int argc, char **argv) {
     threads[nt++] = 1;
     threads[nt++] = 2;
   }
-  char dir[] = "/tmp/evacsim-bench-ref-XXXXXX", path[64];
-  if (!mkdtemp(dir)) {
-    perror(dir);
+  char dir[512], path[600];
+  if (bench_tmpdir("ref", dir, sizeof dir))
     return EVAC_ERR_IO;
-  }
   snprintf(path, sizeof path, "%s/tower.scenario.json", dir);
   int st = make_reference(dir, floors, smoke_model);
   struct evac_diag d;
