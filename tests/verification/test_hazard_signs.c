@@ -226,18 +226,20 @@ Test(hazard_signs, blocked_stair_traps_the_upper_floor) {
   cr_expect_eq(with.casualties, 10, "floor 2 has no way out");
 }
 
-/* The smoke hazards below hold with the "layer" transport as stated. With
- * the default "momentum" transport their signs hold (fire door, shaft) or
- * do not (exhaust), but not the factor 2: KNOWN DEVIATIONS, asserted so
- * that a fix makes the test fail and the criterion is restored. In this
- * small building (a 12 m corridor each side of the fire door, 1.5 MW) the
- * momentum layer runs through the whole fire side in seconds and fills it
- * below the door heads, and a smoke-logged room's excess "depth" counts
- * as head (docs/models.md § Smoke, Limits): it drives orifice flow through
- * the closed fire door's, stair door's and lift doors' leaks far harder
- * than a real fire compartment's pressure would. Peaks are compared up to
- * 150 s: with the door wedged the keeper is incapacitated at 166 s and that
- * run ends, while the other goes on to 300 s. */
+/* The smoke hazards below hold with the "layer" transport as stated. With the
+ * default "momentum" transport the fire door's holds as stated too (since the
+ * layers lose heat to walls and ceiling); the others' signs hold (shaft) or do
+ * not (exhaust), but not the factor 2: KNOWN DEVIATIONS, asserted so that a
+ * fix makes the test fail and the criterion is restored. In this small
+ * building (a 12 m corridor each side of the fire door, 1.5 MW) the momentum
+ * layer runs through the whole fire side in seconds and fills it below the
+ * door heads, and a smoke-logged room's excess "depth" counts as head
+ * (docs/models.md § Smoke, Limits): it drives orifice flow through the closed
+ * fire door's, stair door's and lift doors' leaks far harder than a real fire
+ * compartment's pressure would. Peaks are compared up to 150 s: with the door
+ * wedged the keeper is incapacitated at 166 s and that run ends, while the
+ * other goes on to 300 s.
+ */
 Test(hazard_signs, open_fire_door_lets_smoke_through) {
   const char *types[] = {"fire_door_open", "fire_shutter_failed"};
   for (int i = 0; i < 2; i++) {
@@ -251,16 +253,14 @@ Test(hazard_signs, open_fire_door_lets_smoke_through) {
                    without = run(types[i], &c, "H");
     cr_expect_gt(with.soot_east, 2.0 * without.soot_east,
                  "%s: smoke beyond the door", types[i]);
-    /* "momentum": measured 1.51 against 0.84 g/m3 (1.8 times) */
+    /* "momentum": measured 2.2 against 0.63 g/m3 (3.5 times) */
     struct spec cm = {hz, west_fire, NULL, keeper, 300, NULL, 150, NULL};
     with = run(types[i], &cm, NULL);
     without = run(types[i], &cm, "H");
-    cr_expect_gt(with.soot_east, without.soot_east,
-                 "%s (momentum): more smoke beyond the door", types[i]);
-    cr_expect_leq(with.soot_east, 2.0 * without.soot_east,
-                  "FIXED? %s (momentum): %.3g against %.3g g/m3: restore "
-                  "the criterion",
-                  types[i], 1e3 * with.soot_east, 1e3 * without.soot_east);
+    cr_expect_gt(with.soot_east, 2.0 * without.soot_east,
+                 "%s (momentum): smoke beyond the door, %.3g against %.3g "
+                 "g/m3",
+                 types[i], 1e3 * with.soot_east, 1e3 * without.soot_east);
   }
 }
 
