@@ -183,7 +183,8 @@ static void sample(const struct evac_smoke *s, const struct evac_model *m,
 /* ---- Ward fire and corridor ------------------------------------------ */
 
 /* Cells of cell m for x metres. The rooms' sizes are multiples of both cell
- * sizes (rounding cells a metre first would make 0.4 m cells 1/3 m). */
+ * sizes (rounding cells a metre first made 0.4 m cells 1/3 m: rooms 1.2
+ * times as large each way). */
 static int cells(double cell, double x) { return (int)(x / cell + 0.5); }
 
 /* Runs the ward case for tmax s with cells of cell m and the transport
@@ -293,22 +294,29 @@ static double apart(double a, double b) { return fabs(a / b - 1.0); }
 #define VS_GRID 0.15
 
 /* Door wedged open, "momentum". Passes: the corridor's steady interface
- * and the onset's agreement between the two cell sizes
- * (CFAST 1.27 m; measured 1.26 m with 0.4 m cells, 1.30 m with 0.2 m).
+ * (CFAST 1.27 m; measured 1.37 m with 0.4 m cells, 1.19 m with 0.2 m), and
+ * the tenability onset 3 % apart between the grids (155 s, 150 s).
  * KNOWN DEVIATIONS, asserted within the measured bands so that a fix makes
  * the test fail and the criterion is restored:
- * - tenability onset in the corridor 130 s / 130 s against CFAST's 85 s
- *   (1.5 times later; the grids agree): the ward's layer reaches the
- *   door's soffit later in the fire's growth (40 s against 30 s; CFAST's plume,
- * Heskestad's with a virtual origin below the floor for a 1 m2 fire, entrains
- * more than NFPA 92's at small heat release rates), and a zone fills the whole
- * corridor at once where evacsim's front needs about 15 s to run its 20 m;
- * - layer temperatures: the excess over ambient 2.5 times CFAST's in the
- *   ward (575 C against 241 C; the MQH correlation gives about 240 C for
- *   this ward and door) and 5.6 times in the corridor (550 C against
- *   114 C). evacsim's layers lose heat only to the ceiling by forced
- *   convection; CFAST's also to the walls by conduction and radiation,
- *   and CFAST mixes corridor air into the door's jet. */
+ * - tenability onset in the corridor 155 s / 150 s against CFAST's 85 s
+ *   (1.8 times later). The corridor gets less gas, not slower gas: at 90 s
+ *   CFAST's corridor holds about 66 kg of layer at 38 C, evacsim's 25 kg at
+ *   81 C (0.4 m cells). CFAST's plume (Heskestad's, with a virtual origin
+ *   below the floor for a 1 m2 fire) entrains more than NFPA 92's at small
+ *   heat release rates, and CFAST mixes corridor air into the door's jet,
+ *   where evacsim's layer mixes in none; and a zone fills the whole
+ *   corridor at once where evacsim's front needs about 15 s to run its
+ *   20 m. Without the heat loss to walls at rest the onset was 130 s: the
+ *   same 28.7 kg in the corridor at 130 s (through the door 62 kg with
+ *   the loss, 64 kg without; the front at its far end at 95 s, 90 s),
+ *   but at 208 C instead of 331 C it fills 39 m3 instead of 49 m3, so the
+ *   interface reaches 1.8 m 20 s later;
+ * - layer temperatures: the excess over ambient 1.9 times CFAST's in the
+ *   ward (430-440 C against 241 C; the MQH correlation gives about 240 C
+ *   for this ward and door) and 3.2-3.4 times in the corridor (325-335 C
+ *   against 114 C). evacsim's layers lose heat by convection to the
+ *   ceiling and walls (plasterboard); CFAST's also by radiation (and to
+ *   concrete), and CFAST mixes corridor air into the door's jet. */
 Test(cfast, ward_fire_door_open_momentum) {
   struct ward_fig e[2], c;
   ward_both("momentum", 1, e, &c);
@@ -325,9 +333,9 @@ Test(cfast, ward_fire_door_open_momentum) {
                 j, late, rw, rc);
     cr_expect(late > 1.0 + VS_CFAST && late <= 2.2,
               "known deviation: onset %.2f times CFAST's", late);
-    cr_expect(rw > 1.0 + VS_CFAST && rw <= 3.5,
+    cr_expect(rw > 1.0 + VS_CFAST && rw <= 2.3,
               "known deviation: ward temperature ratio %.2f", rw);
-    cr_expect(rc > 1.0 + VS_CFAST && rc <= 8.0,
+    cr_expect(rc > 1.0 + VS_CFAST && rc <= 4.0,
               "known deviation: corridor temperature ratio %.2f", rc);
   }
   cr_expect(apart(e[1].z_steady, e[0].z_steady) <= VS_GRID,
@@ -339,15 +347,12 @@ Test(cfast, ward_fire_door_open_momentum) {
 /* Door closed, "momentum". Passes: as in CFAST the corridor stays tenable
  * for the 15 minutes (the door holds the smoke back: onset 85 s with it
  * open), and its lowest interface is within +-30 % of CFAST's (2.09 m;
- * measured 1.88 m and 1.82 m), the grids 3 % apart.
- * KNOWN DEVIATION, asserted: the closed ward's layer temperature, 1196 C /
- * 1173 C against CFAST's 185 C (excess 7 times). "momentum" takes the heat loss
- * to the ceiling from the layer's speed (Reynolds-Colburn), so a layer at
- * rest in a closed room loses almost none and a fire that keeps burning
- * on the oxygen of the room's layer heats it without bound; "layer", with
- * a fixed coefficient, gets 240 C (below). The hotter ward drives more
- * smoke through the door's gaps: the corridor's layer is 0.9 m deep at
- * 300 s at both cell sizes against CFAST's 0.3 m. */
+ * measured 2.32 m and 2.34 m), the grids 1 % apart.
+ * KNOWN DEVIATION, asserted: the closed ward's layer temperature, about
+ * 665 C against CFAST's 185 C (excess 3.9 times). The layer at rest loses
+ * heat by natural convection to a plasterboard ceiling and walls that warm
+ * as they take it; CFAST's also radiates (and its walls are concrete), and
+ * the fire keeps burning on the oxygen of the room's layer. */
 Test(cfast, ward_fire_door_closed_momentum) {
   struct ward_fig e[2], c;
   ward_both("momentum", 0, e, &c);
@@ -361,7 +366,7 @@ Test(cfast, ward_fire_door_closed_momentum) {
     double rw = (e[j].ward_t - 20) / (c.ward_t - 20);
     cr_log_info("grid %d: ward layer excess temperature %.2f times CFAST's", j,
                 rw);
-    cr_expect(rw >= 5.0 && rw <= 12.0,
+    cr_expect(rw >= 3.0 && rw <= 5.0,
               "known deviation: ward temperature ratio %.2f", rw);
   }
   cr_expect(apart(e[1].zmin, e[0].zmin) <= VS_GRID,
@@ -372,7 +377,7 @@ Test(cfast, ward_fire_door_closed_momentum) {
  * tenable for 15 minutes, as in CFAST, at both cell sizes.
  * KNOWN DEVIATIONS, asserted: with the door open, onset 230 s / 370 s
  * against CFAST's 85 s (2.7 and 4.4 times later), and the grids 61 % apart:
- * the lateral spread of "layer" is a diffusion of depth whose speed depends
+ * the lateral spread of "layer" is a diffusion of depth whose rate depends
  * on the cell size (docs/models.md § Smoke, "Limits"), so the ward's layer
  * piles up to the floor (CFAST 0.91 m) before the corridor fills. */
 Test(cfast, ward_fire_door_layer) {
@@ -504,15 +509,20 @@ Test(cfast, shaft_sealed_momentum) {
 
 /* Unsealed shaft, "momentum", the first 6 minutes. Passes: smoke reaches
  * the top floor first in both codes (floor 10 before 9 before 8), the top
- * floor's tenability onset (CFAST 170 s; measured 135 s, 140 s) is within
- * +-30 % of CFAST's at both cell sizes, and the two cell sizes agree: the
- * top floor's arrival 70 s / 75 s and onset 7 % and 4 % apart, 9 floors
- * with smoke within 360 s at both.
- * KNOWN DEVIATIONS, asserted: the top floor's smoke arrives 25-30 % before
- * CFAST's (100 s), and smoke reaches more floors (9 against CFAST's 7,
- * floors 2 and 3 at 250-270 s where CFAST has none yet): a CFAST shaft
- * segment is one mixed zone, evacsim's shaft a column of cells whose hot
- * gas rises as a plume. */
+ * floor's arrival (CFAST 100 s; measured 75 s, 80 s) and tenability onset
+ * (CFAST 170 s; measured 150 s, 155 s) are within +-30 % of CFAST's at both
+ * cell sizes, and the two cell sizes agree: arrival 7 % and onset 3 %
+ * apart, 2 floors with smoke within 360 s at both.
+ * KNOWN DEVIATION, asserted: smoke reaches fewer floors (2 against CFAST's
+ * 7: floor 9 at 230 s at both cell sizes, against CFAST's 105 s): a CFAST
+ * shaft segment is one mixed zone that feeds its floor's room as soon as
+ * it holds smoke, evacsim's shaft a column of cells that fills from the top
+ * down. Measured (0.4 m, 360 s): the fire room's layer is 624 C (1073 C
+ * without the heat loss to walls at rest, when 9 floors were reached at
+ * both cell sizes), so the shaft has filled down to floor 9 (floor 6
+ * without the loss), and what leaks into the rooms of floors 2-8 through the
+ * shaft wall lies 0.2-0.3 m thin at 22-27 C (375 C without the loss), too
+ * thin and clear to count as arrival. */
 Test(cfast, shaft_unsealed_momentum) {
   double a[3][FLOORS], o[3][FLOORS];
   shaft_both("momentum", 1, 360, a, o);
@@ -522,10 +532,9 @@ Test(cfast, shaft_unsealed_momentum) {
               a[j][7]);
     if (j == 2)
       break;
-    cr_expect(a[j][9] >= 0.6 * a[2][9] && a[j][9] <= 0.8 * a[2][9],
-              "known deviation: grid %d: floor 10 arrival %.0f s vs CFAST "
-              "%.0f s",
-              j, a[j][9], a[2][9]);
+    cr_expect(apart(a[j][9], a[2][9]) <= VS_CFAST,
+              "grid %d: floor 10 arrival %.0f s vs CFAST %.0f s", j, a[j][9],
+              a[2][9]);
     cr_expect(apart(o[j][9], o[2][9]) <= VS_CFAST,
               "grid %d: floor 10 onset %.0f s vs CFAST %.0f s", j, o[j][9],
               o[2][9]);
@@ -539,7 +548,7 @@ Test(cfast, shaft_unsealed_momentum) {
   cr_log_info("floors with smoke by 360 s: %d (0.4 m), %d (0.2 m), CFAST %d",
               n4, n2, nc);
   cr_expect(abs(n2 - n4) <= 1, "grids: floors reached %d vs %d", n2, n4);
-  cr_expect(n4 > nc && n2 > nc,
+  cr_expect(n4 <= 3 && n2 <= 3 && nc >= 7,
             "known deviation: floors reached %d, %d vs CFAST %d", n4, n2, nc);
 }
 
@@ -653,18 +662,18 @@ static double decay(const double *dt) { return log(dt[0] / dt[4]) / 20.0; }
 
 /* "momentum". Passes: the front's mean speed from 5 m to 25 m within
  * +-30 % of the jet's velocity by Delichatsios (1.58 m/s over those 20 m;
- * measured 1.29 m/s at both cell sizes), and the temperatures
+ * measured 1.25 m/s at both cell sizes), and the temperatures
  * grid-converged, the two cell sizes within 15 % of each other at every
- * distance (measured under 1 %).
+ * distance (measured under 3 %).
  * KNOWN DEVIATION, asserted: against Delichatsios (91 K at 5 m, 36 K at
- * 25 m, decaying as exp(-0.047 x)), evacsim's layer is hotter (171 K at
- * 5 m, 133 K at 25 m) and cools along the corridor about 4 times more
- * slowly (0.0126 1/m). The correlation describes a thin ceiling jet that
+ * 25 m, decaying as exp(-0.047 x)), evacsim's layer is hotter (165 K at
+ * 5 m, 118-121 K at 25 m) and cools along the corridor about 3 times more
+ * slowly (0.016 1/m). The correlation describes a thin ceiling jet that
  * loses heat to the ceiling and mixes air in as it runs; evacsim's layer
- * is a metre-deep current that neither entrains air nor loses heat to the
- * walls, and cools only by forced convection to the ceiling. The test
- * asserts the excess at 5 m between 1.5 and 2.5 times the correlation's
- * and the decay rate between 0.15 and 0.45 of it. */
+ * is a metre-deep current that entrains no air, and loses heat only by
+ * convection to the ceiling and walls. The test asserts the excess at 5 m
+ * between 1.6 and 2.1 times the correlation's and the decay rate between
+ * 0.25 and 0.45 of it. */
 Test(ceiling_jet, delichatsios_momentum) {
   double e[2][5], u[2], r[5], ur;
   jet_both("momentum", e, u, r, &ur);
@@ -683,8 +692,8 @@ Test(ceiling_jet, delichatsios_momentum) {
     cr_log_info("grid %d: excess at 5 m %.2f times the correlation's, decay "
                 "rate %.4f 1/m, %.2f of its %.4f 1/m",
                 j, hot, decay(e[j]), slow, decay(r));
-    cr_expect(hot >= 1.5 && hot <= 2.5, "known deviation: %.2f times", hot);
-    cr_expect(slow >= 0.15 && slow <= 0.45, "known deviation: decay %.2f",
+    cr_expect(hot >= 1.6 && hot <= 2.1, "known deviation: %.2f times", hot);
+    cr_expect(slow >= 0.25 && slow <= 0.45, "known deviation: decay %.2f",
               slow);
   }
 }

@@ -42,8 +42,10 @@
  * f = 0.02) and the dissipation in the bore damp it. Target: the
  * half-range of the interface height at the corridor's end over each
  * 100 s below 0.05 m within a few minutes.
- * KNOWN DEVIATION: measured (0.4 m cells, 1 s steps as in a run) 0.30 m in
- * the first 100 s, 0.11 m after 400 s, still 0.07 m at 1800 s. Causes
+ * KNOWN DEVIATION: measured (0.4 m cells, 1 s steps as in a run) 0.97 m in
+ * the first 100 s (the layer also shrinks as it cools: it loses heat to the
+ * ceiling and walls), 0.24 m after 400 s, still 0.056 m at 1700-1800 s
+ * (0.05-0.08 m from 1200 s on). Causes
  * (docs/models.md § Smoke, "Limits"): the quadratic friction weakens with
  * the amplitude (the amplitude falls as 1 / t, not exponentially), and the
  * velocity's advective form u du/dx conserves Bernoulli's head across the
