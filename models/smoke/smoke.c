@@ -1271,25 +1271,40 @@ static void rise(struct evac_smoke *s, double dt) {
   }
 }
 
-/* Mechanical exhaust: each floor that has it draws its rate evenly from
- * the upper layers of its smoky cells. */
+/* 1 if cell kind k has a ceiling with exhaust inlets: rooms and corridors,
+ * not stair, lift or service shafts, doorways or exits. */
+static int exhaust_inlet(uint8_t k) {
+  return k == EVAC_CELL_FLOOR || k == EVAC_CELL_REFUGE ||
+         k == EVAC_CELL_OBSTACLE;
+}
+
+/* Mechanical exhaust: each floor that has it draws its volume rate from the
+ * upper layers of its rooms and corridors, each cell its share of the
+ * floor's layer volume vol there: over dt, exp(-V dt / vol) of what the
+ * layers hold stays (a well-mixed layer drawn at V and refilled as fast),
+ * however short or long dt. The inlets draw pure layer gas however thin the
+ * layer: no plugholing limit (docs/models.md, Limits). */
 static void exhaust(struct evac_smoke *s, double dt) {
   const struct evac_systems *sys = &s->m->systems;
   if (sys->exhaust_m3_s <= 0.0 || !sys->exhaust_floor)
     return;
   for (int f = 0; f < s->m->nfloors; f++) {
-    if (!sys->exhaust_floor[f])
+    if (!sys->exhaust_floor[f] || !s->floor_active[f])
       continue;
     double vol = 0.0;
-    for (size_t i = 0; i < s->nactive; i++)
-      if (s->floor_of[s->active[i]] == f)
-        vol += depth(s, s->active[i]) * s->area;
+    for (size_t i = 0; i < s->nactive; i++) {
+      int32_t c = s->active[i];
+      if (s->floor_of[c] == f && exhaust_inlet(s->m->cell_kind[c]))
+        vol += depth(s, c) * s->area;
+    }
     if (vol <= 0.0)
       continue;
-    double frac = min2(sys->exhaust_m3_s * dt / vol, 0.5);
-    for (size_t i = 0; i < s->nactive; i++)
-      if (s->floor_of[s->active[i]] == f)
-        vent_share(s, s->active[i], frac);
+    double frac = -expm1(-sys->exhaust_m3_s * dt / vol);
+    for (size_t i = 0; i < s->nactive; i++) {
+      int32_t c = s->active[i];
+      if (s->floor_of[c] == f && exhaust_inlet(s->m->cell_kind[c]))
+        vent_share(s, c, frac);
+    }
   }
 }
 

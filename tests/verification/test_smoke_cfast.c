@@ -522,7 +522,10 @@ Test(cfast, shaft_sealed_momentum) {
  * both cell sizes), so the shaft has filled down to floor 9 (floor 6
  * without the loss), and what leaks into the rooms of floors 2-8 through the
  * shaft wall lies 0.2-0.3 m thin at 22-27 C (375 C without the loss), too
- * thin and clear to count as arrival. */
+ * thin and clear to count as arrival. The shaft's own gas rises without
+ * losing heat to the shaft's walls or mixing (without the room's heat loss,
+ * at 100 s: 212 C on floor 1, 188 C on floor 10, against CFAST's 82 and
+ * 28 C). */
 Test(cfast, shaft_unsealed_momentum) {
   double a[3][FLOORS], o[3][FLOORS];
   shaft_both("momentum", 1, 360, a, o);

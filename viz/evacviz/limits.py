@@ -29,7 +29,7 @@ LIMITS = {
         "medium: with sprinklers the heat release decays from the first head's activation (Evans' furniture tests, models.md)",
         'fuels the spray cannot reach (under beds, in cupboards), which sprinklers only control; partial failures'),
     'smoke_control_failed': (
-        'low to medium: one sign-test anomaly is known (hazards.md)',
+        'low to medium: the exhaust draws layer gas however thin the layer and has no inlet positions, so what it does beyond a closed door is uncertain (models.md)',
         'detailed fan and damper behaviour'),
     'alarm_delayed': (
         'the *sign* is solid; the 300 s is an assumption, so the size scales with it',
