@@ -171,20 +171,45 @@ static void put_plan(struct sink *s, const struct evac_model *m) {
   }
 }
 
+/* Sprinklers and detectors act only on the fire's floor: the fire model
+ * (models/fire/fire.c, evac_fire_advance) and the settled end
+ * (sim/engine/settle.c) read the flags of that floor alone, and the
+ * settings of a system only where it is on that floor. So with a fire,
+ * only whether each system is there, and then its settings, are written:
+ * a sprinkler hazard on another floor gives the same inputs. */
+static void put_fire_systems(struct sink *s, const struct evac_model *m) {
+  const struct evac_systems *y = &m->systems;
+  int fl = m->has_fire ? m->fire.floor : -1;
+  int at_fire = fl >= 0 && fl < m->nfloors, spr = 1, det = 1;
+  put_int(s, at_fire);
+  if (at_fire) {
+    spr = y->sprinklers && y->sprinkler_floor && y->sprinkler_floor[fl];
+    det = y->detectors && y->detector_floor && y->detector_floor[fl];
+    put_int(s, spr);
+    put_int(s, det);
+  } else { /* no fire: all of it */
+    put_int(s, y->sprinklers);
+    put_floors(s, y->sprinkler_floor, m->nfloors);
+    put_int(s, y->detectors);
+    put_floors(s, y->detector_floor, m->nfloors);
+  }
+  if (spr) {
+    put_num(s, y->spr_rti);
+    put_num(s, y->spr_activation_c);
+    put_num(s, y->spr_r_m);
+    put_num(s, y->spr_density_mm_s);
+  }
+  if (det) {
+    put_num(s, y->det_rti);
+    put_num(s, y->det_activation_dt_c);
+    put_num(s, y->det_r_m);
+  }
+}
+
 static void put_systems(struct sink *s, const struct evac_model *m) {
   const struct evac_systems *y = &m->systems;
   int n = m->nfloors;
-  put_int(s, y->sprinklers);
-  put_floors(s, y->sprinkler_floor, n);
-  put_num(s, y->spr_rti);
-  put_num(s, y->spr_activation_c);
-  put_num(s, y->spr_r_m);
-  put_num(s, y->spr_density_mm_s);
-  put_int(s, y->detectors);
-  put_floors(s, y->detector_floor, n);
-  put_num(s, y->det_rti);
-  put_num(s, y->det_activation_dt_c);
-  put_num(s, y->det_r_m);
+  put_fire_systems(s, m);
   put_num(s, y->exhaust_m3_s);
   put_floors(s, y->exhaust_floor, n);
   put_int(s, y->extinction_floor ? n : -1);

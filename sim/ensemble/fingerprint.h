@@ -14,8 +14,10 @@ struct evac_model;
  * (after its hazards were applied and its fire set): everything but the
  * source texts and paths, the hazard lists, the ignition scenarios
  * ("fires": the engine reads the fire that was made the model's) and that
- * fire's weight. *bytes (malloc'd, *n long; the caller frees it) holds
- * them; returns their FNV-1a 64 hash, and *bytes is NULL out of memory. */
+ * fire's weight; with a fire, sprinklers and detectors are written only as
+ * they are on its floor (the only one where they act). *bytes (malloc'd, *n
+ * long; the caller frees it) holds them; returns their FNV-1a 64 hash, and
+ * *bytes is NULL out of memory. */
 uint64_t evac_fingerprint(const struct evac_model *m, unsigned char **bytes,
                           size_t *n);
 
