@@ -144,6 +144,13 @@ static void put_plan(struct sink *s, const struct evac_model *m) {
     put_num(s, m->shafts[i].area_m2);
     put_int(s, m->shafts[i].unsealed);
   }
+  /* a lift's failure is read only when staff pick a lift for a patient
+     (models/movement/lift.c, evac_lifts_pick, called by the staff model
+     alone, which runs only with staff on duty): without staff groups it
+     cannot matter */
+  int staff = 0;
+  for (int g = 0; g < m->ngroups; g++)
+    staff |= m->groups[g].staff;
   put_int(s, m->nlifts);
   for (int i = 0; i < m->nlifts; i++) {
     const struct evac_lift *l = &m->lifts[i];
@@ -152,7 +159,7 @@ static void put_plan(struct sink *s, const struct evac_model *m) {
     put_int(s, l->capacity);
     put_int(s, l->beds);
     put_num(s, l->speed_m_s);
-    put_int(s, l->failed);
+    put_int(s, staff ? l->failed : 0);
   }
   put_int(s, m->nregions);
   for (int i = 0; i < m->nregions; i++) {

@@ -15,9 +15,10 @@ struct evac_model;
  * source texts and paths, the hazard lists, the ignition scenarios
  * ("fires": the engine reads the fire that was made the model's) and that
  * fire's weight; with a fire, sprinklers and detectors are written only as
- * they are on its floor (the only one where they act). *bytes (malloc'd, *n
- * long; the caller frees it) holds them; returns their FNV-1a 64 hash, and
- * *bytes is NULL out of memory. */
+ * they are on its floor (the only one where they act), and without staff
+ * on duty a lift's failure is left out (nobody else uses lifts). *bytes
+ * (malloc'd, *n long; the caller frees it) holds them; returns their FNV-1a 64
+ * hash, and *bytes is NULL out of memory. */
 uint64_t evac_fingerprint(const struct evac_model *m, unsigned char **bytes,
                           size_t *n);
 

@@ -3,8 +3,9 @@
  * inputs with the same fire (fingerprint.h), and copies the outcome.
  *
  * same_inputs_same_outcome: random towers (2 or 3 floors, a ward and a
- * corridor on each, random systems, 1 to 3 weighted fires, 4 hazards drawn
- * from a pool where some cannot act in the building drawn): every variant
+ * corridor on each, sometimes a fire lift, bedridden patients and staff,
+ * random systems, 1 to 3 weighted fires, 4 hazards drawn from a pool where
+ * some cannot act in the building drawn): every variant
  * (every subset of the hazards fixed) with every fire it has is
  * fingerprinted, and wherever two share the canonical inputs, both are
  * simulated and their outcomes and harm counts must be bit-identical.
@@ -58,6 +59,7 @@ static char *draw_case(int k) {
     evac_test_next(&x);
   int nfl = evac_test_pick(&x, 2, 3), w = evac_test_pick(&x, 8, 14),
       h = evac_test_pick(&x, 4, 7), cor = 2, cy = h + 2;
+  int lift = evac_test_pick(&x, 0, 1), staffed = evac_test_pick(&x, 0, 1);
   cJSON *floors = cJSON_CreateArray(), *regions = cJSON_CreateArray();
   for (int f = 0; f < nfl; f++) {
     struct grid g = grid_new(w + 4, h + cor + 3);
@@ -67,6 +69,8 @@ static char *draw_case(int k) {
     grid_fill(&g, w + 1, cy, w + 2, cy + cor - 1, 'A');
     if (f == 0)
       grid_fill(&g, w + 3, cy, w + 3, cy + cor - 1, 'E');
+    if (lift) /* a fire lift below the corridor */
+      grid_fill(&g, 4, cy + cor, 5, cy + cor, 'L');
     char name[16], text[160];
     snprintf(name, sizeof name, "%d", f + 1);
     cJSON_AddItemToArray(floors, grid_floor(&g, name, 3.0 * f));
@@ -83,11 +87,19 @@ static char *draw_case(int k) {
     cJSON_AddItemToArray(regions, cJSON_Parse(text));
   }
   cJSON *plan = plan_new(0.5, floors);
-  cJSON_AddItemToObject(plan, "legend",
-                        cJSON_Parse("{\"A\": {\"stair\": \"Stair A\"}}"));
+  cJSON_AddItemToObject(
+      plan, "legend",
+      cJSON_Parse(lift ? "{\"A\": {\"stair\": \"Stair A\"}, \"L\": "
+                         "{\"lift\": \"Fire lift\"}}"
+                       : "{\"A\": {\"stair\": \"Stair A\"}}"));
   cJSON_AddItemToObject(
       plan, "stairs",
       cJSON_Parse("[{\"name\": \"Stair A\", \"width_m\": 1.2}]"));
+  if (lift)
+    cJSON_AddItemToObject(
+        plan, "lifts",
+        cJSON_Parse("[{\"name\": \"Fire lift\", \"fire_lift\": true, "
+                    "\"beds\": 1, \"speed_m_s\": 1.5}]"));
   cJSON_AddItemToObject(plan, "regions", regions);
   cJSON *sys = cJSON_AddObjectToObject(plan, "systems");
   cJSON *br = cJSON_AddObjectToObject(sys, "brigade");
@@ -117,6 +129,21 @@ static char *draw_case(int k) {
              f + 1, w, h, profiles[evac_test_pick(&x, 0, 2)],
              evac_test_pick(&x, 1, 6));
     cJSON_AddItemToArray(occ, cJSON_Parse(text));
+    if (!staffed)
+      continue;
+    snprintf(text, sizeof text,
+             "{\"floor\": \"%d\", \"rect\": [1, 1, %d, %d], \"profile\": "
+             "\"bedridden\", \"count\": %d}",
+             f + 1, w, h, evac_test_pick(&x, 0, 2));
+    cJSON_AddItemToArray(occ, cJSON_Parse(text));
+    snprintf(text, sizeof text,
+             "{\"floor\": \"%d\", \"rect\": [1, %d, %d, %d], \"count\": "
+             "%d}",
+             f + 1, cy, w, cy + cor - 1, evac_test_pick(&x, 1, 2));
+    cJSON *st = cJSON_GetObjectItem(sc, "staff");
+    if (!st)
+      st = cJSON_AddArrayToObject(sc, "staff");
+    cJSON_AddItemToArray(st, cJSON_Parse(text));
   }
   static const char *const growth[] = {"medium", "fast", "ultrafast"};
   cJSON *fires = cJSON_AddArrayToObject(sc, "fires");
