@@ -138,7 +138,8 @@ struct evac_ranking {
   struct evac_rank_row *rows; /* in greedy order */
   double wall_clock_s;
   double cpu_s; /* simulation CPU time (sum over threads) */
-  long runs;    /* simulations the list rests on (resumed ones too) */
+  long runs;    /* simulations the list rests on (resumed and reused
+                   ones too) */
   long resumed; /* of which read from state_dir */
   long reused;  /* of which copied from a simulation with the same
                    inputs (another variant's, same fire and
