@@ -264,6 +264,9 @@ struct evac_rank_opts {
   enum evac_objective objective; /* what is ranked (default: harmed) */
   double budget_s; /* wall-clock budget: no new round starts after it
                       (0: none) */
+  int no_reuse;    /* 1: simulate every replication, also those whose
+                      inputs equal another variant's (docs/ranking.md,
+                      "Identical simulations"; for checking) */
 };
 
 /* Ranks the scenario's hazards: simulates variants of the building (all

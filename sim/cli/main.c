@@ -86,7 +86,7 @@ static const char usage_run[] =
 static const char usage_rank[] =
     "usage: evacsim rank SCENARIO.json -o RANK.h5 [--csv RANK.csv] [--reps N]\n"
     "       [--min-reps N] [--steps N] [--objective NAME] [--budget-s S]\n"
-    "       [--threads N] [--seed N] [--quiet]\n"
+    "       [--threads N] [--seed N] [--no-reuse] [--quiet]\n"
     "\n"
     "Ranks the scenario's hazard list: simulates the building with every\n"
     "hazard, with each fixed, and greedily fixes the one that avoids the most\n"
@@ -113,6 +113,8 @@ static const char usage_rank[] =
     "  --threads N          replications run in parallel (default: the CPUs\n"
     "                       allowed, OMP_NUM_THREADS if set)\n"
     "  --seed N             base seed (default: the scenario's)\n"
+    "  --no-reuse           simulate every replication, also those whose\n"
+    "                       inputs equal another variant's (same list)\n"
     "  --quiet              print nothing but errors\n";
 
 static const char usage_batch[] =
@@ -533,6 +535,7 @@ static int cmd_rank(int argc, char **argv) {
       {"--budget-s", NULL, OPT_INT, 0, 100000000, &budget, NULL},
       {"--threads", NULL, OPT_INT, 0, 100000, &opts.threads, NULL},
       {"--seed", NULL, OPT_U64, 0, UINT64_MAX, &opts.seed, &opts.seed_given},
+      {"--no-reuse", NULL, OPT_FLAG, 0, 0, &opts.no_reuse, NULL},
       {"--quiet", NULL, OPT_FLAG, 0, 0, &quiet, NULL},
       {NULL, NULL, OPT_FLAG, 0, 0, NULL, NULL}};
   if (parse_options("evacsim rank", usage_rank, specs, argc, argv, &scenario))

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "fingerprint.h"
 #include "memory.h"
 #include "model.h"
 #include "outcome_store.h"
@@ -41,26 +42,96 @@ static double cpu_now(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Sets v's weight of each fire: 1 without "fires", else its fires' weights
- * over the sum of the building as inspected (variant 0 sets that sum).
- * Returns 0 or -1. */
-static int variant_weights(struct evac_ranking *rk, struct evac_variant *v) {
-  if (!rk->strata) {
-    v->w[0] = 1.0;
-    return 0;
+/* The canonical inputs (fingerprint.h) of variant fixed with the fire of
+ * stratum k (k < 0: no strata) into *bytes, *n, from model m of that
+ * variant (NULL: loaded here). Returns the hash; *bytes NULL on failure. */
+static uint64_t inputs_of(const struct evac_ranking *rk, uint64_t fixed, int k,
+                          struct evac_model *m, unsigned char **bytes,
+                          size_t *n) {
+  struct evac_diag d;
+  evac_diag_init(&d);
+  struct evac_model *own = NULL;
+  uint64_t h = 0;
+  *bytes = NULL;
+  if (!m && evac_replicate_load(rk->path, rk->m, fixed, &d, &own) == EVAC_OK)
+    m = own;
+  if (m && (k < 0 || evac_replicate_fire(m, &rk->strata[k]) == 0))
+    h = evac_fingerprint(m, bytes, n);
+  evac_model_free(own);
+  evac_diag_free(&d);
+  return h;
+}
+
+/* Sets v->cls[k] from m (variant v's model) with fire k: the class of an
+ * earlier variant with the same inputs, or a new one. Returns 0 or -1. */
+static int classify(struct evac_ranking *rk, int v, int k,
+                    struct evac_model *m) {
+  unsigned char *mine, *theirs;
+  size_t n, n2;
+  uint64_t h =
+      inputs_of(rk, rk->variants[v].fixed, rk->strata ? k : -1, m, &mine, &n);
+  if (!mine)
+    return -1;
+  int c = -1;
+  for (int i = 0; rk->reuse && c < 0 && i < rk->nclasses; i++) {
+    const struct evac_input_class *ic = &rk->classes[i];
+    if (ic->k != k || ic->hash != h)
+      continue;
+    /* equal hashes: the bytes decide (exact, not probable) */
+    inputs_of(rk, rk->variants[ic->v].fixed, rk->strata ? k : -1, NULL, &theirs,
+              &n2);
+    if (!theirs) {
+      free(mine);
+      return -1;
+    }
+    if (n == n2 && memcmp(mine, theirs, n) == 0)
+      c = i;
+    free(theirs);
   }
+  free(mine);
+  if (c < 0) {
+    if (rk->nclasses == rk->capclasses) {
+      int cap = rk->capclasses ? 2 * rk->capclasses : 64;
+      struct evac_input_class *nc =
+          realloc(rk->classes, (size_t)cap * sizeof *nc);
+      if (!nc)
+        return -1;
+      rk->classes = nc;
+      rk->capclasses = cap;
+    }
+    c = rk->nclasses++;
+    rk->classes[c] = (struct evac_input_class){h, v, k};
+  }
+  rk->variants[v].cls[k] = c;
+  return 0;
+}
+
+/* Sets variant v's weight of each fire (1 without "fires", else its
+ * fires' weights over the sum of the building as inspected; variant 0
+ * sets that sum) and the class of its inputs with each fire it has.
+ * Returns 0 or -1. */
+static int variant_inputs(struct evac_ranking *rk, int v) {
+  struct evac_variant *var = &rk->variants[v];
   struct evac_diag d;
   evac_diag_init(&d);
   struct evac_model *m = NULL;
-  enum evac_status st = evac_replicate_load(rk->path, rk->m, v->fixed, &d, &m);
-  if (st == EVAC_OK) {
-    if (v == &rk->variants[0]) /* the building as inspected */
+  enum evac_status st =
+      evac_replicate_load(rk->path, rk->m, var->fixed, &d, &m);
+  if (st == EVAC_OK && !rk->strata)
+    var->w[0] = 1.0;
+  else if (st == EVAC_OK) {
+    if (v == 0) /* the building as inspected */
       for (int k = 0; k < m->nfires; k++)
         rk->inspected_weight +=
             m->fires[k].weight > 0.0 ? m->fires[k].weight : 0.0;
     evac_replicate_weights(m, rk->strata, rk->nstrata, rk->inspected_weight,
-                           v->w);
+                           var->w);
   }
+  for (int k = 0; k < rk->nstrata; k++)
+    var->cls[k] = -1;
+  for (int k = 0; st == EVAC_OK && k < rk->nstrata; k++)
+    if (var->w[k] > 0.0 && classify(rk, v, k, m))
+      st = EVAC_ERR_RUNTIME;
   evac_model_free(m);
   evac_diag_free(&d);
   return st == EVAC_OK ? 0 : -1;
@@ -89,9 +160,10 @@ static int variant(struct evac_ranking *rk, uint64_t fixed) {
   v->cap = calloc(k, sizeof *v->cap);
   v->out = calloc(k, sizeof *v->out);
   v->harm = calloc(k, sizeof *v->harm);
+  v->cls = calloc(k, sizeof *v->cls);
   rk->nvariants++; /* freed with the ranking from here on */
-  if (!v->w || !v->n || !v->cap || !v->out || !v->harm ||
-      variant_weights(rk, v))
+  if (!v->w || !v->n || !v->cap || !v->out || !v->harm || !v->cls ||
+      variant_inputs(rk, rk->nvariants - 1))
     return -1;
   return rk->nvariants - 1;
 }
@@ -244,36 +316,98 @@ static int reserve(struct evac_variant *v, int k, int n, int hwidth) {
   return 0;
 }
 
+/* A replication a round needs: the r-th of fire k of variant v; src -1:
+ * simulated, else the task with the same inputs whose outcome it copies. */
+struct task {
+  int v, k, r;
+  long src;
+};
+
+/* Copies replication r of fire k from variant a to variant b. */
+static void copy_outcome(struct evac_ranking *rk, int a, int b, int k, int r) {
+  struct evac_variant *x = &rk->variants[a], *y = &rk->variants[b];
+  size_t w = (size_t)rk->hwidth;
+  y->out[k][r] = x->out[k][r];
+  memcpy(&y->harm[k][r * w], &x->harm[k][r * w], w * sizeof(int32_t));
+}
+
+/* An earlier source of replication r of fire k of variant v: another
+ * variant with the same inputs with that fire (the same class) that has the
+ * outcome already (*from gets it; returns -1), or whose task of this round
+ * will simulate it (returns that task); -2: none. slot[off[u * nstrata +
+ * k] + r - n] is the task of variant u's replication r this round (-1:
+ * already filled in it); off -1: u has none this round. */
+static long source(const struct evac_ranking *rk, int v, int k, int r,
+                   const long *off, const long *slot, const struct task *tasks,
+                   int *from) {
+  int c = rk->variants[v].cls[k];
+  for (int u = 0; u < rk->nvariants; u++) {
+    const struct evac_variant *x = &rk->variants[u];
+    if (u == v || x->cls[k] != c)
+      continue;
+    *from = u;
+    if (r < x->n[k])
+      return -1;
+    long o = off[(size_t)u * (size_t)rk->nstrata + (size_t)k];
+    if (u > v || o < 0)
+      continue;
+    long t = slot[o + r - x->n[k]];
+    return t < 0 ? -1 : tasks[t].src >= 0 ? tasks[t].src : t;
+  }
+  return -2;
+}
+
 /* Runs the replications the variants in play lack (up to each fire's
  * target; settled variants get none) in parallel, one run per thread;
  * results are stored by index, so the outcome does not depend on the
- * thread count. With a state folder, replications found there are read
- * instead, and each one run is kept there. */
+ * thread count. A replication whose inputs equal another variant's with
+ * the same fire (the same class) is not simulated: it gets that
+ * outcome (docs/ranking.md, "Identical simulations"). With a state folder,
+ * replications found there are read instead, and each one simulated is
+ * kept there. */
 static enum evac_status simulate(struct evac_ranking *rk) {
-  long ntasks = 0;
-  for (int v = 0; v < rk->nvariants; v++)
-    for (int k = 0; !rk->variants[v].settled && k < rk->nstrata; k++)
-      if (rk->variants[v].w[k] > 0.0 && rk->variants[v].n[k] < rk->target[k])
-        ntasks += rk->target[k] - rk->variants[v].n[k];
-  if (ntasks == 0)
-    return EVAC_OK;
-  struct task {
-    int v, k, r;
-  } *tasks = malloc((size_t)ntasks * sizeof *tasks);
-  if (!tasks)
+  long nslots = 0;
+  size_t nvk = (size_t)rk->nvariants * (size_t)rk->nstrata;
+  long *off = malloc((nvk + 1) * sizeof *off);
+  if (!off)
     return EVAC_ERR_RUNTIME;
-  long t = 0;
-  for (int v = 0; v < rk->nvariants; v++) {
+  for (int v = 0; v < rk->nvariants; v++)
+    for (int k = 0; k < rk->nstrata; k++) {
+      const struct evac_variant *var = &rk->variants[v];
+      int in = !var->settled && var->w[k] > 0.0 && var->n[k] < rk->target[k];
+      off[(size_t)v * (size_t)rk->nstrata + (size_t)k] = in ? nslots : -1;
+      nslots += in ? rk->target[k] - var->n[k] : 0;
+    }
+  if (nslots == 0) {
+    free(off);
+    return EVAC_OK;
+  }
+  long *slot = malloc((size_t)nslots * sizeof *slot);
+  struct task *tasks = malloc((size_t)nslots * sizeof *tasks);
+  long *run = malloc((size_t)nslots * sizeof *run);
+  if (!slot || !tasks || !run) {
+    free(off);
+    free(slot);
+    free(tasks);
+    free(run);
+    return EVAC_ERR_RUNTIME;
+  }
+  long t = 0, ntasks = 0, reused = 0;
+  enum evac_status status = EVAC_OK;
+  for (int v = 0; status == EVAC_OK && v < rk->nvariants; v++) {
     struct evac_variant *var = &rk->variants[v];
-    for (int k = 0; !var->settled && k < rk->nstrata; k++) {
-      if (!(var->w[k] > 0.0) || var->n[k] >= rk->target[k])
+    for (int k = 0; status == EVAC_OK && k < rk->nstrata; k++) {
+      long o = off[(size_t)v * (size_t)rk->nstrata + (size_t)k];
+      if (o < 0)
         continue;
       if (reserve(var, k, rk->target[k], rk->hwidth)) {
-        free(tasks);
-        return EVAC_ERR_RUNTIME;
+        status = EVAC_ERR_RUNTIME;
+        break;
       }
       for (int r = var->n[k]; r < rk->target[k]; r++) {
-        int rep = rep_id(rk, k, r);
+        int rep = rep_id(rk, k, r), from;
+        long *sl = &slot[o + r - var->n[k]];
+        *sl = -1;
         if (rk->state_dir && /* finished before an interruption */
             evac_outcome_block_read(
                 rk->state_dir, state_key(rk, var, rep), rep, 1, &var->out[k][r],
@@ -282,21 +416,29 @@ static enum evac_status simulate(struct evac_ranking *rk) {
           rk->resumed++;
           continue;
         }
-        tasks[t++] = (struct task){v, k, r};
+        long src = source(rk, v, k, r, off, slot, tasks, &from);
+        if (src == -1) { /* there already: copied now */
+          copy_outcome(rk, from, v, k, r);
+          reused++;
+          continue;
+        }
+        tasks[t] = (struct task){v, k, r, src >= 0 ? src : -1};
+        if (src < 0)
+          run[ntasks++] = t;
+        *sl = t++;
       }
     }
   }
-  ntasks = t;
-  int status = EVAC_OK;
   long done = 0, every = ntasks / 10 > 10 ? ntasks / 10 : 10;
   double t0 = wall_now(), last_print = t0, cpu = 0.0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(rk->threads)         \
     reduction(+ : cpu)
   for (long i = 0; i < ntasks; i++) {
-    struct evac_variant *v = &rk->variants[tasks[i].v];
-    int k = tasks[i].k, rep = rep_id(rk, k, tasks[i].r);
-    struct evac_outcome *o = &v->out[k][tasks[i].r];
-    int32_t *h = &v->harm[k][(size_t)tasks[i].r * rk->hwidth];
+    const struct task *tk = &tasks[run[i]];
+    struct evac_variant *v = &rk->variants[tk->v];
+    int k = tk->k, rep = rep_id(rk, k, tk->r);
+    struct evac_outcome *o = &v->out[k][tk->r];
+    int32_t *h = &v->harm[k][(size_t)tk->r * rk->hwidth];
     double c0 = cpu_now();
     enum evac_status st = evac_replicate_run(
         rk->path, rk->m, v->fixed, rk->seed, rep,
@@ -322,8 +464,18 @@ static enum evac_status simulate(struct evac_ranking *rk) {
       }
     }
   }
+  for (long i = 0; status == EVAC_OK && i < t; i++)
+    if (tasks[i].src >= 0) { /* the same inputs simulated above */
+      copy_outcome(rk, tasks[tasks[i].src].v, tasks[i].v, tasks[i].k,
+                   tasks[i].r);
+      reused++;
+    }
+  free(off);
+  free(slot);
   free(tasks);
-  rk->runs += ntasks;
+  free(run);
+  rk->runs += ntasks + reused;
+  rk->reused += reused;
   rk->cpu_s += cpu;
   for (int v = 0; status == EVAC_OK && v < rk->nvariants; v++) {
     struct evac_variant *var = &rk->variants[v];
@@ -336,7 +488,7 @@ static enum evac_status simulate(struct evac_ranking *rk) {
     if (grew && summarise(rk, var))
       status = EVAC_ERR_RUNTIME;
   }
-  return (enum evac_status)status;
+  return status;
 }
 
 /* Fills row with hazard h's effect: fixing it in variant base (to variant
@@ -719,6 +871,7 @@ enum evac_status evac_rank_run(const char *path,
     return st;
   }
   rk->objective = opts->objective;
+  rk->reuse = !opts->no_reuse;
   rk->progress = opts->progress;
   rk->budget_s = opts->budget_s;
   rk->max_reps = opts->reps;
@@ -814,8 +967,10 @@ void evac_ranking_free(struct evac_ranking *r) {
     free(var->w);
     free(var->n);
     free(var->cap);
+    free(var->cls);
   }
   free(r->variants);
+  free(r->classes);
   free(r->rows);
   free(r->strata);
   free(r->target);

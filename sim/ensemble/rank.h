@@ -20,6 +20,9 @@ struct evac_variant {
   int *cap;                  /* [nstrata] outcomes allocated */
   int32_t **harm;            /* [nstrata] -> [cap[k] * hwidth] each
                                 replication's harm counts (replicate.h) */
+  int *cls;                  /* [nstrata] class of the inputs it
+                                simulates with that fire (rk->classes), -1
+                                where it lacks the fire */
   int settled;               /* 1: beaten at 95 % at its greedy step, so it
                                 gets no more replications */
   int nreps;                 /* replications, all fires */
@@ -94,6 +97,14 @@ enum evac_rank_stop {
   EVAC_RANK_BUDGET,       /* --budget-s spent */
 };
 
+/* Simulations with the same inputs (fingerprint.h): the variant and fire
+ * that first had them. Replication r of any variant of the class with
+ * that fire has the same outcome. */
+struct evac_input_class {
+  uint64_t hash; /* of the canonical bytes */
+  int v, k;      /* the first variant and fire with these inputs */
+};
+
 struct evac_ranking {
   struct evac_model *m; /* the scenario as loaded (hazards listed) */
   enum evac_objective objective;
@@ -126,9 +137,17 @@ struct evac_ranking {
   int nrows;                  /* = number of hazards */
   struct evac_rank_row *rows; /* in greedy order */
   double wall_clock_s;
-  double cpu_s;          /* simulation CPU time (sum over threads) */
-  long runs;             /* simulations the list rests on (resumed ones too) */
-  long resumed;          /* of which read from state_dir */
+  double cpu_s; /* simulation CPU time (sum over threads) */
+  long runs;    /* simulations the list rests on (resumed and reused
+                   ones too) */
+  long resumed; /* of which read from state_dir */
+  long reused;  /* of which copied from a simulation with the same
+                   inputs (another variant's, same fire and
+                   replication) */
+  int reuse;    /* 1: inputs are compared and equal ones
+                   simulated once */
+  int nclasses, capclasses;
+  struct evac_input_class *classes; /* distinct inputs seen so far */
   int progress;          /* 0: quiet, 1: one updated line (terminal), 2: a
                             line every few simulations */
   const char *path;      /* the scenario (during evac_rank_run only) */

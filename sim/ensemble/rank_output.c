@@ -186,10 +186,14 @@ void evac_ranking_print(const struct evac_ranking *r, FILE *f) {
   fprintf(f,
           "evacsim rank: %s, %d hazards, objective %s a fire, %d fire%s "
           "(stratified), %d replications a variant (%d rounds, %s), %d "
-          "variants (%ld simulations, %.1f s, %.1f CPU s)\n",
+          "variants (%ld simulations: %ld run, %ld reused from identical "
+          "inputs",
           m->name, r->nrows, evac_objective_name(r->objective), r->nstrata,
           r->nstrata == 1 ? "" : "s", r->reps, r->rounds, stop_text(r),
-          r->nvariants, r->runs, r->wall_clock_s, r->cpu_s);
+          r->nvariants, r->runs, r->runs - r->reused - r->resumed, r->reused);
+  if (r->resumed > 0)
+    fprintf(f, ", %ld resumed", r->resumed);
+  fprintf(f, "; %.1f s, %.1f CPU s)\n", r->wall_clock_s, r->cpu_s);
   if (!r->resolved) {
     if (isinf(r->reps_needed))
       fprintf(f, "  more replications will not resolve it: a decision "
@@ -853,6 +857,7 @@ static int write_h5(const struct evac_ranking *r, struct evac_commit *c) {
     rc |= evac_h5_attr_write_num(g, "hazards", n) |
           evac_h5_attr_write_num(g, "variants", nv) |
           evac_h5_attr_write_num(g, "simulations", (double)r->runs) |
+          evac_h5_attr_write_num(g, "reused", (double)r->reused) |
           evac_h5_attr_write_num(g, "wall_clock_s", r->wall_clock_s) |
           evac_h5_attr_write_num(g, "rounds", r->rounds) |
           evac_h5_attr_write_num(g, "inert_from", r->inert_from) |

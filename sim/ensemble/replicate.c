@@ -130,6 +130,11 @@ static int fire_of(const struct evac_model *m, const struct evac_stratum *s) {
   return -1;
 }
 
+int evac_replicate_fire(struct evac_model *m, const struct evac_stratum *s) {
+  int k = fire_of(m, s);
+  return k >= 0 ? set_fire(m, k) : -1;
+}
+
 int evac_replicate_strata(const struct evac_model *m, struct evac_stratum *out,
                           int cap) {
   int n = 0;
@@ -186,12 +191,11 @@ enum evac_status evac_replicate_run(const char *path,
   struct evac_model *m = NULL;
   struct evac_sim *sim = NULL;
   enum evac_status st = evac_replicate_load(path, listed, fixed, &d, &m);
-  int k = -1;
-  if (st == EVAC_OK)
-    k = stratum ? fire_of(m, stratum) : evac_replicate_ignition(m, seed, rep);
-  if (st == EVAC_OK && stratum && k < 0)
+  if (st == EVAC_OK && stratum && evac_replicate_fire(m, stratum))
     st = EVAC_ERR_RUNTIME; /* the variant has no such fire */
-  if (st == EVAC_OK && k >= 0 && set_fire(m, k))
+  int k =
+      st == EVAC_OK && !stratum ? evac_replicate_ignition(m, seed, rep) : -1;
+  if (k >= 0 && set_fire(m, k))
     st = EVAC_ERR_RUNTIME;
   struct evac_run_opts o = {.seed = seed,
                             .seed_given = 1,

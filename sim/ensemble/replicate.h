@@ -52,6 +52,10 @@ void evac_replicate_weights(const struct evac_model *m,
  * scenario's "fire" (or none). */
 int evac_replicate_ignition(const struct evac_model *m, uint64_t seed, int rep);
 
+/* Makes the fire of m (hazards applied) at stratum s's place the fire it
+ * simulates. Returns 0, or -1 if m has no such fire or out of memory. */
+int evac_replicate_fire(struct evac_model *m, const struct evac_stratum *s);
+
 /* Loads the scenario at path with the hazards of listed (the scenario as
  * loaded) whose bit is set in fixed rectified, and the rest applied, into
  * *out. Returns EVAC_OK or the loader's status (messages in diag). */

@@ -373,6 +373,10 @@ static void print_ranking(FILE *f, hid_t file) {
   print_int(f, file, "hazards", "hazards");
   print_int(f, file, "variants", "variants");
   print_int(f, file, "simulations", "simulations");
+  int32_t reused; /* rankings: copied from identical inputs */
+  if (evac_h5_attr_read(file, "/summary", "reused", H5T_NATIVE_INT32,
+                        &reused) >= 0)
+    fprintf(f, LABEL " %d\n", "  reused", (int)reused);
   int32_t resolved;
   if (evac_h5_attr_read(file, "/summary", "resolved", H5T_NATIVE_INT32,
                         &resolved) >= 0)

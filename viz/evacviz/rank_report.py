@@ -419,9 +419,11 @@ def build(f, path, outdir, opts, page, log):
     n = len(cols["rank"])
     inert_from = int(num(sa.get("inert_from"), n))
     page.title = "Hazard ranking: %s" % building
-    page.p("%d hazards ranked by %s a fire; %d variants, %d simulations (%d replications "
-           "a variant, seed %d) in %.1f s; %s. File %s, evacsim %s (%s)."
-           % (n, objective, num(sa.get("variants"), 0), num(sa.get("simulations"), 0),
+    sims, reused = num(sa.get("simulations"), 0), num(sa.get("reused"), 0)
+    page.p("%d hazards ranked by %s a fire; %d variants, %d simulations (%d run, %d "
+           "reused from identical inputs; %d replications a variant, seed %d) in %.1f s; "
+           "%s. File %s, evacsim %s (%s)."
+           % (n, objective, num(sa.get("variants"), 0), sims, sims - reused, reused,
               num(pa.get("reps"), 0), num(pa.get("seed"), 0),
               num(sa.get("wall_clock_s"), 0),
               text(sa.get("stopped", "")) or ("resolved" if num(sa.get("resolved"), 0)

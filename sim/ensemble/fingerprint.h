@@ -1,0 +1,25 @@
+/* The inputs a simulation reads, as canonical bytes (docs/ranking.md,
+ * "Identical simulations"): two models with the same bytes, run with the
+ * same seed and replication, give the same outcome, so rank simulates
+ * such a replication once. */
+#ifndef EVAC_FINGERPRINT_H
+#define EVAC_FINGERPRINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct evac_model;
+
+/* The canonical bytes of the inputs of model m that the engine reads
+ * (after its hazards were applied and its fire set): everything but the
+ * source texts and paths, the hazard lists, the ignition scenarios
+ * ("fires": the engine reads the fire that was made the model's) and that
+ * fire's weight; with a fire, sprinklers and detectors are written only as
+ * they are on its floor (the only one where they act), and without staff
+ * on duty a lift's failure is left out (nobody else uses lifts). *bytes
+ * (malloc'd, *n long; the caller frees it) holds them; returns their FNV-1a 64
+ * hash, and *bytes is NULL out of memory. */
+uint64_t evac_fingerprint(const struct evac_model *m, unsigned char **bytes,
+                          size_t *n);
+
+#endif

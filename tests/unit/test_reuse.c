@@ -1,0 +1,424 @@
+/* Identical simulations (docs/ranking.md, "Identical simulations"): rank
+ * simulates a replication once when two variants give the engine the same
+ * inputs with the same fire (fingerprint.h), and copies the outcome.
+ *
+ * same_inputs_same_outcome: random towers (2 or 3 floors, a ward and a
+ * corridor on each, sometimes a fire lift, bedridden patients and staff,
+ * random systems, 1 to 3 weighted fires, 4 hazards drawn from a pool where
+ * some cannot act in the building drawn): every variant
+ * (every subset of the hazards fixed) with every fire it has is
+ * fingerprinted, and wherever two share the canonical inputs, both are
+ * simulated and their outcomes and harm counts must be bit-identical.
+ * Enough such pairs must occur, and inputs must also differ, for the check
+ * to mean something.
+ *
+ * ranking_unchanged_by_reuse: a ranking with the reuse and without it (1
+ * and 2 threads) holds the same outcomes, bit for bit, and the same list;
+ * it reuses replications, and its counts add up (also as printed and
+ * stored by the CLI). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "fingerprint.h"
+#include "model.h"
+#include "rank.h"
+#include "replicate.h"
+#include "support.h"
+#include "verification/grid.h"
+
+/* Hazards a case draws from; "%d" is a floor name. */
+static const char *const pool[] = {
+    "{\"type\": \"sprinkler_inoperative\", \"floors\": [\"%d\"]}",
+    "{\"type\": \"combustible_insulation\", \"floors\": [\"%d\"]}",
+    "{\"type\": \"electrical_overload\", \"target\": \"Ward %d\"}",
+    "{\"type\": \"ebike_charging\", \"target\": \"Corridor %d\"}",
+    "{\"type\": \"window_grilles\", \"floors\": [\"%d\"]}",
+    "{\"type\": \"emergency_lighting_failed\", \"floors\": [\"%d\"]}",
+    "{\"type\": \"micro_station_unready\"}",
+    "{\"type\": \"smoke_control_failed\"}",
+    "{\"type\": \"fire_lift_failed\"}",
+    "{\"type\": \"fire_door_open\"}",
+    "{\"type\": \"alarm_delayed\"}",
+    "{\"type\": \"hydrant_dry\"}",
+    "{\"type\": \"fire_lane_blocked\"}",
+};
+#define NPOOL (int)(sizeof pool / sizeof *pool)
+
+/* Hazards a case lists. */
+#define NHAZ 4
+
+/* Writes random case k into a fresh folder; returns its scenario path
+ * (malloc'd). */
+static char *draw_case(int k) {
+  uint64_t x =
+      0x9E3779B97F4A7C15ULL ^ ((uint64_t)(k + 1) * 0xD1B54A32D192ED03ULL);
+  for (int i = 0; i < 4; i++)
+    evac_test_next(&x);
+  int nfl = evac_test_pick(&x, 2, 3), w = evac_test_pick(&x, 8, 14),
+      h = evac_test_pick(&x, 4, 7), cor = 2, cy = h + 2;
+  int lift = evac_test_pick(&x, 0, 1), staffed = evac_test_pick(&x, 0, 1);
+  cJSON *floors = cJSON_CreateArray(), *regions = cJSON_CreateArray();
+  for (int f = 0; f < nfl; f++) {
+    struct grid g = grid_new(w + 4, h + cor + 3);
+    grid_fill(&g, 1, 1, w, h, '.');
+    grid_fill(&g, 2, h + 1, 3, h + 1, 'D');
+    grid_fill(&g, 1, cy, w, cy + cor - 1, '.');
+    grid_fill(&g, w + 1, cy, w + 2, cy + cor - 1, 'A');
+    if (f == 0)
+      grid_fill(&g, w + 3, cy, w + 3, cy + cor - 1, 'E');
+    if (lift) /* a fire lift below the corridor */
+      grid_fill(&g, 4, cy + cor, 5, cy + cor, 'L');
+    char name[16], text[160];
+    snprintf(name, sizeof name, "%d", f + 1);
+    cJSON_AddItemToArray(floors, grid_floor(&g, name, 3.0 * f));
+    free(g.c);
+    snprintf(text, sizeof text,
+             "{\"name\": \"Ward %d\", \"floor\": \"%d\", \"kind\": \"ward\", "
+             "\"rect\": [1, 1, %d, %d]}",
+             f + 1, f + 1, w, h);
+    cJSON_AddItemToArray(regions, cJSON_Parse(text));
+    snprintf(text, sizeof text,
+             "{\"name\": \"Corridor %d\", \"floor\": \"%d\", \"rect\": [1, "
+             "%d, %d, %d]}",
+             f + 1, f + 1, cy, w, cy + cor - 1);
+    cJSON_AddItemToArray(regions, cJSON_Parse(text));
+  }
+  cJSON *plan = plan_new(0.5, floors);
+  cJSON_AddItemToObject(
+      plan, "legend",
+      cJSON_Parse(lift ? "{\"A\": {\"stair\": \"Stair A\"}, \"L\": "
+                         "{\"lift\": \"Fire lift\"}}"
+                       : "{\"A\": {\"stair\": \"Stair A\"}}"));
+  cJSON_AddItemToObject(
+      plan, "stairs",
+      cJSON_Parse("[{\"name\": \"Stair A\", \"width_m\": 1.2}]"));
+  if (lift)
+    cJSON_AddItemToObject(
+        plan, "lifts",
+        cJSON_Parse("[{\"name\": \"Fire lift\", \"fire_lift\": true, "
+                    "\"beds\": 1, \"speed_m_s\": 1.5}]"));
+  cJSON_AddItemToObject(plan, "regions", regions);
+  cJSON *sys = cJSON_AddObjectToObject(plan, "systems");
+  cJSON *br = cJSON_AddObjectToObject(sys, "brigade");
+  cJSON_AddNumberToObject(br, "arrival_s", evac_test_pick(&x, 60, 400));
+  if (evac_test_pick(&x, 0, 1)) {
+    char text[64];
+    snprintf(text, sizeof text, "{\"floors\": [\"%d\"]}",
+             evac_test_pick(&x, 1, nfl));
+    cJSON_AddItemToObject(sys, "sprinklers", cJSON_Parse(text));
+  }
+  if (evac_test_pick(&x, 0, 1))
+    cJSON_AddItemToObject(sys, "detectors", cJSON_CreateObject());
+  if (evac_test_pick(&x, 0, 2) == 0)
+    cJSON_AddItemToObject(sys, "micro_station",
+                          cJSON_Parse("{\"response_s\": 90}"));
+
+  cJSON *sc = scenario_new(evac_test_pick(&x, 150, 300));
+  if (evac_test_pick(&x, 0, 1))
+    cJSON_AddItemToObject(sc, "smoke", cJSON_Parse("{\"model\": \"layer\"}"));
+  cJSON *occ = cJSON_AddArrayToObject(sc, "occupants");
+  static const char *const profiles[] = {"adult", "elderly", "wheelchair"};
+  for (int f = 0; f < nfl; f++) {
+    char text[160];
+    snprintf(text, sizeof text,
+             "{\"floor\": \"%d\", \"rect\": [1, 1, %d, %d], \"profile\": "
+             "\"%s\", \"count\": %d}",
+             f + 1, w, h, profiles[evac_test_pick(&x, 0, 2)],
+             evac_test_pick(&x, 1, 6));
+    cJSON_AddItemToArray(occ, cJSON_Parse(text));
+    if (!staffed)
+      continue;
+    snprintf(text, sizeof text,
+             "{\"floor\": \"%d\", \"rect\": [1, 1, %d, %d], \"profile\": "
+             "\"bedridden\", \"count\": %d}",
+             f + 1, w, h, evac_test_pick(&x, 0, 2));
+    cJSON_AddItemToArray(occ, cJSON_Parse(text));
+    snprintf(text, sizeof text,
+             "{\"floor\": \"%d\", \"rect\": [1, %d, %d, %d], \"count\": "
+             "%d}",
+             f + 1, cy, w, cy + cor - 1, evac_test_pick(&x, 1, 2));
+    cJSON *st = cJSON_GetObjectItem(sc, "staff");
+    if (!st)
+      st = cJSON_AddArrayToObject(sc, "staff");
+    cJSON_AddItemToArray(st, cJSON_Parse(text));
+  }
+  static const char *const growth[] = {"medium", "fast", "ultrafast"};
+  cJSON *fires = cJSON_AddArrayToObject(sc, "fires");
+  int nfires = evac_test_pick(&x, 1, 3);
+  for (int i = 0; i < nfires; i++) {
+    char text[200];
+    int ward = evac_test_pick(&x, 0, 1);
+    snprintf(text, sizeof text,
+             "{\"weight\": %d, \"floor\": \"%d\", \"at\": [%d, %d], "
+             "\"growth\": \"%s\", \"peak_kw\": %d}",
+             evac_test_pick(&x, 1, 4), evac_test_pick(&x, 1, nfl),
+             evac_test_pick(&x, 4, w), ward ? evac_test_pick(&x, 1, h) : cy,
+             growth[evac_test_pick(&x, 0, 2)], evac_test_pick(&x, 300, 2000));
+    cJSON_AddItemToArray(fires, cJSON_Parse(text));
+  }
+  cJSON *hz = cJSON_AddArrayToObject(sc, "hazards");
+  int used = 0;
+  for (int i = 0; i < NHAZ; i++) {
+    int p;
+    do
+      p = evac_test_pick(&x, 0, NPOOL - 1);
+    while (used >> p & 1);
+    used |= 1 << p;
+    char text[200];
+    snprintf(text, sizeof text, pool[p], evac_test_pick(&x, 1, nfl));
+    cJSON *o = cJSON_Parse(text);
+    snprintf(text, sizeof text, "H-%d", i + 1);
+    cJSON_AddStringToObject(o, "id", text);
+    cJSON_AddItemToArray(hz, o);
+  }
+  char tag[32];
+  snprintf(tag, sizeof tag, "reuse-%d", k);
+  char *d = strdup(evac_test_dir(tag));
+  char *pt = json_take(plan), *st = json_take(sc);
+  free(evac_test_write(d, "test.plan.json", pt));
+  char *path = evac_test_write(d, "test.scenario.json", st);
+  free(pt);
+  free(st);
+  free(d);
+  return path;
+}
+
+/* The canonical inputs of variant fixed with stratum s's fire into
+ * *bytes, *n; 0 where the variant lacks the fire. */
+static int inputs(const char *path, const struct evac_model *listed,
+                  uint64_t fixed, const struct evac_stratum *s,
+                  unsigned char **bytes, size_t *n) {
+  struct evac_diag d;
+  evac_diag_init(&d);
+  struct evac_model *m = NULL;
+  int ok = evac_replicate_load(path, listed, fixed, &d, &m) == EVAC_OK &&
+           evac_replicate_fire(m, s) == 0;
+  if (ok)
+    evac_fingerprint(m, bytes, n);
+  evac_model_free(m);
+  evac_diag_free(&d);
+  return ok && *bytes;
+}
+
+/* Simulates replication rep of variant fixed with fire s; fails the test
+ * unless it runs. */
+static void run(const char *path, const struct evac_model *listed,
+                uint64_t fixed, const struct evac_stratum *s, int rep,
+                struct evac_outcome *o, int32_t *harm) {
+  cr_assert_eq(evac_replicate_run(path, listed, fixed, 42, rep, s,
+                                  EVAC_OBJ_HARMED, o, harm),
+               EVAC_OK, "%s variant %llx", path, (unsigned long long)fixed);
+}
+
+Test(reuse, same_inputs_same_outcome) {
+  int pairs = 0, distinct = 0, variants = 0;
+  for (int c = 0; c < 24; c++) {
+    int here = 0; /* pairs simulated in this case (at most 12) */
+    char *path = draw_case(c);
+    struct evac_diag d;
+    evac_diag_init(&d);
+    struct evac_model *listed = NULL, *all = NULL;
+    cr_assert_eq(evac_model_load(path, &d, &listed), EVAC_OK, "case %d", c);
+    cr_assert_eq(evac_replicate_load(path, listed, 0, &d, &all), EVAC_OK);
+    struct evac_stratum s[16];
+    int ns = evac_replicate_strata(all, s, 16);
+    int hw = EVAC_HARM_WIDTH(listed->nfloors);
+    for (int k = 0; k < ns; k++) {
+      unsigned char *b[1 << NHAZ] = {0};
+      size_t n[1 << NHAZ];
+      for (uint64_t v = 0; v < 1u << NHAZ; v++)
+        if (!inputs(path, listed, v, &s[k], &b[v], &n[v]))
+          b[v] = NULL;
+      for (uint64_t v = 0; v < 1u << NHAZ; v++) {
+        if (!b[v])
+          continue;
+        variants++;
+        uint64_t u = 0; /* the first variant with the same inputs */
+        while (u < v && !(b[u] && n[u] == n[v] && !memcmp(b[u], b[v], n[v])))
+          u++;
+        distinct += u == v;
+        if (u == v || here == 12)
+          continue;
+        pairs++;
+        here++;
+        int rep = k * EVAC_STRATUM_STRIDE + (int)(v % 3);
+        struct evac_outcome oa, ob;
+        int32_t *ha = calloc((size_t)hw, sizeof *ha),
+                *hb = calloc((size_t)hw, sizeof *hb);
+        memset(&oa, 0x55, sizeof oa);
+        memset(&ob, 0xAA, sizeof ob);
+        run(path, listed, u, &s[k], rep, &oa, ha);
+        run(path, listed, v, &s[k], rep, &ob, hb);
+        cr_expect_eq(memcmp(&oa, &ob, sizeof oa), 0,
+                     "case %d fire %d: variants %llx and %llx have the same "
+                     "inputs but outcomes %g/%g/%g vs %g/%g/%g",
+                     c, k, (unsigned long long)u, (unsigned long long)v,
+                     oa.incapacitated, oa.trapped, oa.rset_s, ob.incapacitated,
+                     ob.trapped, ob.rset_s);
+        cr_expect_eq(memcmp(ha, hb, (size_t)hw * sizeof *ha), 0,
+                     "case %d fire %d: harm counts of %llx and %llx differ", c,
+                     k, (unsigned long long)u, (unsigned long long)v);
+        free(ha);
+        free(hb);
+      }
+      for (uint64_t v = 0; v < 1u << NHAZ; v++)
+        free(b[v]);
+    }
+    evac_model_free(all);
+    evac_model_free(listed);
+    evac_diag_free(&d);
+    free(path);
+  }
+  cr_log_info("%d variant-fire inputs, %d distinct, %d pairs simulated",
+              variants, distinct, pairs);
+  cr_expect_geq(pairs, 100, "too few equal inputs to test the reuse: %d",
+                pairs);
+  cr_expect_geq(distinct, variants / 4, "inputs hardly differ: %d of %d",
+                distinct, variants);
+}
+
+/* Two storeys, two weighted fires; H-NULL (an unready micro station where
+ * there is none) and H-PLUG (overloaded circuits in the ward of the first
+ * fire: it only weighs that fire more) give the engine nothing new, H-STAIR
+ * and H-ALARM do. */
+static char *write_rank_case(void) {
+  cJSON *floors = cJSON_CreateArray();
+  for (int f = 0; f < 2; f++) {
+    struct grid g = grid_new(24, 10);
+    grid_fill(&g, 1, 1, 18, 8, '.');
+    grid_fill(&g, 19, 3, 22, 6, 'A');
+    if (f == 0)
+      grid_fill(&g, 0, 4, 0, 5, 'E');
+    cJSON_AddItemToArray(floors, grid_floor(&g, f ? "2" : "1", 3.0 * f));
+    free(g.c);
+  }
+  cJSON *plan = plan_new(0.4, floors);
+  cJSON_AddItemToObject(plan, "legend",
+                        cJSON_Parse("{\"A\": {\"stair\": \"Stair A\"}}"));
+  cJSON_AddItemToObject(plan, "stairs",
+                        cJSON_Parse("[{\"name\": \"Stair A\", \"width_m\": "
+                                    "1.2, \"flight_length_m\": 7.2}]"));
+  cJSON_AddItemToObject(plan, "regions",
+                        cJSON_Parse("[{\"name\": \"Ward 1\", \"floor\": \"1\", "
+                                    "\"rect\": [1, 1, 18, 8]}]"));
+  cJSON_AddItemToObject(plan, "systems",
+                        cJSON_Parse("{\"detectors\": {\"floors\": \"all\"}}"));
+  cJSON *sc = scenario_new(240);
+  cJSON_AddItemToObject(sc, "smoke", cJSON_Parse("{\"model\": \"layer\"}"));
+  cJSON_AddItemToObject(
+      sc, "profiles",
+      cJSON_Parse("{\"patient\": {\"base\": \"elderly\", \"premovement_s\": "
+                  "{\"dist\": \"uniform\", \"min\": 0, \"max\": 120}}}"));
+  cJSON_AddItemToObject(
+      sc, "occupants",
+      cJSON_Parse("[{\"floor\": \"2\", \"rect\": [1, 1, 18, 8], \"profile\": "
+                  "\"patient\", \"count\": 12}]"));
+  cJSON_AddItemToObject(
+      sc, "fires",
+      cJSON_Parse("[{\"weight\": 3, \"floor\": \"1\", \"at\": [9, 2], "
+                  "\"growth\": \"medium\", \"peak_kw\": 500},"
+                  " {\"weight\": 1, \"floor\": \"2\", \"at\": [3, 8], "
+                  "\"growth\": \"fast\", \"peak_kw\": 1500}]"));
+  cJSON_AddItemToObject(sc, "alarm", cJSON_Parse("{\"delay_s\": 30}"));
+  cJSON_AddItemToObject(
+      sc, "hazards",
+      cJSON_Parse("[{\"id\": \"H-NULL\", \"type\": \"micro_station_unready\"},"
+                  " {\"id\": \"H-ALARM\", \"type\": \"alarm_delayed\"},"
+                  " {\"id\": \"H-PLUG\", \"type\": \"electrical_overload\", "
+                  "\"target\": \"Ward 1\"},"
+                  " {\"id\": \"H-STAIR\", \"type\": \"blocked_stair\", "
+                  "\"target\": \"Stair A\", \"floors\": [\"2\"]}]"));
+  char *d = strdup(evac_test_dir("reuse-rank"));
+  char *p = json_take(plan), *s = json_take(sc);
+  free(evac_test_write(d, "test.plan.json", p));
+  char *path = evac_test_write(d, "test.scenario.json", s);
+  free(p);
+  free(s);
+  free(d);
+  return path;
+}
+
+static struct evac_ranking *rank(const char *path, int threads, int no_reuse) {
+  struct evac_diag d;
+  evac_diag_init(&d);
+  struct evac_rank_opts o = {
+      .reps = 8, .min_reps = 4, .threads = threads, .no_reuse = no_reuse};
+  struct evac_ranking *r = NULL;
+  int rc = evac_rank_run(path, &o, &d, &r);
+  if (rc)
+    evac_diag_print(&d, stderr);
+  evac_diag_free(&d);
+  cr_assert_eq(rc, 0);
+  return r;
+}
+
+/* 1 if rankings a and b hold the same variants, outcomes and list. */
+static int same_ranking(const struct evac_ranking *a,
+                        const struct evac_ranking *b) {
+  if (a->nvariants != b->nvariants || a->runs != b->runs ||
+      a->reps != b->reps || a->rounds != b->rounds)
+    return 0;
+  size_t w = (size_t)a->hwidth;
+  for (int v = 0; v < a->nvariants; v++) {
+    const struct evac_variant *x = &a->variants[v], *y = &b->variants[v];
+    if (x->fixed != y->fixed || x->objective_mean != y->objective_mean ||
+        x->rset_p95_s != y->rset_p95_s)
+      return 0;
+    for (int k = 0; k < a->nstrata; k++) {
+      if (x->n[k] != y->n[k] ||
+          memcmp(x->out[k], y->out[k], (size_t)x->n[k] * sizeof *x->out[k]) ||
+          memcmp(x->harm[k], y->harm[k], (size_t)x->n[k] * w * sizeof(int32_t)))
+        return 0;
+    }
+  }
+  for (int i = 0; i < a->nrows; i++)
+    if (memcmp(&a->rows[i], &b->rows[i], sizeof a->rows[i]))
+      return 0;
+  return 1;
+}
+
+Test(reuse, ranking_unchanged_by_reuse) {
+  char *path = write_rank_case();
+  struct evac_ranking *with1 = rank(path, 1, 0), *with2 = rank(path, 2, 0),
+                      *without = rank(path, 2, 1);
+  cr_expect(same_ranking(with1, without), "reuse changed the ranking");
+  cr_expect(same_ranking(with2, without), "reuse on 2 threads changed it");
+  cr_expect_eq(without->reused, 0);
+  cr_expect_eq(with1->reused, with2->reused);
+  /* H-NULL and H-PLUG change no input: both variants, and the same pair on
+   * top of every later step's fix, copy every replication */
+  cr_expect_geq(with1->reused, 2 * with1->reps, "reused %ld", with1->reused);
+  cr_expect_lt(with1->reused, with1->runs);
+  evac_ranking_free(with1);
+  evac_ranking_free(with2);
+  evac_ranking_free(without);
+
+  /* the CLI: printed and stored counts add up */
+  char args[4200], *out = NULL;
+  snprintf(args, sizeof args, "rank %s --reps 4 --min-reps 4 -o %s.h5", path,
+           path);
+  cr_assert_eq(evac_test_cli(args, &out), 0, "%s", out ? out : "");
+  long total, simulated, reused;
+  const char *line = out ? strstr(out, " simulations: ") : NULL;
+  cr_assert(line, "no simulations count in %s", out ? out : "");
+  while (line > out && line[-1] != '(')
+    line--;
+  cr_assert_eq(sscanf(line, "%ld simulations: %ld run, %ld reused", &total,
+                      &simulated, &reused),
+               3, "%s", line);
+  cr_expect_gt(reused, 0);
+  cr_expect_eq(simulated + reused, total);
+  free(out);
+  snprintf(args, sizeof args, "info %s.h5", path);
+  cr_assert_eq(evac_test_cli(args, &out), 0);
+  char want[64];
+  snprintf(want, sizeof want, "%ld", reused);
+  const char *at = strstr(out, "  reused");
+  cr_expect(at && strstr(at, want), "info does not show %ld reused: %s", reused,
+            out);
+  free(out);
+  free(path);
+}
