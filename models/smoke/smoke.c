@@ -178,10 +178,13 @@ struct evac_smoke {
   int32_t *floor_active; /* active cells of each floor */
   int32_t *cand;         /* active cells and their neighbours, increasing */
   int32_t *scratch;      /* n cells of room for candidates() */
-  struct face_geom (*geom)[2]; /* right and down faces of each candidate */
+  struct face_geom (*geom)[2]; /* right and down faces of each candidate
+                                  cell (by cell) */
   size_t ncand;
-  int changed; /* 1 if cells became active (or an opening changed) since
-                  cand and geom were built */
+  int changed;  /* 1 if cells became active (or an opening changed) since
+                   cand and geom were built */
+  int reopened; /* 1 if an opening changed since geom was built: every
+                   candidate's faces are to be set again */
   int nlinks;
   struct vlink *links;
   int32_t src_cell; /* fire cell the jet disk below is for, -1 none */
@@ -468,6 +471,7 @@ void evac_smoke_hold_open(struct evac_smoke *s, int32_t c, int open) {
     return;
   s->open[c] = open ? 1.0f : (float)DOOR_LEAK;
   s->changed = 1; /* the faces' widths and leaks */
+  s->reopened = 1;
   if (!s->momentum)
     return;
   /* the door swings: the layer velocities in its faces start from rest */
@@ -880,13 +884,17 @@ static int candidates(struct evac_smoke *s) {
   memcpy(add, fresh, k * sizeof *add);
   merge_cells(s->cand, s->ncand, add, k);
   s->ncand += k;
-  for (size_t i = 0; i < s->ncand; i++) {
-    int32_t c = s->cand[i];
+  /* a face's geometry follows from its cells' kinds, ceilings and openings
+     alone: set for the new candidates, or for all after an opening changed */
+  const int32_t *set = s->reopened ? s->cand : add;
+  size_t nset = s->reopened ? s->ncand : k;
+  for (size_t i = 0; i < nset; i++) {
+    int32_t c = set[i];
     for (int dir = 0; dir < 2; dir++)
-      face_geom_set(s, c, neighbour(s, c, dir), &s->geom[i][dir]);
+      face_geom_set(s, c, neighbour(s, c, dir), &s->geom[c][dir]);
     first_step(s, c);
   }
-  s->changed = 0;
+  s->changed = s->reopened = 0;
   return 1;
 }
 
@@ -963,14 +971,14 @@ static void levels(struct evac_smoke *s, double h, int lv) {
 /* A face of no transfer, for faces not updated at a fine sub-step. */
 static const double no_transfer[NQ];
 
-/* (1) The mass flow over the right and down faces of candidate i (cell
- * a; the dummy neighbour has no gas: no flow) at fine sub-step j of h,
+/* (1) The mass flow over the right and down faces of candidate a (the
+ * dummy neighbour has no gas: no flow) at fine sub-step j of h,
  * times the face's step in fine sub-steps ("momentum": with the face's
  * velocity advanced over that step); 0 for a face not updated at j. */
-static inline void face_flows(struct evac_smoke *s, long i, int32_t a, double h,
+static inline void face_flows(struct evac_smoke *s, int32_t a, double h,
                               unsigned j) {
   for (int dir = 0; dir < 2; dir++) {
-    const struct face_geom *g = &s->geom[i][dir];
+    const struct face_geom *g = &s->geom[a][dir];
     uint16_t fm = s->sm[a].face[dir];
     double k = (double)(fm + 1u), f = 0.0;
     if (!(j & fm))
@@ -1179,7 +1187,7 @@ static void spread(struct evac_smoke *s, double dt, unsigned j, int threads) {
     }
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (long k = 0; k < ns; k++)
-      face_flows(s, sw[k], cand[sw[k]], dt, j);
+      face_flows(s, cand[sw[k]], dt, j);
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (long k = 0; k < ns; k++)
       outflow(s, cand[sw[k]], dt, j);
@@ -1201,7 +1209,7 @@ static void spread(struct evac_smoke *s, double dt, unsigned j, int threads) {
       for (long k = 0; k < ns; k++)
         refresh_cell(s, cand[sw[k]]);
     for (long k = 0; k < ns; k++) {
-      face_flows(s, sw[k], cand[sw[k]], dt, j);
+      face_flows(s, cand[sw[k]], dt, j);
       outflow(s, cand[sw[k]], dt, j);
     }
     for (long k = 0; k < ns; k++) {
