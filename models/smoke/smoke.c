@@ -116,17 +116,18 @@ enum {
  * the cells' ceilings, openings and kinds give, computed when the
  * candidates (or an opening) change instead of once a sub-step. */
 struct face_geom {
-  double top;    /* the lower of the two ceilings, m */
-  double ca;     /* ceiling of a, m */
-  double cb;     /* ceiling of b, m */
-  double w;      /* "layer": width times the smaller opening factor, m;
-                    "momentum": width of an open face (0 for a leaking one) */
-  double leak;   /* "momentum": leakage area of a closed door, lift door or
-                    shaft wall in the face, m2 (0 for an open face; always 0
-                    for "layer") */
-  int32_t b;     /* the neighbour (the dummy cell n if none) */
-  int32_t walls; /* "momentum": sides of the face along a wall (0-2) */
-  int32_t kind;  /* FACE_* bits */
+  double top;   /* the lower of the two ceilings, m */
+  double ca;    /* ceiling of a, m */
+  double cb;    /* ceiling of b, m */
+  double w;     /* "layer": width times the smaller opening factor, m;
+                   "momentum": width of an open face (0 for a leaking one) */
+  double leak;  /* "momentum": leakage area of a closed door, lift door or
+                   shaft wall in the face, m2 (0 for an open face; always 0
+                   for "layer") */
+  double wall;  /* "momentum": the walls' friction term 0.125 walls / dx,
+                   walls the sides of the face along a wall (0-2), 1/m */
+  int32_t b;    /* the neighbour (the dummy cell n if none) */
+  int32_t kind; /* FACE_* bits */
 };
 
 struct evac_smoke {
@@ -543,12 +544,14 @@ static void face_geom_set(const struct evac_smoke *s, int32_t a, int32_t b,
   g->ca = s->ceil[a];
   g->cb = s->ceil[b];
   double open = min2(s->open[a], s->open[b]);
-  g->walls = 0;
+  g->wall = 0.0;
   if (s->momentum) {
     int dir = b == s->nb[a][0] ? 0 : 1; /* the face's normal: x or y */
+    int walls = 0;
     for (int side = 1 - dir; side < 4; side += 2) /* the two sides */
-      g->walls += !s->gas[s->nb[a][side]] ||
-                  (b < (int32_t)s->n && !s->gas[s->nb[b][side]]);
+      walls += !s->gas[s->nb[a][side]] ||
+               (b < (int32_t)s->n && !s->gas[s->nb[b][side]]);
+    g->wall = 0.125 * walls / s->m->cell_m;
     g->w = open < 1.0 ? 0.0 : s->m->cell_m;
     g->leak = open < 1.0 ? open * s->m->cell_m * g->top : 0.0;
   } else {
@@ -631,6 +634,10 @@ static inline double face_flow_momentum(const struct evac_smoke *s, int32_t a,
   int32_t b = g->b;
   double da, db;
   face_depths(s, a, g, &da, &db);
+  if (da == 0.0 && db == 0.0) { /* no layer reaches the face: no pressure */
+    *u = 0.0;
+    return 0.0;
+  }
   double pa = s->gp[a] > 0.0 ? s->gp[a] * da : 0.0; /* p / rho_a */
   double pb = s->gp[b] > 0.0 ? s->gp[b] * db : 0.0;
   if (g->leak > 0.0) {
@@ -649,10 +656,6 @@ static inline double face_flow_momentum(const struct evac_smoke *s, int32_t a,
     flow = min2(flow, 0.5 * s->rho[d] * dp * s->area / (2.0 * s->gp[d] * dt));
     return from_a ? flow : -flow;
   }
-  if (da == 0.0 && db == 0.0) {
-    *u = 0.0;
-    return 0.0;
-  }
   double rf = da > 0.0 && db > 0.0 ? 0.5 * (s->rho[a] + s->rho[b])
               : da > 0.0           ? s->rho[a]
                                    : s->rho[b];
@@ -662,7 +665,7 @@ static inline double face_flow_momentum(const struct evac_smoke *s, int32_t a,
                         : u0 * (s->vel[b][dir] - u0) / dx;
   double v = u0 + dt * (s->rho_a * (pa - pb) / (rf * dx) - adv);
   double hf = 0.5 * (da + db);
-  v /= 1.0 + dt * FRICTION * fabs(u0) * (0.25 / hf + 0.125 * g->walls / dx);
+  v /= 1.0 + dt * FRICTION * fabs(u0) * (0.25 / hf + g->wall);
   int from_a = v > 0.0;
   double hup = from_a ? da : db;
   int32_t d = from_a ? a : b;
@@ -1301,6 +1304,25 @@ static void exhaust(struct evac_smoke *s, double dt) {
   }
 }
 
+/* A macro step: 2^lv fine sub-steps of h, big in all. */
+struct macro {
+  double big, h;
+  int lv;
+};
+
+/* The macro step for the time left when no cell may step longer than hmin:
+ * up to 2^MAX_LEVEL hmin, in the fewest fine sub-steps of at most hmin. */
+static struct macro macro_fit(double hmin, double left) {
+  struct macro mc = {left, left, 0};
+  if (hmin < left) {
+    mc.big = min2(left, (1 << MAX_LEVEL) * hmin);
+    while (mc.lv < MAX_LEVEL && mc.big / (1 << mc.lv) > hmin)
+      mc.lv++;
+  }
+  mc.h = mc.big / (1 << mc.lv);
+  return mc;
+}
+
 int evac_smoke_step(struct evac_smoke *s, double dt,
                     const struct evac_smoke_source *src, int threads) {
   double t = 0.0;
@@ -1318,14 +1340,9 @@ int evac_smoke_step(struct evac_smoke *s, double dt,
       u = max_speed(x);
     }
     double hmin = u > 0.0 ? cfl(s) * s->m->cell_m / u : dt;
-    double big = dt - t;
-    int lv = 0;
-    if (hmin < big) {
-      big = min2(big, (1 << MAX_LEVEL) * hmin);
-      while (lv < MAX_LEVEL && big / (1 << lv) > hmin)
-        lv++;
-    }
-    double h = big / (1 << lv);
+    struct macro mc = macro_fit(hmin, dt - t);
+    double h = mc.h;
+    int lv = mc.lv;
     candidates(s);
     levels(s, h, lv);
     for (unsigned j = 0; j < 1u << lv; j++) {
