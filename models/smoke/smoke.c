@@ -130,6 +130,14 @@ struct face_geom {
   int32_t kind; /* FACE_* bits */
 };
 
+/* What the face flows read of a cell's layer, cached (refresh_cell); kept
+ * together, as the flows read all three of a cell at once. */
+struct lterms {
+  double dep; /* layer depth, m */
+  double gp;  /* reduced gravity g (T - Ta) / T, m/s2 */
+  double rho; /* layer density RHO_T / T, kg/m3 */
+};
+
 struct evac_smoke {
   const struct evac_model *m;
   size_t n;              /* cells; arrays hold n + 1, the last a dummy */
@@ -145,10 +153,7 @@ struct evac_smoke {
   int16_t *floor_of;     /* floor of each cell */
   int32_t (*nb)[4];      /* neighbours right, down, left, up on the floor, or
                             the dummy cell n (no gas, no smoke, no transfer) */
-  double *dep;           /* layer depth, refreshed each sub-step (active) */
-  double *tk;            /* layer temperature K, likewise */
-  double *gp;            /* reduced gravity g (T - Ta) / T, likewise */
-  double *rho;           /* layer density RHO_T / T, likewise */
+  struct lterms *lt;     /* per cell, refreshed each sub-step (active) */
   double (*q)[NQ];       /* layer contents per cell, quantities adjacent */
   double (*face)[2][NQ]; /* transfer over the right [0] and down [1] face */
   double (*vel)[2];      /* "momentum" (else NULL): layer velocity over the
@@ -313,10 +318,7 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   s->open = calloc(n1, sizeof *s->open);
   s->floor_of = malloc(s->n * sizeof *s->floor_of);
   s->nb = malloc(s->n * sizeof *s->nb);
-  s->dep = calloc(n1, sizeof *s->dep);
-  s->tk = calloc(n1, sizeof *s->tk);
-  s->gp = calloc(n1, sizeof *s->gp);
-  s->rho = calloc(n1, sizeof *s->rho);
+  s->lt = calloc(n1, sizeof *s->lt);
   s->lim = calloc(n1, sizeof *s->lim);
   s->active = malloc(s->n * sizeof *s->active);
   s->cand = malloc(s->n * sizeof *s->cand);
@@ -336,10 +338,9 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
     s->wall_t = calloc(n1, sizeof *s->wall_t);
   }
   s->floor_active = calloc((size_t)m->nfloors + 1, sizeof *s->floor_active);
-  int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->dep &&
-           s->tk && s->gp && s->rho && s->lim && s->active && s->cand &&
-           s->scratch && s->geom && s->flag && s->floor_active && s->q &&
-           s->face &&
+  int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->lt &&
+           s->lim && s->active && s->cand && s->scratch && s->geom && s->flag &&
+           s->floor_active && s->q && s->face &&
            (!s->momentum ||
             (s->vel && s->vnew && s->speed && s->wall_e && s->wall_t)) &&
            s->mask && s->sm && s->sweep;
@@ -353,8 +354,7 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
       size_t c = m->floors[f].offset + i;
       double h = m->floors[f].height_m, soffit = fmin(h, DOOR_SOFFIT_M);
       s->floor_of[c] = (int16_t)f;
-      s->tk[c] = s->ta;
-      s->rho[c] = RHO_T / s->ta;
+      s->lt[c].rho = RHO_T / s->ta;
       int x = (int)(i % (size_t)m->floors[f].nx);
       int y = (int)(i / (size_t)m->floors[f].nx);
       static const int dx[4] = {1, 0, -1, 0}, dy[4] = {0, 1, 0, -1};
@@ -449,10 +449,7 @@ void evac_smoke_free(struct evac_smoke *s) {
   free(s->open);
   free(s->floor_of);
   free(s->nb);
-  free(s->dep);
-  free(s->tk);
-  free(s->gp);
-  free(s->rho);
+  free(s->lt);
   free(s->lim);
   free(s->active);
   free(s->cand);
@@ -510,18 +507,17 @@ static inline int32_t neighbour(const struct evac_smoke *s, int32_t c,
   return s->nb[c][dir];
 }
 
-/* Refreshes the cached depth, temperature, reduced gravity and density of
- * n cells: the same expressions as temp_k, depth and face_flow had, each
- * evaluated once a cell instead of once a use. Returns the largest g' d of
- * the cells with g' > 0 (0 if none), for max_speed. */
+/* Refreshes the cached depth, reduced gravity and density (struct
+ * lterms) of n cells: the same expressions as temp_k, depth and
+ * face_flow had, each evaluated once a cell instead of once a use. Returns
+ * the largest g' d of the cells with g' > 0 (0 if none), for max_speed. */
 static inline double refresh_cell(struct evac_smoke *s, int32_t c) {
   double m = s->q[c][Q_MASS], t = temp_k(s, c);
   double dep = m > MIN_MASS ? m * t / RHO_T / s->area : 0.0;
   double gp = G * (t - s->ta) / t;
-  s->tk[c] = t;
-  s->dep[c] = dep;
-  s->gp[c] = gp;
-  s->rho[c] = RHO_T / t;
+  s->lt[c].dep = dep;
+  s->lt[c].gp = gp;
+  s->lt[c].rho = RHO_T / t;
   return gp > 0.0 ? gp * dep : 0.0;
 }
 
@@ -577,8 +573,8 @@ static inline void face_depths(const struct evac_smoke *s, int32_t a,
                                const struct face_geom *g, double *da,
                                double *db) {
   double top = g->top;
-  double x = g->kind & FACE_A_EXIT ? 0.0 : top - (g->ca - s->dep[a]);
-  double y = g->kind & FACE_B_EXIT ? 0.0 : top - (g->cb - s->dep[g->b]);
+  double x = g->kind & FACE_A_EXIT ? 0.0 : top - (g->ca - s->lt[a].dep);
+  double y = g->kind & FACE_B_EXIT ? 0.0 : top - (g->cb - s->lt[g->b].dep);
   *da = x > 0.0 ? x : 0.0;
   *db = y > 0.0 ? y : 0.0;
 }
@@ -601,10 +597,10 @@ static inline double face_flow_layer(const struct evac_smoke *s, int32_t a,
     return 0.0;
   int32_t d = from_a ? a : b;
   double dd = max2(da, db), dr = min2(da, db);
-  double gp = s->gp[d];
+  double gp = s->lt[d].gp;
   if (gp <= 0.0)
     return 0.0;
-  double flow = s->rho[d] * g->w * (dd - dr) * FROUDE * sqrt(gp * dd);
+  double flow = s->lt[d].rho * g->w * (dd - dr) * FROUDE * sqrt(gp * dd);
   return from_a ? flow : -flow;
 }
 
@@ -638,8 +634,8 @@ static inline double face_flow_momentum(const struct evac_smoke *s, int32_t a,
     *u = 0.0;
     return 0.0;
   }
-  double pa = s->gp[a] > 0.0 ? s->gp[a] * da : 0.0; /* p / rho_a */
-  double pb = s->gp[b] > 0.0 ? s->gp[b] * db : 0.0;
+  double pa = s->lt[a].gp > 0.0 ? s->lt[a].gp * da : 0.0; /* p / rho_a */
+  double pb = s->lt[b].gp > 0.0 ? s->lt[b].gp * db : 0.0;
   if (g->leak > 0.0) {
     *u = 0.0;
     if (pa == pb)
@@ -649,16 +645,18 @@ static inline double face_flow_momentum(const struct evac_smoke *s, int32_t a,
       return 0.0;
     int32_t d = from_a ? a : b;
     double dp = fabs(pa - pb);
-    double flow = ORIFICE_C * g->leak * sqrt(2.0 * s->rho[d] * s->rho_a * dp);
+    double flow =
+        ORIFICE_C * g->leak * sqrt(2.0 * s->lt[d].rho * s->rho_a * dp);
     /* no more than half the volume that would level the two pressures
        (each side's depth moves by volume / area at the donor's g') in the
        step: the quasi-steady flow never overshoots what drives it */
-    flow = min2(flow, 0.5 * s->rho[d] * dp * s->area / (2.0 * s->gp[d] * dt));
+    flow = min2(flow,
+                0.5 * s->lt[d].rho * dp * s->area / (2.0 * s->lt[d].gp * dt));
     return from_a ? flow : -flow;
   }
-  double rf = da > 0.0 && db > 0.0 ? 0.5 * (s->rho[a] + s->rho[b])
-              : da > 0.0           ? s->rho[a]
-                                   : s->rho[b];
+  double rf = da > 0.0 && db > 0.0 ? 0.5 * (s->lt[a].rho + s->lt[b].rho)
+              : da > 0.0           ? s->lt[a].rho
+                                   : s->lt[b].rho;
   double u0 = s->vel[a][dir], dx = s->m->cell_m;
   /* advection u du/dx, upwind: the face behind a, or beyond b */
   double adv = u0 > 0.0 ? u0 * (u0 - s->vel[s->nb[a][dir + 2]][dir]) / dx
@@ -669,15 +667,15 @@ static inline double face_flow_momentum(const struct evac_smoke *s, int32_t a,
   int from_a = v > 0.0;
   double hup = from_a ? da : db;
   int32_t d = from_a ? a : b;
-  if (hup == 0.0 || v == 0.0 || s->gp[d] <= 0.0 ||
+  if (hup == 0.0 || v == 0.0 || s->lt[d].gp <= 0.0 ||
       (g->kind & (from_a ? FACE_NO_AB : FACE_NO_BA))) {
     *u = 0.0; /* nothing to carry that way */
     return 0.0;
   }
-  double cap = FROUDE * sqrt(s->gp[d] * hup);
+  double cap = FROUDE * sqrt(s->lt[d].gp * hup);
   v = v > cap ? cap : v < -cap ? -cap : v;
   *u = v;
-  return s->rho[d] * v * hup * g->w;
+  return s->lt[d].rho * v * hup * g->w;
 }
 
 /* "layer": largest front speed, m/s, of layers whose largest g' d is x
@@ -911,10 +909,10 @@ static double wave_speeds(struct evac_smoke *s) {
   for (size_t i = 0; i < s->ncand; i++) {
     int32_t c = s->cand[i];
     const int32_t *nb = s->nb[c];
-    double x = s->gp[c] > 0.0 ? s->gp[c] * s->dep[c] : 0.0;
+    double x = s->lt[c].gp > 0.0 ? s->lt[c].gp * s->lt[c].dep : 0.0;
     for (int dir = 0; dir < 4; dir++)
-      if (s->gp[nb[dir]] > 0.0)
-        x = max2(x, s->gp[nb[dir]] * s->dep[nb[dir]]);
+      if (s->lt[nb[dir]].gp > 0.0)
+        x = max2(x, s->lt[nb[dir]].gp * s->lt[nb[dir]].dep);
     double v = max2(max2(fabs(s->vel[c][0]), fabs(s->vel[c][1])),
                     max2(fabs(s->vel[nb[2]][0]), fabs(s->vel[nb[3]][1])));
     s->speed[i] = v + sqrt(x);
@@ -940,11 +938,11 @@ static void levels(struct evac_smoke *s, double h, int lv) {
     if (s->momentum) {
       u = s->speed[i];
     } else {
-      double x = s->gp[c] > 0.0 ? s->gp[c] * s->dep[c] : 0.0;
+      double x = s->lt[c].gp > 0.0 ? s->lt[c].gp * s->lt[c].dep : 0.0;
       for (int dir = 0; dir < 4; dir++) {
         int32_t b = neighbour(s, c, dir);
-        if (s->gp[b] > 0.0)
-          x = max2(x, s->gp[b] * s->dep[b]);
+        if (s->lt[b].gp > 0.0)
+          x = max2(x, s->lt[b].gp * s->lt[b].dep);
       }
       u = max_speed(x);
     }
