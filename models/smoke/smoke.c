@@ -116,17 +116,26 @@ enum {
  * the cells' ceilings, openings and kinds give, computed when the
  * candidates (or an opening) change instead of once a sub-step. */
 struct face_geom {
-  double top;    /* the lower of the two ceilings, m */
-  double ca;     /* ceiling of a, m */
-  double cb;     /* ceiling of b, m */
-  double w;      /* "layer": width times the smaller opening factor, m;
-                    "momentum": width of an open face (0 for a leaking one) */
-  double leak;   /* "momentum": leakage area of a closed door, lift door or
-                    shaft wall in the face, m2 (0 for an open face; always 0
-                    for "layer") */
-  int32_t b;     /* the neighbour (the dummy cell n if none) */
-  int32_t walls; /* "momentum": sides of the face along a wall (0-2) */
-  int32_t kind;  /* FACE_* bits */
+  double top;   /* the lower of the two ceilings, m */
+  double ca;    /* ceiling of a, m */
+  double cb;    /* ceiling of b, m */
+  double w;     /* "layer": width times the smaller opening factor, m;
+                   "momentum": width of an open face (0 for a leaking one) */
+  double leak;  /* "momentum": leakage area of a closed door, lift door or
+                   shaft wall in the face, m2 (0 for an open face; always 0
+                   for "layer") */
+  double wall;  /* "momentum": the walls' friction term 0.125 walls / dx,
+                   walls the sides of the face along a wall (0-2), 1/m */
+  int32_t b;    /* the neighbour (the dummy cell n if none) */
+  int32_t kind; /* FACE_* bits */
+};
+
+/* What the face flows read of a cell's layer, cached (refresh_cell); kept
+ * together, as the flows read all three of a cell at once. */
+struct lterms {
+  double dep; /* layer depth, m */
+  double gp;  /* reduced gravity g (T - Ta) / T, m/s2 */
+  double rho; /* layer density RHO_T / T, kg/m3 */
 };
 
 struct evac_smoke {
@@ -144,10 +153,7 @@ struct evac_smoke {
   int16_t *floor_of;     /* floor of each cell */
   int32_t (*nb)[4];      /* neighbours right, down, left, up on the floor, or
                             the dummy cell n (no gas, no smoke, no transfer) */
-  double *dep;           /* layer depth, refreshed each sub-step (active) */
-  double *tk;            /* layer temperature K, likewise */
-  double *gp;            /* reduced gravity g (T - Ta) / T, likewise */
-  double *rho;           /* layer density RHO_T / T, likewise */
+  struct lterms *lt;     /* per cell, refreshed each sub-step (active) */
   double (*q)[NQ];       /* layer contents per cell, quantities adjacent */
   double (*face)[2][NQ]; /* transfer over the right [0] and down [1] face */
   double (*vel)[2];      /* "momentum" (else NULL): layer velocity over the
@@ -178,10 +184,13 @@ struct evac_smoke {
   int32_t *floor_active; /* active cells of each floor */
   int32_t *cand;         /* active cells and their neighbours, increasing */
   int32_t *scratch;      /* n cells of room for candidates() */
-  struct face_geom (*geom)[2]; /* right and down faces of each candidate */
+  struct face_geom (*geom)[2]; /* right and down faces of each candidate
+                                  cell (by cell) */
   size_t ncand;
-  int changed; /* 1 if cells became active (or an opening changed) since
-                  cand and geom were built */
+  int changed;  /* 1 if cells became active (or an opening changed) since
+                   cand and geom were built */
+  int reopened; /* 1 if an opening changed since geom was built: every
+                   candidate's faces are to be set again */
   int nlinks;
   struct vlink *links;
   int32_t src_cell; /* fire cell the jet disk below is for, -1 none */
@@ -309,10 +318,7 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   s->open = calloc(n1, sizeof *s->open);
   s->floor_of = malloc(s->n * sizeof *s->floor_of);
   s->nb = malloc(s->n * sizeof *s->nb);
-  s->dep = calloc(n1, sizeof *s->dep);
-  s->tk = calloc(n1, sizeof *s->tk);
-  s->gp = calloc(n1, sizeof *s->gp);
-  s->rho = calloc(n1, sizeof *s->rho);
+  s->lt = calloc(n1, sizeof *s->lt);
   s->lim = calloc(n1, sizeof *s->lim);
   s->active = malloc(s->n * sizeof *s->active);
   s->cand = malloc(s->n * sizeof *s->cand);
@@ -332,10 +338,9 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
     s->wall_t = calloc(n1, sizeof *s->wall_t);
   }
   s->floor_active = calloc((size_t)m->nfloors + 1, sizeof *s->floor_active);
-  int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->dep &&
-           s->tk && s->gp && s->rho && s->lim && s->active && s->cand &&
-           s->scratch && s->geom && s->flag && s->floor_active && s->q &&
-           s->face &&
+  int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->lt &&
+           s->lim && s->active && s->cand && s->scratch && s->geom && s->flag &&
+           s->floor_active && s->q && s->face &&
            (!s->momentum ||
             (s->vel && s->vnew && s->speed && s->wall_e && s->wall_t)) &&
            s->mask && s->sm && s->sweep;
@@ -349,8 +354,7 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
       size_t c = m->floors[f].offset + i;
       double h = m->floors[f].height_m, soffit = fmin(h, DOOR_SOFFIT_M);
       s->floor_of[c] = (int16_t)f;
-      s->tk[c] = s->ta;
-      s->rho[c] = RHO_T / s->ta;
+      s->lt[c].rho = RHO_T / s->ta;
       int x = (int)(i % (size_t)m->floors[f].nx);
       int y = (int)(i / (size_t)m->floors[f].nx);
       static const int dx[4] = {1, 0, -1, 0}, dy[4] = {0, 1, 0, -1};
@@ -445,10 +449,7 @@ void evac_smoke_free(struct evac_smoke *s) {
   free(s->open);
   free(s->floor_of);
   free(s->nb);
-  free(s->dep);
-  free(s->tk);
-  free(s->gp);
-  free(s->rho);
+  free(s->lt);
   free(s->lim);
   free(s->active);
   free(s->cand);
@@ -468,6 +469,7 @@ void evac_smoke_hold_open(struct evac_smoke *s, int32_t c, int open) {
     return;
   s->open[c] = open ? 1.0f : (float)DOOR_LEAK;
   s->changed = 1; /* the faces' widths and leaks */
+  s->reopened = 1;
   if (!s->momentum)
     return;
   /* the door swings: the layer velocities in its faces start from rest */
@@ -505,18 +507,17 @@ static inline int32_t neighbour(const struct evac_smoke *s, int32_t c,
   return s->nb[c][dir];
 }
 
-/* Refreshes the cached depth, temperature, reduced gravity and density of
- * n cells: the same expressions as temp_k, depth and face_flow had, each
- * evaluated once a cell instead of once a use. Returns the largest g' d of
- * the cells with g' > 0 (0 if none), for max_speed. */
+/* Refreshes the cached depth, reduced gravity and density (struct
+ * lterms) of n cells: the same expressions as temp_k, depth and
+ * face_flow had, each evaluated once a cell instead of once a use. Returns
+ * the largest g' d of the cells with g' > 0 (0 if none), for max_speed. */
 static inline double refresh_cell(struct evac_smoke *s, int32_t c) {
   double m = s->q[c][Q_MASS], t = temp_k(s, c);
   double dep = m > MIN_MASS ? m * t / RHO_T / s->area : 0.0;
   double gp = G * (t - s->ta) / t;
-  s->tk[c] = t;
-  s->dep[c] = dep;
-  s->gp[c] = gp;
-  s->rho[c] = RHO_T / t;
+  s->lt[c].dep = dep;
+  s->lt[c].gp = gp;
+  s->lt[c].rho = RHO_T / t;
   return gp > 0.0 ? gp * dep : 0.0;
 }
 
@@ -539,12 +540,14 @@ static void face_geom_set(const struct evac_smoke *s, int32_t a, int32_t b,
   g->ca = s->ceil[a];
   g->cb = s->ceil[b];
   double open = min2(s->open[a], s->open[b]);
-  g->walls = 0;
+  g->wall = 0.0;
   if (s->momentum) {
     int dir = b == s->nb[a][0] ? 0 : 1; /* the face's normal: x or y */
+    int walls = 0;
     for (int side = 1 - dir; side < 4; side += 2) /* the two sides */
-      g->walls += !s->gas[s->nb[a][side]] ||
-                  (b < (int32_t)s->n && !s->gas[s->nb[b][side]]);
+      walls += !s->gas[s->nb[a][side]] ||
+               (b < (int32_t)s->n && !s->gas[s->nb[b][side]]);
+    g->wall = 0.125 * walls / s->m->cell_m;
     g->w = open < 1.0 ? 0.0 : s->m->cell_m;
     g->leak = open < 1.0 ? open * s->m->cell_m * g->top : 0.0;
   } else {
@@ -570,8 +573,8 @@ static inline void face_depths(const struct evac_smoke *s, int32_t a,
                                const struct face_geom *g, double *da,
                                double *db) {
   double top = g->top;
-  double x = g->kind & FACE_A_EXIT ? 0.0 : top - (g->ca - s->dep[a]);
-  double y = g->kind & FACE_B_EXIT ? 0.0 : top - (g->cb - s->dep[g->b]);
+  double x = g->kind & FACE_A_EXIT ? 0.0 : top - (g->ca - s->lt[a].dep);
+  double y = g->kind & FACE_B_EXIT ? 0.0 : top - (g->cb - s->lt[g->b].dep);
   *da = x > 0.0 ? x : 0.0;
   *db = y > 0.0 ? y : 0.0;
 }
@@ -594,10 +597,10 @@ static inline double face_flow_layer(const struct evac_smoke *s, int32_t a,
     return 0.0;
   int32_t d = from_a ? a : b;
   double dd = max2(da, db), dr = min2(da, db);
-  double gp = s->gp[d];
+  double gp = s->lt[d].gp;
   if (gp <= 0.0)
     return 0.0;
-  double flow = s->rho[d] * g->w * (dd - dr) * FROUDE * sqrt(gp * dd);
+  double flow = s->lt[d].rho * g->w * (dd - dr) * FROUDE * sqrt(gp * dd);
   return from_a ? flow : -flow;
 }
 
@@ -627,8 +630,12 @@ static inline double face_flow_momentum(const struct evac_smoke *s, int32_t a,
   int32_t b = g->b;
   double da, db;
   face_depths(s, a, g, &da, &db);
-  double pa = s->gp[a] > 0.0 ? s->gp[a] * da : 0.0; /* p / rho_a */
-  double pb = s->gp[b] > 0.0 ? s->gp[b] * db : 0.0;
+  if (da == 0.0 && db == 0.0) { /* no layer reaches the face: no pressure */
+    *u = 0.0;
+    return 0.0;
+  }
+  double pa = s->lt[a].gp > 0.0 ? s->lt[a].gp * da : 0.0; /* p / rho_a */
+  double pb = s->lt[b].gp > 0.0 ? s->lt[b].gp * db : 0.0;
   if (g->leak > 0.0) {
     *u = 0.0;
     if (pa == pb)
@@ -638,39 +645,37 @@ static inline double face_flow_momentum(const struct evac_smoke *s, int32_t a,
       return 0.0;
     int32_t d = from_a ? a : b;
     double dp = fabs(pa - pb);
-    double flow = ORIFICE_C * g->leak * sqrt(2.0 * s->rho[d] * s->rho_a * dp);
+    double flow =
+        ORIFICE_C * g->leak * sqrt(2.0 * s->lt[d].rho * s->rho_a * dp);
     /* no more than half the volume that would level the two pressures
        (each side's depth moves by volume / area at the donor's g') in the
        step: the quasi-steady flow never overshoots what drives it */
-    flow = min2(flow, 0.5 * s->rho[d] * dp * s->area / (2.0 * s->gp[d] * dt));
+    flow = min2(flow,
+                0.5 * s->lt[d].rho * dp * s->area / (2.0 * s->lt[d].gp * dt));
     return from_a ? flow : -flow;
   }
-  if (da == 0.0 && db == 0.0) {
-    *u = 0.0;
-    return 0.0;
-  }
-  double rf = da > 0.0 && db > 0.0 ? 0.5 * (s->rho[a] + s->rho[b])
-              : da > 0.0           ? s->rho[a]
-                                   : s->rho[b];
+  double rf = da > 0.0 && db > 0.0 ? 0.5 * (s->lt[a].rho + s->lt[b].rho)
+              : da > 0.0           ? s->lt[a].rho
+                                   : s->lt[b].rho;
   double u0 = s->vel[a][dir], dx = s->m->cell_m;
   /* advection u du/dx, upwind: the face behind a, or beyond b */
   double adv = u0 > 0.0 ? u0 * (u0 - s->vel[s->nb[a][dir + 2]][dir]) / dx
                         : u0 * (s->vel[b][dir] - u0) / dx;
   double v = u0 + dt * (s->rho_a * (pa - pb) / (rf * dx) - adv);
   double hf = 0.5 * (da + db);
-  v /= 1.0 + dt * FRICTION * fabs(u0) * (0.25 / hf + 0.125 * g->walls / dx);
+  v /= 1.0 + dt * FRICTION * fabs(u0) * (0.25 / hf + g->wall);
   int from_a = v > 0.0;
   double hup = from_a ? da : db;
   int32_t d = from_a ? a : b;
-  if (hup == 0.0 || v == 0.0 || s->gp[d] <= 0.0 ||
+  if (hup == 0.0 || v == 0.0 || s->lt[d].gp <= 0.0 ||
       (g->kind & (from_a ? FACE_NO_AB : FACE_NO_BA))) {
     *u = 0.0; /* nothing to carry that way */
     return 0.0;
   }
-  double cap = FROUDE * sqrt(s->gp[d] * hup);
+  double cap = FROUDE * sqrt(s->lt[d].gp * hup);
   v = v > cap ? cap : v < -cap ? -cap : v;
   *u = v;
-  return s->rho[d] * v * hup * g->w;
+  return s->lt[d].rho * v * hup * g->w;
 }
 
 /* "layer": largest front speed, m/s, of layers whose largest g' d is x
@@ -880,13 +885,17 @@ static int candidates(struct evac_smoke *s) {
   memcpy(add, fresh, k * sizeof *add);
   merge_cells(s->cand, s->ncand, add, k);
   s->ncand += k;
-  for (size_t i = 0; i < s->ncand; i++) {
-    int32_t c = s->cand[i];
+  /* a face's geometry follows from its cells' kinds, ceilings and openings
+     alone: set for the new candidates, or for all after an opening changed */
+  const int32_t *set = s->reopened ? s->cand : add;
+  size_t nset = s->reopened ? s->ncand : k;
+  for (size_t i = 0; i < nset; i++) {
+    int32_t c = set[i];
     for (int dir = 0; dir < 2; dir++)
-      face_geom_set(s, c, neighbour(s, c, dir), &s->geom[i][dir]);
+      face_geom_set(s, c, neighbour(s, c, dir), &s->geom[c][dir]);
     first_step(s, c);
   }
-  s->changed = 0;
+  s->changed = s->reopened = 0;
   return 1;
 }
 
@@ -900,10 +909,10 @@ static double wave_speeds(struct evac_smoke *s) {
   for (size_t i = 0; i < s->ncand; i++) {
     int32_t c = s->cand[i];
     const int32_t *nb = s->nb[c];
-    double x = s->gp[c] > 0.0 ? s->gp[c] * s->dep[c] : 0.0;
+    double x = s->lt[c].gp > 0.0 ? s->lt[c].gp * s->lt[c].dep : 0.0;
     for (int dir = 0; dir < 4; dir++)
-      if (s->gp[nb[dir]] > 0.0)
-        x = max2(x, s->gp[nb[dir]] * s->dep[nb[dir]]);
+      if (s->lt[nb[dir]].gp > 0.0)
+        x = max2(x, s->lt[nb[dir]].gp * s->lt[nb[dir]].dep);
     double v = max2(max2(fabs(s->vel[c][0]), fabs(s->vel[c][1])),
                     max2(fabs(s->vel[nb[2]][0]), fabs(s->vel[nb[3]][1])));
     s->speed[i] = v + sqrt(x);
@@ -929,11 +938,11 @@ static void levels(struct evac_smoke *s, double h, int lv) {
     if (s->momentum) {
       u = s->speed[i];
     } else {
-      double x = s->gp[c] > 0.0 ? s->gp[c] * s->dep[c] : 0.0;
+      double x = s->lt[c].gp > 0.0 ? s->lt[c].gp * s->lt[c].dep : 0.0;
       for (int dir = 0; dir < 4; dir++) {
         int32_t b = neighbour(s, c, dir);
-        if (s->gp[b] > 0.0)
-          x = max2(x, s->gp[b] * s->dep[b]);
+        if (s->lt[b].gp > 0.0)
+          x = max2(x, s->lt[b].gp * s->lt[b].dep);
       }
       u = max_speed(x);
     }
@@ -963,14 +972,14 @@ static void levels(struct evac_smoke *s, double h, int lv) {
 /* A face of no transfer, for faces not updated at a fine sub-step. */
 static const double no_transfer[NQ];
 
-/* (1) The mass flow over the right and down faces of candidate i (cell
- * a; the dummy neighbour has no gas: no flow) at fine sub-step j of h,
+/* (1) The mass flow over the right and down faces of candidate a (the
+ * dummy neighbour has no gas: no flow) at fine sub-step j of h,
  * times the face's step in fine sub-steps ("momentum": with the face's
  * velocity advanced over that step); 0 for a face not updated at j. */
-static inline void face_flows(struct evac_smoke *s, long i, int32_t a, double h,
+static inline void face_flows(struct evac_smoke *s, int32_t a, double h,
                               unsigned j) {
   for (int dir = 0; dir < 2; dir++) {
-    const struct face_geom *g = &s->geom[i][dir];
+    const struct face_geom *g = &s->geom[a][dir];
     uint16_t fm = s->sm[a].face[dir];
     double k = (double)(fm + 1u), f = 0.0;
     if (!(j & fm))
@@ -1179,7 +1188,7 @@ static void spread(struct evac_smoke *s, double dt, unsigned j, int threads) {
     }
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (long k = 0; k < ns; k++)
-      face_flows(s, sw[k], cand[sw[k]], dt, j);
+      face_flows(s, cand[sw[k]], dt, j);
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (long k = 0; k < ns; k++)
       outflow(s, cand[sw[k]], dt, j);
@@ -1201,7 +1210,7 @@ static void spread(struct evac_smoke *s, double dt, unsigned j, int threads) {
       for (long k = 0; k < ns; k++)
         refresh_cell(s, cand[sw[k]]);
     for (long k = 0; k < ns; k++) {
-      face_flows(s, sw[k], cand[sw[k]], dt, j);
+      face_flows(s, cand[sw[k]], dt, j);
       outflow(s, cand[sw[k]], dt, j);
     }
     for (long k = 0; k < ns; k++) {
@@ -1308,6 +1317,25 @@ static void exhaust(struct evac_smoke *s, double dt) {
   }
 }
 
+/* A macro step: 2^lv fine sub-steps of h, big in all. */
+struct macro {
+  double big, h;
+  int lv;
+};
+
+/* The macro step for the time left when no cell may step longer than hmin:
+ * up to 2^MAX_LEVEL hmin, in the fewest fine sub-steps of at most hmin. */
+static struct macro macro_fit(double hmin, double left) {
+  struct macro mc = {left, left, 0};
+  if (hmin < left) {
+    mc.big = min2(left, (1 << MAX_LEVEL) * hmin);
+    while (mc.lv < MAX_LEVEL && mc.big / (1 << mc.lv) > hmin)
+      mc.lv++;
+  }
+  mc.h = mc.big / (1 << mc.lv);
+  return mc;
+}
+
 int evac_smoke_step(struct evac_smoke *s, double dt,
                     const struct evac_smoke_source *src, int threads) {
   double t = 0.0;
@@ -1325,14 +1353,9 @@ int evac_smoke_step(struct evac_smoke *s, double dt,
       u = max_speed(x);
     }
     double hmin = u > 0.0 ? cfl(s) * s->m->cell_m / u : dt;
-    double big = dt - t;
-    int lv = 0;
-    if (hmin < big) {
-      big = min2(big, (1 << MAX_LEVEL) * hmin);
-      while (lv < MAX_LEVEL && big / (1 << lv) > hmin)
-        lv++;
-    }
-    double h = big / (1 << lv);
+    struct macro mc = macro_fit(hmin, dt - t);
+    double h = mc.h;
+    int lv = mc.lv;
     candidates(s);
     levels(s, h, lv);
     for (unsigned j = 0; j < 1u << lv; j++) {
