@@ -136,17 +136,17 @@ int evac_sim_smoke_step(struct evac_sim *s) {
     evac_smoke_gas(s->smoke, c, ag->head_m, &g);
     double k = evac_tox_extinction(g.soot_kg_m3);
     double vis = evac_tox_visibility(k, 3.0);
-    ag->fed += (evac_tox_fed_rate(&g) +
-                evac_tox_fed_rad_rate(evac_sim_flame_flux(s, c, ag->head_m))) *
-               dt;
+    double flux = evac_sim_flame_flux(s, c, ag->head_m);
+    ag->fed += (evac_tox_fed_rate(&g) + evac_tox_fed_rad_rate(flux)) * dt;
     s->res.agents.fed_max[a] = ag->fed;
     ag->smoke_factor = evac_tox_speed_factor(
         k * m->systems.extinction_floor[s->cell_floor[c]]);
     if ((g.temp_c > EVAC_UNTENABLE_TEMP_C || vis < EVAC_UNTENABLE_VIS_M) &&
         isnan(s->res.aset_s))
       s->res.aset_s = t;
-    if (vis < EVAC_PERCEIVE_VIS_M) {
-      /* whoever sees smoke raises the alarm, and stops what they do */
+    if (vis < EVAC_PERCEIVE_VIS_M || flux > 0.0) {
+      /* whoever sees smoke, or feels the flames' heat (over 2.5 kW/m2),
+         raises the alarm, and stops what they do */
       int64_t raise = s->now + evac_ticks(m->alarm_delay_s);
       if (raise < s->alarm)
         s->alarm = raise;
