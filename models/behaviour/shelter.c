@@ -3,10 +3,11 @@
  * Routes avoid untenable cells only by a cost factor (EVAC_SMOKE_AVERSION),
  * so where every way out crosses smoke they lead into it however much of
  * it there is. An occupant standing in tenable air, whose next step enters
- * untenable conditions (visibility under 5 m or head temperature over
- * 60 °C, the route model's test), first weighs the route: the dose it
- * would take walking it to the stair, exit or refuge that ends it on this
- * floor, in the smoke as it is now and at its speed there. If that dose
+ * untenable conditions (visibility under 5 m, head temperature over
+ * 60 °C or the flames' radiant flux over 2.5 kW/m2, the route model's
+ * test), first weighs the route: the dose it would take walking it to the
+ * stair, exit or refuge that ends it on this floor, in the smoke and the
+ * flames' radiant heat as they are now and at its speed there. If that dose
  * would incapacitate it (its dose so far plus the route's reaches its
  * threshold), it does not set out: it shelters. It draws back from the
  * smoke towards the cell of its floor furthest from the nearest untenable
@@ -47,7 +48,7 @@ static int32_t downhill(const struct evac_sim *s, int a, int32_t v,
 }
 
 /* The dose agent a would take walking its route on this floor from cell
- * v on, through the smoke as it is now. */
+ * v on, through the smoke and the flames' radiant heat as they are now. */
 static double route_dose(const struct evac_sim *s, int a, int32_t v) {
   const struct evac_model *m = s->m;
   const struct evac_agent *ag = &s->agents[a];
@@ -66,7 +67,8 @@ static double route_dose(const struct evac_sim *s, int a, int32_t v) {
         ag->speed *
         evac_tox_speed_factor(evac_tox_extinction(g.soot_kg_m3) *
                               m->systems.extinction_floor[s->cell_floor[v]]);
-    dose += evac_tox_fed_rate(&g) * step / speed;
+    double rad = evac_tox_fed_rad_rate(evac_sim_flame_flux(s, v, ag->head_m));
+    dose += (evac_tox_fed_rate(&g) + rad) * step / speed;
     v = next;
   }
   return dose;

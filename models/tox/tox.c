@@ -25,6 +25,12 @@
 #define HEAT_K 5.0e7
 #define HEAT_EXP 3.4
 
+/* ISO 13571 radiant heat: time to incapacitation RAD_K q^-RAD_EXP min, q
+ * in kW/m2 (CFAST's code computes (4.2 q)^-1.9 instead, a precedence
+ * slip not copied here). */
+#define RAD_K 4.2
+#define RAD_EXP 1.9
+
 /* Frantzich & Nilsson walking speed in smoke: v / v0 = 1 + BETA K / ALPHA,
  * not below SPEED_MIN. */
 #define SPEED_ALPHA 0.706
@@ -54,6 +60,12 @@ double evac_tox_fed_heat_rate(double temp_c) {
   if (temp_c <= EVAC_HEAT_DOSE_MIN_C)
     return 0.0;
   return 1.0 / (60.0 * HEAT_K * pow(temp_c, -HEAT_EXP));
+}
+
+double evac_tox_fed_rad_rate(double q_kw_m2) {
+  if (!(q_kw_m2 > EVAC_RAD_DOSE_MIN_KW_M2))
+    return 0.0;
+  return 1.0 / (60.0 * RAD_K * pow(q_kw_m2, -RAD_EXP));
 }
 
 double evac_tox_fed_rate(const struct evac_gas *g) {

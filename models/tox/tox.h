@@ -31,6 +31,15 @@ double evac_tox_fed_co_rate(double co_ppm, double co2_pct);
 double evac_tox_fed_o2_rate(double o2_pct);
 double evac_tox_fed_heat_rate(double temp_c);
 
+/* Radiant flux (kW/m2) at or below which radiant heat gives no dose
+ * (ISO 13571; the BS 7974 / CIBSE Guide E tenability limit). */
+#define EVAC_RAD_DOSE_MIN_KW_M2 2.5
+
+/* FED rate per second from radiant heat of flux q_kw_m2 (ISO 13571: time
+ * to incapacitation 4.2 q^-1.9 min above EVAC_RAD_DOSE_MIN_KW_M2, 0 at or
+ * below it); added to the convective heat's (evac_tox_fed_heat_rate). */
+double evac_tox_fed_rad_rate(double q_kw_m2);
+
 /* Extinction coefficient K (1/m) of a soot density. */
 double evac_tox_extinction(double soot_kg_m3);
 

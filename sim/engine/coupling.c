@@ -1,6 +1,7 @@
 /* The coupling step: the fire advances, smoke moves, people take their
- * dose and see smoke, rescue and tenability act, route costs follow the
- * smoke, and the smoke fields are sampled. */
+ * dose (of smoke and of the flames' radiant heat) and see smoke, rescue and
+ * tenability act, route costs follow the smoke, and the smoke fields are
+ * sampled. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -8,25 +9,29 @@
 #include "models/tox/tox.h"
 #include "sim.h"
 
-/* Route cost factor of a cell with gas g at head height: walking in smoke
- * is slower (1 / speed factor), and untenable cells are avoided
+/* Route cost factor of a cell with gas g at head height, radiant 1 where
+ * the flames' radiant flux there exceeds EVAC_RAD_DOSE_MIN_KW_M2: walking
+ * in smoke is slower (1 / speed factor), and untenable cells are avoided
  * (x EVAC_SMOKE_AVERSION). */
-static float route_cost(const struct evac_gas *g) {
+static float route_cost(const struct evac_gas *g, int radiant) {
   double k = evac_tox_extinction(g->soot_kg_m3);
   double v = 1.0 / evac_tox_speed_factor(k);
-  if (g->temp_c > EVAC_UNTENABLE_TEMP_C ||
+  if (radiant || g->temp_c > EVAC_UNTENABLE_TEMP_C ||
       evac_tox_visibility(k, 3.0) < EVAC_UNTENABLE_VIS_M)
     v *= EVAC_SMOKE_AVERSION;
   return (float)v;
 }
 
-/* Route costs of smoke (route_cost()). Costs change nowhere else, and the
- * timeline's rebuilds already use the current ones, so the fields are
- * updated from the cells whose cost changed (none: nothing to do), which
- * gives the same fields as rebuilding them. Most cells of a smoky floor
- * have no soot at head height: their cost depends on the temperature
- * alone, and is taken from the two soot-free costs worked out once. A
- * floor without smoke whose cells all cost 1 already is skipped. */
+/* Route costs of smoke and flames (route_cost()). Costs change nowhere
+ * else, and the timeline's rebuilds already use the current ones, so the
+ * fields are updated from the cells whose cost changed (none: nothing to
+ * do), which gives the same fields as rebuilding them. Most cells of a
+ * smoky floor have no soot at head height: their cost depends on the
+ * temperature and the flames alone, and is taken from the two soot-free
+ * costs worked out once. A floor without smoke whose cells all cost 1
+ * already is skipped, unless the fire burns on it (its flames radiate
+ * before there is smoke); there the flames' flux is looked at only within
+ * their reach (evac_sim_flame_reach()). */
 static int rebuild_routes(struct evac_sim *s) {
   const struct evac_model *m = s->m;
   size_t changed = 0;
@@ -34,25 +39,32 @@ static int rebuild_routes(struct evac_sim *s) {
   if (!diff)
     return -1;
   const float clear = route_cost(
-      &(struct evac_gas){.soot_kg_m3 = 0.0, .temp_c = EVAC_UNTENABLE_TEMP_C});
-  const float hot =
-      route_cost(&(struct evac_gas){.soot_kg_m3 = 0.0, .temp_c = INFINITY});
+      &(struct evac_gas){.soot_kg_m3 = 0.0, .temp_c = EVAC_UNTENABLE_TEMP_C},
+      0);
+  const float hot = route_cost(
+      &(struct evac_gas){.soot_kg_m3 = 0.0, .temp_c = EVAC_UNTENABLE_TEMP_C},
+      1);
+  const double reach = evac_sim_flame_reach(s);
   for (int f = 0; f < m->nfloors; f++) {
     int smoky = evac_smoke_floor_has_smoke(s->smoke, f);
-    if (!smoky && !s->cost_raised[f])
+    int flames = reach > 0.0 && f == m->fire.floor;
+    if (!smoky && !flames && !s->cost_raised[f])
       continue;
     int raised = 0;
     size_t end =
         m->floors[f].offset + (size_t)m->floors[f].nx * (size_t)m->floors[f].ny;
     for (size_t c = m->floors[f].offset; c < end; c++) {
       float cost = 1.0f;
-      if (smoky && evac_cell_walkable(m->cell_kind[c])) {
-        struct evac_gas g;
-        evac_smoke_gas(s->smoke, (int32_t)c, EVAC_HEAD_STANDING_M, &g);
+      if (evac_cell_walkable(m->cell_kind[c])) {
+        int radiant = flames && evac_sim_flame_flux(s, (int32_t)c,
+                                                    EVAC_HEAD_STANDING_M) > 0.0;
+        struct evac_gas g = {.soot_kg_m3 = 0.0, .temp_c = 0.0};
+        if (smoky)
+          evac_smoke_gas(s->smoke, (int32_t)c, EVAC_HEAD_STANDING_M, &g);
         if (g.soot_kg_m3 <= 0.0) /* extinction 0 for any such soot */
-          cost = g.temp_c > EVAC_UNTENABLE_TEMP_C ? hot : clear;
+          cost = radiant || g.temp_c > EVAC_UNTENABLE_TEMP_C ? hot : clear;
         else
-          cost = route_cost(&g);
+          cost = route_cost(&g, radiant);
       }
       if (s->smoke_cost[c] != cost)
         diff[changed++] = (int32_t)c;
@@ -124,15 +136,17 @@ int evac_sim_smoke_step(struct evac_sim *s) {
     evac_smoke_gas(s->smoke, c, ag->head_m, &g);
     double k = evac_tox_extinction(g.soot_kg_m3);
     double vis = evac_tox_visibility(k, 3.0);
-    ag->fed += evac_tox_fed_rate(&g) * dt;
+    double flux = evac_sim_flame_flux(s, c, ag->head_m);
+    ag->fed += (evac_tox_fed_rate(&g) + evac_tox_fed_rad_rate(flux)) * dt;
     s->res.agents.fed_max[a] = ag->fed;
     ag->smoke_factor = evac_tox_speed_factor(
         k * m->systems.extinction_floor[s->cell_floor[c]]);
     if ((g.temp_c > EVAC_UNTENABLE_TEMP_C || vis < EVAC_UNTENABLE_VIS_M) &&
         isnan(s->res.aset_s))
       s->res.aset_s = t;
-    if (vis < EVAC_PERCEIVE_VIS_M) {
-      /* whoever sees smoke raises the alarm, and stops what they do */
+    if (vis < EVAC_PERCEIVE_VIS_M || flux > 0.0) {
+      /* whoever sees smoke, or feels the flames' heat (over 2.5 kW/m2),
+         raises the alarm, and stops what they do */
       int64_t raise = s->now + evac_ticks(m->alarm_delay_s);
       if (raise < s->alarm)
         s->alarm = raise;

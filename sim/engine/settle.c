@@ -85,7 +85,8 @@ static int agent_settled(const struct evac_sim *s, int a, int low) {
     return 0;
   struct evac_gas g;
   evac_smoke_gas(s->smoke, c, ag->head_m, &g);
-  return evac_tox_fed_rate(&g) == 0.0 && g.temp_c <= EVAC_UNTENABLE_TEMP_C;
+  return evac_tox_fed_rate(&g) == 0.0 && g.temp_c <= EVAC_UNTENABLE_TEMP_C &&
+         evac_sim_flame_flux(s, c, ag->head_m) == 0.0;
 }
 
 int evac_sim_settled(const struct evac_sim *s) {

@@ -203,6 +203,8 @@ struct evac_sim {
   struct evac_fire fire;
   struct evac_smoke *smoke;
   float *smoke_cost;   /* [nnodes] route cost factor, 1 in clear air */
+  uint8_t *door_open;  /* [ncells] 1: a door or fire door cell stands open
+                          to smoke and radiation (as the smoke holds it) */
   int64_t alarm;       /* tick of the alarm, INT64_MAX until known */
   int alarmed;         /* 1 once the waiting agents were scheduled */
   int64_t next_route;  /* tick of the next smoke-aware route rebuild */
@@ -266,9 +268,21 @@ int evac_sim_smoke_step(struct evac_sim *s);
 
 /* 1 if a person standing on cell c (a walkable cell) is in untenable
  * conditions by the route model's test (visibility under
- * EVAC_UNTENABLE_VIS_M or head temperature over EVAC_UNTENABLE_TEMP_C);
+ * EVAC_UNTENABLE_VIS_M, head temperature over EVAC_UNTENABLE_TEMP_C or the
+ * flames' radiant flux at head height over EVAC_RAD_DOSE_MIN_KW_M2);
  * 0 without a fire. */
 int evac_sim_untenable(const struct evac_sim *s, int32_t c);
+
+/* Radiant heat flux (kW/m2) of the fire's flames at height head_m above
+ * cell c (radiant.c): the point source (models/fire/flame.h) seen along a
+ * straight line on the fire's floor; 0 off that floor, out of sight of
+ * the fire's cell, without a fire, and where it would be at most
+ * EVAC_RAD_DOSE_MIN_KW_M2 (no dose, tenable). */
+double evac_sim_flame_flux(const struct evac_sim *s, int32_t c, double head_m);
+
+/* Distance (m) from the centre of the flames within which their radiant
+ * flux exceeds EVAC_RAD_DOSE_MIN_KW_M2 (radiant.c); 0 without a fire. */
+double evac_sim_flame_reach(const struct evac_sim *s);
 
 /* Floor of a cell, and its x, y. */
 void evac_sim_cell_xy(const struct evac_sim *s, int32_t cell, int *floor,

@@ -98,17 +98,14 @@ static double run_sample(const char *dir, const char *name, const char *extra,
 
 /* The sample as inspected (e-bike fire by the corridor fire door, the door
  * wedged open, sprinklers of the fire floor shut, control room unstaffed)
- * harms people. Closing the wedged fire door (--fix H-02) should harm fewer.
- * KNOWN DEVIATION, asserted within the measured band: it harms 2 more (19
- * incapacitated as inspected, 21 with the fix; over seeds 1-10 +1.5 a run,
- * 95 % interval [0.1, 2.9]). Checked on the maps and agents
- * (docs/models.md § Smoke, Limits): nobody beyond the door is harmed either
- * way; wedged open, the door lets people of the fire's side who sheltered in
- * their wards walk out past the 1.5 MW fire 2 m from it (3.6 a run), since
- * the doses count no radiant heat from the flames; shut, the ceiling jet
- * stagnating against it puts hot smoke below head height in the cell before
- * it and they stay (1.0 a run get out). The shut door saves 1.1 a run on
- * other floors (smoke kept from Stair B). */
+ * harms people. Closing the wedged fire door (--fix H-02) harms fewer: 24
+ * incapacitated as inspected, 22 with the fix (seeds 1-10: 23.9 against
+ * 22.8 a run, -1.1 [-1.5, -0.7] at 95 %). On the fire's side of the door
+ * the count is the same either way (22.8 a run, seed by seed): the flames'
+ * radiant heat keeps its people from walking out past the 1.5 MW fire 2 m
+ * from the door, open or shut; the shut door saves the people of other
+ * floors whom the smoke reaching Stair B overcomes with it open
+ * (docs/models.md, Smoke, Limits). */
 Test(cli, run_sample_fire_door_matters_and_info_reads_it) {
 #ifdef __SANITIZE_ADDRESS__
   /* two runs of the 10-storey sample take minutes under the sanitizers;
@@ -126,11 +123,9 @@ Test(cli, run_sample_fire_door_matters_and_info_reads_it) {
   cr_log_info("sample: %g incapacitated as inspected, %g with H-02 fixed",
               as_is, door_shut);
   cr_expect_gt(as_is, 0.0);
-  cr_expect(door_shut >= as_is && door_shut <= as_is + 4.0,
-            "known deviation: %g incapacitated with the fire door closed, %g "
-            "as inspected: if closing it now helps, restore the criterion "
-            "(fewer)",
-            door_shut, as_is);
+  cr_expect_lt(door_shut, as_is,
+               "%g incapacitated with the fire door closed, %g as inspected",
+               door_shut, as_is);
   char args[4400], partial[4300];
   snprintf(partial, sizeof partial, "%s/as-is.h5.partial", d);
   cr_expect_neq(access(partial, F_OK), 0, "no partial file is left");

@@ -17,10 +17,10 @@ LIMITS = {
         'medium: the width lost (half) is an assumption',
         'the stored goods do not hinder smoke, nor burn'),
     'fire_door_open': (
-        "medium: the smoke goes where it should, but the default transport loses the corridor beyond an open door 1.8 times later than CFAST does in the same geometry, and people on the fire's side can fare better with the door open (no radiant heat from the flames, nobody led through the door on purpose; models.md)",
+        "medium: the smoke goes where it should, but the default transport loses the corridor beyond an open door 1.8 times later than CFAST does in the same geometry, and people on the fire's side can fare better with the door open (a shut door makes a dead end that the smoke fills first, and nobody is led through the door on purpose; models.md)",
         'staff closing doors on their rounds (script it with the timeline)'),
     'fire_shutter_failed': (
-        "medium: the smoke goes where it should, but the default transport loses the corridor beyond an open door 1.8 times later than CFAST does in the same geometry, and people on the fire's side can fare better with the door open (no radiant heat from the flames, nobody led through the door on purpose; models.md)",
+        "medium: the smoke goes where it should, but the default transport loses the corridor beyond an open door 1.8 times later than CFAST does in the same geometry, and people on the fire's side can fare better with the door open (a shut door makes a dead end that the smoke fills first, and nobody is led through the door on purpose; models.md)",
         'staff closing doors on their rounds (script it with the timeline)'),
     'unsealed_shaft': (
         'medium: leak factors are stated assumptions',
