@@ -463,6 +463,12 @@ void evac_smoke_free(struct evac_smoke *s) {
   free(s);
 }
 
+int evac_smoke_door_open(const struct evac_smoke *s, int32_t c) {
+  uint8_t k = s->m->cell_kind[c];
+  return (k == EVAC_CELL_FIRE_DOOR || k == EVAC_CELL_DOOR) &&
+         s->open[c] >= 1.0f;
+}
+
 void evac_smoke_hold_open(struct evac_smoke *s, int32_t c, int open) {
   uint8_t k = s->m->cell_kind[c];
   if (k != EVAC_CELL_FIRE_DOOR && k != EVAC_CELL_DOOR)

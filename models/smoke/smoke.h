@@ -56,6 +56,10 @@ void evac_smoke_free(struct evac_smoke *s);
  * it (0: it leaks through its gaps); other cells are left as they are. */
 void evac_smoke_hold_open(struct evac_smoke *s, int32_t cell, int open);
 
+/* 1 if door or fire door cell c stands open (a doorway for smoke), 0 if it
+ * is shut or not a door. */
+int evac_smoke_door_open(const struct evac_smoke *s, int32_t cell);
+
 /* Advances by dt seconds with the source src (NULL: no fire), using
  * threads threads for the sweep. Returns 0, or -1 out of memory. */
 int evac_smoke_step(struct evac_smoke *s, double dt,

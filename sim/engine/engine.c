@@ -73,10 +73,8 @@ static int apply_timeline(struct evac_sim *s, int i) {
     for (size_t c = m->floors[f].offset; c < end; c++)
       if (m->cell_feature[c] == te->feature) {
         s->closed[c] = closed;
-        if (s->smoke) { /* a door shut for people is shut for smoke */
+        if (s->smoke) /* a door shut for people is shut for smoke */
           evac_smoke_hold_open(s->smoke, (int32_t)c, !closed);
-          s->door_open[c] = !closed;
-        }
       }
     const struct evac_feature *fe = &m->features[te->feature];
     if (fe->kind == EVAC_FEAT_STAIR) {
@@ -319,7 +317,6 @@ void evac_sim_free(struct evac_sim *s) {
   free(s->refuge_cap_m2);
   free(s->refuge_used_m2);
   free(s->smoke_cost);
-  free(s->door_open);
   free(s->cost_raised);
   free(s->field_buf);
   evac_result_free(&s->res);

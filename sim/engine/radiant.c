@@ -31,7 +31,7 @@ static int opaque(const struct evac_sim *s, size_t c) {
     return 1;
   case EVAC_CELL_DOOR:
   case EVAC_CELL_FIRE_DOOR:
-    return !s->door_open[c];
+    return !evac_smoke_door_open(s->smoke, (int32_t)c);
   default:
     return s->closed[c] != 0;
   }

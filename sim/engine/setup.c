@@ -363,14 +363,10 @@ static int start_fire(struct evac_sim *s) {
   s->smoke = evac_smoke_create(m);
   s->smoke_cost = malloc(s->nnodes * sizeof *s->smoke_cost);
   s->cost_raised = calloc((size_t)m->nfloors, 1);
-  s->door_open = malloc(m->ncells);
-  if (!s->smoke || !s->smoke_cost || !s->cost_raised || !s->door_open)
+  if (!s->smoke || !s->smoke_cost || !s->cost_raised)
     return -1;
   for (size_t i = 0; i < s->nnodes; i++)
     s->smoke_cost[i] = 1.0f;
-  for (size_t i = 0; i < m->ncells; i++) /* as the smoke starts: fire doors
-                                            shut, doors open */
-    s->door_open[i] = m->cell_kind[i] == EVAC_CELL_DOOR;
   s->next_route = (int64_t)(EVAC_ROUTE_SMOKE_S * EVAC_TICKS_PER_S);
   return 0;
 }

@@ -203,8 +203,6 @@ struct evac_sim {
   struct evac_fire fire;
   struct evac_smoke *smoke;
   float *smoke_cost;   /* [nnodes] route cost factor, 1 in clear air */
-  uint8_t *door_open;  /* [ncells] 1: a door or fire door cell stands open
-                          to smoke and radiation (as the smoke holds it) */
   int64_t alarm;       /* tick of the alarm, INT64_MAX until known */
   int alarmed;         /* 1 once the waiting agents were scheduled */
   int64_t next_route;  /* tick of the next smoke-aware route rebuild */
