@@ -285,22 +285,7 @@ Test(reuse, same_inputs_same_outcome) {
  * fire: it only weighs that fire more) give the engine nothing new, H-STAIR
  * and H-ALARM do. */
 static char *write_rank_case(void) {
-  cJSON *floors = cJSON_CreateArray();
-  for (int f = 0; f < 2; f++) {
-    struct grid g = grid_new(24, 10);
-    grid_fill(&g, 1, 1, 18, 8, '.');
-    grid_fill(&g, 19, 3, 22, 6, 'A');
-    if (f == 0)
-      grid_fill(&g, 0, 4, 0, 5, 'E');
-    cJSON_AddItemToArray(floors, grid_floor(&g, f ? "2" : "1", 3.0 * f));
-    free(g.c);
-  }
-  cJSON *plan = plan_new(0.4, floors);
-  cJSON_AddItemToObject(plan, "legend",
-                        cJSON_Parse("{\"A\": {\"stair\": \"Stair A\"}}"));
-  cJSON_AddItemToObject(plan, "stairs",
-                        cJSON_Parse("[{\"name\": \"Stair A\", \"width_m\": "
-                                    "1.2, \"flight_length_m\": 7.2}]"));
+  cJSON *plan = two_storey_stair_plan();
   cJSON_AddItemToObject(plan, "regions",
                         cJSON_Parse("[{\"name\": \"Ward 1\", \"floor\": \"1\", "
                                     "\"rect\": [1, 1, 18, 8]}]"));

@@ -82,6 +82,29 @@ static inline cJSON *room_8x5_floors(void) {
   return floors;
 }
 
+/* A two-storey plan with 0.4 m cells: on each floor a 7.2 x 3.2 m room
+ * (x 1..18, y 1..8) beside Stair A (x 19..22, y 3..6), floor 2 3 m up, and
+ * a 0.8 m exit in floor 1's west wall (x 0, y 4..5). */
+static inline cJSON *two_storey_stair_plan(void) {
+  cJSON *floors = cJSON_CreateArray();
+  for (int f = 0; f < 2; f++) {
+    struct grid g = grid_new(24, 10);
+    grid_fill(&g, 1, 1, 18, 8, '.');
+    grid_fill(&g, 19, 3, 22, 6, 'A');
+    if (f == 0)
+      grid_fill(&g, 0, 4, 0, 5, 'E');
+    cJSON_AddItemToArray(floors, grid_floor(&g, f ? "2" : "1", 3.0 * f));
+    free(g.c);
+  }
+  cJSON *plan = plan_new(0.4, floors);
+  cJSON_AddItemToObject(plan, "legend",
+                        cJSON_Parse("{\"A\": {\"stair\": \"Stair A\"}}"));
+  cJSON_AddItemToObject(plan, "stairs",
+                        cJSON_Parse("[{\"name\": \"Stair A\", \"width_m\": "
+                                    "1.2, \"flight_length_m\": 7.2}]"));
+  return plan;
+}
+
 /* A profile "responder" whose premovement_s is dist_json. */
 static inline void add_responder(cJSON *scenario, const char *dist_json) {
   cJSON *p = cJSON_GetObjectItem(scenario, "profiles");
