@@ -23,6 +23,18 @@ static double correlation(double t, double q, double h, double a) {
                                 (a / (h * h))));
 }
 
+/* The floors of a square room of n x n cells inside its walls, h_m high. */
+static cJSON *square_room_floors(int n, double h_m) {
+  struct grid g = grid_new(n + 2, n + 2);
+  grid_fill(&g, 1, 1, n, n, '.');
+  cJSON *floors = cJSON_CreateArray();
+  cJSON *fl = grid_floor(&g, "1", 0.0);
+  cJSON_ReplaceItemInObject(fl, "height_m", cJSON_CreateNumber(h_m));
+  cJSON_AddItemToArray(floors, fl);
+  free(g.c);
+  return floors;
+}
+
 /* Runs the room (side_m square, h_m high, q_kw steady) with the smoke
  * transport model and cells of cell m; checks the interface against the
  * correlation every 10 s while it applies, and stores the model's interface
@@ -31,13 +43,7 @@ static double correlation(double t, double q, double h, double a) {
 static double descent(double q_kw, double side_m, double h_m, const char *model,
                       double cell, double *z_out, int nz, int *count) {
   int n = (int)(side_m / cell);
-  struct grid g = grid_new(n + 2, n + 2);
-  grid_fill(&g, 1, 1, n, n, '.');
-  cJSON *floors = cJSON_CreateArray();
-  cJSON *fl = grid_floor(&g, "1", 0.0);
-  cJSON_ReplaceItemInObject(fl, "height_m", cJSON_CreateNumber(h_m));
-  cJSON_AddItemToArray(floors, fl);
-  free(g.c);
+  cJSON *floors = square_room_floors(n, h_m);
   char *plan = json_take(plan_new(cell, floors));
   cJSON *scj = scenario_new(600);
   cJSON *smoke = cJSON_AddObjectToObject(scj, "smoke");
@@ -183,13 +189,7 @@ static double steady_exhaust(double q_kw, double side_m, double h_m, double zd,
   double md = plume_kg_s(qc, zd), td = ta + qc / (md * cp);
   double v = md / (353.0 / td);
   int n = (int)(side_m / cell + 0.5);
-  struct grid g = grid_new(n + 2, n + 2);
-  grid_fill(&g, 1, 1, n, n, '.');
-  cJSON *floors = cJSON_CreateArray();
-  cJSON *fl = grid_floor(&g, "1", 0.0);
-  cJSON_ReplaceItemInObject(fl, "height_m", cJSON_CreateNumber(h_m));
-  cJSON_AddItemToArray(floors, fl);
-  free(g.c);
+  cJSON *floors = square_room_floors(n, h_m);
   cJSON *pj = plan_new(cell, floors);
   cJSON *sys = cJSON_AddObjectToObject(pj, "systems");
   cJSON_AddNumberToObject(sys, "ambient_c", ta - 273.15);
