@@ -26,48 +26,66 @@
 #include "models/tox/tox.h"
 #include "sim.h"
 
-/* The next cell of agent a's route from cell v (its field's lowest
- * walkable open neighbour, if lower than v), or -1; *step its length. */
+/* The next cell of agent a's route from cell v, chosen as the movement
+ * model chooses its best step: the walkable open neighbour lower on its
+ * field with the least step length plus field value, a diagonal one only
+ * when both cells beside it are walkable and open (no corner cutting);
+ * -1 if none. *step is its length. */
 static int32_t downhill(const struct evac_sim *s, int a, int32_t v,
                         double *step) {
   const struct evac_model *m = s->m;
   const double *S = evac_sim_field(s, a);
   int f, x, y;
   evac_sim_cell_xy(s, v, &f, &x, &y);
+  const int32_t w = m->floors[f].nx;
   int32_t next = -1;
+  double best = INFINITY;
   struct evac_nb nb[9];
   for (int k = 0, n = evac_model_neighbours(m, f, x, y, 0, nb); k < n; k++) {
-    int32_t u = nb[k].cell;
+    int32_t u = nb[k].cell, c1 = v + nb[k].dx, c2 = v + nb[k].dy * w;
     if (!evac_cell_walkable(m->cell_kind[u]) || s->closed[u] ||
-        !(S[u] < (next < 0 ? S[v] : S[next])))
+        !(S[u] < S[v] - 1e-9))
       continue;
-    next = u;
-    *step = nb[k].dx && nb[k].dy ? m->cell_m * sqrt(2.0) : m->cell_m;
+    if (nb[k].dx && nb[k].dy &&
+        (!evac_cell_walkable(m->cell_kind[c1]) ||
+         !evac_cell_walkable(m->cell_kind[c2]) || s->closed[c1] ||
+         s->closed[c2]))
+      continue;
+    double len = nb[k].dx && nb[k].dy ? m->cell_m * sqrt(2.0) : m->cell_m;
+    if (len + S[u] < best) {
+      best = len + S[u];
+      next = u;
+      *step = len;
+    }
   }
   return next;
 }
 
 /* The dose agent a would take walking its route on this floor from cell
- * v on, through the smoke and the flames' radiant heat as they are now. */
+ * v on, through the smoke and the flames' radiant heat as they are now:
+ * for each step, the dose rate of the cell stepped into times the step's
+ * time at its speed there, as its dose is counted while it walks (the cell
+ * it moves into is the one it holds; evac_sim_flame_dose). */
 static double route_dose(const struct evac_sim *s, int a, int32_t v) {
   const struct evac_model *m = s->m;
   const struct evac_agent *ag = &s->agents[a];
   double dose = 0.0;
   for (size_t n = 0; n < m->ncells; n++) {
-    uint8_t k = m->cell_kind[v];
-    if (k == EVAC_CELL_EXIT || k == EVAC_CELL_REFUGE || k == EVAC_CELL_STAIR)
-      break; /* out of the floor's smoke */
     double step = 0.0;
     int32_t next = downhill(s, a, v, &step);
     if (next < 0)
       break; /* no way on */
+    uint8_t k = m->cell_kind[next];
+    if (k == EVAC_CELL_EXIT || k == EVAC_CELL_REFUGE || k == EVAC_CELL_STAIR)
+      break; /* out of the floor's smoke */
     struct evac_gas g;
-    evac_smoke_gas(s->smoke, v, ag->head_m, &g);
+    evac_smoke_gas(s->smoke, next, ag->head_m, &g);
     double speed =
         ag->speed *
         evac_tox_speed_factor(evac_tox_extinction(g.soot_kg_m3) *
-                              m->systems.extinction_floor[s->cell_floor[v]]);
-    double rad = evac_tox_fed_rad_rate(evac_sim_flame_flux(s, v, ag->head_m));
+                              m->systems.extinction_floor[s->cell_floor[next]]);
+    double rad =
+        evac_tox_fed_rad_rate(evac_sim_flame_flux(s, next, ag->head_m));
     dose += (evac_tox_fed_rate(&g) + rad) * step / speed;
     v = next;
   }

@@ -107,6 +107,7 @@ static int options(const struct evac_sim *s, int a, int32_t c,
 static int begin_move(struct evac_sim *s, int a, int32_t v, double step,
                       double crowd) {
   struct evac_agent *ag = &s->agents[a];
+  evac_sim_flame_dose(s, a); /* for the time it held the cell it leaves */
   s->occ[v] = a;
   s->next_entry[v] = s->now + s->cell_headway;
   ag->prev_cell = ag->cell;

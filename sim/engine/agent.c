@@ -61,6 +61,7 @@ int evac_sim_agent_leave_safety(struct evac_sim *s, int a, int32_t c) {
   if (ag->state != EVAC_STATE_SAFE || s->occ[c] >= 0)
     return 0;
   ag->cell = ag->last_cell = c;
+  ag->rad_tick = s->now; /* no dose while it was safe */
   s->occ[c] = a;
   s->nsafe--;
   s->res.agents.exit_time_s[a] = NAN;

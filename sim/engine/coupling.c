@@ -9,16 +9,23 @@
 #include "models/tox/tox.h"
 #include "sim.h"
 
-/* Route cost factor of a cell with gas g at head height, radiant 1 where
- * the flames' radiant flux there exceeds EVAC_RAD_DOSE_MIN_KW_M2: walking
- * in smoke is slower (1 / speed factor), and untenable cells are avoided
- * (x EVAC_SMOKE_AVERSION). */
-static float route_cost(const struct evac_gas *g, int radiant) {
+/* Route cost factor of a cell with gas g at head height and the flames'
+ * radiant flux flux_kw_m2 there: walking in smoke is slower (1 / speed
+ * factor), untenable cells are avoided (x EVAC_SMOKE_AVERSION), and cells
+ * whose flux exceeds EVAC_RAD_DOSE_MIN_KW_M2 the more the more dose they
+ * give: x EVAC_SMOKE_AVERSION x the ratio of their radiant dose rate to
+ * the rate just over that limit, so that a route through the flames' heat
+ * keeps as far from them as the walls allow. */
+static float route_cost(const struct evac_gas *g, double flux_kw_m2) {
   double k = evac_tox_extinction(g->soot_kg_m3);
   double v = 1.0 / evac_tox_speed_factor(k);
-  if (radiant || g->temp_c > EVAC_UNTENABLE_TEMP_C ||
+  double rad = evac_tox_fed_rad_rate(flux_kw_m2);
+  if (rad > 0.0 || g->temp_c > EVAC_UNTENABLE_TEMP_C ||
       evac_tox_visibility(k, 3.0) < EVAC_UNTENABLE_VIS_M)
     v *= EVAC_SMOKE_AVERSION;
+  if (rad > 0.0)
+    v *= rad / evac_tox_fed_rad_rate(nextafter(EVAC_RAD_DOSE_MIN_KW_M2,
+                                               INFINITY)); /* just over it */
   return (float)v;
 }
 
@@ -40,10 +47,11 @@ static int rebuild_routes(struct evac_sim *s) {
     return -1;
   const float clear = route_cost(
       &(struct evac_gas){.soot_kg_m3 = 0.0, .temp_c = EVAC_UNTENABLE_TEMP_C},
-      0);
-  const float hot = route_cost(
-      &(struct evac_gas){.soot_kg_m3 = 0.0, .temp_c = EVAC_UNTENABLE_TEMP_C},
-      1);
+      0.0);
+  const float hot =
+      route_cost(&(struct evac_gas){.soot_kg_m3 = 0.0,
+                                    .temp_c = EVAC_UNTENABLE_TEMP_C + 1.0},
+                 0.0);
   const double reach = evac_sim_flame_reach(s);
   for (int f = 0; f < m->nfloors; f++) {
     int smoky = evac_smoke_floor_has_smoke(s->smoke, f);
@@ -56,15 +64,16 @@ static int rebuild_routes(struct evac_sim *s) {
     for (size_t c = m->floors[f].offset; c < end; c++) {
       float cost = 1.0f;
       if (evac_cell_walkable(m->cell_kind[c])) {
-        int radiant = flames && evac_sim_flame_flux(s, (int32_t)c,
-                                                    EVAC_HEAD_STANDING_M) > 0.0;
+        double flux =
+            flames ? evac_sim_flame_flux(s, (int32_t)c, EVAC_HEAD_STANDING_M)
+                   : 0.0;
         struct evac_gas g = {.soot_kg_m3 = 0.0, .temp_c = 0.0};
         if (smoky)
           evac_smoke_gas(s->smoke, (int32_t)c, EVAC_HEAD_STANDING_M, &g);
-        if (g.soot_kg_m3 <= 0.0) /* extinction 0 for any such soot */
-          cost = radiant || g.temp_c > EVAC_UNTENABLE_TEMP_C ? hot : clear;
+        if (g.soot_kg_m3 <= 0.0 && flux <= 0.0) /* extinction 0: */
+          cost = g.temp_c > EVAC_UNTENABLE_TEMP_C ? hot : clear;
         else
-          cost = route_cost(&g, radiant);
+          cost = route_cost(&g, flux);
       }
       if (s->smoke_cost[c] != cost)
         diff[changed++] = (int32_t)c;
@@ -136,8 +145,8 @@ int evac_sim_smoke_step(struct evac_sim *s) {
     evac_smoke_gas(s->smoke, c, ag->head_m, &g);
     double k = evac_tox_extinction(g.soot_kg_m3);
     double vis = evac_tox_visibility(k, 3.0);
-    double flux = evac_sim_flame_flux(s, c, ag->head_m);
-    ag->fed += (evac_tox_fed_rate(&g) + evac_tox_fed_rad_rate(flux)) * dt;
+    double flux = evac_sim_flame_dose(s, a);
+    ag->fed += evac_tox_fed_rate(&g) * dt;
     s->res.agents.fed_max[a] = ag->fed;
     ag->smoke_factor = evac_tox_speed_factor(
         k * m->systems.extinction_floor[s->cell_floor[c]]);

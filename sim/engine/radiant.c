@@ -101,3 +101,13 @@ double evac_sim_flame_flux(const struct evac_sim *s, int32_t c, double head_m) {
     return 0.0;
   return flux;
 }
+
+double evac_sim_flame_dose(struct evac_sim *s, int a) {
+  struct evac_agent *ag = &s->agents[a];
+  int32_t c = ag->cell >= 0 ? ag->cell : ag->last_cell;
+  double flux = evac_sim_flame_flux(s, c, ag->head_m);
+  ag->fed += evac_tox_fed_rad_rate(flux) * (double)(s->now - ag->rad_tick) /
+             EVAC_TICKS_PER_S;
+  ag->rad_tick = s->now;
+  return flux;
+}

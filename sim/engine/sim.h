@@ -107,6 +107,8 @@ struct evac_agent {
   double down, up;      /* stair speed factors */
   double smoke_factor;  /* speed factor of the smoke it is in (1: clear) */
   double fed;           /* dose so far */
+  int64_t rad_tick;     /* tick up to which its radiant dose is in fed
+                           (evac_sim_flame_dose) */
   double fed_threshold; /* incapacitation dose */
   double head_m;        /* head height above the floor */
   struct evac_rng rng;  /* movement choices */
@@ -277,6 +279,15 @@ int evac_sim_untenable(const struct evac_sim *s, int32_t c);
  * the fire's cell, without a fire, and where it would be at most
  * EVAC_RAD_DOSE_MIN_KW_M2 (no dose, tenable). */
 double evac_sim_flame_flux(const struct evac_sim *s, int32_t c, double head_m);
+
+/* Adds to agent a's dose the flames' radiant dose at the cell it holds
+ * (or last stood on) from its rad_tick to now, and moves rad_tick to now
+ * (radiant.c). Called at each dose step and whenever the agent steps into
+ * another cell, so that its radiant dose is each cell's dose rate times
+ * the time it held that cell: near the flames the flux changes several
+ * times over a metre, more than one sample a dose step can follow.
+ * Returns the flux (kW/m2, as evac_sim_flame_flux) at that cell. */
+double evac_sim_flame_dose(struct evac_sim *s, int a);
 
 /* Distance (m) from the centre of the flames within which their radiant
  * flux exceeds EVAC_RAD_DOSE_MIN_KW_M2 (radiant.c); 0 without a fire. */

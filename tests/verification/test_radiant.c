@@ -40,20 +40,15 @@ struct outcome {
   double fed_max; /* its highest dose */
 };
 
-/* The model of a case: two exits or only W, the fire where. */
-static struct evac_model *model_of(const char *tag, int two_exits,
-                                   enum where w) {
-  struct grid g = grid_new(160, 8);
-  grid_fill(&g, 1, 1, 158, 3, '.');
-  grid_fill(&g, 48, 0, 50, 0, 'W');
-  if (two_exits)
-    grid_fill(&g, 98, 0, 100, 0, 'X');
-  if (w == ALCOVE)
-    grid_fill(&g, 60, 4, 60, 4, '.');
-  else
-    grid_fill(&g, 58, 5, 62, 6, '.'); /* a closed room behind the wall */
-  cJSON *fl = grid_floor(&g, "1", 0.0);
-  free(g.c);
+/* Loads the one-floor plan drawn in g (freed; 6 m ceiling; 'W' exit
+ * West, 'X' exit East) with a steady fire of q_kw cellulosic at (fx, fy)
+ * and one person of profile (JSON text, base adult) at (px, py), alarm at
+ * 0 s, for duration_s. */
+static struct evac_model *load_case(const char *tag, struct grid *g, int fx,
+                                    int fy, double q_kw, const char *profile,
+                                    int px, int py, double duration_s) {
+  cJSON *fl = grid_floor(g, "1", 0.0);
+  free(g->c);
   cJSON_ReplaceItemInObject(fl, "height_m", cJSON_CreateNumber(6.0));
   cJSON *floors = cJSON_CreateArray();
   cJSON_AddItemToArray(floors, fl);
@@ -62,16 +57,15 @@ static struct evac_model *model_of(const char *tag, int two_exits,
       plan, "legend",
       cJSON_Parse(
           "{\"W\": {\"exit\": \"West\"}, \"X\": {\"exit\": \"East\"}}"));
-  cJSON *sc = scenario_new(45.0);
-  cJSON_AddItemToObject(
-      sc, "profiles",
-      cJSON_Parse("{\"p\": {\"base\": \"adult\", \"premovement_s\": 15}}"));
-  add_group(sc, 72, 2, 72, 2, "p", 1, NULL);
+  cJSON *sc = scenario_new(duration_s);
+  cJSON *pr = cJSON_AddObjectToObject(sc, "profiles");
+  cJSON_AddItemToObject(pr, "p", cJSON_Parse(profile));
+  add_group(sc, px, py, px, py, "p", 1, NULL);
   char fire[160];
   snprintf(fire, sizeof fire,
-           "{\"floor\": \"1\", \"at\": [60, %d], \"growth\": \"steady\", "
+           "{\"floor\": \"1\", \"at\": [%d, %d], \"growth\": \"steady\", "
            "\"peak_kw\": %g, \"fuel\": \"cellulosic\"}",
-           w == ALCOVE ? 4 : 6, Q_KW);
+           fx, fy, q_kw);
   cJSON_AddItemToObject(sc, "fire", cJSON_Parse(fire));
   cJSON_AddItemToObject(sc, "timeline",
                         cJSON_Parse("[{\"t_s\": 0, \"do\": \"alarm\"}]"));
@@ -88,6 +82,22 @@ static struct evac_model *model_of(const char *tag, int two_exits,
   return m;
 }
 
+/* The model of a case: two exits or only W, the fire where. */
+static struct evac_model *model_of(const char *tag, int two_exits,
+                                   enum where w) {
+  struct grid g = grid_new(160, 8);
+  grid_fill(&g, 1, 1, 158, 3, '.');
+  grid_fill(&g, 48, 0, 50, 0, 'W');
+  if (two_exits)
+    grid_fill(&g, 98, 0, 100, 0, 'X');
+  if (w == ALCOVE)
+    grid_fill(&g, 60, 4, 60, 4, '.');
+  else
+    grid_fill(&g, 58, 5, 62, 6, '.'); /* a closed room behind the wall */
+  return load_case(tag, &g, 60, w == ALCOVE ? 4 : 6, Q_KW,
+                   "{\"base\": \"adult\", \"premovement_s\": 15}", 72, 2, 45.0);
+}
+
 static struct evac_sim *sim_of(const struct evac_model *m) {
   struct evac_diag d;
   evac_diag_init(&d);
@@ -98,8 +108,9 @@ static struct evac_sim *sim_of(const struct evac_model *m) {
   return sim;
 }
 
-static struct outcome run_case(const char *tag, int two_exits, enum where w) {
-  struct evac_model *m = model_of(tag, two_exits, w);
+/* Runs model m (freed) and gives the one person's outcome; what names the
+ * case in the log. */
+static struct outcome outcome_of(struct evac_model *m, const char *what) {
   struct evac_sim *sim = sim_of(m);
   cr_assert_eq(evac_sim_run(sim), 0);
   const struct evac_result *r = evac_sim_result(sim);
@@ -115,13 +126,18 @@ static struct outcome run_case(const char *tag, int two_exits, enum where w) {
     int f, y;
     evac_sim_cell_xy(sim, sim->agents[0].cell, &f, &out.x, &y);
   }
-  cr_log_info("two exits %d, fire %s: exit '%s' incap %d shelter %d x %d "
-              "fed %.4f",
-              two_exits, w == ALCOVE ? "in sight" : "shielded", out.exit,
+  cr_log_info("%s: exit '%s' incap %d shelter %d x %d fed %.4f", what, out.exit,
               out.incap, out.shelter, out.x, out.fed_max);
   evac_sim_free(sim);
   evac_model_free(m);
   return out;
+}
+
+static struct outcome run_case(const char *tag, int two_exits, enum where w) {
+  char what[64];
+  snprintf(what, sizeof what, "two exits %d, fire %s", two_exits,
+           w == ALCOVE ? "in sight" : "shielded");
+  return outcome_of(model_of(tag, two_exits, w), what);
 }
 
 /* The flux the engine gives at corridor cell (x, y) with the fire at
@@ -185,4 +201,127 @@ Test(radiant, without_another_way_they_shelter) {
   cr_expect_eq(r.shelter, 1);
   cr_expect_gt(r.x, 70, "waits away from the fire: x %d", r.x);
   cr_expect_lt(r.fed_max, 0.05, "dose %.4f", r.fed_max);
+}
+
+/* A ward's doorway beside the fire, as on ward-block's fire floor: a room
+ * of 9 x 8 cells (x 26..34, y 1..8) whose 3-cell doorway (x 29..31, y 9)
+ * opens on a corridor of four rows (x 1..60, y 10..13) with exit W at its
+ * west end, and a steady fire of q_kw in the corridor's second row in front
+ * of the doorway (30, 11). Leaving the room means stepping into the row
+ * between the doorway and the fire (0.4-0.57 m from the fire's cell; the
+ * doorway's jambs allow no diagonal step past it). One person, 1 m/s,
+ * incapacitated at FED 0.3, at (30, 2), starts at 15 s. */
+static struct outcome door_case(double q_kw) {
+  struct grid g = grid_new(62, 15);
+  grid_fill(&g, 26, 1, 34, 8, '.');
+  grid_fill(&g, 29, 9, 31, 9, '.');
+  grid_fill(&g, 1, 10, 60, 13, '.');
+  grid_fill(&g, 0, 10, 0, 13, 'W');
+  char what[32];
+  snprintf(what, sizeof what, "%.0f kW", q_kw);
+  return outcome_of(load_case("radiant_door", &g, 30, 11, q_kw,
+                              "{\"base\": \"adult\", \"premovement_s\": 15, "
+                              "\"speed_m_s\": 1.0, \"fed_threshold\": 0.3}",
+                              30, 2, 60.0),
+                    what);
+}
+
+/* The shelter rule lets a person set out past the flames only where the
+ * walk's dose, as the person then takes it, leaves it standing: over a
+ * range of fires, from those one walks out past to those one waits out,
+ * nobody who sets out is overcome on the way. The rule's estimate must
+ * follow the steps the person can take (no corner cut through the
+ * doorway's jamb, which would skip the hottest cell) and count each cell
+ * as the dose is counted (the cell moved into, for the time held). */
+Test(radiant, whoever_sets_out_past_the_flames_gets_out) {
+  int out = 0, waited = 0;
+  for (double q = 100.0; q <= 1200.0; q += 25.0) {
+    struct outcome r = door_case(q);
+    cr_expect_eq(r.incap, 0, "%.0f kW: set out and was overcome (FED %.3f)", q,
+                 r.fed_max);
+    if (!r.incap && r.exit[0])
+      out++;
+    else if (!r.incap && r.shelter)
+      waited++;
+  }
+  cr_log_info("out %d, sheltering %d", out, waited);
+  cr_expect_gt(out, 0, "small fires: they walk out past them");
+  cr_expect_gt(waited, 0, "large fires: they wait");
+}
+
+/* The radiant dose is counted cell by cell along the walk, not sampled
+ * once a dose step: a person walking at 1 m/s along a one-cell lane past a
+ * steady 300 kW fire takes the sum over the lane's cells of their dose
+ * rate times the 0.4 s it holds each. The lane (y 10, x 21..70, closed at
+ * its east end: the only way out is west past the fire) runs
+ * between two rows of stored goods (obstacles: they block people, not
+ * smoke or radiation) across a hall of 90 x 20 cells, 6 m high, so that
+ * the smoke stays above head height; the fire burns at (45, 11), in a gap
+ * in the goods beside the lane; exit W along the hall's west wall.
+ * Sampled once a second, a walk that crosses the flames' reach (7 cells)
+ * in 2.8 s gets 2 or 3 samples of 1 s each of whichever cells it happens
+ * to hold. */
+Test(radiant, dose_is_counted_cell_by_cell) {
+  struct grid g = grid_new(92, 22);
+  grid_fill(&g, 1, 1, 90, 20, '.');
+  grid_fill(&g, 0, 1, 0, 20, 'W');
+  struct evac_model *m =
+      load_case("radiant_lane", &g, 45, 11, 300.0,
+                "{\"base\": \"adult\", \"premovement_s\": 15, "
+                "\"speed_m_s\": 1.0, \"fed_threshold\": 50}",
+                65, 10, 60.0);
+  for (int x = 21; x <= 70; x++) {
+    m->cell_kind[evac_model_cell(m, 0, x, 9)] = EVAC_CELL_OBSTACLE;
+    if (x != 45)
+      m->cell_kind[evac_model_cell(m, 0, x, 11)] = EVAC_CELL_OBSTACLE;
+  }
+  m->cell_kind[evac_model_cell(m, 0, 71, 10)] = EVAC_CELL_OBSTACLE;
+  struct evac_sim *sim = sim_of(m);
+  cr_assert_eq(evac_sim_run(sim), 0);
+  const struct evac_result *r = evac_sim_result(sim);
+  cr_assert_str_eq(m->features[r->agents.safe_place[0]].name, "West");
+  cr_assert_eq(sim->fire.hrr_kw, 300.0, "steady");
+  double want = 0.0;
+  int hot = 0;
+  for (int x = 21; x < 65; x++) {
+    int32_t c = (int32_t)evac_model_cell(m, 0, x, 10);
+    double rate = evac_tox_fed_rad_rate(
+        evac_sim_flame_flux(sim, c, EVAC_HEAD_STANDING_M));
+    want += rate * 0.4;
+    hot += rate > 0.0;
+    struct evac_gas gas;
+    evac_smoke_gas(sim->smoke, c, EVAC_HEAD_STANDING_M, &gas);
+    cr_assert_eq(gas.soot_kg_m3, 0.0, "smoke at head height (x %d)", x);
+  }
+  double got = r->agents.fed_max[0];
+  cr_log_info("dose %.6f, cell by cell %.6f (%d cells over the limit)", got,
+              want, hot);
+  cr_assert_eq(hot, 7);
+  cr_assert(fabs(got - want) <= 1e-9 * want, "dose %.6f, cell by cell %.6f",
+            got, want);
+  evac_sim_free(sim);
+  evac_model_free(m);
+}
+
+/* In a corridor of four rows (x 1..60, y 10..13, exit W at its west end)
+ * with a steady 300 kW fire in its second row (30, 11), a person (1 m/s,
+ * incapacitated at FED 1) walking west from (55, 11) passes the fire on
+ * the far row, 0.8 m from its cell: the route cost of a cell grows with
+ * its radiant dose rate, so the route keeps as far from the flames as the
+ * walls allow. With every cell over 2.5 kW/m2 costing the same (checked
+ * once by switching the grading off) the way hugs the fire's row and the
+ * same person takes a dose of 0.86 (0.22 here). */
+Test(radiant, they_keep_to_the_far_side) {
+  struct grid g = grid_new(62, 15);
+  grid_fill(&g, 1, 10, 60, 13, '.');
+  grid_fill(&g, 0, 10, 0, 13, 'W');
+  struct outcome r =
+      outcome_of(load_case("radiant_far", &g, 30, 11, 300.0,
+                           "{\"base\": \"adult\", \"premovement_s\": 15, "
+                           "\"speed_m_s\": 1.0, \"fed_threshold\": 1}",
+                           55, 11, 60.0),
+                 "corridor, far side");
+  cr_expect_str_eq(r.exit, "West");
+  cr_expect_eq(r.incap, 0);
+  cr_expect_lt(r.fed_max, 0.3, "dose %.4f", r.fed_max);
 }
