@@ -250,11 +250,15 @@ enum evac_status evac_sim_run(struct evac_sim *s) {
       break;
     /* with people left, the run ends once nothing can change its outcome
        (settle.h), unless the full duration is asked for */
-    if (e.cls == EVAC_EVC_SMOKE && isnan(s->res.settled_s) &&
-        evac_sim_settled(s)) {
-      s->res.settled_s = (double)s->now / EVAC_TICKS_PER_S;
-      if (!s->opts.full)
-        break;
+    if (e.cls == EVAC_EVC_SMOKE && isnan(s->res.settled_s)) {
+      int settled = evac_sim_settled(s);
+      if (settled < 0)
+        return EVAC_ERR_RUNTIME;
+      if (settled) {
+        s->res.settled_s = (double)s->now / EVAC_TICKS_PER_S;
+        if (!s->opts.full)
+          break;
+      }
     }
   }
   if (s->opts.progress)
@@ -318,6 +322,7 @@ void evac_sim_free(struct evac_sim *s) {
   free(s->refuge_used_m2);
   free(s->smoke_cost);
   free(s->cost_raised);
+  free(s->smoke_reach);
   free(s->field_buf);
   evac_result_free(&s->res);
   free(s);

@@ -3,23 +3,107 @@
 #include "settle.h"
 
 #include <math.h>
+#include <stdlib.h>
 
+#include "fuel.h"
 #include "models/fire/fire.h"
+#include "models/fire/flame.h"
 #include "models/tox/tox.h"
 
 /* Relative margin on a control's decay bound, for the rounding of exp. */
 #define DECAY_MARGIN 1e-9
 
-/* The lowest floor smoke may reach from now to the end: the fire's floor,
- * or a lower floor that has held smoke. Smoke passes between floors only
- * upwards, through the vertical links of stairs, lifts and shafts, so every
- * floor below it stays clean. */
-static int lowest_smoke_floor(const struct evac_sim *s) {
-  int low = s->m->fire.floor;
-  for (int f = 0; f < low; f++)
-    if (evac_smoke_floor_has_smoke(s->smoke, f))
-      return f;
-  return low;
+/* Marks every cell on floor g > f of vertical link fe (a stair, service
+ * shaft or lift) on the next floor above f where fe has cells: the floor
+ * models/smoke links f to. Pushes the newly marked cells onto stack. */
+static void reach_up(const struct evac_model *m, int fe, int f, uint8_t *reach,
+                     int32_t *stack, size_t *n) {
+  for (int g = f + 1; g < m->nfloors; g++) {
+    size_t end =
+        m->floors[g].offset + (size_t)m->floors[g].nx * (size_t)m->floors[g].ny;
+    int found = 0;
+    for (size_t c = m->floors[g].offset; c < end; c++) {
+      if (m->cell_feature[c] != fe)
+        continue;
+      found = 1;
+      if (!reach[c]) {
+        reach[c] = 1;
+        stack[(*n)++] = (int32_t)c;
+      }
+    }
+    if (found)
+      return;
+  }
+}
+
+/* The cells the fire's smoke can ever enter (settle.h). Smoke starts in
+ * the fire's cell (the plume turns into a ceiling jet over cells of the
+ * fire's room) and moves only as models/smoke moves it: over the face
+ * between two neighbouring cells of a floor that are not walls (open
+ * doorways, and the gaps of closed doors, lift doors and shaft walls,
+ * which always leak), but not into a pressurised stair from outside it,
+ * and not out of an exit (outside); and upwards only, from the cells of a
+ * stair, shaft or lift to its cells on the next floor it serves above.
+ * Every other cell keeps clean air to the end. */
+const uint8_t *evac_sim_smoke_reach(struct evac_sim *s) {
+  const struct evac_model *m = s->m;
+  if (s->smoke_reach || !s->has_fire)
+    return s->smoke_reach;
+  size_t nc = m->ncells, nl = (size_t)m->nfeatures * (size_t)m->nfloors;
+  uint8_t *reach = calloc(nc + (size_t)m->nfloors, 1);
+  int32_t *stack = malloc((nc + 1) * sizeof *stack);
+  uint8_t *link = calloc((size_t)m->nfeatures + 1, 1);
+  uint8_t *lifted = calloc(nl + 1, 1);
+  if (!reach || !stack || !link || !lifted) {
+    free(reach);
+    free(stack);
+    free(link);
+    free(lifted);
+    return NULL;
+  }
+  for (int i = 0; i < m->nstairs; i++)
+    link[m->stairs[i].feature] = 1;
+  for (int i = 0; i < m->nshafts; i++)
+    link[m->shafts[i].feature] = 1;
+  for (int i = 0; i < m->nlifts; i++)
+    link[m->lifts[i].feature] = 1;
+  int pressurised = m->systems.stair_pressure_pa > 0.0;
+  const uint8_t *kind = m->cell_kind;
+  size_t n = 0;
+  int32_t fc = (int32_t)evac_model_cell(m, m->fire.floor, m->fire.x, m->fire.y);
+  reach[fc] = 1;
+  stack[n++] = fc;
+  while (n) {
+    int32_t c = stack[--n];
+    if (kind[c] == EVAC_CELL_EXIT)
+      continue; /* outside: what reaches it leaves the building */
+    int f, x, y;
+    evac_sim_cell_xy(s, c, &f, &x, &y);
+    reach[nc + (size_t)f] = 1;
+    static const int dx[4] = {1, 0, -1, 0}, dy[4] = {0, 1, 0, -1};
+    for (int d = 0; d < 4; d++) {
+      int vx = x + dx[d], vy = y + dy[d];
+      if (vx < 0 || vy < 0 || vx >= m->floors[f].nx || vy >= m->floors[f].ny)
+        continue;
+      size_t v = evac_model_cell(m, f, vx, vy);
+      if (reach[v] || kind[v] == EVAC_CELL_WALL || kind[v] == EVAC_CELL_VOID ||
+          (pressurised && kind[c] != EVAC_CELL_STAIR &&
+           kind[v] == EVAC_CELL_STAIR))
+        continue;
+      reach[v] = 1;
+      stack[n++] = (int32_t)v;
+    }
+    int fe = m->cell_feature[c];
+    if (fe >= 0 && link[fe] && !lifted[(size_t)fe * m->nfloors + f]) {
+      lifted[(size_t)fe * m->nfloors + f] = 1;
+      reach_up(m, fe, f, reach, stack, &n);
+    }
+  }
+  free(stack);
+  free(link);
+  free(lifted);
+  s->smoke_reach = reach;
+  return reach;
 }
 
 /* 1 if no time the fire reports can still change: detection, sprinkler
@@ -65,12 +149,30 @@ static int peak_final(const struct evac_sim *s) {
          s->hrr_peak_sampled >= s->hrr_last_sampled;
 }
 
+/* 1 if the flames can never give cell c radiant heat over the dose
+ * threshold: it is off the fire's floor, or farther from the fire's cell
+ * than the flames of the fire's peak reach (evac_sim_flame_flux). */
+static int beyond_flames(const struct evac_sim *s, int32_t c) {
+  const struct evac_model *m = s->m;
+  const struct evac_fire_spec *spec = &m->fire;
+  int f, x, y;
+  evac_sim_cell_xy(s, c, &f, &x, &y);
+  if (f != spec->floor)
+    return 1;
+  double reach = evac_flame_reach(evac_fuels[spec->fuel].radiative_fraction,
+                                  spec->peak_kw, EVAC_RAD_DOSE_MIN_KW_M2);
+  return m->cell_m * hypot(x - spec->x, y - spec->y) >= reach;
+}
+
 /* 1 if agent a can change no figure any more, given that no event is left
- * to move anyone: out at an exit or by ladder, incapacitated, or left on
- * (or in a refuge of) a floor below low, not sheltering (sheltering people
- * look again at each route rebuild), in air that gives no dose and is
- * tenable. */
-static int agent_settled(const struct evac_sim *s, int a, int low) {
+ * to move anyone: out at an exit or by ladder, incapacitated, or left, not
+ * sheltering (sheltering people look again at each route rebuild), on a
+ * cell smoke can never enter (reach), in clean air the flames cannot heat.
+ * Someone waiting in a refuge or defending in place waits on a floor smoke
+ * can never enter: the whole compartment is watched (models/behaviour,
+ * tenability). */
+static int agent_settled(const struct evac_sim *s, int a,
+                         const uint8_t *reach) {
   const struct evac_agent *ag = &s->agents[a];
   if (ag->state == EVAC_STATE_INCAPACITATED)
     return 1;
@@ -81,21 +183,28 @@ static int agent_settled(const struct evac_sim *s, int a, int low) {
   if (ag->shelter)
     return 0;
   int32_t c = ag->cell >= 0 ? ag->cell : ag->last_cell;
-  if (c < 0 || s->cell_floor[c] >= low)
+  if (c < 0 || reach[c])
+    return 0;
+  int f = s->cell_floor[c];
+  if ((refuge || ag->role == EVAC_ROLE_DEFENDED) &&
+      (reach[s->m->ncells + (size_t)f] ||
+       evac_smoke_floor_has_smoke(s->smoke, f)))
     return 0;
   struct evac_gas g;
   evac_smoke_gas(s->smoke, c, ag->head_m, &g);
   return evac_tox_fed_rate(&g) == 0.0 && g.temp_c <= EVAC_UNTENABLE_TEMP_C &&
-         evac_sim_flame_flux(s, c, ag->head_m) == 0.0;
+         beyond_flames(s, c);
 }
 
-int evac_sim_settled(const struct evac_sim *s) {
+int evac_sim_settled(struct evac_sim *s) {
   if (!s->has_fire || s->pending > 0 || !s->alarmed || !fire_times_final(s) ||
       evac_rescue_possible(s))
     return 0;
-  int low = lowest_smoke_floor(s);
+  const uint8_t *reach = evac_sim_smoke_reach(s);
+  if (!reach)
+    return -1;
   for (int a = 0; a < s->nagents; a++)
-    if (!agent_settled(s, a, low))
+    if (!agent_settled(s, a, reach))
       return 0;
   return peak_final(s);
 }

@@ -214,6 +214,9 @@ struct evac_sim {
   double hrr_peak_sampled; /* largest heat release of the samples before the
                               last one (kept in lean runs too), kW */
   double hrr_last_sampled; /* heat release of the last sample, kW */
+  uint8_t *smoke_reach;    /* [ncells + nfloors] 1 for each cell the fire's
+                              smoke can ever enter, then for each floor with
+                              such a cell (settle.c); NULL until first used */
 
   /* [nfloors] 1 if a cell of the floor may have a smoke cost other than 1
    * (0: all cost 1) */
