@@ -469,6 +469,54 @@ int evac_smoke_door_open(const struct evac_smoke *s, int32_t c) {
          s->open[c] >= 1.0f;
 }
 
+/* 1 if no gas may pass from cell a to its neighbour b through their face:
+ * a pressurised stair (b) lets no smoke in at its doors. */
+static int stair_sealed(const struct evac_smoke *s, int32_t a, int32_t b) {
+  const uint8_t *ck = s->m->cell_kind;
+  return s->pressurised && ck[a] != EVAC_CELL_STAIR && ck[b] == EVAC_CELL_STAIR;
+}
+
+int evac_smoke_reach(const struct evac_smoke *s, int32_t from, uint8_t *reach) {
+  int32_t *stack = malloc((s->n + 1) * sizeof *stack);
+  if (!stack)
+    return -1;
+  size_t n = 0;
+  reach[from] = 1;
+  stack[n++] = from;
+  for (int grew = 1; grew;) {
+    /* over the faces of each floor: gas cells only give (an exit holds
+       no layer), to every gas cell but a sealed stair */
+    while (n) {
+      int32_t c = stack[--n];
+      if (s->gas[c] != 1)
+        continue;
+      for (int dir = 0; dir < 4; dir++) {
+        int32_t b = s->nb[c][dir];
+        if (!s->gas[b] || reach[b] || stair_sealed(s, c, b))
+          continue;
+        reach[b] = 1;
+        stack[n++] = b;
+      }
+    }
+    /* up each vertical link whose lower cells have gas coming (rise) */
+    grew = 0;
+    for (int i = 0; i < s->nlinks; i++) {
+      const struct vlink *l = &s->links[i];
+      int below = 0;
+      for (int k = 0; k < l->nlo && !below; k++)
+        below = reach[l->lo[k]];
+      for (int k = 0; below && k < l->nhi; k++)
+        if (!reach[l->hi[k]]) {
+          reach[l->hi[k]] = 1;
+          stack[n++] = l->hi[k];
+          grew = 1;
+        }
+    }
+  }
+  free(stack);
+  return 0;
+}
+
 void evac_smoke_hold_open(struct evac_smoke *s, int32_t c, int open) {
   uint8_t k = s->m->cell_kind[c];
   if (k != EVAC_CELL_FIRE_DOOR && k != EVAC_CELL_DOOR)
@@ -540,7 +588,6 @@ static double refresh(struct evac_smoke *s, const int32_t *cells, size_t n) {
  * times the opening's height). */
 static void face_geom_set(const struct evac_smoke *s, int32_t a, int32_t b,
                           struct face_geom *g) {
-  const uint8_t *ck = s->m->cell_kind;
   g->b = b;
   g->top = min2(s->ceil[a], s->ceil[b]);
   g->ca = s->ceil[a];
@@ -564,12 +611,9 @@ static void face_geom_set(const struct evac_smoke *s, int32_t a, int32_t b,
   if (!s->gas[b] || (s->gas[a] != 1 && s->gas[b] != 1))
     return;
   g->kind = FACE_FLOWS | (s->gas[a] == 2 ? FACE_A_EXIT : 0) |
-            (s->gas[b] == 2 ? FACE_B_EXIT : 0);
-  /* a pressurised stair lets no smoke in at its doors */
-  if (s->pressurised && ck[a] != EVAC_CELL_STAIR && ck[b] == EVAC_CELL_STAIR)
-    g->kind |= FACE_NO_AB;
-  if (s->pressurised && ck[b] != EVAC_CELL_STAIR && ck[a] == EVAC_CELL_STAIR)
-    g->kind |= FACE_NO_BA;
+            (s->gas[b] == 2 ? FACE_B_EXIT : 0) |
+            (stair_sealed(s, a, b) ? FACE_NO_AB : 0) |
+            (stair_sealed(s, b, a) ? FACE_NO_BA : 0);
 }
 
 /* The depths of a's and g->b's layers below the face's top (the lower

@@ -60,6 +60,15 @@ void evac_smoke_hold_open(struct evac_smoke *s, int32_t cell, int open);
  * is shut or not a door. */
 int evac_smoke_door_open(const struct evac_smoke *s, int32_t cell);
 
+/* Marks in reach (one byte a cell, zeroed by the caller) every cell that
+ * gas put into cell from can ever enter, as the transport moves it: over
+ * every face between gas cells of a floor (open doorways and the leaking
+ * gaps of closed doors, lift doors and shaft walls), never into a
+ * pressurised stair from outside it nor out of an exit, and upwards only,
+ * through each stair, shaft and lift to the next floor it serves. 0, or -1
+ * out of memory. */
+int evac_smoke_reach(const struct evac_smoke *s, int32_t from, uint8_t *reach);
+
 /* Advances by dt seconds with the source src (NULL: no fire), using
  * threads threads for the sweep. Returns 0, or -1 out of memory. */
 int evac_smoke_step(struct evac_smoke *s, double dt,

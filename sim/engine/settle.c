@@ -13,95 +13,24 @@
 /* Relative margin on a control's decay bound, for the rounding of exp. */
 #define DECAY_MARGIN 1e-9
 
-/* Marks every cell on floor g > f of vertical link fe (a stair, service
- * shaft or lift) on the next floor above f where fe has cells: the floor
- * models/smoke links f to. Pushes the newly marked cells onto stack. */
-static void reach_up(const struct evac_model *m, int fe, int f, uint8_t *reach,
-                     int32_t *stack, size_t *n) {
-  for (int g = f + 1; g < m->nfloors; g++) {
-    size_t end =
-        m->floors[g].offset + (size_t)m->floors[g].nx * (size_t)m->floors[g].ny;
-    int found = 0;
-    for (size_t c = m->floors[g].offset; c < end; c++) {
-      if (m->cell_feature[c] != fe)
-        continue;
-      found = 1;
-      if (!reach[c]) {
-        reach[c] = 1;
-        stack[(*n)++] = (int32_t)c;
-      }
-    }
-    if (found)
-      return;
-  }
-}
-
-/* The cells the fire's smoke can ever enter (settle.h). Smoke starts in
- * the fire's cell (the plume turns into a ceiling jet over cells of the
- * fire's room) and moves only as models/smoke moves it: over the face
- * between two neighbouring cells of a floor that are not walls (open
- * doorways, and the gaps of closed doors, lift doors and shaft walls,
- * which always leak), but not into a pressurised stair from outside it,
- * and not out of an exit (outside); and upwards only, from the cells of a
- * stair, shaft or lift to its cells on the next floor it serves above.
- * Every other cell keeps clean air to the end. */
+/* The cells the fire's smoke can ever enter (settle.h): from the fire's
+ * cell, as models/smoke moves gas (evac_smoke_reach); then the floors with
+ * such a cell. Every other cell keeps clean air to the end. */
 const uint8_t *evac_sim_smoke_reach(struct evac_sim *s) {
   const struct evac_model *m = s->m;
   if (s->smoke_reach || !s->has_fire)
     return s->smoke_reach;
-  size_t nc = m->ncells, nl = (size_t)m->nfeatures * (size_t)m->nfloors;
-  uint8_t *reach = calloc(nc + (size_t)m->nfloors, 1);
-  int32_t *stack = malloc((nc + 1) * sizeof *stack);
-  uint8_t *link = calloc((size_t)m->nfeatures + 1, 1);
-  uint8_t *lifted = calloc(nl + 1, 1);
-  if (!reach || !stack || !link || !lifted) {
+  uint8_t *reach = calloc(m->ncells + (size_t)m->nfloors, 1);
+  if (!reach || evac_smoke_reach(s->smoke,
+                                 (int32_t)evac_model_cell(m, m->fire.floor,
+                                                          m->fire.x, m->fire.y),
+                                 reach)) {
     free(reach);
-    free(stack);
-    free(link);
-    free(lifted);
     return NULL;
   }
-  for (int i = 0; i < m->nstairs; i++)
-    link[m->stairs[i].feature] = 1;
-  for (int i = 0; i < m->nshafts; i++)
-    link[m->shafts[i].feature] = 1;
-  for (int i = 0; i < m->nlifts; i++)
-    link[m->lifts[i].feature] = 1;
-  int pressurised = m->systems.stair_pressure_pa > 0.0;
-  const uint8_t *kind = m->cell_kind;
-  size_t n = 0;
-  int32_t fc = (int32_t)evac_model_cell(m, m->fire.floor, m->fire.x, m->fire.y);
-  reach[fc] = 1;
-  stack[n++] = fc;
-  while (n) {
-    int32_t c = stack[--n];
-    if (kind[c] == EVAC_CELL_EXIT)
-      continue; /* outside: what reaches it leaves the building */
-    int f, x, y;
-    evac_sim_cell_xy(s, c, &f, &x, &y);
-    reach[nc + (size_t)f] = 1;
-    static const int dx[4] = {1, 0, -1, 0}, dy[4] = {0, 1, 0, -1};
-    for (int d = 0; d < 4; d++) {
-      int vx = x + dx[d], vy = y + dy[d];
-      if (vx < 0 || vy < 0 || vx >= m->floors[f].nx || vy >= m->floors[f].ny)
-        continue;
-      size_t v = evac_model_cell(m, f, vx, vy);
-      if (reach[v] || kind[v] == EVAC_CELL_WALL || kind[v] == EVAC_CELL_VOID ||
-          (pressurised && kind[c] != EVAC_CELL_STAIR &&
-           kind[v] == EVAC_CELL_STAIR))
-        continue;
-      reach[v] = 1;
-      stack[n++] = (int32_t)v;
-    }
-    int fe = m->cell_feature[c];
-    if (fe >= 0 && link[fe] && !lifted[(size_t)fe * m->nfloors + f]) {
-      lifted[(size_t)fe * m->nfloors + f] = 1;
-      reach_up(m, fe, f, reach, stack, &n);
-    }
-  }
-  free(stack);
-  free(link);
-  free(lifted);
+  for (size_t c = 0; c < m->ncells; c++)
+    if (reach[c])
+      reach[m->ncells + (size_t)s->cell_floor[c]] = 1;
   s->smoke_reach = reach;
   return reach;
 }
