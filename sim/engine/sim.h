@@ -103,6 +103,9 @@ struct evac_agent {
   int16_t field;        /* which target field it follows */
   int32_t know;         /* 0: knows the building as planned, 1: as it is */
   int32_t flight;       /* flight it is on, or -1 */
+  int32_t lane;         /* its lane on that flight */
+  int8_t flight_half;   /* on a flight: 0 walking its first half, 1 its
+                           second (ca.c) */
   double speed;         /* free speed on the flat, m/s */
   double down, up;      /* stair speed factors */
   double smoke_factor;  /* speed factor of the smoke it is in (1: clear) */
@@ -126,7 +129,9 @@ struct evac_flight {
   int capacity;         /* people on the flight at most */
   int count;            /* people on it now */
   int nlanes;           /* lanes: width / EVAC_STAIR_LANE_M, at least 1 */
-  int64_t *lane_tail;   /* [nlanes] arrival tick of the last in each lane */
+  int64_t *lane_tail;   /* [2][nlanes]: tick at which the last in each lane
+                           reaches the flight's middle ([0]) and its end
+                           ([1]) */
   int64_t next_entry;   /* earliest tick of the next entry */
 };
 
@@ -268,6 +273,12 @@ int evac_sim_sound_alarm(struct evac_sim *s);
  * fire, the smoke, each person's dose and perception, rescue, tenability,
  * route costs and field samples. Returns 0 or -1. */
 int evac_sim_smoke_step(struct evac_sim *s);
+
+/* Speed factor (Frantzich & Nilsson, models/tox) of the smoke at height
+ * head_m above cell c, with the floor's extinction scaling (coupling.c);
+ * 1 without a fire. */
+double evac_sim_smoke_factor(const struct evac_sim *s, int32_t c,
+                             double head_m);
 
 /* 1 if a person standing on cell c (a walkable cell) is in untenable
  * conditions by the route model's test (visibility under
