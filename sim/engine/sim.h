@@ -106,6 +106,8 @@ struct evac_agent {
   int32_t lane;         /* its lane on that flight */
   int8_t flight_half;   /* on a flight: 0 walking its first half, 1 its
                            second (ca.c) */
+  int64_t flight_t0;    /* tick it stepped onto that flight */
+  double flight_h1_s;   /* time its first half takes unhindered, s */
   double speed;         /* free speed on the flat, m/s */
   double down, up;      /* stair speed factors */
   double smoke_factor;  /* speed factor of the smoke it is in (1: clear) */
@@ -129,9 +131,11 @@ struct evac_flight {
   int capacity;         /* people on the flight at most */
   int count;            /* people on it now */
   int nlanes;           /* lanes: width / EVAC_STAIR_LANE_M, at least 1 */
-  int64_t *lane_tail;   /* [2][nlanes]: tick at which the last in each lane
-                           reaches the flight's middle ([0]) and its end
-                           ([1]) */
+  int64_t *lane_tail;   /* [3][nlanes]: for the last to enter each lane, the
+                           tick it was expected to arrive on entry ([0]);
+                           for the last to reach the middle of each lane,
+                           the tick it did ([1]) and the tick it arrives
+                           ([2]) */
   int64_t next_entry;   /* earliest tick of the next entry */
 };
 
