@@ -20,9 +20,10 @@
  * s. A person walks it in two halves, each taking (length / 2) / (factor v
  * f_smoke): the first with the smoke factor of the landing it left, the
  * second with that of the landing it walks to, where its dose is read from
- * the middle on. It walks in the lane where it reaches the middle first,
- * and cannot overtake within the lane (at the middle and at the end each
- * lane passes at most Fst width / lanes people a second). At the end it
+ * the middle on. It walks in the lane where, at its first half's speed,
+ * it would arrive first, and cannot overtake within the lane (at the middle
+ * and at the end each lane passes at most Fst width / lanes people a
+ * second; a wait in the lane is part of the walk). At the end it
  * needs a free landing cell, and waits on the flight until one frees.
  *
  * Agents know the building as planned (field slot 0). When the option
