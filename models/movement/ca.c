@@ -17,10 +17,14 @@
  * for staff, incapacitated, sheltering), it takes a detour round them.
  *
  * A flight has lanes of about 0.6 m: entries at most every 1 / (Fst width)
- * s, a person takes length / (factor v) to walk it, in the lane where it
- * arrives first, and cannot overtake within the lane (each lane passes at
- * most Fst width / lanes people a second). At the end it needs a free
- * landing cell, and waits on the flight until one frees.
+ * s. A person walks it in two halves, each taking (length / 2) / (factor v
+ * f_smoke): the first with the smoke factor of the landing it left, the
+ * second with that of the landing it walks to, where its dose is read from
+ * the middle on. It walks in the lane where, at its first half's speed,
+ * it would arrive first, and cannot overtake within the lane (at the middle
+ * and at the end each lane passes at most Fst width / lanes people a
+ * second; a wait in the lane is part of the walk). At the end it
+ * needs a free landing cell, and waits on the flight until one frees.
  *
  * Agents know the building as planned (field slot 0). When the option
  * their field says is best is closed, they have found a closed route: they
@@ -167,7 +171,23 @@ static int swap(struct evac_sim *s, int a, int32_t v, double step) {
   return begin_move(s, a, v, step, fa) || begin_move(s, h, c, step, fh);
 }
 
-/* Agent a leaves its landing onto flight fi. */
+/* Seconds agent ag takes to walk half of flight fl unhindered at its smoke
+ * factor. */
+static double half_flight_s(const struct evac_sim *s,
+                            const struct evac_agent *ag,
+                            const struct evac_flight *fl) {
+  const struct evac_model *m = s->m;
+  const struct evac_stair *st = &m->stairs[fl->stair];
+  int down = m->floors[st->floors[fl->to_k]].elevation_m <
+             m->floors[st->floors[fl->from_k]].elevation_m;
+  double v = ag->speed * ag->smoke_factor * (down ? ag->down : ag->up);
+  return 0.5 * fl->length_m / v;
+}
+
+/* Agent a leaves its landing onto flight fi: it walks the first half at
+ * the speed the smoke of that landing allows, in the lane where, at that
+ * speed, it would arrive first, and reaches the middle no sooner than a
+ * lane headway after whoever is ahead of it in that lane. */
 static int enter_flight(struct evac_sim *s, int a, int fi) {
   const struct evac_model *m = s->m;
   struct evac_agent *ag = &s->agents[a];
@@ -180,15 +200,15 @@ static int enter_flight(struct evac_sim *s, int a, int fi) {
   ag->cell = -1;
   ag->last_cell = c;
   ag->flight = fi;
+  ag->flight_half = 0;
+  ag->flight_t0 = s->now;
+  ag->flight_h1_s = half_flight_s(s, ag, fl);
   ag->phase = EVAC_PHASE_FLIGHT;
   ag->state = EVAC_STATE_STAIR;
   fl->count++;
   fl->next_entry = s->now + fl->headway;
-  int down = m->floors[st->floors[fl->to_k]].elevation_m <
-             m->floors[st->floors[fl->from_k]].elevation_m;
-  double v = ag->speed * ag->smoke_factor * (down ? ag->down : ag->up);
   int64_t free_t =
-      s->now + (int64_t)llround(fl->length_m / v * EVAC_TICKS_PER_S);
+      s->now + (int64_t)llround(2.0 * ag->flight_h1_s * EVAC_TICKS_PER_S);
   int lane = 0;
   int64_t t = INT64_MAX;
   for (int l = 0; l < fl->nlanes; l++) {
@@ -198,6 +218,12 @@ static int enter_flight(struct evac_sim *s, int a, int fi) {
       t = tl, lane = l;
   }
   fl->lane_tail[lane] = t;
+  int64_t *mid = &fl->lane_tail[fl->nlanes + lane];
+  int64_t t_mid = s->now + (int64_t)llround(ag->flight_h1_s * EVAC_TICKS_PER_S);
+  if (*mid + fl->lane_headway > t_mid)
+    t_mid = *mid + fl->lane_headway;
+  *mid = t_mid;
+  ag->lane = lane;
   ag->since = t;
   evac_sim_landing(s, a, c, 0, 1);
   if (s->behaviour && s->behaviour->footprint(s, a, -1))
@@ -207,6 +233,37 @@ static int enter_flight(struct evac_sim *s, int a, int fi) {
   if (evac_sim_log(s, EVAC_LOG_STAIR_ENTER, a, f, x, y, st->feature) ||
       evac_sim_wake(s, c))
     return -1;
+  return evac_sim_schedule_agent(s, a, t_mid);
+}
+
+/* Agent a reached the middle of its flight. From here on it breathes the
+ * air of the landing it walks to, at the cell it heads for (the lowest of
+ * its field there, the one it steps onto if free), and walks the second
+ * half at the speed that smoke allows (counted from when it would have
+ * reached the middle unhindered, as a wait in the lane is part of the
+ * walk); it arrives no sooner than a lane headway after whoever reached the
+ * middle ahead of it in its lane. */
+static int halfway(struct evac_sim *s, int a) {
+  struct evac_agent *ag = &s->agents[a];
+  struct evac_flight *fl = &s->flights[ag->flight];
+  const double *S = evac_sim_field(s, a);
+  int node = s->stair_node[fl->stair] + fl->to_k;
+  int32_t to = s->landings[s->landing_off[node]];
+  for (int i = s->landing_off[node] + 1; i < s->landing_off[node + 1]; i++)
+    if (S[s->landings[i]] < S[to])
+      to = s->landings[i];
+  evac_sim_flame_dose(s, a); /* for the time it breathed the first half */
+  ag->last_cell = to;
+  ag->smoke_factor = evac_sim_smoke_factor(s, to, ag->head_m);
+  ag->flight_half = 1;
+  int64_t *end = &fl->lane_tail[2 * fl->nlanes + ag->lane];
+  int64_t t = ag->flight_t0 +
+              (int64_t)llround((ag->flight_h1_s + half_flight_s(s, ag, fl)) *
+                               EVAC_TICKS_PER_S);
+  if (*end + fl->lane_headway > t)
+    t = *end + fl->lane_headway;
+  *end = t;
+  ag->since = t;
   return evac_sim_schedule_agent(s, a, t);
 }
 
@@ -550,7 +607,7 @@ static int act(struct evac_sim *s, int a) {
   case EVAC_PHASE_MOVING:
     return arrive(s, a);
   case EVAC_PHASE_FLIGHT:
-    return land(s, a);
+    return ag->flight_half ? land(s, a) : halfway(s, a);
   case EVAC_PHASE_DONE:
   case EVAC_PHASE_TASK: /* the behaviour model's (sim/engine/engine.c) */
     return 0;

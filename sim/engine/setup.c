@@ -82,10 +82,11 @@ static int build_stairs(struct evac_sim *s) {
         if (fl->nlanes < 1)
           fl->nlanes = 1;
         fl->lane_headway = fl->headway * fl->nlanes;
-        fl->lane_tail = malloc((size_t)fl->nlanes * sizeof *fl->lane_tail);
+        fl->lane_tail =
+            malloc((size_t)(3 * fl->nlanes) * sizeof *fl->lane_tail);
         if (!fl->lane_tail)
           return -1;
-        for (int l = 0; l < fl->nlanes; l++)
+        for (int l = 0; l < 3 * fl->nlanes; l++)
           fl->lane_tail[l] = INT64_MIN / 2;
         s->flight_of[2 * (s->stair_node[st] + fl->from_k) + dir] =
             s->nflights++;

@@ -103,6 +103,11 @@ struct evac_agent {
   int16_t field;        /* which target field it follows */
   int32_t know;         /* 0: knows the building as planned, 1: as it is */
   int32_t flight;       /* flight it is on, or -1 */
+  int32_t lane;         /* its lane on that flight */
+  int8_t flight_half;   /* on a flight: 0 walking its first half, 1 its
+                           second (ca.c) */
+  int64_t flight_t0;    /* tick it stepped onto that flight */
+  double flight_h1_s;   /* time its first half takes unhindered, s */
   double speed;         /* free speed on the flat, m/s */
   double down, up;      /* stair speed factors */
   double smoke_factor;  /* speed factor of the smoke it is in (1: clear) */
@@ -126,7 +131,11 @@ struct evac_flight {
   int capacity;         /* people on the flight at most */
   int count;            /* people on it now */
   int nlanes;           /* lanes: width / EVAC_STAIR_LANE_M, at least 1 */
-  int64_t *lane_tail;   /* [nlanes] arrival tick of the last in each lane */
+  int64_t *lane_tail;   /* [3][nlanes]: for the last to enter each lane, the
+                           tick it was expected to arrive on entry ([0]);
+                           for the last to reach the middle of each lane,
+                           the tick it did ([1]) and the tick it arrives
+                           ([2]) */
   int64_t next_entry;   /* earliest tick of the next entry */
 };
 
@@ -268,6 +277,12 @@ int evac_sim_sound_alarm(struct evac_sim *s);
  * fire, the smoke, each person's dose and perception, rescue, tenability,
  * route costs and field samples. Returns 0 or -1. */
 int evac_sim_smoke_step(struct evac_sim *s);
+
+/* Speed factor (Frantzich & Nilsson, models/tox) of the smoke at height
+ * head_m above cell c, with the floor's extinction scaling (coupling.c);
+ * 1 without a fire. */
+double evac_sim_smoke_factor(const struct evac_sim *s, int32_t c,
+                             double head_m);
 
 /* 1 if a person standing on cell c (a walkable cell) is in untenable
  * conditions by the route model's test (visibility under
