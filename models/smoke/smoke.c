@@ -12,9 +12,10 @@
  *
  * Time stepping is multi-rate (docs/models.md § Smoke, "Sub-steps"): a
  * macro step of up to 16 fine sub-steps h, h from the fastest front
- * ("layer") or wave ("momentum") anywhere; each cell steps at 2^k h as its
- * own and its neighbours' fronts or waves allow, each face at the shorter
- * step of its two cells.
+ * ("layer") or layer velocity ("momentum", whose gravity waves are implicit:
+ * implicit_pressure) anywhere; each cell steps at 2^k h as its own and its
+ * neighbours' fronts or velocities allow, each face at the shorter step of
+ * its two cells.
  *
  * Each fine sub-step: (1) the plume adds mass, heat and species to the fire
  * cell (NFPA 92 plume mass flow at the interface height); (2) every face
@@ -50,15 +51,23 @@
   0.7 /* gravity-current front Froude number (Benjamin 1968;                   \
          Simpson & Britter 1979 measured 0.7-0.75) */
 #define FRICTION                                                               \
-  0.02                      /* Darcy friction factor of the ceiling and the    \
-                               interface (turbulent, Re ~ 1e4-1e5) */
-#define FRONT_CFL 0.2       /* "layer": Fr sqrt(g' d) step / cell at most */
-#define WAVE_CFL 0.5        /* "momentum": (|u| + sqrt(g' d)) step / cell */
-#define Y_O2_AIR 0.2315     /* oxygen mass fraction of air */
-#define HOC_O2 13100.0      /* kJ released per kg O2 consumed (Huggett) */
-#define DOOR_SOFFIT_M 2.1   /* height of door openings */
-#define DOOR_LEAK 0.01      /* closed door: 0.02 m2 gap of ~2 m2 */
-#define LIFT_DOOR_LEAK 0.03 /* lift landing door: 0.06 m2 of ~2 m2 */
+  0.02                /* Darcy friction factor of the ceiling and the          \
+                         interface (turbulent, Re ~ 1e4-1e5) */
+#define FRONT_CFL 0.2 /* "layer": Fr sqrt(g' d) step / cell at most */
+#define ADV_CFL 0.5   /* "momentum": |u| step / cell at most */
+#define WAVE_COURANT                                                           \
+  2.0 /* "momentum": sqrt(g' d) step / cell at most (the pressure is           \
+         implicit, so this bounds the gravity waves' phase error only) */
+#define THETA                                                                  \
+  0.55 /* "momentum": implicit share of the pressure gradient (Casulli's       \
+          theta; 0.5 keeps the waves undamped, 1 damps them most) */
+#define CG_TOL 1e-3              /* solve: stop at this share of residual 0 */
+#define CG_MAX 500               /* iterations the pressure solve stops at */
+#define Y_O2_AIR 0.2315          /* oxygen mass fraction of air */
+#define HOC_O2 13100.0           /* kJ released per kg O2 consumed (Huggett) */
+#define DOOR_SOFFIT_M 2.1        /* height of door openings */
+#define DOOR_LEAK 0.01           /* closed door: 0.02 m2 gap of ~2 m2 */
+#define LIFT_DOOR_LEAK 0.03      /* lift landing door: 0.06 m2 of ~2 m2 */
 #define SHAFT_WALL_SEALED 0.001  /* sealed shaft wall and access panels */
 #define SHAFT_WALL_UNSEALED 0.05 /* unsealed cable/pipe exits per cell */
 #define SHAFT_SLAB_SEALED 1e-3   /* fire-stopped share of a slab opening */
@@ -138,6 +147,24 @@ struct lterms {
   double rho; /* layer density RHO_T / T, kg/m3 */
 };
 
+/* "momentum": room for the implicit pressure solve of a fine sub-step
+ * (implicit_pressure). Unknowns are the layer pressures phi = g' d (per
+ * ambient density, m2/s2) of the cells whose pressure drives a face updated
+ * at the sub-step. */
+struct psolve {
+  double *phi;        /* per cell (n + 1): its solved pressure g' d */
+  int32_t *slot;      /* per cell (n + 1): its unknown's index, -1 none */
+  int32_t *cell;      /* per unknown: its cell */
+  double *diag;       /* per unknown: the matrix's diagonal */
+  double *inv;        /* per unknown: 1 / diag (the preconditioner) */
+  double *rhs;        /* per unknown: the right-hand side */
+  double *x, *r, *z;  /* per unknown: solution, residual, preconditioned */
+  double *dir, *q;    /* per unknown: search direction, matrix times it */
+  int32_t (*pair)[2]; /* per coupling face: its two unknowns */
+  double *k;          /* per coupling face: its coefficient */
+  size_t nu, nf;      /* unknowns, coupling faces */
+};
+
 struct evac_smoke {
   const struct evac_model *m;
   size_t n;              /* cells; arrays hold n + 1, the last a dummy */
@@ -162,13 +189,14 @@ struct evac_smoke {
   double (*vnew)[2];     /* the same being updated at a sub-step, read by
                             nobody until copied into vel (NULL likewise) */
   double *lim;           /* share of each cell's outflow it may give */
-  double *wall_e;  /* "momentum" (else NULL): heat the ceiling and walls of
-                      each cell have taken, kJ/m2 */
-  double *wall_t;  /* "momentum" (else NULL): time each cell has held a layer,
-                      s */
-  double *speed;   /* "momentum" (else NULL): per candidate, its wave speed at
-                      the macro step's start, m/s (wave_speeds) */
-  int32_t *active; /* cells with smoke, increasing up to nsorted */
+  double *wall_e;    /* "momentum" (else NULL): heat the ceiling and walls of
+                        each cell have taken, kJ/m2 */
+  double *wall_t;    /* "momentum" (else NULL): time each cell has held a layer,
+                        s */
+  double *speed;     /* "momentum" (else NULL): per candidate, its step speed at
+                        the macro step's start, m/s (wave_speeds) */
+  struct psolve *ps; /* "momentum" (else NULL): the pressure solve's room */
+  int32_t *active;   /* cells with smoke, increasing up to nsorted */
   size_t nactive, nsorted;
   uint8_t *flag;        /* 1 active, 2 candidate, 4 reached by flood, 8
                            has been a candidate */
@@ -299,6 +327,54 @@ static double lift_area(const struct evac_smoke *s, int fe) {
   return nfl ? cells * s->area / nfl : 0.0;
 }
 
+/* Frees the pressure solve's room (NULL is fine). */
+static void psolve_free(struct psolve *p) {
+  if (!p)
+    return;
+  free(p->phi);
+  free(p->slot);
+  free(p->cell);
+  free(p->diag);
+  free(p->inv);
+  free(p->rhs);
+  free(p->x);
+  free(p->r);
+  free(p->z);
+  free(p->dir);
+  free(p->q);
+  free(p->pair);
+  free(p->k);
+  free(p);
+}
+
+/* The pressure solve's room for n cells, or NULL. */
+static struct psolve *psolve_new(size_t n) {
+  struct psolve *p = calloc(1, sizeof *p);
+  if (!p)
+    return NULL;
+  p->phi = calloc(n + 1, sizeof *p->phi);
+  p->slot = malloc((n + 1) * sizeof *p->slot);
+  p->cell = malloc(n * sizeof *p->cell);
+  p->diag = malloc(n * sizeof *p->diag);
+  p->inv = malloc(n * sizeof *p->inv);
+  p->rhs = malloc(n * sizeof *p->rhs);
+  p->x = malloc(n * sizeof *p->x);
+  p->r = malloc(n * sizeof *p->r);
+  p->z = malloc(n * sizeof *p->z);
+  p->dir = malloc(n * sizeof *p->dir);
+  p->q = malloc(n * sizeof *p->q);
+  p->pair = malloc(2 * n * sizeof *p->pair);
+  p->k = malloc(2 * n * sizeof *p->k);
+  if (!p->phi || !p->slot || !p->cell || !p->diag || !p->inv || !p->rhs ||
+      !p->x || !p->r || !p->z || !p->dir || !p->q || !p->pair || !p->k) {
+    psolve_free(p);
+    return NULL;
+  }
+  for (size_t c = 0; c <= n; c++)
+    p->slot[c] = -1;
+  return p;
+}
+
 struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   struct evac_smoke *s = calloc(1, sizeof *s);
   if (!s)
@@ -336,13 +412,14 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
     s->speed = malloc(s->n * sizeof *s->speed);
     s->wall_e = calloc(n1, sizeof *s->wall_e);
     s->wall_t = calloc(n1, sizeof *s->wall_t);
+    s->ps = psolve_new(s->n);
   }
   s->floor_active = calloc((size_t)m->nfloors + 1, sizeof *s->floor_active);
   int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->lt &&
            s->lim && s->active && s->cand && s->scratch && s->geom && s->flag &&
            s->floor_active && s->q && s->face &&
-           (!s->momentum ||
-            (s->vel && s->vnew && s->speed && s->wall_e && s->wall_t)) &&
+           (!s->momentum || (s->vel && s->vnew && s->speed && s->wall_e &&
+                             s->wall_t && s->ps)) &&
            s->mask && s->sm && s->sweep;
   if (!ok)
     goto fail;
@@ -437,6 +514,7 @@ void evac_smoke_free(struct evac_smoke *s) {
   free(s->speed);
   free(s->wall_e);
   free(s->wall_t);
+  psolve_free(s->ps);
   for (int i = 0; i < s->nlinks; i++) {
     free(s->links[i].lo);
     free(s->links[i].hi);
@@ -654,6 +732,58 @@ static inline double face_flow_layer(const struct evac_smoke *s, int32_t a,
   return from_a ? flow : -flow;
 }
 
+/* "momentum": what the open face between candidate a and g->b (layers
+ * da, db deep below its top, not both 0) needs for its velocity update over
+ * dt besides the new pressures (struct mterms; momentum_terms). */
+struct mterms {
+  double u0;     /* the face's velocity now, m/s */
+  double v0;     /* u0 advanced by advection and the explicit share of the
+                    pressure gradient, m/s */
+  double r;      /* rho_a / (rho dx): the pressure gradient's factor, 1/m */
+  double fr;     /* the implicit friction's divisor */
+  double ca, cb; /* g' times the height of each cell's ceiling above the
+                    face's top: pressure at the top = phi - this */
+  double hf;     /* depth the face carries in the pressure solve: upwind of its
+                    explicit estimate, m (0: not coupled) */
+  int ia, ib;    /* 1 if that side's pressure at the face follows its phi */
+  int coupled;   /* 1 if the face is in the pressure solve (hf > 0 and a side
+                    follows its phi) */
+};
+
+/* The terms of the open face's velocity update: v = (v0 + THETA dt r
+ * (p_a - p_b)) / fr with the new pressures p at the face's top, p = phi - c
+ * on a side that follows its phi (gas, layer reaching the top, g' > 0),
+ * else its pressure now (0). */
+static inline void momentum_terms(const struct evac_smoke *s, int32_t a,
+                                  const struct face_geom *g, double dt, int dir,
+                                  double da, double db, struct mterms *t) {
+  int32_t b = g->b;
+  double pa = s->lt[a].gp > 0.0 ? s->lt[a].gp * da : 0.0;
+  double pb = s->lt[b].gp > 0.0 ? s->lt[b].gp * db : 0.0;
+  double rf = da > 0.0 && db > 0.0 ? 0.5 * (s->lt[a].rho + s->lt[b].rho)
+              : da > 0.0           ? s->lt[a].rho
+                                   : s->lt[b].rho;
+  double u0 = s->vel[a][dir], dx = s->m->cell_m;
+  /* advection u du/dx, upwind: the face behind a, or beyond b */
+  double adv = u0 > 0.0 ? u0 * (u0 - s->vel[s->nb[a][dir + 2]][dir]) / dx
+                        : u0 * (s->vel[b][dir] - u0) / dx;
+  t->u0 = u0;
+  t->r = s->rho_a / (rf * dx);
+  t->v0 = u0 + dt * ((1.0 - THETA) * t->r * (pa - pb) - adv);
+  double hf = 0.5 * (da + db);
+  t->fr = 1.0 + dt * FRICTION * fabs(u0) * (0.25 / hf + g->wall);
+  t->ia = !(g->kind & FACE_A_EXIT) && da > 0.0 && s->lt[a].gp > 0.0;
+  t->ib = !(g->kind & FACE_B_EXIT) && db > 0.0 && s->lt[b].gp > 0.0;
+  t->ca = s->lt[a].gp * (g->ca - g->top);
+  t->cb = s->lt[b].gp * (g->cb - g->top);
+  double ve = t->v0 + THETA * dt * t->r * (pa - pb);
+  int from_a = ve > 0.0;
+  t->hf = ve > 0.0 ? da : ve < 0.0 ? db : hf;
+  if (ve != 0.0 && (g->kind & (from_a ? FACE_NO_AB : FACE_NO_BA)))
+    t->hf = 0.0;
+  t->coupled = t->hf > 0.0 && (t->ia || t->ib);
+}
+
 /* "momentum": mass flow (kg/s) from a to g->b over their face (negative:
  * b to a) over the face's step dt, updating the face's layer velocity *u.
  *
@@ -664,7 +794,8 @@ static inline double face_flow_layer(const struct evac_smoke *s, int32_t a,
  * - f |u| u / (2 D_h), with Darcy friction f on the ceiling and the
  * interface (D_h = 2 d for a sheet between them) and, on a face along a
  * wall, on the wall's height d of the cell's width (f |u| u / (8 dx) per
- * wall), advection upwind, semi-implicit in the friction. It is
+ * wall), advection upwind, semi-implicit in the friction, the pressure
+ * gradient partly at the new pressures of implicit_pressure. It is
  * bounded by Benjamin's front speed Fr sqrt(g' d) of the donor's depth
  * below the top: at a front, and at a doorway, where the same bound is
  * Emmons' vent flow (2/3) Cd sqrt(2 g') d^(3/2) within 6 %. The mass flow
@@ -704,16 +835,11 @@ static inline double face_flow_momentum(const struct evac_smoke *s, int32_t a,
                 0.5 * s->lt[d].rho * dp * s->area / (2.0 * s->lt[d].gp * dt));
     return from_a ? flow : -flow;
   }
-  double rf = da > 0.0 && db > 0.0 ? 0.5 * (s->lt[a].rho + s->lt[b].rho)
-              : da > 0.0           ? s->lt[a].rho
-                                   : s->lt[b].rho;
-  double u0 = s->vel[a][dir], dx = s->m->cell_m;
-  /* advection u du/dx, upwind: the face behind a, or beyond b */
-  double adv = u0 > 0.0 ? u0 * (u0 - s->vel[s->nb[a][dir + 2]][dir]) / dx
-                        : u0 * (s->vel[b][dir] - u0) / dx;
-  double v = u0 + dt * (s->rho_a * (pa - pb) / (rf * dx) - adv);
-  double hf = 0.5 * (da + db);
-  v /= 1.0 + dt * FRICTION * fabs(u0) * (0.25 / hf + g->wall);
+  struct mterms t;
+  momentum_terms(s, a, g, dt, dir, da, db, &t);
+  double pn = t.coupled && t.ia ? s->ps->phi[a] - t.ca : pa; /* new */
+  double qn = t.coupled && t.ib ? s->ps->phi[b] - t.cb : pb;
+  double v = (t.v0 + THETA * dt * t.r * (pn - qn)) / t.fr;
   int from_a = v > 0.0;
   double hup = from_a ? da : db;
   int32_t d = from_a ? a : b;
@@ -731,14 +857,14 @@ static inline double face_flow_momentum(const struct evac_smoke *s, int32_t a,
 /* "layer": largest front speed, m/s, of layers whose largest g' d is x
  * (from refresh), the gravity-current front Fr sqrt(g' d). sqrt and the
  * product are monotonic (correctly rounded), so the bound of the largest
- * g' d is the largest bound: one sqrt a sweep. ("momentum" takes its wave
+ * g' d is the largest bound: one sqrt a sweep. ("momentum" takes its step
  * speeds from wave_speeds.) */
 static double max_speed(double x) { return FROUDE * sqrt(x); }
 
 /* The largest such speed times the step, in cells: FRONT_CFL ("layer") or
- * WAVE_CFL ("momentum"). */
+ * ADV_CFL ("momentum"). */
 static double cfl(const struct evac_smoke *s) {
-  return s->momentum ? WAVE_CFL : FRONT_CFL;
+  return s->momentum ? ADV_CFL : FRONT_CFL;
 }
 
 /* NFPA 92 axisymmetric plume mass flow (kg/s) at height z above the fire. */
@@ -949,11 +1075,12 @@ static int candidates(struct evac_smoke *s) {
   return 1;
 }
 
-/* "momentum": the wave speed of each candidate i into speed[i], the
- * fastest of them returned: |u| + sqrt(g' d), |u| the fastest layer
- * velocity over its four faces now and g' d the largest of the cell and
- * its four neighbours (their gravity waves reach it). The candidates and the
- * active cells' cached g' and depth must be fresh. */
+/* "momentum": the step speed of each candidate i into speed[i], the
+ * fastest of them returned: |u|, the fastest layer velocity over its four
+ * faces now (advection), but at least sqrt(g' d) ADV_CFL / WAVE_COURANT, g' d
+ * the largest of the cell and its four neighbours (their gravity waves reach
+ * it; implicit, they only cap the step). The candidates and the active
+ * cells' cached g' and depth must be fresh. */
 static double wave_speeds(struct evac_smoke *s) {
   double fastest = 0.0;
   for (size_t i = 0; i < s->ncand; i++) {
@@ -965,7 +1092,7 @@ static double wave_speeds(struct evac_smoke *s) {
         x = max2(x, s->lt[nb[dir]].gp * s->lt[nb[dir]].dep);
     double v = max2(max2(fabs(s->vel[c][0]), fabs(s->vel[c][1])),
                     max2(fabs(s->vel[nb[2]][0]), fabs(s->vel[nb[3]][1])));
-    s->speed[i] = v + sqrt(x);
+    s->speed[i] = max2(v, sqrt(x) * (ADV_CFL / WAVE_COURANT));
     fastest = max2(fastest, s->speed[i]);
   }
   return fastest;
@@ -974,7 +1101,7 @@ static double wave_speeds(struct evac_smoke *s) {
 /* The local step of each candidate for the macro step of 2^lv fine
  * sub-steps of h (multi-rate explicit stepping). A cell's step is the
  * longest 2^k h (k <= lv) that keeps the fastest front ("layer":
- * max_speed of the cell and its four neighbours) or wave ("momentum": its
+ * max_speed of the cell and its four neighbours) or layer ("momentum": its
  * speed from wave_speeds) within cfl(s) cell per step, as the
  * fine sub-step does for the fastest anywhere; then no cell's step may
  * exceed twice a neighbour's, so a front or wave needs several cells of
@@ -1017,6 +1144,133 @@ static void levels(struct evac_smoke *s, double h, int lv) {
     }
   }
   sweep_masks(s);
+}
+
+/* The pressure solve's unknown for cell c (a new one, from its layer now,
+ * if it has none yet). */
+static int32_t psolve_slot(struct evac_smoke *s, int32_t c) {
+  struct psolve *p = s->ps;
+  if (p->slot[c] < 0) {
+    int32_t i = (int32_t)p->nu++;
+    p->slot[c] = i;
+    p->cell[i] = c;
+    p->diag[i] = s->area / s->lt[c].gp;
+    p->rhs[i] = s->area * s->lt[c].dep;
+    p->x[i] = s->lt[c].gp * s->lt[c].dep;
+  }
+  return p->slot[c];
+}
+
+/* The matrix of the pressure solve times x, into y; returns the sum of x
+ * times y over the unknowns, in their order. */
+static double psolve_apply(const struct psolve *p, const double *x, double *y) {
+  for (size_t i = 0; i < p->nu; i++)
+    y[i] = p->diag[i] * x[i];
+  for (size_t f = 0; f < p->nf; f++) {
+    int32_t i = p->pair[f][0], k = p->pair[f][1];
+    y[i] -= p->k[f] * x[k];
+    y[k] -= p->k[f] * x[i];
+  }
+  double d = 0.0;
+  for (size_t i = 0; i < p->nu; i++)
+    d += x[i] * y[i];
+  return d;
+}
+
+/* Solves the pressure system by conjugate gradients with a diagonal
+ * preconditioner, from x (the pressures now), until the residual is CG_TOL
+ * of the first one or after CG_MAX iterations. Sequential, in a fixed
+ * order: the same bits on any number of threads. */
+static void psolve_cg(struct psolve *p) {
+  size_t n = p->nu;
+  psolve_apply(p, p->x, p->q);
+  double rr = 0.0, rz = 0.0;
+  for (size_t i = 0; i < n; i++) {
+    p->inv[i] = 1.0 / p->diag[i];
+    p->r[i] = p->rhs[i] - p->q[i];
+    p->z[i] = p->r[i] * p->inv[i];
+    p->dir[i] = p->z[i];
+    rr += p->r[i] * p->r[i];
+    rz += p->r[i] * p->z[i];
+  }
+  double stop = CG_TOL * CG_TOL * rr;
+  for (int it = 0; it < CG_MAX && rr > stop; it++) {
+    double dq = psolve_apply(p, p->dir, p->q);
+    if (dq <= 0.0)
+      break;
+    double alpha = rz / dq, rz1 = 0.0;
+    rr = 0.0;
+    for (size_t i = 0; i < n; i++) {
+      p->x[i] += alpha * p->dir[i];
+      p->r[i] -= alpha * p->q[i];
+      p->z[i] = p->r[i] * p->inv[i];
+      rr += p->r[i] * p->r[i];
+      rz1 += p->r[i] * p->z[i];
+    }
+    double beta = rz1 / rz;
+    rz = rz1;
+    for (size_t i = 0; i < n; i++)
+      p->dir[i] = p->z[i] + beta * p->dir[i];
+  }
+}
+
+/* "momentum": the new layer pressures phi = g' d of the cells whose faces
+ * are updated at fine sub-step j of h (the sweep list sw of ns candidates),
+ * semi-implicit in the pressure gradient and the divergence (Casulli 1990,
+ * theta method): each open face's new velocity is v = (v0 + THETA dt r
+ * (p_a - p_b)) / fr with the new pressures (momentum_terms), and each cell's
+ * new volume is its volume now less what its faces carry, v times the upwind
+ * depth now. Eliminating v leaves one symmetric positive definite
+ * system in phi (5 points a floor), solved by psolve_cg. So the gravity
+ * waves do not bound the step: the face flows take their velocities from
+ * these pressures, and carry the layer conservatively (face_shares). */
+static void implicit_pressure(struct evac_smoke *s, double h, unsigned j,
+                              const int32_t *sw, long ns) {
+  struct psolve *p = s->ps;
+  p->nu = p->nf = 0;
+  for (long n = 0; n < ns; n++) {
+    int32_t a = s->cand[sw[n]];
+    for (int dir = 0; dir < 2; dir++) {
+      const struct face_geom *g = &s->geom[a][dir];
+      uint16_t fm = s->sm[a].face[dir];
+      if ((j & fm) || !(g->kind & FACE_FLOWS) || g->leak > 0.0)
+        continue;
+      double da, db, dt = (double)(fm + 1u) * h;
+      face_depths(s, a, g, &da, &db);
+      if (da == 0.0 && db == 0.0)
+        continue;
+      struct mterms t;
+      momentum_terms(s, a, g, dt, dir, da, db, &t);
+      if (!t.coupled)
+        continue;
+      int32_t b = g->b;
+      double pa = s->lt[a].gp > 0.0 ? s->lt[a].gp * da : 0.0;
+      double pb = s->lt[b].gp > 0.0 ? s->lt[b].gp * db : 0.0;
+      double k = THETA * dt * dt * g->w * t.hf * t.r / t.fr;
+      /* what the face carries out of a over dt besides k (p_a - p_b) */
+      double e = dt * g->w * t.hf * t.v0 / t.fr;
+      int32_t ia = t.ia ? psolve_slot(s, a) : -1;
+      int32_t ib = t.ib ? psolve_slot(s, b) : -1;
+      if (ia >= 0) {
+        p->diag[ia] += k;
+        p->rhs[ia] += -e + k * t.ca + (ib >= 0 ? -k * t.cb : k * pb);
+      }
+      if (ib >= 0) {
+        p->diag[ib] += k;
+        p->rhs[ib] += e + k * t.cb + (ia >= 0 ? -k * t.ca : k * pa);
+      }
+      if (ia >= 0 && ib >= 0) {
+        p->pair[p->nf][0] = ia;
+        p->pair[p->nf][1] = ib;
+        p->k[p->nf++] = k;
+      }
+    }
+  }
+  psolve_cg(p);
+  for (size_t i = 0; i < p->nu; i++) {
+    p->phi[p->cell[i]] = p->x[i];
+    p->slot[p->cell[i]] = -1;
+  }
 }
 
 /* A face of no transfer, for faces not updated at a fine sub-step. */
@@ -1236,6 +1490,8 @@ static void spread(struct evac_smoke *s, double dt, unsigned j, int threads) {
       for (long k = 0; k < ns; k++)
         refresh_cell(s, cand[sw[k]]);
     }
+    if (s->momentum)
+      implicit_pressure(s, dt, j, sw, ns);
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (long k = 0; k < ns; k++)
       face_flows(s, cand[sw[k]], dt, j);
@@ -1259,6 +1515,8 @@ static void spread(struct evac_smoke *s, double dt, unsigned j, int threads) {
     if (j)
       for (long k = 0; k < ns; k++)
         refresh_cell(s, cand[sw[k]]);
+    if (s->momentum)
+      implicit_pressure(s, dt, j, sw, ns);
     for (long k = 0; k < ns; k++) {
       face_flows(s, cand[sw[k]], dt, j);
       outflow(s, cand[sw[k]], dt, j);
@@ -1392,9 +1650,9 @@ int evac_smoke_step(struct evac_smoke *s, double dt,
   if (threads < 1)
     threads = 1;
   while (t < dt - 1e-12) {
-    /* the step of the fastest front or wave anywhere: the fine sub-step;
+    /* the step of the fastest front or layer anywhere: the fine sub-step;
        the macro step is up to 2^MAX_LEVEL of them ("momentum": from the
-       candidates' wave speeds, |u| + sqrt(g' d) as the layers move now) */
+       candidates' step speeds, wave_speeds) */
     double x = refresh(s, s->active, s->nactive), u;
     if (s->momentum) {
       candidates(s);

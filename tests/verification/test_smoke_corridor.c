@@ -42,19 +42,17 @@
  * f = 0.02) and the dissipation in the bore damp it. Target: the
  * half-range of the interface height at the corridor's end over each
  * 100 s below 0.05 m within a few minutes.
- * KNOWN DEVIATION: measured (0.4 m cells, 1 s steps as in a run) 0.97 m in
+ * KNOWN DEVIATION: measured (0.4 m cells, 1 s steps as in a run) 0.85 m in
  * the first 100 s (the layer also shrinks as it cools: it loses heat to the
- * ceiling and walls), 0.24 m after 400 s, still 0.056 m at 1700-1800 s
- * (0.05-0.08 m from 1200 s on). Causes
- * (docs/models.md § Smoke, "Limits"): the quadratic friction weakens with
- * the amplitude (the amplitude falls as 1 / t, not exponentially), and the
- * velocity's advective form u du/dx conserves Bernoulli's head across the
- * bore instead of dissipating Belanger's head loss; and short standing
- * waves across and along the corridor's end (2-3 m long, +-0.05 m) that
- * the explicit step at the wave CFL number 0.5 sustains (they are absent
- * with 0.3). The test asserts the damping seen (the last window under
- * 0.35 of the first) and the deviation (the last window still >= 0.05 m),
- * so that a fix makes it fail and the target criterion is restored. */
+ * ceiling and walls), 0.35-0.61 m up to 400 s, 0.15 m in the next 100 s,
+ * then 0.02-0.055 m, under 0.05 m in every window only from 1300 s on.
+ * Causes (docs/models.md § Smoke, "Limits"): the quadratic friction weakens
+ * with the amplitude (the amplitude falls as 1 / t, not exponentially), and
+ * the velocity's advective form u du/dx conserves Bernoulli's head across
+ * the bore instead of dissipating Belanger's head loss. The test asserts
+ * the damping seen (the last window under 0.35 of the first) and the
+ * deviation (a window from 300 s on still >= 0.05 m), so that a fix makes
+ * it fail and the target criterion is restored. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -214,9 +212,12 @@ Test(smoke_corridor, closed_corridor_layer_settles_known_deviation) {
   cr_expect_gt(amp[0], 0.1, "the layer sloshes at first: %.3f m", amp[0]);
   cr_expect_lt(amp[NWIN - 1], 0.35 * amp[0], "damped: %.3f m after %.3f m",
                amp[NWIN - 1], amp[0]);
-  /* the known deviation (target: below 0.05 m within a few minutes) */
-  cr_expect_geq(amp[NWIN - 1], 0.05,
-                "FIXED? %.3f m at 1700..1800 s: restore the target "
+  /* the known deviation (target: below 0.05 m from 300 s on) */
+  double late = 0;
+  for (int w = 3; w < NWIN; w++)
+    late = fmax(late, amp[w]);
+  cr_expect_geq(late, 0.05,
+                "FIXED? at most %.3f m from 300 s on: restore the target "
                 "criterion",
-                amp[NWIN - 1]);
+                late);
 }
