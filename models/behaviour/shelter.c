@@ -13,10 +13,11 @@
  * smoke towards the cell of its floor furthest from the nearest untenable
  * cell (walking distance) that it reaches through tenable cells, and waits
  * there to be rescued (state stuck); when the smoke reaches it there, it
- * draws back again. Whoever queues behind
- * people sheltering shelters with them. At every route rebuild it looks
- * again: it goes on once the route is survivable (the smoke thinned, a way
- * reopened).
+ * draws back again. Whoever queues behind people sheltering (who are not
+ * coming its way) shelters with them where it stands: it does not draw
+ * back, as it would only walk back into the queue once it looks again.
+ * At every route rebuild it looks again: it goes on once the route is
+ * survivable (the smoke thinned, a way reopened).
  * Staff walking on their own (out of the building, or to a refuge) weigh
  * their route the same way; the patients staff move follow the staff model
  * and the compartment tenability rules instead. */
@@ -92,18 +93,28 @@ static double route_dose(const struct evac_sim *s, int a, int32_t v) {
   return dose;
 }
 
+/* 1 if agent a, on its cell, queues behind the person sheltering on cell
+ * v: v holds someone sheltering who is not heading at a (a's cell is not
+ * lower on their field than v; one coming the other way is passed, or
+ * stepped round, as anyone held still is, models/movement/ca.c). */
+static int queued(const struct evac_sim *s, int a, int32_t v) {
+  int h = s->occ[v];
+  if (h < 0 || h == a || !s->agents[h].shelter)
+    return 0;
+  const double *S = evac_sim_field(s, h);
+  return !(S[s->agents[a].cell] < S[v] - 1e-9);
+}
+
 int evac_shelter_needed(const struct evac_sim *s, int a, int32_t v) {
   const struct evac_agent *ag = &s->agents[a];
   if (!s->smoke_cost || v < 0 ||
       (ag->role != EVAC_ROLE_OCCUPANT && ag->role != EVAC_ROLE_STAFF) ||
       (evac_sim_untenable(s, ag->cell) && !ag->shelter))
     return 0;
-  int h = s->occ[v];
-  if (h >= 0 && h != a && s->agents[h].shelter)
-    return 1; /* queued behind people sheltering: shelters with them */
-  if (!ag->shelter && !evac_sim_untenable(s, v))
-    return 0; /* not at the smoke */
-  return ag->fed + route_dose(s, a, ag->cell) >= ag->fed_threshold;
+  if ((ag->shelter || evac_sim_untenable(s, v)) &&
+      ag->fed + route_dose(s, a, ag->cell) >= ag->fed_threshold)
+    return 1;                     /* its own way on would incapacitate it */
+  return queued(s, a, v) ? 2 : 0; /* waits with those it queues behind */
 }
 
 int evac_shelter_begin(struct evac_sim *s, int a) {

@@ -428,9 +428,10 @@ static int decide(struct evac_sim *s, int a) {
   }
   if (!best || best->closed)
     return evac_sim_agent_trap(s, a);
-  if (best->cell >= 0 && evac_shelter_needed(s, a, best->cell)) {
-    double step = 0.0; /* draw back from the smoke, then wait */
-    int32_t v = evac_shelter_retreat(s, a, &step);
+  int need = best->cell >= 0 ? evac_shelter_needed(s, a, best->cell) : 0;
+  if (need) {
+    double step = 0.0; /* draw back from the smoke (not in a queue), wait */
+    int32_t v = need == 1 ? evac_shelter_retreat(s, a, &step) : -1;
     if (evac_shelter_begin(s, a))
       return -1;
     if (v >= 0)

@@ -403,11 +403,13 @@ int evac_rescue_possible(const struct evac_sim *s);
 
 /* ------------------------------------------------------- shelter */
 
-/* 1 if occupant a, with cell v next on its route, should shelter instead
- * (models/behaviour/shelter.c): standing in tenable air (or sheltering
- * already), with v untenable (or sheltering already), walking the route
- * through the smoke as it is now would incapacitate it; or people
- * sheltering hold v. */
+/* Whether occupant a, with cell v next on its route, should shelter
+ * instead (models/behaviour/shelter.c): 1 if, standing in tenable air (or
+ * sheltering already), with v untenable (or sheltering already), walking
+ * the route through the smoke as it is now would incapacitate it (it draws
+ * back, evac_shelter_retreat); else 2 if someone sheltering who is not
+ * coming its way holds v (it queues behind them and waits where it
+ * stands); else 0. */
 int evac_shelter_needed(const struct evac_sim *s, int a, int32_t v);
 
 /* Agent a starts sheltering (logged as trapped; who waits for its cell
