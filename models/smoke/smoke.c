@@ -198,6 +198,8 @@ struct evac_smoke {
   double area;           /* cell area, m2 */
   int pressurised;       /* 1 if stair pressurisation runs */
   uint8_t *gas;          /* 1 gas cell, 2 exit (outside), 0 solid */
+  uint8_t *walls;        /* "momentum" (else NULL): per cell, its sides on a
+                            solid cell or the floor's edge (0-4) */
   float *ceil;           /* ceiling (or soffit) height of each cell, m */
   float *open;           /* opening factor of a cell's faces */
   int16_t *floor_of;     /* floor of each cell */
@@ -444,13 +446,14 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
     s->wall_t = calloc(n1, sizeof *s->wall_t);
     s->ps = psolve_new(s->n);
     s->mt = malloc(s->n * sizeof *s->mt);
+    s->walls = malloc(s->n);
   }
   s->floor_active = calloc((size_t)m->nfloors + 1, sizeof *s->floor_active);
   int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->lt &&
            s->lim && s->active && s->cand && s->scratch && s->geom && s->flag &&
            s->floor_active && s->q && s->face &&
            (!s->momentum || (s->vel && s->vnew && s->speed && s->wall_e &&
-                             s->wall_t && s->ps && s->mt)) &&
+                             s->wall_t && s->ps && s->mt && s->walls)) &&
            s->mask && s->sm && s->sweep;
   if (!ok)
     goto fail;
@@ -516,6 +519,11 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
       }
     }
   }
+  for (size_t c = 0; s->walls && c < s->n; c++) {
+    s->walls[c] = 0;
+    for (int dir = 0; dir < 4; dir++)
+      s->walls[c] += !s->gas[s->nb[c][dir]];
+  }
   for (int i = 0; i < m->nstairs; i++)
     if (build_links(s, m->stairs[i].feature,
                     m->stairs[i].width_m * STAIR_OPEN_M))
@@ -555,6 +563,7 @@ void evac_smoke_free(struct evac_smoke *s) {
   free(s->jet);
   free(s->room);
   free(s->gas);
+  free(s->walls);
   free(s->ceil);
   free(s->open);
   free(s->floor_of);
@@ -789,8 +798,8 @@ static inline void momentum_terms(const struct evac_smoke *s, int32_t a,
   t->v0 = u0 + dt * ((1.0 - THETA) * t->r * (pa - pb) - adv);
   double hf = 0.5 * (da + db);
   t->fr = 1.0 + dt * FRICTION * fabs(u0) * (0.25 / hf + g->wall);
-  t->ia = !(g->kind & FACE_A_EXIT) && da > 0.0 && s->lt[a].gp > 0.0;
-  t->ib = !(g->kind & FACE_B_EXIT) && db > 0.0 && s->lt[b].gp > 0.0;
+  t->ia = !(g->kind & FACE_A_EXIT) & (da > 0.0) & (s->lt[a].gp > 0.0);
+  t->ib = !(g->kind & FACE_B_EXIT) & (db > 0.0) & (s->lt[b].gp > 0.0);
   t->ca = s->lt[a].gp * (g->ca - g->top);
   t->cb = s->lt[b].gp * (g->cb - g->top);
   double ve = t->v0 + THETA * dt * t->r * (pa - pb);
@@ -798,7 +807,7 @@ static inline void momentum_terms(const struct evac_smoke *s, int32_t a,
   t->hf = ve > 0.0 ? da : ve < 0.0 ? db : hf;
   if (ve != 0.0 && (g->kind & (from_a ? FACE_NO_AB : FACE_NO_BA)))
     t->hf = 0.0;
-  t->coupled = t->hf > 0.0 && (t->ia || t->ib);
+  t->coupled = (t->hf > 0.0) & (t->ia | t->ib);
 }
 
 /* "momentum": mass flow (kg/s) from a to g->b over their face (negative:
@@ -1201,9 +1210,31 @@ static double psolve_apply(const struct psolve *p, const double *restrict x,
   size_t n = p->nu;
   double d = 0.0;
   for (size_t i = 0; i < n; i++) {
+    const int32_t *c = col[i];
+    const double *ki = k[i];
     double yi = diag[i] * x[i];
-    for (int e = 0; e < nk[i]; e++)
-      yi -= k[i][e] * x[col[i][e]];
+    switch (nk[i]) { /* the entries in order, unrolled */
+    case 4:
+      yi -= ki[0] * x[c[0]];
+      yi -= ki[1] * x[c[1]];
+      yi -= ki[2] * x[c[2]];
+      yi -= ki[3] * x[c[3]];
+      break;
+    case 3:
+      yi -= ki[0] * x[c[0]];
+      yi -= ki[1] * x[c[1]];
+      yi -= ki[2] * x[c[2]];
+      break;
+    case 2:
+      yi -= ki[0] * x[c[0]];
+      yi -= ki[1] * x[c[1]];
+      break;
+    case 1:
+      yi -= ki[0] * x[c[0]];
+      break;
+    default:
+      break;
+    }
     y[i] = yi;
     d += x[i] * yi;
   }
@@ -1272,28 +1303,29 @@ static void implicit_pressure(struct evac_smoke *s, double h, unsigned j,
       if ((j & fm) || !(g->kind & FACE_FLOWS) || g->leak > 0.0)
         continue;
       double da, db, dt = (double)(fm + 1u) * h;
-      struct mterms *t = &s->mt[n][dir];
       face_depths(s, a, g, &da, &db);
       if (da == 0.0 && db == 0.0) {
-        t->da = t->db = 0.0;
+        s->mt[n][dir].da = s->mt[n][dir].db = 0.0;
         continue;
       }
-      momentum_terms(s, a, g, dt, dir, da, db, t);
-      if (!t->coupled)
+      struct mterms t; /* a local: the stores below cannot change it */
+      momentum_terms(s, a, g, dt, dir, da, db, &t);
+      s->mt[n][dir] = t;
+      if (!t.coupled)
         continue;
       int32_t b = g->b;
-      double k = THETA * dt * dt * g->w * t->hf * t->r / t->fr;
+      double k = THETA * dt * dt * g->w * t.hf * t.r / t.fr;
       /* what the face carries out of a over dt besides k (p_a - p_b) */
-      double e = dt * g->w * t->hf * t->v0 / t->fr;
-      int32_t ia = t->ia ? psolve_slot(s, a) : -1;
-      int32_t ib = t->ib ? psolve_slot(s, b) : -1;
+      double e = dt * g->w * t.hf * t.v0 / t.fr;
+      int32_t ia = t.ia ? psolve_slot(s, a) : -1;
+      int32_t ib = t.ib ? psolve_slot(s, b) : -1;
       if (ia >= 0) {
         p->diag[ia] += k;
-        p->rhs[ia] += -e + k * t->ca + (ib >= 0 ? -k * t->cb : k * t->pb);
+        p->rhs[ia] += -e + k * t.ca + (ib >= 0 ? -k * t.cb : k * t.pb);
       }
       if (ib >= 0) {
         p->diag[ib] += k;
-        p->rhs[ib] += e + k * t->cb + (ia >= 0 ? -k * t->ca : k * t->pa);
+        p->rhs[ib] += e + k * t.cb + (ia >= 0 ? -k * t.ca : k * t.pa);
       }
       if (ia >= 0 && ib >= 0) {
         psolve_couple(p, ia, ib, k);
@@ -1437,9 +1469,7 @@ static inline void cool_momentum(struct evac_smoke *s, int32_t c, double dt) {
   double uy = 0.5 * (fabs(s->vel[c][1]) + fabs(s->vel[nb[3]][1]));
   double hf = st * RHO_T / t * CP * sqrt(ux * ux + uy * uy);
   double dn = cbrt(fabs(t - ts));
-  int walls = 0;
-  for (int dir = 0; dir < 4; dir++)
-    walls += !s->gas[nb[dir]];
+  int walls = s->walls[c];
   double aw = walls * s->m->cell_m * min2(m * t / RHO_T / a, s->ceil[c]);
   double g = max2(hf, H_NAT_CEILING * dn) * a + max2(hf, H_NAT_WALL * dn) * aw;
   double lost = m * CP * (t - ts) * (1.0 - exp(-g * dt / (m * CP)));
