@@ -183,8 +183,10 @@ struct psolve {
   double *dir, *q;   /* per unknown: search direction, matrix times it */
   uint8_t *nk;       /* per unknown: its coupling faces (at most 4) */
   int32_t (*col)[4]; /* per unknown: the other unknown of each coupling
-                        face, in the order the faces were added */
-  double (*k)[4];    /* per unknown: each coupling face's coefficient */
+                        face, in the order the faces were added; n (whose x
+                        and dir stay +0) for the entries beyond them */
+  double (*k)[4];    /* per unknown: each coupling face's coefficient (+0
+                        beyond them) */
   size_t nu;         /* unknowns */
 };
 
@@ -388,10 +390,10 @@ static struct psolve *psolve_new(size_t n) {
   p->diag = malloc(n * sizeof *p->diag);
   p->inv = malloc(n * sizeof *p->inv);
   p->rhs = malloc(n * sizeof *p->rhs);
-  p->x = malloc(n * sizeof *p->x);
+  p->x = calloc(n + 1, sizeof *p->x); /* x[n], dir[n]: +0, never written */
   p->r = malloc(n * sizeof *p->r);
   p->z = malloc(n * sizeof *p->z);
-  p->dir = malloc(n * sizeof *p->dir);
+  p->dir = calloc(n + 1, sizeof *p->dir);
   p->q = malloc(n * sizeof *p->q);
   p->nk = malloc(n * sizeof *p->nk);
   p->col = malloc(n * sizeof *p->col);
@@ -1185,6 +1187,10 @@ static inline int32_t psolve_slot(struct evac_smoke *s, int32_t c) {
     p->rhs[i] = s->area * s->lt[c].dep;
     p->x[i] = s->lt[c].gp * s->lt[c].dep;
     p->nk[i] = 0;
+    for (int e = 0; e < 4; e++) { /* no face: +0 times x[n] = +0 */
+      p->col[i][e] = (int32_t)s->n;
+      p->k[i][e] = 0.0;
+    }
   }
   return p->slot[c];
 }
@@ -1198,13 +1204,13 @@ static inline void psolve_couple(struct psolve *p, int32_t i, int32_t o,
 
 /* The matrix of the pressure solve times x, into y; returns the sum of x
  * times y over the unknowns, in their order. Each y[i] is the diagonal term
- * less its faces' terms in the order the faces were added (a cell has at
- * most four): the same operations, in the same order, as a sweep over the
- * faces would do to it. */
+ * less its faces' terms in the order the faces were added: the same
+ * operations, in the same order, as a sweep over the faces would do to it.
+ * Rows of fewer than four faces take +0 * x[n] = +0 (x[n] is +0) for the
+ * rest, which leaves any y (-0 too) unchanged: no branch on the count. */
 static double psolve_apply(const struct psolve *p, const double *restrict x,
                            double *restrict y) {
   const double *restrict diag = p->diag;
-  const uint8_t *restrict nk = p->nk;
   const int32_t(*restrict col)[4] = p->col;
   const double(*restrict k)[4] = p->k;
   size_t n = p->nu;
@@ -1213,28 +1219,10 @@ static double psolve_apply(const struct psolve *p, const double *restrict x,
     const int32_t *c = col[i];
     const double *ki = k[i];
     double yi = diag[i] * x[i];
-    switch (nk[i]) { /* the entries in order, unrolled */
-    case 4:
-      yi -= ki[0] * x[c[0]];
-      yi -= ki[1] * x[c[1]];
-      yi -= ki[2] * x[c[2]];
-      yi -= ki[3] * x[c[3]];
-      break;
-    case 3:
-      yi -= ki[0] * x[c[0]];
-      yi -= ki[1] * x[c[1]];
-      yi -= ki[2] * x[c[2]];
-      break;
-    case 2:
-      yi -= ki[0] * x[c[0]];
-      yi -= ki[1] * x[c[1]];
-      break;
-    case 1:
-      yi -= ki[0] * x[c[0]];
-      break;
-    default:
-      break;
-    }
+    yi -= ki[0] * x[c[0]];
+    yi -= ki[1] * x[c[1]];
+    yi -= ki[2] * x[c[2]];
+    yi -= ki[3] * x[c[3]];
     y[i] = yi;
     d += x[i] * yi;
   }
