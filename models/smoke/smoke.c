@@ -409,6 +409,17 @@ static struct psolve *psolve_new(size_t n) {
   return p;
 }
 
+size_t evac_smoke_momentum_cell_bytes(void) {
+  const struct evac_smoke *s = NULL;
+  const struct psolve *p = NULL;
+  return sizeof *s->vel + sizeof *s->vnew + sizeof *s->speed +
+         sizeof *s->wall_e + sizeof *s->wall_t + sizeof *s->mt +
+         sizeof *s->walls + sizeof *p->phi + sizeof *p->slot + sizeof *p->cell +
+         sizeof *p->diag + sizeof *p->inv + sizeof *p->rhs + sizeof *p->x +
+         sizeof *p->r + sizeof *p->z + sizeof *p->dir + sizeof *p->q +
+         sizeof *p->nk + sizeof *p->col + sizeof *p->k;
+}
+
 struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
   struct evac_smoke *s = calloc(1, sizeof *s);
   if (!s)
