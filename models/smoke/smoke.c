@@ -147,22 +147,47 @@ struct lterms {
   double rho; /* layer density RHO_T / T, kg/m3 */
 };
 
+/* "momentum": what the open face between candidate a and g->b needs for
+ * its velocity update over dt besides the new pressures (momentum_terms),
+ * computed once a sub-step by implicit_pressure and read again by the face
+ * flows. */
+struct mterms {
+  double da, db; /* the layers' depths below the face's top, m (both 0: no
+                    layer reaches the face, and nothing below is set) */
+  double pa, pb; /* their pressures at the top now, g' d, m2/s2 */
+  double v0;     /* the face's velocity now advanced by advection and the
+                    explicit share of the pressure gradient, m/s */
+  double r;      /* rho_a / (rho dx): the pressure gradient's factor, 1/m */
+  double fr;     /* the implicit friction's divisor */
+  double ca, cb; /* g' times the height of each cell's ceiling above the
+                    face's top: pressure at the top = phi - this */
+  double hf;     /* depth the face carries in the pressure solve: upwind of its
+                    explicit estimate, m (0: not coupled) */
+  int ia, ib;    /* 1 if that side's pressure at the face follows its phi */
+  int coupled;   /* 1 if the face is in the pressure solve (hf > 0 and a side
+                    follows its phi) */
+};
+
 /* "momentum": room for the implicit pressure solve of a fine sub-step
  * (implicit_pressure). Unknowns are the layer pressures phi = g' d (per
  * ambient density, m2/s2) of the cells whose pressure drives a face updated
  * at the sub-step. */
 struct psolve {
-  double *phi;        /* per cell (n + 1): its solved pressure g' d */
-  int32_t *slot;      /* per cell (n + 1): its unknown's index, -1 none */
-  int32_t *cell;      /* per unknown: its cell */
-  double *diag;       /* per unknown: the matrix's diagonal */
-  double *inv;        /* per unknown: 1 / diag (the preconditioner) */
-  double *rhs;        /* per unknown: the right-hand side */
-  double *x, *r, *z;  /* per unknown: solution, residual, preconditioned */
-  double *dir, *q;    /* per unknown: search direction, matrix times it */
-  int32_t (*pair)[2]; /* per coupling face: its two unknowns */
-  double *k;          /* per coupling face: its coefficient */
-  size_t nu, nf;      /* unknowns, coupling faces */
+  double *phi;       /* per cell (n + 1): its solved pressure g' d */
+  int32_t *slot;     /* per cell (n + 1): its unknown's index, -1 none */
+  int32_t *cell;     /* per unknown: its cell */
+  double *diag;      /* per unknown: the matrix's diagonal */
+  double *inv;       /* per unknown: 1 / diag (the preconditioner) */
+  double *rhs;       /* per unknown: the right-hand side */
+  double *x, *r, *z; /* per unknown: solution, residual, preconditioned */
+  double *dir, *q;   /* per unknown: search direction, matrix times it */
+  uint8_t *nk;       /* per unknown: its coupling faces (at most 4) */
+  int32_t (*col)[4]; /* per unknown: the other unknown of each coupling
+                        face, in the order the faces were added; n (whose x
+                        and dir stay +0) for the entries beyond them */
+  double (*k)[4];    /* per unknown: each coupling face's coefficient (+0
+                        beyond them) */
+  size_t nu;         /* unknowns */
 };
 
 struct evac_smoke {
@@ -175,6 +200,8 @@ struct evac_smoke {
   double area;           /* cell area, m2 */
   int pressurised;       /* 1 if stair pressurisation runs */
   uint8_t *gas;          /* 1 gas cell, 2 exit (outside), 0 solid */
+  uint8_t *walls;        /* "momentum" (else NULL): per cell, its sides on a
+                            solid cell or the floor's edge (0-4) */
   float *ceil;           /* ceiling (or soffit) height of each cell, m */
   float *open;           /* opening factor of a cell's faces */
   int16_t *floor_of;     /* floor of each cell */
@@ -196,7 +223,11 @@ struct evac_smoke {
   double *speed;     /* "momentum" (else NULL): per candidate, its step speed at
                         the macro step's start, m/s (wave_speeds) */
   struct psolve *ps; /* "momentum" (else NULL): the pressure solve's room */
-  int32_t *active;   /* cells with smoke, increasing up to nsorted */
+  struct mterms (*mt)[2]; /* "momentum" (else NULL): per place in the sweep
+                             list of the sub-step, the terms of the
+                             candidate's right and down faces
+                             (implicit_pressure), for face_flow_momentum */
+  int32_t *active;        /* cells with smoke, increasing up to nsorted */
   size_t nactive, nsorted;
   uint8_t *flag;        /* 1 active, 2 candidate, 4 reached by flood, 8
                            has been a candidate */
@@ -342,7 +373,8 @@ static void psolve_free(struct psolve *p) {
   free(p->z);
   free(p->dir);
   free(p->q);
-  free(p->pair);
+  free(p->nk);
+  free(p->col);
   free(p->k);
   free(p);
 }
@@ -358,21 +390,34 @@ static struct psolve *psolve_new(size_t n) {
   p->diag = malloc(n * sizeof *p->diag);
   p->inv = malloc(n * sizeof *p->inv);
   p->rhs = malloc(n * sizeof *p->rhs);
-  p->x = malloc(n * sizeof *p->x);
+  p->x = calloc(n + 1, sizeof *p->x); /* x[n], dir[n]: +0, never written */
   p->r = malloc(n * sizeof *p->r);
   p->z = malloc(n * sizeof *p->z);
-  p->dir = malloc(n * sizeof *p->dir);
+  p->dir = calloc(n + 1, sizeof *p->dir);
   p->q = malloc(n * sizeof *p->q);
-  p->pair = malloc(2 * n * sizeof *p->pair);
-  p->k = malloc(2 * n * sizeof *p->k);
+  p->nk = malloc(n * sizeof *p->nk);
+  p->col = malloc(n * sizeof *p->col);
+  p->k = malloc(n * sizeof *p->k);
   if (!p->phi || !p->slot || !p->cell || !p->diag || !p->inv || !p->rhs ||
-      !p->x || !p->r || !p->z || !p->dir || !p->q || !p->pair || !p->k) {
+      !p->x || !p->r || !p->z || !p->dir || !p->q || !p->nk || !p->col ||
+      !p->k) {
     psolve_free(p);
     return NULL;
   }
   for (size_t c = 0; c <= n; c++)
     p->slot[c] = -1;
   return p;
+}
+
+size_t evac_smoke_momentum_cell_bytes(void) {
+  const struct evac_smoke *s = NULL;
+  const struct psolve *p = NULL;
+  return sizeof *s->vel + sizeof *s->vnew + sizeof *s->speed +
+         sizeof *s->wall_e + sizeof *s->wall_t + sizeof *s->mt +
+         sizeof *s->walls + sizeof *p->phi + sizeof *p->slot + sizeof *p->cell +
+         sizeof *p->diag + sizeof *p->inv + sizeof *p->rhs + sizeof *p->x +
+         sizeof *p->r + sizeof *p->z + sizeof *p->dir + sizeof *p->q +
+         sizeof *p->nk + sizeof *p->col + sizeof *p->k;
 }
 
 struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
@@ -413,13 +458,15 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
     s->wall_e = calloc(n1, sizeof *s->wall_e);
     s->wall_t = calloc(n1, sizeof *s->wall_t);
     s->ps = psolve_new(s->n);
+    s->mt = malloc(s->n * sizeof *s->mt);
+    s->walls = malloc(s->n);
   }
   s->floor_active = calloc((size_t)m->nfloors + 1, sizeof *s->floor_active);
   int ok = s->gas && s->ceil && s->open && s->floor_of && s->nb && s->lt &&
            s->lim && s->active && s->cand && s->scratch && s->geom && s->flag &&
            s->floor_active && s->q && s->face &&
            (!s->momentum || (s->vel && s->vnew && s->speed && s->wall_e &&
-                             s->wall_t && s->ps)) &&
+                             s->wall_t && s->ps && s->mt && s->walls)) &&
            s->mask && s->sm && s->sweep;
   if (!ok)
     goto fail;
@@ -485,6 +532,11 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m) {
       }
     }
   }
+  for (size_t c = 0; s->walls && c < s->n; c++) {
+    s->walls[c] = 0;
+    for (int dir = 0; dir < 4; dir++)
+      s->walls[c] += !s->gas[s->nb[c][dir]];
+  }
   for (int i = 0; i < m->nstairs; i++)
     if (build_links(s, m->stairs[i].feature,
                     m->stairs[i].width_m * STAIR_OPEN_M))
@@ -515,6 +567,7 @@ void evac_smoke_free(struct evac_smoke *s) {
   free(s->wall_e);
   free(s->wall_t);
   psolve_free(s->ps);
+  free(s->mt);
   for (int i = 0; i < s->nlinks; i++) {
     free(s->links[i].lo);
     free(s->links[i].hi);
@@ -523,6 +576,7 @@ void evac_smoke_free(struct evac_smoke *s) {
   free(s->jet);
   free(s->room);
   free(s->gas);
+  free(s->walls);
   free(s->ceil);
   free(s->open);
   free(s->floor_of);
@@ -732,24 +786,6 @@ static inline double face_flow_layer(const struct evac_smoke *s, int32_t a,
   return from_a ? flow : -flow;
 }
 
-/* "momentum": what the open face between candidate a and g->b (layers
- * da, db deep below its top, not both 0) needs for its velocity update over
- * dt besides the new pressures (struct mterms; momentum_terms). */
-struct mterms {
-  double u0;     /* the face's velocity now, m/s */
-  double v0;     /* u0 advanced by advection and the explicit share of the
-                    pressure gradient, m/s */
-  double r;      /* rho_a / (rho dx): the pressure gradient's factor, 1/m */
-  double fr;     /* the implicit friction's divisor */
-  double ca, cb; /* g' times the height of each cell's ceiling above the
-                    face's top: pressure at the top = phi - this */
-  double hf;     /* depth the face carries in the pressure solve: upwind of its
-                    explicit estimate, m (0: not coupled) */
-  int ia, ib;    /* 1 if that side's pressure at the face follows its phi */
-  int coupled;   /* 1 if the face is in the pressure solve (hf > 0 and a side
-                    follows its phi) */
-};
-
 /* The terms of the open face's velocity update: v = (v0 + THETA dt r
  * (p_a - p_b)) / fr with the new pressures p at the face's top, p = phi - c
  * on a side that follows its phi (gas, layer reaching the top, g' > 0),
@@ -760,6 +796,10 @@ static inline void momentum_terms(const struct evac_smoke *s, int32_t a,
   int32_t b = g->b;
   double pa = s->lt[a].gp > 0.0 ? s->lt[a].gp * da : 0.0;
   double pb = s->lt[b].gp > 0.0 ? s->lt[b].gp * db : 0.0;
+  t->da = da;
+  t->db = db;
+  t->pa = pa;
+  t->pb = pb;
   double rf = da > 0.0 && db > 0.0 ? 0.5 * (s->lt[a].rho + s->lt[b].rho)
               : da > 0.0           ? s->lt[a].rho
                                    : s->lt[b].rho;
@@ -767,13 +807,12 @@ static inline void momentum_terms(const struct evac_smoke *s, int32_t a,
   /* advection u du/dx, upwind: the face behind a, or beyond b */
   double adv = u0 > 0.0 ? u0 * (u0 - s->vel[s->nb[a][dir + 2]][dir]) / dx
                         : u0 * (s->vel[b][dir] - u0) / dx;
-  t->u0 = u0;
   t->r = s->rho_a / (rf * dx);
   t->v0 = u0 + dt * ((1.0 - THETA) * t->r * (pa - pb) - adv);
   double hf = 0.5 * (da + db);
   t->fr = 1.0 + dt * FRICTION * fabs(u0) * (0.25 / hf + g->wall);
-  t->ia = !(g->kind & FACE_A_EXIT) && da > 0.0 && s->lt[a].gp > 0.0;
-  t->ib = !(g->kind & FACE_B_EXIT) && db > 0.0 && s->lt[b].gp > 0.0;
+  t->ia = !(g->kind & FACE_A_EXIT) & (da > 0.0) & (s->lt[a].gp > 0.0);
+  t->ib = !(g->kind & FACE_B_EXIT) & (db > 0.0) & (s->lt[b].gp > 0.0);
   t->ca = s->lt[a].gp * (g->ca - g->top);
   t->cb = s->lt[b].gp * (g->cb - g->top);
   double ve = t->v0 + THETA * dt * t->r * (pa - pb);
@@ -781,11 +820,12 @@ static inline void momentum_terms(const struct evac_smoke *s, int32_t a,
   t->hf = ve > 0.0 ? da : ve < 0.0 ? db : hf;
   if (ve != 0.0 && (g->kind & (from_a ? FACE_NO_AB : FACE_NO_BA)))
     t->hf = 0.0;
-  t->coupled = t->hf > 0.0 && (t->ia || t->ib);
+  t->coupled = (t->hf > 0.0) & (t->ia | t->ib);
 }
 
 /* "momentum": mass flow (kg/s) from a to g->b over their face (negative:
- * b to a) over the face's step dt, updating the face's layer velocity *u.
+ * b to a) over the face's step dt, updating the face's layer velocity *u;
+ * t holds an open face's terms (implicit_pressure set them this sub-step).
  *
  * The layers' depths below the face's top (the lower ceiling: a door's
  * soffit) give the hydrostatic pressure of each, p = g (rho_a - rho) d =
@@ -803,22 +843,20 @@ static inline void momentum_terms(const struct evac_smoke *s, int32_t a,
  * orifice flow C A sqrt(2 rho dp). */
 static inline double face_flow_momentum(const struct evac_smoke *s, int32_t a,
                                         const struct face_geom *g, double dt,
-                                        int dir, double *u) {
+                                        const struct mterms *t, double *u) {
   if (!(g->kind & FACE_FLOWS)) {
     *u = 0.0;
     return 0.0;
   }
   int32_t b = g->b;
-  double da, db;
-  face_depths(s, a, g, &da, &db);
-  if (da == 0.0 && db == 0.0) { /* no layer reaches the face: no pressure */
-    *u = 0.0;
-    return 0.0;
-  }
-  double pa = s->lt[a].gp > 0.0 ? s->lt[a].gp * da : 0.0; /* p / rho_a */
-  double pb = s->lt[b].gp > 0.0 ? s->lt[b].gp * db : 0.0;
   if (g->leak > 0.0) {
+    double da, db;
+    face_depths(s, a, g, &da, &db);
     *u = 0.0;
+    if (da == 0.0 && db == 0.0) /* no layer reaches the face: no pressure */
+      return 0.0;
+    double pa = s->lt[a].gp > 0.0 ? s->lt[a].gp * da : 0.0; /* p / rho_a */
+    double pb = s->lt[b].gp > 0.0 ? s->lt[b].gp * db : 0.0;
     if (pa == pb)
       return 0.0;
     int from_a = pa > pb;
@@ -835,13 +873,15 @@ static inline double face_flow_momentum(const struct evac_smoke *s, int32_t a,
                 0.5 * s->lt[d].rho * dp * s->area / (2.0 * s->lt[d].gp * dt));
     return from_a ? flow : -flow;
   }
-  struct mterms t;
-  momentum_terms(s, a, g, dt, dir, da, db, &t);
-  double pn = t.coupled && t.ia ? s->ps->phi[a] - t.ca : pa; /* new */
-  double qn = t.coupled && t.ib ? s->ps->phi[b] - t.cb : pb;
-  double v = (t.v0 + THETA * dt * t.r * (pn - qn)) / t.fr;
+  if (t->da == 0.0 && t->db == 0.0) { /* no layer reaches the face */
+    *u = 0.0;
+    return 0.0;
+  }
+  double pn = t->coupled && t->ia ? s->ps->phi[a] - t->ca : t->pa; /* new */
+  double qn = t->coupled && t->ib ? s->ps->phi[b] - t->cb : t->pb;
+  double v = (t->v0 + THETA * dt * t->r * (pn - qn)) / t->fr;
   int from_a = v > 0.0;
-  double hup = from_a ? da : db;
+  double hup = from_a ? t->da : t->db;
   int32_t d = from_a ? a : b;
   if (hup == 0.0 || v == 0.0 || s->lt[d].gp <= 0.0 ||
       (g->kind & (from_a ? FACE_NO_AB : FACE_NO_BA))) {
@@ -1148,7 +1188,7 @@ static void levels(struct evac_smoke *s, double h, int lv) {
 
 /* The pressure solve's unknown for cell c (a new one, from its layer now,
  * if it has none yet). */
-static int32_t psolve_slot(struct evac_smoke *s, int32_t c) {
+static inline int32_t psolve_slot(struct evac_smoke *s, int32_t c) {
   struct psolve *p = s->ps;
   if (p->slot[c] < 0) {
     int32_t i = (int32_t)p->nu++;
@@ -1157,23 +1197,46 @@ static int32_t psolve_slot(struct evac_smoke *s, int32_t c) {
     p->diag[i] = s->area / s->lt[c].gp;
     p->rhs[i] = s->area * s->lt[c].dep;
     p->x[i] = s->lt[c].gp * s->lt[c].dep;
+    p->nk[i] = 0;
+    for (int e = 0; e < 4; e++) { /* no face: +0 times x[n] = +0 */
+      p->col[i][e] = (int32_t)s->n;
+      p->k[i][e] = 0.0;
+    }
   }
   return p->slot[c];
 }
 
+/* Couples unknowns i and o by a face of coefficient k (row i's next entry). */
+static inline void psolve_couple(struct psolve *p, int32_t i, int32_t o,
+                                 double k) {
+  p->col[i][p->nk[i]] = o;
+  p->k[i][p->nk[i]++] = k;
+}
+
 /* The matrix of the pressure solve times x, into y; returns the sum of x
- * times y over the unknowns, in their order. */
-static double psolve_apply(const struct psolve *p, const double *x, double *y) {
-  for (size_t i = 0; i < p->nu; i++)
-    y[i] = p->diag[i] * x[i];
-  for (size_t f = 0; f < p->nf; f++) {
-    int32_t i = p->pair[f][0], k = p->pair[f][1];
-    y[i] -= p->k[f] * x[k];
-    y[k] -= p->k[f] * x[i];
-  }
+ * times y over the unknowns, in their order. Each y[i] is the diagonal term
+ * less its faces' terms in the order the faces were added: the same
+ * operations, in the same order, as a sweep over the faces would do to it.
+ * Rows of fewer than four faces take +0 * x[n] = +0 (x[n] is +0) for the
+ * rest, which leaves any y (-0 too) unchanged: no branch on the count. */
+static double psolve_apply(const struct psolve *p, const double *restrict x,
+                           double *restrict y) {
+  const double *restrict diag = p->diag;
+  const int32_t(*restrict col)[4] = p->col;
+  const double(*restrict k)[4] = p->k;
+  size_t n = p->nu;
   double d = 0.0;
-  for (size_t i = 0; i < p->nu; i++)
-    d += x[i] * y[i];
+  for (size_t i = 0; i < n; i++) {
+    const int32_t *c = col[i];
+    const double *ki = k[i];
+    double yi = diag[i] * x[i];
+    yi -= ki[0] * x[c[0]];
+    yi -= ki[1] * x[c[1]];
+    yi -= ki[2] * x[c[2]];
+    yi -= ki[3] * x[c[3]];
+    y[i] = yi;
+    d += x[i] * yi;
+  }
   return d;
 }
 
@@ -1183,34 +1246,37 @@ static double psolve_apply(const struct psolve *p, const double *x, double *y) {
  * order: the same bits on any number of threads. */
 static void psolve_cg(struct psolve *p) {
   size_t n = p->nu;
-  psolve_apply(p, p->x, p->q);
+  double *restrict x = p->x, *restrict r = p->r, *restrict z = p->z;
+  double *restrict dir = p->dir, *restrict q = p->q, *restrict inv = p->inv;
+  const double *restrict rhs = p->rhs, *restrict diag = p->diag;
+  psolve_apply(p, x, q);
   double rr = 0.0, rz = 0.0;
   for (size_t i = 0; i < n; i++) {
-    p->inv[i] = 1.0 / p->diag[i];
-    p->r[i] = p->rhs[i] - p->q[i];
-    p->z[i] = p->r[i] * p->inv[i];
-    p->dir[i] = p->z[i];
-    rr += p->r[i] * p->r[i];
-    rz += p->r[i] * p->z[i];
+    inv[i] = 1.0 / diag[i];
+    r[i] = rhs[i] - q[i];
+    z[i] = r[i] * inv[i];
+    dir[i] = z[i];
+    rr += r[i] * r[i];
+    rz += r[i] * z[i];
   }
   double stop = CG_TOL * CG_TOL * rr;
   for (int it = 0; it < CG_MAX && rr > stop; it++) {
-    double dq = psolve_apply(p, p->dir, p->q);
+    double dq = psolve_apply(p, dir, q);
     if (dq <= 0.0)
       break;
     double alpha = rz / dq, rz1 = 0.0;
     rr = 0.0;
     for (size_t i = 0; i < n; i++) {
-      p->x[i] += alpha * p->dir[i];
-      p->r[i] -= alpha * p->q[i];
-      p->z[i] = p->r[i] * p->inv[i];
-      rr += p->r[i] * p->r[i];
-      rz1 += p->r[i] * p->z[i];
+      x[i] += alpha * dir[i];
+      r[i] -= alpha * q[i];
+      z[i] = r[i] * inv[i];
+      rr += r[i] * r[i];
+      rz1 += r[i] * z[i];
     }
     double beta = rz1 / rz;
     rz = rz1;
     for (size_t i = 0; i < n; i++)
-      p->dir[i] = p->z[i] + beta * p->dir[i];
+      dir[i] = z[i] + beta * dir[i];
   }
 }
 
@@ -1227,7 +1293,7 @@ static void psolve_cg(struct psolve *p) {
 static void implicit_pressure(struct evac_smoke *s, double h, unsigned j,
                               const int32_t *sw, long ns) {
   struct psolve *p = s->ps;
-  p->nu = p->nf = 0;
+  p->nu = 0;
   for (long n = 0; n < ns; n++) {
     int32_t a = s->cand[sw[n]];
     for (int dir = 0; dir < 2; dir++) {
@@ -1237,15 +1303,16 @@ static void implicit_pressure(struct evac_smoke *s, double h, unsigned j,
         continue;
       double da, db, dt = (double)(fm + 1u) * h;
       face_depths(s, a, g, &da, &db);
-      if (da == 0.0 && db == 0.0)
+      if (da == 0.0 && db == 0.0) {
+        s->mt[n][dir].da = s->mt[n][dir].db = 0.0;
         continue;
-      struct mterms t;
+      }
+      struct mterms t; /* a local: the stores below cannot change it */
       momentum_terms(s, a, g, dt, dir, da, db, &t);
+      s->mt[n][dir] = t;
       if (!t.coupled)
         continue;
       int32_t b = g->b;
-      double pa = s->lt[a].gp > 0.0 ? s->lt[a].gp * da : 0.0;
-      double pb = s->lt[b].gp > 0.0 ? s->lt[b].gp * db : 0.0;
       double k = THETA * dt * dt * g->w * t.hf * t.r / t.fr;
       /* what the face carries out of a over dt besides k (p_a - p_b) */
       double e = dt * g->w * t.hf * t.v0 / t.fr;
@@ -1253,16 +1320,15 @@ static void implicit_pressure(struct evac_smoke *s, double h, unsigned j,
       int32_t ib = t.ib ? psolve_slot(s, b) : -1;
       if (ia >= 0) {
         p->diag[ia] += k;
-        p->rhs[ia] += -e + k * t.ca + (ib >= 0 ? -k * t.cb : k * pb);
+        p->rhs[ia] += -e + k * t.ca + (ib >= 0 ? -k * t.cb : k * t.pb);
       }
       if (ib >= 0) {
         p->diag[ib] += k;
-        p->rhs[ib] += e + k * t.cb + (ia >= 0 ? -k * t.ca : k * pa);
+        p->rhs[ib] += e + k * t.cb + (ia >= 0 ? -k * t.ca : k * t.pa);
       }
       if (ia >= 0 && ib >= 0) {
-        p->pair[p->nf][0] = ia;
-        p->pair[p->nf][1] = ib;
-        p->k[p->nf++] = k;
+        psolve_couple(p, ia, ib, k);
+        psolve_couple(p, ib, ia, k);
       }
     }
   }
@@ -1276,20 +1342,22 @@ static void implicit_pressure(struct evac_smoke *s, double h, unsigned j,
 /* A face of no transfer, for faces not updated at a fine sub-step. */
 static const double no_transfer[NQ];
 
-/* (1) The mass flow over the right and down faces of candidate a (the
- * dummy neighbour has no gas: no flow) at fine sub-step j of h,
+/* (1) The mass flow over the right and down faces of candidate a, place i
+ * of the sweep list (the dummy neighbour has no gas: no flow) at fine
+ * sub-step j of h,
  * times the face's step in fine sub-steps ("momentum": with the face's
  * velocity advanced over that step); 0 for a face not updated at j. */
-static inline void face_flows(struct evac_smoke *s, int32_t a, double h,
+static inline void face_flows(struct evac_smoke *s, long i, int32_t a, double h,
                               unsigned j) {
   for (int dir = 0; dir < 2; dir++) {
     const struct face_geom *g = &s->geom[a][dir];
     uint16_t fm = s->sm[a].face[dir];
     double k = (double)(fm + 1u), f = 0.0;
     if (!(j & fm))
-      f = s->momentum
-              ? face_flow_momentum(s, a, g, k * h, dir, &s->vnew[a][dir]) * k
-              : face_flow_layer(s, a, g) * k;
+      f = s->momentum ? face_flow_momentum(s, a, g, k * h, &s->mt[i][dir],
+                                           &s->vnew[a][dir]) *
+                            k
+                      : face_flow_layer(s, a, g) * k;
     s->face[a][dir][Q_MASS] = f;
   }
 }
@@ -1400,9 +1468,7 @@ static inline void cool_momentum(struct evac_smoke *s, int32_t c, double dt) {
   double uy = 0.5 * (fabs(s->vel[c][1]) + fabs(s->vel[nb[3]][1]));
   double hf = st * RHO_T / t * CP * sqrt(ux * ux + uy * uy);
   double dn = cbrt(fabs(t - ts));
-  int walls = 0;
-  for (int dir = 0; dir < 4; dir++)
-    walls += !s->gas[nb[dir]];
+  int walls = s->walls[c];
   double aw = walls * s->m->cell_m * min2(m * t / RHO_T / a, s->ceil[c]);
   double g = max2(hf, H_NAT_CEILING * dn) * a + max2(hf, H_NAT_WALL * dn) * aw;
   double lost = m * CP * (t - ts) * (1.0 - exp(-g * dt / (m * CP)));
@@ -1494,7 +1560,7 @@ static void spread(struct evac_smoke *s, double dt, unsigned j, int threads) {
       implicit_pressure(s, dt, j, sw, ns);
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (long k = 0; k < ns; k++)
-      face_flows(s, cand[sw[k]], dt, j);
+      face_flows(s, k, cand[sw[k]], dt, j);
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (long k = 0; k < ns; k++)
       outflow(s, cand[sw[k]], dt, j);
@@ -1518,7 +1584,7 @@ static void spread(struct evac_smoke *s, double dt, unsigned j, int threads) {
     if (s->momentum)
       implicit_pressure(s, dt, j, sw, ns);
     for (long k = 0; k < ns; k++) {
-      face_flows(s, cand[sw[k]], dt, j);
+      face_flows(s, k, cand[sw[k]], dt, j);
       outflow(s, cand[sw[k]], dt, j);
     }
     for (long k = 0; k < ns; k++) {

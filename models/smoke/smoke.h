@@ -52,6 +52,11 @@ struct evac_smoke *evac_smoke_create(const struct evac_model *m);
 /* Frees it (NULL allowed). */
 void evac_smoke_free(struct evac_smoke *s);
 
+/* Bytes a cell of the "momentum" transport takes beyond those of "layer"
+ * once smoke reaches it (its face velocities, wall heat, face terms and
+ * pressure-solve row), for the memory estimate (sim/engine/memory.c). */
+size_t evac_smoke_momentum_cell_bytes(void);
+
 /* Holds door or fire door cell c open (1: a doorway for smoke) or shuts
  * it (0: it leaks through its gaps); other cells are left as they are. */
 void evac_smoke_hold_open(struct evac_smoke *s, int32_t cell, int open);

@@ -23,9 +23,9 @@
 /* ... with a fire (two-layer smoke, toxicity, fire model): 157 B measured
  * with lean replications, which store no fields. */
 #define FIRE_CELL_BYTES 160.0
-/* ... plus, with the "momentum" smoke transport, the layer velocities of
- * the cell's two faces, now and being updated: 4 doubles. */
-#define MOMENTUM_CELL_BYTES 32.0
+/* ... plus, with the "momentum" smoke transport, the bytes the smoke model
+ * counts for a cell that smoke reaches (evac_smoke_momentum_cell_bytes), for
+ * every cell: a bound, as a long fire may fill the building. */
 /* Per agent: state, drawn profile, event log: 1050 B measured. */
 #define AGENT_BYTES 1100.0
 /* Per agent, the trajectory sample held until the next is taken (the run
@@ -51,7 +51,7 @@ void evac_memory_estimate(const struct evac_model *m, int lean, int copies,
   need->base = BASE_BYTES;
   need->cells = cells * (fire ? FIRE_CELL_BYTES : CELL_BYTES);
   if (fire && m->smoke_model == EVAC_SMOKE_MOMENTUM)
-    need->cells += cells * MOMENTUM_CELL_BYTES;
+    need->cells += cells * (double)evac_smoke_momentum_cell_bytes();
   need->agents = agents * AGENT_BYTES;
   need->output = 0.0;
   if (!lean) { /* samples go to the file as they are taken */

@@ -19,7 +19,7 @@ static int exists(const char *path) {
 }
 
 /* A generated 20-floor tower (about 100 000 cells, a fire, 3600 s with
- * fields every 5 s, which go to the file as they are taken: about 46 MB for
+ * fields every 5 s, which go to the file as they are taken: about 82 MB for
  * a run) in dir. */
 static void tower(const char *dir) {
   char args[4400], *out = NULL;
@@ -59,7 +59,7 @@ Test(memory, run_refused_over_cap) {
 Test(memory, rank_counts_threads) {
   const char *dir = evac_test_dir("memory_rank");
   tower(dir);
-  /* 20 MB base and about 17 MB a lean replication: 86 MB on 4 threads */
+  /* 20 MB base and about 51 MB a lean replication: 224 MB on 4 threads */
   setenv("EVACSIM_MEMORY_LIMIT", "64M", 1);
   char args[9000], *out = NULL;
   snprintf(args, sizeof args,
