@@ -36,6 +36,29 @@ static void layer_smoke(cJSON *sc) {
   cJSON_AddItemToObject(sc, "smoke", cJSON_Parse("{\"model\": \"layer\"}"));
 }
 
+/* Loads plan and scenario (taken) under the test's own tag, applies the
+ * hazards and runs the simulation (seed 5, one thread); the model in *m. */
+static struct evac_sim *simulate(const char *tag, cJSON *plan, cJSON *sc,
+                                 struct evac_model **m) {
+  char *p = json_take(plan), *s = json_take(sc);
+  struct evac_diag d;
+  int rc = evac_test_load(tag, "test.plan.json", p, s, &d, m);
+  if (rc)
+    evac_diag_print(&d, stderr);
+  cr_assert_eq(rc, 0);
+  free(p);
+  free(s);
+  evac_hazards_apply(*m, &d);
+  evac_diag_free(&d);
+  evac_diag_init(&d);
+  struct evac_run_opts o = {.seed = 5, .seed_given = 1, .threads = 1};
+  struct evac_sim *sim = NULL;
+  cr_assert_eq(evac_sim_create(*m, &o, &d, &sim), 0);
+  cr_assert_eq(evac_sim_run(sim), 0);
+  evac_diag_free(&d);
+  return sim;
+}
+
 static struct outcome run_case(int grilles, double duration_s) {
   struct grid g = grid_new(100, 5);
   grid_fill(&g, 1, 1, 98, 3, '.');
@@ -68,22 +91,8 @@ static struct outcome run_case(int grilles, double duration_s) {
       cJSON_Parse(grilles ? "[{\"id\": \"H\", \"type\": \"window_grilles\", "
                             "\"floors\": [\"1\"]}]"
                           : "[]"));
-  char *p = json_take(plan), *s = json_take(sc);
-  struct evac_diag d;
   struct evac_model *m = NULL;
-  int rc = evac_test_load("shelter", "test.plan.json", p, s, &d, &m);
-  if (rc)
-    evac_diag_print(&d, stderr);
-  cr_assert_eq(rc, 0);
-  free(p);
-  free(s);
-  evac_hazards_apply(m, &d);
-  evac_diag_free(&d);
-  evac_diag_init(&d);
-  struct evac_run_opts o = {.seed = 5, .seed_given = 1, .threads = 1};
-  struct evac_sim *sim = NULL;
-  cr_assert_eq(evac_sim_create(m, &o, &d, &sim), 0);
-  cr_assert_eq(evac_sim_run(sim), 0);
+  struct evac_sim *sim = simulate("shelter", plan, sc, &m);
   const struct evac_result *r = evac_sim_result(sim);
   struct outcome out = {0};
   for (int a = 0; a < r->occupants; a++) {
@@ -102,7 +111,6 @@ static struct outcome run_case(int grilles, double duration_s) {
               out.fed_max);
   evac_sim_free(sim);
   evac_model_free(m);
-  evac_diag_free(&d);
   return out;
 }
 
@@ -180,22 +188,8 @@ Test(shelter, someone_sheltering_is_no_queue_to_one_coming_the_other_way) {
       sc, "hazards",
       cJSON_Parse("[{\"id\": \"H\", \"type\": "
                   "\"window_grilles\", \"floors\": [\"1\"]}]"));
-  char *p = json_take(plan), *s = json_take(sc);
-  struct evac_diag d;
   struct evac_model *m = NULL;
-  int rc = evac_test_load("shelter_facing", "test.plan.json", p, s, &d, &m);
-  if (rc)
-    evac_diag_print(&d, stderr);
-  cr_assert_eq(rc, 0);
-  free(p);
-  free(s);
-  evac_hazards_apply(m, &d);
-  evac_diag_free(&d);
-  evac_diag_init(&d);
-  struct evac_run_opts o = {.seed = 5, .seed_given = 1, .threads = 1};
-  struct evac_sim *sim = NULL;
-  cr_assert_eq(evac_sim_create(m, &o, &d, &sim), 0);
-  cr_assert_eq(evac_sim_run(sim), 0);
+  struct evac_sim *sim = simulate("shelter_facing", plan, sc, &m);
   const struct evac_result *r = evac_sim_result(sim);
   cr_assert_eq(r->occupants, 2);
   int frail = r->agents.start_x[0] == 97 ? 0 : 1, later = 1 - frail;
@@ -213,7 +207,6 @@ Test(shelter, someone_sheltering_is_no_queue_to_one_coming_the_other_way) {
   cr_expect_lt(r->agents.fed_max[later], 0.3);
   evac_sim_free(sim);
   evac_model_free(m);
-  evac_diag_free(&d);
 }
 
 /* Whoever queues behind someone sheltering waits where it stands. A
@@ -261,22 +254,8 @@ Test(shelter, who_queues_behind_people_sheltering_waits_where_it_stands) {
       sc, "hazards",
       cJSON_Parse("[{\"id\": \"H\", \"type\": "
                   "\"window_grilles\", \"floors\": [\"1\"]}]"));
-  char *p = json_take(plan), *s = json_take(sc);
-  struct evac_diag d;
   struct evac_model *m = NULL;
-  int rc = evac_test_load("shelter_queue", "test.plan.json", p, s, &d, &m);
-  if (rc)
-    evac_diag_print(&d, stderr);
-  cr_assert_eq(rc, 0);
-  free(p);
-  free(s);
-  evac_hazards_apply(m, &d);
-  evac_diag_free(&d);
-  evac_diag_init(&d);
-  struct evac_run_opts o = {.seed = 5, .seed_given = 1, .threads = 1};
-  struct evac_sim *sim = NULL;
-  cr_assert_eq(evac_sim_create(m, &o, &d, &sim), 0);
-  cr_assert_eq(evac_sim_run(sim), 0);
+  struct evac_sim *sim = simulate("shelter_queue", plan, sc, &m);
   const struct evac_result *r = evac_sim_result(sim);
   cr_assert_eq(r->occupants, 2);
   int frail = r->agents.start_x[0] == 90 ? 0 : 1, later = 1 - frail;
@@ -300,5 +279,4 @@ Test(shelter, who_queues_behind_people_sheltering_waits_where_it_stands) {
                r->agents.distance_m[later], line);
   evac_sim_free(sim);
   evac_model_free(m);
-  evac_diag_free(&d);
 }
