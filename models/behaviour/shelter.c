@@ -38,19 +38,15 @@ static int32_t downhill(const struct evac_sim *s, int a, int32_t v,
   const double *S = evac_sim_field(s, a);
   int f, x, y;
   evac_sim_cell_xy(s, v, &f, &x, &y);
-  const int32_t w = m->floors[f].nx;
   int32_t next = -1;
   double best = INFINITY;
   struct evac_nb nb[9];
   for (int k = 0, n = evac_model_neighbours(m, f, x, y, 0, nb); k < n; k++) {
-    int32_t u = nb[k].cell, c1 = v + nb[k].dx, c2 = v + nb[k].dy * w;
+    int32_t u = nb[k].cell;
     if (!evac_cell_walkable(m->cell_kind[u]) || s->closed[u] ||
-        !(S[u] < S[v] - 1e-9))
-      continue;
-    if (nb[k].dx && nb[k].dy &&
-        (!evac_cell_walkable(m->cell_kind[c1]) ||
-         !evac_cell_walkable(m->cell_kind[c2]) || s->closed[c1] ||
-         s->closed[c2]))
+        !(S[u] < S[v] - 1e-9) ||
+        (nb[k].dx && nb[k].dy &&
+         !evac_sim_corner_open(s, v, nb[k].dx, nb[k].dy)))
       continue;
     double len = nb[k].dx && nb[k].dy ? m->cell_m * sqrt(2.0) : m->cell_m;
     if (len + S[u] < best) {
@@ -81,10 +77,8 @@ static double route_dose(const struct evac_sim *s, int a, int32_t v) {
       break; /* out of the floor's smoke */
     struct evac_gas g;
     evac_smoke_gas(s->smoke, next, ag->head_m, &g);
-    double speed =
-        ag->speed *
-        evac_tox_speed_factor(evac_tox_extinction(g.soot_kg_m3) *
-                              m->systems.extinction_floor[s->cell_floor[next]]);
+    double speed = ag->speed * evac_sim_speed_factor(
+                                   s, next, evac_tox_extinction(g.soot_kg_m3));
     double rad =
         evac_tox_fed_rad_rate(evac_sim_flame_flux(s, next, ag->head_m));
     dose += (evac_tox_fed_rate(&g) + rad) * step / speed;

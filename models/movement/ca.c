@@ -76,15 +76,10 @@ static int options(const struct evac_sim *s, int a, int32_t c,
     int dx = nb[k].dx, dy = nb[k].dy;
     if (!evac_cell_walkable(m->cell_kind[v]) || !(S[v] < S[c] - 1e-9))
       continue;
-    if (dx && dy) {
-      int32_t a1 = c + dx, a2 = c + dy * w; /* the corner's two cells */
-      if (!evac_cell_walkable(m->cell_kind[a1]) ||
-          !evac_cell_walkable(m->cell_kind[a2]) || s->closed[a1] ||
-          s->closed[a2])
-        continue;
-      if (footprint_pair(s, a, a1, a2))
-        continue;
-    }
+    if (dx && dy &&
+        (!evac_sim_corner_open(s, c, dx, dy) ||
+         footprint_pair(s, a, c + dx, c + dy * w)))
+      continue;
     double step = dx && dy ? diag : cell;
     opt[n++] = (struct option){v, -1, step, step + S[v], s->closed[v]};
   }

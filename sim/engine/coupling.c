@@ -110,8 +110,7 @@ static int sample_fields(struct evac_sim *s) {
   return rc;
 }
 
-/* Speed factor of extinction k (1/m) on cell c's floor. */
-static double factor_of(const struct evac_sim *s, int32_t c, double k) {
+double evac_sim_speed_factor(const struct evac_sim *s, int32_t c, double k) {
   return evac_tox_speed_factor(
       k * s->m->systems.extinction_floor[s->cell_floor[c]]);
 }
@@ -122,7 +121,7 @@ double evac_sim_smoke_factor(const struct evac_sim *s, int32_t c,
     return 1.0;
   struct evac_gas g;
   evac_smoke_gas(s->smoke, c, head_m, &g);
-  return factor_of(s, c, evac_tox_extinction(g.soot_kg_m3));
+  return evac_sim_speed_factor(s, c, evac_tox_extinction(g.soot_kg_m3));
 }
 
 /* One fire, smoke and dose step (EVAC_SMOKE_DT_S). */
@@ -163,7 +162,7 @@ int evac_sim_smoke_step(struct evac_sim *s) {
     double flux = evac_sim_flame_dose(s, a);
     ag->fed += evac_tox_fed_rate(&g) * dt;
     s->res.agents.fed_max[a] = ag->fed;
-    ag->smoke_factor = factor_of(s, c, k);
+    ag->smoke_factor = evac_sim_speed_factor(s, c, k);
     if ((g.temp_c > EVAC_UNTENABLE_TEMP_C || vis < EVAC_UNTENABLE_VIS_M) &&
         isnan(s->res.aset_s))
       s->res.aset_s = t;

@@ -278,6 +278,10 @@ int evac_sim_sound_alarm(struct evac_sim *s);
  * route costs and field samples. Returns 0 or -1. */
 int evac_sim_smoke_step(struct evac_sim *s);
 
+/* Speed factor (Frantzich & Nilsson, models/tox) of smoke of extinction k
+ * (1/m) at cell c, with its floor's extinction scaling (coupling.c). */
+double evac_sim_speed_factor(const struct evac_sim *s, int32_t c, double k);
+
 /* Speed factor (Frantzich & Nilsson, models/tox) of the smoke at height
  * head_m above cell c, with the floor's extinction scaling (coupling.c);
  * 1 without a fire. */
@@ -310,6 +314,17 @@ double evac_sim_flame_dose(struct evac_sim *s, int a);
 /* Distance (m) from the centre of the flames within which their radiant
  * flux exceeds EVAC_RAD_DOSE_MIN_KW_M2 (radiant.c); 0 without a fire. */
 double evac_sim_flame_reach(const struct evac_sim *s);
+
+/* 1 if a diagonal step from cell c by (dx, dy) cuts no corner: both cells
+ * beside it, (c + dx) and (c + dy rows), are walkable and open. */
+static inline int evac_sim_corner_open(const struct evac_sim *s, int32_t c,
+                                       int dx, int dy) {
+  const struct evac_model *m = s->m;
+  int32_t a1 = c + dx, a2 = c + dy * m->floors[s->cell_floor[c]].nx;
+  return evac_cell_walkable(m->cell_kind[a1]) &&
+         evac_cell_walkable(m->cell_kind[a2]) && !s->closed[a1] &&
+         !s->closed[a2];
+}
 
 /* Floor of a cell, and its x, y. */
 void evac_sim_cell_xy(const struct evac_sim *s, int32_t cell, int *floor,
