@@ -10,6 +10,7 @@
  * them too). */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdio.h>
 
 #include "diag.h"
 #include "grid.h"
@@ -34,6 +35,41 @@ struct outcome {
  * out through the thin smoke instead (6 walked where 0 and 3 expected). */
 static void layer_smoke(cJSON *sc) {
   cJSON_AddItemToObject(sc, "smoke", cJSON_Parse("{\"model\": \"layer\"}"));
+}
+
+/* The plan of corridor grid g (its cells taken) on floor "1", 0.4 m
+ * cells, 3.5 m high, with legend (JSON text), the brigade at 60 s and
+ * detectors everywhere. */
+static cJSON *corridor_plan(struct grid *g, const char *legend) {
+  cJSON *floors = cJSON_CreateArray();
+  cJSON_AddItemToArray(floors, grid_floor(g, "1", 3.5));
+  free(g->c);
+  cJSON *plan = plan_new(0.4, floors);
+  cJSON_AddItemToObject(plan, "legend", cJSON_Parse(legend));
+  cJSON_AddItemToObject(
+      plan, "systems",
+      cJSON_Parse("{\"brigade\": {\"arrival_s\": 60}, \"detectors\": "
+                  "{\"floors\": \"all\"}}"));
+  return plan;
+}
+
+/* Puts into scenario sc an ultrafast battery fire of peak_kw at (4, y),
+ * the alarm 30 s after detection and, if grilles, window grilles on the
+ * floor (no ladder rescue). */
+static void battery_fire(cJSON *sc, int y, int peak_kw, int grilles) {
+  char fire[160];
+  snprintf(fire, sizeof fire,
+           "{\"floor\": \"1\", \"at\": [4, %d], \"growth\": "
+           "\"ultrafast\", \"peak_kw\": %d, \"fuel\": "
+           "\"lithium_battery\"}",
+           y, peak_kw);
+  cJSON_AddItemToObject(sc, "fire", cJSON_Parse(fire));
+  cJSON_AddItemToObject(sc, "alarm", cJSON_Parse("{\"delay_s\": 30}"));
+  cJSON_AddItemToObject(
+      sc, "hazards",
+      cJSON_Parse(grilles ? "[{\"id\": \"H\", \"type\": \"window_grilles\", "
+                            "\"floors\": [\"1\"]}]"
+                          : "[]"));
 }
 
 /* Loads plan and scenario (taken) under the test's own tag, applies the
@@ -64,16 +100,7 @@ static struct outcome run_case(int grilles, double duration_s) {
   grid_fill(&g, 1, 1, 98, 3, '.');
   grid_fill(&g, 80, 1, 80, 3, 'F');
   grid_fill(&g, 0, 1, 0, 3, 'W');
-  cJSON *floors = cJSON_CreateArray();
-  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 3.5));
-  free(g.c);
-  cJSON *plan = plan_new(0.4, floors);
-  cJSON_AddItemToObject(plan, "legend",
-                        cJSON_Parse("{\"W\": {\"exit\": \"West\"}}"));
-  cJSON_AddItemToObject(
-      plan, "systems",
-      cJSON_Parse("{\"brigade\": {\"arrival_s\": 60}, \"detectors\": "
-                  "{\"floors\": \"all\"}}"));
+  cJSON *plan = corridor_plan(&g, "{\"W\": {\"exit\": \"West\"}}");
   cJSON *sc = scenario_new(duration_s);
   layer_smoke(sc);
   cJSON_AddItemToObject(
@@ -81,16 +108,7 @@ static struct outcome run_case(int grilles, double duration_s) {
       cJSON_Parse("{\"late\": {\"base\": \"adult\", \"premovement_s\": "
                   "300, \"fed_threshold\": 0.05}}"));
   add_group(sc, 86, 1, 98, 3, "late", 6, NULL);
-  cJSON_AddItemToObject(sc, "fire",
-                        cJSON_Parse("{\"floor\": \"1\", \"at\": [4, 2], "
-                                    "\"growth\": \"ultrafast\", \"peak_kw\": "
-                                    "1500, \"fuel\": \"lithium_battery\"}"));
-  cJSON_AddItemToObject(sc, "alarm", cJSON_Parse("{\"delay_s\": 30}"));
-  cJSON_AddItemToObject(
-      sc, "hazards",
-      cJSON_Parse(grilles ? "[{\"id\": \"H\", \"type\": \"window_grilles\", "
-                            "\"floors\": [\"1\"]}]"
-                          : "[]"));
+  battery_fire(sc, 2, 1500, grilles);
   struct evac_model *m = NULL;
   struct evac_sim *sim = simulate("shelter", plan, sc, &m);
   const struct evac_result *r = evac_sim_result(sim);
@@ -156,17 +174,8 @@ Test(shelter, someone_sheltering_is_no_queue_to_one_coming_the_other_way) {
   grid_fill(&g, 80, 1, 80, 3, 'F');
   grid_fill(&g, 0, 1, 0, 3, 'W');
   grid_fill(&g, 99, 2, 99, 2, 'X');
-  cJSON *floors = cJSON_CreateArray();
-  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 3.5));
-  free(g.c);
-  cJSON *plan = plan_new(0.4, floors);
-  cJSON_AddItemToObject(plan, "legend",
-                        cJSON_Parse("{\"W\": {\"exit\": \"West\"}, \"X\": "
-                                    "{\"exit\": \"East\"}}"));
-  cJSON_AddItemToObject(
-      plan, "systems",
-      cJSON_Parse("{\"brigade\": {\"arrival_s\": 60}, \"detectors\": "
-                  "{\"floors\": \"all\"}}"));
+  cJSON *plan = corridor_plan(&g, "{\"W\": {\"exit\": \"West\"}, \"X\": "
+                                  "{\"exit\": \"East\"}}");
   cJSON *sc = scenario_new(1000);
   layer_smoke(sc);
   cJSON_AddItemToObject(
@@ -176,18 +185,10 @@ Test(shelter, someone_sheltering_is_no_queue_to_one_coming_the_other_way) {
                   "\"adult\", \"premovement_s\": 600}}"));
   add_group(sc, 97, 2, 97, 2, "frail", 1, NULL);
   add_group(sc, 70, 1, 70, 1, "later", 1, NULL);
-  cJSON_AddItemToObject(sc, "fire",
-                        cJSON_Parse("{\"floor\": \"1\", \"at\": [4, 2], "
-                                    "\"growth\": \"ultrafast\", \"peak_kw\": "
-                                    "1500, \"fuel\": \"lithium_battery\"}"));
-  cJSON_AddItemToObject(sc, "alarm", cJSON_Parse("{\"delay_s\": 30}"));
+  battery_fire(sc, 2, 1500, 1);
   cJSON_AddItemToObject(
       sc, "timeline",
       cJSON_Parse("[{\"t_s\": 0, \"do\": \"close\", \"target\": \"East\"}]"));
-  cJSON_AddItemToObject(
-      sc, "hazards",
-      cJSON_Parse("[{\"id\": \"H\", \"type\": "
-                  "\"window_grilles\", \"floors\": [\"1\"]}]"));
   struct evac_model *m = NULL;
   struct evac_sim *sim = simulate("shelter_facing", plan, sc, &m);
   const struct evac_result *r = evac_sim_result(sim);
@@ -226,16 +227,7 @@ Test(shelter, who_queues_behind_people_sheltering_waits_where_it_stands) {
   grid_fill(&g, 1, 1, 98, 1, '.');
   grid_fill(&g, 80, 1, 80, 1, 'F');
   grid_fill(&g, 0, 1, 0, 1, 'W');
-  cJSON *floors = cJSON_CreateArray();
-  cJSON_AddItemToArray(floors, grid_floor(&g, "1", 3.5));
-  free(g.c);
-  cJSON *plan = plan_new(0.4, floors);
-  cJSON_AddItemToObject(plan, "legend",
-                        cJSON_Parse("{\"W\": {\"exit\": \"West\"}}"));
-  cJSON_AddItemToObject(
-      plan, "systems",
-      cJSON_Parse("{\"brigade\": {\"arrival_s\": 60}, \"detectors\": "
-                  "{\"floors\": \"all\"}}"));
+  cJSON *plan = corridor_plan(&g, "{\"W\": {\"exit\": \"West\"}}");
   cJSON *sc = scenario_new(500);
   layer_smoke(sc);
   cJSON_AddItemToObject(
@@ -245,15 +237,7 @@ Test(shelter, who_queues_behind_people_sheltering_waits_where_it_stands) {
                   "\"adult\", \"premovement_s\": 250}}"));
   add_group(sc, 90, 1, 90, 1, "frail", 1, NULL);
   add_group(sc, 92, 1, 92, 1, "later", 1, NULL);
-  cJSON_AddItemToObject(sc, "fire",
-                        cJSON_Parse("{\"floor\": \"1\", \"at\": [4, 1], "
-                                    "\"growth\": \"ultrafast\", \"peak_kw\": "
-                                    "300, \"fuel\": \"lithium_battery\"}"));
-  cJSON_AddItemToObject(sc, "alarm", cJSON_Parse("{\"delay_s\": 30}"));
-  cJSON_AddItemToObject(
-      sc, "hazards",
-      cJSON_Parse("[{\"id\": \"H\", \"type\": "
-                  "\"window_grilles\", \"floors\": [\"1\"]}]"));
+  battery_fire(sc, 1, 300, 1);
   struct evac_model *m = NULL;
   struct evac_sim *sim = simulate("shelter_queue", plan, sc, &m);
   const struct evac_result *r = evac_sim_result(sim);
