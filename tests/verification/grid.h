@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "evacsim.h"
 #include "support.h"
 
@@ -148,6 +149,23 @@ static inline char *json_take(cJSON *j) {
   char *t = cJSON_Print(j);
   cJSON_Delete(j);
   return t;
+}
+
+/* Loads plan + scenario (both taken over) under tag into a model; fails
+ * the test, printing the messages, if they do not load. */
+static inline struct evac_model *load_json(const char *tag, cJSON *plan,
+                                           cJSON *scenario) {
+  char *p = json_take(plan), *s = json_take(scenario);
+  struct evac_diag d;
+  struct evac_model *m = NULL;
+  int rc = evac_test_load(tag, "test.plan.json", p, s, &d, &m);
+  if (rc)
+    evac_diag_print(&d, stderr);
+  cr_assert_eq(rc, 0);
+  free(p);
+  free(s);
+  evac_diag_free(&d);
+  return m;
 }
 
 /* Runs plan + scenario (both taken over) with seed; the model goes to *m.

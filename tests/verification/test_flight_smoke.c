@@ -77,17 +77,7 @@ static struct evac_model *load_case(double duration_s) {
                   "\"close\", \"target\": \"Stair A\", \"floors\": [\"2\"]}, "
                   "{\"t_s\": 120, \"do\": \"open\", \"target\": \"Stair A\", "
                   "\"floors\": [\"2\"]}]"));
-  char *p = json_take(plan), *s = json_take(sc);
-  struct evac_diag d;
-  struct evac_model *m = NULL;
-  int rc = evac_test_load("flight_smoke", "test.plan.json", p, s, &d, &m);
-  if (rc)
-    evac_diag_print(&d, stderr);
-  cr_assert_eq(rc, 0);
-  free(p);
-  free(s);
-  evac_diag_free(&d);
-  return m;
+  return load_json("flight_smoke", plan, sc);
 }
 
 /* Runs model m to its duration. */

@@ -69,17 +69,7 @@ static struct evac_model *load_case(const char *tag, struct grid *g, int fx,
   cJSON_AddItemToObject(sc, "fire", cJSON_Parse(fire));
   cJSON_AddItemToObject(sc, "timeline",
                         cJSON_Parse("[{\"t_s\": 0, \"do\": \"alarm\"}]"));
-  char *p = json_take(plan), *s = json_take(sc);
-  struct evac_diag d;
-  struct evac_model *m = NULL;
-  int rc = evac_test_load(tag, "test.plan.json", p, s, &d, &m);
-  if (rc)
-    evac_diag_print(&d, stderr);
-  cr_assert_eq(rc, 0);
-  free(p);
-  free(s);
-  evac_diag_free(&d);
-  return m;
+  return load_json(tag, plan, sc);
 }
 
 /* The model of a case: two exits or only W, the fire where. */
