@@ -92,13 +92,15 @@ enum evac_status evac_hazards_prepare(struct evac_model *m,
                                       const char *file, const char *where,
                                       const char *what, struct evac_diag *diag);
 
-/* Refuses m if copies simulations of it (lean 1: keeping the
- * summary and per-agent columns only, as rank and batch do) need more memory
- * than is available: EVAC_ERR_RUNTIME with a message in diag naming file,
- * the estimate, what is available and what to change; EVAC_ERR_INPUT if
- * $EVACSIM_MEMORY_LIMIT is malformed; else EVAC_OK. */
+/* Refuses m if copies groups of `group` simulations of it, each group on
+ * one fire and smoke simulation (evac_sim_run_group; 1: simulations on
+ * their own), (lean 1: keeping the summary and per-agent columns only, as
+ * rank and batch do) need more memory than is available: EVAC_ERR_RUNTIME
+ * with a message in diag naming file, the estimate, what is available and
+ * what to change; EVAC_ERR_INPUT if $EVACSIM_MEMORY_LIMIT is malformed; else
+ * EVAC_OK. */
 enum evac_status evac_memory_check(const struct evac_model *m, const char *file,
-                                   int lean, int copies,
+                                   int lean, int copies, int group,
                                    struct evac_diag *diag);
 
 /* Frees a model (NULL is allowed). */

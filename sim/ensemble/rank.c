@@ -430,8 +430,7 @@ static enum evac_status simulate(struct evac_ranking *rk) {
     }
   }
   /* the replications of one variant and fire share a fire and smoke
-     simulation (evac_replicate_run_group), in groups of up to
-     EVAC_RANK_GROUP, fewer where that leaves under two groups a thread */
+     simulation (evac_replicate_run_group) */
   long *group = malloc(((size_t)ntasks + 1) * sizeof *group), ngroups = 0;
   if (!group) {
     free(off);
@@ -440,8 +439,7 @@ static enum evac_status simulate(struct evac_ranking *rk) {
     free(run);
     return EVAC_ERR_RUNTIME;
   }
-  long size = (ntasks + 2L * rk->threads - 1) / (2L * rk->threads);
-  size = size < 1 ? 1 : size > EVAC_RANK_GROUP ? EVAC_RANK_GROUP : size;
+  long size = evac_replicate_group_size(ntasks, rk->threads);
   for (long i = 0; i < ntasks; i++) {
     const struct task *a = &tasks[run[i]];
     if (i == 0 || a->v != tasks[run[i - 1]].v || a->k != tasks[run[i - 1]].k ||
@@ -457,9 +455,9 @@ static enum evac_status simulate(struct evac_ranking *rk) {
     int n = (int)(group[g + 1] - group[g]);
     const struct task *t0k = &tasks[run[group[g]]];
     struct evac_variant *v = &rk->variants[t0k->v];
-    int k = t0k->k, reps[EVAC_RANK_GROUP];
-    struct evac_outcome out[EVAC_RANK_GROUP];
-    int32_t *harm[EVAC_RANK_GROUP];
+    int k = t0k->k, reps[EVAC_REPLICATE_GROUP];
+    struct evac_outcome out[EVAC_REPLICATE_GROUP];
+    int32_t *harm[EVAC_REPLICATE_GROUP];
     for (int j = 0; j < n; j++) {
       int r = tasks[run[group[g] + j]].r;
       reps[j] = rep_id(rk, k, r);
@@ -894,7 +892,9 @@ enum evac_status evac_rank_run(const char *path,
   }
   evac_hazards_apply(m, diag); /* once, for its warnings */
   rk->threads = opts->threads > 0 ? opts->threads : evac_threads_default();
-  st = evac_memory_check(m, path, 1, rk->threads, diag);
+  int group =
+      opts->reps < EVAC_REPLICATE_GROUP ? opts->reps : EVAC_REPLICATE_GROUP;
+  st = evac_memory_check(m, path, 1, rk->threads, group, diag);
   if (st == EVAC_OK)
     st = strata(rk, diag);
   if (st != EVAC_OK) { /* refused before the replications allocate */

@@ -10,10 +10,6 @@
 /* Most ignition scenarios (strata) a ranking tells apart. */
 #define EVAC_RANK_MAX_STRATA 64
 
-/* Most replications of one variant and fire run together on one fire and
- * smoke simulation (evac_replicate_run_group). */
-#define EVAC_RANK_GROUP 8
-
 /* A variant: the building with a set of hazards fixed, estimated fire by
  * fire (stratum by stratum). */
 struct evac_variant {

@@ -264,6 +264,13 @@ enum evac_status evac_replicate_run(const char *path,
   return st;
 }
 
+int evac_replicate_group_size(long n, int threads) {
+  long t = threads > 1 ? threads : 1, size = (n + 2 * t - 1) / (2 * t);
+  return size < 1                      ? 1
+         : size > EVAC_REPLICATE_GROUP ? EVAC_REPLICATE_GROUP
+                                       : (int)size;
+}
+
 enum evac_status evac_replicate_run_group(
     const char *path, const struct evac_model *listed, uint64_t fixed,
     uint64_t seed, const int *reps, int n, const struct evac_stratum *stratum,

@@ -83,6 +83,15 @@ enum evac_status evac_replicate_run(const char *path,
                                     enum evac_objective obj,
                                     struct evac_outcome *out, int32_t *harm);
 
+/* Most replications run together on one fire and smoke simulation
+ * (evac_replicate_run_group). */
+#define EVAC_REPLICATE_GROUP 8
+
+/* The group size for n replications on threads threads: up to
+ * EVAC_REPLICATE_GROUP, fewer where that would leave under two groups a
+ * thread; at least 1. */
+int evac_replicate_group_size(long n, int threads);
+
 /* Simulates replications reps[0 .. n-1] of one variant and stratum as
  * evac_replicate_run does each, into out[i] (and harm[i], unless harm is
  * NULL), with one fire and smoke simulation for all (evac_sim_run_group):
