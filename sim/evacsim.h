@@ -92,13 +92,15 @@ enum evac_status evac_hazards_prepare(struct evac_model *m,
                                       const char *file, const char *where,
                                       const char *what, struct evac_diag *diag);
 
-/* Refuses m if copies simulations of it (lean 1: keeping the
- * summary and per-agent columns only, as rank and batch do) need more memory
- * than is available: EVAC_ERR_RUNTIME with a message in diag naming file,
- * the estimate, what is available and what to change; EVAC_ERR_INPUT if
- * $EVACSIM_MEMORY_LIMIT is malformed; else EVAC_OK. */
+/* Refuses m if copies groups of `group` simulations of it, each group on
+ * one fire and smoke simulation (evac_sim_run_group; 1: simulations on
+ * their own), (lean 1: keeping the summary and per-agent columns only, as
+ * rank and batch do) need more memory than is available: EVAC_ERR_RUNTIME
+ * with a message in diag naming file, the estimate, what is available and
+ * what to change; EVAC_ERR_INPUT if $EVACSIM_MEMORY_LIMIT is malformed; else
+ * EVAC_OK. */
 enum evac_status evac_memory_check(const struct evac_model *m, const char *file,
-                                   int lean, int copies,
+                                   int lean, int copies, int group,
                                    struct evac_diag *diag);
 
 /* Frees a model (NULL is allowed). */
@@ -126,6 +128,10 @@ struct evac_run_opts {
                                           trajectory and field samples in
                                           memory; else it hands them to the
                                           sink as it goes */
+  struct evac_sim *smoke_of; /* NULL, or a simulation of the same model
+                                whose fire and smoke this one follows
+                                instead of its own: run them together
+                                with evac_sim_run_group */
 };
 
 /* Creates a simulation of model m (which must outlive it): places the
@@ -136,6 +142,13 @@ enum evac_status evac_sim_create(const struct evac_model *m,
 
 /* Runs the simulation to its end (all safe, or the scenario's duration). */
 enum evac_status evac_sim_run(struct evac_sim *sim);
+
+/* Runs n simulations of one model together: sims[0] steps the fire and the
+ * smoke once for all, the others created with evac_run_opts.smoke_of =
+ * sims[0]. The fire and the smoke do not depend on the occupants, so each
+ * result is the one evac_sim_run would give it, bit for bit, for the cost
+ * of one smoke simulation. Returns EVAC_OK, or the first failure. */
+enum evac_status evac_sim_run_group(struct evac_sim **sims, int n);
 
 /* Writes the result file atomically (path.partial, fsync, rename). */
 enum evac_status evac_sim_write(const struct evac_sim *sim, const char *path,

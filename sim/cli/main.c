@@ -482,7 +482,7 @@ static int cmd_run(int argc, char **argv) {
     st = evac_hazards_prepare(m, fix, nfix, scenario, "hazards", "--fix", d);
   free(fix);
   int refused = 0; /* too large for the memory available */
-  if (st == EVAC_OK && (st = evac_memory_check(m, scenario, 0, 1, d)))
+  if (st == EVAC_OK && (st = evac_memory_check(m, scenario, 0, 1, 1, d)))
     refused = 1;
   /* the result file is written as the run goes */
   struct evac_output *file = NULL;

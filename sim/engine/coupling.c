@@ -124,8 +124,7 @@ double evac_sim_smoke_factor(const struct evac_sim *s, int32_t c,
   return evac_sim_speed_factor(s, c, evac_tox_extinction(g.soot_kg_m3));
 }
 
-/* One fire, smoke and dose step (EVAC_SMOKE_DT_S). */
-int evac_sim_smoke_step(struct evac_sim *s) {
+int evac_sim_physics_step(struct evac_sim *s) {
   const struct evac_model *m = s->m;
   const double dt = EVAC_SMOKE_DT_S;
   const struct evac_fire_spec *spec = &m->fire;
@@ -145,6 +144,22 @@ int evac_sim_smoke_step(struct evac_sim *s) {
     return -1;
   s->res.smoke_wall_s += evac_clock_wall_s() - w0;
   s->res.smoke_cell_updates = evac_smoke_cell_updates(s->smoke);
+  return 0;
+}
+
+/* One fire, smoke and dose step (EVAC_SMOKE_DT_S). A simulation that
+ * follows a lead takes the lead's fire as the lead's step left it; a lead
+ * in a group run has been stepped already. */
+int evac_sim_smoke_step(struct evac_sim *s) {
+  const struct evac_model *m = s->m;
+  const double dt = EVAC_SMOKE_DT_S;
+  if (s->lead) {
+    s->fire = s->lead->fire;
+    s->res.smoke_wall_s = s->lead->res.smoke_wall_s;
+    s->res.smoke_cell_updates = s->lead->res.smoke_cell_updates;
+  } else if (!s->leads && evac_sim_physics_step(s)) {
+    return -1;
+  }
   if (!isnan(s->fire.t_detect) && s->alarm == INT64_MAX)
     s->alarm = evac_ticks(s->fire.t_detect + m->alarm_delay_s);
   if (!s->alarmed && s->now >= s->alarm && evac_sim_sound_alarm(s))

@@ -193,79 +193,108 @@ static void finish(struct evac_sim *s) {
   r->wall_clock_s = evac_clock_wall_s() - s->wall_start;
 }
 
-enum evac_status evac_sim_run(struct evac_sim *s) {
-  const struct evac_movement_ops *move = &evac_movement_ca;
-  const int64_t every = evac_ticks(s->m->agents_every_s);
-  double last_progress = s->wall_start = evac_clock_wall_s();
-  int64_t last_sample = -1;
-  struct evac_event e;
-  /* samples go to the writer as the run goes (lean runs take none) */
+/* Starts a run: the clocks and the sink its samples go to (lean runs take
+ * none). */
+static void run_begin(struct evac_sim *s) {
+  s->last_progress = s->wall_start = evac_clock_wall_s();
+  s->last_sample = -1;
   s->res.traj.sink = s->res.fields.sink = s->opts.sink;
+}
+
+/* Handles event e, the current tick set. Returns 0 to go on, 1 if the run
+ * is over, -1 on failure. */
+static int run_event(struct evac_sim *s, const struct evac_event *e) {
+  const struct evac_movement_ops *move = &evac_movement_ca;
+  s->res.events_processed++;
+  int rc = 0;
+  if (e->cls == EVAC_EVC_SAMPLE) {
+    rc = record_sample(s);
+    s->last_sample = s->now;
+    struct evac_event next = {.tick = s->now + evac_ticks(s->m->agents_every_s),
+                              .cls = EVAC_EVC_SAMPLE};
+    if (!rc)
+      rc = evac_events_push(&s->events, next);
+  } else if (e->cls == EVAC_EVC_SMOKE) {
+    rc = evac_sim_smoke_step(s);
+    struct evac_event next = {.tick = s->now + evac_ticks(EVAC_SMOKE_DT_S),
+                              .cls = EVAC_EVC_SMOKE};
+    if (!rc)
+      rc = evac_events_push(&s->events, next);
+  } else {
+    s->pending--;
+    if (e->cls == EVAC_EVC_TIMELINE)
+      rc = apply_timeline(s, e->id);
+    else if (e->gen == s->agents[e->id].gen) {
+      s->agents[e->id].gen++;
+      rc = s->behaviour && s->behaviour->owns(s, e->id)
+               ? s->behaviour->act(s, e->id)
+               : move->act(s, e->id);
+    }
+  }
+  if (!rc && s->pending == 0 && s->idle_since < 0)
+    rc = gridlock_begin(s);
+  else if (s->pending > 0)
+    s->idle_since = -1;
+  if (rc)
+    return -1;
+  if (s->opts.progress && (s->res.events_processed & 0xffff) == 0)
+    progress(s, &s->last_progress);
+  /* without fire nothing changes once all are out or nobody can move;
+     with fire, smoke still reaches whoever is left */
+  if (!s->has_fire &&
+      (s->nsafe + s->nincap + s->nstuck == s->nagents || s->pending == 0))
+    return 1;
+  if (s->has_fire && s->nsafe + s->nincap == s->nagents &&
+      !evac_tenab_watching(s))
+    return 1;
+  /* with people left, the run ends once nothing can change its outcome
+     (settle.h), unless the full duration is asked for */
+  if (e->cls == EVAC_EVC_SMOKE && isnan(s->res.settled_s)) {
+    int settled = evac_sim_settled(s);
+    if (settled < 0)
+      return -1;
+    if (settled) {
+      s->res.settled_s = (double)s->now / EVAC_TICKS_PER_S;
+      if (!s->opts.full)
+        return 1;
+    }
+  }
+  return 0;
+}
+
+/* What run_until stopped at. */
+enum run_stop { RUN_OVER, RUN_AT_SMOKE };
+
+/* Handles the events of s in order until its run is over (RUN_OVER) or,
+ * with at_smoke, until its next smoke step, which is taken off the queue
+ * into s->held and not handled (RUN_AT_SMOKE). -1 on failure. */
+static int run_until(struct evac_sim *s, int at_smoke) {
+  struct evac_event e;
   while (evac_events_pop(&s->events, &e) == 0) {
     if (e.tick > s->end) {
       s->now = s->end;
-      break;
+      return RUN_OVER;
     }
     s->now = e.tick;
-    s->res.events_processed++;
-    int rc = 0;
-    if (e.cls == EVAC_EVC_SAMPLE) {
-      rc = record_sample(s);
-      last_sample = s->now;
-      struct evac_event next = {.tick = s->now + every, .cls = EVAC_EVC_SAMPLE};
-      if (!rc)
-        rc = evac_events_push(&s->events, next);
-    } else if (e.cls == EVAC_EVC_SMOKE) {
-      rc = evac_sim_smoke_step(s);
-      struct evac_event next = {.tick = s->now + evac_ticks(EVAC_SMOKE_DT_S),
-                                .cls = EVAC_EVC_SMOKE};
-      if (!rc)
-        rc = evac_events_push(&s->events, next);
-    } else {
-      s->pending--;
-      if (e.cls == EVAC_EVC_TIMELINE)
-        rc = apply_timeline(s, e.id);
-      else if (e.gen == s->agents[e.id].gen) {
-        s->agents[e.id].gen++;
-        rc = s->behaviour && s->behaviour->owns(s, e.id)
-                 ? s->behaviour->act(s, e.id)
-                 : move->act(s, e.id);
-      }
+    if (at_smoke && e.cls == EVAC_EVC_SMOKE) {
+      s->held = e;
+      return RUN_AT_SMOKE;
     }
-    if (!rc && s->pending == 0 && s->idle_since < 0)
-      rc = gridlock_begin(s);
-    else if (s->pending > 0)
-      s->idle_since = -1;
+    int rc = run_event(s, &e);
     if (rc)
-      return EVAC_ERR_RUNTIME;
-    if (s->opts.progress && (s->res.events_processed & 0xffff) == 0)
-      progress(s, &last_progress);
-    /* without fire nothing changes once all are out or nobody can move;
-       with fire, smoke still reaches whoever is left */
-    if (!s->has_fire &&
-        (s->nsafe + s->nincap + s->nstuck == s->nagents || s->pending == 0))
-      break;
-    if (s->has_fire && s->nsafe + s->nincap == s->nagents &&
-        !evac_tenab_watching(s))
-      break;
-    /* with people left, the run ends once nothing can change its outcome
-       (settle.h), unless the full duration is asked for */
-    if (e.cls == EVAC_EVC_SMOKE && isnan(s->res.settled_s)) {
-      int settled = evac_sim_settled(s);
-      if (settled < 0)
-        return EVAC_ERR_RUNTIME;
-      if (settled) {
-        s->res.settled_s = (double)s->now / EVAC_TICKS_PER_S;
-        if (!s->opts.full)
-          break;
-      }
-    }
+      return rc < 0 ? -1 : RUN_OVER;
   }
+  return RUN_OVER;
+}
+
+/* Ends a run: the last sample, the result's figures and the behaviour's
+ * report. */
+static enum evac_status run_end(struct evac_sim *s) {
   if (s->opts.progress)
     fprintf(stderr, "\r%60s\r", "");
   /* the last sample is the state at the end: one taken at this tick ran
      before the tick's agent events, and is replaced */
-  if (last_sample == s->now && !s->opts.lean) {
+  if (s->last_sample == s->now && !s->opts.lean) {
     s->res.series.n--;
     evac_result_traj_drop_last(&s->res.traj);
   }
@@ -275,6 +304,69 @@ enum evac_status evac_sim_run(struct evac_sim *s) {
   if (s->behaviour && s->behaviour->report(s))
     return EVAC_ERR_RUNTIME;
   return EVAC_OK;
+}
+
+enum evac_status evac_sim_run(struct evac_sim *s) {
+  run_begin(s);
+  if (run_until(s, 0) < 0)
+    return EVAC_ERR_RUNTIME;
+  return run_end(s);
+}
+
+enum evac_status evac_sim_run_group(struct evac_sim **sims, int n) {
+  for (int i = 1; i < n; i++)
+    if (sims[i]->lead != sims[0] || sims[i]->m != sims[0]->m)
+      return EVAC_ERR_RUNTIME;
+  unsigned char *going = malloc((size_t)n + 1);
+  if (!going)
+    return EVAC_ERR_RUNTIME;
+  for (int i = 0; i < n; i++) {
+    run_begin(sims[i]);
+    going[i] = 1;
+  }
+  sims[0]->leads = sims[0]->has_fire;
+  enum evac_status st = EVAC_OK;
+  /* each run handles its events up to its next smoke step (the same tick
+     for all: one model); then the lead's fire and smoke take their step,
+     once, also for a lead whose own run is over; then each run takes its
+     dose step from them and goes on */
+  for (int left = n; st == EVAC_OK && left > 0;) {
+    int at_smoke = 0;
+    for (int i = 0; i < n && st == EVAC_OK; i++) {
+      if (!going[i])
+        continue;
+      int r = run_until(sims[i], 1);
+      if (r < 0)
+        st = EVAC_ERR_RUNTIME;
+      else if (r == RUN_OVER) {
+        going[i] = 0;
+        left--;
+      } else
+        at_smoke = 1;
+    }
+    if (st != EVAC_OK || !at_smoke)
+      break;
+    if (evac_sim_physics_step(sims[0]))
+      st = EVAC_ERR_RUNTIME;
+    for (int i = 0; i < n && st == EVAC_OK; i++) {
+      if (!going[i])
+        continue;
+      struct evac_sim *s = sims[i];
+      s->now = s->held.tick;
+      int r = run_event(s, &s->held);
+      if (r < 0)
+        st = EVAC_ERR_RUNTIME;
+      else if (r > 0) {
+        going[i] = 0;
+        left--;
+      }
+    }
+  }
+  sims[0]->leads = 0;
+  free(going);
+  for (int i = 0; i < n && st == EVAC_OK; i++)
+    st = run_end(sims[i]);
+  return st;
 }
 
 const struct evac_result *evac_sim_result(const struct evac_sim *sim) {
@@ -315,7 +407,8 @@ void evac_sim_free(struct evac_sim *s) {
   free(s->trapped);
   if (s->behaviour)
     s->behaviour->free(s->care);
-  evac_smoke_free(s->smoke);
+  if (!s->lead)
+    evac_smoke_free(s->smoke);
   evac_tenab_free(s->tenab);
   free(s->unsafe);
   free(s->refuge_cap_m2);

@@ -23,6 +23,11 @@
 /* ... with a fire (two-layer smoke, toxicity, fire model): 157 B measured
  * with lean replications, which store no fields. */
 #define FIRE_CELL_BYTES 160.0
+/* ... of which each simulation of a group sharing one fire and smoke
+ * simulation (evac_sim_run_group) holds its own (route fields, occupancy,
+ * smoke route costs): 137 B measured per further replication of
+ * `ward-block`'s ranking in groups of 8. */
+#define FIRE_OWN_CELL_BYTES 140.0
 /* ... plus, with the "momentum" smoke transport, the bytes the smoke model
  * counts for a cell that smoke reaches (evac_smoke_momentum_cell_bytes), for
  * every cell: a bound, as a long fire may fill the building. */
@@ -45,14 +50,16 @@ static double samples(double duration, double dt) {
 }
 
 void evac_memory_estimate(const struct evac_model *m, int lean, int copies,
-                          struct evac_memory_need *need) {
+                          int group, struct evac_memory_need *need) {
   int fire = lean ? m->has_fire || m->nfires > 0 : m->has_fire;
   double cells = (double)m->ncells, agents = (double)m->noccupants;
+  double g = group > 1 ? group : 1;
   need->base = BASE_BYTES;
-  need->cells = cells * (fire ? FIRE_CELL_BYTES : CELL_BYTES);
+  need->cells = cells * (fire ? FIRE_CELL_BYTES + (g - 1) * FIRE_OWN_CELL_BYTES
+                              : g * CELL_BYTES);
   if (fire && m->smoke_model == EVAC_SMOKE_MOMENTUM)
     need->cells += cells * (double)evac_smoke_momentum_cell_bytes();
-  need->agents = agents * AGENT_BYTES;
+  need->agents = g * agents * AGENT_BYTES;
   need->output = 0.0;
   if (!lean) { /* samples go to the file as they are taken */
     need->output = WRITER_BYTES + agents * TRAJ_HELD_BYTES +
@@ -200,7 +207,7 @@ int evac_memory_available(uint64_t *bytes, const char **source) {
 static double mb(double b) { return b / (1024.0 * 1024.0); }
 
 enum evac_status evac_memory_check(const struct evac_model *m, const char *file,
-                                   int lean, int copies,
+                                   int lean, int copies, int group,
                                    struct evac_diag *diag) {
   uint64_t avail;
   const char *source;
@@ -213,13 +220,15 @@ enum evac_status evac_memory_check(const struct evac_model *m, const char *file,
     return EVAC_ERR_INPUT;
   }
   struct evac_memory_need need;
-  evac_memory_estimate(m, lean, copies, &need);
+  evac_memory_estimate(m, lean, copies, group, &need);
   if (rc > 0 || need.total <= (double)avail)
     return EVAC_OK;
   char parts[160] = "";
-  if (copies > 1)
-    snprintf(parts, sizeof parts, " (%d replications at once, one a thread)",
-             copies);
+  if (copies > 1 || group > 1)
+    snprintf(parts, sizeof parts,
+             " (%d replications at once, %d a thread on one smoke "
+             "simulation)",
+             copies * (group > 1 ? group : 1), group > 1 ? group : 1);
   evac_diag_error(
       diag, file, NULL,
       "needs about %.0f MB of memory%s but %.0f MB are available (%s): "

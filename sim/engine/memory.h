@@ -14,19 +14,21 @@ struct evac_model;
  * maximum resident sizes: docs/reliability.md). */
 struct evac_memory_need {
   double base;   /* the program, HDF5, OpenMP and the loaded model */
-  double cells;  /* grid state per simulation (fire state with a fire) */
-  double agents; /* agent state and event log per simulation */
+  double cells;  /* grid state per group (fire state with a fire) */
+  double agents; /* agent state and event log per group */
   double output; /* what the result file's writing holds: the trajectory
                     sample held, the time series, one field sample and
                     HDF5's caches (0 for lean replications) */
   double total;  /* base + copies x (cells + agents) + output */
 };
 
-/* Estimates what copies simulations of m held at once need: lean (1) for
- * rank and batch replications, which keep no trajectories or fields, or a
- * full run (0) that records its result file. */
+/* Estimates what copies groups of simulations of m held at once need, each
+ * group of `group` simulations sharing one fire and smoke simulation
+ * (evac_sim_run_group; 1: on their own): lean (1) for rank and batch
+ * replications, which keep no trajectories or fields, or a full run (0)
+ * that records its result file. */
 void evac_memory_estimate(const struct evac_model *m, int lean, int copies,
-                          struct evac_memory_need *need);
+                          int group, struct evac_memory_need *need);
 
 /* Bytes available to this process now: the least of MemAvailable
  * (/proc/meminfo), the soft RLIMIT_AS and RLIMIT_DATA less what is in use,

@@ -361,7 +361,8 @@ static int start_fire(struct evac_sim *s) {
   int32_t c = (int32_t)evac_model_cell(m, spec->floor, spec->x, spec->y);
   evac_fire_init(&s->fire, spec, &m->systems, m->floors[spec->floor].height_m,
                  vent_limit(s, c));
-  s->smoke = evac_smoke_create(m);
+  s->lead = s->opts.smoke_of;
+  s->smoke = s->lead ? s->lead->smoke : evac_smoke_create(m);
   s->smoke_cost = malloc(s->nnodes * sizeof *s->smoke_cost);
   s->cost_raised = calloc((size_t)m->nfloors, 1);
   if (!s->smoke || !s->smoke_cost || !s->cost_raised)

@@ -212,13 +212,17 @@ struct evac_sim {
   /* fire */
   int has_fire;
   struct evac_fire fire;
-  struct evac_smoke *smoke;
-  float *smoke_cost;   /* [nnodes] route cost factor, 1 in clear air */
-  int64_t alarm;       /* tick of the alarm, INT64_MAX until known */
-  int alarmed;         /* 1 once the waiting agents were scheduled */
-  int64_t next_route;  /* tick of the next smoke-aware route rebuild */
-  int64_t next_fields; /* tick of the next field sample */
-  float *field_buf;    /* one field sample of every smoky floor */
+  struct evac_smoke *smoke; /* the lead's, if lead is set */
+  struct evac_sim *lead;    /* the simulation whose fire and smoke this one
+                               follows (evac_run_opts.smoke_of), or NULL */
+  int leads;                /* 1 while evac_sim_run_group steps this one's fire
+                               and smoke for its group (not its own step) */
+  float *smoke_cost;        /* [nnodes] route cost factor, 1 in clear air */
+  int64_t alarm;            /* tick of the alarm, INT64_MAX until known */
+  int alarmed;              /* 1 once the waiting agents were scheduled */
+  int64_t next_route;       /* tick of the next smoke-aware route rebuild */
+  int64_t next_fields;      /* tick of the next field sample */
+  float *field_buf;         /* one field sample of every smoky floor */
   int64_t next_sample;
   double hrr_peak_sampled; /* largest heat release of the samples before the
                               last one (kept in lean runs too), kW */
@@ -244,6 +248,9 @@ struct evac_sim {
 
   struct evac_result res;
   double wall_start;
+  double last_progress;   /* wall time of the last progress line */
+  int64_t last_sample;    /* tick of the last sample, -1 none */
+  struct evac_event held; /* the smoke event a grouped run stopped at */
 };
 
 /* --------------------------------------------------- engine services */
@@ -277,6 +284,11 @@ int evac_sim_sound_alarm(struct evac_sim *s);
  * fire, the smoke, each person's dose and perception, rescue, tenability,
  * route costs and field samples. Returns 0 or -1. */
 int evac_sim_smoke_step(struct evac_sim *s);
+
+/* The fire and the smoke alone over one step of EVAC_SMOKE_DT_S
+ * (coupling.c): what evac_sim_smoke_step advances before the doses, and
+ * what evac_sim_run_group advances once for a whole group. 0, or -1. */
+int evac_sim_physics_step(struct evac_sim *s);
 
 /* Speed factor (Frantzich & Nilsson, models/tox) of smoke of extinction k
  * (1/m) at cell c, with its floor's extinction scaling (coupling.c). */

@@ -86,8 +86,12 @@ static void plan_building(struct evac_batch *bt, int i) {
                     b->m->nhazards);
     b->status = EVAC_ERR_INPUT;
   }
-  if (b->status == EVAC_OK) /* a task runs bt->threads replications at once */
-    b->status = evac_memory_check(b->m, mb->path, 1, bt->threads, &d);
+  if (b->status == EVAC_OK) /* a task runs bt->threads groups at once */
+    b->status = evac_memory_check(b->m, mb->path, 1, bt->threads,
+                                  bt->mf->block < EVAC_REPLICATE_GROUP
+                                      ? bt->mf->block
+                                      : EVAC_REPLICATE_GROUP,
+                                  &d);
   if (b->status == EVAC_OK)
     b->status = plan_strata(bt, mb->path, b, &d);
   if (b->status != EVAC_OK) {

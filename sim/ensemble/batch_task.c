@@ -67,9 +67,14 @@ enum evac_status evac_batch_task_run(const struct evac_batch *bt, int t,
   if (!out)
     return EVAC_ERR_RUNTIME;
   int status = EVAC_OK, stopped = 0;
+  /* the replications share fire and smoke simulations in groups
+     (evac_replicate_run_group) */
+  int size = evac_replicate_group_size(tk->n, bt->threads);
+  int ngroups = (tk->n + size - 1) / size;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(bt->threads)
-  for (int r = 0; r < tk->n; r++) {
-    int skip;
+  for (int g = 0; g < ngroups; g++) {
+    int skip, first = g * size;
+    int n = tk->n - first < size ? tk->n - first : size;
 #pragma omp atomic read
     skip = stopped;
     if (!skip && stop && *stop) {
@@ -77,13 +82,14 @@ enum evac_status evac_batch_task_run(const struct evac_batch *bt, int t,
       stopped = 1;
       skip = 1;
     }
-    enum evac_status st =
-        skip ? EVAC_OK
-             : evac_replicate_run(path, b->m, fixed, b->seed,
-                                  tk->stratum * EVAC_STRATUM_STRIDE +
-                                      tk->first + r,
-                                  b->strata ? &b->strata[tk->stratum] : NULL,
-                                  EVAC_OBJ_HARMED, &out[r], NULL);
+    int reps[EVAC_REPLICATE_GROUP];
+    for (int i = 0; i < n; i++)
+      reps[i] = tk->stratum * EVAC_STRATUM_STRIDE + tk->first + first + i;
+    enum evac_status st = skip ? EVAC_OK
+                               : evac_replicate_run_group(
+                                     path, b->m, fixed, b->seed, reps, n,
+                                     b->strata ? &b->strata[tk->stratum] : NULL,
+                                     EVAC_OBJ_HARMED, &out[first], NULL);
     if (st != EVAC_OK) {
 #pragma omp critical
       if (status == EVAC_OK)

@@ -429,27 +429,55 @@ static enum evac_status simulate(struct evac_ranking *rk) {
       }
     }
   }
+  /* the replications of one variant and fire share a fire and smoke
+     simulation (evac_replicate_run_group) */
+  long *group = malloc(((size_t)ntasks + 1) * sizeof *group), ngroups = 0;
+  if (!group) {
+    free(off);
+    free(slot);
+    free(tasks);
+    free(run);
+    return EVAC_ERR_RUNTIME;
+  }
+  long size = evac_replicate_group_size(ntasks, rk->threads);
+  for (long i = 0; i < ntasks; i++) {
+    const struct task *a = &tasks[run[i]];
+    if (i == 0 || a->v != tasks[run[i - 1]].v || a->k != tasks[run[i - 1]].k ||
+        i - group[ngroups - 1] >= size)
+      group[ngroups++] = i;
+  }
+  group[ngroups] = ntasks;
   long done = 0, every = ntasks / 10 > 10 ? ntasks / 10 : 10;
   double t0 = wall_now(), last_print = t0, cpu = 0.0;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(rk->threads)         \
     reduction(+ : cpu)
-  for (long i = 0; i < ntasks; i++) {
-    const struct task *tk = &tasks[run[i]];
-    struct evac_variant *v = &rk->variants[tk->v];
-    int k = tk->k, rep = rep_id(rk, k, tk->r);
-    struct evac_outcome *o = &v->out[k][tk->r];
-    int32_t *h = &v->harm[k][(size_t)tk->r * rk->hwidth];
+  for (long g = 0; g < ngroups; g++) {
+    int n = (int)(group[g + 1] - group[g]);
+    const struct task *t0k = &tasks[run[group[g]]];
+    struct evac_variant *v = &rk->variants[t0k->v];
+    int k = t0k->k, reps[EVAC_REPLICATE_GROUP];
+    struct evac_outcome out[EVAC_REPLICATE_GROUP];
+    int32_t *harm[EVAC_REPLICATE_GROUP];
+    for (int j = 0; j < n; j++) {
+      int r = tasks[run[group[g] + j]].r;
+      reps[j] = rep_id(rk, k, r);
+      harm[j] = &v->harm[k][(size_t)r * rk->hwidth];
+    }
     double c0 = cpu_now();
-    enum evac_status st = evac_replicate_run(
-        rk->path, rk->m, v->fixed, rk->seed, rep,
-        rk->strata ? &rk->strata[k] : NULL, rk->objective, o, h);
+    enum evac_status st = evac_replicate_run_group(
+        rk->path, rk->m, v->fixed, rk->seed, reps, n,
+        rk->strata ? &rk->strata[k] : NULL, rk->objective, out, harm);
     cpu += cpu_now() - c0;
-    if (st == EVAC_OK && rk->state_dir)
-      st = evac_outcome_block_write(rk->state_dir, state_key(rk, v, rep), rep,
-                                    1, o, h, rk->hwidth);
+    for (int j = 0; st == EVAC_OK && j < n; j++) {
+      int r = tasks[run[group[g] + j]].r;
+      v->out[k][r] = out[j];
+      if (rk->state_dir)
+        st = evac_outcome_block_write(rk->state_dir, state_key(rk, v, reps[j]),
+                                      reps[j], 1, &out[j], harm[j], rk->hwidth);
+    }
     long now;
 #pragma omp atomic capture
-    now = ++done;
+    now = done += n;
     if (st != EVAC_OK) {
 #pragma omp critical
       if (status == EVAC_OK)
@@ -458,12 +486,13 @@ static enum evac_status simulate(struct evac_ranking *rk) {
     if (rk->progress) {
 #pragma omp critical
       if ((rk->progress == 1 && wall_now() - last_print > 1.0) ||
-          (rk->progress == 2 && now % every == 0)) {
+          (rk->progress == 2 && now / every != (now - n) / every)) {
         last_print = wall_now();
         progress_line(rk, now, ntasks, t0);
       }
     }
   }
+  free(group);
   for (long i = 0; status == EVAC_OK && i < t; i++)
     if (tasks[i].src >= 0) { /* the same inputs simulated above */
       copy_outcome(rk, tasks[tasks[i].src].v, tasks[i].v, tasks[i].k,
@@ -863,7 +892,9 @@ enum evac_status evac_rank_run(const char *path,
   }
   evac_hazards_apply(m, diag); /* once, for its warnings */
   rk->threads = opts->threads > 0 ? opts->threads : evac_threads_default();
-  st = evac_memory_check(m, path, 1, rk->threads, diag);
+  int group =
+      opts->reps < EVAC_REPLICATE_GROUP ? opts->reps : EVAC_REPLICATE_GROUP;
+  st = evac_memory_check(m, path, 1, rk->threads, group, diag);
   if (st == EVAC_OK)
     st = strata(rk, diag);
   if (st != EVAC_OK) { /* refused before the replications allocate */

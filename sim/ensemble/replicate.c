@@ -180,6 +180,66 @@ enum evac_status evac_replicate_load(const char *path,
   return st;
 }
 
+/* The model of replication rep: the scenario at path with listed's hazards
+ * of fixed rectified, and its fire: stratum's, or drawn by weight (NULL).
+ * Problems go to d. */
+static enum evac_status prepare(const char *path,
+                                const struct evac_model *listed, uint64_t fixed,
+                                uint64_t seed, int rep,
+                                const struct evac_stratum *stratum,
+                                struct evac_diag *d, struct evac_model **m) {
+  enum evac_status st = evac_replicate_load(path, listed, fixed, d, m);
+  if (st == EVAC_OK && stratum && evac_replicate_fire(*m, stratum))
+    st = EVAC_ERR_RUNTIME; /* the variant has no such fire */
+  int k =
+      st == EVAC_OK && !stratum ? evac_replicate_ignition(*m, seed, rep) : -1;
+  if (k >= 0 && set_fire(*m, k))
+    st = EVAC_ERR_RUNTIME;
+  return st;
+}
+
+/* Creates the lean, one-thread simulation of replication rep of m,
+ * following lead's fire and smoke (NULL: its own). */
+static enum evac_status create(const struct evac_model *m, uint64_t seed,
+                               int rep, struct evac_sim *lead,
+                               struct evac_diag *d, struct evac_sim **sim) {
+  struct evac_run_opts o = {.seed = seed,
+                            .seed_given = 1,
+                            .replication = (uint32_t)rep,
+                            .threads = 1,
+                            .lean = 1,
+                            .smoke_of = lead};
+  return evac_sim_create(m, &o, d, sim);
+}
+
+/* The outcome of the finished sim of model m into out (and harm). */
+static enum evac_status reduce(const struct evac_sim *sim,
+                               const struct evac_model *m,
+                               const struct evac_model *listed,
+                               enum evac_objective obj,
+                               struct evac_outcome *out, int32_t *harm) {
+  const struct evac_result *r = evac_sim_result(sim);
+  /* the last survivor's time: the engine's RSET, or where it is not
+     given (someone never got out) the latest time to safety */
+  double last = r->rset_s;
+  if (isnan(last)) {
+    last = 0.0;
+    for (int a = 0; a < r->occupants; a++)
+      if (!isnan(r->agents.exit_time_s[a]) && r->agents.exit_time_s[a] > last)
+        last = r->agents.exit_time_s[a];
+  }
+  double aset = isnan(r->aset_s) ? m->duration_s : r->aset_s;
+  out->incapacitated = r->incapacitated;
+  out->trapped = r->trapped;
+  out->not_out = r->not_out;
+  out->objective = evac_objective_value(out, obj);
+  out->rset_s = last;
+  out->margin_s = aset - last;
+  if (harm && count_harm(sim, r, listed->nfloors, harm))
+    return EVAC_ERR_RUNTIME;
+  return EVAC_OK;
+}
+
 enum evac_status evac_replicate_run(const char *path,
                                     const struct evac_model *listed,
                                     uint64_t fixed, uint64_t seed, int rep,
@@ -190,44 +250,54 @@ enum evac_status evac_replicate_run(const char *path,
   evac_diag_init(&d);
   struct evac_model *m = NULL;
   struct evac_sim *sim = NULL;
-  enum evac_status st = evac_replicate_load(path, listed, fixed, &d, &m);
-  if (st == EVAC_OK && stratum && evac_replicate_fire(m, stratum))
-    st = EVAC_ERR_RUNTIME; /* the variant has no such fire */
-  int k =
-      st == EVAC_OK && !stratum ? evac_replicate_ignition(m, seed, rep) : -1;
-  if (k >= 0 && set_fire(m, k))
-    st = EVAC_ERR_RUNTIME;
-  struct evac_run_opts o = {.seed = seed,
-                            .seed_given = 1,
-                            .replication = (uint32_t)rep,
-                            .threads = 1,
-                            .lean = 1};
+  enum evac_status st =
+      prepare(path, listed, fixed, seed, rep, stratum, &d, &m);
   if (st == EVAC_OK)
-    st = evac_sim_create(m, &o, &d, &sim);
+    st = create(m, seed, rep, NULL, &d, &sim);
   if (st == EVAC_OK)
     st = evac_sim_run(sim);
-  if (st == EVAC_OK) {
-    const struct evac_result *r = evac_sim_result(sim);
-    /* the last survivor's time: the engine's RSET, or where it is not
-       given (someone never got out) the latest time to safety */
-    double last = r->rset_s;
-    if (isnan(last)) {
-      last = 0.0;
-      for (int a = 0; a < r->occupants; a++)
-        if (!isnan(r->agents.exit_time_s[a]) && r->agents.exit_time_s[a] > last)
-          last = r->agents.exit_time_s[a];
-    }
-    double aset = isnan(r->aset_s) ? m->duration_s : r->aset_s;
-    out->incapacitated = r->incapacitated;
-    out->trapped = r->trapped;
-    out->not_out = r->not_out;
-    out->objective = evac_objective_value(out, obj);
-    out->rset_s = last;
-    out->margin_s = aset - last;
-    if (harm && count_harm(sim, r, listed->nfloors, harm))
-      st = EVAC_ERR_RUNTIME;
-  }
+  if (st == EVAC_OK)
+    st = reduce(sim, m, listed, obj, out, harm);
   evac_sim_free(sim);
+  evac_model_free(m);
+  evac_diag_free(&d);
+  return st;
+}
+
+int evac_replicate_group_size(long n, int threads) {
+  long t = threads > 1 ? threads : 1, size = (n + 2 * t - 1) / (2 * t);
+  return size < 1                      ? 1
+         : size > EVAC_REPLICATE_GROUP ? EVAC_REPLICATE_GROUP
+                                       : (int)size;
+}
+
+enum evac_status evac_replicate_run_group(
+    const char *path, const struct evac_model *listed, uint64_t fixed,
+    uint64_t seed, const int *reps, int n, const struct evac_stratum *stratum,
+    enum evac_objective obj, struct evac_outcome *out, int32_t *const *harm) {
+  if (!stratum) { /* each replication may draw another fire */
+    enum evac_status st = EVAC_OK;
+    for (int i = 0; i < n && st == EVAC_OK; i++)
+      st = evac_replicate_run(path, listed, fixed, seed, reps[i], NULL, obj,
+                              &out[i], harm ? harm[i] : NULL);
+    return st;
+  }
+  struct evac_diag d;
+  evac_diag_init(&d);
+  struct evac_model *m = NULL;
+  struct evac_sim **sims = calloc((size_t)n + 1, sizeof *sims);
+  enum evac_status st =
+      sims ? prepare(path, listed, fixed, seed, reps[0], stratum, &d, &m)
+           : EVAC_ERR_RUNTIME;
+  for (int i = 0; i < n && st == EVAC_OK; i++)
+    st = create(m, seed, reps[i], i ? sims[0] : NULL, &d, &sims[i]);
+  if (st == EVAC_OK)
+    st = evac_sim_run_group(sims, n);
+  for (int i = 0; i < n && st == EVAC_OK; i++)
+    st = reduce(sims[i], m, listed, obj, &out[i], harm ? harm[i] : NULL);
+  for (int i = n - 1; sims && i >= 0; i--)
+    evac_sim_free(sims[i]);
+  free(sims);
   evac_model_free(m);
   evac_diag_free(&d);
   return st;

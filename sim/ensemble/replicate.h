@@ -83,6 +83,25 @@ enum evac_status evac_replicate_run(const char *path,
                                     enum evac_objective obj,
                                     struct evac_outcome *out, int32_t *harm);
 
+/* Most replications run together on one fire and smoke simulation
+ * (evac_replicate_run_group). */
+#define EVAC_REPLICATE_GROUP 8
+
+/* The group size for n replications on threads threads: up to
+ * EVAC_REPLICATE_GROUP, fewer where that would leave under two groups a
+ * thread; at least 1. */
+int evac_replicate_group_size(long n, int threads);
+
+/* Simulates replications reps[0 .. n-1] of one variant and stratum as
+ * evac_replicate_run does each, into out[i] (and harm[i], unless harm is
+ * NULL), with one fire and smoke simulation for all (evac_sim_run_group):
+ * the same outcomes, bit for bit. Without a stratum (fires drawn by
+ * weight) each is run on its own. */
+enum evac_status evac_replicate_run_group(
+    const char *path, const struct evac_model *listed, uint64_t fixed,
+    uint64_t seed, const int *reps, int n, const struct evac_stratum *stratum,
+    enum evac_objective obj, struct evac_outcome *out, int32_t *const *harm);
+
 /* A lower bound of the time the slowest occupant group of m (hazards
  * applied) needs on average to get out: the alarm, its mean pre-movement,
  * and its walk across its floor and down the flights to the lowest floor

@@ -12,6 +12,13 @@
  * Enough such pairs must occur, and inputs must also differ, for the check
  * to mean something.
  *
+ * shared_smoke_same_outcomes: the replications of one variant and fire
+ * run together on one fire and smoke simulation
+ * (evac_replicate_run_group) get the outcomes and harm counts each gets
+ * run alone, bit for bit, over random towers, every fire, no hazard fixed
+ * and all fixed; the replications must differ among themselves for the
+ * check to mean something.
+ *
  * ranking_unchanged_by_reuse: a ranking with the reuse and without it (1
  * and 2 threads) holds the same outcomes, bit for bit, and the same list;
  * it reuses replications, and its counts add up (also as printed and
@@ -406,4 +413,69 @@ Test(reuse, ranking_unchanged_by_reuse) {
             out);
   free(out);
   free(path);
+}
+
+Test(reuse, shared_smoke_same_outcomes) {
+  enum { NREP = 4 };
+  int groups = 0, differ = 0;
+  for (int c = 0; c < 12; c++) {
+    char *path = draw_case(100 + c);
+    struct evac_diag d;
+    evac_diag_init(&d);
+    struct evac_model *listed = NULL, *all = NULL;
+    cr_assert_eq(evac_model_load(path, &d, &listed), EVAC_OK, "case %d", c);
+    cr_assert_eq(evac_replicate_load(path, listed, 0, &d, &all), EVAC_OK);
+    struct evac_stratum s[16];
+    int ns = evac_replicate_strata(all, s, 16);
+    size_t hw = (size_t)EVAC_HARM_WIDTH(listed->nfloors);
+    for (int k = 0; k < ns; k++)
+      for (int fix = 0; fix < 2; fix++) {
+        uint64_t v = fix ? (1u << NHAZ) - 1 : 0;
+        unsigned char *b = NULL;
+        size_t nb;
+        if (!inputs(path, listed, v, &s[k], &b, &nb))
+          continue; /* the variant lacks this fire */
+        free(b);
+        int reps[NREP];
+        struct evac_outcome one[NREP], many[NREP];
+        int32_t *h1[NREP], *hn[NREP];
+        memset(one, 0x55, sizeof one);
+        memset(many, 0xAA, sizeof many);
+        for (int i = 0; i < NREP; i++) {
+          reps[i] = k * EVAC_STRATUM_STRIDE + i;
+          h1[i] = calloc(hw, sizeof **h1);
+          hn[i] = calloc(hw, sizeof **hn);
+          run(path, listed, v, &s[k], reps[i], &one[i], h1[i]);
+        }
+        cr_assert_eq(evac_replicate_run_group(path, listed, v, 42, reps, NREP,
+                                              &s[k], EVAC_OBJ_HARMED, many,
+                                              hn),
+                     EVAC_OK, "case %d fire %d", c, k);
+        groups++;
+        for (int i = 0; i < NREP; i++) {
+          cr_expect_eq(memcmp(&one[i], &many[i], sizeof one[i]), 0,
+                       "case %d fire %d variant %llx rep %d: alone "
+                       "%g/%g/%g, together %g/%g/%g",
+                       c, k, (unsigned long long)v, reps[i],
+                       one[i].incapacitated, one[i].trapped, one[i].rset_s,
+                       many[i].incapacitated, many[i].trapped,
+                       many[i].rset_s);
+          cr_expect_eq(memcmp(h1[i], hn[i], hw * sizeof *h1[i]), 0,
+                       "case %d fire %d rep %d: harm counts differ", c, k,
+                       reps[i]);
+          differ += i > 0 && one[i].rset_s != one[0].rset_s;
+          free(h1[i]);
+          free(hn[i]);
+        }
+      }
+    evac_model_free(all);
+    evac_model_free(listed);
+    evac_diag_free(&d);
+    free(path);
+  }
+  cr_log_info("%d groups of %d replications compared; %d replications "
+              "differ from the first of their group",
+              groups, NREP, differ);
+  cr_expect_geq(groups, 20);
+  cr_expect_geq(differ, groups);
 }
