@@ -2,8 +2,8 @@
 # Installs the Debian packages evacsim needs, if any is missing.
 # Usage: .ci/deps.sh [fuzz]
 set -euo pipefail
-pkgs=(cmake make gcc pkg-config libhdf5-dev libcjson-dev libcriterion-dev hdf5-tools
-      openmpi-bin libopenmpi-dev)
+pkgs=(cmake make gcc pkg-config libhdf5-dev zlib1g-dev libcjson-dev libcriterion-dev
+      hdf5-tools openmpi-bin libopenmpi-dev)
 # `deps.sh fuzz`: also clang with libFuzzer and its OpenMP runtime.
 if [ "${1:-}" = fuzz ]; then pkgs+=(clang libclang-rt-14-dev libomp-dev); fi
 # evacsim report (viz/): Python with h5py, matplotlib and Pillow; chromium

@@ -8,7 +8,9 @@
  * meet a disk error. /summary's `complete` attribute is written last.
  * Every dataset is chunked, shuffled and deflated, and carries a "unit"
  * attribute. HDF5's own error printing is silenced while the file is open;
- * the first failure is turned into one diagnostic. */
+ * the first failure is turned into one diagnostic. Field maps are encoded
+ * here (h5filter.h) and written as stored chunks, so that a map equal to
+ * the one before it is not compressed again. */
 
 #include <errno.h>
 
@@ -25,6 +27,7 @@
 #include "evacsim.h"
 #include "h5check.h"
 #include "h5fd.h"
+#include "h5filter.h"
 #include "model.h"
 #include "result.h"
 
@@ -48,6 +51,15 @@ struct writer {
 /* Parts of /trajectories/.../value, in the order of enum traj_part. */
 enum traj_part { TRAJ_POSITION, TRAJ_FLOOR, TRAJ_STATE, TRAJ_NPARTS };
 
+/* One quantity dataset of a floor's field maps. */
+struct field_ds {
+  hid_t ds;           /* the dataset, -1 until the floor has smoke */
+  float *last;        /* [ncells] the last map written; NULL before */
+  unsigned char *enc; /* [enc_cap] that map's encoded chunk */
+  size_t enc_len;     /* its size in bytes */
+  size_t enc_cap;     /* bytes allocated at enc */
+};
+
 /* One result file being written. */
 struct evac_output {
   struct writer w;              /* the HDF5 file and the first failure */
@@ -58,10 +70,10 @@ struct evac_output {
   H5E_auto2_t old_func;         /* HDF5's error printing, restored */
   void *old_data;               /*   at the end */
   int fields_checked;           /* 1: the field set fits the model */
-  hid_t *fds;                   /* [nfloors * EVAC_NFQ] field datasets,
-                                   -1 until the floor has smoke */
+  struct field_ds *fds;         /* [nfloors * EVAC_NFQ] field datasets */
   hsize_t *frows;               /* [nfloors] field samples written */
   float *buf;                   /* one map of the largest floor */
+  struct evac_h5filter *enc;    /* the field maps' chunk encoder */
   hid_t traj[TRAJ_NPARTS];      /* trajectory values, -1 until created */
   hsize_t trows;                /* trajectory samples written */
 };
@@ -190,11 +202,10 @@ static void choose_chunk(int rank, const hsize_t *dims, size_t elem,
 }
 
 /* Creates the dataset path (rank dims, file type ftype, chunk extents
- * chunk), shuffled and deflated at level, extendible on every axis; dapl is
- * its access property list (the chunk cache). Returns it, or -1. */
+ * chunk), shuffled and deflated at level, extendible on every axis.
+ * Returns it, or -1. */
 static hid_t create(struct writer *w, const char *path, hid_t ftype, int rank,
-                    const hsize_t *dims, const hsize_t *chunk, int level,
-                    hid_t dapl) {
+                    const hsize_t *dims, const hsize_t *chunk, int level) {
   hsize_t maxdims[3];
   hid_t space = -1, dcpl = -1, ds = -1;
   for (int d = 0; d < rank; d++)
@@ -210,7 +221,7 @@ static hid_t create(struct writer *w, const char *path, hid_t ftype, int rank,
     fail(w, "cannot set the storage of %s", path);
     goto done;
   }
-  ds = H5Dcreate2(w->file, path, ftype, space, H5P_DEFAULT, dcpl, dapl);
+  ds = H5Dcreate2(w->file, path, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
   if (ds < 0)
     fail(w, "cannot create %s", path);
 done:
@@ -232,8 +243,7 @@ static int put(struct writer *w, const char *path, hid_t mem, hid_t ftype,
   for (int d = 0; d < rank; d++)
     empty |= dims[d] == 0;
   choose_chunk(rank, dims, H5Tget_size(ftype), chunk);
-  hid_t ds =
-      create(w, path, ftype, rank, dims, chunk, DEFLATE_LEVEL, H5P_DEFAULT);
+  hid_t ds = create(w, path, ftype, rank, dims, chunk, DEFLATE_LEVEL);
   if (ds < 0)
     return -1;
   if (!empty && H5Dwrite(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0) {
@@ -562,8 +572,8 @@ static int traj_create(struct evac_output *o, hsize_t na) {
     choose_chunk(rank[k], shape, H5Tget_size(ftype[k]), chunk);
     if (put_group(w, traj_groups[k], 0))
       return -1;
-    o->traj[k] = create(w, traj_paths[k], ftype[k], rank[k], dims, chunk,
-                        DEFLATE_LEVEL, H5P_DEFAULT);
+    o->traj[k] =
+        create(w, traj_paths[k], ftype[k], rank[k], dims, chunk, DEFLATE_LEVEL);
     if (o->traj[k] < 0)
       return -1;
   }
@@ -720,8 +730,7 @@ static int fields_group(struct evac_output *o) {
 }
 
 /* Creates floor k's group and its quantity datasets, [0][ny][nx] float32,
- * one chunk per sample. Without a chunk cache each sample is compressed and
- * written as it comes. */
+ * one chunk per sample (written by floor_map). */
 static int floor_create(struct evac_output *o, int k) {
   struct writer *w = &o->w;
   const struct evac_floor *fl = &o->m->floors[k];
@@ -731,23 +740,53 @@ static int floor_create(struct evac_output *o, int k) {
     return -1;
   hsize_t ny = (hsize_t)fl->ny, nx = (hsize_t)fl->nx;
   hsize_t dims[3] = {0, ny, nx}, chunk[3] = {1, ny ? ny : 1, nx ? nx : 1};
-  hid_t dapl = H5Pcreate(H5P_DATASET_ACCESS);
-  if (dapl < 0 || H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT, 0,
-                                     H5D_CHUNK_CACHE_W0_DEFAULT) < 0) {
-    if (dapl >= 0)
-      H5Pclose(dapl);
-    return fail(w, "cannot set the chunk cache of %s", g);
-  }
-  int rc = 0;
-  for (int q = 0; q < EVAC_NFQ && !rc; q++) {
+  for (int q = 0; q < EVAC_NFQ; q++) {
     char p[96];
     field_path(p, sizeof p, k, q);
-    o->fds[(size_t)k * EVAC_NFQ + q] =
-        create(w, p, H5T_IEEE_F32LE, 3, dims, chunk, FIELD_DEFLATE_LEVEL, dapl);
-    rc = o->fds[(size_t)k * EVAC_NFQ + q] < 0 ? -1 : 0;
+    struct field_ds *fd = &o->fds[(size_t)k * EVAC_NFQ + q];
+    fd->ds = create(w, p, H5T_IEEE_F32LE, 3, dims, chunk, FIELD_DEFLATE_LEVEL);
+    if (fd->ds < 0)
+      return -1;
   }
-  H5Pclose(dapl);
-  return rc;
+  return 0;
+}
+
+/* Appends the map o->buf (nc cells, inner its extents) to fd as sample at:
+ * its chunk encoded, or the chunk of the map before written again when the
+ * two maps are the same bit for bit. */
+static int floor_map(struct evac_output *o, struct field_ds *fd,
+                     const char *path, hsize_t at, const hsize_t inner[2],
+                     size_t nc) {
+  struct writer *w = &o->w;
+  const hsize_t dims[3] = {at + 1, inner[0], inner[1]}, offset[3] = {at, 0, 0};
+  const size_t bytes = nc * sizeof *o->buf;
+  if (H5Dset_extent(fd->ds, dims) < 0)
+    return fail(w, "cannot extend %s", path);
+  if (nc == 0)
+    return 0;
+  if (!fd->last || memcmp(fd->last, o->buf, bytes)) {
+    const unsigned char *enc;
+    size_t len;
+    if (evac_h5filter_encode(o->enc, o->buf, nc, sizeof *o->buf, &enc, &len))
+      return fail(w, "cannot compress sample %llu of %s",
+                  (unsigned long long)at, path);
+    if (!fd->last && !(fd->last = malloc(bytes)))
+      return fail(w, "out of memory for %s", path);
+    if (len > fd->enc_cap) {
+      unsigned char *e = realloc(fd->enc, len);
+      if (!e)
+        return fail(w, "out of memory for %s", path);
+      fd->enc = e;
+      fd->enc_cap = len;
+    }
+    memcpy(fd->last, o->buf, bytes);
+    memcpy(fd->enc, enc, len);
+    fd->enc_len = len;
+  }
+  if (H5Dwrite_chunk(fd->ds, H5P_DEFAULT, 0, offset, fd->enc_len, fd->enc) < 0)
+    return fail(w, "cannot write sample %llu of %s", (unsigned long long)at,
+                path);
+  return 0;
 }
 
 /* Appends one sample to floor k, which has had smoke: quantity q's map is
@@ -757,7 +796,7 @@ static int floor_sample(struct evac_output *o,
                         const struct evac_result_fields *fs, int k,
                         const float *const vals[EVAC_NFQ]) {
   const struct evac_floor *fl = &o->m->floors[k];
-  if (o->fds[(size_t)k * EVAC_NFQ] < 0 && floor_create(o, k))
+  if (o->fds[(size_t)k * EVAC_NFQ].ds < 0 && floor_create(o, k))
     return -1;
   const size_t nc = fs->ncells[k];
   const uint8_t *solid = fs->solid[k];
@@ -768,8 +807,8 @@ static int floor_sample(struct evac_output *o,
       o->buf[c] = solid[c] ? NAN : v ? v[c] : amb;
     char p[96];
     field_path(p, sizeof p, k, q);
-    if (append(&o->w, o->fds[(size_t)k * EVAC_NFQ + q], p, H5T_NATIVE_FLOAT, 3,
-               o->frows[k], 1, inner, o->buf))
+    if (floor_map(o, &o->fds[(size_t)k * EVAC_NFQ + q], p, o->frows[k], inner,
+                  nc))
       return -1;
   }
   o->frows[k]++;
@@ -837,7 +876,7 @@ static int write_fields(struct evac_output *o, const struct evac_result *r) {
     snprintf(g, sizeof g, "/fields/floor_%02d", k);
     snprintf(p, sizeof p, "%s/solid", g);
     const hsize_t dims[2] = {(hsize_t)fl->ny, (hsize_t)fl->nx};
-    if ((o->fds[(size_t)k * EVAC_NFQ] < 0 && floor_create(o, k)) ||
+    if ((o->fds[(size_t)k * EVAC_NFQ].ds < 0 && floor_create(o, k)) ||
         put_attr_string(w, g, "name", fl->name) ||
         put_attr(w, g, "first_sample", H5T_NATIVE_INT32, H5T_STD_I32LE,
                  &first) ||
@@ -936,9 +975,9 @@ static int write_rest(struct evac_output *o, const struct evac_result *r) {
  * close it. */
 static int close_file(struct evac_output *o) {
   for (size_t i = 0; o->fds && i < (size_t)o->m->nfloors * EVAC_NFQ; i++)
-    if (o->fds[i] >= 0) {
-      H5Dclose(o->fds[i]);
-      o->fds[i] = -1;
+    if (o->fds[i].ds >= 0) {
+      H5Dclose(o->fds[i].ds);
+      o->fds[i].ds = -1;
     }
   for (int k = 0; k < TRAJ_NPARTS; k++)
     if (o->traj[k] >= 0) {
@@ -956,7 +995,12 @@ static int close_file(struct evac_output *o) {
 /* Restores HDF5's error printing and frees o. */
 static void release(struct evac_output *o) {
   H5Eset_auto2(H5E_DEFAULT, o->old_func, o->old_data);
+  for (size_t i = 0; o->fds && i < (size_t)o->m->nfloors * EVAC_NFQ; i++) {
+    free(o->fds[i].last);
+    free(o->fds[i].enc);
+  }
   free(o->fds);
+  evac_h5filter_destroy(o->enc);
   free(o->frows);
   free(o->buf);
   free(o);
@@ -982,15 +1026,17 @@ enum evac_status evac_output_open(const struct evac_model *m, const char *path,
   }
   struct evac_output *o = calloc(1, sizeof *o);
   if (o) {
-    o->fds = malloc((nf ? nf : 1) * EVAC_NFQ * sizeof *o->fds);
+    o->fds = calloc((nf ? nf : 1) * EVAC_NFQ, sizeof *o->fds);
     o->frows = calloc(nf ? nf : 1, sizeof *o->frows);
     o->buf = malloc(most * sizeof *o->buf);
+    o->enc = evac_h5filter_create(most * sizeof *o->buf, FIELD_DEFLATE_LEVEL);
   }
-  if (!o || !o->fds || !o->frows || !o->buf) {
+  if (!o || !o->fds || !o->frows || !o->buf || !o->enc) {
     if (o) {
       free(o->fds);
       free(o->frows);
       free(o->buf);
+      evac_h5filter_destroy(o->enc);
     }
     free(o);
     return report(path, "out of memory", diag);
@@ -998,7 +1044,7 @@ enum evac_status evac_output_open(const struct evac_model *m, const char *path,
   o->m = m;
   o->w.file = -1;
   for (size_t i = 0; i < nf * EVAC_NFQ; i++)
-    o->fds[i] = -1;
+    o->fds[i].ds = -1;
   for (int k = 0; k < TRAJ_NPARTS; k++)
     o->traj[k] = -1;
   o->sink = (struct evac_result_sink){o, sink_traj, sink_fields};
