@@ -39,8 +39,9 @@
 /* Per sample of the time series and the sample times kept to the end. */
 #define SERIES_BYTES 48.0
 /* Per grid cell with a fire: the floor maps of one field sample (a float
- * per quantity), handed to the result file at once. */
-#define FIELD_BUF_BYTES (4.0 * EVAC_NFQ)
+ * per quantity), handed to the result file at once, and the writer's last
+ * map of each quantity with its compressed chunk (at most as large). */
+#define FIELD_BUF_BYTES (12.0 * EVAC_NFQ)
 /* The result file's writer: HDF5's metadata and trajectory chunk caches. */
 #define WRITER_BYTES (8.0 * 1024 * 1024)
 
