@@ -265,7 +265,7 @@ enum evac_status evac_replicate_run(const char *path,
 }
 
 int evac_replicate_group_size(long n, int threads) {
-  long t = threads > 1 ? threads : 1, size = (n + 2 * t - 1) / (2 * t);
+  long t = threads > 1 ? threads : 1, size = (n + t - 1) / t;
   return size < 1                      ? 1
          : size > EVAC_REPLICATE_GROUP ? EVAC_REPLICATE_GROUP
                                        : (int)size;

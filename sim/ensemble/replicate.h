@@ -88,8 +88,8 @@ enum evac_status evac_replicate_run(const char *path,
 #define EVAC_REPLICATE_GROUP 8
 
 /* The group size for n replications on threads threads: up to
- * EVAC_REPLICATE_GROUP, fewer where that would leave under two groups a
- * thread; at least 1. */
+ * EVAC_REPLICATE_GROUP, fewer where that would leave a thread without a
+ * group; at least 1. */
 int evac_replicate_group_size(long n, int threads);
 
 /* Simulates replications reps[0 .. n-1] of one variant and stratum as
