@@ -361,7 +361,6 @@ static int start_fire(struct evac_sim *s) {
   int32_t c = (int32_t)evac_model_cell(m, spec->floor, spec->x, spec->y);
   evac_fire_init(&s->fire, spec, &m->systems, m->floors[spec->floor].height_m,
                  vent_limit(s, c));
-  s->lead = s->opts.smoke_of;
   s->smoke = s->lead ? s->lead->smoke : evac_smoke_create(m);
   s->smoke_cost = malloc(s->nnodes * sizeof *s->smoke_cost);
   s->cost_raised = calloc((size_t)m->nfloors, 1);
@@ -402,6 +401,7 @@ enum evac_status evac_sim_create(const struct evac_model *m,
     return EVAC_ERR_RUNTIME;
   s->m = m;
   s->opts = *opts;
+  s->lead = opts->smoke_of;
   s->end = evac_ticks(m->duration_s);
   s->cell_headway = evac_ticks(1.0 / (EVAC_MAX_SPECIFIC_FLOW * m->cell_m));
   s->nagents = m->noccupants;

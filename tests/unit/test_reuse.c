@@ -19,6 +19,9 @@
  * and all fixed; the replications must differ among themselves for the
  * check to mean something.
  *
+ * group_without_fire: evac_sim_run_group on a building without a fire runs
+ * each simulation as evac_sim_run does (there is no smoke to share).
+ *
  * ranking_unchanged_by_reuse: a ranking with the reuse and without it (1
  * and 2 threads) holds the same outcomes, bit for bit, and the same list;
  * it reuses replications, and its counts add up (also as printed and
@@ -448,8 +451,7 @@ Test(reuse, shared_smoke_same_outcomes) {
           run(path, listed, v, &s[k], reps[i], &one[i], h1[i]);
         }
         cr_assert_eq(evac_replicate_run_group(path, listed, v, 42, reps, NREP,
-                                              &s[k], EVAC_OBJ_HARMED, many,
-                                              hn),
+                                              &s[k], EVAC_OBJ_HARMED, many, hn),
                      EVAC_OK, "case %d fire %d", c, k);
         groups++;
         for (int i = 0; i < NREP; i++) {
@@ -458,8 +460,7 @@ Test(reuse, shared_smoke_same_outcomes) {
                        "%g/%g/%g, together %g/%g/%g",
                        c, k, (unsigned long long)v, reps[i],
                        one[i].incapacitated, one[i].trapped, one[i].rset_s,
-                       many[i].incapacitated, many[i].trapped,
-                       many[i].rset_s);
+                       many[i].incapacitated, many[i].trapped, many[i].rset_s);
           cr_expect_eq(memcmp(h1[i], hn[i], hw * sizeof *h1[i]), 0,
                        "case %d fire %d rep %d: harm counts differ", c, k,
                        reps[i]);
@@ -478,4 +479,41 @@ Test(reuse, shared_smoke_same_outcomes) {
               groups, NREP, differ);
   cr_expect_geq(groups, 20);
   cr_expect_geq(differ, groups);
+}
+
+Test(reuse, group_without_fire) {
+  struct evac_diag d;
+  evac_diag_init(&d);
+  struct evac_model *m = NULL;
+  cr_assert_eq(evac_model_load(EVAC_SOURCE_DIR
+                               "/tests/data/two_floor.scenario.json",
+                               &d, &m),
+               EVAC_OK);
+  cr_assert(!m->has_fire);
+  struct evac_sim *alone[3], *group[3];
+  for (int i = 0; i < 3; i++) {
+    struct evac_run_opts o = {
+        .seed = 7, .seed_given = 1, .replication = i, .threads = 1, .lean = 1};
+    cr_assert_eq(evac_sim_create(m, &o, &d, &alone[i]), EVAC_OK);
+    cr_assert_eq(evac_sim_run(alone[i]), EVAC_OK);
+    o.smoke_of = i ? group[0] : NULL;
+    cr_assert_eq(evac_sim_create(m, &o, &d, &group[i]), EVAC_OK);
+  }
+  cr_assert_eq(evac_sim_run_group(group, 3), EVAC_OK);
+  for (int i = 0; i < 3; i++) {
+    const struct evac_result *a = evac_sim_result(alone[i]),
+                             *b = evac_sim_result(group[i]);
+    size_t n = (size_t)a->occupants;
+    cr_expect_eq(a->evacuated, b->evacuated, "replication %d", i);
+    cr_expect_eq(a->end_time_s, b->end_time_s, "replication %d", i);
+    cr_expect_eq(memcmp(a->agents.exit_time_s, b->agents.exit_time_s,
+                        n * sizeof *a->agents.exit_time_s),
+                 0, "replication %d: times to safety differ", i);
+  }
+  for (int i = 2; i >= 0; i--) {
+    evac_sim_free(group[i]);
+    evac_sim_free(alone[i]);
+  }
+  evac_model_free(m);
+  evac_diag_free(&d);
 }
