@@ -223,18 +223,31 @@ static void run(const char *path, const struct evac_model *listed,
                EVAC_OK, "%s variant %llx", path, (unsigned long long)fixed);
 }
 
+/* Loads the case at path as listed into *listed, and the strata of its
+ * fires (every hazard present, as rank draws them) into s[16]; returns
+ * their count. Fails the test unless both load. */
+static int open_case(const char *path, struct evac_model **listed,
+                     struct evac_stratum *s) {
+  struct evac_diag d;
+  evac_diag_init(&d);
+  struct evac_model *all = NULL;
+  cr_assert_eq(evac_model_load(path, &d, listed), EVAC_OK, "%s", path);
+  cr_assert_eq(evac_replicate_load(path, *listed, 0, &d, &all), EVAC_OK, "%s",
+               path);
+  int ns = evac_replicate_strata(all, s, 16);
+  evac_model_free(all);
+  evac_diag_free(&d);
+  return ns;
+}
+
 Test(reuse, same_inputs_same_outcome) {
   int pairs = 0, distinct = 0, variants = 0;
   for (int c = 0; c < 24; c++) {
     int here = 0; /* pairs simulated in this case (at most 12) */
     char *path = draw_case(c);
-    struct evac_diag d;
-    evac_diag_init(&d);
-    struct evac_model *listed = NULL, *all = NULL;
-    cr_assert_eq(evac_model_load(path, &d, &listed), EVAC_OK, "case %d", c);
-    cr_assert_eq(evac_replicate_load(path, listed, 0, &d, &all), EVAC_OK);
+    struct evac_model *listed = NULL;
     struct evac_stratum s[16];
-    int ns = evac_replicate_strata(all, s, 16);
+    int ns = open_case(path, &listed, s);
     int hw = EVAC_HARM_WIDTH(listed->nfloors);
     for (int k = 0; k < ns; k++) {
       unsigned char *b[1 << NHAZ] = {0};
@@ -277,9 +290,7 @@ Test(reuse, same_inputs_same_outcome) {
       for (uint64_t v = 0; v < 1u << NHAZ; v++)
         free(b[v]);
     }
-    evac_model_free(all);
     evac_model_free(listed);
-    evac_diag_free(&d);
     free(path);
   }
   cr_log_info("%d variant-fire inputs, %d distinct, %d pairs simulated",
@@ -423,13 +434,9 @@ Test(reuse, shared_smoke_same_outcomes) {
   int groups = 0, differ = 0;
   for (int c = 0; c < 12; c++) {
     char *path = draw_case(100 + c);
-    struct evac_diag d;
-    evac_diag_init(&d);
-    struct evac_model *listed = NULL, *all = NULL;
-    cr_assert_eq(evac_model_load(path, &d, &listed), EVAC_OK, "case %d", c);
-    cr_assert_eq(evac_replicate_load(path, listed, 0, &d, &all), EVAC_OK);
+    struct evac_model *listed = NULL;
     struct evac_stratum s[16];
-    int ns = evac_replicate_strata(all, s, 16);
+    int ns = open_case(path, &listed, s);
     size_t hw = (size_t)EVAC_HARM_WIDTH(listed->nfloors);
     for (int k = 0; k < ns; k++)
       for (int fix = 0; fix < 2; fix++) {
@@ -469,9 +476,7 @@ Test(reuse, shared_smoke_same_outcomes) {
           free(hn[i]);
         }
       }
-    evac_model_free(all);
     evac_model_free(listed);
-    evac_diag_free(&d);
     free(path);
   }
   cr_log_info("%d groups of %d replications compared; %d replications "
