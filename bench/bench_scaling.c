@@ -129,17 +129,12 @@ int main(int argc, char **argv) {
       full = 1;
       continue;
     }
-    if (!strcmp(argv[i], "--floors") &&
-        (n = bench_num("bench_scaling", argv[i], v, 200)) > 0)
-      g.floors = (int)n;
-    else if (!strcmp(argv[i], "--occupants") &&
-             (n = bench_num("bench_scaling", argv[i], v, 100000)) > 0)
-      g.occupants = (int)n;
-    else if (!strcmp(argv[i], "--seed") &&
-             (n = bench_num("bench_scaling", argv[i], v, 1000000)) > 0)
-      g.seed = (uint64_t)n;
-    else if (!strcmp(argv[i], "--duration") &&
-             (n = bench_num("bench_scaling", argv[i], v, 100000)) > 0)
+    if (bench_gen_opt("bench_scaling", argv[i], v, &g)) {
+      i++;
+      continue;
+    }
+    if (!strcmp(argv[i], "--duration") &&
+        (n = bench_num("bench_scaling", argv[i], v, 100000)) > 0)
       duration = (double)n;
     else if (!strcmp(argv[i], "--peak-kw") &&
              (n = bench_num("bench_scaling", argv[i], v, 1000000)) > 0)

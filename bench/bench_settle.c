@@ -125,17 +125,12 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
     long n = 0;
-    if (!strcmp(argv[i], "--floors") &&
-        (n = bench_num("bench_settle", argv[i], v, 200)) > 0)
-      g.floors = (int)n;
-    else if (!strcmp(argv[i], "--occupants") &&
-             (n = bench_num("bench_settle", argv[i], v, 100000)) > 0)
-      g.occupants = (int)n;
-    else if (!strcmp(argv[i], "--seed") &&
-             (n = bench_num("bench_settle", argv[i], v, 1000000)) > 0)
-      g.seed = (uint64_t)n;
-    else if (!strcmp(argv[i], "--reps") &&
-             (n = bench_num("bench_settle", argv[i], v, 1000)) > 0)
+    if (bench_gen_opt("bench_settle", argv[i], v, &g)) {
+      i++;
+      continue;
+    }
+    if (!strcmp(argv[i], "--reps") &&
+        (n = bench_num("bench_settle", argv[i], v, 1000)) > 0)
       reps = (int)n;
     else if (!strcmp(argv[i], "--duration") &&
              (n = bench_num("bench_settle", argv[i], v, 100000)) > 0)

@@ -10,6 +10,8 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "evacsim.h"
+
 /* Seconds on the monotonic clock. */
 static inline double bench_now(void) {
   struct timespec ts;
@@ -92,6 +94,24 @@ static inline long bench_num(const char *prog, const char *opt, const char *v,
     return -1;
   }
   return n;
+}
+
+/* The options of a generated tower, --floors N (1..200), --occupants M
+ * (1..100000) and --seed S (1..1000000): if opt is one of them with a valid
+ * value v, sets it in g and returns 1; else 0 (a bad value is reported). */
+static inline int bench_gen_opt(const char *prog, const char *opt,
+                                const char *v, struct evac_gen_opts *g) {
+  long n = 0;
+  if (!strcmp(opt, "--floors") && (n = bench_num(prog, opt, v, 200)) > 0)
+    g->floors = (int)n;
+  else if (!strcmp(opt, "--occupants") &&
+           (n = bench_num(prog, opt, v, 100000)) > 0)
+    g->occupants = (int)n;
+  else if (!strcmp(opt, "--seed") && (n = bench_num(prog, opt, v, 1000000)) > 0)
+    g->seed = (uint64_t)n;
+  else
+    return 0;
+  return 1;
 }
 
 /* Makes a fresh folder evacsim-bench-TAG-XXXXXX in $TMPDIR (else /tmp)
