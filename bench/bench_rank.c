@@ -74,17 +74,6 @@ static long same_outcomes(const struct evac_ranking *r) {
   return same;
 }
 
-/* Removes the generated tower. */
-static void bench_cleanup(const char *dir) {
-  const char *names[2] = {"tower.plan.json", "tower.scenario.json"};
-  char p[4200];
-  for (int i = 0; i < 2; i++) {
-    snprintf(p, sizeof p, "%s/%s", dir, names[i]);
-    remove(p);
-  }
-  rmdir(dir);
-}
-
 int main(int argc, char **argv) {
   const char *path = NULL;
   char dir[4096] = "", gen[4200];
@@ -116,7 +105,7 @@ int main(int argc, char **argv) {
   if (!path) {
     if (bench_tower(dir, sizeof dir, gen, sizeof gen)) {
       if (dir[0])
-        bench_cleanup(dir);
+        bench_rm_tower(dir);
       return EVAC_ERR_IO;
     }
     path = gen;
@@ -126,7 +115,7 @@ int main(int argc, char **argv) {
   struct evac_ranking *r = NULL;
   enum evac_status st = evac_rank_run(path, &o, &d, &r);
   if (dir[0])
-    bench_cleanup(dir);
+    bench_rm_tower(dir);
   if (st != EVAC_OK) {
     evac_diag_print(&d, stderr);
     evac_diag_free(&d);

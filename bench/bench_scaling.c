@@ -200,12 +200,6 @@ int main(int argc, char **argv) {
   evac_sim_free(sim);
   evac_model_free(m);
   remove(out);
-  const char *names[2] = {"tower.plan.json", "tower.scenario.json"};
-  for (int i = 0; i < 2; i++) {
-    char p[4300];
-    snprintf(p, sizeof p, "%s/%s", dir, names[i]);
-    remove(p);
-  }
-  rmdir(dir);
+  bench_rm_tower(dir);
   return st;
 }

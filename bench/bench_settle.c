@@ -208,13 +208,7 @@ int main(int argc, char **argv) {
            after.cpu_s > 0 ? runs / after.cpu_s : 0.0,
            identical ? "true" : "false");
   evac_model_free(listed);
-  const char *names[2] = {"tower.plan.json", "tower.scenario.json"};
-  for (int i = 0; i < 2; i++) {
-    char p[4300];
-    snprintf(p, sizeof p, "%s/%s", dir, names[i]);
-    remove(p);
-  }
-  rmdir(dir);
+  bench_rm_tower(dir);
   if (st != EVAC_OK)
     return st;
   return identical ? 0 : 1;

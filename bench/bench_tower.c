@@ -22,17 +22,6 @@
 
 enum { BENCH_MAX_CASES = 64 };
 
-/* Removes the generated files and the directory. */
-static void bench_cleanup(const char *dir) {
-  const char *names[2] = {"tower.plan.json", "tower.scenario.json"};
-  char path[4096 + 32];
-  for (int i = 0; i < 2; i++) {
-    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-    remove(path);
-  }
-  rmdir(dir);
-}
-
 /* Runs one case and prints its JSON line; returns its status. */
 static enum evac_status bench_case(int floors) {
   const uint64_t seed = 42;
@@ -75,7 +64,7 @@ static enum evac_status bench_case(int floors) {
   evac_sim_free(sim);
   evac_model_free(model);
   evac_diag_free(&diag);
-  bench_cleanup(dir);
+  bench_rm_tower(dir);
   return st;
 }
 

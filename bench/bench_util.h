@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "evacsim.h"
 
@@ -112,6 +113,18 @@ static inline int bench_gen_opt(const char *prog, const char *opt,
   else
     return 0;
   return 1;
+}
+
+/* Removes a tower generated into dir (evac_gen_tower's two files) and
+ * dir. */
+static inline void bench_rm_tower(const char *dir) {
+  const char *names[2] = {"tower.plan.json", "tower.scenario.json"};
+  char p[4200];
+  for (int i = 0; i < 2; i++) {
+    snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+    remove(p);
+  }
+  rmdir(dir);
 }
 
 /* Makes a fresh folder evacsim-bench-TAG-XXXXXX in $TMPDIR (else /tmp)
