@@ -147,9 +147,9 @@ int evac_sim_physics_step(struct evac_sim *s) {
   return 0;
 }
 
-/* One fire, smoke and dose step (EVAC_SMOKE_DT_S). A simulation that
- * follows a lead takes the lead's fire as the lead's step left it; a lead
- * in a group run has been stepped already. */
+/* The dose step (EVAC_SMOKE_DT_S) after the fire and the smoke have taken
+ * theirs (evac_sim_physics_step): a simulation that follows a lead takes the
+ * lead's fire as that step left it. */
 int evac_sim_smoke_step(struct evac_sim *s) {
   const struct evac_model *m = s->m;
   const double dt = EVAC_SMOKE_DT_S;
@@ -157,8 +157,6 @@ int evac_sim_smoke_step(struct evac_sim *s) {
     s->fire = s->lead->fire;
     s->res.smoke_wall_s = s->lead->res.smoke_wall_s;
     s->res.smoke_cell_updates = s->lead->res.smoke_cell_updates;
-  } else if (!s->leads && evac_sim_physics_step(s)) {
-    return -1;
   }
   if (!isnan(s->fire.t_detect) && s->alarm == INT64_MAX)
     s->alarm = evac_ticks(s->fire.t_detect + m->alarm_delay_s);

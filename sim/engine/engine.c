@@ -265,10 +265,10 @@ static int run_event(struct evac_sim *s, const struct evac_event *e) {
 /* What run_until stopped at. */
 enum run_stop { RUN_OVER, RUN_AT_SMOKE };
 
-/* Handles the events of s in order until its run is over (RUN_OVER) or,
- * with at_smoke, until its next smoke step, which is taken off the queue
- * into s->held and not handled (RUN_AT_SMOKE). -1 on failure. */
-static int run_until(struct evac_sim *s, int at_smoke) {
+/* Handles the events of s in order until its run is over (RUN_OVER) or
+ * until its next smoke step, which is taken off the queue into s->held and
+ * not handled (RUN_AT_SMOKE). -1 on failure. */
+static int run_until(struct evac_sim *s) {
   struct evac_event e;
   while (evac_events_pop(&s->events, &e) == 0) {
     if (e.tick > s->end) {
@@ -276,7 +276,7 @@ static int run_until(struct evac_sim *s, int at_smoke) {
       return RUN_OVER;
     }
     s->now = e.tick;
-    if (at_smoke && e.cls == EVAC_EVC_SMOKE) {
+    if (e.cls == EVAC_EVC_SMOKE) {
       s->held = e;
       return RUN_AT_SMOKE;
     }
@@ -307,10 +307,7 @@ static enum evac_status run_end(struct evac_sim *s) {
 }
 
 enum evac_status evac_sim_run(struct evac_sim *s) {
-  run_begin(s);
-  if (run_until(s, 0) < 0)
-    return EVAC_ERR_RUNTIME;
-  return run_end(s);
+  return evac_sim_run_group(&s, 1); /* a group of one */
 }
 
 enum evac_status evac_sim_run_group(struct evac_sim **sims, int n) {
@@ -324,7 +321,6 @@ enum evac_status evac_sim_run_group(struct evac_sim **sims, int n) {
     run_begin(sims[i]);
     going[i] = 1;
   }
-  sims[0]->leads = sims[0]->has_fire;
   enum evac_status st = EVAC_OK;
   /* each run handles its events up to its next smoke step (the same tick
      for all: one model); then the lead's fire and smoke take their step,
@@ -335,7 +331,7 @@ enum evac_status evac_sim_run_group(struct evac_sim **sims, int n) {
     for (int i = 0; i < n && st == EVAC_OK; i++) {
       if (!going[i])
         continue;
-      int r = run_until(sims[i], 1);
+      int r = run_until(sims[i]);
       if (r < 0)
         st = EVAC_ERR_RUNTIME;
       else if (r == RUN_OVER) {
@@ -362,7 +358,6 @@ enum evac_status evac_sim_run_group(struct evac_sim **sims, int n) {
       }
     }
   }
-  sims[0]->leads = 0;
   free(going);
   for (int i = 0; i < n && st == EVAC_OK; i++)
     st = run_end(sims[i]);

@@ -215,8 +215,6 @@ struct evac_sim {
   struct evac_smoke *smoke; /* the lead's, if lead is set */
   struct evac_sim *lead;    /* the simulation whose fire and smoke this one
                                follows (evac_run_opts.smoke_of), or NULL */
-  int leads;                /* 1 while evac_sim_run_group steps this one's fire
-                               and smoke for its group (not its own step) */
   float *smoke_cost;        /* [nnodes] route cost factor, 1 in clear air */
   int64_t alarm;            /* tick of the alarm, INT64_MAX until known */
   int alarmed;              /* 1 once the waiting agents were scheduled */
@@ -280,14 +278,15 @@ int evac_sim_log(struct evac_sim *s, enum evac_event_type type, int agent,
  * alarm time + its pre-movement time. Returns 0 or -1. */
 int evac_sim_sound_alarm(struct evac_sim *s);
 
-/* One fire, smoke and dose step of EVAC_SMOKE_DT_S (coupling.c): the
- * fire, the smoke, each person's dose and perception, rescue, tenability,
- * route costs and field samples. Returns 0 or -1. */
+/* The dose step of EVAC_SMOKE_DT_S (coupling.c), once the fire and the
+ * smoke have taken theirs: each person's dose and perception, rescue,
+ * tenability, route costs and field samples. Returns 0 or -1. */
 int evac_sim_smoke_step(struct evac_sim *s);
 
 /* The fire and the smoke alone over one step of EVAC_SMOKE_DT_S
- * (coupling.c): what evac_sim_smoke_step advances before the doses, and
- * what evac_sim_run_group advances once for a whole group. 0, or -1. */
+ * (coupling.c): what evac_sim_run_group advances before each run's dose
+ * step, once for the whole group (a run alone is a group of one). 0, or
+ * -1. */
 int evac_sim_physics_step(struct evac_sim *s);
 
 /* Speed factor (Frantzich & Nilsson, models/tox) of smoke of extinction k
