@@ -87,11 +87,9 @@ static void plan_building(struct evac_batch *bt, int i) {
     b->status = EVAC_ERR_INPUT;
   }
   if (b->status == EVAC_OK) /* a task runs bt->threads groups at once */
-    b->status = evac_memory_check(b->m, mb->path, 1, bt->threads,
-                                  bt->mf->block < EVAC_REPLICATE_GROUP
-                                      ? bt->mf->block
-                                      : EVAC_REPLICATE_GROUP,
-                                  &d);
+    b->status =
+        evac_memory_check(b->m, mb->path, 1, bt->threads,
+                          evac_replicate_group_size(bt->mf->block, 1), &d);
   if (b->status == EVAC_OK)
     b->status = plan_strata(bt, mb->path, b, &d);
   if (b->status != EVAC_OK) {

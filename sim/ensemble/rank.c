@@ -892,9 +892,9 @@ enum evac_status evac_rank_run(const char *path,
   }
   evac_hazards_apply(m, diag); /* once, for its warnings */
   rk->threads = opts->threads > 0 ? opts->threads : evac_threads_default();
-  int group =
-      opts->reps < EVAC_REPLICATE_GROUP ? opts->reps : EVAC_REPLICATE_GROUP;
-  st = evac_memory_check(m, path, 1, rk->threads, group, diag);
+  /* groups of at most --reps replications (a variant's, with one fire) */
+  st = evac_memory_check(m, path, 1, rk->threads,
+                         evac_replicate_group_size(opts->reps, 1), diag);
   if (st == EVAC_OK)
     st = strata(rk, diag);
   if (st != EVAC_OK) { /* refused before the replications allocate */

@@ -240,48 +240,15 @@ static enum evac_status reduce(const struct evac_sim *sim,
   return EVAC_OK;
 }
 
-enum evac_status evac_replicate_run(const char *path,
-                                    const struct evac_model *listed,
-                                    uint64_t fixed, uint64_t seed, int rep,
-                                    const struct evac_stratum *stratum,
-                                    enum evac_objective obj,
-                                    struct evac_outcome *out, int32_t *harm) {
-  struct evac_diag d;
-  evac_diag_init(&d);
-  struct evac_model *m = NULL;
-  struct evac_sim *sim = NULL;
-  enum evac_status st =
-      prepare(path, listed, fixed, seed, rep, stratum, &d, &m);
-  if (st == EVAC_OK)
-    st = create(m, seed, rep, NULL, &d, &sim);
-  if (st == EVAC_OK)
-    st = evac_sim_run(sim);
-  if (st == EVAC_OK)
-    st = reduce(sim, m, listed, obj, out, harm);
-  evac_sim_free(sim);
-  evac_model_free(m);
-  evac_diag_free(&d);
-  return st;
-}
-
-int evac_replicate_group_size(long n, int threads) {
-  long t = threads > 1 ? threads : 1, size = (n + t - 1) / t;
-  return size < 1                      ? 1
-         : size > EVAC_REPLICATE_GROUP ? EVAC_REPLICATE_GROUP
-                                       : (int)size;
-}
-
-enum evac_status evac_replicate_run_group(
-    const char *path, const struct evac_model *listed, uint64_t fixed,
-    uint64_t seed, const int *reps, int n, const struct evac_stratum *stratum,
-    enum evac_objective obj, struct evac_outcome *out, int32_t *const *harm) {
-  if (!stratum) { /* each replication may draw another fire */
-    enum evac_status st = EVAC_OK;
-    for (int i = 0; i < n && st == EVAC_OK; i++)
-      st = evac_replicate_run(path, listed, fixed, seed, reps[i], NULL, obj,
-                              &out[i], harm ? harm[i] : NULL);
-    return st;
-  }
+/* Replications reps[0 .. n-1] of model m's variant and fire (stratum's;
+ * NULL: drawn by weight, then for reps[0] alone, so n must be 1) on one
+ * fire and smoke simulation (evac_sim_run_group), into out[i] and harm[i]
+ * (harm NULL: not wanted). */
+static enum evac_status
+run_together(const char *path, const struct evac_model *listed, uint64_t fixed,
+             uint64_t seed, const int *reps, int n,
+             const struct evac_stratum *stratum, enum evac_objective obj,
+             struct evac_outcome *out, int32_t *const *harm) {
   struct evac_diag d;
   evac_diag_init(&d);
   struct evac_model *m = NULL;
@@ -300,6 +267,37 @@ enum evac_status evac_replicate_run_group(
   free(sims);
   evac_model_free(m);
   evac_diag_free(&d);
+  return st;
+}
+
+enum evac_status evac_replicate_run(const char *path,
+                                    const struct evac_model *listed,
+                                    uint64_t fixed, uint64_t seed, int rep,
+                                    const struct evac_stratum *stratum,
+                                    enum evac_objective obj,
+                                    struct evac_outcome *out, int32_t *harm) {
+  return run_together(path, listed, fixed, seed, &rep, 1, stratum, obj, out,
+                      harm ? &harm : NULL);
+}
+
+int evac_replicate_group_size(long n, int threads) {
+  long t = threads > 1 ? threads : 1, size = (n + t - 1) / t;
+  return size < 1                      ? 1
+         : size > EVAC_REPLICATE_GROUP ? EVAC_REPLICATE_GROUP
+                                       : (int)size;
+}
+
+enum evac_status evac_replicate_run_group(
+    const char *path, const struct evac_model *listed, uint64_t fixed,
+    uint64_t seed, const int *reps, int n, const struct evac_stratum *stratum,
+    enum evac_objective obj, struct evac_outcome *out, int32_t *const *harm) {
+  if (stratum)
+    return run_together(path, listed, fixed, seed, reps, n, stratum, obj, out,
+                        harm);
+  enum evac_status st = EVAC_OK; /* each may draw another fire: one by one */
+  for (int i = 0; i < n && st == EVAC_OK; i++)
+    st = run_together(path, listed, fixed, seed, &reps[i], 1, NULL, obj,
+                      &out[i], harm ? &harm[i] : NULL);
   return st;
 }
 
