@@ -95,7 +95,8 @@ int main(int argc, char **argv) {
   }
   if (st == EVAC_OK) {
     double c0 = bench_cpu();
-    st = evac_replicate_run_group(path, listed, 0, g.seed, rep, reps,
+    const uint64_t as_inspected[MAX_REPS] = {0};
+    st = evac_replicate_run_group(path, listed, as_inspected, g.seed, rep, reps,
                                   &strata[fire], EVAC_OBJ_HARMED, many, hn);
     cpu_many = bench_cpu() - c0;
   }

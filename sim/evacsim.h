@@ -128,9 +128,10 @@ struct evac_run_opts {
                                           trajectory and field samples in
                                           memory; else it hands them to the
                                           sink as it goes */
-  struct evac_sim *smoke_of; /* NULL, or a simulation of the same model
-                                whose fire and smoke this one follows
-                                instead of its own: run them together
+  struct evac_sim *smoke_of; /* NULL, or a simulation whose fire and smoke
+                                this one follows instead of its own (its
+                                model the same, or the same in all that the
+                                fire and smoke read): run them together
                                 with evac_sim_run_group */
 };
 
@@ -143,11 +144,14 @@ enum evac_status evac_sim_create(const struct evac_model *m,
 /* Runs the simulation to its end (all safe, or the scenario's duration). */
 enum evac_status evac_sim_run(struct evac_sim *sim);
 
-/* Runs n simulations of one model together: sims[0] steps the fire and the
- * smoke once for all, the others created with evac_run_opts.smoke_of =
- * sims[0]. The fire and the smoke do not depend on the occupants, so each
- * result is the one evac_sim_run would give it, bit for bit, for the cost
- * of one smoke simulation. Returns EVAC_OK, or the first failure. */
+/* Runs n simulations together: sims[0] steps the fire and the smoke once
+ * for all, the others created with evac_run_opts.smoke_of = sims[0], of
+ * models that differ from sims[0]'s, if at all, only in what the occupants
+ * alone read (the alarm's delay, how far people see in smoke, rescue by
+ * ladder or lift). The fire and the smoke do not depend on the occupants,
+ * so each result is the one evac_sim_run would give it, bit for bit, for
+ * the cost of one smoke simulation. Returns EVAC_OK, or the first failure
+ * (EVAC_ERR_RUNTIME also for models of another duration or grid). */
 enum evac_status evac_sim_run_group(struct evac_sim **sims, int n);
 
 /* Writes the result file atomically (path.partial, fsync, rename). */

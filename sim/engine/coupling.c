@@ -149,12 +149,16 @@ int evac_sim_physics_step(struct evac_sim *s) {
 
 /* The dose step (EVAC_SMOKE_DT_S) after the fire and the smoke have taken
  * theirs (evac_sim_physics_step): a simulation that follows a lead takes the
- * lead's fire as that step left it. */
+ * lead's fire as that step left it (its model may differ from the lead's
+ * only in what the occupants alone read). */
 int evac_sim_smoke_step(struct evac_sim *s) {
   const struct evac_model *m = s->m;
   const double dt = EVAC_SMOKE_DT_S;
-  if (s->lead) {
+  if (s->lead) { /* the lead's fire state; the specification its own (the
+                    same values) */
     s->fire = s->lead->fire;
+    s->fire.spec = &m->fire;
+    s->fire.sys = &m->systems;
     s->res.smoke_wall_s = s->lead->res.smoke_wall_s;
     s->res.smoke_cell_updates = s->lead->res.smoke_cell_updates;
   }

@@ -312,7 +312,8 @@ enum evac_status evac_sim_run(struct evac_sim *s) {
 
 enum evac_status evac_sim_run_group(struct evac_sim **sims, int n) {
   for (int i = 1; i < n; i++)
-    if (sims[i]->lead != sims[0] || sims[i]->m != sims[0]->m)
+    if (sims[i]->lead != sims[0] || sims[i]->end != sims[0]->end ||
+        sims[i]->m->ncells != sims[0]->m->ncells)
       return EVAC_ERR_RUNTIME;
   unsigned char *going = malloc((size_t)n + 1);
   if (!going)
@@ -323,9 +324,9 @@ enum evac_status evac_sim_run_group(struct evac_sim **sims, int n) {
   }
   enum evac_status st = EVAC_OK;
   /* each run handles its events up to its next smoke step (the same tick
-     for all: one model); then the lead's fire and smoke take their step,
-     once, also for a lead whose own run is over; then each run takes its
-     dose step from them and goes on */
+     for all: the smoke steps every EVAC_SMOKE_DT_S from 0); then the lead's
+     fire and smoke take their step, once, also for a lead whose own run is
+     over; then each run takes its dose step from them and goes on */
   for (int left = n; st == EVAC_OK && left > 0;) {
     int at_smoke = 0;
     for (int i = 0; i < n && st == EVAC_OK; i++) {

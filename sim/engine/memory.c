@@ -26,8 +26,9 @@
 /* ... of which each simulation of a group sharing one fire and smoke
  * simulation (evac_sim_run_group) holds its own (route fields, occupancy,
  * smoke route costs): 137 B measured per further replication of
- * `ward-block`'s ranking in groups of 8. */
-#define FIRE_OWN_CELL_BYTES 140.0
+ * `ward-block`'s ranking in groups of 8; and, of another variant than the
+ * others, its own model (5 B: a cell's kind and feature). */
+#define FIRE_OWN_CELL_BYTES 145.0
 /* ... plus, with the "momentum" smoke transport, the bytes the smoke model
  * counts for a cell that smoke reaches (evac_smoke_momentum_cell_bytes), for
  * every cell: a bound, as a long fire may fill the building. */

@@ -83,11 +83,14 @@ enum evac_status evac_batch_task_run(const struct evac_batch *bt, int t,
       skip = 1;
     }
     int reps[EVAC_REPLICATE_GROUP];
-    for (int i = 0; i < n; i++)
+    uint64_t fx[EVAC_REPLICATE_GROUP];
+    for (int i = 0; i < n; i++) {
       reps[i] = tk->stratum * EVAC_STRATUM_STRIDE + tk->first + first + i;
+      fx[i] = fixed;
+    }
     enum evac_status st = skip ? EVAC_OK
                                : evac_replicate_run_group(
-                                     path, b->m, fixed, b->seed, reps, n,
+                                     path, b->m, fx, b->seed, reps, n,
                                      b->strata ? &b->strata[tk->stratum] : NULL,
                                      EVAC_OBJ_HARMED, &out[first], NULL);
     if (st != EVAC_OK) {

@@ -36,6 +36,8 @@ struct sink {
   unsigned char *b;
   size_t n, cap;
   int ok;
+  int physics; /* 1: leave out what only the occupants read
+                  (evac_fingerprint_physics) */
 };
 
 static void put(struct sink *s, const void *p, size_t n) {
@@ -159,7 +161,7 @@ static void put_plan(struct sink *s, const struct evac_model *m) {
     put_int(s, l->capacity);
     put_int(s, l->beds);
     put_num(s, l->speed_m_s);
-    put_int(s, staff ? l->failed : 0);
+    put_int(s, staff && !s->physics ? l->failed : 0);
   }
   put_int(s, m->nregions);
   for (int i = 0; i < m->nregions; i++) {
@@ -219,10 +221,12 @@ static void put_systems(struct sink *s, const struct evac_model *m) {
   put_fire_systems(s, m);
   put_num(s, y->exhaust_m3_s);
   put_floors(s, y->exhaust_floor, n);
-  put_int(s, y->extinction_floor ? n : -1);
-  for (int f = 0; y->extinction_floor && f < n; f++)
-    put_num(s, y->extinction_floor[f]);
-  put_floors(s, y->grilles_floor, n);
+  if (!s->physics) { /* how far people see in smoke, and ladder rescue */
+    put_int(s, y->extinction_floor ? n : -1);
+    for (int f = 0; y->extinction_floor && f < n; f++)
+      put_num(s, y->extinction_floor[f]);
+    put_floors(s, y->grilles_floor, n);
+  }
   put_num(s, y->stair_pressure_pa);
   put_num(s, y->brigade_arrival_s);
   put_num(s, y->micro_station_s);
@@ -233,7 +237,7 @@ static void put_systems(struct sink *s, const struct evac_model *m) {
 
 static void put_scenario(struct sink *s, const struct evac_model *m) {
   put_num(s, m->duration_s);
-  put_num(s, m->alarm_delay_s);
+  put_num(s, s->physics ? 0.0 : m->alarm_delay_s); /* schedules people only */
   put_int(s, m->nprofiles);
   for (int i = 0; i < m->nprofiles; i++) {
     const struct evac_profile *p = &m->profiles[i];
@@ -280,9 +284,10 @@ static void put_scenario(struct sink *s, const struct evac_model *m) {
   put_int(s, m->smoke_model);
 }
 
-uint64_t evac_fingerprint(const struct evac_model *m, unsigned char **bytes,
-                          size_t *n) {
-  struct sink s = {.ok = 1};
+/* The bytes of m (physics: evac_fingerprint_physics's). */
+static uint64_t fingerprint(const struct evac_model *m, int physics,
+                            unsigned char **bytes, size_t *n) {
+  struct sink s = {.ok = 1, .physics = physics};
   put_plan(&s, m);
   put_systems(&s, m);
   put_scenario(&s, m);
@@ -295,4 +300,14 @@ uint64_t evac_fingerprint(const struct evac_model *m, unsigned char **bytes,
   *bytes = s.b;
   *n = s.n;
   return evac_fnv(EVAC_FNV_START, s.b, s.n);
+}
+
+uint64_t evac_fingerprint(const struct evac_model *m, unsigned char **bytes,
+                          size_t *n) {
+  return fingerprint(m, 0, bytes, n);
+}
+
+uint64_t evac_fingerprint_physics(const struct evac_model *m,
+                                  unsigned char **bytes, size_t *n) {
+  return fingerprint(m, 1, bytes, n);
 }

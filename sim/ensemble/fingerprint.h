@@ -22,4 +22,15 @@ struct evac_model;
 uint64_t evac_fingerprint(const struct evac_model *m, unsigned char **bytes,
                           size_t *n);
 
+/* The same bytes less what only the occupants read, not the fire or the
+ * smoke (docs/ranking.md, "One smoke simulation for a fire's
+ * replications"): the alarm's delay (it schedules people), how far people
+ * see in smoke (failed emergency lighting), window grilles (ladder rescue)
+ * and lifts' failures (staff's lift rescue). Two models with the same
+ * physics bytes, with the same fire, give the same fire and smoke whatever
+ * their occupants do, so their replications may share one fire and smoke
+ * simulation (evac_sim_run_group). */
+uint64_t evac_fingerprint_physics(const struct evac_model *m,
+                                  unsigned char **bytes, size_t *n);
+
 #endif

@@ -42,12 +42,13 @@ static double cpu_now(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* The canonical inputs (fingerprint.h) of variant fixed with the fire of
- * stratum k (k < 0: no strata) into *bytes, *n, from model m of that
- * variant (NULL: loaded here). Returns the hash; *bytes NULL on failure. */
+/* The canonical inputs (fingerprint.h; physics: the fire and smoke's alone)
+ * of variant fixed with the fire of stratum k (k < 0: no strata) into
+ * *bytes, *n, from model m of that variant (NULL: loaded here). Returns the
+ * hash; *bytes NULL on failure. */
 static uint64_t inputs_of(const struct evac_ranking *rk, uint64_t fixed, int k,
-                          struct evac_model *m, unsigned char **bytes,
-                          size_t *n) {
+                          int physics, struct evac_model *m,
+                          unsigned char **bytes, size_t *n) {
   struct evac_diag d;
   evac_diag_init(&d);
   struct evac_model *own = NULL;
@@ -56,30 +57,33 @@ static uint64_t inputs_of(const struct evac_ranking *rk, uint64_t fixed, int k,
   if (!m && evac_replicate_load(rk->path, rk->m, fixed, &d, &own) == EVAC_OK)
     m = own;
   if (m && (k < 0 || evac_replicate_fire(m, &rk->strata[k]) == 0))
-    h = evac_fingerprint(m, bytes, n);
+    h = physics ? evac_fingerprint_physics(m, bytes, n)
+                : evac_fingerprint(m, bytes, n);
   evac_model_free(own);
   evac_diag_free(&d);
   return h;
 }
 
-/* Sets v->cls[k] from m (variant v's model) with fire k: the class of an
- * earlier variant with the same inputs, or a new one. Returns 0 or -1. */
-static int classify(struct evac_ranking *rk, int v, int k,
+/* Sets v->cls[k] (physics: v->pcls[k]) from m (variant v's model) with
+ * fire k: the class of an earlier variant with the same inputs (physics: the
+ * same fire and smoke inputs), or a new one. Returns 0 or -1. */
+static int classify(struct evac_ranking *rk, int v, int k, int physics,
                     struct evac_model *m) {
+  struct evac_classes *cs = physics ? &rk->physics : &rk->inputs;
   unsigned char *mine, *theirs;
   size_t n, n2;
-  uint64_t h =
-      inputs_of(rk, rk->variants[v].fixed, rk->strata ? k : -1, m, &mine, &n);
+  uint64_t h = inputs_of(rk, rk->variants[v].fixed, rk->strata ? k : -1,
+                         physics, m, &mine, &n);
   if (!mine)
     return -1;
   int c = -1;
-  for (int i = 0; rk->reuse && c < 0 && i < rk->nclasses; i++) {
-    const struct evac_input_class *ic = &rk->classes[i];
+  for (int i = 0; (rk->reuse || physics) && c < 0 && i < cs->n; i++) {
+    const struct evac_input_class *ic = &cs->c[i];
     if (ic->k != k || ic->hash != h)
       continue;
     /* equal hashes: the bytes decide (exact, not probable) */
-    inputs_of(rk, rk->variants[ic->v].fixed, rk->strata ? k : -1, NULL, &theirs,
-              &n2);
+    inputs_of(rk, rk->variants[ic->v].fixed, rk->strata ? k : -1, physics, NULL,
+              &theirs, &n2);
     if (!theirs) {
       free(mine);
       return -1;
@@ -90,19 +94,21 @@ static int classify(struct evac_ranking *rk, int v, int k,
   }
   free(mine);
   if (c < 0) {
-    if (rk->nclasses == rk->capclasses) {
-      int cap = rk->capclasses ? 2 * rk->capclasses : 64;
-      struct evac_input_class *nc =
-          realloc(rk->classes, (size_t)cap * sizeof *nc);
+    if (cs->n == cs->cap) {
+      int cap = cs->cap ? 2 * cs->cap : 64;
+      struct evac_input_class *nc = realloc(cs->c, (size_t)cap * sizeof *nc);
       if (!nc)
         return -1;
-      rk->classes = nc;
-      rk->capclasses = cap;
+      cs->c = nc;
+      cs->cap = cap;
     }
-    c = rk->nclasses++;
-    rk->classes[c] = (struct evac_input_class){h, v, k};
+    c = cs->n++;
+    cs->c[c] = (struct evac_input_class){h, v, k};
   }
-  rk->variants[v].cls[k] = c;
+  if (physics)
+    rk->variants[v].pcls[k] = c;
+  else
+    rk->variants[v].cls[k] = c;
   return 0;
 }
 
@@ -128,9 +134,10 @@ static int variant_inputs(struct evac_ranking *rk, int v) {
                            var->w);
   }
   for (int k = 0; k < rk->nstrata; k++)
-    var->cls[k] = -1;
+    var->cls[k] = var->pcls[k] = -1;
   for (int k = 0; st == EVAC_OK && k < rk->nstrata; k++)
-    if (var->w[k] > 0.0 && classify(rk, v, k, m))
+    if (var->w[k] > 0.0 &&
+        (classify(rk, v, k, 0, m) || classify(rk, v, k, 1, m)))
       st = EVAC_ERR_RUNTIME;
   evac_model_free(m);
   evac_diag_free(&d);
@@ -161,8 +168,9 @@ static int variant(struct evac_ranking *rk, uint64_t fixed) {
   v->out = calloc(k, sizeof *v->out);
   v->harm = calloc(k, sizeof *v->harm);
   v->cls = calloc(k, sizeof *v->cls);
+  v->pcls = calloc(k, sizeof *v->pcls);
   rk->nvariants++; /* freed with the ranking from here on */
-  if (!v->w || !v->n || !v->cap || !v->out || !v->harm || !v->cls ||
+  if (!v->w || !v->n || !v->cap || !v->out || !v->harm || !v->cls || !v->pcls ||
       variant_inputs(rk, rk->nvariants - 1))
     return -1;
   return rk->nvariants - 1;
@@ -357,14 +365,51 @@ static long source(const struct evac_ranking *rk, int v, int k, int r,
   return -2;
 }
 
+/* A task to simulate, with what orders it in by_physics. */
+struct task_key {
+  int k, p; /* its fire, and its variant's class of fire and smoke inputs */
+  long i;   /* its place in run */
+  long t;   /* the task */
+};
+
+static int cmp_task_key(const void *pa, const void *pb) {
+  const struct task_key *a = pa, *b = pb;
+  if (a->k != b->k)
+    return a->k < b->k ? -1 : 1;
+  if (a->p != b->p)
+    return a->p < b->p ? -1 : 1;
+  return (a->i > b->i) - (a->i < b->i);
+}
+
+/* Orders run[0 .. n-1] (tasks' indices) by fire, then by the class of
+ * their variant's fire and smoke inputs with it, else as they were, so
+ * that the tasks that can share one fire and smoke simulation are
+ * consecutive. Returns 0 or -1 (memory). */
+static int by_physics(const struct evac_ranking *rk, const struct task *tasks,
+                      long *run, long n) {
+  struct task_key *key = malloc(((size_t)n + 1) * sizeof *key);
+  if (!key)
+    return -1;
+  for (long i = 0; i < n; i++) {
+    const struct task *t = &tasks[run[i]];
+    key[i] = (struct task_key){t->k, rk->variants[t->v].pcls[t->k], i, run[i]};
+  }
+  qsort(key, (size_t)n, sizeof *key, cmp_task_key);
+  for (long i = 0; i < n; i++)
+    run[i] = key[i].t;
+  free(key);
+  return 0;
+}
+
 /* Runs the replications the variants in play lack (up to each fire's
- * target; settled variants get none) in parallel, one run per thread;
- * results are stored by index, so the outcome does not depend on the
- * thread count. A replication whose inputs equal another variant's with
- * the same fire (the same class) is not simulated: it gets that
- * outcome (docs/ranking.md, "Identical simulations"). With a state folder,
- * replications found there are read instead, and each one simulated is
- * kept there. */
+ * target; settled variants get none) in parallel, one group a thread (those
+ * of one fire whose variants have the same fire and smoke inputs, on one
+ * fire and smoke simulation); results are stored by index, so the outcome
+ * depends neither on the thread count nor on the groups. A replication whose
+ * inputs equal another variant's with the same fire (the same class) is not
+ * simulated: it gets that outcome (docs/ranking.md, "Identical simulations").
+ * With a state folder, replications found there are read instead, and each one
+ * simulated is kept there. */
 static enum evac_status simulate(struct evac_ranking *rk) {
   long nslots = 0;
   size_t nvk = (size_t)rk->nvariants * (size_t)rk->nstrata;
@@ -429,10 +474,12 @@ static enum evac_status simulate(struct evac_ranking *rk) {
       }
     }
   }
-  /* the replications of one variant and fire share a fire and smoke
-     simulation (evac_replicate_run_group) */
+  /* the replications of one fire whose variants have the same fire and
+     smoke inputs share a fire and smoke simulation
+     (evac_replicate_run_group) */
   long *group = malloc(((size_t)ntasks + 1) * sizeof *group), ngroups = 0;
-  if (!group) {
+  if (!group || by_physics(rk, tasks, run, ntasks)) {
+    free(group);
     free(off);
     free(slot);
     free(tasks);
@@ -441,8 +488,9 @@ static enum evac_status simulate(struct evac_ranking *rk) {
   }
   long size = evac_replicate_group_size(ntasks, rk->threads);
   for (long i = 0; i < ntasks; i++) {
-    const struct task *a = &tasks[run[i]];
-    if (i == 0 || a->v != tasks[run[i - 1]].v || a->k != tasks[run[i - 1]].k ||
+    const struct task *a = &tasks[run[i]], *b = i ? &tasks[run[i - 1]] : NULL;
+    if (!b || a->k != b->k ||
+        rk->variants[a->v].pcls[a->k] != rk->variants[b->v].pcls[b->k] ||
         i - group[ngroups - 1] >= size)
       group[ngroups++] = i;
   }
@@ -453,24 +501,26 @@ static enum evac_status simulate(struct evac_ranking *rk) {
     reduction(+ : cpu)
   for (long g = 0; g < ngroups; g++) {
     int n = (int)(group[g + 1] - group[g]);
-    const struct task *t0k = &tasks[run[group[g]]];
-    struct evac_variant *v = &rk->variants[t0k->v];
-    int k = t0k->k, reps[EVAC_REPLICATE_GROUP];
+    int k = tasks[run[group[g]]].k, reps[EVAC_REPLICATE_GROUP];
+    uint64_t fixed[EVAC_REPLICATE_GROUP];
     struct evac_outcome out[EVAC_REPLICATE_GROUP];
     int32_t *harm[EVAC_REPLICATE_GROUP];
     for (int j = 0; j < n; j++) {
-      int r = tasks[run[group[g] + j]].r;
-      reps[j] = rep_id(rk, k, r);
-      harm[j] = &v->harm[k][(size_t)r * rk->hwidth];
+      const struct task *tj = &tasks[run[group[g] + j]];
+      struct evac_variant *v = &rk->variants[tj->v];
+      fixed[j] = v->fixed;
+      reps[j] = rep_id(rk, k, tj->r);
+      harm[j] = &v->harm[k][(size_t)tj->r * rk->hwidth];
     }
     double c0 = cpu_now();
     enum evac_status st = evac_replicate_run_group(
-        rk->path, rk->m, v->fixed, rk->seed, reps, n,
+        rk->path, rk->m, fixed, rk->seed, reps, n,
         rk->strata ? &rk->strata[k] : NULL, rk->objective, out, harm);
     cpu += cpu_now() - c0;
     for (int j = 0; st == EVAC_OK && j < n; j++) {
-      int r = tasks[run[group[g] + j]].r;
-      v->out[k][r] = out[j];
+      const struct task *tj = &tasks[run[group[g] + j]];
+      struct evac_variant *v = &rk->variants[tj->v];
+      v->out[k][tj->r] = out[j];
       if (rk->state_dir)
         st = evac_outcome_block_write(rk->state_dir, state_key(rk, v, reps[j]),
                                       reps[j], 1, &out[j], harm[j], rk->hwidth);
@@ -999,9 +1049,11 @@ void evac_ranking_free(struct evac_ranking *r) {
     free(var->n);
     free(var->cap);
     free(var->cls);
+    free(var->pcls);
   }
   free(r->variants);
-  free(r->classes);
+  free(r->inputs.c);
+  free(r->physics.c);
   free(r->rows);
   free(r->strata);
   free(r->target);

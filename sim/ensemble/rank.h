@@ -21,8 +21,11 @@ struct evac_variant {
   int32_t **harm;            /* [nstrata] -> [cap[k] * hwidth] each
                                 replication's harm counts (replicate.h) */
   int *cls;                  /* [nstrata] class of the inputs it
-                                simulates with that fire (rk->classes), -1
+                                simulates with that fire (rk->inputs), -1
                                 where it lacks the fire */
+  int *pcls;                 /* [nstrata] class of its fire and smoke
+                                inputs with that fire (rk->physics), -1
+                                likewise */
   int settled;               /* 1: beaten at 95 % at its greedy step, so it
                                 gets no more replications */
   int nreps;                 /* replications, all fires */
@@ -105,6 +108,12 @@ struct evac_input_class {
   int v, k;      /* the first variant and fire with these inputs */
 };
 
+/* The distinct inputs seen so far, of one kind (fingerprint.h). */
+struct evac_classes {
+  struct evac_input_class *c; /* [n] */
+  int n, cap;
+};
+
 struct evac_ranking {
   struct evac_model *m; /* the scenario as loaded (hazards listed) */
   enum evac_objective objective;
@@ -146,8 +155,9 @@ struct evac_ranking {
                    replication) */
   int reuse;    /* 1: inputs are compared and equal ones
                    simulated once */
-  int nclasses, capclasses;
-  struct evac_input_class *classes; /* distinct inputs seen so far */
+  struct evac_classes inputs;  /* of whole simulations (evac_fingerprint) */
+  struct evac_classes physics; /* of fire and smoke simulations
+                                  (evac_fingerprint_physics) */
   int progress;          /* 0: quiet, 1: one updated line (terminal), 2: a
                             line every few simulations */
   const char *path;      /* the scenario (during evac_rank_run only) */

@@ -240,32 +240,46 @@ static enum evac_status reduce(const struct evac_sim *sim,
   return EVAC_OK;
 }
 
-/* Replications reps[0 .. n-1] of model m's variant and fire (stratum's;
- * NULL: drawn by weight, then for reps[0] alone, so n must be 1) on one
- * fire and smoke simulation (evac_sim_run_group), into out[i] and harm[i]
- * (harm NULL: not wanted). */
+/* Replications reps[0 .. n-1] of the variants fixed[0 .. n-1] (whose fire
+ * and smoke inputs with the fire are the same: evac_fingerprint_physics)
+ * and fire (stratum's; NULL: drawn by weight, then for reps[0] alone, so n
+ * must be 1) on one fire and smoke simulation (evac_sim_run_group), into
+ * out[i] and harm[i] (harm NULL: not wanted). Replications of one variant
+ * share its model. */
 static enum evac_status
-run_together(const char *path, const struct evac_model *listed, uint64_t fixed,
-             uint64_t seed, const int *reps, int n,
+run_together(const char *path, const struct evac_model *listed,
+             const uint64_t *fixed, uint64_t seed, const int *reps, int n,
              const struct evac_stratum *stratum, enum evac_objective obj,
              struct evac_outcome *out, int32_t *const *harm) {
   struct evac_diag d;
   evac_diag_init(&d);
-  struct evac_model *m = NULL;
+  struct evac_model **m = calloc((size_t)n + 1, sizeof *m);
   struct evac_sim **sims = calloc((size_t)n + 1, sizeof *sims);
-  enum evac_status st =
-      sims ? prepare(path, listed, fixed, seed, reps[0], stratum, &d, &m)
-           : EVAC_ERR_RUNTIME;
+  int *own = calloc((size_t)n + 1, sizeof *own); /* 1: m[i] is i's to free */
+  enum evac_status st = m && sims && own ? EVAC_OK : EVAC_ERR_RUNTIME;
+  for (int i = 0; i < n && st == EVAC_OK; i++) {
+    for (int j = 0; j < i && !m[i]; j++)
+      if (fixed[j] == fixed[i])
+        m[i] = m[j];
+    if (!m[i]) {
+      own[i] = 1;
+      st = prepare(path, listed, fixed[i], seed, reps[i], stratum, &d, &m[i]);
+    }
+  }
   for (int i = 0; i < n && st == EVAC_OK; i++)
-    st = create(m, seed, reps[i], i ? sims[0] : NULL, &d, &sims[i]);
+    st = create(m[i], seed, reps[i], i ? sims[0] : NULL, &d, &sims[i]);
   if (st == EVAC_OK)
     st = evac_sim_run_group(sims, n);
   for (int i = 0; i < n && st == EVAC_OK; i++)
-    st = reduce(sims[i], m, listed, obj, &out[i], harm ? harm[i] : NULL);
+    st = reduce(sims[i], m[i], listed, obj, &out[i], harm ? harm[i] : NULL);
   for (int i = n - 1; sims && i >= 0; i--)
     evac_sim_free(sims[i]);
+  for (int i = 0; m && own && i < n; i++)
+    if (own[i])
+      evac_model_free(m[i]);
   free(sims);
-  evac_model_free(m);
+  free(m);
+  free(own);
   evac_diag_free(&d);
   return st;
 }
@@ -276,7 +290,7 @@ enum evac_status evac_replicate_run(const char *path,
                                     const struct evac_stratum *stratum,
                                     enum evac_objective obj,
                                     struct evac_outcome *out, int32_t *harm) {
-  return run_together(path, listed, fixed, seed, &rep, 1, stratum, obj, out,
+  return run_together(path, listed, &fixed, seed, &rep, 1, stratum, obj, out,
                       harm ? &harm : NULL);
 }
 
@@ -288,7 +302,7 @@ int evac_replicate_group_size(long n, int threads) {
 }
 
 enum evac_status evac_replicate_run_group(
-    const char *path, const struct evac_model *listed, uint64_t fixed,
+    const char *path, const struct evac_model *listed, const uint64_t *fixed,
     uint64_t seed, const int *reps, int n, const struct evac_stratum *stratum,
     enum evac_objective obj, struct evac_outcome *out, int32_t *const *harm) {
   if (stratum)
@@ -296,7 +310,7 @@ enum evac_status evac_replicate_run_group(
                         harm);
   enum evac_status st = EVAC_OK; /* each may draw another fire: one by one */
   for (int i = 0; i < n && st == EVAC_OK; i++)
-    st = run_together(path, listed, fixed, seed, &reps[i], 1, NULL, obj,
+    st = run_together(path, listed, &fixed[i], seed, &reps[i], 1, NULL, obj,
                       &out[i], harm ? &harm[i] : NULL);
   return st;
 }

@@ -92,13 +92,15 @@ enum evac_status evac_replicate_run(const char *path,
  * group; at least 1. */
 int evac_replicate_group_size(long n, int threads);
 
-/* Simulates replications reps[0 .. n-1] of one variant and stratum as
- * evac_replicate_run does each, into out[i] (and harm[i], unless harm is
- * NULL), with one fire and smoke simulation for all (evac_sim_run_group):
- * the same outcomes, bit for bit. Without a stratum (fires drawn by
- * weight) each is run on its own. */
+/* Simulates replications reps[0 .. n-1] of the variants fixed[0 .. n-1]
+ * and stratum as evac_replicate_run does each, into out[i] (and harm[i],
+ * unless harm is NULL), with one fire and smoke simulation for all
+ * (evac_sim_run_group): the same outcomes, bit for bit. The variants must
+ * have the same fire and smoke inputs with that fire
+ * (evac_fingerprint_physics equal; one variant always has). Without a
+ * stratum (fires drawn by weight) each is run on its own. */
 enum evac_status evac_replicate_run_group(
-    const char *path, const struct evac_model *listed, uint64_t fixed,
+    const char *path, const struct evac_model *listed, const uint64_t *fixed,
     uint64_t seed, const int *reps, int n, const struct evac_stratum *stratum,
     enum evac_objective obj, struct evac_outcome *out, int32_t *const *harm);
 

@@ -19,6 +19,14 @@
  * and all fixed; the replications must differ among themselves for the
  * check to mean something.
  *
+ * shared_smoke_across_variants: replications of different variants whose
+ * fire and smoke inputs are the same (evac_fingerprint_physics: they differ
+ * only in what the occupants alone read) run together on one fire and smoke
+ * simulation get the outcomes and harm counts each gets run alone, bit for
+ * bit, over random towers and every fire; enough such groups must mix
+ * variants whose whole inputs differ, and their outcomes must differ, for
+ * the check to mean something.
+ *
  * group_without_fire: evac_sim_run_group on a building without a fire runs
  * each simulation as evac_sim_run does (there is no smoke to share).
  *
@@ -196,21 +204,31 @@ static char *draw_case(int k) {
   return path;
 }
 
-/* The canonical inputs of variant fixed with stratum s's fire into
- * *bytes, *n; 0 where the variant lacks the fire. */
-static int inputs(const char *path, const struct evac_model *listed,
-                  uint64_t fixed, const struct evac_stratum *s,
-                  unsigned char **bytes, size_t *n) {
+/* The canonical inputs (physics: of the fire and smoke alone) of variant
+ * fixed with stratum s's fire into *bytes, *n; 0 where the variant lacks the
+ * fire. */
+static int inputs_as(const char *path, const struct evac_model *listed,
+                     uint64_t fixed, const struct evac_stratum *s, int physics,
+                     unsigned char **bytes, size_t *n) {
   struct evac_diag d;
   evac_diag_init(&d);
   struct evac_model *m = NULL;
   int ok = evac_replicate_load(path, listed, fixed, &d, &m) == EVAC_OK &&
            evac_replicate_fire(m, s) == 0;
-  if (ok)
+  if (ok && physics)
+    evac_fingerprint_physics(m, bytes, n);
+  else if (ok)
     evac_fingerprint(m, bytes, n);
   evac_model_free(m);
   evac_diag_free(&d);
   return ok && *bytes;
+}
+
+/* inputs_as of the whole simulation. */
+static int inputs(const char *path, const struct evac_model *listed,
+                  uint64_t fixed, const struct evac_stratum *s,
+                  unsigned char **bytes, size_t *n) {
+  return inputs_as(path, listed, fixed, s, 0, bytes, n);
 }
 
 /* Simulates replication rep of variant fixed with fire s; fails the test
@@ -447,18 +465,21 @@ Test(reuse, shared_smoke_same_outcomes) {
           continue; /* the variant lacks this fire */
         free(b);
         int reps[NREP];
+        uint64_t fixed[NREP];
         struct evac_outcome one[NREP], many[NREP];
         int32_t *h1[NREP], *hn[NREP];
         memset(one, 0x55, sizeof one);
         memset(many, 0xAA, sizeof many);
         for (int i = 0; i < NREP; i++) {
           reps[i] = k * EVAC_STRATUM_STRIDE + i;
+          fixed[i] = v;
           h1[i] = calloc(hw, sizeof **h1);
           hn[i] = calloc(hw, sizeof **hn);
           run(path, listed, v, &s[k], reps[i], &one[i], h1[i]);
         }
-        cr_assert_eq(evac_replicate_run_group(path, listed, v, 42, reps, NREP,
-                                              &s[k], EVAC_OBJ_HARMED, many, hn),
+        cr_assert_eq(evac_replicate_run_group(path, listed, fixed, 42, reps,
+                                              NREP, &s[k], EVAC_OBJ_HARMED,
+                                              many, hn),
                      EVAC_OK, "case %d fire %d", c, k);
         groups++;
         for (int i = 0; i < NREP; i++) {
@@ -484,6 +505,93 @@ Test(reuse, shared_smoke_same_outcomes) {
               groups, NREP, differ);
   cr_expect_geq(groups, 20);
   cr_expect_geq(differ, groups);
+}
+
+Test(reuse, shared_smoke_across_variants) {
+  enum { NVAR = 1 << NHAZ, MEMBERS = 4, NREP = 2 };
+  int groups = 0, mixed = 0, differ = 0;
+  for (int c = 0; c < 8; c++) {
+    char *path = draw_case(200 + c);
+    struct evac_model *listed = NULL;
+    struct evac_stratum s[16];
+    int ns = open_case(path, &listed, s);
+    size_t hw = (size_t)EVAC_HARM_WIDTH(listed->nfloors);
+    for (int k = 0; k < ns; k++) {
+      unsigned char *pb[NVAR] = {0}, *wb[NVAR] = {0};
+      size_t pn[NVAR], wn[NVAR];
+      int has[NVAR], done[NVAR] = {0};
+      for (int v = 0; v < NVAR; v++)
+        has[v] =
+            inputs_as(path, listed, (uint64_t)v, &s[k], 1, &pb[v], &pn[v]) &&
+            inputs(path, listed, (uint64_t)v, &s[k], &wb[v], &wn[v]);
+      /* each class of fire and smoke inputs with two variants or more:
+         its first MEMBERS variants, NREP replications each, together */
+      for (int v = 0; v < NVAR; v++) {
+        if (!has[v] || done[v])
+          continue;
+        int var[MEMBERS], nv = 0, whole = 0;
+        for (int u = v; u < NVAR; u++)
+          if (has[u] && !done[u] && pn[u] == pn[v] &&
+              !memcmp(pb[u], pb[v], pn[v])) {
+            done[u] = 1;
+            if (nv < MEMBERS) {
+              whole |= nv > 0 &&
+                       (wn[u] != wn[v] || memcmp(wb[u], wb[v], wn[v]) != 0);
+              var[nv++] = u;
+            }
+          }
+        if (nv < 2)
+          continue;
+        int n = nv * NREP, reps[MEMBERS * NREP];
+        uint64_t fixed[MEMBERS * NREP];
+        struct evac_outcome one[MEMBERS * NREP], many[MEMBERS * NREP];
+        int32_t *h1[MEMBERS * NREP], *hn[MEMBERS * NREP];
+        memset(one, 0x55, sizeof one);
+        memset(many, 0xAA, sizeof many);
+        for (int i = 0; i < n; i++) {
+          fixed[i] = (uint64_t)var[i / NREP];
+          reps[i] = k * EVAC_STRATUM_STRIDE + i % NREP;
+          h1[i] = calloc(hw, sizeof **h1);
+          hn[i] = calloc(hw, sizeof **hn);
+          run(path, listed, fixed[i], &s[k], reps[i], &one[i], h1[i]);
+        }
+        cr_assert_eq(evac_replicate_run_group(path, listed, fixed, 42, reps, n,
+                                              &s[k], EVAC_OBJ_HARMED, many, hn),
+                     EVAC_OK, "case %d fire %d", c, k);
+        groups++;
+        mixed += whole;
+        for (int i = 0; i < n; i++) {
+          cr_expect_eq(memcmp(&one[i], &many[i], sizeof one[i]), 0,
+                       "case %d fire %d variant %llx rep %d: alone "
+                       "%g/%g/%g, together %g/%g/%g",
+                       c, k, (unsigned long long)fixed[i], reps[i],
+                       one[i].incapacitated, one[i].trapped, one[i].rset_s,
+                       many[i].incapacitated, many[i].trapped, many[i].rset_s);
+          cr_expect_eq(memcmp(h1[i], hn[i], hw * sizeof *h1[i]), 0,
+                       "case %d fire %d variant %llx rep %d: harm counts "
+                       "differ",
+                       c, k, (unsigned long long)fixed[i], reps[i]);
+          /* the same replication of another variant of the group */
+          differ += i >= NREP && whole &&
+                    memcmp(&one[i], &one[i % NREP], sizeof one[i]) != 0;
+          free(h1[i]);
+          free(hn[i]);
+        }
+      }
+      for (int v = 0; v < NVAR; v++) {
+        free(pb[v]);
+        free(wb[v]);
+      }
+    }
+    evac_model_free(listed);
+    free(path);
+  }
+  cr_log_info("%d groups of variants with the same fire and smoke compared, "
+              "%d of variants whose inputs differ; %d replications differ "
+              "from the same replication of the group's first variant",
+              groups, mixed, differ);
+  cr_expect_geq(mixed, 10);
+  cr_expect_geq(differ, 5);
 }
 
 Test(reuse, group_without_fire) {
