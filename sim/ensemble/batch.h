@@ -29,12 +29,18 @@ struct evac_manifest_building {
   int seed_given;
 };
 
+/* Replications per task unless the manifest gives "block": a fire's
+ * replications of a variant (5 to 7 with the default 20 over 3 or 4 fires)
+ * fit in one task, where they share one fire and smoke simulation
+ * (evac_replicate_run_group, up to EVAC_REPLICATE_GROUP). */
+#define EVAC_BATCH_BLOCK 8
+
 /* A county manifest (`*.county.json`, docs/hpc.md). */
 struct evac_manifest {
   char *path;     /* the manifest file */
   char *name;     /* county name */
   int reps;       /* replications per variant (default 20) */
-  int block;      /* replications per task (default 4) */
+  int block;      /* replications per task (default EVAC_BATCH_BLOCK) */
   uint64_t seed;  /* seed for every building, if seed_given */
   int seed_given; /* 0: each scenario's own seed */
   int nbuildings;

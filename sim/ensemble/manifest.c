@@ -1,6 +1,6 @@
 /* The county manifest of `evacsim batch` (docs/hpc.md, "Manifest"):
  *
- *   {"evacsim_county": 1, "name": "...", "reps": 20, "block": 4, "seed": 7,
+ *   {"evacsim_county": 1, "name": "...", "reps": 20, "block": 8, "seed": 7,
  *    "buildings": [{"name": "tower-01", "scenario": "a/b.scenario.json",
  *                   "seed": 3}, ...]}
  *
@@ -71,7 +71,7 @@ static int manifest_read(const cJSON *root, const struct evac_json *j,
   if (!cJSON_IsNumber(v) || v->valuedouble != 1.0)
     evac_json_expected(j, "evacsim_county", "1 (the county format version)", v);
   const char *name = "county";
-  long long reps = 20, block = 4;
+  long long reps = 20, block = EVAC_BATCH_BLOCK;
   uint64_t seed = 0;
   evac_json_string(j, root, "", "name", &name);
   evac_json_integer(j, root, "", "reps", 2, 100000, &reps);

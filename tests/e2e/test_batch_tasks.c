@@ -27,7 +27,7 @@ Test(batch_tasks, manifest_defaults_paths_and_seeds) {
   cr_assert_eq(evac_manifest_load(path, &diag, &m), EVAC_OK);
   cr_expect_str_eq(m->name, "county");
   cr_expect_eq(m->reps, 20);
-  cr_expect_eq(m->block, 4);
+  cr_expect_eq(m->block, 8);
   cr_expect_eq(m->seed_given, 0);
   cr_assert_eq(m->nbuildings, 2);
   char want[4096];
