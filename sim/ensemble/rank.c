@@ -487,6 +487,8 @@ static enum evac_status simulate(struct evac_ranking *rk) {
     return EVAC_ERR_RUNTIME;
   }
   long size = evac_replicate_group_size(ntasks, rk->threads);
+  if (size > rk->group_cap)
+    size = rk->group_cap;
   for (long i = 0; i < ntasks; i++) {
     const struct task *a = &tasks[run[i]], *b = i ? &tasks[run[i - 1]] : NULL;
     if (!b || a->k != b->k ||
@@ -942,9 +944,12 @@ enum evac_status evac_rank_run(const char *path,
   }
   evac_hazards_apply(m, diag); /* once, for its warnings */
   rk->threads = opts->threads > 0 ? opts->threads : evac_threads_default();
-  /* groups of at most --reps replications (a variant's, with one fire) */
-  st = evac_memory_check(m, path, 1, rk->threads,
-                         evac_replicate_group_size(opts->reps, 1), diag);
+  /* groups of at least --reps replications (a variant's, with one fire)
+     must fit; groups across variants with the same fire and smoke may be
+     larger where the memory allows it */
+  int least = evac_replicate_group_size(opts->reps, 1);
+  st = evac_memory_check(m, path, 1, rk->threads, least, diag);
+  rk->group_cap = evac_replicate_group_cap(m, rk->threads, least);
   if (st == EVAC_OK)
     st = strata(rk, diag);
   if (st != EVAC_OK) { /* refused before the replications allocate */

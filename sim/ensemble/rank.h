@@ -146,23 +146,25 @@ struct evac_ranking {
   int nrows;                  /* = number of hazards */
   struct evac_rank_row *rows; /* in greedy order */
   double wall_clock_s;
-  double cpu_s; /* simulation CPU time (sum over threads) */
-  long runs;    /* simulations the list rests on (resumed and reused
-                   ones too) */
-  long resumed; /* of which read from state_dir */
-  long reused;  /* of which copied from a simulation with the same
-                   inputs (another variant's, same fire and
-                   replication) */
-  int reuse;    /* 1: inputs are compared and equal ones
-                   simulated once */
+  double cpu_s;  /* simulation CPU time (sum over threads) */
+  long runs;     /* simulations the list rests on (resumed and reused
+                    ones too) */
+  long resumed;  /* of which read from state_dir */
+  long reused;   /* of which copied from a simulation with the same
+                    inputs (another variant's, same fire and
+                    replication) */
+  int reuse;     /* 1: inputs are compared and equal ones
+                    simulated once */
+  int group_cap; /* most replications on one fire and smoke simulation
+                    (evac_replicate_group_cap) */
   struct evac_classes inputs;  /* of whole simulations (evac_fingerprint) */
   struct evac_classes physics; /* of fire and smoke simulations
                                   (evac_fingerprint_physics) */
-  int progress;          /* 0: quiet, 1: one updated line (terminal), 2: a
-                            line every few simulations */
-  const char *path;      /* the scenario (during evac_rank_run only) */
-  const char *state_dir; /* finished replications (opts), or NULL */
-  uint64_t state_key;    /* inputs, seed and objective */
+  int progress;                /* 0: quiet, 1: one updated line (terminal), 2: a
+                                  line every few simulations */
+  const char *path;            /* the scenario (during evac_rank_run only) */
+  const char *state_dir;       /* finished replications (opts), or NULL */
+  uint64_t state_key;          /* inputs, seed and objective */
 };
 
 /* The stratified effect of going from variant a to b of r: objective and

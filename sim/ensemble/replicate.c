@@ -11,6 +11,7 @@
 
 #include "diag.h"
 #include "dist.h"
+#include "memory.h"
 #include "model.h"
 #include "result.h"
 #include "rng.h"
@@ -299,6 +300,23 @@ int evac_replicate_group_size(long n, int threads) {
   return size < 1                      ? 1
          : size > EVAC_REPLICATE_GROUP ? EVAC_REPLICATE_GROUP
                                        : (int)size;
+}
+
+int evac_replicate_group_cap(const struct evac_model *m, int threads,
+                             int least) {
+  uint64_t avail;
+  const char *source;
+  int g = EVAC_REPLICATE_GROUP;
+  if (evac_memory_available(&avail, &source) != 0)
+    return least > g ? least : g; /* no limit known (or a bad one: refused
+                                     by the memory check already) */
+  for (; g > least; g--) {
+    struct evac_memory_need need;
+    evac_memory_estimate(m, 1, threads, g, &need);
+    if (need.total <= (double)avail)
+      break;
+  }
+  return g;
 }
 
 enum evac_status evac_replicate_run_group(

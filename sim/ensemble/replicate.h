@@ -92,6 +92,13 @@ enum evac_status evac_replicate_run(const char *path,
  * group; at least 1. */
 int evac_replicate_group_size(long n, int threads);
 
+/* The largest group, at most EVAC_REPLICATE_GROUP, of which threads lean
+ * groups of m's replications at once fit in the memory available now
+ * (evac_memory_estimate, evac_memory_available); at least `least`. The
+ * groups change no outcome, so neither does this. */
+int evac_replicate_group_cap(const struct evac_model *m, int threads,
+                             int least);
+
 /* Simulates replications reps[0 .. n-1] of the variants fixed[0 .. n-1]
  * and stratum as evac_replicate_run does each, into out[i] (and harm[i],
  * unless harm is NULL), with one fire and smoke simulation for all

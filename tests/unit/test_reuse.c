@@ -27,6 +27,10 @@
  * variants whose whole inputs differ, and their outcomes must differ, for
  * the check to mean something.
  *
+ * group_cap_follows_memory: the largest group rank forms
+ * (evac_replicate_group_cap) is the largest whose estimate fits the memory
+ * available, within [least, EVAC_REPLICATE_GROUP].
+ *
  * group_without_fire: evac_sim_run_group on a building without a fire runs
  * each simulation as evac_sim_run does (there is no smoke to share).
  *
@@ -41,6 +45,7 @@
 
 #include "diag.h"
 #include "fingerprint.h"
+#include "memory.h"
 #include "model.h"
 #include "rank.h"
 #include "replicate.h"
@@ -592,6 +597,31 @@ Test(reuse, shared_smoke_across_variants) {
               groups, mixed, differ);
   cr_expect_geq(mixed, 10);
   cr_expect_geq(differ, 5);
+}
+
+Test(reuse, group_cap_follows_memory) {
+  char *path = draw_case(300);
+  struct evac_model *listed = NULL;
+  struct evac_stratum s[16];
+  open_case(path, &listed, s);
+  struct evac_memory_need need;
+  evac_memory_estimate(listed, 1, 2, 3, &need);
+  char limit[64];
+  snprintf(limit, sizeof limit, "%.0f", need.total + 1.0);
+  setenv("EVACSIM_MEMORY_LIMIT", limit, 1);
+  int three = evac_replicate_group_cap(listed, 2, 1);
+  int least = evac_replicate_group_cap(listed, 2, 5);
+  setenv("EVACSIM_MEMORY_LIMIT", "1K", 1);
+  int none = evac_replicate_group_cap(listed, 2, 2);
+  setenv("EVACSIM_MEMORY_LIMIT", "1T", 1);
+  int all = evac_replicate_group_cap(listed, 2, 1);
+  unsetenv("EVACSIM_MEMORY_LIMIT");
+  cr_expect_eq(three, 3, "the largest group that fits: %d", three);
+  cr_expect_eq(least, 5, "never below the least asked: %d", least);
+  cr_expect_eq(none, 2, "nothing fits: the least: %d", none);
+  cr_expect_eq(all, EVAC_REPLICATE_GROUP, "all fits: %d", all);
+  evac_model_free(listed);
+  free(path);
 }
 
 Test(reuse, group_without_fire) {
