@@ -153,6 +153,8 @@ struct evac_fields {
                       at its last build (closures and lost refuges change
                       only with a build) */
   uint8_t *mark;   /* [nnodes] scratch marks of evac_fields_update, 0 */
+  int shared;      /* 1 while nothing is closed: slot 1's dist and pass are
+                      slot 0's arrays (the same fields, updated once) */
 };
 
 /* The simulation. */
