@@ -29,6 +29,26 @@ static float route_cost(const struct evac_gas *g, double flux_kw_m2) {
   return (float)v;
 }
 
+/* Route cost factor of walkable cell c, at (x, y) of its floor: its gas
+ * is read if smoky is set, its flames' flux if reach_cells is positive and
+ * the cell lies within reach_cells of the fire's cell in x and in y. clear
+ * and hot are the costs of soot-free cells at most and over
+ * EVAC_UNTENABLE_TEMP_C without flames. */
+static float cell_cost(const struct evac_sim *s, int32_t c, int x, int y,
+                       int smoky, double reach_cells, float clear, float hot) {
+  const struct evac_fire_spec *spec = &s->m->fire;
+  double flux = reach_cells > 0.0 && abs(x - spec->x) <= reach_cells &&
+                        abs(y - spec->y) <= reach_cells
+                    ? evac_sim_flame_flux(s, c, EVAC_HEAD_STANDING_M)
+                    : 0.0;
+  struct evac_gas g = {.soot_kg_m3 = 0.0, .temp_c = 0.0};
+  if (smoky)
+    evac_smoke_gas(s->smoke, c, EVAC_HEAD_STANDING_M, &g);
+  if (g.soot_kg_m3 <= 0.0 && flux <= 0.0) /* extinction 0: */
+    return g.temp_c > EVAC_UNTENABLE_TEMP_C ? hot : clear;
+  return route_cost(&g, flux);
+}
+
 /* Route costs of smoke and flames (route_cost()). Costs change nowhere
  * else, and the timeline's rebuilds already use the current ones, so the
  * fields are updated from the cells whose cost changed (none: nothing to
@@ -38,7 +58,9 @@ static float route_cost(const struct evac_gas *g, double flux_kw_m2) {
  * costs worked out once. A floor without smoke whose cells all cost 1
  * already is skipped, unless the fire burns on it (its flames radiate
  * before there is smoke); there the flames' flux is looked at only within
- * their reach (evac_sim_flame_reach()). */
+ * their reach (evac_sim_flame_reach()), widened by a cell to a square: a
+ * cell further than that in x or y is further than the reach, where the
+ * flux is 0. */
 static int rebuild_routes(struct evac_sim *s) {
   const struct evac_model *m = s->m;
   size_t changed = 0;
@@ -58,28 +80,20 @@ static int rebuild_routes(struct evac_sim *s) {
     int flames = reach > 0.0 && f == m->fire.floor;
     if (!smoky && !flames && !s->cost_raised[f])
       continue;
+    double reach_cells = flames ? reach / m->cell_m + 1.0 : 0.0;
     int raised = 0;
-    size_t end =
-        m->floors[f].offset + (size_t)m->floors[f].nx * (size_t)m->floors[f].ny;
-    for (size_t c = m->floors[f].offset; c < end; c++) {
-      float cost = 1.0f;
-      if (evac_cell_walkable(m->cell_kind[c])) {
-        double flux =
-            flames ? evac_sim_flame_flux(s, (int32_t)c, EVAC_HEAD_STANDING_M)
-                   : 0.0;
-        struct evac_gas g = {.soot_kg_m3 = 0.0, .temp_c = 0.0};
-        if (smoky)
-          evac_smoke_gas(s->smoke, (int32_t)c, EVAC_HEAD_STANDING_M, &g);
-        if (g.soot_kg_m3 <= 0.0 && flux <= 0.0) /* extinction 0: */
-          cost = g.temp_c > EVAC_UNTENABLE_TEMP_C ? hot : clear;
-        else
-          cost = route_cost(&g, flux);
+    const struct evac_floor *fl = &m->floors[f];
+    for (int y = 0; y < fl->ny; y++)
+      for (int x = 0; x < fl->nx; x++) {
+        int32_t c = (int32_t)evac_model_cell(m, f, x, y);
+        float cost = evac_cell_walkable(m->cell_kind[c])
+                         ? cell_cost(s, c, x, y, smoky, reach_cells, clear, hot)
+                         : 1.0f;
+        if (s->smoke_cost[c] != cost)
+          diff[changed++] = c;
+        s->smoke_cost[c] = cost;
+        raised |= cost != 1.0f;
       }
-      if (s->smoke_cost[c] != cost)
-        diff[changed++] = (int32_t)c;
-      s->smoke_cost[c] = cost;
-      raised |= cost != 1.0f;
-    }
     s->cost_raised[f] = (uint8_t)raised;
   }
   int rc = changed && (evac_fields_update(s, 0, diff, changed) ||
