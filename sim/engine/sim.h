@@ -235,6 +235,12 @@ struct evac_sim {
    * (0: all cost 1) */
   uint8_t *cost_raised;
 
+  /* [ncells] route cost factor of the gas alone at gas_tick on the floors
+   * with smoke, worked out once for a group (coupling.c): a lead's, NULL
+   * until first used */
+  float *gas_cost;
+  int64_t gas_tick; /* the tick gas_cost was worked out at */
+
   struct evac_tenab *tenab; /* compartment tenability (fire runs), or NULL */
   uint8_t *unsafe; /* [ncells] 1: a refuge cell of an untenable compartment
                       or of a full refuge (walkable, no longer a safe
