@@ -345,9 +345,17 @@ static inline int evac_sim_corner_open(const struct evac_sim *s, int32_t c,
          !s->closed[a2];
 }
 
-/* Floor of a cell, and its x, y. */
-void evac_sim_cell_xy(const struct evac_sim *s, int32_t cell, int *floor,
-                      int *x, int *y);
+/* Floor of a cell, and its x, y (inline: the route updates ask it of
+ * every node they look at). */
+static inline void evac_sim_cell_xy(const struct evac_sim *s, int32_t cell,
+                                    int *floor, int *x, int *y) {
+  const struct evac_model *m = s->m;
+  int f = s->cell_floor[cell];
+  size_t i = (size_t)cell - m->floors[f].offset;
+  *floor = f;
+  *x = (int)(i % (size_t)m->floors[f].nx);
+  *y = (int)(i / (size_t)m->floors[f].nx);
+}
 
 /* The field an agent follows (by what it knows of the building). */
 const double *evac_sim_field(const struct evac_sim *s, int agent);
