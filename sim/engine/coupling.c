@@ -4,6 +4,7 @@
  * sampled. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "clock.h"
 #include "models/tox/tox.h"
@@ -77,12 +78,13 @@ static const float *gas_costs(struct evac_sim *s, float clear, float hot) {
  * else, and the timeline's rebuilds already use the current ones, so the
  * fields are updated from the cells whose cost changed (none: nothing to
  * do), which gives the same fields as rebuilding them. The gas's costs are
- * the group's (gas_costs()). A floor without smoke whose cells all cost 1
- * already is skipped, unless the fire burns on it (its flames radiate
- * before there is smoke); there the flames' flux is looked at only within
- * their reach (evac_sim_flame_reach()), widened by a cell to a square: a
- * cell further than that in x or y is further than the reach, where the
- * flux is 0. The flux depends on this simulation's closures (what shields
+ * the group's (gas_costs()); a smoky floor without flames whose costs did
+ * not change is passed over in one comparison. A floor without
+ * smoke whose cells all cost 1 already is skipped, unless the fire burns on it
+ * (its flames radiate before there is smoke); there the flames' flux is looked
+ * at only within their reach (evac_sim_flame_reach()), widened by a cell to a
+ * square: a cell further than that in x or y is further than the reach, where
+ * the flux is 0. The flux depends on this simulation's closures (what shields
  * from the flames), so is its own. */
 static int rebuild_routes(struct evac_sim *s) {
   const struct evac_model *m = s->m;
@@ -107,9 +109,13 @@ static int rebuild_routes(struct evac_sim *s) {
     int flames = reach > 0.0 && f == spec->floor;
     if (!smoky && !flames && !s->cost_raised[f])
       continue;
+    const struct evac_floor *fl = &m->floors[f];
+    if (smoky && !flames &&
+        !memcmp(s->smoke_cost + fl->offset, gas + fl->offset,
+                (size_t)fl->nx * (size_t)fl->ny * sizeof *gas))
+      continue; /* no cost changed, nor whether one is raised */
     double near = flames ? reach / m->cell_m + 1.0 : -1.0; /* cells */
     int raised = 0;
-    const struct evac_floor *fl = &m->floors[f];
     for (int y = 0; y < fl->ny; y++)
       for (int x = 0; x < fl->nx; x++) {
         int32_t c = (int32_t)evac_model_cell(m, f, x, y);
