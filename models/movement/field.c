@@ -378,6 +378,25 @@ static const uint8_t *closures(const struct evac_sim *s, int slot) {
   return slot ? s->closed : NULL;
 }
 
+/* Drops slot 1's own arrays (its fields become slot 0's, shared on 1) or
+ * its sharing of slot 0's (on 0, it gets its own at the build). */
+static void share_slots(struct evac_fields *f, int on) {
+  if (on == f->shared)
+    return;
+  for (int t = f->ntargets; t < 2 * f->ntargets; t++) {
+    if (!on) {
+      f->dist[t] = NULL;
+      f->pass[t] = NULL;
+      continue;
+    }
+    free(f->dist[t]);
+    free(f->pass[t]);
+    f->dist[t] = f->dist[t - f->ntargets];
+    f->pass[t] = f->pass[t - f->ntargets];
+  }
+  f->shared = on;
+}
+
 int evac_fields_build(struct evac_sim *s, int slot) {
   struct evac_fields *f = &s->fields;
   size_t nf = 2 * (size_t)f->ntargets;
@@ -390,6 +409,14 @@ int evac_fields_build(struct evac_sim *s, int slot) {
   int any_closed = 0;
   for (size_t i = 0; slot && i < s->nnodes && !any_closed; i++)
     any_closed = s->closed[i];
+  if (slot && !any_closed && f->dist[0]) {
+    /* as planned: the same fields as slot 0's (passable cells and stair
+       links alike), which slot 0's builds and updates keep */
+    share_slots(f, 1);
+    return 0;
+  }
+  if (slot)
+    share_slots(f, 0);
   for (int t = 0; t < f->ntargets; t++) {
     size_t i = (size_t)slot * f->ntargets + t;
     if (!f->dist[i] && !(f->dist[i] = malloc(s->nnodes * sizeof *f->dist[i])))
@@ -397,9 +424,7 @@ int evac_fields_build(struct evac_sim *s, int slot) {
     if (!f->pass[i] && !(f->pass[i] = malloc(s->m->ncells + 1)))
       return -1;
     pass_map(s, closures(s, slot), f->target[t], f->pass[i]);
-    if (slot && !any_closed && f->dist[t]) /* as planned: the same field */
-      memcpy(f->dist[i], f->dist[t], s->nnodes * sizeof *f->dist[i]);
-    else if (build_one(s, closures(s, slot), f->pass[i], f->dist[i]))
+    if (build_one(s, closures(s, slot), f->pass[i], f->dist[i]))
       return -1;
   }
   return 0;
@@ -408,6 +433,8 @@ int evac_fields_build(struct evac_sim *s, int slot) {
 int evac_fields_update(struct evac_sim *s, int slot, const int32_t *changed,
                        size_t nchanged) {
   struct evac_fields *f = &s->fields;
+  if (slot && f->shared)
+    return 0; /* slot 0's update did it */
   for (int t = 0; t < f->ntargets; t++) {
     size_t i = (size_t)slot * f->ntargets + t;
     if (update_one(s, closures(s, slot), f->pass[i], changed, nchanged, f->mark,
@@ -418,9 +445,10 @@ int evac_fields_update(struct evac_sim *s, int slot, const int32_t *changed,
 }
 
 void evac_fields_free(struct evac_fields *f) {
-  for (int i = 0; f->dist && i < 2 * f->ntargets; i++)
+  int own = f->shared ? f->ntargets : 2 * f->ntargets; /* arrays owned */
+  for (int i = 0; f->dist && i < own; i++)
     free(f->dist[i]);
-  for (int i = 0; f->pass && i < 2 * f->ntargets; i++)
+  for (int i = 0; f->pass && i < own; i++)
     free(f->pass[i]);
   free(f->dist);
   free(f->pass);

@@ -4,6 +4,7 @@
  * sampled. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "clock.h"
 #include "models/tox/tox.h"
@@ -29,22 +30,66 @@ static float route_cost(const struct evac_gas *g, double flux_kw_m2) {
   return (float)v;
 }
 
+/* Route cost factor of the gas g of a cell whose flames' flux is flux_kw_m2
+ * (route_cost()), where clear and hot are route_cost()'s costs of soot-free
+ * gas at most and over EVAC_UNTENABLE_TEMP_C without flames: most cells of a
+ * smoky floor have no soot at head height, and cost one of those two. */
+static float gas_cost(const struct evac_gas *g, double flux_kw_m2, float clear,
+                      float hot) {
+  if (g->soot_kg_m3 <= 0.0 && flux_kw_m2 <= 0.0) /* extinction 0: */
+    return g->temp_c > EVAC_UNTENABLE_TEMP_C ? hot : clear;
+  return route_cost(g, flux_kw_m2);
+}
+
+/* The route cost factors of the gas alone (no flames) at every cell of the
+ * floors with smoke at tick now, 1 at cells people cannot walk: the gas is
+ * the group's (the lead's smoke, unchanged between the group's physics
+ * steps), so the first simulation of the group to need them at a tick
+ * works them out into the lead's gas_cost and the others read them there.
+ * NULL out of memory. */
+static const float *gas_costs(struct evac_sim *s, float clear, float hot) {
+  const struct evac_model *m = s->m;
+  struct evac_sim *owner = s->lead ? s->lead : s;
+  if (owner->gas_cost && owner->gas_tick == s->now)
+    return owner->gas_cost;
+  if (!owner->gas_cost &&
+      !(owner->gas_cost = malloc(m->ncells * sizeof *owner->gas_cost)))
+    return NULL;
+  for (int f = 0; f < m->nfloors; f++) {
+    if (!evac_smoke_floor_has_smoke(s->smoke, f))
+      continue;
+    size_t end =
+        m->floors[f].offset + (size_t)m->floors[f].nx * (size_t)m->floors[f].ny;
+    for (size_t c = m->floors[f].offset; c < end; c++) {
+      float cost = 1.0f;
+      if (evac_cell_walkable(m->cell_kind[c])) {
+        struct evac_gas g;
+        evac_smoke_gas(s->smoke, (int32_t)c, EVAC_HEAD_STANDING_M, &g);
+        cost = gas_cost(&g, 0.0, clear, hot);
+      }
+      owner->gas_cost[c] = cost;
+    }
+  }
+  owner->gas_tick = s->now;
+  return owner->gas_cost;
+}
+
 /* Route costs of smoke and flames (route_cost()). Costs change nowhere
  * else, and the timeline's rebuilds already use the current ones, so the
  * fields are updated from the cells whose cost changed (none: nothing to
- * do), which gives the same fields as rebuilding them. Most cells of a
- * smoky floor have no soot at head height: their cost depends on the
- * temperature and the flames alone, and is taken from the two soot-free
- * costs worked out once. A floor without smoke whose cells all cost 1
- * already is skipped, unless the fire burns on it (its flames radiate
- * before there is smoke); there the flames' flux is looked at only within
- * their reach (evac_sim_flame_reach()). */
+ * do), which gives the same fields as rebuilding them. The gas's costs are
+ * the group's (gas_costs()); a smoky floor without flames whose costs did
+ * not change is passed over in one comparison. A floor without
+ * smoke whose cells all cost 1 already is skipped, unless the fire burns on it
+ * (its flames radiate before there is smoke); there the flames' flux is looked
+ * at only within their reach (evac_sim_flame_reach()), widened by a cell to a
+ * square: a cell further than that in x or y is further than the reach, where
+ * the flux is 0. The flux depends on this simulation's closures (what shields
+ * from the flames), so is its own. */
 static int rebuild_routes(struct evac_sim *s) {
   const struct evac_model *m = s->m;
+  const struct evac_fire_spec *spec = &m->fire;
   size_t changed = 0;
-  int32_t *diff = malloc((m->ncells + 1) * sizeof *diff);
-  if (!diff)
-    return -1;
   const float clear = route_cost(
       &(struct evac_gas){.soot_kg_m3 = 0.0, .temp_c = EVAC_UNTENABLE_TEMP_C},
       0.0);
@@ -52,34 +97,45 @@ static int rebuild_routes(struct evac_sim *s) {
       route_cost(&(struct evac_gas){.soot_kg_m3 = 0.0,
                                     .temp_c = EVAC_UNTENABLE_TEMP_C + 1.0},
                  0.0);
+  const float *gas = gas_costs(s, clear, hot);
+  int32_t *diff = malloc((m->ncells + 1) * sizeof *diff);
+  if (!gas || !diff) {
+    free(diff);
+    return -1;
+  }
   const double reach = evac_sim_flame_reach(s);
   for (int f = 0; f < m->nfloors; f++) {
     int smoky = evac_smoke_floor_has_smoke(s->smoke, f);
-    int flames = reach > 0.0 && f == m->fire.floor;
+    int flames = reach > 0.0 && f == spec->floor;
     if (!smoky && !flames && !s->cost_raised[f])
       continue;
+    const struct evac_floor *fl = &m->floors[f];
+    if (smoky && !flames &&
+        !memcmp(s->smoke_cost + fl->offset, gas + fl->offset,
+                (size_t)fl->nx * (size_t)fl->ny * sizeof *gas))
+      continue; /* no cost changed, nor whether one is raised */
+    double near = flames ? reach / m->cell_m + 1.0 : -1.0; /* cells */
     int raised = 0;
-    size_t end =
-        m->floors[f].offset + (size_t)m->floors[f].nx * (size_t)m->floors[f].ny;
-    for (size_t c = m->floors[f].offset; c < end; c++) {
-      float cost = 1.0f;
-      if (evac_cell_walkable(m->cell_kind[c])) {
-        double flux =
-            flames ? evac_sim_flame_flux(s, (int32_t)c, EVAC_HEAD_STANDING_M)
-                   : 0.0;
-        struct evac_gas g = {.soot_kg_m3 = 0.0, .temp_c = 0.0};
-        if (smoky)
-          evac_smoke_gas(s->smoke, (int32_t)c, EVAC_HEAD_STANDING_M, &g);
-        if (g.soot_kg_m3 <= 0.0 && flux <= 0.0) /* extinction 0: */
-          cost = g.temp_c > EVAC_UNTENABLE_TEMP_C ? hot : clear;
-        else
-          cost = route_cost(&g, flux);
+    for (int y = 0; y < fl->ny; y++)
+      for (int x = 0; x < fl->nx; x++) {
+        int32_t c = (int32_t)evac_model_cell(m, f, x, y);
+        float cost = smoky                                 ? gas[c]
+                     : evac_cell_walkable(m->cell_kind[c]) ? clear
+                                                           : 1.0f;
+        double flux = 0.0;
+        if (abs(x - spec->x) <= near && abs(y - spec->y) <= near &&
+            evac_cell_walkable(m->cell_kind[c]) &&
+            (flux = evac_sim_flame_flux(s, c, EVAC_HEAD_STANDING_M)) > 0.0) {
+          struct evac_gas g = {.soot_kg_m3 = 0.0, .temp_c = 0.0};
+          if (smoky)
+            evac_smoke_gas(s->smoke, c, EVAC_HEAD_STANDING_M, &g);
+          cost = gas_cost(&g, flux, clear, hot);
+        }
+        if (s->smoke_cost[c] != cost)
+          diff[changed++] = c;
+        s->smoke_cost[c] = cost;
+        raised |= cost != 1.0f;
       }
-      if (s->smoke_cost[c] != cost)
-        diff[changed++] = (int32_t)c;
-      s->smoke_cost[c] = cost;
-      raised |= cost != 1.0f;
-    }
     s->cost_raised[f] = (uint8_t)raised;
   }
   int rc = changed && (evac_fields_update(s, 0, diff, changed) ||

@@ -410,6 +410,7 @@ void evac_sim_free(struct evac_sim *s) {
   free(s->refuge_cap_m2);
   free(s->refuge_used_m2);
   free(s->smoke_cost);
+  free(s->gas_cost);
   free(s->cost_raised);
   free(s->smoke_reach);
   free(s->field_buf);

@@ -1,19 +1,9 @@
-/* The services the models call back into the engine with (sim.h): cell
- * coordinates, fields, scheduling agents, waiting for a cell, the event
- * log, stair landings and the alarm. */
+/* The services the models call back into the engine with (sim.h): fields,
+ * scheduling agents, waiting for a cell, the event log, stair landings and
+ * the alarm (cell coordinates are inline in sim.h). */
 #include <stdlib.h>
 
 #include "sim.h"
-
-void evac_sim_cell_xy(const struct evac_sim *s, int32_t cell, int *floor,
-                      int *x, int *y) {
-  const struct evac_model *m = s->m;
-  int f = s->cell_floor[cell];
-  size_t i = (size_t)cell - m->floors[f].offset;
-  *floor = f;
-  *x = (int)(i % (size_t)m->floors[f].nx);
-  *y = (int)(i / (size_t)m->floors[f].nx);
-}
 
 int evac_sim_untenable(const struct evac_sim *s, int32_t c) {
   return s->smoke_cost && s->smoke_cost[c] >= EVAC_SMOKE_AVERSION;

@@ -153,6 +153,8 @@ struct evac_fields {
                       at its last build (closures and lost refuges change
                       only with a build) */
   uint8_t *mark;   /* [nnodes] scratch marks of evac_fields_update, 0 */
+  int shared;      /* 1 while nothing is closed: slot 1's dist and pass are
+                      slot 0's arrays (the same fields, updated once) */
 };
 
 /* The simulation. */
@@ -232,6 +234,12 @@ struct evac_sim {
   /* [nfloors] 1 if a cell of the floor may have a smoke cost other than 1
    * (0: all cost 1) */
   uint8_t *cost_raised;
+
+  /* [ncells] route cost factor of the gas alone at gas_tick on the floors
+   * with smoke, worked out once for a group (coupling.c): a lead's, NULL
+   * until first used */
+  float *gas_cost;
+  int64_t gas_tick; /* the tick gas_cost was worked out at */
 
   struct evac_tenab *tenab; /* compartment tenability (fire runs), or NULL */
   uint8_t *unsafe; /* [ncells] 1: a refuge cell of an untenable compartment
@@ -337,9 +345,17 @@ static inline int evac_sim_corner_open(const struct evac_sim *s, int32_t c,
          !s->closed[a2];
 }
 
-/* Floor of a cell, and its x, y. */
-void evac_sim_cell_xy(const struct evac_sim *s, int32_t cell, int *floor,
-                      int *x, int *y);
+/* Floor of a cell, and its x, y (inline: the route updates ask it of
+ * every node they look at). */
+static inline void evac_sim_cell_xy(const struct evac_sim *s, int32_t cell,
+                                    int *floor, int *x, int *y) {
+  const struct evac_model *m = s->m;
+  int f = s->cell_floor[cell];
+  size_t i = (size_t)cell - m->floors[f].offset;
+  *floor = f;
+  *x = (int)(i % (size_t)m->floors[f].nx);
+  *y = (int)(i / (size_t)m->floors[f].nx);
+}
 
 /* The field an agent follows (by what it knows of the building). */
 const double *evac_sim_field(const struct evac_sim *s, int agent);

@@ -1,11 +1,6 @@
 /* The grid search; see grid.h. */
 #include "grid.h"
 
-int evac_grid_entry_before(const void *pa, const void *pb) {
-  const struct evac_grid_entry *a = pa, *b = pb;
-  return a->d < b->d || (a->d == b->d && a->node < b->node);
-}
-
 void evac_grid_search_init(struct evac_grid_search *g,
                            const struct evac_model *m,
                            const int16_t *cell_floor, const uint8_t *pass,

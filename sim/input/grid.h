@@ -58,8 +58,12 @@ struct evac_grid_entry {
 };
 
 /* The queue order: by distance, then by node (cells before the caller's
- * nodes); a total order, so a search pops the same way on every run. */
-int evac_grid_entry_before(const void *a, const void *b);
+ * nodes); a total order, so a search pops the same way on every run.
+ * Inline, so that the heap's push and pop compile it into their loops. */
+static inline int evac_grid_entry_before(const void *pa, const void *pb) {
+  const struct evac_grid_entry *a = pa, *b = pb;
+  return a->d < b->d || (a->d == b->d && a->node < b->node);
+}
 
 /* A search: shortest walking distances from the queued nodes. */
 struct evac_grid_search {

@@ -84,6 +84,23 @@ static size_t count_differ(const struct evac_sim *s, const double *out) {
   return differ;
 }
 
+/* Closes (closed 1) or opens (0) the first stair's landing on floor 1 of
+ * s's tower, its cells and its stair node, for field slot 1. Returns the
+ * number of its cells. */
+static size_t close_landing(struct evac_sim *s, uint8_t closed) {
+  const struct evac_model *m = s->m;
+  size_t n = 0;
+  for (size_t c = m->floors[1].offset; c < m->floors[2].offset; c++)
+    if (m->cell_kind[c] == EVAC_CELL_STAIR &&
+        m->features[m->cell_feature[c]].index == 0) {
+      s->closed[c] = closed;
+      n++;
+    }
+  s->closed[m->ncells + (size_t)s->stair_node[0] + s->stair_k[m->nfloors]] =
+      closed;
+  return n;
+}
+
 /* Random smoke costs, raised and lowered in patches (on landings too), with
  * a stair landing closed in slot 1: after each change, both slots updated
  * incrementally equal a full rebuild bit for bit, and the changes do move
@@ -93,16 +110,7 @@ Test(fields, random_cost_changes_equal_rebuild) {
   struct evac_sim *s = NULL;
   tower("fields_random", &m, &s);
   cr_assert_not_null(s->smoke_cost, "the tower has no fire");
-  /* close the first stair's landing on floor 1 for slot 1 */
-  size_t closed = 0;
-  for (size_t c = m->floors[1].offset; c < m->floors[2].offset; c++)
-    if (m->cell_kind[c] == EVAC_CELL_STAIR &&
-        m->features[m->cell_feature[c]].index == 0) {
-      s->closed[c] = 1;
-      closed++;
-    }
-  s->closed[m->ncells + (size_t)s->stair_node[0] + s->stair_k[m->nfloors]] = 1;
-  cr_assert_gt(closed, 0);
+  cr_assert_gt(close_landing(s, 1), 0);
   cr_assert_eq(evac_fields_build(s, 1), 0);
   size_t nf = 2 * (size_t)s->fields.ntargets * s->nnodes;
   double *before = malloc(nf * sizeof *before);
@@ -163,6 +171,45 @@ Test(fields, random_cost_changes_equal_rebuild) {
   free(updated);
   free(changed);
   free(exits);
+  evac_sim_free(s);
+  evac_model_free(m);
+}
+
+/* While nothing is closed, field slot 1 (the building as it is now) is
+ * slot 0 (as planned): the same arrays, updated once. A closure gives slot
+ * 1 arrays of its own, built without touching slot 0's; opening it again
+ * makes the two one again. */
+Test(fields, slot_one_is_slot_zero_while_nothing_is_closed) {
+  struct evac_model *m = NULL;
+  struct evac_sim *s = NULL;
+  tower("fields_shared", &m, &s);
+  const struct evac_fields *f = &s->fields;
+  int nt = f->ntargets;
+  for (int t = 0; t < nt; t++)
+    cr_assert_eq(f->dist[nt + t], f->dist[t], "target set %d: not shared", t);
+  double *planned = malloc((size_t)nt * s->nnodes * sizeof *planned);
+  for (int t = 0; t < nt; t++)
+    memcpy(planned + (size_t)t * s->nnodes, f->dist[t],
+           s->nnodes * sizeof *planned);
+  cr_assert_gt(close_landing(s, 1), 0);
+  cr_assert_eq(evac_fields_build(s, 1), 0);
+  size_t apart = 0, moved = 0;
+  for (int t = 0; t < nt; t++) {
+    cr_assert_neq(f->dist[nt + t], f->dist[t], "target set %d: shared", t);
+    for (size_t v = 0; v < s->nnodes; v++) {
+      apart += memcmp(&f->dist[nt + t][v], &f->dist[t][v], sizeof(double)) != 0;
+      moved += memcmp(&planned[(size_t)t * s->nnodes + v], &f->dist[t][v],
+                      sizeof(double)) != 0;
+    }
+  }
+  cr_expect_gt(apart, 0, "the closed landing moved no distance of slot 1");
+  cr_expect_eq(moved, 0, "building slot 1 moved %zu distances of slot 0",
+               moved);
+  close_landing(s, 0);
+  cr_assert_eq(evac_fields_build(s, 1), 0);
+  for (int t = 0; t < nt; t++)
+    cr_expect_eq(f->dist[nt + t], f->dist[t], "target set %d: not shared", t);
+  free(planned);
   evac_sim_free(s);
   evac_model_free(m);
 }
