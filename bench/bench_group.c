@@ -33,26 +33,6 @@
 /* Most replications a run of the bench groups. */
 #define MAX_REPS EVAC_REPLICATE_GROUP
 
-/* The inputs (physics: the fire and smoke's alone) of variant fixed with
- * stratum s's fire into *b, *n (NULL on failure). */
-static void inputs_of(const char *path, const struct evac_model *listed,
-                      uint64_t fixed, const struct evac_stratum *s, int physics,
-                      unsigned char **b, size_t *n) {
-  struct evac_diag d;
-  evac_diag_init(&d);
-  struct evac_model *m = NULL;
-  *b = NULL;
-  if (evac_replicate_load(path, listed, fixed, &d, &m) == EVAC_OK &&
-      evac_replicate_fire(m, s) == 0) {
-    if (physics)
-      evac_fingerprint_physics(m, b, n);
-    else
-      evac_fingerprint(m, b, n);
-  }
-  evac_model_free(m);
-  evac_diag_free(&d);
-}
-
 /* 1 if variants a and b have the same inputs (physics: fire and smoke
  * inputs) with stratum s's fire. */
 static int same_inputs(const char *path, const struct evac_model *listed,
@@ -60,8 +40,8 @@ static int same_inputs(const char *path, const struct evac_model *listed,
                        int physics) {
   unsigned char *x, *y;
   size_t nx = 0, ny = 0;
-  inputs_of(path, listed, a, s, physics, &x, &nx);
-  inputs_of(path, listed, b, s, physics, &y, &ny);
+  evac_fingerprint_variant(path, listed, a, s, physics, NULL, &x, &nx);
+  evac_fingerprint_variant(path, listed, b, s, physics, NULL, &y, &ny);
   int same = x && y && nx == ny && !memcmp(x, y, nx);
   free(x);
   free(y);

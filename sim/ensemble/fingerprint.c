@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "model.h"
 #include "outcome_store.h"
+#include "replicate.h"
 
 #if defined(__LP64__)
 /* A field added to one of these structures must be added below too (or
@@ -310,4 +312,23 @@ uint64_t evac_fingerprint(const struct evac_model *m, unsigned char **bytes,
 uint64_t evac_fingerprint_physics(const struct evac_model *m,
                                   unsigned char **bytes, size_t *n) {
   return fingerprint(m, 1, bytes, n);
+}
+
+uint64_t evac_fingerprint_variant(const char *path,
+                                  const struct evac_model *listed,
+                                  uint64_t fixed, const struct evac_stratum *s,
+                                  int physics, struct evac_model *m,
+                                  unsigned char **bytes, size_t *n) {
+  struct evac_diag d;
+  evac_diag_init(&d);
+  struct evac_model *own = NULL;
+  uint64_t h = 0;
+  *bytes = NULL;
+  if (!m && evac_replicate_load(path, listed, fixed, &d, &own) == EVAC_OK)
+    m = own;
+  if (m && (!s || evac_replicate_fire(m, s) == 0))
+    h = fingerprint(m, physics, bytes, n);
+  evac_model_free(own);
+  evac_diag_free(&d);
+  return h;
 }

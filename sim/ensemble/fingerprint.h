@@ -33,4 +33,18 @@ uint64_t evac_fingerprint(const struct evac_model *m, unsigned char **bytes,
 uint64_t evac_fingerprint_physics(const struct evac_model *m,
                                   unsigned char **bytes, size_t *n);
 
+struct evac_stratum;
+
+/* The bytes (physics: evac_fingerprint_physics's, else evac_fingerprint's)
+ * of the variant of the scenario at path with listed's hazards of fixed
+ * rectified (evac_replicate_load), with stratum s's fire (NULL: the fire it
+ * has): from m, that variant's model, or loaded here if m is NULL (m's fire
+ * is set to s's). Returns the hash; *bytes is NULL if the variant does not
+ * load, lacks the fire, or memory ran out. */
+uint64_t evac_fingerprint_variant(const char *path,
+                                  const struct evac_model *listed,
+                                  uint64_t fixed, const struct evac_stratum *s,
+                                  int physics, struct evac_model *m,
+                                  unsigned char **bytes, size_t *n);
+
 #endif

@@ -42,26 +42,15 @@ static double cpu_now(void) {
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* The canonical inputs (fingerprint.h; physics: the fire and smoke's alone)
- * of variant fixed with the fire of stratum k (k < 0: no strata) into
- * *bytes, *n, from model m of that variant (NULL: loaded here). Returns the
- * hash; *bytes NULL on failure. */
+/* The canonical inputs (physics: the fire and smoke's alone) of variant
+ * fixed with the fire of stratum k (k < 0: no strata), from model m of that
+ * variant (NULL: loaded): evac_fingerprint_variant. */
 static uint64_t inputs_of(const struct evac_ranking *rk, uint64_t fixed, int k,
                           int physics, struct evac_model *m,
                           unsigned char **bytes, size_t *n) {
-  struct evac_diag d;
-  evac_diag_init(&d);
-  struct evac_model *own = NULL;
-  uint64_t h = 0;
-  *bytes = NULL;
-  if (!m && evac_replicate_load(rk->path, rk->m, fixed, &d, &own) == EVAC_OK)
-    m = own;
-  if (m && (k < 0 || evac_replicate_fire(m, &rk->strata[k]) == 0))
-    h = physics ? evac_fingerprint_physics(m, bytes, n)
-                : evac_fingerprint(m, bytes, n);
-  evac_model_free(own);
-  evac_diag_free(&d);
-  return h;
+  return evac_fingerprint_variant(rk->path, rk->m, fixed,
+                                  k < 0 ? NULL : &rk->strata[k], physics, m,
+                                  bytes, n);
 }
 
 /* Sets v->cls[k] (physics: v->pcls[k]) from m (variant v's model) with

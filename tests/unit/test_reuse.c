@@ -215,18 +215,8 @@ static char *draw_case(int k) {
 static int inputs_as(const char *path, const struct evac_model *listed,
                      uint64_t fixed, const struct evac_stratum *s, int physics,
                      unsigned char **bytes, size_t *n) {
-  struct evac_diag d;
-  evac_diag_init(&d);
-  struct evac_model *m = NULL;
-  int ok = evac_replicate_load(path, listed, fixed, &d, &m) == EVAC_OK &&
-           evac_replicate_fire(m, s) == 0;
-  if (ok && physics)
-    evac_fingerprint_physics(m, bytes, n);
-  else if (ok)
-    evac_fingerprint(m, bytes, n);
-  evac_model_free(m);
-  evac_diag_free(&d);
-  return ok && *bytes;
+  evac_fingerprint_variant(path, listed, fixed, s, physics, NULL, bytes, n);
+  return *bytes != NULL;
 }
 
 /* inputs_as of the whole simulation. */
