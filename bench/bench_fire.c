@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "bench_util.h"
 #include "diag.h"
@@ -85,21 +84,15 @@ int main(int argc, char **argv) {
       threads[nt++] = omp_get_max_threads();
   }
   char dir[512], scenario[600];
-  if (bench_tmpdir("fire", dir, sizeof dir))
-    return EVAC_ERR_IO;
   struct evac_gen_opts g = {floors, 40 * (floors - 1), 42};
   struct evac_diag d;
   evac_diag_init(&d);
-  int st = evac_gen_tower(&g, dir, &d);
+  int st = bench_gen_tower("fire", &g, dir, sizeof dir, scenario,
+                           sizeof scenario, &d);
   evac_diag_print(&d, stderr);
   evac_diag_free(&d);
-  snprintf(scenario, sizeof scenario, "%s/tower.scenario.json", dir);
   for (int i = 0; st == EVAC_OK && i < nt; i++)
     st = run_case(scenario, floors, threads[i] > 0 ? threads[i] : 1);
-  char path[600];
-  snprintf(path, sizeof path, "%s/tower.plan.json", dir);
-  remove(path);
-  remove(scenario);
-  rmdir(dir);
+  bench_rm_tower(dir);
   return st;
 }

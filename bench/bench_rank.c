@@ -40,15 +40,12 @@ static int bench_int(const char *opt, const char *v) {
 /* Generates the demo tower into a new temporary directory dir; fills path
  * with its scenario. Returns 0 or -1. */
 static int bench_tower(char *dir, size_t ndir, char *path, size_t npath) {
-  if (bench_tmpdir("rank", dir, ndir))
-    return -1;
   struct evac_gen_opts g = {10, 400, 42};
   struct evac_diag d;
   evac_diag_init(&d);
-  enum evac_status st = evac_gen_tower(&g, dir, &d);
+  enum evac_status st = bench_gen_tower("rank", &g, dir, ndir, path, npath, &d);
   evac_diag_print(&d, stderr);
   evac_diag_free(&d);
-  snprintf(path, npath, "%s/tower.scenario.json", dir);
   return st == EVAC_OK ? 0 : -1;
 }
 

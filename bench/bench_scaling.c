@@ -147,16 +147,14 @@ int main(int argc, char **argv) {
     i++;
   }
   char dir[4096], path[4200], out[4200];
-  if (bench_tmpdir("scaling", dir, sizeof dir))
-    return EVAC_ERR_IO;
-  snprintf(path, sizeof path, "%s/tower.scenario.json", dir);
-  snprintf(out, sizeof out, "%s/run.h5", dir);
   struct evac_diag d;
   evac_diag_init(&d);
   struct evac_model *m = NULL;
   struct evac_sim *sim = NULL;
   struct evac_output *file = NULL;
-  enum evac_status st = evac_gen_tower(&g, dir, &d);
+  enum evac_status st =
+      bench_gen_tower("scaling", &g, dir, sizeof dir, path, sizeof path, &d);
+  snprintf(out, sizeof out, "%s/run.h5", dir);
   if (st == EVAC_OK)
     st = evac_model_load(path, &d, &m);
   if (st == EVAC_OK)

@@ -143,13 +143,11 @@ int main(int argc, char **argv) {
     i++;
   }
   char dir[4096], path[4200];
-  if (bench_tmpdir("settle", dir, sizeof dir))
-    return EVAC_ERR_IO;
   struct evac_diag d;
   evac_diag_init(&d);
   struct evac_model *listed = NULL;
-  enum evac_status st = evac_gen_tower(&g, dir, &d);
-  snprintf(path, sizeof path, "%s/tower.scenario.json", dir);
+  enum evac_status st =
+      bench_gen_tower("settle", &g, dir, sizeof dir, path, sizeof path, &d);
   if (st == EVAC_OK)
     st = evac_model_load(path, &d, &listed);
   evac_diag_print(&d, stderr);

@@ -27,15 +27,13 @@ static enum evac_status bench_case(int floors) {
   const uint64_t seed = 42;
   struct evac_gen_opts gen = {floors, 40 * (floors > 1 ? floors - 1 : 1), seed};
   char dir[4096], scenario[4200];
-  if (bench_tmpdir("tower", dir, sizeof dir))
-    return EVAC_ERR_IO;
-  snprintf(scenario, sizeof scenario, "%s/tower.scenario.json", dir);
   struct evac_diag diag;
   evac_diag_init(&diag);
   struct evac_model *model = NULL;
   struct evac_sim *sim = NULL;
   struct evac_run_opts opts = {.seed = seed, .seed_given = 1, .threads = 1};
-  enum evac_status st = evac_gen_tower(&gen, dir, &diag);
+  enum evac_status st = bench_gen_tower("tower", &gen, dir, sizeof dir,
+                                        scenario, sizeof scenario, &diag);
   if (st == EVAC_OK)
     st = evac_model_load(scenario, &diag, &model);
   if (st == EVAC_OK)

@@ -140,4 +140,17 @@ static inline int bench_tmpdir(const char *tag, char *dir, size_t n) {
   return 0;
 }
 
+/* Generates the tower g (evac_gen_tower) into a new temporary folder dir
+ * (bench_tmpdir, ndir bytes) and fills path (npath bytes) with its
+ * scenario's; problems go to d. Returns an evac_status: EVAC_ERR_IO if the
+ * folder could not be made (reported). bench_rm_tower removes it. */
+static inline enum evac_status
+bench_gen_tower(const char *tag, const struct evac_gen_opts *g, char *dir,
+                size_t ndir, char *path, size_t npath, struct evac_diag *d) {
+  if (bench_tmpdir(tag, dir, ndir))
+    return EVAC_ERR_IO;
+  snprintf(path, npath, "%s/tower.scenario.json", dir);
+  return evac_gen_tower(g, dir, d);
+}
+
 #endif
