@@ -442,6 +442,47 @@ Test(reuse, ranking_unchanged_by_reuse) {
   free(path);
 }
 
+/* Most replications group_as_alone compares at once. */
+#define MAX_GROUP EVAC_REPLICATE_GROUP
+
+/* Simulates replications reps[0 .. n-1] of variants fixed[0 .. n-1] with
+ * fire s each alone into one[], then together on one fire and smoke
+ * simulation (evac_replicate_run_group), and expects every outcome and harm
+ * count of the group the same as alone, bit for bit (case c, fire k name
+ * a failure). */
+static void group_as_alone(const char *path, const struct evac_model *listed,
+                           const struct evac_stratum *s, const uint64_t *fixed,
+                           const int *reps, int n, struct evac_outcome *one,
+                           int c, int k) {
+  size_t hw = (size_t)EVAC_HARM_WIDTH(listed->nfloors);
+  struct evac_outcome many[MAX_GROUP];
+  int32_t *h1[MAX_GROUP], *hn[MAX_GROUP];
+  cr_assert_leq(n, MAX_GROUP);
+  memset(one, 0x55, (size_t)n * sizeof *one);
+  memset(many, 0xAA, sizeof many);
+  for (int i = 0; i < n; i++) {
+    h1[i] = calloc(hw, sizeof **h1);
+    hn[i] = calloc(hw, sizeof **hn);
+    run(path, listed, fixed[i], s, reps[i], &one[i], h1[i]);
+  }
+  cr_assert_eq(evac_replicate_run_group(path, listed, fixed, 42, reps, n, s,
+                                        EVAC_OBJ_HARMED, many, hn),
+               EVAC_OK, "case %d fire %d", c, k);
+  for (int i = 0; i < n; i++) {
+    cr_expect_eq(memcmp(&one[i], &many[i], sizeof one[i]), 0,
+                 "case %d fire %d variant %llx rep %d: alone "
+                 "%g/%g/%g, together %g/%g/%g",
+                 c, k, (unsigned long long)fixed[i], reps[i],
+                 one[i].incapacitated, one[i].trapped, one[i].rset_s,
+                 many[i].incapacitated, many[i].trapped, many[i].rset_s);
+    cr_expect_eq(memcmp(h1[i], hn[i], hw * sizeof *h1[i]), 0,
+                 "case %d fire %d variant %llx rep %d: harm counts differ", c,
+                 k, (unsigned long long)fixed[i], reps[i]);
+    free(h1[i]);
+    free(hn[i]);
+  }
+}
+
 Test(reuse, shared_smoke_same_outcomes) {
   enum { NREP = 4 };
   int groups = 0, differ = 0;
@@ -450,7 +491,6 @@ Test(reuse, shared_smoke_same_outcomes) {
     struct evac_model *listed = NULL;
     struct evac_stratum s[16];
     int ns = open_case(path, &listed, s);
-    size_t hw = (size_t)EVAC_HARM_WIDTH(listed->nfloors);
     for (int k = 0; k < ns; k++)
       for (int fix = 0; fix < 2; fix++) {
         uint64_t v = fix ? (1u << NHAZ) - 1 : 0;
@@ -461,36 +501,15 @@ Test(reuse, shared_smoke_same_outcomes) {
         free(b);
         int reps[NREP];
         uint64_t fixed[NREP];
-        struct evac_outcome one[NREP], many[NREP];
-        int32_t *h1[NREP], *hn[NREP];
-        memset(one, 0x55, sizeof one);
-        memset(many, 0xAA, sizeof many);
+        struct evac_outcome one[NREP];
         for (int i = 0; i < NREP; i++) {
           reps[i] = k * EVAC_STRATUM_STRIDE + i;
           fixed[i] = v;
-          h1[i] = calloc(hw, sizeof **h1);
-          hn[i] = calloc(hw, sizeof **hn);
-          run(path, listed, v, &s[k], reps[i], &one[i], h1[i]);
         }
-        cr_assert_eq(evac_replicate_run_group(path, listed, fixed, 42, reps,
-                                              NREP, &s[k], EVAC_OBJ_HARMED,
-                                              many, hn),
-                     EVAC_OK, "case %d fire %d", c, k);
+        group_as_alone(path, listed, &s[k], fixed, reps, NREP, one, c, k);
         groups++;
-        for (int i = 0; i < NREP; i++) {
-          cr_expect_eq(memcmp(&one[i], &many[i], sizeof one[i]), 0,
-                       "case %d fire %d variant %llx rep %d: alone "
-                       "%g/%g/%g, together %g/%g/%g",
-                       c, k, (unsigned long long)v, reps[i],
-                       one[i].incapacitated, one[i].trapped, one[i].rset_s,
-                       many[i].incapacitated, many[i].trapped, many[i].rset_s);
-          cr_expect_eq(memcmp(h1[i], hn[i], hw * sizeof *h1[i]), 0,
-                       "case %d fire %d rep %d: harm counts differ", c, k,
-                       reps[i]);
-          differ += i > 0 && one[i].rset_s != one[0].rset_s;
-          free(h1[i]);
-          free(hn[i]);
-        }
+        for (int i = 1; i < NREP; i++)
+          differ += one[i].rset_s != one[0].rset_s;
       }
     evac_model_free(listed);
     free(path);
@@ -510,7 +529,6 @@ Test(reuse, shared_smoke_across_variants) {
     struct evac_model *listed = NULL;
     struct evac_stratum s[16];
     int ns = open_case(path, &listed, s);
-    size_t hw = (size_t)EVAC_HARM_WIDTH(listed->nfloors);
     for (int k = 0; k < ns; k++) {
       unsigned char *pb[NVAR] = {0}, *wb[NVAR] = {0};
       size_t pn[NVAR], wn[NVAR];
@@ -539,39 +557,17 @@ Test(reuse, shared_smoke_across_variants) {
           continue;
         int n = nv * NREP, reps[MEMBERS * NREP];
         uint64_t fixed[MEMBERS * NREP];
-        struct evac_outcome one[MEMBERS * NREP], many[MEMBERS * NREP];
-        int32_t *h1[MEMBERS * NREP], *hn[MEMBERS * NREP];
-        memset(one, 0x55, sizeof one);
-        memset(many, 0xAA, sizeof many);
+        struct evac_outcome one[MEMBERS * NREP];
         for (int i = 0; i < n; i++) {
           fixed[i] = (uint64_t)var[i / NREP];
           reps[i] = k * EVAC_STRATUM_STRIDE + i % NREP;
-          h1[i] = calloc(hw, sizeof **h1);
-          hn[i] = calloc(hw, sizeof **hn);
-          run(path, listed, fixed[i], &s[k], reps[i], &one[i], h1[i]);
         }
-        cr_assert_eq(evac_replicate_run_group(path, listed, fixed, 42, reps, n,
-                                              &s[k], EVAC_OBJ_HARMED, many, hn),
-                     EVAC_OK, "case %d fire %d", c, k);
+        group_as_alone(path, listed, &s[k], fixed, reps, n, one, c, k);
         groups++;
         mixed += whole;
-        for (int i = 0; i < n; i++) {
-          cr_expect_eq(memcmp(&one[i], &many[i], sizeof one[i]), 0,
-                       "case %d fire %d variant %llx rep %d: alone "
-                       "%g/%g/%g, together %g/%g/%g",
-                       c, k, (unsigned long long)fixed[i], reps[i],
-                       one[i].incapacitated, one[i].trapped, one[i].rset_s,
-                       many[i].incapacitated, many[i].trapped, many[i].rset_s);
-          cr_expect_eq(memcmp(h1[i], hn[i], hw * sizeof *h1[i]), 0,
-                       "case %d fire %d variant %llx rep %d: harm counts "
-                       "differ",
-                       c, k, (unsigned long long)fixed[i], reps[i]);
-          /* the same replication of another variant of the group */
-          differ += i >= NREP && whole &&
-                    memcmp(&one[i], &one[i % NREP], sizeof one[i]) != 0;
-          free(h1[i]);
-          free(hn[i]);
-        }
+        /* the same replication of another variant of the group */
+        for (int i = NREP; whole && i < n; i++)
+          differ += memcmp(&one[i], &one[i % NREP], sizeof one[i]) != 0;
       }
       for (int v = 0; v < NVAR; v++) {
         free(pb[v]);
