@@ -14,7 +14,7 @@ DEMO_OUT ?= demo-out
 # demo ranking of the sample's 3 hazards: adaptive from 2 replications a fire
 # up to 40 a variant, no new round after 150 s (<= 5 min on 2 cores;
 # docs/ranking.md)
-DEMO_RANK ?= --min-reps 2 --reps 40 --budget-s 150
+DEMO_RANK ?= --reps 40 --budget-s 150
 PREFIX ?= /usr/local
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz

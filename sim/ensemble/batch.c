@@ -67,7 +67,7 @@ static enum evac_status plan_strata(const struct evac_batch *bt,
   for (int k = 0; st == EVAC_OK && k < b->nstrata; k++)
     share[k] = n > 0 ? b->w[k] : 1.0; /* variant 0's weights sum to 1 */
   if (st == EVAC_OK)
-    evac_replicate_allocate(share, b->nstrata, bt->reps, b->reps);
+    evac_replicate_allocate(share, b->nstrata, bt->reps, 2, b->reps);
   free(share);
   return st;
 }

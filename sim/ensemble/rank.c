@@ -766,18 +766,26 @@ static double open_decisions(const struct evac_ranking *rk, double *s2) {
   return need;
 }
 
-/* Sets the fires' targets for a round of total replications a variant:
- * each fire at least 2 and what it had, the rest shared in proportion to
- * (1 - DEFENSIVE_SHARE) x its share of the spread of the open decisions
- * (Neyman) + DEFENSIVE_SHARE x its weight, by largest remainder.
- * s2 NULL: by weight alone. */
+/* Groups of rk->unit replications a variant that hold about reps: reps
+ * rounded to the nearest group, at least one group a fire. */
+static int groups_of(const struct evac_ranking *rk, int reps) {
+  int g = (reps + rk->unit / 2) / rk->unit;
+  return g > rk->nstrata ? g : rk->nstrata;
+}
+
+/* Sets the fires' targets for a round of about total replications a
+ * variant, in groups of rk->unit (groups_of): each fire at least one group
+ * and what it had, the rest shared in proportion to (1 - DEFENSIVE_SHARE) x
+ * its share of the spread of the open decisions (Neyman) + DEFENSIVE_SHARE
+ * x its weight, by largest remainder. s2 NULL: by weight alone. */
 static void allocate(struct evac_ranking *rk, int total, const double *s2) {
-  int ns = rk->nstrata;
-  double ssum = 0.0, wsum = 0.0, share[EVAC_RANK_MAX_STRATA];
+  int ns = rk->nstrata, groups[EVAC_RANK_MAX_STRATA];
+  double ssum = 0.0, wsum = 0.0, share[EVAC_RANK_MAX_STRATA] = {0.0};
   const double *w = rk->variants[0].w;
   for (int k = 0; k < ns; k++) {
     ssum += s2 ? sqrt(s2[k]) : 0.0;
     wsum += w[k];
+    groups[k] = rk->target[k] / rk->unit;
   }
   for (int k = 0; k < ns; k++) {
     share[k] = wsum > 0.0 ? w[k] / wsum : 1.0 / ns;
@@ -785,7 +793,12 @@ static void allocate(struct evac_ranking *rk, int total, const double *s2) {
       share[k] = (1.0 - DEFENSIVE_SHARE) * sqrt(s2[k]) / ssum +
                  DEFENSIVE_SHARE * share[k];
   }
-  rk->reps = evac_replicate_allocate(share, ns, total, rk->target);
+  evac_replicate_allocate(share, ns, groups_of(rk, total), 1, groups);
+  rk->reps = 0;
+  for (int k = 0; k < ns; k++) {
+    rk->target[k] = groups[k] * rk->unit;
+    rk->reps += rk->target[k];
+  }
 }
 
 /* Variance reduction of the difference from variant a to b against
@@ -955,6 +968,11 @@ enum evac_status evac_rank_run(const char *path,
                                                    : EVAC_RANK_MIN_REPS;
   if (rk->min_reps > rk->max_reps)
     rk->min_reps = rk->max_reps;
+  rk->unit = rk->max_reps / rk->nstrata;
+  rk->unit = rk->unit > EVAC_REPLICATE_GROUP ? EVAC_REPLICATE_GROUP
+             : rk->unit < 2                  ? 2
+                                             : rk->unit;
+  rk->cap_reps = groups_of(rk, rk->max_reps) * rk->unit;
   rk->steps = opts->steps;
   rk->seed = opts->seed_given ? opts->seed : m->seed;
   rk->nrows = m->nhazards;
@@ -988,7 +1006,7 @@ enum evac_status evac_rank_run(const char *path,
       rk->stop = EVAC_RANK_RESOLVED;
       break;
     }
-    if (rk->reps >= rk->max_reps) {
+    if (rk->reps >= rk->cap_reps) {
       rk->stop = EVAC_RANK_CAP;
       break;
     }

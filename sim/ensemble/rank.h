@@ -118,10 +118,14 @@ struct evac_ranking {
   struct evac_model *m; /* the scenario as loaded (hazards listed) */
   enum evac_objective objective;
   int reps;               /* replications a variant in play has, all fires */
-  int min_reps, max_reps; /* adaptive: first round, cap */
-  int rounds;             /* rounds of the adaptive replication */
-  int resolved;           /* 1: every step's choice and every major verdict
-                             resolved at 95 % */
+  int min_reps, max_reps; /* adaptive: first round, cap (as given) */
+  int unit;     /* a fire's replications are dealt in groups of this many:
+                   EVAC_REPLICATE_GROUP, or max_reps / fires if smaller, at
+                   least 2 (the options and fires alone decide it) */
+  int cap_reps; /* max_reps rounded to whole groups, at least one a fire */
+  int rounds;   /* rounds of the adaptive replication */
+  int resolved; /* 1: every step's choice and every major verdict
+                   resolved at 95 % */
   enum evac_rank_stop stop;
   double budget_s;    /* wall-clock budget (0: none) */
   double reps_needed; /* if not resolved: replications a variant would

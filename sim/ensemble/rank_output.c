@@ -185,12 +185,13 @@ void evac_ranking_print(const struct evac_ranking *r, FILE *f) {
   const struct evac_model *m = r->m;
   fprintf(f,
           "evacsim rank: %s, %d hazards, objective %s a fire, %d fire%s "
-          "(stratified), %d replications a variant (%d rounds, %s), %d "
+          "(stratified), %d replications a variant (%d round%s, %s), %d "
           "variants (%ld simulations: %ld run, %ld reused from identical "
           "inputs",
           m->name, r->nrows, evac_objective_name(r->objective), r->nstrata,
-          r->nstrata == 1 ? "" : "s", r->reps, r->rounds, stop_text(r),
-          r->nvariants, r->runs, r->runs - r->reused - r->resumed, r->reused);
+          r->nstrata == 1 ? "" : "s", r->reps, r->rounds,
+          r->rounds == 1 ? "" : "s", stop_text(r), r->nvariants, r->runs,
+          r->runs - r->reused - r->resumed, r->reused);
   if (r->resumed > 0)
     fprintf(f, ", %ld resumed", r->resumed);
   fprintf(f, "; %.1f s, %.1f CPU s)\n", r->wall_clock_s, r->cpu_s);

@@ -436,12 +436,12 @@ void evac_outcome_stratified(const struct evac_outcome *const *x,
   out->hi = out->mean + half;
 }
 
-int evac_replicate_allocate(const double *share, int n, int total,
+int evac_replicate_allocate(const double *share, int n, int total, int least,
                             int *target) {
   int sum = 0;
   for (int k = 0; k < n; k++) {
     int m = (int)floor(total * share[k]);
-    m = m < 2 ? 2 : m;
+    m = m < least ? least : m;
     target[k] = m > target[k] ? m : target[k];
     sum += target[k];
   }

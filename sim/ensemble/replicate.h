@@ -158,11 +158,12 @@ void evac_outcome_stratified(const struct evac_outcome *const *x,
                              const double *wy, const int *n, int nstrata,
                              double *by_fire, struct evac_stratified *out);
 
-/* Deals total replications to n fires in proportion to share[] (summing
- * to 1) by largest remainder (ties: fire order), each at least 2 and at
- * least what target[k] holds already; target[] is updated. Returns the
- * sum (> total where the minimums need it). */
-int evac_replicate_allocate(const double *share, int n, int total, int *target);
+/* Deals total replications (or groups of them) to n fires in proportion
+ * to share[] (summing to 1) by largest remainder (ties: fire order), each
+ * at least least and at least what target[k] holds already; target[] is
+ * updated. Returns the sum (> total where the minimums need it). */
+int evac_replicate_allocate(const double *share, int n, int total, int least,
+                            int *target);
 
 /* Two-sided 97.5 % quantile of Student's t with df >= 1 degrees of
  * freedom. */

@@ -146,21 +146,24 @@ Test(rank, more_replications_narrow_the_interval) {
   free(path);
 }
 
-/* Adaptive replication: from 2 replications (too few to tell anything
- * apart at 95 %: t = 12.7), doubled until each step's choice beats the
- * runner-up at 95 % or the cap is reached. */
-Test(rank, adaptive_replication_stops_when_resolved_or_capped) {
+/* Adaptive replication deals replications in whole groups of a fire,
+ * which share one fire and smoke simulation: asked for a first round of 2
+ * (too few to tell anything apart at 95 %: t = 12.7), it deals a group of
+ * 8, then doubles until each step's choice beats the runner-up at 95 % or
+ * the cap is reached. */
+Test(rank, adaptive_replication_deals_whole_groups) {
   char *path = write_case("rank-adaptive");
   struct evac_diag d;
   evac_diag_init(&d);
-  struct evac_rank_opts o = {.reps = 16, .min_reps = 2, .threads = 2};
+  struct evac_rank_opts o = {.reps = 64, .min_reps = 2, .threads = 2};
   struct evac_ranking *r = NULL;
   cr_assert_eq(evac_rank_run(path, &o, &d, &r), 0);
   cr_log_info("adaptive: %d rounds, %d replications, resolved %d", r->rounds,
               r->reps, r->resolved);
-  cr_expect(r->resolved || r->reps == 16, "stops only resolved or capped");
-  cr_expect_geq(r->rounds, 2, "2 replications resolve nothing here");
-  cr_expect_eq(r->reps, 2 << (r->rounds - 1), "doubling: 2, 4, 8, 16");
+  cr_expect_eq(r->unit, EVAC_REPLICATE_GROUP, "one fire: groups of 8");
+  cr_expect_eq(r->cap_reps, 64);
+  cr_expect(r->resolved || r->reps == 64, "stops only resolved or capped");
+  cr_expect_eq(r->reps, 8 << (r->rounds - 1), "doubling: 8, 16, 32, 64");
   for (int v = 0; v < r->nvariants; v++)
     cr_expect_leq(r->variants[v].nreps, r->reps);
   /* the rows rest on r->reps replications: recomputing with that many,
@@ -332,7 +335,8 @@ Test(rank, hazard_without_effect_is_not_applicable) {
 }
 
 /* Stratified by fire: two weighted fires (3 : 1); each fire has at least
- * 2 replications and they add up to the variant's; the weights as
+ * 2 replications, in whole groups (--reps 6 over 2 fires: groups of 3),
+ * and they add up to the variant's; the weights as
  * inspected sum to 1; each line's by-fire shares add up to its mean; the
  * list is identical at 1 and 2 threads. */
 Test(rank, stratified_by_fire) {
@@ -341,8 +345,11 @@ Test(rank, stratified_by_fire) {
   cr_assert_eq(a->nstrata, 2);
   cr_expect_leq(fabs(a->variants[0].w[0] - 0.75), 1e-12);
   cr_expect_leq(fabs(a->variants[0].w[1] - 0.25), 1e-12);
-  cr_expect_geq(a->target[0], 2);
-  cr_expect_geq(a->target[1], 2);
+  cr_expect_eq(a->unit, 3);
+  for (int k = 0; k < 2; k++) {
+    cr_expect_geq(a->target[k], 2);
+    cr_expect_eq(a->target[k] % a->unit, 0, "fire %d: %d", k, a->target[k]);
+  }
   cr_expect_eq(a->target[0] + a->target[1], a->reps);
   for (int i = 0; i < a->nrows; i++) {
     const struct evac_rank_row *row = &a->rows[i];
