@@ -237,6 +237,30 @@ static void put_systems(struct sink *s, const struct evac_model *m) {
   put_num(s, y->outside_c);
 }
 
+/* 1 if timeline event e acts on the fire or the smoke: it shuts or opens
+ * a door or fire door, which the smoke holds shut or open with it
+ * (evac_smoke_hold_open); the alarm, and the closures of stairs, exits,
+ * refuges and doors on floors where they have no door cell, act on the
+ * occupants alone. */
+static int acts_on_smoke(const struct evac_model *m,
+                         const struct evac_timeline_event *e) {
+  if (e->action == EVAC_ACT_ALARM)
+    return 0;
+  for (int f = 0; f < m->nfloors; f++) {
+    int on = e->nfloors == 0;
+    for (int j = 0; j < e->nfloors; j++)
+      on |= e->floors[j] == f;
+    size_t c = m->floors[f].offset,
+           end = c + (size_t)m->floors[f].nx * (size_t)m->floors[f].ny;
+    for (; on && c < end; c++)
+      if (m->cell_feature[c] == e->feature &&
+          (m->cell_kind[c] == EVAC_CELL_DOOR ||
+           m->cell_kind[c] == EVAC_CELL_FIRE_DOOR))
+        return 1;
+  }
+  return 0;
+}
+
 static void put_scenario(struct sink *s, const struct evac_model *m) {
   put_num(s, m->duration_s);
   put_num(s, s->physics ? 0.0 : m->alarm_delay_s); /* schedules people only */
@@ -271,9 +295,14 @@ static void put_scenario(struct sink *s, const struct evac_model *m) {
   put_int(s, m->night);
   put_int(s, m->refuge_area);
   put_int(s, m->noccupants);
-  put_int(s, m->ntimeline);
+  int events = 0; /* physics: those that act on the fire or the smoke */
+  for (int i = 0; i < m->ntimeline; i++)
+    events += !s->physics || acts_on_smoke(m, &m->timeline[i]);
+  put_int(s, events);
   for (int i = 0; i < m->ntimeline; i++) {
     const struct evac_timeline_event *e = &m->timeline[i];
+    if (s->physics && !acts_on_smoke(m, e))
+      continue;
     put_num(s, e->t_s);
     put_int(s, e->action);
     put_int(s, e->feature);

@@ -25,9 +25,11 @@ uint64_t evac_fingerprint(const struct evac_model *m, unsigned char **bytes,
 /* The same bytes less what only the occupants read, not the fire or the
  * smoke (docs/ranking.md, "One smoke simulation for a fire's
  * replications"): the alarm's delay (it schedules people), how far people
- * see in smoke (failed emergency lighting), window grilles (ladder rescue)
- * and lifts' failures (staff's lift rescue). Two models with the same
- * physics bytes, with the same fire, give the same fire and smoke whatever
+ * see in smoke (failed emergency lighting), window grilles (ladder rescue),
+ * lifts' failures (staff's lift rescue), and the timeline's entries but
+ * those that shut or open a door or fire door (the alarm, and closures of
+ * stairs, exits and refuges: blocked stairs and exits). Two models with the
+ * same physics bytes, with the same fire, give the same fire and smoke whatever
  * their occupants do, so their replications may share one fire and smoke
  * simulation (evac_sim_run_group). */
 uint64_t evac_fingerprint_physics(const struct evac_model *m,
