@@ -88,9 +88,11 @@ static void plan_building(struct evac_batch *bt, int i) {
   }
   if (b->status == EVAC_OK) /* a task runs bt->threads groups at once, each
                                of up to the size its block gives */
-    b->status = evac_memory_check(
-        b->m, mb->path, 1, bt->threads,
-        evac_replicate_group_size(bt->mf->block, bt->threads), &d);
+    b->status =
+        evac_memory_check(b->m, mb->path, 1, bt->threads,
+                          evac_replicate_group_size(bt->mf->block, bt->threads,
+                                                    EVAC_REPLICATE_GROUP),
+                          &d);
   if (b->status == EVAC_OK)
     b->status = plan_strata(bt, mb->path, b, &d);
   if (b->status != EVAC_OK) {

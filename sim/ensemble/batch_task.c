@@ -69,7 +69,8 @@ enum evac_status evac_batch_task_run(const struct evac_batch *bt, int t,
   int status = EVAC_OK, stopped = 0;
   /* the replications share fire and smoke simulations in groups
      (evac_replicate_run_group) */
-  int size = evac_replicate_group_size(tk->n, bt->threads);
+  int size =
+      evac_replicate_group_size(tk->n, bt->threads, EVAC_REPLICATE_GROUP);
   int ngroups = (tk->n + size - 1) / size;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(bt->threads)
   for (int g = 0; g < ngroups; g++) {

@@ -475,9 +475,7 @@ static enum evac_status simulate(struct evac_ranking *rk) {
     free(run);
     return EVAC_ERR_RUNTIME;
   }
-  long size = evac_replicate_group_size(ntasks, rk->threads);
-  if (size > rk->group_cap)
-    size = rk->group_cap;
+  long size = evac_replicate_group_size(ntasks, rk->threads, rk->group_cap);
   for (long i = 0; i < ntasks; i++) {
     const struct task *a = &tasks[run[i]], *b = i ? &tasks[run[i - 1]] : NULL;
     if (!b || a->k != b->k ||
@@ -492,10 +490,10 @@ static enum evac_status simulate(struct evac_ranking *rk) {
     reduction(+ : cpu)
   for (long g = 0; g < ngroups; g++) {
     int n = (int)(group[g + 1] - group[g]);
-    int k = tasks[run[group[g]]].k, reps[EVAC_REPLICATE_GROUP];
-    uint64_t fixed[EVAC_REPLICATE_GROUP];
-    struct evac_outcome out[EVAC_REPLICATE_GROUP];
-    int32_t *harm[EVAC_REPLICATE_GROUP];
+    int k = tasks[run[group[g]]].k, reps[EVAC_REPLICATE_GROUP_MAX];
+    uint64_t fixed[EVAC_REPLICATE_GROUP_MAX];
+    struct evac_outcome out[EVAC_REPLICATE_GROUP_MAX];
+    int32_t *harm[EVAC_REPLICATE_GROUP_MAX];
     for (int j = 0; j < n; j++) {
       const struct task *tj = &tasks[run[group[g] + j]];
       struct evac_variant *v = &rk->variants[tj->v];
@@ -949,7 +947,7 @@ enum evac_status evac_rank_run(const char *path,
   /* groups of at least --reps replications (a variant's, with one fire)
      must fit; groups across variants with the same fire and smoke may be
      larger where the memory allows it */
-  int least = evac_replicate_group_size(opts->reps, 1);
+  int least = evac_replicate_group_size(opts->reps, 1, EVAC_REPLICATE_GROUP);
   st = evac_memory_check(m, path, 1, rk->threads, least, diag);
   rk->group_cap = evac_replicate_group_cap(m, rk->threads, least);
   if (st == EVAC_OK)

@@ -295,18 +295,16 @@ enum evac_status evac_replicate_run(const char *path,
                       harm ? &harm : NULL);
 }
 
-int evac_replicate_group_size(long n, int threads) {
+int evac_replicate_group_size(long n, int threads, int most) {
   long t = threads > 1 ? threads : 1, size = (n + t - 1) / t;
-  return size < 1                      ? 1
-         : size > EVAC_REPLICATE_GROUP ? EVAC_REPLICATE_GROUP
-                                       : (int)size;
+  return size < 1 ? 1 : size > most ? most : (int)size;
 }
 
 int evac_replicate_group_cap(const struct evac_model *m, int threads,
                              int least) {
   uint64_t avail;
   const char *source;
-  int g = EVAC_REPLICATE_GROUP;
+  int g = EVAC_REPLICATE_GROUP_MAX;
   if (evac_memory_available(&avail, &source) != 0)
     return least > g ? least : g; /* no limit known (or a bad one: refused
                                      by the memory check already) */

@@ -83,16 +83,22 @@ enum evac_status evac_replicate_run(const char *path,
                                     enum evac_objective obj,
                                     struct evac_outcome *out, int32_t *harm);
 
-/* Most replications run together on one fire and smoke simulation
- * (evac_replicate_run_group). */
+/* Replications of one variant and fire dealt and run together on one
+ * fire and smoke simulation (evac_replicate_run_group): rank deals a
+ * fire's replications in groups of this many, a batch task runs its block
+ * in groups of at most this many. */
 #define EVAC_REPLICATE_GROUP 8
 
-/* The group size for n replications on threads threads: up to
- * EVAC_REPLICATE_GROUP, fewer where that would leave a thread without a
- * group; at least 1. */
-int evac_replicate_group_size(long n, int threads);
+/* Most replications on one fire and smoke simulation: rank's groups of
+ * variants with the same fire and smoke inputs, as memory allows
+ * (evac_replicate_group_cap). */
+#define EVAC_REPLICATE_GROUP_MAX 32
 
-/* The largest group, at most EVAC_REPLICATE_GROUP, of which threads lean
+/* The group size for n replications on threads threads: up to most, fewer
+ * where that would leave a thread without a group; at least 1. */
+int evac_replicate_group_size(long n, int threads, int most);
+
+/* The largest group, at most EVAC_REPLICATE_GROUP_MAX, of which threads lean
  * groups of m's replications at once fit in the memory available now
  * (evac_memory_estimate, evac_memory_available); at least `least`. The
  * groups change no outcome, so neither does this. */

@@ -29,7 +29,7 @@
  *
  * group_cap_follows_memory: the largest group rank forms
  * (evac_replicate_group_cap) is the largest whose estimate fits the memory
- * available, within [least, EVAC_REPLICATE_GROUP].
+ * available, within [least, EVAC_REPLICATE_GROUP_MAX].
  *
  * group_without_fire: evac_sim_run_group on a building without a fire runs
  * each simulation as evac_sim_run does (there is no smoke to share).
@@ -683,7 +683,7 @@ Test(reuse, group_cap_follows_memory) {
   cr_expect_eq(three, 3, "the largest group that fits: %d", three);
   cr_expect_eq(least, 5, "never below the least asked: %d", least);
   cr_expect_eq(none, 2, "nothing fits: the least: %d", none);
-  cr_expect_eq(all, EVAC_REPLICATE_GROUP, "all fits: %d", all);
+  cr_expect_eq(all, EVAC_REPLICATE_GROUP_MAX, "all fits: %d", all);
   evac_model_free(listed);
   free(path);
 }
