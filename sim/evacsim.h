@@ -279,8 +279,9 @@ struct evac_rank_opts {
                             re-run resumes (created if missing; NULL:
                             none; docs/ranking.md, "Resuming") */
   enum evac_objective objective; /* what is ranked (default: harmed) */
-  double budget_s; /* wall-clock budget: no new round starts after it
-                      (0: none) */
+  double budget_s; /* wall-clock budget: once spent, no new round starts,
+                      and a greedy pass ends at the step it is in, the
+                      rest listed by their effect there (0: none) */
   int no_reuse;    /* 1: simulate every replication, also those whose
                       inputs equal another variant's (docs/ranking.md,
                       "Identical simulations"; for checking) */

@@ -646,7 +646,9 @@ static void candidates(struct evac_ranking *rk, int base, uint64_t fixed,
 }
 
 /* One greedy pass at the current targets: fills rk->rows, sets
- * rk->resolved, and settles the candidates beaten at 95 % at their step. */
+ * rk->resolved, and settles the candidates beaten at 95 % at their step.
+ * A step after which the budget is spent ends the pass (rk->cut): the rest
+ * is listed by its effect there, as at the step limit. */
 static enum evac_status greedy(struct evac_ranking *rk) {
   int n = rk->nrows;
   uint64_t fixed = 0;
@@ -672,7 +674,10 @@ static enum evac_status greedy(struct evac_ranking *rk) {
       if (s)
         s->settled = 0;
     }
-    if (inert || (rk->steps > 0 && step == rk->steps))
+    int limit = rk->steps > 0 && step == rk->steps;
+    rk->cut = !inert && !limit && rk->budget_s > 0.0 &&
+              wall_now() - rk->started > rk->budget_s;
+    if (inert || limit || rk->cut)
       return rest_at(rk, step, fixed);
     struct evac_rank_row *row = &rk->rows[step];
     int next = variant(rk, fixed | 1ull << best);
@@ -928,6 +933,7 @@ enum evac_status evac_rank_run(const char *path,
   if (!rk)
     return EVAC_ERR_RUNTIME;
   double t0 = wall_now();
+  rk->started = t0;
   rk->path = path;
   enum evac_status st = evac_model_load(path, diag, &rk->m);
   if (st != EVAC_OK) {
@@ -1000,6 +1006,10 @@ enum evac_status evac_rank_run(const char *path,
     st = greedy(rk);
     if (st != EVAC_OK)
       break;
+    if (rk->cut) { /* the budget ended the greedy pass */
+      rk->stop = EVAC_RANK_BUDGET;
+      break;
+    }
     if (all_resolved(rk)) {
       rk->stop = EVAC_RANK_RESOLVED;
       break;
@@ -1022,7 +1032,7 @@ enum evac_status evac_rank_run(const char *path,
     fprintf(stderr, "\r%100s\r", "");
   rk->wall_clock_s = wall_now() - t0;
   if (st == EVAC_OK) {
-    rk->resolved = all_resolved(rk);
+    rk->resolved = !rk->cut && all_resolved(rk);
     rk->reps_needed = rk->resolved ? rk->reps : open_decisions(rk, NULL);
     if (rk->inert_from > 0)
       rk->vrf = reduction(rk, rk->rows[0].base_v, rk->rows[0].next_v);

@@ -128,6 +128,9 @@ struct evac_ranking {
                    resolved at 95 % */
   enum evac_rank_stop stop;
   double budget_s;    /* wall-clock budget (0: none) */
+  double started;     /* wall clock at the start, s (for the budget) */
+  int cut;            /* 1: the budget ended the last greedy pass at a
+                         step (the later lines measured there) */
   double reps_needed; /* if not resolved: replications a variant would
                          need (estimate; INFINITY: a tie) */
   int steps;          /* greedy steps simulated at most (0: all) */

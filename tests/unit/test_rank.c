@@ -179,6 +179,33 @@ Test(rank, adaptive_replication_deals_whole_groups) {
   free(path);
 }
 
+/* A budget spent during the first greedy pass ends it at that step (here
+ * the first): every hazard is listed once, by its effect against the
+ * building as inspected, as past a step limit; the ranking stopped on the
+ * budget, unresolved, after one round. */
+Test(rank, budget_ends_the_greedy_pass) {
+  char *path = write_case("rank-budget");
+  struct evac_diag d;
+  evac_diag_init(&d);
+  struct evac_rank_opts o = {
+      .reps = 4, .min_reps = 4, .threads = 2, .budget_s = 1e-9};
+  struct evac_ranking *r = NULL;
+  cr_assert_eq(evac_rank_run(path, &o, &d, &r), 0);
+  cr_expect_eq(r->stop, EVAC_RANK_BUDGET);
+  cr_expect_eq(r->resolved, 0);
+  cr_expect_eq(r->rounds, 1);
+  cr_expect_eq(r->inert_from, 0, "cut at the first step");
+  int seen = 0;
+  for (int i = 0; i < r->nrows; i++) {
+    cr_expect_eq(r->rows[i].base_v, 0, "line %d", i + 1);
+    seen |= 1 << r->rows[i].hazard;
+  }
+  cr_expect_eq(seen, (1 << r->nrows) - 1, "every hazard once");
+  evac_ranking_free(r);
+  evac_diag_free(&d);
+  free(path);
+}
+
 /* The variant with exactly these hazards fixed, or NULL. */
 static const struct evac_variant *variant_of(const struct evac_ranking *r,
                                              uint64_t fixed) {
