@@ -223,6 +223,22 @@ static int same(const struct evac_outcome *a, const struct evac_outcome *b) {
          a->rset_s == b->rset_s && a->margin_s == b->margin_s;
 }
 
+/* The replications of fire k the effect from x to y rests on: the paired
+ * ones where both have the fire; all of one's where the other lacks it
+ * (its weight 0: a fixed ignition source), whose share of the risk the
+ * fix then removes whole. */
+static int paired(const struct evac_variant *x, const struct evac_variant *y,
+                  int k) {
+  if (y->w[k] == 0.0)
+    return x->w[k] == 0.0 ? 0 : x->n[k];
+  if (x->w[k] == 0.0)
+    return y->n[k];
+  return x->n[k] < y->n[k] ? x->n[k] : y->n[k];
+}
+
+/* An outcome of a fire a variant lacks (weight 0): read as nothing. */
+static const struct evac_outcome none;
+
 void evac_rank_effect(const struct evac_ranking *rk, int a, int b,
                       struct evac_effect *e) {
   const struct evac_variant *x = &rk->variants[a], *y = &rk->variants[b];
@@ -231,11 +247,10 @@ void evac_rank_effect(const struct evac_ranking *rk, int a, int b,
   int n[EVAC_RANK_MAX_STRATA];
   for (int k = 0; k < rk->nstrata; k++) {
     double wx = x->w[k], wy = y->w[k];
-    n[k] = x->n[k] < y->n[k] ? x->n[k] : y->n[k];
-    if ((wx == 0.0 && wy == 0.0) || n[k] == 0)
-      continue;
+    n[k] = paired(x, y, k);
     for (int r = 0; r < n[k]; r++) {
-      const struct evac_outcome *p = &x->out[k][r], *q = &y->out[k][r];
+      const struct evac_outcome *p = wx != 0.0 ? &x->out[k][r] : &none;
+      const struct evac_outcome *q = wy != 0.0 ? &y->out[k][r] : &none;
       e->incapacitated +=
           (wx * p->incapacitated - wy * q->incapacitated) / n[k];
       e->trapped += (wx * p->trapped - wy * q->trapped) / n[k];
@@ -262,14 +277,13 @@ void evac_rank_harm(const struct evac_ranking *rk, int a, int b, double *out) {
   memset(out, 0, (size_t)w * sizeof *out);
   for (int k = 0; k < rk->nstrata; k++) {
     double wx = x->w[k], wy = y->w[k];
-    int n = x->n[k] < y->n[k] ? x->n[k] : y->n[k];
-    if ((wx == 0.0 && wy == 0.0) || n == 0)
-      continue;
+    int n = paired(x, y, k);
     for (int r = 0; r < n; r++) {
-      const int32_t *p = &x->harm[k][(size_t)r * w],
-                    *q = &y->harm[k][(size_t)r * w];
-      for (int j = 0; j < w; j++)
-        out[j] += (wx * p[j] - wy * q[j]) / n;
+      for (int j = 0; j < w; j++) {
+        double p = wx != 0.0 ? x->harm[k][(size_t)r * w + (size_t)j] : 0.0;
+        double q = wy != 0.0 ? y->harm[k][(size_t)r * w + (size_t)j] : 0.0;
+        out[j] += (wx * p - wy * q) / n;
+      }
     }
   }
 }
@@ -717,13 +731,13 @@ static void add_spread(const struct evac_ranking *rk, int a, int b,
                        double *s2) {
   const struct evac_variant *x = &rk->variants[a], *y = &rk->variants[b];
   for (int k = 0; k < rk->nstrata; k++) {
-    int n = x->n[k] < y->n[k] ? x->n[k] : y->n[k];
+    int n = paired(x, y, k);
     if (n < 2)
       continue;
     double s = 0.0, q = 0.0;
     for (int r = 0; r < n; r++) {
-      double d =
-          x->w[k] * x->out[k][r].objective - y->w[k] * y->out[k][r].objective;
+      double d = (x->w[k] != 0.0 ? x->w[k] * x->out[k][r].objective : 0.0) -
+                 (y->w[k] != 0.0 ? y->w[k] * y->out[k][r].objective : 0.0);
       s += d;
       q += d * d;
     }

@@ -414,7 +414,8 @@ void evac_outcome_stratified(const struct evac_outcome *const *x,
       continue;
     double s = 0.0, s2 = 0.0;
     for (int r = 0; r < n[k]; r++) {
-      double d = wx[k] * x[k][r].objective - wy[k] * y[k][r].objective;
+      double d = (wx[k] != 0.0 ? wx[k] * x[k][r].objective : 0.0) -
+                 (wy[k] != 0.0 ? wy[k] * y[k][r].objective : 0.0);
       s += d;
       s2 += d * d;
     }

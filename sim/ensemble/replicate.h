@@ -157,7 +157,8 @@ struct evac_stratified {
  * and wy[k]: mean = sum over fires of the mean of wx x - wy y, variance
  * sum of s_k^2 / n_k, 95 % interval with Student's t at the
  * Welch-Satterthwaite df. A fire with both weights 0 or n[k] = 0 is left
- * out. by_fire (NULL: not wanted) receives each fire's part of mean. */
+ * out; a side whose weight is 0 (it lacks the fire) is not read and counts
+ * 0. by_fire (NULL: not wanted) receives each fire's part of mean. */
 void evac_outcome_stratified(const struct evac_outcome *const *x,
                              const double *wx,
                              const struct evac_outcome *const *y,

@@ -39,6 +39,7 @@
  * it reuses replications, and its counts add up (also as printed and
  * stored by the CLI). */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -661,6 +662,57 @@ Test(reuse, blocked_stair_shares_the_smoke) {
   cr_expect_gt(differ, 0, "the stair changes nothing: the check means nothing");
   evac_model_free(listed);
   free(path);
+}
+
+/* The variant of r with exactly the hazards fixed, or -1. */
+static int variant_index(const struct evac_ranking *r, uint64_t fixed) {
+  for (int v = 0; v < r->nvariants; v++)
+    if (r->variants[v].fixed == fixed)
+      return v;
+  return -1;
+}
+
+/* Each line's effect is the difference of the two variants' risks a fire
+ * (their objective means; the replications are fixed, so every variant has
+ * as many of each fire), alone and at its step, over random towers; also
+ * where one variant lacks a fire the other has (a fixed e-bike or
+ * overloaded circuits remove their fire's share whole): such lines occur,
+ * with a share removed. */
+Test(reuse, effect_is_the_difference_of_risks) {
+  int lines = 0, removed = 0;
+  for (int c = 0; c < 4; c++) {
+    char *path = draw_case(400 + c);
+    struct evac_diag d;
+    evac_diag_init(&d);
+    struct evac_rank_opts o = {
+        .reps = 6, .min_reps = 6, .steps = 1, .threads = 2};
+    struct evac_ranking *r = NULL;
+    cr_assert_eq(evac_rank_run(path, &o, &d, &r), 0, "case %d", c);
+    for (int i = 0; i < r->nrows; i++) {
+      const struct evac_rank_row *row = &r->rows[i];
+      int solo = variant_index(r, 1ull << row->hazard);
+      cr_assert_geq(solo, 0);
+      const struct evac_effect *e[2] = {&row->step, &row->solo};
+      int from[2] = {row->base_v, 0}, to[2] = {row->next_v, solo};
+      for (int j = 0; j < 2; j++) {
+        const struct evac_variant *x = &r->variants[from[j]],
+                                  *y = &r->variants[to[j]];
+        double risk = x->objective_mean - y->objective_mean;
+        cr_expect_leq(fabs(e[j]->mean - risk), 1e-9 * (1.0 + fabs(risk)),
+                      "case %d line %d (%s): effect %g, risks differ by %g", c,
+                      i + 1, j ? "alone" : "at its step", e[j]->mean, risk);
+        for (int k = 0; k < r->nstrata; k++)
+          removed += x->w[k] > 0.0 && y->w[k] == 0.0 && e[j]->by_fire[k] > 0.0;
+        lines++;
+      }
+    }
+    evac_ranking_free(r);
+    evac_diag_free(&d);
+    free(path);
+  }
+  cr_log_info("%d effects compared, %d with a fire's share removed", lines,
+              removed);
+  cr_expect_geq(removed, 1, "no fixed ignition source removed any harm");
 }
 
 Test(reuse, group_cap_follows_memory) {
