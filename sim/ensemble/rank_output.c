@@ -196,7 +196,12 @@ void evac_ranking_print(const struct evac_ranking *r, FILE *f) {
     fprintf(f, ", %ld resumed", r->resumed);
   fprintf(f, "; %.1f s, %.1f CPU s)\n", r->wall_clock_s, r->cpu_s);
   if (!r->resolved) {
-    if (isinf(r->reps_needed))
+    if (r->cut)
+      fprintf(f,
+              "  --budget-s was spent after greedy step %d of %d; a larger "
+              "budget goes further\n",
+              r->inert_from + 1, r->nrows);
+    else if (isinf(r->reps_needed))
       fprintf(f, "  more replications will not resolve it: a decision "
                  "sits exactly on its threshold\n");
     else

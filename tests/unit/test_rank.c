@@ -201,6 +201,15 @@ Test(rank, budget_ends_the_greedy_pass) {
     seen |= 1 << r->rows[i].hazard;
   }
   cr_expect_eq(seen, (1 << r->nrows) - 1, "every hazard once");
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  evac_ranking_print(r, f);
+  fclose(f);
+  cr_expect_not_null(strstr(text, "--budget-s was spent after greedy step 1 "
+                                  "of 3; a larger budget goes further"),
+                     "%s", text);
+  free(text);
   evac_ranking_free(r);
   evac_diag_free(&d);
   free(path);
