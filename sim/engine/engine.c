@@ -63,10 +63,7 @@ static int apply_timeline(struct evac_sim *s, int i) {
     return timeline_alarm(s);
   uint8_t closed = te->action == EVAC_ACT_CLOSE;
   for (int f = 0; f < m->nfloors; f++) {
-    int on = te->nfloors == 0;
-    for (int j = 0; j < te->nfloors; j++)
-      on |= te->floors[j] == f;
-    if (!on)
+    if (!evac_timeline_on_floor(te, f))
       continue;
     size_t end =
         m->floors[f].offset + (size_t)m->floors[f].nx * (size_t)m->floors[f].ny;

@@ -247,12 +247,11 @@ static int acts_on_smoke(const struct evac_model *m,
   if (e->action == EVAC_ACT_ALARM)
     return 0;
   for (int f = 0; f < m->nfloors; f++) {
-    int on = e->nfloors == 0;
-    for (int j = 0; j < e->nfloors; j++)
-      on |= e->floors[j] == f;
+    if (!evac_timeline_on_floor(e, f))
+      continue;
     size_t c = m->floors[f].offset,
            end = c + (size_t)m->floors[f].nx * (size_t)m->floors[f].ny;
-    for (; on && c < end; c++)
+    for (; c < end; c++)
       if (m->cell_feature[c] == e->feature &&
           (m->cell_kind[c] == EVAC_CELL_DOOR ||
            m->cell_kind[c] == EVAC_CELL_FIRE_DOOR))

@@ -230,6 +230,15 @@ struct evac_timeline_event {
   int *floors;             /* floor indices */
 };
 
+/* 1 if timeline event e applies to floor f. */
+static inline int evac_timeline_on_floor(const struct evac_timeline_event *e,
+                                         int f) {
+  int on = e->nfloors == 0;
+  for (int j = 0; j < e->nfloors; j++)
+    on |= e->floors[j] == f;
+  return on;
+}
+
 /* Hazard types: the catalogue of docs/hazards.md, in its order. */
 enum evac_hazard_type {
   EVAC_HZ_BLOCKED_EXIT = 0,
