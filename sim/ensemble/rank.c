@@ -659,6 +659,11 @@ static void candidates(struct evac_ranking *rk, int base, uint64_t fixed,
   }
 }
 
+/* 1 if the wall-clock budget (if any) is spent. */
+static int budget_spent(const struct evac_ranking *rk) {
+  return rk->budget_s > 0.0 && wall_now() - rk->started > rk->budget_s;
+}
+
 /* One greedy pass at the current targets: fills rk->rows, sets
  * rk->resolved, and settles the candidates beaten at 95 % at their step.
  * A step after which the budget is spent ends the pass (rk->cut): the rest
@@ -689,8 +694,7 @@ static enum evac_status greedy(struct evac_ranking *rk) {
         s->settled = 0;
     }
     int limit = rk->steps > 0 && step == rk->steps;
-    rk->cut = !inert && !limit && rk->budget_s > 0.0 &&
-              wall_now() - rk->started > rk->budget_s;
+    rk->cut = !inert && !limit && budget_spent(rk);
     if (inert || limit || rk->cut)
       return rest_at(rk, step, fixed);
     struct evac_rank_row *row = &rk->rows[step];
@@ -946,8 +950,7 @@ enum evac_status evac_rank_run(const char *path,
   struct evac_ranking *rk = calloc(1, sizeof *rk);
   if (!rk)
     return EVAC_ERR_RUNTIME;
-  double t0 = wall_now();
-  rk->started = t0;
+  rk->started = wall_now();
   rk->path = path;
   enum evac_status st = evac_model_load(path, diag, &rk->m);
   if (st != EVAC_OK) {
@@ -1032,7 +1035,7 @@ enum evac_status evac_rank_run(const char *path,
       rk->stop = EVAC_RANK_CAP;
       break;
     }
-    if (rk->budget_s > 0.0 && wall_now() - t0 > rk->budget_s) {
+    if (budget_spent(rk)) {
       rk->stop = EVAC_RANK_BUDGET;
       break;
     }
@@ -1044,7 +1047,7 @@ enum evac_status evac_rank_run(const char *path,
   free(s2);
   if (rk->progress == 1)
     fprintf(stderr, "\r%100s\r", "");
-  rk->wall_clock_s = wall_now() - t0;
+  rk->wall_clock_s = wall_now() - rk->started;
   if (st == EVAC_OK) {
     rk->resolved = !rk->cut && all_resolved(rk);
     rk->reps_needed = rk->resolved ? rk->reps : open_decisions(rk, NULL);
